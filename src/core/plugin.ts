@@ -1,0 +1,73 @@
+// The contract every interface (CSI, CRI, CNI, SMI, cloud provider, Cluster API) implements.
+// The core (catalog, runner, CLI, reporters) knows interfaces only through this.
+import type { z } from 'zod';
+import type { ImplementationInfo } from './results.js';
+import type { TestDefinition } from './test.js';
+
+/** A command-line flag of an interface, mapped onto a key of its options object. */
+export interface FlagSpec {
+  /** Commander syntax: "--endpoint <url>", "--block", "--parameter <key=value...>". */
+  readonly flags: string;
+  readonly description: string;
+  /** Key in the interface's options (camelCase), e.g. "endpoint". Also the YAML config key. */
+  readonly key: string;
+  /** Converts the raw flag value; throw UsageError naming the flag on bad input. */
+  readonly parse?: (value: string, previous: unknown) => unknown;
+  /** For variadic/repeatable flags: collects values. */
+  readonly repeatable?: boolean;
+}
+
+export interface CapabilityInfo {
+  readonly name: string;
+  readonly description: string;
+}
+
+export interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  debug(message: string): void;
+}
+
+export interface OpenContext {
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+  /** A scratch directory for this run, removed afterwards. */
+  readonly workDir: string;
+}
+
+/** One connection to the implementation under test, opened once per run. */
+export interface Session<Env> {
+  readonly env: Env;
+  /** Discovered once per run; tests declare what they require from this set. */
+  readonly capabilities: ReadonlySet<string>;
+  readonly implementation: ImplementationInfo;
+  /** Warnings to surface in the report (e.g. compatibility-profile deviations). */
+  readonly warnings?: readonly string[];
+  /** Called after every test has finished: objects created by this run that the target still has. */
+  leakCheck?(signal: AbortSignal): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface ReferenceServer {
+  /** Address clients dial, e.g. unix:///tmp/ref.sock. */
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+export interface InterfacePlugin<Env = any, Options = any> {
+  /** Short lower-case name used on the command line: csi, cri, cni, smi, cloud, capi. */
+  readonly name: string;
+  readonly title: string;
+  readonly specVersion: string;
+  /** Schema of the interface's options (the `<name>:` section of the YAML config), with defaults. */
+  readonly optionsSchema: z.ZodType<Options>;
+  readonly flags: readonly FlagSpec[];
+  /** Every capability name tests may require, for `conformal list` and the coverage docs. */
+  readonly capabilityCatalog: readonly CapabilityInfo[];
+  /** The suite: loaded lazily so `conformal --help` stays fast. */
+  loadTests(): Promise<readonly TestDefinition<Env>[]>;
+  /** Connects to the configured target, or starts the embedded reference when none is given. */
+  open(options: Options, context: OpenContext): Promise<Session<Env>>;
+  /** Serves the in-memory reference implementation standalone (`conformal reference <name>`). */
+  serveReference?(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer>;
+}

@@ -1,0 +1,109 @@
+// The result model of one run. It is written as results.json and every reporter (console,
+// JUnit, testgrid layout, HTML, certification) is built from it alone.
+import type { Profile, SpecReference } from './test.js';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+/**
+ * passed / failed; skipped = not supported (capability missing or target said so, with a reason);
+ * filtered = excluded by focus/skip/label filter or shard; flaky = failed, then passed on a retry.
+ */
+export type TestStatus = 'passed' | 'failed' | 'skipped' | 'filtered' | 'flaky';
+export type AttemptStatus = 'passed' | 'failed' | 'skipped';
+
+export interface ErrorInfo {
+  /** Key point first, short: "CreateVolume: expected ALREADY_EXISTS, got OK". */
+  readonly message: string;
+  /** Stable error class code when known (CONFORMAL_TIMEOUT, …) or a gRPC code name. */
+  readonly code?: string;
+  /** Everything else: stack, cause chain, request/response dumps. */
+  readonly detail?: string;
+}
+
+export interface AttemptResult {
+  readonly attempt: number;
+  readonly status: AttemptStatus;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly error?: ErrorInfo;
+  /** Ledger entries that could not be removed after this attempt (the attempt is failed when any). */
+  readonly cleanupFailures?: readonly ErrorInfo[];
+  readonly log: readonly string[];
+  readonly measurements?: Readonly<Record<string, number>>;
+}
+
+export interface TestResult {
+  readonly id: string;
+  /** Full, unique, stable name: "[csi] <title> [Feature:X] [Conformance]". */
+  readonly name: string;
+  readonly title: string;
+  readonly spec: SpecReference;
+  readonly profile: Profile;
+  readonly tags: readonly string[];
+  readonly requires: readonly string[];
+  readonly operations: readonly string[];
+  readonly status: TestStatus;
+  /** Why the test was skipped or filtered; the failure's key point when failed. */
+  readonly reason?: string;
+  readonly durationMs: number;
+  /** Every attempt, so a flake is visible (testgrid shows repeated names as flaky). */
+  readonly attempts: readonly AttemptResult[];
+}
+
+export interface RunSummary {
+  readonly total: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly filtered: number;
+  readonly flaky: number;
+}
+
+export interface ImplementationInfo {
+  /** Name the target reports (CSI GetPluginInfo name, CRI runtime name, CNI plugin type …). */
+  readonly name: string;
+  readonly version?: string;
+  /** Where it was reached, e.g. unix:///run/csi.sock, or "embedded reference". */
+  readonly endpoint?: string;
+  readonly embeddedReference?: boolean;
+  readonly details?: Readonly<Record<string, string>>;
+}
+
+export interface RunResult {
+  readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  readonly harness: { readonly name: 'conformal'; readonly version: string };
+  readonly interface: { readonly name: string; readonly title: string; readonly specVersion: string };
+  readonly implementation: ImplementationInfo;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  /** The exact command line, for reproduction. */
+  readonly command: readonly string[];
+  /** How the run ended: completed, interrupted by a signal, or aborted because the target became unreachable. */
+  readonly outcome: 'completed' | 'interrupted' | 'aborted';
+  readonly capabilities: readonly string[];
+  readonly shard?: { readonly index: number; readonly total: number };
+  readonly summary: RunSummary;
+  readonly results: readonly TestResult[];
+  /** Objects the run created that the target still lists after the run. */
+  readonly leaks: readonly string[];
+  /** Non-fatal notes for the user (compatibility warnings, leak check failures, …). */
+  readonly warnings: readonly string[];
+}
+
+export function summarize(results: readonly Pick<TestResult, 'status'>[]): RunSummary {
+  const count = (status: TestStatus) => results.filter((r) => r.status === status).length;
+  return {
+    total: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+    filtered: count('filtered'),
+    flaky: count('flaky'),
+  };
+}
+
+/** A run passes when nothing failed and it was not cut short; flakes pass (their attempts are still reported). */
+export function runPassed(run: Pick<RunResult, 'summary' | 'outcome'>): boolean {
+  return run.outcome === 'completed' && run.summary.failed === 0;
+}

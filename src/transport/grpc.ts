@@ -1,0 +1,163 @@
+// gRPC transport shared by the gRPC interfaces (CSI, CRI): proto loading, endpoint parsing,
+// connecting with a deadline, promise-based unary calls bound to an AbortSignal, and servers
+// on unix sockets for the reference implementations.
+import { existsSync, rmSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { TargetUnreachableError, UsageError } from '../core/errors.js';
+
+/** How every conformal proto is decoded: camelCase fields, enums as names, int64 as numbers, defaults filled. */
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  bytes: Buffer,
+  defaults: true,
+  oneofs: true,
+};
+
+export function loadProto(file: string, includeDirs: string[] = []): grpc.GrpcObject {
+  const definition = protoLoader.loadSync(file, { ...PROTO_LOADER_OPTIONS, includeDirs: [dirname(file), ...includeDirs] });
+  return grpc.loadPackageDefinition(definition);
+}
+
+/** Looks up a dotted name ("csi.v1.Controller") in a loaded package. */
+export function lookup<T>(root: grpc.GrpcObject, dotted: string): T {
+  let node: unknown = root;
+  for (const part of dotted.split('.')) {
+    node = (node as Record<string, unknown> | undefined)?.[part];
+  }
+  if (!node) throw new Error(`proto has no ${dotted}`);
+  return node as T;
+}
+
+export interface ParsedEndpoint {
+  /** Target string grpc-js dials. */
+  readonly target: string;
+  /** Socket path for unix endpoints. */
+  readonly socketPath?: string;
+}
+
+/**
+ * Accepts unix:///abs/path, unix:/abs/path, unix://rel (treated as absolute as csi-sanity does),
+ * a bare absolute path, tcp://host:port, dns:///host:port and host:port.
+ */
+export function parseEndpoint(endpoint: string, flag = '--endpoint'): ParsedEndpoint {
+  const value = endpoint.trim();
+  if (value === '') throw new UsageError(`${flag} is empty`, { field: flag });
+  if (value.startsWith('unix:')) {
+    const path = value.replace(/^unix:(\/\/)?/, '');
+    const socketPath = path.startsWith('/') ? path : resolve('/', path);
+    return { target: `unix://${socketPath}`, socketPath };
+  }
+  if (value.startsWith('/')) return { target: `unix://${value}`, socketPath: value };
+  if (value.startsWith('tcp://')) return { target: `dns:///${value.slice('tcp://'.length)}` };
+  if (value.startsWith('dns:')) return { target: value };
+  if (/^[\w.-]+:\d+$/.test(value) || /^\[[0-9a-f:]+\]:\d+$/i.test(value)) return { target: `dns:///${value}` };
+  throw new UsageError(`${flag} "${endpoint}" is not a unix:// path or host:port address`, { field: flag });
+}
+
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  // csi-sanity dials with authority "localhost"; some servers behind unix sockets check it.
+  'grpc.default_authority': 'localhost',
+  'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  // Keep reconnect attempts short so an unreachable target is reported quickly.
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1000,
+};
+
+/** Waits until the client's channel is READY or the deadline passes (then TargetUnreachableError). */
+export async function waitForReady(client: grpc.Client, endpoint: string, timeoutMs: number): Promise<void> {
+  await new Promise<void>((resolvePromise, reject) => {
+    client.waitForReady(Date.now() + timeoutMs, (error) => {
+      if (!error) return resolvePromise();
+      reject(new TargetUnreachableError(endpoint, `cannot connect to ${endpoint} within ${timeoutMs} ms: ${error.message}`, { cause: error }));
+    });
+  });
+}
+
+export type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response?: Res) => void,
+) => grpc.ClientUnaryCall;
+
+/** Calls a unary method; the call is cancelled when `signal` aborts and carries a gRPC deadline. */
+export function unary<Req, Res>(client: grpc.Client, method: string, request: Req, signal: AbortSignal, timeoutMs = 30_000): Promise<Res> {
+  const fn = (client as unknown as Record<string, UnaryMethod<Req, Res>>)[method];
+  if (typeof fn !== 'function') return Promise.reject(new Error(`client has no method ${method}`));
+  return new Promise<Res>((resolvePromise, reject) => {
+    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error(`${method} aborted`));
+    const call = fn.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => {
+      signal.removeEventListener('abort', onAbort);
+      if (error) reject(error);
+      else resolvePromise(response as Res);
+    });
+    const onAbort = () => call.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Collects every message of a server-streaming call. */
+export function serverStream<Req, Res>(client: grpc.Client, method: string, request: Req, signal: AbortSignal, timeoutMs = 30_000): Promise<Res[]> {
+  const fn = (client as unknown as Record<string, (req: Req, md: grpc.Metadata, opts: grpc.CallOptions) => grpc.ClientReadableStream<Res>>)[method];
+  if (typeof fn !== 'function') return Promise.reject(new Error(`client has no method ${method}`));
+  return new Promise<Res[]>((resolvePromise, reject) => {
+    const messages: Res[] = [];
+    const stream = fn.call(client, request, new grpc.Metadata(), { deadline: Date.now() + timeoutMs });
+    const onAbort = () => stream.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', (message: Res) => messages.push(message));
+    stream.on('error', (error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    stream.on('end', () => {
+      signal.removeEventListener('abort', onAbort);
+      resolvePromise(messages);
+    });
+  });
+}
+
+/** True when `error` is a gRPC error with the given status code. */
+export function isGrpcCode(error: unknown, code: grpc.status): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}
+
+/** "NOT_FOUND" for 5, etc. */
+export function grpcCodeName(code: number | undefined): string {
+  if (code === undefined) return 'UNKNOWN';
+  return (grpc.status as unknown as Record<number, string>)[code] ?? String(code);
+}
+
+/** Binds a server to a unix socket (removing a stale socket file) or a TCP address. */
+export async function bindServer(server: grpc.Server, endpoint: string): Promise<string> {
+  const parsed = parseEndpoint(endpoint);
+  if (parsed.socketPath) {
+    mkdirSync(dirname(parsed.socketPath), { recursive: true });
+    if (existsSync(parsed.socketPath)) rmSync(parsed.socketPath);
+  }
+  const bindTarget = parsed.socketPath ? `unix://${parsed.socketPath}` : parsed.target.replace(/^dns:\/\/\//, '');
+  const port = await new Promise<number>((resolvePromise, reject) => {
+    server.bindAsync(bindTarget, grpc.ServerCredentials.createInsecure(), (error, boundPort) => (error ? reject(error) : resolvePromise(boundPort)));
+  });
+  if (parsed.socketPath) return `unix://${parsed.socketPath}`;
+  return bindTarget.replace(/:0$/, `:${port}`);
+}
+
+export function shutdownServer(server: grpc.Server): Promise<void> {
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolvePromise();
+    }, 2000);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolvePromise();
+    });
+  });
+}
+
+export { grpc };
