@@ -1,0 +1,12 @@
+// Original file: src/interfaces/csi/proto/csi.proto
+
+
+export interface DeleteVolumeRequest {
+  'volumeId'?: (string);
+  'secrets'?: ({[key: string]: string});
+}
+
+export interface DeleteVolumeRequest__Output {
+  'volumeId': (string);
+  'secrets': ({[key: string]: string});
+}
