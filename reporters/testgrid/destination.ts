@@ -19,6 +19,9 @@ export interface GcsOptions {
   readonly apiEndpoint?: string;
   readonly projectId?: string;
   readonly keyFilename?: string;
+  /** Retries of a failed request (default 3); every request is also bounded by `timeoutMs`. */
+  readonly maxRetries?: number;
+  readonly timeoutMs?: number;
 }
 
 export function parseDestination(url: string, gcs: GcsOptions = {}): Destination {
@@ -65,6 +68,9 @@ export function gcsDestination(bucketName: string, prefix: string, options: GcsO
     ...(options.apiEndpoint ? { apiEndpoint: options.apiEndpoint } : {}),
     ...(options.projectId ? { projectId: options.projectId } : {}),
     ...(options.keyFilename ? { keyFilename: options.keyFilename } : {}),
+    // Bounded retries and timeouts: a dead endpoint fails the upload instead of hanging it.
+    retryOptions: { autoRetry: (options.maxRetries ?? 3) > 0, maxRetries: options.maxRetries ?? 3, totalTimeout: 120, maxRetryDelay: 8 },
+    timeout: options.timeoutMs ?? 30_000,
   });
   const bucket = storage.bucket(bucketName);
   const object = (path: string) => bucket.file(`${prefix}/${path}`);
