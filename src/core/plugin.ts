@@ -33,6 +33,8 @@ export interface OpenContext {
   readonly log: Logger;
   /** A scratch directory for this run, removed afterwards. */
   readonly workDir: string;
+  /** Short random id of this run; ctx.unique() names carry it, so a leak check can tell this run's objects apart. */
+  readonly runId: string;
 }
 
 /** One connection to the implementation under test, opened once per run. */

@@ -1,0 +1,31 @@
+// Writes every report of a run into the report directory, which is laid out as a testgrid build
+// folder: artifacts/ holds the JUnit and results.json; the testgrid metadata files sit beside it.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunLog } from '../src/core/log.js';
+import type { RunResult } from '../src/core/results.js';
+import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+
+export interface ReportFiles {
+  readonly junit: string;
+  readonly json: string;
+}
+
+/** Called when the run starts (before any test): writers that need the start time hook in here. */
+export async function startReports(reportDir: string, info: { interfaceName: string; startedAt: Date; command: readonly string[] }): Promise<void> {
+  await mkdir(join(reportDir, 'artifacts'), { recursive: true });
+  // ---- report writers that run at start (testgrid started.json) are added below this line ----
+  void info;
+}
+
+export async function writeReports(run: RunResult, reportDir: string, log: RunLog): Promise<ReportFiles> {
+  const artifacts = join(reportDir, 'artifacts');
+  await mkdir(artifacts, { recursive: true });
+  const files = { junit: join(artifacts, 'junit_01.xml'), json: join(artifacts, 'results.json') };
+  await writeFile(files.json, renderJson(run));
+  await writeFile(files.junit, renderJunit(run));
+  // ---- further report writers (testgrid layout, HTML) are added below this line ----
+  void log;
+  return files;
+}

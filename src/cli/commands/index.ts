@@ -1,0 +1,8 @@
+// Every command of the CLI. Modules are loaded lazily to keep startup fast; add one line per module.
+import type { CommandModule } from '../context.js';
+
+export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
+  () => import('./run.js'),
+  () => import('./list.js'),
+  () => import('./reference.js'),
+];

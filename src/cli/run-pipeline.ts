@@ -1,0 +1,69 @@
+// The whole `conformal run` pipeline as a function, so `certify` and the nightly script reuse it:
+// interrupt handling, console progress, the run itself, and reports written in every case.
+import { resolve } from 'node:path';
+import { ExitCode, exitCodeFor } from '../core/errors.js';
+import { RunLog } from '../core/log.js';
+import type { InterfacePlugin } from '../core/plugin.js';
+import { runPassed, type RunResult } from '../core/results.js';
+import { executeRun } from '../core/run.js';
+import type { RunSettings } from '../core/settings.js';
+import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
+import { startReports, writeReports } from '../../reporters/index.js';
+
+export interface PipelineRequest {
+  readonly plugin: InterfacePlugin;
+  readonly settings: RunSettings;
+  readonly options: unknown;
+  readonly command: readonly string[];
+  readonly stdout: ConsoleOutput;
+}
+
+export interface PipelineResult {
+  readonly result: RunResult;
+  readonly exitCode: number;
+  readonly log: RunLog;
+  readonly error?: unknown;
+}
+
+/** First SIGINT/SIGTERM stops the run gracefully (reports still written); a second one exits at once. */
+function trapSignals(controller: AbortController, log: RunLog): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    log.warn(`${signal} received: stopping; running tests are cancelled and their objects removed (send again to exit now)`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+export async function runPipeline(request: PipelineRequest): Promise<PipelineResult> {
+  const { plugin, settings } = request;
+  const log = new RunLog(settings.verbose ? 'verbose' : settings.quiet ? 'quiet' : 'normal');
+  const reporter = new ConsoleReporter(request.stdout, log, { quiet: settings.quiet });
+  const reportDir = settings.reportDir ? resolve(settings.reportDir) : undefined;
+  const controller = new AbortController();
+  const untrap = trapSignals(controller, log);
+  try {
+    if (reportDir) await startReports(reportDir, { interfaceName: plugin.name, startedAt: new Date(), command: request.command });
+    const { result, error } = await executeRun({
+      plugin,
+      settings,
+      options: request.options,
+      command: request.command,
+      log,
+      interrupt: controller.signal,
+      onStart: (info) => reporter.start(plugin.name, info),
+      onTestEnd: (test) => reporter.testEnd(test),
+    });
+    reporter.finish(result, reportDir);
+    if (reportDir) await writeReports(result, reportDir, log);
+    const exitCode = error !== undefined ? exitCodeFor(error) : result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
+    return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
+  } finally {
+    untrap();
+  }
+}

@@ -1,0 +1,96 @@
+// The catalog of an interface's tests: validation (unique ids and titles), the filters a user
+// selects tests with (--focus, --skip, --label-filter, --shard) and capability gating.
+import { createHash } from 'node:crypto';
+import { HarnessError, UsageError } from './errors.js';
+import { parseLabelFilter } from './label-filter.js';
+import { fullNameOf, tagsOf, type TestDefinition } from './test.js';
+
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly total: number;
+}
+
+export interface Selection {
+  readonly focus: readonly string[];
+  readonly skip: readonly string[];
+  readonly labelFilter?: string | undefined;
+  readonly shard?: Shard | undefined;
+}
+
+export interface CatalogEntry<Env = unknown> {
+  readonly test: TestDefinition<Env>;
+  readonly name: string;
+  readonly tags: readonly string[];
+}
+
+export type Decision = { readonly run: true } | { readonly run: false; readonly reason: string };
+
+const ID_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
+
+/** Builds catalog entries and rejects a malformed suite (duplicate ids or names, bad ids). */
+export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[]): CatalogEntry<Env>[] {
+  const ids = new Set<string>();
+  const names = new Set<string>();
+  return tests.map((test) => {
+    if (!ID_PATTERN.test(test.id)) throw new HarnessError(`test id "${test.id}" is not dotted lower-case`);
+    if (ids.has(test.id)) throw new HarnessError(`duplicate test id "${test.id}"`);
+    const name = fullNameOf(interfaceName, test);
+    if (names.has(name)) throw new HarnessError(`duplicate test name "${name}" (id ${test.id})`);
+    ids.add(test.id);
+    names.add(name);
+    return { test, name, tags: tagsOf(test) };
+  });
+}
+
+export function compilePatterns(patterns: readonly string[], flag: string): RegExp[] {
+  return patterns.map((pattern) => {
+    try {
+      return new RegExp(pattern);
+    } catch (error) {
+      throw new UsageError(`${flag} "${pattern}" is not a valid regular expression`, { field: flag, cause: error });
+    }
+  });
+}
+
+export function parseShard(value: string, field = '--shard'): Shard {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const total = Number(match?.[2]);
+  if (!match || total < 1 || index < 1 || index > total) {
+    throw new UsageError(`${field} "${value}" must be i/n with 1 <= i <= n, e.g. 1/4`, { field });
+  }
+  return { index, total };
+}
+
+/** Stable shard of a test: a hash of its id, so adding a test never moves the others. */
+export function shardOf(id: string, total: number): number {
+  const digest = createHash('sha256').update(id).digest();
+  return (digest.readUInt32BE(0) % total) + 1;
+}
+
+/** Decides, per entry, whether the user's filters select it; the reason says which filter dropped it. */
+export function makeSelector(selection: Selection): (entry: CatalogEntry) => Decision {
+  const focus = compilePatterns(selection.focus, '--focus');
+  const skip = compilePatterns(selection.skip, '--skip');
+  const labels = selection.labelFilter ? parseLabelFilter(selection.labelFilter) : undefined;
+  const { shard } = selection;
+  return (entry) => {
+    const haystacks = [entry.name, entry.test.id];
+    if (focus.length > 0 && !focus.some((re) => haystacks.some((h) => re.test(h)))) return { run: false, reason: 'not matched by --focus' };
+    const skipped = skip.find((re) => haystacks.some((h) => re.test(h)));
+    if (skipped) return { run: false, reason: `matched by --skip ${skipped.source}` };
+    if (labels && !labels(entry.tags)) return { run: false, reason: 'excluded by --label-filter' };
+    if (shard && shardOf(entry.test.id, shard.total) !== shard.index) return { run: false, reason: `in another shard than ${shard.index}/${shard.total}` };
+    return { run: true };
+  };
+}
+
+/** The first capability the test requires that the target lacks, or undefined when it can run. */
+export function missingCapability(test: Pick<TestDefinition, 'requires' | 'requiresAny'>, capabilities: ReadonlySet<string>): string | undefined {
+  const missing = (test.requires ?? []).find((capability) => !capabilities.has(capability));
+  if (missing) return missing;
+  const any = test.requiresAny ?? [];
+  if (any.length > 0 && !any.some((capability) => capabilities.has(capability))) return any.join(' or ');
+  return undefined;
+}

@@ -1,0 +1,168 @@
+// Executes a catalog against an open session: filters, capability skips decided before the body,
+// a worker pool for parallel-safe tests then serial ones alone, a deadline per attempt, the ledger
+// drained after every attempt, retries (flakes keep every attempt), and interruption.
+import { createHash } from 'node:crypto';
+import { raceSignal, deadlineSignal } from './deadline.js';
+import { describeError } from './describe-error.js';
+import { NotSupportedError } from './errors.js';
+import { Ledger } from './ledger.js';
+import type { CatalogEntry, Decision } from './catalog.js';
+import { missingCapability } from './catalog.js';
+import type { AttemptResult, ErrorInfo, TestResult } from './results.js';
+import type { TestContext } from './test.js';
+
+export interface RunnerOptions<Env> {
+  readonly entries: readonly CatalogEntry<Env>[];
+  readonly select: (entry: CatalogEntry<Env>) => Decision;
+  readonly env: Env;
+  readonly capabilities: ReadonlySet<string>;
+  /** Maximum parallel-safe tests at once. */
+  readonly parallel: number;
+  readonly timeoutMs: number;
+  /** Extra attempts for a failing test. */
+  readonly retries: number;
+  readonly cleanupTimeoutMs: number;
+  /** Run-wide prefix for resource names so the leak check can tell this run's objects apart. */
+  readonly runId: string;
+  /** Aborted on SIGINT/SIGTERM: no new test starts, running ones are cancelled. */
+  readonly interrupt: AbortSignal;
+  readonly onTestStart?: (entry: CatalogEntry<Env>) => void;
+  readonly onTestEnd?: (result: TestResult) => void;
+}
+
+type Body = Pick<TestResult, 'status' | 'reason' | 'durationMs' | 'attempts'>;
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 6);
+}
+
+/** The descriptive part of a result, taken from the test's definition. */
+export function baseResult<Env>(entry: CatalogEntry<Env>): Omit<TestResult, keyof Body> {
+  const { test } = entry;
+  return {
+    id: test.id,
+    name: entry.name,
+    title: test.title,
+    spec: test.spec,
+    profile: test.profile,
+    tags: entry.tags,
+    requires: [...(test.requires ?? []), ...(test.requiresAny?.length ? [test.requiresAny.join('|')] : [])],
+    operations: test.operations ?? [],
+  };
+}
+
+async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, options: RunnerOptions<Env>): Promise<AttemptResult> {
+  const { test } = entry;
+  const timeoutMs = test.timeoutMs ?? options.timeoutMs;
+  const log: string[] = [];
+  const measurements: Record<string, number> = {};
+  const ledger = new Ledger();
+  const deadline = deadlineSignal(timeoutMs, `test ${test.id}`, options.interrupt);
+  const startedAt = new Date();
+  const started = performance.now();
+  let counter = 0;
+  const tag = `${options.runId}-${shortHash(test.id)}-${attempt}`;
+  const context: TestContext<Env> = {
+    env: options.env,
+    capabilities: options.capabilities,
+    ledger,
+    signal: deadline.signal,
+    deadline: Date.now() + timeoutMs,
+    test: { id: test.id, title: test.title, attempt },
+    log: (message) => log.push(`${new Date().toISOString()} ${message}`),
+    unique: (base) => `${base}-${tag}-${++counter}`,
+    measure: (name, value) => {
+      measurements[name] = value;
+    },
+    notSupported: (reason) => {
+      throw new NotSupportedError(reason);
+    },
+  };
+
+  let error: unknown;
+  let notSupported: string | undefined;
+  try {
+    await raceSignal(Promise.resolve().then(() => test.run(context)), deadline.signal, `test ${test.id}`);
+  } catch (thrown) {
+    if (thrown instanceof NotSupportedError) notSupported = thrown.message;
+    else error = thrown;
+  } finally {
+    deadline.dispose();
+  }
+
+  // Cleanup gets its own deadline: it must run even when the test timed out or the run was interrupted.
+  const cleanup = deadlineSignal(options.cleanupTimeoutMs, `cleanup of ${test.id}`);
+  const failures = await ledger.drain(cleanup.signal);
+  cleanup.dispose();
+  const cleanupFailures: ErrorInfo[] = failures.map((f) => {
+    const info = describeError(f.error);
+    return { ...info, message: `cleanup of ${f.description} failed: ${info.message}` };
+  });
+
+  const durationMs = performance.now() - started;
+  const common = { attempt, startedAt: startedAt.toISOString(), durationMs, log, ...(Object.keys(measurements).length ? { measurements } : {}) };
+  if (error !== undefined) return { ...common, status: 'failed', error: describeError(error), ...(cleanupFailures.length ? { cleanupFailures } : {}) };
+  if (cleanupFailures.length > 0) return { ...common, status: 'failed', error: cleanupFailures[0]!, cleanupFailures };
+  if (notSupported !== undefined) return { ...common, status: 'skipped', error: { message: notSupported } };
+  return { ...common, status: 'passed' };
+}
+
+async function runEntry<Env>(entry: CatalogEntry<Env>, options: RunnerOptions<Env>): Promise<Body> {
+  const attempts: AttemptResult[] = [];
+  for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
+    if (options.interrupt.aborted) break;
+    const result = await runAttempt(entry, attempt, options);
+    attempts.push(result);
+    if (result.status !== 'failed') break;
+  }
+  const durationMs = attempts.reduce((sum, a) => sum + a.durationMs, 0);
+  const last = attempts.at(-1);
+  if (!last) return { status: 'skipped', reason: 'not run: the run was interrupted', durationMs: 0, attempts };
+  if (last.status === 'skipped') return { status: 'skipped', reason: `not supported: ${last.error?.message ?? ''}`, durationMs, attempts };
+  if (last.status === 'passed') return { status: attempts.length > 1 ? 'flaky' : 'passed', durationMs, attempts };
+  return { status: 'failed', reason: last.error?.message ?? 'failed', durationMs, attempts };
+}
+
+/** Runs every entry; results come back in catalog order. */
+export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<TestResult[]> {
+  const results = new Map<string, TestResult>();
+  const parallel: CatalogEntry<Env>[] = [];
+  const serial: CatalogEntry<Env>[] = [];
+
+  const finish = (entry: CatalogEntry<Env>, body: Body) => {
+    const result: TestResult = { ...baseResult(entry), ...body };
+    results.set(entry.test.id, result);
+    options.onTestEnd?.(result);
+  };
+
+  for (const entry of options.entries) {
+    const decision = options.select(entry);
+    if (!decision.run) {
+      finish(entry, { status: 'filtered', reason: decision.reason, durationMs: 0, attempts: [] });
+      continue;
+    }
+    const missing = missingCapability(entry.test, options.capabilities);
+    if (missing) {
+      finish(entry, { status: 'skipped', reason: `not supported: the target lacks capability ${missing}`, durationMs: 0, attempts: [] });
+      continue;
+    }
+    (entry.test.serial ? serial : parallel).push(entry);
+  }
+
+  const execute = async (entry: CatalogEntry<Env>) => {
+    options.onTestStart?.(entry);
+    finish(entry, await runEntry(entry, options));
+  };
+
+  let next = 0;
+  const worker = async () => {
+    while (next < parallel.length) {
+      const entry = parallel[next++]!;
+      await execute(entry);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, parallel.length)) }, worker));
+  for (const entry of serial) await execute(entry);
+
+  return options.entries.map((entry) => results.get(entry.test.id)!);
+}

@@ -1,0 +1,109 @@
+// Run settings shared by every interface (filters, parallelism, timeouts, reports), the YAML
+// config file that can hold everything the flags hold, and validation errors that name the field.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseShard, type Shard } from './catalog.js';
+import { ConfigError, UsageError } from './errors.js';
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "500ms", "30s", "2m", "1h", or a bare number of seconds. */
+export function parseDuration(value: string | number, field: string): number {
+  if (typeof value === 'number') {
+    if (!(value > 0)) throw new UsageError(`${field} must be a positive duration`, { field });
+    return value * 1000;
+  }
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
+  const match = DURATION.exec(trimmed);
+  if (!match || Number(match[1]) <= 0) throw new UsageError(`${field} "${value}" is not a duration like 30s, 500ms or 2m`, { field });
+  return Number(match[1]) * UNIT_MS[match[2]!]!;
+}
+
+const duration = (field: string) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    try {
+      return parseDuration(value, field);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
+
+export const runSettingsSchema = z
+  .object({
+    focus: stringList.default([]),
+    skip: stringList.default([]),
+    labelFilter: z.string().min(1).optional(),
+    parallel: z.number().int().min(1).max(256).default(4),
+    timeout: duration('timeout').default(60_000),
+    cleanupTimeout: duration('cleanupTimeout').default(60_000),
+    retries: z.number().int().min(0).max(10).default(0),
+    reportDir: z.string().min(1).optional(),
+    shard: z
+      .string()
+      .transform((value, ctx): Shard => {
+        try {
+          return parseShard(value, 'shard');
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    verbose: z.boolean().default(false),
+    quiet: z.boolean().default(false),
+  })
+  .strict();
+
+export type RunSettings = z.output<typeof runSettingsSchema>;
+export type RawConfig = Record<string, unknown>;
+
+/** Reads and parses a YAML config file; the top level must be a mapping. */
+export function readConfigFile(path: string): RawConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`--config ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { field: '--config', cause: error });
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`--config ${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { field: '--config', cause: error });
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`--config ${path}: the top level must be a mapping of settings`, { field: '--config' });
+  return data as RawConfig;
+}
+
+/** Where a value came from, so an error can name the flag or the config field the user wrote. */
+export interface FieldSource {
+  /** Key (first path element) → flag that set it, e.g. { parallel: '--parallel' }. */
+  readonly flags: Readonly<Record<string, string>>;
+  /** Prefix for config-file fields, e.g. "csi." for the interface section. */
+  readonly configPrefix: string;
+  readonly configFile?: string | undefined;
+}
+
+/** Validates `input` with `schema`; on failure throws ConfigError/UsageError naming each bad field. */
+export function validate<T extends z.ZodType>(schema: T, input: unknown, source: FieldSource): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    const flag = source.flags[key];
+    const where = flag ?? `${source.configFile ? `${source.configFile}: ` : ''}${source.configPrefix}${issue.path.join('.') || '(top level)'}`;
+    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `${source.configPrefix}${[...issue.path, k].join('.')}`).join(', ')}` : issue.message;
+    return { where, message, flag };
+  });
+  const first = lines[0]!;
+  const text = lines.map((l) => `${l.where}: ${l.message}`).join('; ');
+  if (first.flag) throw new UsageError(text, { field: first.where, cause: result.error });
+  throw new ConfigError(text, { field: first.where, cause: result.error });
+}
