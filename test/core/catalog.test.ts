@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { buildCatalog, makeSelector, missingCapability, parseShard, shardOf } from '../../src/core/catalog.js';
+import { HarnessError, UsageError } from '../../src/core/errors.js';
+import { fakeTest } from '../support/fake-plugin.js';
+
+const tests = [
+  fakeTest({ id: 'a.one', title: 'first thing' }),
+  fakeTest({ id: 'a.two', title: 'second thing', profile: 'extended', tags: ['Feature:Two'] }),
+  fakeTest({ id: 'b.three', title: 'third thing', tags: ['Serial'] }),
+];
+
+describe('buildCatalog', () => {
+  it('names tests Kubernetes-style with sorted tags at the end', () => {
+    const names = buildCatalog('x', tests).map((e) => e.name);
+    expect(names).toEqual(['[x] first thing [Conformance]', '[x] second thing [Feature:Two]', '[x] third thing [Conformance] [Serial]']);
+  });
+
+  it('rejects duplicate ids, duplicate names and malformed ids', () => {
+    expect(() => buildCatalog('x', [tests[0]!, tests[0]!])).toThrow(HarnessError);
+    expect(() => buildCatalog('x', [tests[0]!, fakeTest({ id: 'a.other', title: 'first thing' })])).toThrow(/duplicate test name/);
+    expect(() => buildCatalog('x', [fakeTest({ id: 'Bad Id' })])).toThrow(/not dotted/);
+  });
+});
+
+describe('makeSelector', () => {
+  const entries = buildCatalog('x', tests);
+  const run = (selection: Parameters<typeof makeSelector>[0]) => entries.filter((e) => makeSelector(selection)(e).run).map((e) => e.test.id);
+
+  it('focus and skip match the full name or the id, several ORed', () => {
+    expect(run({ focus: ['first', 'b\\.'], skip: [] })).toEqual(['a.one', 'b.three']);
+    expect(run({ focus: [], skip: ['second', 'third'] })).toEqual(['a.one']);
+  });
+
+  it('label filter selects on tags including the derived Conformance tag', () => {
+    expect(run({ focus: [], skip: [], labelFilter: 'Conformance && !Serial' })).toEqual(['a.one']);
+  });
+
+  it('says which filter dropped a test', () => {
+    const decision = makeSelector({ focus: [], skip: ['one'] })(entries[0]!);
+    expect(decision).toEqual({ run: false, reason: 'matched by --skip one' });
+  });
+
+  it('rejects a bad regular expression naming the flag', () => {
+    expect(() => makeSelector({ focus: ['('], skip: [] })).toThrow(/--focus "\(" is not a valid regular expression/);
+  });
+});
+
+describe('shards', () => {
+  it('partition the catalog: every test in exactly one shard, stable across calls', () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `t.test-${i}`);
+    for (const total of [1, 2, 3, 7]) {
+      const counts = new Array<number>(total).fill(0);
+      for (const id of ids) {
+        const shard = shardOf(id, total);
+        expect(shard).toBe(shardOf(id, total));
+        counts[shard - 1]!++;
+      }
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(ids.length);
+      expect(Math.min(...counts)).toBeGreaterThan(0);
+    }
+  });
+
+  it('parses i/n and rejects nonsense naming --shard', () => {
+    expect(parseShard('2/3')).toEqual({ index: 2, total: 3 });
+    for (const bad of ['0/3', '4/3', '1/0', 'x', '1-2']) expect(() => parseShard(bad)).toThrow(UsageError);
+  });
+});
+
+describe('missingCapability', () => {
+  it('names the first missing required capability, or the alternatives of requiresAny', () => {
+    const caps = new Set(['a', 'b']);
+    expect(missingCapability({ requires: ['a', 'c', 'd'] }, caps)).toBe('c');
+    expect(missingCapability({ requires: ['a'], requiresAny: ['x', 'y'] }, caps)).toBe('x or y');
+    expect(missingCapability({ requires: ['a'], requiresAny: ['x', 'b'] }, caps)).toBeUndefined();
+  });
+});

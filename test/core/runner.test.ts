@@ -1,0 +1,148 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { buildCatalog, makeSelector } from '../../src/core/catalog.js';
+import { runCatalog, type RunnerOptions } from '../../src/core/runner.js';
+import type { TestDefinition } from '../../src/core/test.js';
+import { fakeEnv, fakeTest, type FakeEnv } from '../support/fake-plugin.js';
+
+function options(tests: TestDefinition<FakeEnv>[], overrides: Partial<RunnerOptions<FakeEnv>> = {}): RunnerOptions<FakeEnv> {
+  return {
+    entries: buildCatalog('fake', tests),
+    select: makeSelector({ focus: [], skip: [] }),
+    env: fakeEnv(),
+    capabilities: new Set(['cap.present']),
+    parallel: 4,
+    timeoutMs: 2000,
+    retries: 0,
+    cleanupTimeoutMs: 2000,
+    runId: 'run1',
+    interrupt: new AbortController().signal,
+    ...overrides,
+  };
+}
+
+describe('runCatalog', () => {
+  it('skips a test whose capability is missing before its body runs, naming the capability', async () => {
+    let ran = false;
+    const [result] = await runCatalog(options([fakeTest({ id: 't.skip', requires: ['cap.present', 'cap.absent'], run: async () => { ran = true; } })]));
+    expect(ran).toBe(false);
+    expect(result!.status).toBe('skipped');
+    expect(result!.reason).toBe('not supported: the target lacks capability cap.absent');
+  });
+
+  it('drains the ledger newest first even when the body fails', async () => {
+    const env = fakeEnv();
+    const undone: string[] = [];
+    const test = fakeTest({
+      id: 't.fail',
+      run: async (ctx) => {
+        ctx.ledger.add('first', async () => { undone.push('first'); });
+        ctx.ledger.add('second', async () => { undone.push('second'); });
+        throw new Error('body broke');
+      },
+    });
+    const [result] = await runCatalog(options([test], { env }));
+    expect(result!.status).toBe('failed');
+    expect(result!.reason).toBe('body broke');
+    expect(undone).toEqual(['second', 'first']);
+  });
+
+  it('fails a hung test at its deadline without hanging the run, and still cleans up', async () => {
+    let cleaned = false;
+    const hung = fakeTest({
+      id: 't.hung',
+      timeoutMs: 100,
+      run: async (ctx) => {
+        ctx.ledger.add('object', async () => { cleaned = true; });
+        await new Promise(() => {}); // never settles, ignores the signal
+      },
+    });
+    const started = Date.now();
+    const [result, other] = await runCatalog(options([hung, fakeTest({ id: 't.ok' })]));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(result!.status).toBe('failed');
+    expect(result!.attempts[0]!.error?.code).toBe('CONFORMAL_TIMEOUT');
+    expect(cleaned).toBe(true);
+    expect(other!.status).toBe('passed');
+  });
+
+  it('a cleanup failure fails an otherwise passing test and names the object', async () => {
+    const test = fakeTest({ id: 't.cleanup', run: async (ctx) => { ctx.ledger.add('volume v1', async () => { throw new Error('busy'); }); } });
+    const [result] = await runCatalog(options([test]));
+    expect(result!.status).toBe('failed');
+    expect(result!.reason).toBe('cleanup of volume v1 failed: busy');
+  });
+
+  it('a released ledger entry is not undone', async () => {
+    let undone = false;
+    const test = fakeTest({ id: 't.release', run: async (ctx) => { ctx.ledger.add('x', async () => { undone = true; }).release(); } });
+    await runCatalog(options([test]));
+    expect(undone).toBe(false);
+  });
+
+  it('reports a fail-then-pass as flaky and keeps every attempt', async () => {
+    let calls = 0;
+    const test = fakeTest({ id: 't.flaky', run: async () => { if (++calls === 1) throw new Error('first time'); } });
+    const [result] = await runCatalog(options([test], { retries: 2 }));
+    expect(result!.status).toBe('flaky');
+    expect(result!.attempts.map((a) => a.status)).toEqual(['failed', 'passed']);
+  });
+
+  it('a test failing every attempt stays failed with all attempts kept', async () => {
+    const test = fakeTest({ id: 't.broken', run: async () => { throw new Error('always'); } });
+    const [result] = await runCatalog(options([test], { retries: 2 }));
+    expect(result!.status).toBe('failed');
+    expect(result!.attempts).toHaveLength(3);
+  });
+
+  it('notSupported ends the test as skipped with the reason', async () => {
+    const test = fakeTest({ id: 't.unimpl', run: async (ctx) => ctx.notSupported('GetContainerEvents answered UNIMPLEMENTED') });
+    const [result] = await runCatalog(options([test]));
+    expect(result!.status).toBe('skipped');
+    expect(result!.reason).toBe('not supported: GetContainerEvents answered UNIMPLEMENTED');
+  });
+
+  it('unique names differ per test and per call, and carry the run id', async () => {
+    const names: string[] = [];
+    const body = async (ctx: { unique(base: string): string }) => { names.push(ctx.unique('vol'), ctx.unique('vol')); };
+    await runCatalog(options([fakeTest({ id: 't.u1', run: body }), fakeTest({ id: 't.u2', run: body })]));
+    expect(new Set(names).size).toBe(4);
+    for (const name of names) expect(name).toMatch(/^vol-run1-[0-9a-f]{6}-1-\d+$/);
+  });
+
+  it('runs parallel-safe tests concurrently and serial tests alone', async () => {
+    let running = 0;
+    let maxParallel = 0;
+    let serialSawOthers = false;
+    const body = async () => { running++; maxParallel = Math.max(maxParallel, running); await sleep(30); running--; };
+    const tests = [
+      ...Array.from({ length: 6 }, (_, i) => fakeTest({ id: `t.p${i}`, run: body })),
+      fakeTest({ id: 't.serial', serial: true, run: async () => { serialSawOthers = running > 0; } }),
+    ];
+    const started = Date.now();
+    const results = await runCatalog(options(tests, { parallel: 3 }));
+    expect(maxParallel).toBe(3);
+    expect(serialSawOthers).toBe(false);
+    expect(Date.now() - started).toBeLessThan(6 * 30);
+    expect(results.map((r) => r.id)).toEqual(tests.map((t) => t.id)); // catalog order kept
+  });
+
+  it('records filtered tests with the reason and does not run them', async () => {
+    let ran = false;
+    const results = await runCatalog(options([fakeTest({ id: 't.skipme', run: async () => { ran = true; } })], { select: makeSelector({ focus: [], skip: ['skipme'] }) }));
+    expect(ran).toBe(false);
+    expect(results[0]!.status).toBe('filtered');
+  });
+
+  it('an interrupt cancels running tests and starts no new ones', async () => {
+    const controller = new AbortController();
+    const tests = [
+      fakeTest({ id: 't.long', run: async (ctx) => { setTimeout(() => controller.abort(new Error('SIGINT')), 20); await sleep(5000, undefined, { signal: ctx.signal }); } }),
+      fakeTest({ id: 't.later', serial: true }),
+    ];
+    const results = await runCatalog(options(tests, { interrupt: controller.signal }));
+    expect(results[0]!.status).toBe('failed');
+    expect(results[1]!.status).toBe('skipped');
+    expect(results[1]!.reason).toMatch(/interrupted/);
+  });
+});
