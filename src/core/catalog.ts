@@ -70,7 +70,7 @@ export function shardOf(id: string, total: number): number {
 }
 
 /** Decides, per entry, whether the user's filters select it; the reason says which filter dropped it. */
-export function makeSelector(selection: Selection): (entry: CatalogEntry) => Decision {
+export function makeSelector<Env = unknown>(selection: Selection): (entry: CatalogEntry<Env>) => Decision {
   const focus = compilePatterns(selection.focus, '--focus');
   const skip = compilePatterns(selection.skip, '--skip');
   const labels = selection.labelFilter ? parseLabelFilter(selection.labelFilter) : undefined;

@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark, printing absolute figures and ratios against the goals set in
+// the issues. Benchmarks are never timed assertions; they report.
+import { benchCore } from './core.js';
+
+type Bench = { name: string; run: () => Promise<void> };
+
+const benches: Bench[] = [
+  { name: 'core', run: benchCore },
+  // ---- further benchmarks are listed below this line ----
+];
+
+const only = process.argv.slice(2);
+for (const bench of benches) {
+  if (only.length > 0 && !only.includes(bench.name)) continue;
+  try {
+    await bench.run();
+  } catch (error) {
+    process.stdout.write(`  ${bench.name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}
