@@ -1,0 +1,55 @@
+// Writes <dir>/report.html (and report.json, the mochawesome data) for a run: our model converted
+// to mochawesome JSON, validated against marge's types, rendered by marge's create(), then the
+// accessibility theme and the coverage section are injected into the page.
+import { createRequire } from 'node:module';
+import { readFile, writeFile } from 'node:fs/promises';
+import { HarnessError } from '../../src/core/errors.js';
+import type { RunResult } from '../../src/core/results.js';
+import { coverageHtml } from './coverage.js';
+import { accessibleTheme } from './theme.js';
+import { toMochawesome } from './to-mochawesome.js';
+import { assertMochawesome } from './validate-mochawesome.js';
+
+interface Marge {
+  create(data: unknown, options: Record<string, unknown>): Promise<(string | null)[]>;
+}
+
+const marge = createRequire(import.meta.url)('mochawesome-report-generator') as Marge;
+
+const HEAD_END = '</head>';
+const APP_ROOT = '<div id="report"></div>';
+
+/** Adds our stylesheet and coverage section; marge's page shape is fixed, so a missing anchor is a harness bug. */
+export function injectIntoPage(html: string, css: string, section: string): string {
+  if (!html.includes(HEAD_END) || !html.includes(APP_ROOT)) throw new HarnessError('marge output changed shape: cannot inject the accessibility theme');
+  return html.replace(HEAD_END, () => `<style>${css}</style>${HEAD_END}`).replace(APP_ROOT, () => `<main>${section}${APP_ROOT}</main>`);
+}
+
+export interface HtmlReportFiles {
+  readonly html: string;
+  readonly json: string;
+}
+
+export async function writeHtmlReport(run: RunResult, dir: string, filename = 'report'): Promise<HtmlReportFiles> {
+  const data = toMochawesome(run);
+  assertMochawesome(data);
+  const title = `conformal ${run.interface.name}: ${run.implementation.name}`;
+  const [html, json] = await marge.create(data, {
+    reportDir: dir,
+    reportFilename: filename,
+    reportTitle: title,
+    reportPageTitle: title,
+    inline: true,
+    charts: false,
+    code: false,
+    saveJson: true,
+    showPending: true,
+    showSkipped: false,
+    timestamp: false,
+    autoOpen: false,
+    overwrite: true,
+  });
+  if (!html || !json) throw new HarnessError('marge did not write the HTML report');
+  await writeFile(html, injectIntoPage(await readFile(html, 'utf8'), accessibleTheme, coverageHtml(run)));
+  return { html, json };
+}
