@@ -1,0 +1,404 @@
+// Fault-injected variants of the reference driver. Each breaks exactly one spec rule by
+// wrapping one RPC (or one family of RPCs with the same field), so a project test can prove
+// the suite notices. Select one with the `fault` option; names are stable.
+import { UsageError } from '../../core/errors.js';
+import { parseCapability } from './capability.js';
+import type { DriverContext } from './context.js';
+import type { CsiHandlers, CsiRequests, RpcName } from './rpc.js';
+import { fail, isStatus, status } from './status.js';
+
+export interface CsiFaultInfo {
+  /** What the faulty driver does. */
+  readonly description: string;
+  /** The spec rule it breaks: "<section>: <rule>". */
+  readonly rule: string;
+  /** The RPCs whose behaviour changes. */
+  readonly rpcs: readonly RpcName[];
+}
+
+type Handler<R extends RpcName> = CsiHandlers[R];
+type Wrapper<R extends RpcName> = (request: CsiRequests[R], next: Handler<R>, ctx: DriverContext) => ReturnType<Handler<R>>;
+type Behaviour = Array<{ rpc: RpcName; wrap: Wrapper<any> }>;
+
+function on<R extends RpcName>(rpc: R, wrap: Wrapper<R>): { rpc: RpcName; wrap: Wrapper<any> } {
+  return { rpc, wrap };
+}
+
+const VOLUME_ID_RPCS = [
+  'DeleteVolume',
+  'ControllerPublishVolume',
+  'ControllerUnpublishVolume',
+  'ValidateVolumeCapabilities',
+  'ControllerExpandVolume',
+  'ControllerGetVolume',
+  'ControllerModifyVolume',
+  'NodeStageVolume',
+  'NodeUnstageVolume',
+  'NodePublishVolume',
+  'NodeUnpublishVolume',
+  'NodeGetVolumeStats',
+  'NodeExpandVolume',
+] as const;
+
+/** ControllerPublishVolume that attaches anyway when the real driver refuses with `code`. */
+function attachDespite(code: status): Wrapper<'ControllerPublishVolume'> {
+  return async (request, next, ctx) => {
+    try {
+      return await next(request);
+    } catch (error) {
+      if (!isStatus(error, code)) throw error;
+      const volume = ctx.state.volumes.get(request.volumeId ?? '')!;
+      const publishContext = { devicePath: `/dev/conformal/${volume.id}` };
+      const capability = parseCapability(request.volumeCapability, 'volume_capability', ctx.options);
+      volume.attachments.set(request.nodeId!, { capability, readonly: !!request.readonly, publishContext });
+      return { publishContext };
+    }
+  };
+}
+
+/** A list call that starts from the beginning instead of answering ABORTED for a foreign token. */
+const restartOnAborted: Wrapper<any> = async (request: { startingToken?: string }, next: (r: unknown) => Promise<unknown>) => {
+  try {
+    return await next(request);
+  } catch (error) {
+    if (isStatus(error, status.ABORTED)) return next({ ...request, startingToken: '' });
+    throw error;
+  }
+};
+
+let duplicateCounter = 0;
+
+const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
+  'create-volume-not-idempotent': {
+    description: 'CreateVolume with the name of an existing volume provisions a second volume with a new id',
+    rule: 'CreateVolume: the operation MUST be idempotent (same name and compatible parameters return the existing volume)',
+    rpcs: ['CreateVolume'],
+    behaviour: [
+      on('CreateVolume', (request, next, ctx) => {
+        if (request.name && ctx.state.volumeIdsByName.has(request.name)) {
+          duplicateCounter += 1;
+          return next({ ...request, name: `${request.name}~duplicate-${duplicateCounter}` });
+        }
+        return next(request);
+      }),
+    ],
+  },
+  'no-already-exists-on-incompatible-recreate': {
+    description: 'CreateVolume with an existing name but incompatible size/capabilities/parameters returns the old volume instead of failing',
+    rule: 'CreateVolume errors: a volume with that name exists but is incompatible -> 6 ALREADY_EXISTS',
+    rpcs: ['CreateVolume'],
+    behaviour: [
+      on('CreateVolume', async (request, next, ctx) => {
+        try {
+          return await next(request);
+        } catch (error) {
+          if (!isStatus(error, status.ALREADY_EXISTS)) throw error;
+          const id = ctx.state.volumeIdsByName.get(request.name ?? '')!;
+          const volume = ctx.state.volumes.get(id)!;
+          return { volume: { volumeId: volume.id, capacityBytes: volume.capacityBytes, volumeContext: { ...volume.volumeContext } } };
+        }
+      }),
+    ],
+  },
+  'capacity-ignored': {
+    description: 'CreateVolume provisions half of capacity_range.required_bytes',
+    rule: 'CreateVolume: capacity_range.required_bytes — the volume MUST be at least this big',
+    rpcs: ['CreateVolume'],
+    behaviour: [
+      on('CreateVolume', async (request, next, ctx) => {
+        const response = await next(request);
+        const required = Number(request.capacityRange?.requiredBytes ?? 0);
+        const volume = ctx.state.volumes.get(response.volume?.volumeId ?? '');
+        if (volume && required > 1) {
+          volume.capacityBytes = Math.floor(required / 2);
+          volume.nodeCapacityBytes = volume.capacityBytes;
+          return { volume: { ...response.volume, capacityBytes: volume.capacityBytes } };
+        }
+        return response;
+      }),
+    ],
+  },
+  'snapshot-source-ignored': {
+    description: 'CreateVolume drops volume_content_source.snapshot and creates an empty volume (no content_source, no NOT_FOUND for a missing snapshot)',
+    rule: 'CreateVolume: a volume created from a snapshot carries that content_source; a missing source snapshot -> 5 NOT_FOUND',
+    rpcs: ['CreateVolume'],
+    behaviour: [
+      on('CreateVolume', (request, next) => (request.volumeContentSource?.snapshot ? next({ ...request, volumeContentSource: null }) : next(request))),
+    ],
+  },
+  'create-volume-ignores-requisite-topology': {
+    description: 'CreateVolume ignores accessibility_requirements and always places the volume in the node\'s zone',
+    rule: 'CreateVolume: accessible_topology of the new volume MUST satisfy accessibility_requirements.requisite',
+    rpcs: ['CreateVolume'],
+    behaviour: [on('CreateVolume', (request, next) => next({ ...request, accessibilityRequirements: null }))],
+  },
+  'delete-volume-unknown-id-error': {
+    description: 'DeleteVolume of an id that does not exist fails with NOT_FOUND',
+    rule: 'DeleteVolume: if the volume does not exist the plugin MUST reply 0 OK (idempotent)',
+    rpcs: ['DeleteVolume'],
+    behaviour: [
+      on('DeleteVolume', (request, next, ctx) => {
+        if (request.volumeId && !ctx.state.volumes.has(request.volumeId)) return fail(status.NOT_FOUND, `volume ${request.volumeId} not found`);
+        return next(request);
+      }),
+    ],
+  },
+  'wrong-code-missing-volume-id': {
+    description: 'Every RPC taking a volume_id answers NOT_FOUND instead of INVALID_ARGUMENT when volume_id is empty',
+    rule: 'Error Scheme: a missing required field -> 3 INVALID_ARGUMENT',
+    rpcs: [...VOLUME_ID_RPCS],
+    behaviour: VOLUME_ID_RPCS.map((rpc) =>
+      on(rpc, (request, next) => {
+        if (!(request as { volumeId?: string }).volumeId) return fail(status.NOT_FOUND, 'volume not found');
+        return (next as (r: unknown) => Promise<unknown>)(request) as never;
+      }),
+    ),
+  },
+  'list-volumes-ignores-max-entries': {
+    description: 'ListVolumes returns every volume whatever max_entries says, with no next_token',
+    rule: 'ListVolumes: the plugin MUST NOT return more entries than max_entries',
+    rpcs: ['ListVolumes'],
+    behaviour: [on('ListVolumes', (request, next) => next({ ...request, maxEntries: 0 }))],
+  },
+  'bad-starting-token-accepted': {
+    description: 'ListVolumes and ListSnapshots treat a starting_token they never issued as "from the beginning"',
+    rule: 'ListVolumes/ListSnapshots errors: invalid starting_token -> 10 ABORTED',
+    rpcs: ['ListVolumes', 'ListSnapshots'],
+    behaviour: [on('ListVolumes', restartOnAborted), on('ListSnapshots', restartOnAborted)],
+  },
+  'publish-without-node-id-accepted': {
+    description: 'ControllerPublishVolume with an empty node_id publishes to the driver\'s own node',
+    rule: 'ControllerPublishVolume: node_id is REQUIRED; missing -> 3 INVALID_ARGUMENT',
+    rpcs: ['ControllerPublishVolume'],
+    behaviour: [on('ControllerPublishVolume', (request, next, ctx) => next({ ...request, nodeId: request.nodeId || ctx.options.nodeId }))],
+  },
+  'single-node-volume-published-twice': {
+    description: 'ControllerPublishVolume attaches a SINGLE_NODE_* volume to a second node instead of refusing',
+    rule: 'ControllerPublishVolume errors: published to another node without MULTI_NODE capability -> 9 FAILED_PRECONDITION',
+    rpcs: ['ControllerPublishVolume'],
+    behaviour: [on('ControllerPublishVolume', attachDespite(status.FAILED_PRECONDITION))],
+  },
+  'attach-limit-ignored': {
+    description: 'ControllerPublishVolume keeps attaching beyond max_volumes_per_node',
+    rule: 'ControllerPublishVolume errors: max volumes attached -> 8 RESOURCE_EXHAUSTED',
+    rpcs: ['ControllerPublishVolume'],
+    behaviour: [on('ControllerPublishVolume', attachDespite(status.RESOURCE_EXHAUSTED))],
+  },
+  'validate-confirms-unsupported-mode': {
+    description: 'ValidateVolumeCapabilities confirms whatever it is asked (e.g. block access for a mount volume)',
+    rule: 'ValidateVolumeCapabilities: confirmed SHALL be returned only if all requested capabilities are supported',
+    rpcs: ['ValidateVolumeCapabilities'],
+    behaviour: [
+      on('ValidateVolumeCapabilities', async (request, next) => {
+        const response = await next(request);
+        if (response.confirmed) return response;
+        return {
+          confirmed: {
+            volumeContext: { ...(request.volumeContext ?? {}) },
+            volumeCapabilities: [...(request.volumeCapabilities ?? [])],
+            parameters: { ...(request.parameters ?? {}) },
+            mutableParameters: { ...(request.mutableParameters ?? {}) },
+          },
+        };
+      }),
+    ],
+  },
+  'expand-shrinks-or-ignores': {
+    description: 'ControllerExpandVolume answers OK but leaves the volume at its old size and reports the old capacity',
+    rule: 'ControllerExpandVolume: capacity_bytes of the response MUST be at least required_bytes',
+    rpcs: ['ControllerExpandVolume'],
+    behaviour: [
+      on('ControllerExpandVolume', async (request, next, ctx) => {
+        const volume = ctx.state.volumes.get(request.volumeId ?? '');
+        const before = volume?.capacityBytes;
+        const response = await next(request);
+        if (volume && before !== undefined) {
+          volume.capacityBytes = before;
+          volume.nodeCapacityBytes = Math.min(volume.nodeCapacityBytes, before);
+          return { ...response, capacityBytes: before };
+        }
+        return response;
+      }),
+    ],
+  },
+  'modify-accepts-unknown-key': {
+    description: 'ControllerModifyVolume silently drops mutable_parameters keys it does not know and answers OK',
+    rule: 'ControllerModifyVolume errors: unsupported mutable parameter keys or values -> 3 INVALID_ARGUMENT',
+    rpcs: ['ControllerModifyVolume'],
+    behaviour: [
+      on('ControllerModifyVolume', async (request, next, ctx) => {
+        const known = Object.fromEntries(Object.entries(request.mutableParameters ?? {}).filter(([key]) => ctx.options.mutableParameterKeys.has(key)));
+        if (Object.keys(known).length === 0 && Object.keys(request.mutableParameters ?? {}).length > 0) {
+          if (request.volumeId && !ctx.state.volumes.has(request.volumeId)) return next(request);
+          return {};
+        }
+        return next({ ...request, mutableParameters: Object.keys(known).length > 0 ? known : (request.mutableParameters ?? {}) });
+      }),
+    ],
+  },
+  'controller-get-volume-no-published-nodes': {
+    description: 'ControllerGetVolume leaves status.published_node_ids empty even when the volume is published',
+    rule: 'ControllerGetVolume: published_node_ids MUST be specified when LIST_VOLUMES_PUBLISHED_NODES is supported',
+    rpcs: ['ControllerGetVolume'],
+    behaviour: [
+      on('ControllerGetVolume', async (request, next) => {
+        const response = await next(request);
+        return { ...response, status: { ...(response.status ?? {}), publishedNodeIds: [] } };
+      }),
+    ],
+  },
+  'get-capacity-ignores-topology': {
+    description: 'GetCapacity reports the capacity of every zone together, whatever accessible_topology asks for',
+    rule: 'GetCapacity: available_capacity is the capacity for the given accessible_topology',
+    rpcs: ['GetCapacity'],
+    behaviour: [on('GetCapacity', (request, next) => next({ ...request, accessibleTopology: null }))],
+  },
+  'delete-snapshot-unknown-id-error': {
+    description: 'DeleteSnapshot of an id that does not exist fails with NOT_FOUND',
+    rule: 'DeleteSnapshot: if the snapshot does not exist the plugin MUST reply 0 OK (idempotent)',
+    rpcs: ['DeleteSnapshot'],
+    behaviour: [
+      on('DeleteSnapshot', (request, next, ctx) => {
+        if (request.snapshotId && !ctx.state.snapshots.has(request.snapshotId)) return fail(status.NOT_FOUND, `snapshot ${request.snapshotId} not found`);
+        return next(request);
+      }),
+    ],
+  },
+  'list-snapshots-ignores-source-filter': {
+    description: 'ListSnapshots ignores source_volume_id and lists snapshots of every volume',
+    rule: 'ListSnapshots: source_volume_id restricts the list to snapshots of that volume',
+    rpcs: ['ListSnapshots'],
+    behaviour: [on('ListSnapshots', (request, next) => next({ ...request, sourceVolumeId: '' }))],
+  },
+  'group-snapshot-not-idempotent': {
+    description: 'CreateVolumeGroupSnapshot with the name of an existing group snapshot cuts a new group',
+    rule: 'CreateVolumeGroupSnapshot: the operation MUST be idempotent',
+    rpcs: ['CreateVolumeGroupSnapshot'],
+    behaviour: [
+      on('CreateVolumeGroupSnapshot', (request, next, ctx) => {
+        if (request.name && ctx.state.groupSnapshotIdsByName.has(request.name)) {
+          duplicateCounter += 1;
+          return next({ ...request, name: `${request.name}~duplicate-${duplicateCounter}` });
+        }
+        return next(request);
+      }),
+    ],
+  },
+  'metadata-stream-ignores-offset': {
+    description: 'GetMetadataAllocated and GetMetadataDelta stream from offset 0 whatever starting_offset says',
+    rule: 'SnapshotMetadata: the stream MUST NOT contain ranges that end before starting_offset',
+    rpcs: ['GetMetadataAllocated', 'GetMetadataDelta'],
+    behaviour: [
+      on('GetMetadataAllocated', (request, next) => next({ ...request, startingOffset: 0 })),
+      on('GetMetadataDelta', (request, next) => next({ ...request, startingOffset: 0 })),
+    ],
+  },
+  'stage-ignores-missing-capability': {
+    description: 'NodeStageVolume without volume_capability stages the volume anyway',
+    rule: 'NodeStageVolume: volume_capability is REQUIRED; missing -> 3 INVALID_ARGUMENT',
+    rpcs: ['NodeStageVolume'],
+    behaviour: [
+      on('NodeStageVolume', (request, next, ctx) => {
+        if (request.volumeCapability) return next(request);
+        const volume = ctx.state.volumes.get(request.volumeId ?? '');
+        const accessType = volume?.accessType === 'block' ? { block: {} } : { mount: {} };
+        return next({ ...request, volumeCapability: { ...accessType, accessMode: { mode: 'SINGLE_NODE_WRITER' } } });
+      }),
+    ],
+  },
+  'block-volume-published-as-mount': {
+    description: 'NodePublishVolume accepts a mount capability for a block volume (and block for a mount volume)',
+    rule: 'NodePublishVolume errors: capabilities not supported by the volume -> 9 FAILED_PRECONDITION',
+    rpcs: ['NodePublishVolume'],
+    behaviour: [
+      on('NodePublishVolume', (request, next, ctx) => {
+        const volume = ctx.state.volumes.get(request.volumeId ?? '');
+        const capability = request.volumeCapability;
+        if (!volume || !capability?.accessMode) return next(request);
+        const accessType = volume.accessType === 'block' ? { block: {}, mount: null } : { mount: capability.mount ?? {}, block: null };
+        const staged = ctx.state.staged.get(volume.id);
+        // Publish with the capability the volume was staged with, so only the access-type check is bypassed.
+        const mode = staged ? { mode: staged.capability.mode } : capability.accessMode;
+        return next({ ...request, volumeCapability: { ...accessType, accessMode: mode } });
+      }),
+    ],
+  },
+  'node-unpublish-not-idempotent': {
+    description: 'NodeUnpublishVolume of a target path that is not (or no longer) published fails with NOT_FOUND',
+    rule: 'NodeUnpublishVolume: the operation MUST be idempotent',
+    rpcs: ['NodeUnpublishVolume'],
+    behaviour: [
+      on('NodeUnpublishVolume', (request, next, ctx) => {
+        const targets = ctx.state.published.get(request.volumeId ?? '');
+        if (request.volumeId && request.targetPath && !targets?.has(request.targetPath)) {
+          return fail(status.NOT_FOUND, `volume ${request.volumeId} is not published at ${request.targetPath}`);
+        }
+        return next(request);
+      }),
+    ],
+  },
+  'volume-stats-negative': {
+    description: 'NodeGetVolumeStats reports more bytes used than the volume holds and a negative available count',
+    rule: 'NodeGetVolumeStats: usage counts are non-negative and used + available do not exceed total',
+    rpcs: ['NodeGetVolumeStats'],
+    behaviour: [
+      on('NodeGetVolumeStats', async (request, next) => {
+        const response = await next(request);
+        const usage = (response.usage ?? []).map((u) => {
+          const total = Number(u.total ?? 0);
+          return { ...u, used: total * 2, available: -total };
+        });
+        return { ...response, usage };
+      }),
+    ],
+  },
+  'node-get-info-missing-topology': {
+    description: 'NodeGetInfo omits accessible_topology although VOLUME_ACCESSIBILITY_CONSTRAINTS is advertised',
+    rule: 'NodeGetInfo: accessible_topology MUST be set when the plugin has VOLUME_ACCESSIBILITY_CONSTRAINTS',
+    rpcs: ['NodeGetInfo'],
+    behaviour: [
+      on('NodeGetInfo', async (request, next) => {
+        const response = await next(request);
+        return { ...response, accessibleTopology: null };
+      }),
+    ],
+  },
+  'get-plugin-info-empty-name': {
+    description: 'GetPluginInfo returns an empty name',
+    rule: 'GetPluginInfo: name is REQUIRED (reverse domain notation, at most 63 characters)',
+    rpcs: ['GetPluginInfo'],
+    behaviour: [
+      on('GetPluginInfo', async (request, next) => {
+        const response = await next(request);
+        return { ...response, name: '' };
+      }),
+    ],
+  },
+  'probe-error': {
+    description: 'Probe of a healthy plugin fails with INTERNAL',
+    rule: 'Probe: a healthy, ready plugin answers 0 OK (errors only when not healthy: FAILED_PRECONDITION)',
+    rpcs: ['Probe'],
+    behaviour: [on('Probe', () => fail(status.INTERNAL, 'probe failed'))],
+  },
+};
+
+/** Every fault by name: what it does, the rule it breaks and the RPCs it changes. */
+export const CSI_FAULTS: Readonly<Record<string, CsiFaultInfo>> = Object.fromEntries(
+  Object.entries(FAULTS).map(([name, { description, rule, rpcs }]) => [name, { description, rule, rpcs }]),
+);
+
+export const CSI_FAULT_NAMES: readonly string[] = Object.keys(FAULTS);
+
+/** Wraps the handlers of the RPCs the configured fault changes; unknown names are a UsageError. */
+export function applyFault(ctx: DriverContext, handlers: CsiHandlers): CsiHandlers {
+  const name = ctx.options.fault;
+  if (!name) return handlers;
+  const fault = FAULTS[name];
+  if (!fault) throw new UsageError(`unknown CSI fault "${name}"; choose one of: ${CSI_FAULT_NAMES.join(', ')}`, { field: 'fault' });
+  const wrapped: Record<string, unknown> = { ...handlers };
+  for (const { rpc, wrap } of fault.behaviour) {
+    const next = handlers[rpc] as (request: unknown) => Promise<unknown>;
+    wrapped[rpc] = async (request: unknown) => wrap(request as never, next as never, ctx);
+  }
+  return wrapped as unknown as CsiHandlers;
+}
