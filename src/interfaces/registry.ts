@@ -4,6 +4,7 @@ import { UsageError } from '../core/errors.js';
 
 const loaders: Record<string, () => Promise<InterfacePlugin>> = {
   csi: async () => (await import('./csi/plugin.js')).csiPlugin,
+  cni: async () => (await import('./cni/plugin.js')).cniPlugin,
 };
 
 export function interfaceNames(): string[] {

@@ -1,0 +1,22 @@
+// The CNI interface plugin: options, flags, capabilities, the suite, and opening a run against a
+// plugin binary or chain (or the embedded reference plugin when none is given).
+import type { InterfacePlugin } from '../../core/plugin.js';
+import type { TestDefinition } from '../../core/test.js';
+import { cniCapabilityCatalog } from './capabilities.js';
+import type { CniEnv } from './env.js';
+import { cniFlags, cniOptionsSchema, type CniOptions } from './options.js';
+import { openCniSession } from './session.js';
+import { LATEST_VERSION } from './versions.js';
+
+export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
+  name: 'cni',
+  title: 'Container Network Interface',
+  specVersion: LATEST_VERSION,
+  optionsSchema: cniOptionsSchema,
+  flags: cniFlags,
+  capabilityCatalog: cniCapabilityCatalog,
+  async loadTests(): Promise<readonly TestDefinition<CniEnv>[]> {
+    return (await import('../../../suites/cni/index.js')).cniTests;
+  },
+  open: openCniSession,
+};

@@ -1,0 +1,93 @@
+// Opening a CNI run: resolve the target, ask every plugin VERSION, settle the version, choose
+// the namespace provider, derive capabilities and record compatible-profile warnings found up front.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { TargetUnreachableError } from '../../core/errors.js';
+import type { OpenContext, Session } from '../../core/plugin.js';
+import { deriveCapabilities } from './capabilities.js';
+import { CniTestEnv, type CniEnv } from './env.js';
+import { RealNetns, SimulatedNetns, realNetnsUnavailable, type NetnsProvider } from './netns.js';
+import type { CniOptions } from './options.js';
+import { findPlugin, describeOutcome } from './runtime/invoke.js';
+import { CniRuntime } from './runtime/network.js';
+import { selectVersion, type NetworkList } from './runtime/config.js';
+import { versionInfoSchema, describeIssues } from './schemas.js';
+import { resolveTarget } from './target.js';
+import { compareVersions, isSpecVersion } from './versions.js';
+import { listAllocations } from './leaks.js';
+
+async function pickNetns(embedded: boolean, context: OpenContext): Promise<{ provider?: NetnsProvider; why?: string }> {
+  const why = await realNetnsUnavailable(context.signal, `conformal-probe-${context.runId}`);
+  if (!why) return { provider: new RealNetns() };
+  if (embedded) return { provider: new SimulatedNetns(join(context.workDir, 'netns')), why: `${why}; the embedded reference runs with simulated namespaces` };
+  return { why };
+}
+
+export async function openCniSession(options: CniOptions, context: OpenContext): Promise<Session<CniEnv>> {
+  const target = resolveTarget(options, context.workDir);
+  const cacheDir = join(context.workDir, 'cni-cache');
+  mkdirSync(cacheDir, { recursive: true });
+  for (const plugin of target.network.plugins) {
+    try {
+      findPlugin(plugin.type as string, target.cniPath);
+    } catch (error) {
+      throw new TargetUnreachableError(String(plugin.type), (error as Error).message, { cause: error });
+    }
+  }
+  const probeRuntime = new CniRuntime(target.network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
+  const warnings: string[] = [];
+  const perPlugin: string[][] = [];
+  for (let i = 0; i < target.network.plugins.length; i++) {
+    const outcome = await probeRuntime.version(i, target.network.cniVersion, context.signal);
+    const info = versionInfoSchema.safeParse(outcome.json);
+    if (outcome.exitCode !== 0 || !info.success) {
+      // No usable VERSION: assume what the config asks for; the VERSION test reports the failure.
+      warnings.push(`${outcome.type} VERSION gave no usable answer (${outcome.exitCode !== 0 ? describeOutcome(outcome) : describeIssues(info.error!)}); assuming only ${target.network.cniVersion}`);
+      perPlugin.push([target.network.cniVersion]);
+      continue;
+    }
+    perPlugin.push(info.data.supportedVersions);
+    if (info.data.cniVersion !== target.network.cniVersion) {
+      const note = `${outcome.type} VERSION answered cniVersion ${info.data.cniVersion} for input ${target.network.cniVersion} (libcni/skel behaviour; the spec text says echo the input)`;
+      if (options.profile === 'compatible') warnings.push(`compatible profile: ${note}`);
+    }
+  }
+  const versions = perPlugin.reduce((common, list) => common.filter((v) => list.includes(v))).filter(isSpecVersion).sort(compareVersions);
+  const network = settleVersion(target.network, versions, Boolean(options.plugin && !options.netConfig), warnings);
+  const runtime = new CniRuntime(network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
+  const netns = await pickNetns(target.embedded, context);
+  if (netns.why) {
+    warnings.push(netns.provider ? netns.why : `${netns.why}: tests that need a network namespace are skipped (capability netns)`);
+    context.log.warn(netns.why);
+  }
+  const capabilities = deriveCapabilities(network, versions, netns.provider !== undefined, options.ipamPool);
+  const env = new CniTestEnv(runtime, options.profile, netns.provider, versions, options.concurrentAdds, warnings);
+  return {
+    env,
+    capabilities,
+    warnings,
+    implementation: {
+      name: network.plugins.map((p) => String(p.type)).join('+'),
+      version: versions.at(-1),
+      endpoint: target.source,
+      embeddedReference: target.embedded,
+      details: { network: network.name, cniVersion: network.cniVersion, cniPath: target.cniPath.join(':'), profile: options.profile, namespaces: netns.provider?.kind ?? 'none' },
+    },
+    async leakCheck() {
+      return [...runtime.cachedAttachments().map((a) => `CNI attachment ${a.containerID}/${a.ifname} was never deleted`), ...(target.embedded ? listAllocations(network) : [])];
+    },
+    async close() {},
+  };
+}
+
+/** With --plugin alone the config's version is a placeholder: use the highest the plugin advertises. */
+function settleVersion(network: NetworkList, versions: readonly string[], fromPluginAlone: boolean, warnings: string[]): NetworkList {
+  if (!fromPluginAlone) {
+    if (!versions.includes(network.cniVersion)) {
+      warnings.push(`network ${network.name} uses version ${network.cniVersion}, which its plugins do not all advertise (common: ${versions.join(', ') || 'none'})`);
+    }
+    return network;
+  }
+  const chosen = selectVersion(undefined, versions);
+  return chosen ? { ...network, cniVersion: chosen } : network;
+}

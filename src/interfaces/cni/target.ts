@@ -1,0 +1,101 @@
+// Resolves what the run talks to: the embedded reference (a CNI_PATH directory holding links to
+// the shipped executables and a generated config) or the user's plugin/config, with CNI_PATH and
+// capability args.
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError, HarnessError, UsageError } from '../../core/errors.js';
+import { packagePath } from '../../core/paths.js';
+import { parseNetworkConfig, type JsonObject, type NetworkList } from './runtime/config.js';
+import type { CniOptions } from './options.js';
+
+export interface ResolvedTarget {
+  readonly network: NetworkList;
+  readonly cniPath: readonly string[];
+  readonly capabilityArgs?: JsonObject;
+  readonly embedded: boolean;
+  /** Where the config came from, for the report. */
+  readonly source: string;
+}
+
+export const REFERENCE_TYPE = 'conformal-ref';
+export const REFERENCE_IPAM_TYPE = 'conformal-ref-ipam';
+/** Benchmarking (RFC 2544) and unique-local ranges: never routed, used only inside test namespaces. */
+export const REFERENCE_RANGES = [
+  { subnet: '198.18.0.0/24', gateway: '198.18.0.1' },
+  { subnet: 'fd00:c0f:1::/64', gateway: 'fd00:c0f:1::1' },
+] as const;
+
+/** The embedded reference: links in a fresh CNI_PATH directory and its conflist. */
+export function embeddedReferenceConfig(workDir: string, fault: string | undefined): { config: JsonObject; cniPath: string } {
+  const binDir = join(workDir, 'cni-bin');
+  mkdirSync(binDir, { recursive: true });
+  for (const [type, script] of [
+    [REFERENCE_TYPE, 'bin/conformal-cni-ref.js'],
+    [REFERENCE_IPAM_TYPE, 'bin/conformal-cni-ref-ipam.js'],
+  ] as const) {
+    const compiled = packagePath('dist/src/reference/cni', type === REFERENCE_TYPE ? 'main-plugin.js' : 'main-ipam.js');
+    if (!existsSync(compiled)) throw new HarnessError(`the reference CNI plugin is not built (${compiled} missing); run \`npm run build\``);
+    const link = join(binDir, type);
+    if (!existsSync(link)) symlinkSync(packagePath(script), link);
+  }
+  const config: JsonObject = {
+    cniVersion: '1.1.0',
+    name: 'conformal-ref',
+    plugins: [
+      {
+        type: REFERENCE_TYPE,
+        dataDir: join(workDir, 'ref-state'),
+        capabilities: { ips: true },
+        ipam: {
+          type: REFERENCE_IPAM_TYPE,
+          dataDir: join(workDir, 'ref-ipam'),
+          ranges: REFERENCE_RANGES,
+          routes: [{ dst: '198.19.0.0/16', gw: '198.18.0.1' }],
+        },
+        ...(fault ? { conformalFault: fault } : {}),
+      },
+    ],
+  };
+  return { config, cniPath: binDir };
+}
+
+function readJsonFile(file: string, field: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`${field} ${file}: ${(error as Error).message}`, { field, cause: error });
+  }
+}
+
+export function resolveTarget(options: CniOptions, workDir: string): ResolvedTarget {
+  const cniPath = options.cniPath.map((dir) => resolve(dir));
+  let capabilityArgs: JsonObject | undefined;
+  if (options.capabilityArgs) {
+    const value = readJsonFile(options.capabilityArgs, '--capability-args');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`--capability-args ${options.capabilityArgs} must hold a JSON object`, { field: '--capability-args' });
+    capabilityArgs = value as JsonObject;
+  }
+  if (!options.plugin && !options.netConfig) {
+    const reference = embeddedReferenceConfig(workDir, options.referenceFault);
+    return { network: parseNetworkConfig(JSON.stringify(reference.config), 'embedded reference config'), cniPath: [reference.cniPath, ...cniPath], capabilityArgs, embedded: true, source: 'embedded reference' };
+  }
+  if (options.referenceFault) throw new UsageError('--reference-fault applies only to the embedded reference (no --plugin/--net-config)', { field: '--reference-fault' });
+  if (options.plugin) {
+    const plugin = resolve(options.plugin);
+    if (!existsSync(plugin)) throw new UsageError(`--plugin ${options.plugin} does not exist`, { field: '--plugin' });
+    cniPath.unshift(dirname(plugin));
+  }
+  if (cniPath.length === 0) throw new UsageError('--cni-path is required with --net-config (where are the plugin binaries?)', { field: '--cni-path' });
+  if (options.netConfig) {
+    let text: string;
+    try {
+      text = readFileSync(options.netConfig, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`--net-config ${options.netConfig}: ${(error as Error).message}`, { field: '--net-config', cause: error });
+    }
+    return { network: parseNetworkConfig(text, options.netConfig), cniPath, capabilityArgs, embedded: false, source: options.netConfig };
+  }
+  // --plugin alone: the smallest config naming it; the version is settled after VERSION.
+  const type = basename(options.plugin!);
+  return { network: parseNetworkConfig(JSON.stringify({ cniVersion: '1.1.0', name: 'conformal', type }), `--plugin ${type}`), cniPath, capabilityArgs, embedded: false, source: `--plugin ${options.plugin}` };
+}

@@ -1,0 +1,35 @@
+// Fault-injected variants of the reference plugin. A variant is chosen by the plugin object's
+// `conformalFault` key (the harness inserts it for `--reference-fault`); the IPAM plugin sees it too
+// because delegates receive the full config. Each fault names the suite test expected to catch it.
+
+export interface FaultInfo {
+  readonly description: string;
+  /** Id of the suite test that must fail on this variant. */
+  readonly caughtBy: string;
+}
+
+export const FAULTS = {
+  'wrong-result-version': { description: 'ADD answers with a 1.1.0 result whatever version was asked', caughtBy: 'cni.result.version-0-4-0' },
+  'del-not-idempotent': { description: 'a second DEL for the same attachment fails', caughtBy: 'cni.del.repeated' },
+  'error-on-stderr': { description: 'error JSON goes to stderr, stdout stays empty', caughtBy: 'cni.env.missing-required' },
+  'ipam-no-lock': { description: 'IPAM reads and writes its store without the lock (and slowly)', caughtBy: 'cni.add.concurrent-distinct-addresses' },
+  'check-prints-result': { description: 'CHECK prints the result on stdout', caughtBy: 'cni.check.after-add' },
+  'gc-reclaims-listed': { description: 'GC frees the addresses of attachments it was told are valid', caughtBy: 'cni.gc.reclaims-unlisted' },
+  'add-existing-succeeds': { description: 'ADD silently replaces an interface that already exists', caughtBy: 'cni.add.existing-interface-fails' },
+  'check-ignores-interface': { description: 'CHECK never looks at the interface it created', caughtBy: 'cni.check.detects-removed-interface' },
+  'version-no-supported': { description: 'VERSION omits supportedVersions', caughtBy: 'cni.version.reports-supported' },
+  'del-keeps-address': { description: 'DEL does not release the IPAM allocation', caughtBy: 'cni.del.frees-address' },
+  'env-wrong-code': { description: 'missing environment variables are reported with code 7 instead of 4', caughtBy: 'cni.env.missing-required' },
+  'drops-prev-result': { description: 'ADD ignores the prevResult it was given', caughtBy: 'cni.add.prev-result-kept' },
+  'status-unavailable': { description: 'STATUS reports code 50 although ADD would work', caughtBy: 'cni.status.ready' },
+  'gc-ignores-old-key': { description: 'GC reads only cni.dev/valid-attachments and reclaims everything when given cni.dev/attachments', caughtBy: 'cni.gc.reclaims-unlisted-old-key' },
+  'accepts-any-version': { description: 'ADD accepts a cniVersion it does not support', caughtBy: 'cni.config.unsupported-version' },
+  'bad-interface-index': { description: 'ips[].interface points past the interfaces list', caughtBy: 'cni.add.result-valid' },
+  'routes-not-installed': { description: 'routes are reported in the result but not installed in the namespace', caughtBy: 'cni.add.result-valid' },
+} as const satisfies Record<string, FaultInfo>;
+
+export type FaultName = keyof typeof FAULTS;
+
+export function isFaultName(value: unknown): value is FaultName {
+  return typeof value === 'string' && Object.hasOwn(FAULTS, value);
+}

@@ -1,0 +1,142 @@
+// The reference interface plugin (type conformal-ref): creates CNI_IFNAME in CNI_NETNS with the
+// addresses its IPAM delegate allocates, chains onto prevResult, and implements DEL, CHECK,
+// STATUS and GC by the spec text. Attachments are recorded under the config's dataDir.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { atLeast } from '../../interfaces/cni/versions.js';
+import { delegate } from './delegate.js';
+import { validAttachments } from './ipam.js';
+import { createLink, deleteLink, linkAddresses, linkExists } from './link.js';
+import { fromAnyVersion, toVersion, type Result } from './results.js';
+import { CniError, Code, versionAnswer, type Request } from './skel.js';
+
+interface Record_ {
+  readonly containerID: string;
+  readonly ifname: string;
+  readonly netns: string;
+}
+
+function dataDir(request: Request): string {
+  const dir = request.config.dataDir;
+  if (typeof dir !== 'string' || dir === '') throw new CniError(Code.InvalidConfig, 'dataDir must name a directory for the plugin state');
+  const attachments = join(dir, 'attachments', String(request.config.name));
+  mkdirSync(attachments, { recursive: true });
+  return attachments;
+}
+
+const recordFile = (dir: string, containerID: string, ifname: string) => join(dir, `${containerID}--${ifname}.json`);
+
+function ipamType(request: Request): string | undefined {
+  const ipam = request.config.ipam as Record<string, unknown> | undefined;
+  return typeof ipam?.type === 'string' ? ipam.type : undefined;
+}
+
+function add(request: Request): unknown {
+  const dir = dataDir(request);
+  if (linkExists(request.netns, request.ifname)) {
+    if (request.fault !== 'add-existing-succeeds') throw new CniError(Code.InterfaceExists, `interface ${request.ifname} already exists in ${request.netns}`);
+    deleteLink(request.netns, request.ifname);
+  }
+  const prev = request.fault === 'drops-prev-result' ? fromAnyVersion(undefined) : fromAnyVersion(request.config.prevResult);
+  const type = ipamType(request);
+  const ipam = type ? fromAnyVersion(delegate(type, 'ADD', request)) : fromAnyVersion(undefined);
+  let mac: string;
+  try {
+    mac = createLink(request.netns, { ifname: request.ifname, addresses: ipam.ips.map((i) => i.address), routes: ipam.routes, skipRoutes: request.fault === 'routes-not-installed' }).mac;
+  } catch (error) {
+    // Undo the delegate's allocation before failing (the spec's advice for failed ADDs).
+    if (type) delegate(type, 'DEL', request);
+    throw error;
+  }
+  writeFileSync(recordFile(dir, request.containerID, request.ifname), JSON.stringify({ containerID: request.containerID, ifname: request.ifname, netns: request.netns } satisfies Record_));
+  const index = request.fault === 'bad-interface-index' ? prev.interfaces.length + 5 : prev.interfaces.length;
+  const mtu = typeof request.config.mtu === 'number' ? request.config.mtu : undefined;
+  const result: Result = {
+    interfaces: [...prev.interfaces, { name: request.ifname, mac, sandbox: request.netns, ...(mtu ? { mtu } : {}) }],
+    ips: [...prev.ips, ...ipam.ips.map((ip) => ({ ...ip, interface: index }))],
+    routes: [...prev.routes, ...ipam.routes],
+    ...((prev.dns ?? ipam.dns) ? { dns: prev.dns ?? ipam.dns } : {}),
+  };
+  const version = request.fault === 'wrong-result-version' ? '1.1.0' : request.cniVersion;
+  return toVersion(result, version);
+}
+
+function del(request: Request): void {
+  const dir = dataDir(request);
+  const file = recordFile(dir, request.containerID, request.ifname);
+  let known = true;
+  try {
+    readFileSync(file);
+  } catch {
+    known = false;
+  }
+  if (!known && request.fault === 'del-not-idempotent') throw new CniError(Code.UnknownContainer, `no attachment ${request.containerID}/${request.ifname}`);
+  const type = ipamType(request);
+  if (type) delegate(type, 'DEL', request);
+  deleteLink(request.netns, request.ifname);
+  rmSync(file, { force: true });
+}
+
+function check(request: Request): unknown {
+  if (request.config.prevResult === undefined) throw new CniError(Code.InvalidConfig, 'CHECK needs prevResult');
+  const prev = fromAnyVersion(request.config.prevResult);
+  const index = prev.interfaces.findIndex((i) => i.name === request.ifname && i.sandbox === request.netns);
+  if (index < 0) throw new CniError(Code.CheckFailed, `prevResult lists no interface ${request.ifname} in ${request.netns}`);
+  if (request.fault !== 'check-ignores-interface') {
+    const actual = linkAddresses(request.netns, request.ifname);
+    if (!actual) throw new CniError(Code.CheckFailed, `interface ${request.ifname} is missing from ${request.netns}`);
+    for (const ip of prev.ips.filter((i) => i.interface === index)) {
+      if (!actual.includes(ip.address)) throw new CniError(Code.CheckFailed, `interface ${request.ifname} lacks address ${ip.address}`);
+    }
+  }
+  const type = ipamType(request);
+  if (type) delegate(type, 'CHECK', request);
+  // Extra interfaces, addresses or routes added by later plugins are tolerated: only ours are checked.
+  return request.fault === 'check-prints-result' ? request.config.prevResult : undefined;
+}
+
+function gc(request: Request): void {
+  const dir = dataDir(request);
+  const valid = validAttachments(request) ?? [];
+  const errors: string[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+    const record = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record_;
+    if (valid.some((v) => v.containerID === record.containerID && v.ifname === record.ifname)) continue;
+    try {
+      deleteLink(record.netns, record.ifname);
+      rmSync(join(dir, file), { force: true });
+    } catch (error) {
+      errors.push((error as Error).message); // keep going; report every failure at the end
+    }
+  }
+  const type = ipamType(request);
+  if (type) {
+    try {
+      delegate(type, 'GC', request);
+    } catch (error) {
+      errors.push((error as Error).message);
+    }
+  }
+  if (errors.length > 0) throw new CniError(Code.TryAgainLater, `GC left ${errors.length} problem(s)`, errors.join('; '));
+}
+
+export async function pluginMain(request: Request): Promise<unknown> {
+  switch (request.command) {
+    case 'VERSION':
+      return versionAnswer(request);
+    case 'ADD':
+      return add(request);
+    case 'DEL':
+      return del(request);
+    case 'CHECK':
+      return check(request);
+    case 'GC':
+      return gc(request);
+    case 'STATUS': {
+      if (request.fault === 'status-unavailable') throw new CniError(Code.NotAvailable, 'plugin reports itself unavailable');
+      const type = ipamType(request);
+      if (type && atLeast(request.cniVersion, '1.1.0')) delegate(type, 'STATUS', request);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,79 @@
+// Environment validation: missing or unusable CNI_* variables fail with code 4 naming them.
+import { defineTest } from '../../src/core/test.js';
+import type { CniEnv } from '../../src/interfaces/cni/env.js';
+import { Cap } from '../../src/interfaces/cni/capabilities.js';
+import { expectFailure, expectSuccess, safetyDel, type Ctx, SPEC_URL } from './support.js';
+
+
+async function addRequest(ctx: Ctx) {
+  const { attachment, ns } = await ctx.env.attachment(ctx);
+  safetyDel(ctx, attachment);
+  return { attachment, ns, stdin: JSON.stringify(ctx.env.runtime.request(0, { signal: ctx.signal })) };
+}
+
+export const environmentTests = [
+  defineTest<CniEnv>({
+    id: 'cni.env.missing-required',
+    title: 'ADD without a required CNI variable fails with code 4 naming it',
+    spec: { section: '3 Parameters / 6 Error codes', rule: 'missing required environment parameters: error code 4 whose message names them', url: SPEC_URL },
+    profile: 'core',
+    requires: [Cap.netns],
+    operations: ['ADD'],
+    async run(ctx) {
+      const { attachment, stdin } = await addRequest(ctx);
+      for (const variable of ['CNI_CONTAINERID', 'CNI_IFNAME', 'CNI_NETNS']) {
+        const outcome = await ctx.env.runtime.raw(0, 'ADD', attachment, stdin, ctx.signal, { [variable]: undefined });
+        expectFailure(ctx, outcome, { codes: [4], mentions: [variable], what: `ADD without ${variable}` });
+      }
+    },
+  }),
+  defineTest<CniEnv>({
+    id: 'cni.env.invalid-ifname',
+    title: 'ADD with an interface name the plugin cannot use fails',
+    spec: { section: '3 Parameters: CNI_IFNAME', rule: 'if the plugin is unable to use the interface name it must return an error', url: SPEC_URL },
+    profile: 'core',
+    requires: [Cap.netns, Cap.interfaceCreate],
+    operations: ['ADD'],
+    async run(ctx) {
+      const { attachment, stdin } = await addRequest(ctx);
+      for (const ifname of ['conformal-too-long0', 'bad/name']) {
+        const bad = { ...attachment, ifname };
+        safetyDel(ctx, bad);
+        const outcome = await ctx.env.runtime.raw(0, 'ADD', bad, stdin, ctx.signal);
+        expectFailure(ctx, outcome, { codes: [], what: `ADD with CNI_IFNAME ${JSON.stringify(ifname)}` });
+      }
+    },
+  }),
+  defineTest<CniEnv>({
+    id: 'cni.env.invalid-container-id',
+    title: 'ADD with characters outside the container ID pattern fails with code 4',
+    spec: { section: '3 Parameters: CNI_CONTAINERID', rule: 'must match ^[a-zA-Z0-9][a-zA-Z0-9_.\\-]*$; invalid env → code 4', url: SPEC_URL },
+    profile: 'core',
+    requires: [Cap.netns],
+    operations: ['ADD'],
+    async run(ctx) {
+      const { attachment, stdin } = await addRequest(ctx);
+      const outcome = await ctx.env.runtime.raw(0, 'ADD', { ...attachment, containerID: '-bad id!' }, stdin, ctx.signal);
+      expectFailure(ctx, outcome, { codes: [4], what: 'ADD with CNI_CONTAINERID "-bad id!"' });
+    },
+  }),
+  defineTest<CniEnv>({
+    id: 'cni.env.cni-path-optional',
+    title: 'ADD and DEL work without CNI_PATH, which the spec lists as optional',
+    spec: { section: '3 Parameters', rule: 'CNI_PATH is optional for ADD, DEL and CHECK (libcni/skel require it: compatible profile warns)', url: SPEC_URL },
+    profile: 'extended',
+    requires: [Cap.netns],
+    operations: ['ADD', 'DEL'],
+    async run(ctx) {
+      const { attachment, stdin } = await addRequest(ctx);
+      const add = await ctx.env.runtime.raw(0, 'ADD', attachment, stdin, ctx.signal, { CNI_PATH: undefined });
+      if (add.exitCode !== 0 && ctx.env.profile === 'compatible' && add.error?.code === 4 && add.error.msg.includes('CNI_PATH')) {
+        ctx.env.deviation(ctx, `${add.type} requires CNI_PATH (libcni/skel behaviour)`);
+        return;
+      }
+      expectSuccess(add, 'ADD without CNI_PATH');
+      const del = await ctx.env.runtime.raw(0, 'DEL', attachment, stdin, ctx.signal, { CNI_PATH: undefined });
+      expectSuccess(del, 'DEL without CNI_PATH');
+    },
+  }),
+];
