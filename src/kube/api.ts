@@ -1,0 +1,812 @@
+// The API semantics, independent of HTTP: create/get/list/update/patch/delete on a served
+// resource, with resourceVersions, generation, field managers, admission (defaults and
+// validation), subresources, finalizers and the garbage collector.
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import jsonpatch from 'fast-json-patch';
+import mergePatch from 'json-merge-patch';
+import { parse as parseYaml } from 'yaml';
+import { nowTimestamp, recordUpdate, serverSideApply } from './apply.js';
+import { schemaListStrategy } from './crd-schema.js';
+import { crdDefaults, crdStatus, typeFromCrd, validateCrd } from './crd.js';
+import type { ListStrategyOf } from './managed-fields.js';
+import { generateName, validateName } from './naming.js';
+import { Registry, type Served } from './registry.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  forbidden,
+  invalid,
+  KubeApiError,
+  notFound,
+  STALE_OBJECT,
+  unsupportedMediaType,
+  type FieldError,
+} from './status.js';
+import { listStrategy, strategicMergePatch } from './strategic-merge.js';
+import { objectKey, Store } from './store.js';
+import { apiVersionOf, storageKey, type KubeObject, type OwnerReference, type ResourceType } from './types.js';
+
+type Obj = Record<string, unknown>;
+
+function isObject(value: unknown): value is Obj {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** One request against a resource: what the URL and query string say. */
+export interface Target {
+  served: Served;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  query: URLSearchParams;
+  /** Default field manager (from the User-Agent) when the query has none. */
+  userAgentManager: string;
+}
+
+export interface WriteResult {
+  object: unknown;
+  /** 201 for a create, 200 otherwise. */
+  code: number;
+  warnings: string[];
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+const CORE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const FOREGROUND = 'foregroundDeletion';
+const ORPHAN = 'orphan';
+
+export class KubeApi {
+  readonly store = new Store();
+  readonly registry = new Registry();
+  /** ownerUid -> dependents ("storageKey\0objectKey"), so deletions find dependents without scanning. */
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly typesByStorage = new Map<string, ResourceType>();
+  private gcQueue: Promise<void> = Promise.resolve();
+
+  constructor() {
+    for (const name of CORE_NAMESPACES) this.bootstrap(this.builtin('', 'namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    this.bootstrap(this.builtin('', 'services'), {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: { ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], clusterIP: '10.96.0.1' },
+    });
+  }
+
+  private builtin(group: string, plural: string): Served {
+    const served = this.registry.lookup(group, 'v1', plural);
+    if (!served) throw new Error(`built-in ${plural} missing`);
+    return served;
+  }
+
+  private bootstrap(served: Served, obj: KubeObject): void {
+    this.create({ served, namespace: obj.metadata.namespace, query: new URLSearchParams(), userAgentManager: 'kube-apiserver' }, obj);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private key(type: ResourceType): string {
+    const key = storageKey(type);
+    this.typesByStorage.set(key, type);
+    return key;
+  }
+
+  private strategyOf(served: Served): ListStrategyOf {
+    return served.type.builtin ? listStrategy : schemaListStrategy(served.version.schema);
+  }
+
+  private manager(target: Target): string {
+    return target.query.get('fieldManager') || target.userAgentManager;
+  }
+
+  private dryRun(target: Target): boolean {
+    return target.query.getAll('dryRun').includes('All');
+  }
+
+  /** The object as the requested version presents it (CRD versions share storage; conversion "None"). */
+  present(served: Served, obj: KubeObject): KubeObject {
+    const apiVersion = apiVersionOf(served.type.group, served.version.name);
+    return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+  }
+
+  private current(target: Target): KubeObject {
+    const { type } = target.served;
+    const obj = this.store.collection(this.key(type)).objects.get(objectKey(target.namespace, target.name!));
+    if (!obj) throw notFound(type, target.name!);
+    return obj;
+  }
+
+  private requireNamespace(target: Target, name: string, creating: boolean): void {
+    if (!target.served.type.namespaced) return;
+    const ns = this.store.collection('/namespaces').objects.get(target.namespace ?? '');
+    if (!ns) throw notFound({ group: '', plural: 'namespaces' }, target.namespace ?? '');
+    if (creating && ns.metadata.deletionTimestamp) {
+      throw forbidden(target.served.type, name, `unable to create new content in namespace ${target.namespace} because it is being terminated`, [
+        { reason: 'NamespaceTerminating', message: `namespace ${target.namespace} is being terminated`, field: 'metadata.namespace' },
+      ]);
+    }
+  }
+
+  /** Checks apiVersion/kind and namespace of a request body against the URL. */
+  private checkBody(target: Target, body: unknown): KubeObject {
+    if (!isObject(body)) throw badRequest('the body of the request was not a JSON object');
+    const { type, version } = target.served;
+    const expected = apiVersionOf(type.group, version.name);
+    const obj = structuredClone(body) as KubeObject;
+    if (obj.apiVersion !== undefined && obj.apiVersion !== expected && !(target.subresource === 'scale')) {
+      throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== type.kind && !(target.subresource === 'scale')) {
+      throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${type.kind})`);
+    }
+    obj.apiVersion = expected;
+    obj.kind = type.kind;
+    if (!isObject(obj.metadata)) obj.metadata = {};
+    if (type.namespaced) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== target.namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      obj.metadata.namespace = target.namespace!;
+    } else {
+      delete obj.metadata.namespace;
+    }
+    return obj;
+  }
+
+  /** Type defaults, CRD schema (prune/default/validate) and built-in validation; throws 422. */
+  private admit(served: Served, obj: KubeObject, creating: boolean, fieldValidation: string | null, warnings: string[]): void {
+    const { type, version } = served;
+    const errors: FieldError[] = [];
+    if (creating) type.defaults?.(obj);
+    if (version.admit) {
+      const before = fieldValidation === 'Ignore' ? undefined : structuredClone(obj);
+      errors.push(...version.admit(obj));
+      if (before) {
+        const unknown = unknownFields(before, obj);
+        if (unknown.length > 0 && fieldValidation === 'Strict') {
+          throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+        }
+        for (const f of unknown) warnings.push(`unknown field "${f}"`);
+      }
+    }
+    if (type.validate) errors.push(...type.validate(obj));
+    if (type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions') {
+      crdDefaults(obj);
+      errors.push(...validateCrd(obj));
+    }
+    const labelErrors = validateMetadata(obj);
+    errors.push(...labelErrors);
+    if (errors.length > 0) throw invalid(type.kind, type.group, obj.metadata.name ?? '', errors);
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  get(target: Target): KubeObject {
+    return this.present(target.served, this.current(target));
+  }
+
+  list(target: Target): ListResult {
+    const { type } = target.served;
+    const collection = this.store.collection(this.key(type));
+    const labels = parseLabelSelector(target.query.get('labelSelector'));
+    const fields = parseFieldSelector(target.query.get('fieldSelector'));
+    const limit = Number(target.query.get('limit') ?? 0);
+    const token = target.query.get('continue');
+    let start = '';
+    let listRv = this.store.currentRv;
+    if (token) {
+      const decoded = decodeContinue(token);
+      if (decoded.rv < collection.compactedRv) {
+        throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      start = decoded.start;
+      listRv = decoded.rv;
+    }
+    const prefix = type.namespaced && target.namespace ? `${target.namespace}/` : '';
+    const items: KubeObject[] = [];
+    const keys = collection.sortedKeys();
+    let index = 0;
+    let continueKey: string | undefined;
+    for (; index < keys.length; index++) {
+      const key = keys[index]!;
+      if (prefix && !key.startsWith(prefix)) continue;
+      if (start && key < start) continue;
+      const obj = collection.objects.get(key)!;
+      if (labels && !labels(obj.metadata.labels ?? {})) continue;
+      if (fields && !fields(obj)) continue;
+      if (limit > 0 && items.length === limit) {
+        continueKey = key;
+        break;
+      }
+      items.push(this.present(target.served, obj));
+    }
+    const result: ListResult = { items, resourceVersion: String(listRv) };
+    if (continueKey !== undefined) {
+      result.continueToken = encodeContinue(listRv, continueKey);
+      if (!labels && !fields) {
+        result.remainingItemCount = keys.slice(index).filter((k) => !prefix || k.startsWith(prefix)).length;
+      }
+    }
+    return result;
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  create(target: Target, body: unknown, applied?: KubeObject['metadata']['managedFields']): WriteResult {
+    const { type } = target.served;
+    if (target.subresource) throw new KubeApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    const obj = this.checkBody(target, body);
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    if (!meta.name) throw invalid(type.kind, type.group, '', [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]);
+    this.requireNamespace(target, meta.name, true);
+    const nameErrors = validateName(meta.name, type.plural === 'namespaces');
+    if (nameErrors.length > 0) throw invalid(type.kind, type.group, meta.name, nameErrors);
+    for (const field of ['uid', 'resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'managedFields'] as const) delete meta[field];
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowTimestamp();
+    if (type.generation) meta.generation = 1;
+    if (target.served.version.status && type.plural !== 'nodes') delete obj.status;
+    const warnings: string[] = [];
+    this.admit(target.served, obj, true, target.query.get('fieldValidation'), warnings);
+    if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io') {
+      const spec = obj.spec as { group: string; names: { plural: string } };
+      if (this.registry.claims(spec.group, spec.names.plural, meta.name)) {
+        throw invalid(type.kind, type.group, meta.name, [{ type: 'FieldValueDuplicate', field: 'spec.names.plural', value: spec.names.plural, detail: '' }]);
+      }
+      obj.status = crdStatus(obj, meta.creationTimestamp);
+    }
+    const collection = this.store.collection(this.key(type));
+    const key = objectKey(meta.namespace, meta.name);
+    if (collection.objects.has(key)) throw alreadyExists(type, meta.name);
+    if (applied) obj.metadata.managedFields = applied;
+    else recordUpdate(undefined, obj, this.manager(target), obj.apiVersion, this.strategyOf(target.served));
+    if (this.dryRun(target)) return { object: obj, code: 201, warnings };
+    this.write(type, obj);
+    return { object: obj, code: 201, warnings };
+  }
+
+  /** Stores a new state (assigning the resourceVersion) and runs the side effects of CRDs and owner references. */
+  private write(type: ResourceType, obj: KubeObject): void {
+    const key = this.key(type);
+    const objKey = objectKey(obj.metadata.namespace, obj.metadata.name!);
+    const previous = this.store.collection(key).objects.get(objKey);
+    const rv = this.store.nextRv();
+    obj.metadata.resourceVersion = String(rv);
+    this.index(previous, false, key, objKey);
+    this.index(obj, true, key, objKey);
+    this.store.put(key, objKey, obj, rv);
+    if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io' && !obj.metadata.deletionTimestamp) {
+      this.registry.putCustom(typeFromCrd(obj));
+    }
+  }
+
+  private index(obj: KubeObject | undefined, add: boolean, key: string, objKey: string): void {
+    for (const ref of obj?.metadata.ownerReferences ?? []) {
+      let set = this.dependents.get(ref.uid);
+      if (!set) {
+        if (!add) continue;
+        set = new Set();
+        this.dependents.set(ref.uid, set);
+      }
+      if (add) set.add(`${key}\0${objKey}`);
+      else {
+        set.delete(`${key}\0${objKey}`);
+        if (set.size === 0) this.dependents.delete(ref.uid);
+      }
+    }
+  }
+
+  update(target: Target, body: unknown): WriteResult {
+    const { type } = target.served;
+    const obj = this.checkBody(target, body);
+    if (obj.metadata.name !== undefined && obj.metadata.name !== target.name) {
+      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${target.name})`);
+    }
+    obj.metadata.name = target.name!;
+    const existing = this.current(target);
+    const rv = obj.metadata.resourceVersion;
+    if (rv === undefined || rv === '') {
+      if (!type.builtin) {
+        throw invalid(type.kind, type.group, target.name!, [{ type: 'FieldValueInvalid', field: 'metadata.resourceVersion', value: 0, detail: 'must be specified for an update' }]);
+      }
+    } else if (rv !== existing.metadata.resourceVersion) {
+      throw conflict(type, target.name!, STALE_OBJECT);
+    }
+    return this.commit(target, existing, obj);
+  }
+
+  /** The shared tail of update and patch: subresource rules, generation, admission, no-op detection, finalizers. */
+  private commit(target: Target, existing: KubeObject, proposed: KubeObject, applyManaged = false): WriteResult {
+    const { type, version } = target.served;
+    let next: KubeObject;
+    if (target.subresource === 'status') {
+      next = { ...structuredClone(existing), status: proposed.status };
+      if (proposed.status === undefined) delete next.status;
+      next.apiVersion = proposed.apiVersion;
+    } else {
+      next = proposed;
+      if (version.status) {
+        if (existing.status === undefined) delete next.status;
+        else next.status = structuredClone(existing.status);
+      }
+      const meta = next.metadata;
+      meta.uid = existing.metadata.uid!;
+      meta.creationTimestamp = existing.metadata.creationTimestamp!;
+      if (existing.metadata.deletionTimestamp) {
+        meta.deletionTimestamp = existing.metadata.deletionTimestamp;
+        meta.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds ?? 0;
+        const added = (meta.finalizers ?? []).filter((f) => !(existing.metadata.finalizers ?? []).includes(f));
+        if (added.length > 0) {
+          throw invalid(type.kind, type.group, target.name!, [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
+        }
+      } else {
+        delete meta.deletionTimestamp;
+        delete meta.deletionGracePeriodSeconds;
+      }
+    }
+    next.metadata.resourceVersion = existing.metadata.resourceVersion!;
+    if (type.generation) {
+      const { metadata: _m1, status: _s1, ...specBefore } = existing;
+      const { metadata: _m2, status: _s2, ...specAfter } = next;
+      next.metadata.generation = (existing.metadata.generation ?? 1) + (isDeepStrictEqual(specBefore, specAfter) ? 0 : 1);
+    } else {
+      delete next.metadata.generation;
+    }
+    const warnings: string[] = [];
+    this.admit(target.served, next, false, target.query.get('fieldValidation'), warnings);
+    const isCrd = type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io';
+    if (isCrd && target.subresource !== 'status') next.status = crdStatus(next, nowTimestamp());
+    if (!applyManaged) recordUpdate(existing, next, this.manager(target), next.apiVersion, this.strategyOf(target.served), target.subresource);
+    if (sameExceptTimes(existing, next)) return { object: this.present(target.served, existing), code: 200, warnings };
+    if (this.dryRun(target)) return { object: next, code: 200, warnings };
+    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      this.write(type, next);
+      this.destroy(type, next);
+      return { object: this.present(target.served, next), code: 200, warnings };
+    }
+    this.write(type, next);
+    return { object: this.present(target.served, next), code: 200, warnings };
+  }
+
+  patch(target: Target, body: string, contentType: string): WriteResult {
+    const { type } = target.served;
+    const media = contentType.split(';')[0]!.trim();
+    if (media === 'application/apply-patch+yaml' || media === 'application/apply-patch+cbor') return this.apply(target, body);
+    const existing = this.current(target);
+    const base = target.subresource === 'scale' ? this.scaleOf(target.served, existing) : structuredClone(existing);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch (error) {
+      throw badRequest(`error decoding patch: ${(error as Error).message}`);
+    }
+    let patched: unknown;
+    switch (media) {
+      case 'application/json-patch+json':
+        if (!Array.isArray(parsed)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+        try {
+          patched = jsonpatch.applyPatch(base, parsed as jsonpatch.Operation[], true, true).newDocument;
+        } catch (error) {
+          throw new KubeApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${(error as Error).message.split('\n')[0]}`);
+        }
+        break;
+      case 'application/merge-patch+json':
+        if (!isObject(parsed)) throw badRequest('a merge patch must be a JSON object');
+        patched = mergePatch.apply(base, parsed);
+        break;
+      case 'application/strategic-merge-patch+json':
+        if (!type.builtin) {
+          throw unsupportedMediaType(contentType);
+        }
+        if (!isObject(parsed)) throw badRequest('a strategic merge patch must be a JSON object');
+        patched = strategicMergePatch(base, parsed);
+        break;
+      default:
+        throw unsupportedMediaType(contentType);
+    }
+    if (target.subresource === 'scale') return this.writeScale(target, existing, patched);
+    const obj = this.checkBody(target, patched);
+    if (obj.metadata.name !== target.name) throw badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${target.name})`);
+    if (obj.metadata.resourceVersion !== existing.metadata.resourceVersion) throw conflict(type, target.name!, STALE_OBJECT);
+    return this.commit(target, existing, obj);
+  }
+
+  private apply(target: Target, body: string): WriteResult {
+    const { type } = target.served;
+    const manager = target.query.get('fieldManager');
+    if (!manager) {
+      throw invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' }]);
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(body);
+    } catch (error) {
+      throw badRequest(`error decoding YAML: ${(error as Error).message}`);
+    }
+    const config = this.checkBody(target, parsed);
+    if (config.metadata.name !== undefined && config.metadata.name !== target.name) {
+      throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${target.name})`);
+    }
+    config.metadata.name = target.name!;
+    const existing = this.store.collection(this.key(type)).objects.get(objectKey(target.namespace, target.name!));
+    const force = target.query.get('force') === 'true';
+    const request = { config, manager, force, apiVersion: config.apiVersion, strategyOf: this.strategyOf(target.served) };
+    if (!existing) {
+      const created = serverSideApply({ live: undefined, ...request });
+      return this.create({ ...target, name: undefined, query: withManager(target.query, manager) }, created, created.metadata.managedFields);
+    }
+    const merged = serverSideApply({ live: existing, ...request, ...(target.subresource ? { subresource: target.subresource } : {}) });
+    if (config.metadata.resourceVersion !== undefined && config.metadata.resourceVersion !== existing.metadata.resourceVersion) {
+      throw conflict(type, target.name!, STALE_OBJECT);
+    }
+    merged.metadata.resourceVersion = existing.metadata.resourceVersion!;
+    return this.commit(target, existing, merged, true);
+  }
+
+  // ---- scale ---------------------------------------------------------------------------------
+
+  scaleOf(served: Served, obj: KubeObject): KubeObject {
+    const scale = served.version.scale;
+    if (!scale) throw notFound(served.type, obj.metadata.name!);
+    const read = (p: string | undefined) => (p ? p.split('.').slice(1).reduce<unknown>((cur, k) => (isObject(cur) ? cur[k] : undefined), obj) : undefined);
+    let selector = read(scale.labelSelectorPath);
+    if (isObject(selector)) {
+      const matchLabels = (selector.matchLabels ?? {}) as Record<string, string>;
+      selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+    }
+    if (served.type.builtin && selector === undefined) {
+      const matchLabels = (read('.spec.selector.matchLabels') ?? {}) as Record<string, string>;
+      selector = Object.entries(matchLabels).map(([k, v]) => `${k}=${v}`).join(',');
+    }
+    const status: Obj = { replicas: Number(read(scale.statusReplicasPath) ?? 0) };
+    if (typeof selector === 'string' && selector !== '') status.selector = selector;
+    const meta = obj.metadata;
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: { name: meta.name, namespace: meta.namespace, uid: meta.uid, resourceVersion: meta.resourceVersion, creationTimestamp: meta.creationTimestamp } as KubeObject['metadata'],
+      spec: { replicas: Number(read(scale.specReplicasPath) ?? 0) },
+      status,
+    };
+  }
+
+  updateScale(target: Target, body: unknown): WriteResult {
+    return this.writeScale(target, this.current(target), body);
+  }
+
+  private writeScale(target: Target, existing: KubeObject, body: unknown): WriteResult {
+    const scale = target.served.version.scale!;
+    if (!isObject(body) || !isObject(body.spec) || typeof body.spec.replicas !== 'number') {
+      throw invalid('Scale', 'autoscaling', target.name!, [{ type: 'FieldValueRequired', field: 'spec.replicas', detail: '' }]);
+    }
+    const rv = isObject(body.metadata) ? body.metadata.resourceVersion : undefined;
+    if (rv && rv !== existing.metadata.resourceVersion) throw conflict(target.served.type, target.name!, STALE_OBJECT);
+    const next = structuredClone(existing);
+    const keys = scale.specReplicasPath.split('.').slice(1);
+    let cur: Obj = next;
+    for (const k of keys.slice(0, -1)) {
+      if (!isObject(cur[k])) cur[k] = {};
+      cur = cur[k] as Obj;
+    }
+    cur[keys[keys.length - 1]!] = body.spec.replicas;
+    const result = this.commit({ ...target, subresource: undefined }, existing, next);
+    return { ...result, object: this.scaleOf(target.served, result.object as KubeObject) };
+  }
+
+  // ---- delete and garbage collection ---------------------------------------------------------
+
+  delete(target: Target, options: Obj): WriteResult {
+    const { type } = target.served;
+    const existing = this.current(target);
+    const pre = isObject(options.preconditions) ? options.preconditions : {};
+    if (pre.uid && pre.uid !== existing.metadata.uid) {
+      throw conflict(type, target.name!, `Precondition failed: UID in precondition: ${String(pre.uid)}, UID in object meta: ${existing.metadata.uid}`);
+    }
+    if (pre.resourceVersion && pre.resourceVersion !== existing.metadata.resourceVersion) {
+      throw conflict(type, target.name!, `Precondition failed: ResourceVersion in precondition: ${String(pre.resourceVersion)}, ResourceVersion in object meta: ${existing.metadata.resourceVersion}`);
+    }
+    const policy = (options.propagationPolicy as string | undefined) ?? (options.orphanDependents === true ? 'Orphan' : 'Background');
+    if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
+      throw invalid('DeleteOptions', 'meta.k8s.io', '', [{ type: 'FieldValueNotSupported', field: 'propagationPolicy', value: policy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' }]);
+    }
+    if (this.dryRun(target)) return { object: this.present(target.served, existing), code: 200, warnings: [] };
+    const finalizers = [...(existing.metadata.finalizers ?? [])];
+    if (policy === 'Foreground' && !finalizers.includes(FOREGROUND)) finalizers.push(FOREGROUND);
+    if (policy === 'Orphan' && !finalizers.includes(ORPHAN)) finalizers.push(ORPHAN);
+    const namespace = type.group === '' && type.plural === 'namespaces';
+    if (namespace) {
+      const specFinalizers = ((existing.spec as Obj | undefined)?.finalizers ?? []) as string[];
+      if (specFinalizers.length > 0 || finalizers.length > 0 || !existing.metadata.deletionTimestamp) {
+        const next = this.markDeleting(type, existing, finalizers);
+        (next.status as Obj).phase = 'Terminating';
+        this.write(type, next);
+        this.schedule(() => this.finalizeNamespace(next.metadata.name!));
+        return { object: this.present(target.served, next), code: 200, warnings: [] };
+      }
+    }
+    if (finalizers.length > 0) {
+      if (existing.metadata.deletionTimestamp && isDeepStrictEqual(finalizers, existing.metadata.finalizers)) {
+        return { object: this.present(target.served, existing), code: 200, warnings: [] };
+      }
+      const next = this.markDeleting(type, existing, finalizers);
+      this.write(type, next);
+      if (finalizers.includes(FOREGROUND) || finalizers.includes(ORPHAN)) this.schedule(() => this.processOwner(type, next.metadata.uid!));
+      return { object: this.present(target.served, next), code: 200, warnings: [] };
+    }
+    const removed = this.destroy(type, existing);
+    return { object: this.deleteResponse(target.served, removed), code: 200, warnings: [] };
+  }
+
+  /** Pods and custom resources answer a delete with the object; other built-ins with a Status. */
+  private deleteResponse(served: Served, removed: KubeObject): unknown {
+    if (!served.type.builtin || served.type.plural === 'pods') return this.present(served, removed);
+    const details: Obj = { name: removed.metadata.name };
+    if (served.type.group) details.group = served.type.group;
+    details.kind = served.type.plural;
+    details.uid = removed.metadata.uid;
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+  }
+
+  private markDeleting(type: ResourceType, existing: KubeObject, finalizers: string[]): KubeObject {
+    const next = structuredClone(existing);
+    next.metadata.deletionTimestamp ??= nowTimestamp();
+    next.metadata.deletionGracePeriodSeconds ??= 0;
+    if (finalizers.length > 0) next.metadata.finalizers = finalizers;
+    if (type.generation && !existing.metadata.deletionTimestamp) next.metadata.generation = (existing.metadata.generation ?? 1) + 1;
+    return next;
+  }
+
+  /** Removes the object from storage and queues the work its absence causes. */
+  private destroy(type: ResourceType, obj: KubeObject): KubeObject {
+    const key = this.key(type);
+    const objKey = objectKey(obj.metadata.namespace, obj.metadata.name!);
+    const rv = this.store.nextRv();
+    const removed = this.store.remove(key, objKey, rv) ?? obj;
+    this.index(obj, false, key, objKey);
+    if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io') this.dropCustomResources(obj);
+    const uid = obj.metadata.uid!;
+    if (this.dependents.has(uid)) this.schedule(() => this.collectOrphansOf(uid));
+    for (const ref of obj.metadata.ownerReferences ?? []) this.schedule(() => this.processOwnerByUid(ref.uid));
+    return removed;
+  }
+
+  private dropCustomResources(crd: KubeObject): void {
+    const type = this.registry.byCrd(crd.metadata.name!);
+    if (!type) return;
+    const key = this.key(type);
+    const collection = this.store.collection(key);
+    for (const objKey of [...collection.objects.keys()]) {
+      const obj = collection.objects.get(objKey)!;
+      this.index(obj, false, key, objKey);
+      this.store.remove(key, objKey, this.store.nextRv());
+    }
+    this.registry.removeCustom(crd.metadata.name!);
+  }
+
+  /** Controllers in a real cluster act after the request returns; so does this one. */
+  private schedule(work: () => void): void {
+    this.gcQueue = this.gcQueue.then(() => new Promise<void>((resolve) => setImmediate(() => {
+      try {
+        work();
+      } finally {
+        resolve();
+      }
+    })));
+  }
+
+  /** Resolves once queued garbage collection has run (tests and shutdown use it). */
+  settled(): Promise<void> {
+    return this.gcQueue;
+  }
+
+  private find(uid: string): { type: ResourceType; obj: KubeObject } | undefined {
+    for (const [key, type] of this.typesByStorage) {
+      for (const obj of this.store.collection(key).objects.values()) if (obj.metadata.uid === uid) return { type, obj };
+    }
+    return undefined;
+  }
+
+  private dependentsOf(uid: string): { type: ResourceType; obj: KubeObject }[] {
+    const out: { type: ResourceType; obj: KubeObject }[] = [];
+    for (const member of this.dependents.get(uid) ?? []) {
+      const [key, objKey] = member.split('\0') as [string, string];
+      const type = this.typesByStorage.get(key);
+      const obj = this.store.collection(key).objects.get(objKey);
+      if (type && obj) out.push({ type, obj });
+    }
+    return out;
+  }
+
+  private processOwnerByUid(uid: string): void {
+    const owner = this.find(uid);
+    if (owner) this.processOwner(owner.type, uid);
+  }
+
+  /** An owner being deleted in the foreground or with orphaning: act on dependents, then drop the finalizer. */
+  private processOwner(type: ResourceType, uid: string): void {
+    const owner = this.find(uid);
+    if (!owner || !owner.obj.metadata.deletionTimestamp) return;
+    const finalizers = owner.obj.metadata.finalizers ?? [];
+    let remove: string | undefined;
+    if (finalizers.includes(ORPHAN)) {
+      for (const dep of this.dependentsOf(uid)) {
+        const next = structuredClone(dep.obj);
+        next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+        if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
+        this.write(dep.type, next);
+      }
+      remove = ORPHAN;
+    } else if (finalizers.includes(FOREGROUND)) {
+      const deps = this.dependentsOf(uid);
+      for (const dep of deps) {
+        if (!dep.obj.metadata.deletionTimestamp) this.deleteObject(dep.type, dep.obj, 'Foreground');
+      }
+      if (this.dependentsOf(uid).some((d) => (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.blockOwnerDeletion))) return;
+      remove = FOREGROUND;
+    }
+    if (!remove) return;
+    const next = structuredClone(owner.obj);
+    next.metadata.finalizers = finalizers.filter((f) => f !== remove);
+    if (next.metadata.finalizers.length === 0) {
+      delete next.metadata.finalizers;
+      this.write(type, next);
+      this.destroy(type, next);
+    } else {
+      this.write(type, next);
+    }
+  }
+
+  /** Background collection: dependents whose owners are all gone are deleted. */
+  private collectOrphansOf(uid: string): void {
+    for (const dep of this.dependentsOf(uid)) {
+      const refs = dep.obj.metadata.ownerReferences ?? [];
+      const alive = refs.filter((r: OwnerReference) => r.uid !== uid && this.find(r.uid));
+      if (alive.length > 0) {
+        const next = structuredClone(dep.obj);
+        next.metadata.ownerReferences = alive;
+        this.write(dep.type, next);
+      } else if (!dep.obj.metadata.deletionTimestamp) {
+        this.deleteObject(dep.type, dep.obj, 'Background');
+      }
+    }
+  }
+
+  private deleteObject(type: ResourceType, obj: KubeObject, policy: string): void {
+    const served = { type, version: type.versions.find((v) => v.storage) ?? type.versions[0]! };
+    try {
+      this.delete({ served, namespace: obj.metadata.namespace, name: obj.metadata.name, query: new URLSearchParams(), userAgentManager: 'garbage-collector' }, { propagationPolicy: policy });
+    } catch (error) {
+      if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+    }
+  }
+
+  /** The namespace controller: delete everything inside, then drop the "kubernetes" finalizer. */
+  private finalizeNamespace(name: string): void {
+    const nsType = this.builtin('', 'namespaces').type;
+    const ns = this.store.collection(this.key(nsType)).objects.get(name);
+    if (!ns || !ns.metadata.deletionTimestamp) return;
+    let remaining = 0;
+    for (const type of this.allTypes()) {
+      if (!type.namespaced) continue;
+      const collection = this.store.collection(this.key(type));
+      for (const [objKey, obj] of [...collection.objects]) {
+        if (!objKey.startsWith(`${name}/`)) continue;
+        remaining++;
+        if (!obj.metadata.deletionTimestamp) this.deleteObject(type, obj, 'Background');
+      }
+    }
+    if (remaining > 0) {
+      // Objects with finalizers hold the namespace; look again shortly, as the controller requeues.
+      const timer = setTimeout(() => this.schedule(() => this.finalizeNamespace(name)), 100);
+      timer.unref();
+      return;
+    }
+    const next = structuredClone(ns);
+    next.spec = { ...(next.spec as Obj), finalizers: [] };
+    delete (next.spec as Obj).finalizers;
+    if (Object.keys(next.spec as Obj).length === 0) delete next.spec;
+    if ((next.metadata.finalizers ?? []).length > 0) {
+      this.write(nsType, next);
+      return;
+    }
+    this.write(nsType, next);
+    this.destroy(nsType, next);
+  }
+
+  private allTypes(): ResourceType[] {
+    const out: ResourceType[] = [];
+    for (const g of this.registry.groups()) for (const v of g.versions) for (const s of this.registry.resources(g.group, v)) if (!out.includes(s.type)) out.push(s.type);
+    return out;
+  }
+
+  deleteCollection(target: Target, options: Obj): WriteResult {
+    const listed = this.list({ ...target, query: withoutPaging(target.query) });
+    for (const item of listed.items) {
+      try {
+        this.delete({ ...target, name: item.metadata.name, namespace: item.metadata.namespace }, options);
+      } catch (error) {
+        if (!(error instanceof KubeApiError && error.code === 404)) throw error;
+      }
+    }
+    const { type, version } = target.served;
+    return {
+      object: { kind: type.listKind, apiVersion: apiVersionOf(type.group, version.name), metadata: { resourceVersion: String(this.store.currentRv) }, items: listed.items },
+      code: 200,
+      warnings: [],
+    };
+  }
+}
+
+function withManager(query: URLSearchParams, manager: string): URLSearchParams {
+  const copy = new URLSearchParams(query);
+  copy.set('fieldManager', manager);
+  return copy;
+}
+
+function withoutPaging(query: URLSearchParams): URLSearchParams {
+  const copy = new URLSearchParams(query);
+  copy.delete('limit');
+  copy.delete('continue');
+  return copy;
+}
+
+/** Equal apart from managedFields timestamps: such a write is a no-op and keeps its resourceVersion. */
+function sameExceptTimes(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, managedFields: (o.metadata.managedFields ?? []).map((m) => ({ ...m, time: '' })) } });
+  return isDeepStrictEqual(strip(a), strip(b));
+}
+
+/** Field paths present in `before` but not after pruning (unknown to the schema). */
+function unknownFields(before: unknown, after: unknown, prefix = ''): string[] {
+  if (!isObject(before) || !isObject(after)) return [];
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(before)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (!(key in after)) out.push(path);
+    else if (key !== 'metadata' || prefix !== '') out.push(...unknownFields(value, after[key], path));
+  }
+  return out;
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function validateMetadata(obj: KubeObject): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [key, value] of Object.entries(obj.metadata.labels ?? {})) {
+    if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+      errors.push({ type: 'FieldValueInvalid', field: 'metadata.labels', value, detail: "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')" });
+    }
+    void key;
+  }
+  return errors;
+}
+
+interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: number; start?: string };
+    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') throw new Error('bad token');
+    return { rv: parsed.rv, start: parsed.start };
+  } catch {
+    throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+  }
+}

@@ -1,0 +1,210 @@
+// The built-in resource types this server serves: the ones the SMI, cloud-provider and Cluster API
+// suites touch. Objects only: nothing schedules pods or runs controllers besides garbage collection.
+import type { FieldError } from './status.js';
+import type { KubeObject, PrinterColumn, ResourceType, ResourceVersion } from './types.js';
+
+interface BuiltinSpec {
+  group?: string;
+  version?: string;
+  kind: string;
+  plural: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  status?: boolean;
+  scale?: boolean;
+  generation?: boolean;
+  columns?: PrinterColumn[];
+  defaults?: (obj: KubeObject) => void;
+  validate?: (obj: KubeObject) => FieldError[];
+}
+
+function path(obj: unknown, ...keys: string[]): unknown {
+  let cur: unknown = obj;
+  for (const key of keys) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+function record(obj: Record<string, unknown>, key: string): Record<string, unknown> {
+  const existing = obj[key];
+  if (existing !== null && typeof existing === 'object' && !Array.isArray(existing)) return existing as Record<string, unknown>;
+  const created: Record<string, unknown> = {};
+  obj[key] = created;
+  return created;
+}
+
+function setDefault(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (obj[key] === undefined) obj[key] = value;
+}
+
+function build(spec: BuiltinSpec): ResourceType {
+  const version: ResourceVersion = {
+    name: spec.version ?? 'v1',
+    served: true,
+    storage: true,
+    status: spec.status ?? false,
+    columns: [...(spec.columns ?? []), { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+  };
+  if (spec.scale) version.scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
+  const type: ResourceType = {
+    group: spec.group ?? '',
+    kind: spec.kind,
+    listKind: `${spec.kind}List`,
+    plural: spec.plural,
+    singular: spec.kind.toLowerCase(),
+    namespaced: spec.namespaced,
+    shortNames: spec.shortNames ?? [],
+    categories: spec.categories ?? [],
+    versions: [version],
+    generation: spec.generation ?? false,
+    builtin: true,
+  };
+  if (spec.defaults) type.defaults = spec.defaults;
+  if (spec.validate) type.validate = spec.validate;
+  return type;
+}
+
+// 10.96.0.0/12 is the conventional service range; addresses are only strings here, never routed.
+let nextServiceIp = 1;
+function allocateClusterIp(): string {
+  const n = nextServiceIp++;
+  return `10.96.${(n >> 8) & 255}.${n & 255}`;
+}
+
+function required(field: string): FieldError {
+  return { type: 'FieldValueRequired', field, detail: '' };
+}
+
+const namespaceDefaults = (obj: KubeObject): void => {
+  const name = obj.metadata.name ?? '';
+  obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': name };
+  const spec = record(obj, 'spec');
+  setDefault(spec, 'finalizers', ['kubernetes']);
+  const status = record(obj, 'status');
+  status.phase = 'Active';
+};
+
+const serviceDefaults = (obj: KubeObject): void => {
+  const spec = record(obj, 'spec');
+  setDefault(spec, 'type', 'ClusterIP');
+  if (spec.type !== 'ExternalName') {
+    if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = allocateClusterIp();
+    setDefault(spec, 'clusterIPs', [spec.clusterIP]);
+    setDefault(spec, 'ipFamilies', ['IPv4']);
+    setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
+    setDefault(spec, 'internalTrafficPolicy', 'Cluster');
+  }
+  setDefault(spec, 'sessionAffinity', 'None');
+  if (Array.isArray(spec.ports)) {
+    for (const port of spec.ports as Record<string, unknown>[]) {
+      setDefault(port, 'protocol', 'TCP');
+      setDefault(port, 'targetPort', port.port);
+    }
+  }
+  const status = record(obj, 'status');
+  setDefault(status, 'loadBalancer', {});
+};
+
+const serviceValidate = (obj: KubeObject): FieldError[] => {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  if (spec.type === 'ExternalName' || spec.clusterIP === 'None') return [];
+  if (!Array.isArray(spec.ports) || spec.ports.length === 0) return [required('spec.ports')];
+  return [];
+};
+
+const podDefaults = (obj: KubeObject): void => {
+  const spec = record(obj, 'spec');
+  setDefault(spec, 'restartPolicy', 'Always');
+  setDefault(spec, 'dnsPolicy', 'ClusterFirst');
+  setDefault(spec, 'schedulerName', 'default-scheduler');
+  setDefault(spec, 'terminationGracePeriodSeconds', 30);
+  setDefault(spec, 'securityContext', {});
+  setDefault(spec, 'enableServiceLinks', true);
+  setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
+  setDefault(spec, 'priority', 0);
+  for (const c of (Array.isArray(spec.containers) ? spec.containers : []) as Record<string, unknown>[]) {
+    const image = typeof c.image === 'string' ? c.image : '';
+    const tagged = /:[^/]+$/.test(image) && !image.endsWith(':latest');
+    setDefault(c, 'imagePullPolicy', tagged || image.includes('@') ? 'IfNotPresent' : 'Always');
+    setDefault(c, 'terminationMessagePath', '/dev/termination-log');
+    setDefault(c, 'terminationMessagePolicy', 'File');
+    setDefault(c, 'resources', {});
+  }
+  const status = record(obj, 'status');
+  setDefault(status, 'phase', 'Pending');
+  setDefault(status, 'qosClass', 'BestEffort');
+};
+
+const podValidate = (obj: KubeObject): FieldError[] => {
+  const containers = path(obj, 'spec', 'containers');
+  if (!Array.isArray(containers) || containers.length === 0) return [required('spec.containers')];
+  const errors: FieldError[] = [];
+  containers.forEach((c: unknown, i) => {
+    if (!path(c, 'name')) errors.push(required(`spec.containers[${i}].name`));
+    if (!path(c, 'image')) errors.push(required(`spec.containers[${i}].image`));
+  });
+  return errors;
+};
+
+const workloadDefaults = (deployment: boolean) => (obj: KubeObject): void => {
+  const spec = record(obj, 'spec');
+  setDefault(spec, 'replicas', 1);
+  if (deployment) {
+    setDefault(spec, 'revisionHistoryLimit', 10);
+    setDefault(spec, 'progressDeadlineSeconds', 600);
+    setDefault(spec, 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
+  }
+};
+
+const workloadValidate = (obj: KubeObject): FieldError[] => {
+  const errors: FieldError[] = [];
+  const selector = path(obj, 'spec', 'selector', 'matchLabels') as Record<string, string> | undefined;
+  if (!path(obj, 'spec', 'selector')) errors.push(required('spec.selector'));
+  const labels = (path(obj, 'spec', 'template', 'metadata', 'labels') ?? {}) as Record<string, string>;
+  if (selector && Object.entries(selector).some(([k, v]) => labels[k] !== v)) {
+    errors.push({ type: 'FieldValueInvalid', field: 'spec.template.metadata.labels', value: labels, detail: '`selector` does not match template `labels`' });
+  }
+  return errors;
+};
+
+const replicasColumns: PrinterColumn[] = [
+  { name: 'Ready', type: 'string', cell: (o) => `${Number(path(o, 'status', 'readyReplicas') ?? 0)}/${Number(path(o, 'spec', 'replicas') ?? 0)}` },
+];
+
+export function builtinTypes(): ResourceType[] {
+  return [
+    build({ kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], status: true, defaults: namespaceDefaults,
+      columns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] }),
+    build({ kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true }),
+    build({ kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true,
+      defaults: serviceDefaults, validate: serviceValidate,
+      columns: [
+        { name: 'Type', type: 'string', jsonPath: '.spec.type' },
+        { name: 'Cluster-IP', type: 'string', jsonPath: '.spec.clusterIP' },
+      ] }),
+    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'] }),
+    build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true,
+      columns: [{ name: 'AddressType', type: 'string', jsonPath: '.addressType' }] }),
+    build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true,
+      defaults: podDefaults, validate: podValidate,
+      columns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] }),
+    build({ kind: 'Secret', plural: 'secrets', namespaced: true, defaults: (o) => { if (o.type === undefined) o.type = 'Opaque'; },
+      columns: [{ name: 'Type', type: 'string', jsonPath: '.type' }] }),
+    build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'],
+      columns: [{ name: 'Data', type: 'string', cell: (o) => Object.keys((o.data ?? {}) as object).length + Object.keys((o.binaryData ?? {}) as object).length }] }),
+    build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'] }),
+    build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'] }),
+    build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'] }),
+    build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true,
+      columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
+    build({ group: 'apps', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'],
+      status: true, scale: true, generation: true, defaults: workloadDefaults(true), validate: workloadValidate, columns: replicasColumns }),
+    build({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'],
+      status: true, scale: true, generation: true, defaults: workloadDefaults(false), validate: workloadValidate, columns: replicasColumns }),
+    build({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false,
+      shortNames: ['crd', 'crds'], status: true, generation: true }),
+  ];
+}

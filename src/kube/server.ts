@@ -1,0 +1,249 @@
+// The HTTPS front of the in-memory API server: loopback only, bearer token on every request,
+// Kubernetes REST paths mapped onto KubeApi verbs, Status objects for every error.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { parse as parseYaml } from 'yaml';
+import { KubeApi, type ListResult, type Target, type WriteResult } from './api.js';
+import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
+import { openApiV2, openApiV3ForGroupVersion, openApiV3Index } from './openapi.js';
+import { badRequest, KubeApiError, resourceNotFound, unauthorized } from './status.js';
+import { TABLE_MEDIA, toTable, type IncludeObject } from './table.js';
+import { apiVersionOf, type KubeObject } from './types.js';
+import { cachedJson, serveWatch } from './watch.js';
+
+export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-conformal', gitCommit: '', gitTreeState: 'clean', buildDate: '1970-01-01T00:00:00Z', goVersion: '', compiler: 'node', platform: `${process.platform}/${process.arch}` };
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+export interface KubeHttpOptions {
+  token: string;
+  /** PEM serving certificate and key (see tls.ts). */
+  cert: string;
+  key: string;
+  port?: number;
+  /** How often a watch that allows bookmarks gets one. */
+  bookmarkIntervalMs?: number;
+}
+
+export class KubeHttpServer {
+  readonly api = new KubeApi();
+  private readonly server: Server;
+  private readonly token: Buffer;
+  private address = '';
+
+  constructor(private readonly options: KubeHttpOptions) {
+    this.token = Buffer.from(options.token);
+    this.server = createServer({ keepAliveTimeout: 60_000, cert: options.cert, key: options.key }, (req, res) => {
+      this.handle(req, res).catch((error: unknown) => this.fail(res, error));
+    });
+  }
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      // Loopback only: one static token guards everything.
+      this.server.listen(this.options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.address = `127.0.0.1:${port}`;
+    return `https://${this.address}`;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(header);
+    if (!m) return false;
+    const given = Buffer.from(m[1]!.trim());
+    return given.length === this.token.length && timingSafeEqual(given, this.token);
+  }
+
+  private fail(res: ServerResponse, error: unknown): void {
+    const apiError = error instanceof KubeApiError ? error : new KubeApiError(500, 'InternalError', `Internal error occurred: ${(error as Error)?.message ?? String(error)}`);
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    this.json(res, apiError.code, apiError.toStatus());
+  }
+
+  private json(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-cache, private' };
+    if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    res.writeHead(code, headers);
+    res.end(text);
+  }
+
+  private async readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY) throw new KubeApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private parseObject(text: string, contentType: string): unknown {
+    if (text.trim() === '') return undefined;
+    try {
+      return /yaml/.test(contentType) ? parseYaml(text) : JSON.parse(text);
+    } catch (error) {
+      throw badRequest(`the body of the request could not be decoded: ${(error as Error).message}`);
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.authorized(req)) throw unauthorized();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const parts = url.pathname.split('/').filter((p) => p !== '');
+    const accept = req.headers.accept;
+    const method = req.method ?? 'GET';
+
+    if (parts.length === 0 || ['healthz', 'livez', 'readyz'].includes(parts[0]!)) {
+      if (parts.length === 0) return this.json(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    if (parts[0] === 'version' && parts.length === 1) return this.json(res, 200, SERVER_VERSION);
+    if (parts[0] === 'openapi') return this.openapi(res, parts);
+    if (parts[0] === 'api') {
+      if (parts.length === 1) {
+        if (wantsAggregated(accept)) return this.json(res, 200, aggregatedDiscovery(this.api.registry, true), AGGREGATED_MEDIA);
+        return this.json(res, 200, apiVersions(this.address));
+      }
+      if (parts[1] !== 'v1') throw resourceNotFound();
+      if (parts.length === 2) return this.json(res, 200, apiResourceList(this.api.registry, '', 'v1'));
+      return this.resource(req, res, url, '', 'v1', parts.slice(2));
+    }
+    if (parts[0] === 'apis') {
+      if (parts.length === 1) {
+        if (wantsAggregated(accept)) return this.json(res, 200, aggregatedDiscovery(this.api.registry, false), AGGREGATED_MEDIA);
+        return this.json(res, 200, apiGroupList(this.api.registry));
+      }
+      const group = parts[1]!;
+      if (parts.length === 2) {
+        const doc = apiGroup(this.api.registry, group);
+        if (!doc) throw resourceNotFound();
+        return this.json(res, 200, doc);
+      }
+      const version = parts[2]!;
+      if (parts.length === 3) {
+        const doc = apiResourceList(this.api.registry, group, version);
+        if (!doc) throw resourceNotFound();
+        return this.json(res, 200, doc);
+      }
+      return this.resource(req, res, url, group, version, parts.slice(3));
+    }
+    void method;
+    throw resourceNotFound();
+  }
+
+  private openapi(res: ServerResponse, parts: string[]): void {
+    if (parts[1] === 'v2' && parts.length === 2) return this.json(res, 200, openApiV2(this.api.registry));
+    if (parts[1] === 'v3') {
+      if (parts.length === 2) return this.json(res, 200, openApiV3Index(this.api.registry));
+      const [kind, a, b] = parts.slice(2);
+      const doc = kind === 'api' && a ? openApiV3ForGroupVersion(this.api.registry, '', a) : kind === 'apis' && a && b ? openApiV3ForGroupVersion(this.api.registry, a, b) : undefined;
+      if (doc) return this.json(res, 200, doc);
+    }
+    throw resourceNotFound();
+  }
+
+  private target(url: URL, group: string, version: string, segments: string[], req: IncomingMessage): Target {
+    const registry = this.api.registry;
+    let namespace: string | undefined;
+    let rest = segments;
+    if (segments[0] === 'namespaces' && segments.length >= 3 && registry.lookup(group, version, segments[2]!)?.type.namespaced) {
+      namespace = segments[1];
+      rest = segments.slice(2);
+    }
+    const [plural, name, subresource, ...extra] = rest;
+    const served = plural ? registry.lookup(group, version, plural) : undefined;
+    if (!served || extra.length > 0) throw resourceNotFound();
+    if (served.type.namespaced && namespace === undefined && name !== undefined) throw resourceNotFound();
+    if (subresource !== undefined && !((subresource === 'status' && served.version.status) || (subresource === 'scale' && served.version.scale))) {
+      throw resourceNotFound();
+    }
+    const agent = req.headers['user-agent'] ?? 'unknown';
+    const target: Target = { served, query: url.searchParams, userAgentManager: agent.split('/')[0] || 'unknown' };
+    if (namespace !== undefined) target.namespace = namespace;
+    if (name !== undefined) target.name = name;
+    if (subresource !== undefined) target.subresource = subresource;
+    return target;
+  }
+
+  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, group: string, version: string, segments: string[]): Promise<void> {
+    const target = this.target(url, group, version, segments, req);
+    const method = req.method ?? 'GET';
+    const contentType = req.headers['content-type'] ?? 'application/json';
+    const table = !!req.headers.accept && TABLE_MEDIA.test(req.headers.accept);
+    const include = (url.searchParams.get('includeObject') ?? 'Metadata') as IncludeObject;
+    const api = this.api;
+    const write = (result: WriteResult) => this.json(res, result.code, result.object, 'application/json', result.warnings);
+
+    switch (method) {
+      case 'GET': {
+        if (target.name === undefined) {
+          const watch = url.searchParams.get('watch');
+          if (watch === 'true' || watch === '1') {
+            serveWatch(api, target, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 1000, table });
+            return;
+          }
+          const listed = api.list(target);
+          if (table) return this.json(res, 200, toTable(listed.items, target.served.version.columns, listMeta(listed), include));
+          return this.json(res, 200, listJson(target, listed));
+        }
+        if (target.name !== undefined && url.searchParams.get('watch') === 'true') throw resourceNotFound();
+        const obj = api.get(target);
+        if (target.subresource === 'scale') return this.json(res, 200, api.scaleOf(target.served, obj));
+        if (table) return this.json(res, 200, toTable([obj], target.served.version.columns, { resourceVersion: obj.metadata.resourceVersion }, include));
+        return this.json(res, 200, cachedJson(obj));
+      }
+      case 'POST':
+        if (target.name !== undefined) throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        return write(api.create(target, this.parseObject(await this.readBody(req), contentType)));
+      case 'PUT': {
+        if (target.name === undefined) throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        const body = this.parseObject(await this.readBody(req), contentType);
+        return write(target.subresource === 'scale' ? api.updateScale(target, body) : api.update(target, body));
+      }
+      case 'PATCH':
+        if (target.name === undefined) throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        return write(api.patch(target, await this.readBody(req), contentType));
+      case 'DELETE': {
+        const body = this.parseObject(await this.readBody(req), contentType);
+        const options: Record<string, unknown> = body !== null && typeof body === 'object' ? { ...(body as object) } : {};
+        const policy = url.searchParams.get('propagationPolicy');
+        if (policy) options.propagationPolicy = policy;
+        if (target.subresource !== undefined) throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        return write(target.name === undefined ? api.deleteCollection(target, options) : api.delete(target, options));
+      }
+      default:
+        throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+  }
+}
+
+function listMeta(listed: ListResult): Record<string, unknown> {
+  const meta: Record<string, unknown> = { resourceVersion: listed.resourceVersion };
+  if (listed.continueToken) meta.continue = listed.continueToken;
+  if (listed.remainingItemCount !== undefined) meta.remainingItemCount = listed.remainingItemCount;
+  return meta;
+}
+
+/** Lists are assembled from cached item JSON: a 10k list costs string joins, not 10k serializations. */
+function listJson(target: Target, listed: ListResult): string {
+  const { type, version } = target.served;
+  const head = JSON.stringify({ kind: type.listKind, apiVersion: apiVersionOf(type.group, version.name), metadata: listMeta(listed) });
+  return `${head.slice(0, -1)},"items":[${listed.items.map((item: KubeObject) => cachedJson(item)).join(',')}]}`;
+}

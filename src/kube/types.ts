@@ -1,0 +1,112 @@
+// The shapes the API server works with: objects as plain JSON, and the description of a served
+// resource (built-in or from a CustomResourceDefinition).
+import type { FieldError } from './status.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  ownerReferences?: OwnerReference[];
+  managedFields?: ManagedFieldsEntry[];
+}
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: JsonObject;
+  subresource?: string;
+}
+
+/** A stored object. `metadata` is always present once stored. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+/** A column of `kubectl get` output (meta/v1 TableColumnDefinition plus how to fill it). */
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  format?: string;
+  description?: string;
+  priority?: number;
+  /** JSONPath in the simple `.a.b[0].c` form CRDs use, or a function for built-ins. */
+  jsonPath?: string;
+  cell?: (obj: KubeObject) => unknown;
+}
+
+export interface ScaleSpec {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
+/** One served version of a resource. */
+export interface ResourceVersion {
+  name: string;
+  served: boolean;
+  storage: boolean;
+  status: boolean;
+  scale?: ScaleSpec;
+  columns: PrinterColumn[];
+  /** CRD schema (OpenAPI v3, structural) for validation, pruning, defaulting and OpenAPI publishing. */
+  schema?: JsonObject;
+  /** Validates (and may default and prune) the object in place; returns field errors. */
+  admit?: (obj: KubeObject) => FieldError[];
+}
+
+export interface ResourceType {
+  group: string;
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+  versions: ResourceVersion[];
+  /** metadata.generation is kept and bumped on spec changes. */
+  generation: boolean;
+  /** Built-in types take strategic merge patches; custom resources do not. */
+  builtin: boolean;
+  /** Fills server-side defaults on create (clusterIP, namespace finalizers, ...). */
+  defaults?: (obj: KubeObject) => void;
+  /** Type-specific validation beyond metadata (built-ins). */
+  validate?: (obj: KubeObject) => FieldError[];
+  /** The CRD object that defines this resource, when it is custom. */
+  crdName?: string;
+}
+
+export function storageKey(type: Pick<ResourceType, 'group' | 'plural'>): string {
+  return `${type.group}/${type.plural}`;
+}
+
+export function apiVersionOf(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}

@@ -1,0 +1,126 @@
+// Watch streams: newline-delimited JSON events ({"type","object"}) on a chunked response.
+// Starts with synthetic ADDED events (no resourceVersion, "0", or sendInitialEvents), or replays
+// the history after a resourceVersion; an expired one ends in an ERROR event with a 410 Status.
+import type { ServerResponse } from 'node:http';
+import type { KubeApi, Target } from './api.js';
+import { parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { expired } from './status.js';
+import { objectKey, type StoreEvent, type Watcher } from './store.js';
+import { toTable } from './table.js';
+import { apiVersionOf, storageKey, type KubeObject } from './types.js';
+
+export interface WatchOptions {
+  bookmarkIntervalMs: number;
+  table: boolean;
+}
+
+export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, options: WatchOptions): void {
+  const { type, version } = target.served;
+  const query = target.query;
+  const labels = parseLabelSelector(query.get('labelSelector'));
+  const fields = parseFieldSelector(query.get('fieldSelector'));
+  const namespace = type.namespaced ? target.namespace : undefined;
+  const apiVersion = apiVersionOf(type.group, version.name);
+  const matches = (obj: KubeObject | undefined): boolean => {
+    if (!obj) return false;
+    if (namespace && obj.metadata.namespace !== namespace) return false;
+    if (target.name && obj.metadata.name !== target.name) return false;
+    if (labels && !labels(obj.metadata.labels ?? {})) return false;
+    if (fields && !fields(obj)) return false;
+    return true;
+  };
+  const collection = api.store.collection(storageKey(type));
+  const rvParam = query.get('resourceVersion') ?? '';
+  const sendInitial = query.get('sendInitialEvents') === 'true';
+  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  res.flushHeaders();
+
+  // Serialized once per event and apiVersion: every watcher of the same version shares the string.
+  const serialize = (eventType: string, obj: KubeObject): string => {
+    const presented = obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+    if (options.table) {
+      const table = toTable([presented], version.columns, { resourceVersion: obj.metadata.resourceVersion }, 'Metadata');
+      return `${JSON.stringify({ type: eventType, object: table })}\n`;
+    }
+    return `{"type":"${eventType}","object":${cachedJson(presented)}}\n`;
+  };
+
+  let closed = false;
+  let lastRv = api.store.currentRv;
+  const send = (event: StoreEvent): void => {
+    const now = matches(event.object);
+    const before = event.type === 'MODIFIED' ? matches(event.previous) : now;
+    lastRv = event.rv;
+    if (event.type === 'DELETED') {
+      if (before) res.write(serialize('DELETED', event.object));
+      return;
+    }
+    if (now && !before) res.write(serialize('ADDED', event.object));
+    else if (now) res.write(serialize(event.type, event.object));
+    else if (before) res.write(serialize('DELETED', event.object));
+  };
+
+  if (sendInitial || rvParam === '' || rvParam === '0') {
+    if (!(query.get('sendInitialEvents') === 'false')) {
+      const keys = collection.sortedKeys();
+      for (const key of keys) {
+        const obj = collection.objects.get(key)!;
+        if (matches(obj)) res.write(serialize('ADDED', obj));
+      }
+    }
+    if (sendInitial && bookmarks) {
+      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion, metadata: { resourceVersion: String(api.store.currentRv), annotations: { 'k8s.io/initial-events-end': 'true' } } } })}\n`);
+    }
+  } else {
+    const since = Number(rvParam);
+    const events = Number.isFinite(since) ? collection.eventsSince(since) : undefined;
+    if (!events) {
+      const status = expired(`too old resource version: ${rvParam} (${collection.compactedRv + 1})`).toStatus();
+      res.end(`${JSON.stringify({ type: 'ERROR', object: status })}\n`);
+      return;
+    }
+    for (const event of events) send(event);
+  }
+
+  const watcher: Watcher = { deliver: send };
+  collection.watchers.add(watcher);
+  const timers: NodeJS.Timeout[] = [];
+  const stop = () => {
+    if (closed) return;
+    closed = true;
+    collection.watchers.delete(watcher);
+    for (const timer of timers) clearTimeout(timer);
+    res.end();
+  };
+  if (bookmarks) {
+    const timer = setInterval(() => {
+      const rv = Math.max(lastRv, api.store.currentRv);
+      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion, metadata: { resourceVersion: String(rv) } } })}\n`);
+    }, options.bookmarkIntervalMs);
+    timer.unref();
+    timers.push(timer);
+  }
+  const timeout = Number(query.get('timeoutSeconds') ?? 0);
+  if (timeout > 0) {
+    const timer = setTimeout(stop, timeout * 1000);
+    timer.unref();
+    timers.push(timer);
+  }
+  res.on('close', stop);
+  res.socket?.on('close', stop);
+  void objectKey;
+}
+
+const jsonCache = new WeakMap<object, string>();
+
+/** Stored objects are never mutated once stored, so their JSON can be cached by identity. */
+export function cachedJson(obj: object): string {
+  let json = jsonCache.get(obj);
+  if (json === undefined) {
+    json = JSON.stringify(obj);
+    jsonCache.set(obj, json);
+  }
+  return json;
+}
