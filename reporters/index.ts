@@ -6,6 +6,8 @@ import type { RunLog } from '../src/core/log.js';
 import type { RunResult } from '../src/core/results.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
+import { harnessVersion } from '../src/core/version.js';
+import { writeRunStarted, writeTestgridBuild } from './testgrid/layout.js';
 
 export interface ReportFiles {
   readonly junit: string;
@@ -16,7 +18,7 @@ export interface ReportFiles {
 export async function startReports(reportDir: string, info: { interfaceName: string; startedAt: Date; command: readonly string[] }): Promise<void> {
   await mkdir(join(reportDir, 'artifacts'), { recursive: true });
   // ---- report writers that run at start (testgrid started.json) are added below this line ----
-  void info;
+  await writeRunStarted(reportDir, { startedAt: info.startedAt.toISOString(), harness: { name: 'conformal', version: harnessVersion() }, interface: { name: info.interfaceName } });
 }
 
 export async function writeReports(run: RunResult, reportDir: string, log: RunLog): Promise<ReportFiles> {
@@ -26,6 +28,8 @@ export async function writeReports(run: RunResult, reportDir: string, log: RunLo
   await writeFile(files.json, renderJson(run));
   await writeFile(files.junit, renderJunit(run));
   // ---- further report writers (testgrid layout, HTML) are added below this line ----
-  void log;
+  const { writeHtmlReport } = await import('./html/write-html-report.js'); // lazy: marge is large
+  await writeHtmlReport(run, artifacts, 'report');
+  await writeTestgridBuild(run, reportDir, log.text()); // last: finished.json marks the build complete
   return files;
 }

@@ -19,7 +19,7 @@ export interface FinishedJson {
 export interface RunStart {
   readonly startedAt: string;
   readonly harness: RunResult['harness'];
-  readonly interface: RunResult['interface'];
+  readonly interface: Pick<RunResult['interface'], 'name'> & Partial<RunResult['interface']>;
   readonly implementation?: RunResult['implementation'];
   readonly shard?: RunResult['shard'];
 }

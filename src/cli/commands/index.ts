@@ -5,4 +5,5 @@ export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./run.js'),
   () => import('./list.js'),
   () => import('./reference.js'),
+  () => import('./upload.js'),
 ];

@@ -1,6 +1,7 @@
 // `conformal upload DIR --to gs://bucket/logs/<job>|file:///dir/<job>`: publishes a local testgrid
 // build (written by `run --report-dir`) where testgrid's updater and Prow's job history read it.
 import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
 import { TargetUnreachableError, UsageError } from '../../core/errors.js';
 import { parseDestination } from '../../../reporters/testgrid/destination.js';
 import { resolveLocalBuild, uploadBuild } from '../../../reporters/testgrid/upload.js';
@@ -31,7 +32,7 @@ export async function runUpload(dir: string, flags: UploadFlags, print: (line: s
   return 0;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, cli: CliContext): void {
   program
     .command('upload')
     .description('upload a testgrid build (a --report-dir, or a job dir holding latest-build.txt) to GCS or a local folder')
@@ -42,6 +43,6 @@ export function register(program: Command): void {
     .option('--project <id>', 'Google Cloud project id')
     .option('--key-file <path>', 'service account key file (default: application default credentials)')
     .action(async (dir: string, flags: UploadFlags) => {
-      process.exitCode = await runUpload(dir, flags);
+      cli.exitCode = await runUpload(dir, flags, (line) => cli.stdout.write(`${line}\n`));
     });
 }
