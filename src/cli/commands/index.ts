@@ -6,4 +6,5 @@ export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./list.js'),
   () => import('./reference.js'),
   () => import('./upload.js'),
+  () => import('./testgrid-config.js'),
 ];
