@@ -4,6 +4,7 @@ import { UsageError } from '../core/errors.js';
 
 const loaders: Record<string, () => Promise<InterfacePlugin>> = {
   csi: async () => (await import('./csi/plugin.js')).csiPlugin,
+  cri: async () => (await import('./cri/plugin.js')).criPlugin,
   cni: async () => (await import('./cni/plugin.js')).cniPlugin,
 };
 

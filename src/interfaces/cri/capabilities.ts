@@ -1,0 +1,23 @@
+// Capabilities of a CRI target, discovered once per run. Most CRI RPCs are required; these
+// name what depends on the test images at hand or on where the runtime runs.
+import type { CapabilityInfo } from '../../core/plugin.js';
+
+export const CriCapability = {
+  /** The runtime runs on this machine: host paths (log directory, mounts) are shared with the harness. */
+  nodeLocal: 'node.local',
+  imageDigest: 'image.digest-reference',
+  imageAlias: 'image.second-tag',
+  imageUser: 'image.user',
+  imageScratch: 'image.scratch-repository',
+  /** The runtime advertises the handler given by --runtime-handler (or none was given). */
+  runtimeHandler: 'runtime.handler',
+} as const;
+
+export const capabilityCatalog: readonly CapabilityInfo[] = [
+  { name: CriCapability.nodeLocal, description: 'the runtime is reached over a unix socket on this machine, so host-path mounts and container log files can be checked' },
+  { name: CriCapability.imageDigest, description: 'a test image reference by digest is available (busyboxDigest)' },
+  { name: CriCapability.imageAlias, description: 'a second tag of the busybox test image is available (busyboxAlias)' },
+  { name: CriCapability.imageUser, description: 'a test image whose config sets User 1000 is available (userImage)' },
+  { name: CriCapability.imageScratch, description: 'a repository where each tag is a distinct small image is available (scratchRepository), for pull/remove tests' },
+  { name: CriCapability.runtimeHandler, description: 'Status lists the runtime handler the run uses' },
+];

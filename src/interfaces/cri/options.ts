@@ -1,0 +1,56 @@
+// The `cri:` section of the YAML config and the flags mapped onto it (docs/cri/README.md).
+import { z } from 'zod';
+import type { FlagSpec } from '../../core/plugin.js';
+import { parseDuration } from '../../core/settings.js';
+import { UsageError } from '../../core/errors.js';
+import { CRI_FAULTS } from '../../reference/cri/faults.js';
+
+const duration = (field: string) =>
+  z.union([z.string(), z.number()]).transform((value, ctx) => {
+    try {
+      return parseDuration(value, field);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
+export const criOptionsSchema = z
+  .object({
+    /** RuntimeService endpoint; unset -> the embedded reference runtime. */
+    runtimeEndpoint: z.string().min(1).optional(),
+    /** ImageService endpoint when it differs from the runtime endpoint. */
+    imageEndpoint: z.string().min(1).optional(),
+    /** Runtime handler (RuntimeClass) sandboxes are created with; "" is the runtime's default. */
+    runtimeHandler: z.string().default(''),
+    /** YAML naming test images present in or pullable by the runtime; unset -> the harness's loopback registry. */
+    testImages: z.string().min(1).optional(),
+    connectTimeout: duration('cri.connectTimeout').default(10_000),
+    /** Upper bound of one RPC (pulls included). */
+    rpcTimeout: duration('cri.rpcTimeout').default(60_000),
+    /** Embedded reference only, for conformal's own tests: inject a named fault. */
+    referenceFault: z.enum(Object.keys(CRI_FAULTS) as [string, ...string[]]).optional(),
+  })
+  .strict();
+
+export type CriOptions = z.output<typeof criOptionsSchema>;
+
+const checkedDuration = (flag: string) => (value: string) => {
+  parseDuration(value, flag);
+  return value;
+};
+
+const checkedFault = (value: string) => {
+  if (!(value in CRI_FAULTS)) throw new UsageError(`--reference-fault must be one of ${Object.keys(CRI_FAULTS).join(', ')}, got "${value}"`, { field: '--reference-fault' });
+  return value;
+};
+
+export const criFlags: readonly FlagSpec[] = [
+  { flags: '--runtime-endpoint <url>', key: 'runtimeEndpoint', description: 'CRI runtime endpoint (unix:///run/containerd/containerd.sock); unset: embedded reference runtime' },
+  { flags: '--image-endpoint <url>', key: 'imageEndpoint', description: 'CRI image endpoint when it differs from --runtime-endpoint' },
+  { flags: '--runtime-handler <name>', key: 'runtimeHandler', description: 'runtime handler (RuntimeClass handler) for test sandboxes (runtime default)' },
+  { flags: '--test-images <file>', key: 'testImages', description: 'YAML naming test images the runtime already has or can pull (default: built and served on a loopback registry)' },
+  { flags: '--connect-timeout <duration>', key: 'connectTimeout', description: 'how long to wait for the runtime to accept connections (10s)', parse: checkedDuration('--connect-timeout') },
+  { flags: '--rpc-timeout <duration>', key: 'rpcTimeout', description: 'upper bound of one RPC, image pulls included (60s)', parse: checkedDuration('--rpc-timeout') },
+  { flags: '--reference-fault <name>', key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
+];

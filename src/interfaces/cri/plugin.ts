@@ -1,0 +1,32 @@
+// The CRI interface plugin: options and flags, capability catalog, the suite, sessions against a
+// runtime or the embedded reference, and the reference served standalone.
+import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin.js';
+import type { TestDefinition } from '../../core/test.js';
+import { startReferenceRuntime } from '../../reference/cri/server.js';
+import { capabilityCatalog } from './capabilities.js';
+import type { CriEnv } from './env.js';
+import { criFlags, criOptionsSchema, type CriOptions } from './options.js';
+import { openCriSession } from './session.js';
+
+/** k8s.io/cri-api runtime/v1 as of master 2026-07-23 (43 RPCs; release v0.36 has 41). */
+export const CRI_SPEC_VERSION = 'runtime.v1 (cri-api master 2026-07-23)';
+
+async function serveReference(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
+  const server = await startReferenceRuntime({ endpoint: options.endpoint });
+  log.info(`CRI reference runtime serving on ${server.address}`);
+  return server;
+}
+
+export const criPlugin: InterfacePlugin<CriEnv, CriOptions> = {
+  name: 'cri',
+  title: 'Container Runtime Interface',
+  specVersion: CRI_SPEC_VERSION,
+  optionsSchema: criOptionsSchema,
+  flags: criFlags,
+  capabilityCatalog,
+  async loadTests(): Promise<readonly TestDefinition<CriEnv>[]> {
+    return (await import('../../../suites/cri/index.js')).criTests;
+  },
+  open: openCriSession,
+  serveReference,
+};

@@ -1,0 +1,27 @@
+// Fault-injected variants of the reference runtime: each flag breaks one rule of the CRI so
+// test/suites/cri/faults.test.ts can show the suite catches it.
+
+export const CRI_FAULTS = {
+  'remove-sandbox-not-idempotent': 'RemovePodSandbox of an unknown sandbox answers NOT_FOUND',
+  'list-containers-ignores-label-filter': 'ListContainers ignores the label selector',
+  'exec-sync-loses-exit-code': 'ExecSync always reports exit code 0',
+  'sandbox-ready-after-stop': 'a stopped sandbox is still reported SANDBOX_READY',
+  'logs-not-cri-format': 'container logs are written as raw lines, not in the CRI log format',
+  'list-sandbox-ignores-state-filter': 'ListPodSandbox ignores the state filter',
+  'stop-container-not-idempotent': 'StopContainer of an exited container fails',
+  'image-status-missing-is-error': 'ImageStatus of an absent image answers NOT_FOUND instead of an empty image',
+  'exec-sync-ignores-timeout': 'ExecSync ignores its timeout',
+  'hostname-ignored': 'the sandbox hostname is not applied to containers',
+  'run-as-user-ignored': 'run_as_user is ignored: processes run as root',
+  'readonly-rootfs-ignored': 'readonly_rootfs is ignored',
+  'annotations-dropped': 'PodSandboxStatus returns no annotations',
+  'exec-url-dead': 'Exec returns a URL nobody serves',
+  'events-skip-started': 'GetContainerEvents never sends CONTAINER_STARTED_EVENT',
+  'container-stats-ignore-id-filter': 'ListContainerStats ignores the id filter',
+} as const;
+
+export type CriFault = keyof typeof CRI_FAULTS;
+
+export function isCriFault(name: string): name is CriFault {
+  return name in CRI_FAULTS;
+}

@@ -1,0 +1,477 @@
+// The in-memory reference runtime: sandboxes, containers running simulated processes, logs,
+// events, stats. Transport-free: services.ts maps it onto gRPC, streaming-server.ts onto HTTP.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname as nodeHostname } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { grpc } from '../../transport/grpc.js';
+import type {
+  ContainerConfig,
+  ContainerEventType,
+  ContainerFilter,
+  ContainerState,
+  PodSandboxConfig,
+  PodSandboxFilter,
+  PodSandboxState,
+  StringMap,
+} from '../../interfaces/cri/types.js';
+import { readContainerFile, writeContainerFile, type FsView } from './container-fs.js';
+import { CriLogWriter } from './cri-log.js';
+import type { CriFault } from './faults.js';
+import type { ImageRecord, ImageStore } from './image-store.js';
+import { KILLED_EXIT_CODE, runProcess, type ProcessHost, type ProcessIO } from './processes.js';
+
+/** A gRPC status to answer with; services.ts turns it into the call's error. */
+export class CriStatusError extends Error {
+  constructor(
+    readonly code: grpc.status,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new CriStatusError(grpc.status.NOT_FOUND, `${what} not found`);
+export const invalid = (message: string) => new CriStatusError(grpc.status.INVALID_ARGUMENT, message);
+export const precondition = (message: string) => new CriStatusError(grpc.status.FAILED_PRECONDITION, message);
+
+export function nowNanos(): number {
+  return Date.now() * 1_000_000;
+}
+
+export function newId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Lines for a process's stdin, closed with null. */
+export class StdinQueue {
+  readonly #lines: string[] = [];
+  readonly #waiters: Array<(line: string | null) => void> = [];
+  #closed = false;
+
+  push(text: string): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter(text);
+    else this.#lines.push(text);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const waiter of this.#waiters.splice(0)) waiter(null);
+  }
+
+  read(signal: AbortSignal): Promise<string | null> {
+    const line = this.#lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.#closed || signal.aborted) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index >= 0) this.#waiters.splice(index, 1);
+        resolve(null);
+      };
+      const waiter = (value: string | null) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+}
+
+export interface SandboxRecord {
+  id: string;
+  config: PodSandboxConfig;
+  runtimeHandler: string;
+  state: PodSandboxState;
+  createdAt: number;
+  ip: string;
+  /** Container port -> loopback port of the simulated server listening there. */
+  ports: Map<number, number>;
+  nextPid: number;
+}
+
+export interface ContainerRecord {
+  id: string;
+  sandboxId: string;
+  config: ContainerConfig;
+  image: ImageRecord;
+  imageRef: string;
+  state: ContainerState;
+  createdAt: number;
+  startedAt: number;
+  finishedAt: number;
+  exitCode: number;
+  reason: string;
+  resources: NonNullable<ContainerConfig['linux']>['resources'];
+  layer: Map<string, Buffer>;
+  log?: CriLogWriter;
+  kill?: AbortController;
+  stdin?: StdinQueue;
+  /** Live output subscribers (Attach). */
+  listeners: Set<(stream: 'stdout' | 'stderr', text: string) => void>;
+  exited?: Promise<void>;
+  pid: number;
+}
+
+export type ContainerEvent = { containerId: string; type: ContainerEventType; createdAt: number; sandboxId: string };
+
+const DEFAULT_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'SETGID', 'SETUID', 'SETPCAP', 'NET_BIND_SERVICE', 'NET_RAW', 'SYS_CHROOT', 'MKNOD', 'AUDIT_WRITE', 'SETFCAP'];
+const CAPABILITY_BITS: Record<string, number> = {
+  CHOWN: 0, DAC_OVERRIDE: 1, DAC_READ_SEARCH: 2, FOWNER: 3, FSETID: 4, KILL: 5, SETGID: 6, SETUID: 7, SETPCAP: 8, LINUX_IMMUTABLE: 9,
+  NET_BIND_SERVICE: 10, NET_BROADCAST: 11, NET_ADMIN: 12, NET_RAW: 13, IPC_LOCK: 14, IPC_OWNER: 15, SYS_MODULE: 16, SYS_RAWIO: 17,
+  SYS_CHROOT: 18, SYS_PTRACE: 19, SYS_PACCT: 20, SYS_ADMIN: 21, SYS_BOOT: 22, SYS_NICE: 23, SYS_RESOURCE: 24, SYS_TIME: 25,
+  SYS_TTY_CONFIG: 26, MKNOD: 27, LEASE: 28, AUDIT_WRITE: 29, AUDIT_CONTROL: 30, SETFCAP: 31, MAC_OVERRIDE: 32, MAC_ADMIN: 33,
+  SYSLOG: 34, WAKE_ALARM: 35, BLOCK_SUSPEND: 36, AUDIT_READ: 37, PERFMON: 38, BPF: 39, CHECKPOINT_RESTORE: 40,
+};
+
+function capabilityMask(names: Iterable<string>): bigint {
+  let mask = 0n;
+  for (const name of names) {
+    const bit = CAPABILITY_BITS[name.toUpperCase().replace(/^CAP_/, '')];
+    if (bit !== undefined) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+
+function matchesLabels(labels: StringMap | undefined, selector: StringMap | undefined): boolean {
+  return Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
+}
+
+export class ReferenceRuntime {
+  readonly sandboxes = new Map<string, SandboxRecord>();
+  readonly containers = new Map<string, ContainerRecord>();
+  readonly #eventListeners = new Set<(event: ContainerEvent) => void>();
+  #nextIp = 2;
+
+  constructor(
+    readonly images: ImageStore,
+    readonly faults: ReadonlySet<CriFault>,
+  ) {}
+
+  has(fault: CriFault): boolean {
+    return this.faults.has(fault);
+  }
+
+  onEvent(listener: (event: ContainerEvent) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
+  }
+
+  #emit(container: ContainerRecord, type: ContainerEventType): void {
+    if (type === 'CONTAINER_STARTED_EVENT' && this.has('events-skip-started')) return;
+    const event = { containerId: container.id, type, createdAt: nowNanos(), sandboxId: container.sandboxId };
+    for (const listener of this.#eventListeners) listener(event);
+  }
+
+  // ---- sandboxes ----
+
+  runSandbox(config: PodSandboxConfig | undefined, runtimeHandler: string): SandboxRecord {
+    if (!config?.metadata?.name || !config.metadata.uid || !config.metadata.namespace) throw invalid('sandbox config metadata needs name, uid and namespace');
+    if (runtimeHandler && runtimeHandler !== 'runc') throw invalid(`runtime handler "${runtimeHandler}" is not configured`);
+    const key = (c: PodSandboxConfig) => `${c.metadata.name}_${c.metadata.namespace}_${c.metadata.uid}_${c.metadata.attempt ?? 0}`;
+    for (const other of this.sandboxes.values()) {
+      if (key(other.config) === key(config)) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `sandbox name ${key(config)} is reserved for ${other.id}`);
+    }
+    const sandbox: SandboxRecord = {
+      id: newId(),
+      config,
+      runtimeHandler,
+      state: 'SANDBOX_READY',
+      createdAt: nowNanos(),
+      ip: `10.88.0.${this.#nextIp++ % 250}`,
+      ports: new Map(),
+      nextPid: 2,
+    };
+    this.sandboxes.set(sandbox.id, sandbox);
+    return sandbox;
+  }
+
+  sandbox(id: string): SandboxRecord {
+    const sandbox = this.sandboxes.get(id) ?? [...this.sandboxes.values()].find((s) => id.length >= 6 && s.id.startsWith(id));
+    if (!sandbox) throw notFound(`sandbox ${JSON.stringify(id)}`);
+    return sandbox;
+  }
+
+  async stopSandbox(id: string): Promise<void> {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) return;
+    for (const container of this.containersOf(id)) await this.stopContainer(container.id, 0);
+    if (!this.has('sandbox-ready-after-stop')) sandbox.state = 'SANDBOX_NOTREADY';
+  }
+
+  async removeSandbox(id: string): Promise<void> {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) {
+      if (this.has('remove-sandbox-not-idempotent')) throw notFound(`sandbox ${id}`);
+      return;
+    }
+    for (const container of this.containersOf(id)) await this.removeContainer(container.id);
+    this.sandboxes.delete(id);
+  }
+
+  listSandboxes(filter: PodSandboxFilter | null | undefined): SandboxRecord[] {
+    return [...this.sandboxes.values()].filter((s) => {
+      if (filter?.id && !s.id.startsWith(filter.id)) return false;
+      if (filter?.state && !this.has('list-sandbox-ignores-state-filter') && s.state !== filter.state.state) return false;
+      return matchesLabels(s.config.labels, filter?.labelSelector);
+    });
+  }
+
+  containersOf(sandboxId: string): ContainerRecord[] {
+    return [...this.containers.values()].filter((c) => c.sandboxId === sandboxId);
+  }
+
+  // ---- containers ----
+
+  createContainer(sandboxId: string, config: ContainerConfig | undefined, sandboxConfig: PodSandboxConfig | undefined): ContainerRecord {
+    const sandbox = this.sandbox(sandboxId);
+    if (!config?.metadata?.name) throw invalid('container config metadata needs a name');
+    if (sandbox.state !== 'SANDBOX_READY') throw precondition(`sandbox ${sandboxId} is not ready`);
+    const imageName = config.image?.image ?? '';
+    const image = this.images.find(imageName);
+    if (!image) throw notFound(`image ${JSON.stringify(imageName)}`);
+    const clash = this.containersOf(sandboxId).find((c) => c.config.metadata.name === config.metadata.name && (c.config.metadata.attempt ?? 0) === (config.metadata.attempt ?? 0));
+    if (clash) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `container name ${config.metadata.name} is reserved for ${clash.id}`);
+    const logDirectory = sandboxConfig?.logDirectory || sandbox.config.logDirectory;
+    const logPath = config.logPath ? (isAbsolute(config.logPath) ? config.logPath : logDirectory ? join(logDirectory, config.logPath) : '') : '';
+    const container: ContainerRecord = {
+      id: newId(),
+      sandboxId,
+      config,
+      image,
+      imageRef: image.repoDigests[0] ?? image.id,
+      state: 'CONTAINER_CREATED',
+      createdAt: nowNanos(),
+      startedAt: 0,
+      finishedAt: 0,
+      exitCode: 0,
+      reason: '',
+      resources: config.linux?.resources ?? {},
+      layer: new Map(),
+      listeners: new Set(),
+      pid: 0,
+      ...(logPath ? { log: new CriLogWriter(logPath, this.has('logs-not-cri-format')) } : {}),
+    };
+    this.containers.set(container.id, container);
+    this.#emit(container, 'CONTAINER_CREATED_EVENT');
+    return container;
+  }
+
+  container(id: string): ContainerRecord {
+    const container = this.containers.get(id) ?? [...this.containers.values()].find((c) => id.length >= 6 && c.id.startsWith(id));
+    if (!container) throw notFound(`container ${JSON.stringify(id)}`);
+    return container;
+  }
+
+  /** The argv a container runs: command/args override the image's entrypoint/cmd as Docker does. */
+  argvOf(container: ContainerRecord): string[] {
+    const { config, image } = container;
+    const entrypoint = config.command?.length ? config.command : (image.config.Entrypoint ?? []);
+    const args = config.args?.length ? config.args : config.command?.length ? [] : (image.config.Cmd ?? []);
+    return [...entrypoint, ...args];
+  }
+
+  #identity(container: ContainerRecord): { uid: number; gid: number; groups: number[] } {
+    const security = container.config.linux?.securityContext;
+    if (this.has('run-as-user-ignored')) return { uid: 0, gid: 0, groups: [] };
+    let uid = security?.runAsUser ? Number(security.runAsUser.value) : Number.NaN;
+    if (Number.isNaN(uid)) {
+      const user = security?.runAsUsername || container.image.config.User || '';
+      const passwd = container.image.files.get('/etc/passwd')?.toString() ?? '';
+      const entry = user === '' ? undefined : passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === user && fields.length > 2);
+      uid = entry ? Number(entry[2]) : /^\d+/.test(user) ? Number.parseInt(user, 10) : 0;
+    }
+    const gid = security?.runAsGroup ? Number(security.runAsGroup.value) : uid === 1000 ? 1000 : uid === 0 ? 0 : uid;
+    return { uid, gid, groups: (security?.supplementalGroups ?? []).map(Number) };
+  }
+
+  #procStatus(container: ContainerRecord, uid: number): string {
+    const security = container.config.linux?.securityContext;
+    const all = (1n << 41n) - 1n;
+    let bounding: bigint;
+    if (security?.privileged) bounding = all;
+    else {
+      const names = new Set(DEFAULT_CAPABILITIES);
+      const add = security?.capabilities?.addCapabilities ?? [];
+      const drop = security?.capabilities?.dropCapabilities ?? [];
+      if (add.some((c) => c.toUpperCase() === 'ALL')) bounding = all;
+      else {
+        for (const name of add) names.add(name.toUpperCase().replace(/^CAP_/, ''));
+        bounding = capabilityMask(names);
+      }
+      if (drop.some((c) => c.toUpperCase() === 'ALL')) bounding = 0n;
+      else bounding &= ~capabilityMask(drop);
+    }
+    const effective = uid === 0 ? bounding : 0n;
+    const hex = (mask: bigint) => mask.toString(16).padStart(16, '0');
+    const seccomp = security?.seccomp?.profileType === 'RuntimeDefault' || security?.seccomp?.profileType === 'Localhost' ? 2 : 0;
+    return [
+      `Name:\t${this.argvOf(container)[0]?.split('/').pop() ?? 'sh'}`,
+      `Uid:\t${uid}\t${uid}\t${uid}\t${uid}`,
+      `CapInh:\t${hex(0n)}`,
+      `CapPrm:\t${hex(effective)}`,
+      `CapEff:\t${hex(effective)}`,
+      `CapBnd:\t${hex(bounding)}`,
+      `CapAmb:\t${hex(0n)}`,
+      `NoNewPrivs:\t${security?.noNewPrivs ? 1 : 0}`,
+      `Seccomp:\t${security?.privileged ? 0 : seccomp}`,
+      '',
+    ].join('\n');
+  }
+
+  /** The process host of a container: identity, filesystem view, pod network. */
+  processHost(container: ContainerRecord, pid: number): ProcessHost {
+    const sandbox = this.sandbox(container.sandboxId);
+    const identity = this.#identity(container);
+    const security = container.config.linux?.securityContext;
+    const nodeNetwork = sandbox.config.linux?.securityContext?.namespaceOptions?.network === 'NODE';
+    const hostname = nodeNetwork ? nodeHostname() : this.has('hostname-ignored') ? sandbox.id.slice(0, 12) : sandbox.config.hostname || sandbox.config.metadata.name;
+    const dns = sandbox.config.dnsConfig;
+    const generated = () =>
+      new Map<string, string>([
+        ['/etc/hostname', `${hostname}\n`],
+        ['/etc/hosts', `127.0.0.1\tlocalhost\n${sandbox.ip}\t${hostname}\n`],
+        [
+          '/etc/resolv.conf',
+          [...(dns?.searches?.length ? [`search ${dns.searches.join(' ')}`] : []), ...(dns?.servers ?? []).map((s) => `nameserver ${s}`), ...(dns?.options?.length ? [`options ${dns.options.join(' ')}`] : [])].join('\n') + '\n',
+        ],
+        ['/proc/self/status', this.#procStatus(container, identity.uid)],
+      ]);
+    const view: FsView = {
+      mounts: container.config.mounts ?? [],
+      readonlyRootfs: Boolean(security?.readonlyRootfs) && !this.has('readonly-rootfs-ignored'),
+      imageFiles: container.image.files,
+      generated,
+      layer: container.layer,
+    };
+    const env: Record<string, string> = {};
+    for (const entry of container.image.config.Env ?? []) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    env['HOSTNAME'] = hostname;
+    for (const kv of container.config.envs ?? []) env[kv.key] = String(kv.value);
+    return {
+      env,
+      ...identity,
+      hostname,
+      pid,
+      readFile: (path) => readContainerFile(view, path),
+      writeFile: (path, content, append) => writeContainerFile(view, path, content, append),
+      serveHttp: (port, dir) => this.#serveHttp(sandbox, view, port, dir),
+    };
+  }
+
+  async #serveHttp(sandbox: SandboxRecord, view: FsView, port: number, dir: string): Promise<() => void> {
+    if (sandbox.ports.has(port)) throw new Error(`port ${port} is in use`);
+    const server: Server = createServer((req, res) => {
+      const path = `${dir}/${(req.url ?? '/').split('?')[0] === '/' ? 'index.html' : (req.url ?? '').split('?')[0]}`;
+      const body = readContainerFile(view, path);
+      res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html' });
+      res.end(body ?? '404 Not Found\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    sandbox.ports.set(port, (server.address() as AddressInfo).port);
+    return () => {
+      sandbox.ports.delete(port);
+      server.closeAllConnections();
+      server.close();
+    };
+  }
+
+  pidFor(container: ContainerRecord): number {
+    const sandbox = this.sandbox(container.sandboxId);
+    const pidMode = container.config.linux?.securityContext?.namespaceOptions?.pid ?? 'CONTAINER';
+    if (pidMode === 'CONTAINER') return container.pid || 1;
+    return sandbox.nextPid++;
+  }
+
+  startContainer(id: string): void {
+    const container = this.container(id);
+    if (container.state !== 'CONTAINER_CREATED') throw precondition(`container ${id} is ${container.state}, not CONTAINER_CREATED`);
+    const argv = this.argvOf(container);
+    if (argv.length === 0) throw invalid('no command given and the image has none');
+    const pidMode = container.config.linux?.securityContext?.namespaceOptions?.pid ?? 'CONTAINER';
+    container.pid = pidMode === 'CONTAINER' ? 1 : this.sandbox(container.sandboxId).nextPid++;
+    const host = this.processHost(container, container.pid);
+    const kill = new AbortController();
+    const stdin = new StdinQueue();
+    if (!container.config.stdin) stdin.close();
+    container.kill = kill;
+    container.stdin = stdin;
+    container.state = 'CONTAINER_RUNNING';
+    container.startedAt = nowNanos();
+    const output = (stream: 'stdout' | 'stderr') => (text: string) => {
+      container.log?.write(stream, text);
+      for (const listener of container.listeners) listener(stream, text);
+    };
+    const io: ProcessIO = { stdout: output('stdout'), stderr: output('stderr'), readStdin: (signal) => stdin.read(signal) };
+    this.#emit(container, 'CONTAINER_STARTED_EVENT');
+    container.exited = runProcess(argv, host, io, kill.signal)
+      .catch((error: unknown) => {
+        io.stderr(`${(error as Error).message}\n`);
+        return 1;
+      })
+      .then((code) => {
+        container.log?.flush();
+        container.state = 'CONTAINER_EXITED';
+        container.finishedAt = nowNanos();
+        container.exitCode = code;
+        container.reason = kill.signal.aborted ? 'Killed' : code === 0 ? 'Completed' : 'Error';
+        this.#emit(container, 'CONTAINER_STOPPED_EVENT');
+      });
+  }
+
+  async stopContainer(id: string, _timeoutSeconds: number): Promise<void> {
+    const container = this.containers.get(id);
+    if (!container) return;
+    if (container.state === 'CONTAINER_EXITED' && this.has('stop-container-not-idempotent')) throw precondition(`container ${id} is already stopped`);
+    if (container.state === 'CONTAINER_CREATED') {
+      container.state = 'CONTAINER_EXITED';
+      container.finishedAt = nowNanos();
+      return;
+    }
+    container.kill?.abort();
+    container.stdin?.close();
+    await container.exited;
+    if (container.exitCode === 0 && container.reason === 'Killed') container.exitCode = KILLED_EXIT_CODE;
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    const container = this.containers.get(id);
+    if (!container) return;
+    if (container.state === 'CONTAINER_RUNNING') await this.stopContainer(id, 0);
+    container.log?.close();
+    this.containers.delete(id);
+    this.#emit(container, 'CONTAINER_DELETED_EVENT');
+  }
+
+  listContainers(filter: ContainerFilter | null | undefined): ContainerRecord[] {
+    return [...this.containers.values()].filter((c) => {
+      if (filter?.id && !c.id.startsWith(filter.id)) return false;
+      if (filter?.podSandboxId && !c.sandboxId.startsWith(filter.podSandboxId)) return false;
+      if (filter?.state && c.state !== filter.state.state) return false;
+      if (this.has('list-containers-ignores-label-filter')) return true;
+      return matchesLabels(c.config.labels, filter?.labelSelector);
+    });
+  }
+
+  /** Runs a command inside a running container (ExecSync and Exec). */
+  async exec(
+    id: string,
+    argv: readonly string[],
+    io: ProcessIO,
+    signal: AbortSignal,
+  ): Promise<number> {
+    const container = this.container(id);
+    if (container.state !== 'CONTAINER_RUNNING') throw precondition(`container ${id} is not running`);
+    if (argv.length === 0) throw invalid('exec needs a command');
+    const pid = this.pidFor(container) === 1 ? 2 : this.sandbox(container.sandboxId).nextPid++;
+    // Exec'd processes die with the container.
+    const combined = AbortSignal.any([signal, container.kill?.signal ?? new AbortController().signal]);
+    return runProcess(argv, this.processHost(container, pid), io, combined);
+  }
+}

@@ -1,0 +1,77 @@
+// Version, Status and runtime conditions, RuntimeConfig, UpdateRuntimeConfig.
+import { defineTest } from '../../src/core/test.js';
+import type { CriEnv } from '../../src/interfaces/cri/env.js';
+import { check, checkEqual, optionalRpc, rt } from '../../src/interfaces/cri/kit.js';
+import type { StatusResponse, VersionResponse } from '../../src/interfaces/cri/types.js';
+import { spec } from './spec.js';
+
+export const runtimeInfoTests = [
+  defineTest<CriEnv>({
+    id: 'cri.runtime.version',
+    title: 'Version names the runtime and speaks runtime API v1',
+    spec: spec('RuntimeService.Version', 'returns runtime name, runtime version and runtime API version'),
+    profile: 'core',
+    operations: ['Version'],
+    async run(ctx) {
+      const version = await rt<VersionResponse>(ctx, 'Version', { version: 'v1' });
+      check(version.runtimeName.trim() !== '', 'Version.runtime_name is empty');
+      check(version.runtimeVersion.trim() !== '', 'Version.runtime_version is empty');
+      checkEqual(version.runtimeApiVersion, 'v1', 'Version.runtime_api_version');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.status-conditions',
+    title: 'Status reports RuntimeReady and NetworkReady as true',
+    spec: spec('RuntimeService.Status', 'RuntimeReady and NetworkReady are required conditions; a healthy runtime reports both true'),
+    profile: 'core',
+    operations: ['Status'],
+    async run(ctx) {
+      const status = await rt<StatusResponse>(ctx, 'Status', { verbose: false });
+      const conditions = status.status?.conditions ?? [];
+      for (const type of ['RuntimeReady', 'NetworkReady']) {
+        const condition = conditions.find((c) => c.type === type);
+        check(condition, `Status has no ${type} condition (got ${conditions.map((c) => c.type).join(', ') || 'none'})`);
+        check(condition.status, `${type} is false: ${condition.reason} ${condition.message}`);
+      }
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.status-verbose',
+    title: 'Status in verbose mode still reports the conditions',
+    spec: spec('RuntimeService.Status', 'verbose adds runtime-specific info; the conditions stay'),
+    profile: 'extended',
+    operations: ['Status'],
+    async run(ctx) {
+      const status = await rt<StatusResponse>(ctx, 'Status', { verbose: true });
+      check((status.status?.conditions ?? []).some((c) => c.type === 'RuntimeReady'), 'verbose Status lacks the RuntimeReady condition');
+      ctx.log(`verbose info keys: ${Object.keys(status.info).join(', ') || 'none'}`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.runtime-config',
+    title: 'RuntimeConfig reports the cgroup driver',
+    spec: spec('RuntimeService.RuntimeConfig', 'returns the Linux cgroup driver, static for the runtime lifetime'),
+    profile: 'extended',
+    tags: ['Feature:RuntimeConfig'],
+    operations: ['RuntimeConfig'],
+    async run(ctx) {
+      const first = await optionalRpc(ctx, 'RuntimeConfig', () => rt<{ linux: { cgroupDriver: string } | null }>(ctx, 'RuntimeConfig', {}));
+      check(first.linux, 'RuntimeConfig returned no linux section');
+      check(['SYSTEMD', 'CGROUPFS'].includes(first.linux.cgroupDriver), `unknown cgroup driver ${first.linux.cgroupDriver}`);
+      const second = await rt<{ linux: { cgroupDriver: string } | null }>(ctx, 'RuntimeConfig', {});
+      checkEqual(second.linux?.cgroupDriver, first.linux.cgroupDriver, 'cgroup driver on a second call');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.update-runtime-config',
+    title: 'UpdateRuntimeConfig accepts a pod CIDR',
+    spec: spec('RuntimeService.UpdateRuntimeConfig', 'the kubelet pushes the node pod CIDR; the runtime accepts it'),
+    profile: 'extended',
+    serial: true,
+    operations: ['UpdateRuntimeConfig'],
+    async run(ctx) {
+      // 10.88.0.0/16 is the CIDR containerd's own default CNI config uses; no traffic is sent.
+      await optionalRpc(ctx, 'UpdateRuntimeConfig', () => rt(ctx, 'UpdateRuntimeConfig', { runtimeConfig: { networkConfig: { podCidr: '10.88.0.0/16' } } }));
+    },
+  }),
+];
