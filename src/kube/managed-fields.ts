@@ -21,7 +21,9 @@ export function fieldsOf(obj: Obj, strategyOf: ListStrategyOf): FieldSet {
   const walk = (value: Obj, prefix: string, names: string[]) => {
     for (const [key, v] of Object.entries(value)) {
       const p = prefix ? `${prefix}${SEP}f:${key}` : `f:${key}`;
-      if (isObject(v) && Object.keys(v).length > 0) {
+      // Label selectors are atomic structs in the built-in types: owned as one field.
+      const atomic = key === 'selector' && isObject(v) && ('matchLabels' in v || 'matchExpressions' in v);
+      if (isObject(v) && Object.keys(v).length > 0 && !atomic) {
         walk(v, p, [...names, key]);
       } else if (Array.isArray(v) && v.length > 0) {
         const strategy = strategyOf(names, key);
@@ -114,6 +116,8 @@ export function removePath(obj: Obj, path: string): void {
   const last = elements[elements.length - 1]!;
   if (last.startsWith('f:') && isObject(parent)) {
     delete parent[last.slice(2)];
+    // A map emptied by the removal goes too (an applier's last label takes `labels` with it).
+    if (Object.keys(parent).length === 0 && elements.length > 1) removePath(obj, elements.slice(0, -1).join(SEP));
   } else if (Array.isArray(parent)) {
     const index = parent.findIndex((item) => matches(item, last));
     if (index >= 0) parent.splice(index, 1);

@@ -65,23 +65,22 @@ function mergeList(original: unknown[], patch: unknown[], strategy: ListStrategy
   if (patch.some((item) => isObject(item) && item.$patch === 'replace')) {
     return patch.filter((item) => !(isObject(item) && item.$patch === 'replace')).map(stripDirectives);
   }
+  // Items named by the patch come first, in patch order; items only on the server follow in their
+  // order (what apimachinery's normalizeElementOrder yields without $setElementOrder).
   const key = strategy.mergeKey;
   if (!key) {
-    const result = [...original];
-    for (const item of patch) if (!result.includes(item)) result.push(item);
-    return result;
+    const fromPatch = patch.filter((item, i) => patch.indexOf(item) === i);
+    return [...fromPatch, ...original.filter((item) => !fromPatch.includes(item))];
   }
-  const result = original.map((item) => item);
+  const sameKey = (a: unknown, b: unknown) => isObject(a) && isObject(b) && a[key] === b[key];
+  const result: unknown[] = [];
   for (const item of patch) {
-    if (!isObject(item)) continue;
-    const index = result.findIndex((o) => isObject(o) && o[key] === item[key]);
-    if (item.$patch === 'delete') {
-      if (index >= 0) result.splice(index, 1);
-    } else if (index >= 0) {
-      result[index] = mergeObject(result[index] as Obj, item, path);
-    } else {
-      result.push(stripDirectives(item));
-    }
+    if (!isObject(item) || item.$patch === 'delete') continue;
+    const match = original.find((o) => sameKey(o, item));
+    result.push(match ? mergeObject(match as Obj, item, path) : stripDirectives(item));
+  }
+  for (const item of original) {
+    if (!patch.some((p) => sameKey(p, item))) result.push(item);
   }
   return result;
 }

@@ -1,0 +1,126 @@
+// Starts a real kube-apiserver with its own etcd, both on loopback, for the differential tests
+// and the benchmark: serving certificate generated here, a token-auth file, no controllers.
+// Paths come from CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD (.ci/setup/30-kube.sh).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { servingCertificate } from '../src/kube/tls.js';
+
+export interface RealApiServer {
+  url: string;
+  token: string;
+  caCert: string;
+  /** PIDs of kube-apiserver and etcd (for memory measurements). */
+  pids: number[];
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function ready(url: string, token: string, ca: string, deadline: number, log: () => string): Promise<void> {
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const req = request(`${url}/readyz`, { headers: { Authorization: `Bearer ${token}` }, ca, timeout: 2000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy());
+      req.end();
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`kube-apiserver at ${url} not ready in time; its log ends:\n${log().slice(-3000)}`);
+    await sleep(250);
+  }
+}
+
+export async function startRealApiServer(apiserverPath: string, etcdPath: string, timeoutMs = 90_000): Promise<RealApiServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'conformal-kube-real-'));
+  const [etcdClient, etcdPeer, securePort] = [await freePort(), await freePort(), await freePort()];
+  const token = randomBytes(24).toString('base64url');
+  const { cert, key } = await servingCertificate();
+  const sa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  await writeFile(join(dir, 'serving.crt'), cert);
+  await writeFile(join(dir, 'serving.key'), key);
+  await writeFile(join(dir, 'sa.pub'), sa.publicKey);
+  await writeFile(join(dir, 'sa.key'), sa.privateKey);
+  await writeFile(join(dir, 'tokens.csv'), `${token},conformal-admin,conformal-admin,"system:masters"\n`);
+
+  let output = '';
+  const collect = (child: ChildProcess) => {
+    child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+    child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
+  };
+  const etcd = spawn(etcdPath, [
+    '--name', 'conformal',
+    '--data-dir', join(dir, 'etcd'),
+    '--listen-client-urls', `http://127.0.0.1:${etcdClient}`,
+    '--advertise-client-urls', `http://127.0.0.1:${etcdClient}`,
+    '--listen-peer-urls', `http://127.0.0.1:${etcdPeer}`,
+    '--initial-advertise-peer-urls', `http://127.0.0.1:${etcdPeer}`,
+    '--initial-cluster', `conformal=http://127.0.0.1:${etcdPeer}`,
+    '--unsafe-no-fsync',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  collect(etcd);
+  const apiserver = spawn(apiserverPath, [
+    `--etcd-servers=http://127.0.0.1:${etcdClient}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${securePort}`,
+    `--tls-cert-file=${join(dir, 'serving.crt')}`,
+    `--tls-private-key-file=${join(dir, 'serving.key')}`,
+    `--token-auth-file=${join(dir, 'tokens.csv')}`,
+    '--anonymous-auth=false',
+    '--authorization-mode=AlwaysAllow',
+    '--service-account-issuer=https://kubernetes.default.svc',
+    `--service-account-key-file=${join(dir, 'sa.pub')}`,
+    `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
+    '--service-cluster-ip-range=10.96.0.0/12',
+    // No controller manager runs, so nothing would ever create the default ServiceAccount.
+    '--disable-admission-plugins=ServiceAccount',
+    '--watch-cache=true',
+    '--max-requests-inflight=4000',
+    '--max-mutating-requests-inflight=2000',
+    '--v=0',
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  collect(apiserver);
+  const url = `https://127.0.0.1:${securePort}`;
+  const close = async () => {
+    await stopProcess(apiserver);
+    await stopProcess(etcd);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await ready(url, token, cert, Date.now() + timeoutMs, () => output);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { url, token, caCert: cert, pids: [apiserver.pid!, etcd.pid!], close };
+}
