@@ -11,6 +11,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 
@@ -62,12 +63,13 @@ func flatten(prefix string, suites []junit.Suite) []junit.Result {
 
 func metrics(r junit.Result) map[string]float64 {
 	m := map[string]float64{}
-	if r.Time > 0 {
+	// JSON cannot carry NaN/Inf; testgrid would store them, we only report finite metrics.
+	if r.Time > 0 && !math.IsInf(r.Time, 0) {
 		m["test-duration-minutes"] = r.Time / 60
 	}
 	if r.Properties != nil {
 		for _, p := range r.Properties.PropertyList {
-			if v, err := strconv.ParseFloat(p.Value, 64); err == nil {
+			if v, err := strconv.ParseFloat(p.Value, 64); err == nil && !math.IsInf(v, 0) && !math.IsNaN(v) {
 				m[p.Name] = v
 			}
 		}

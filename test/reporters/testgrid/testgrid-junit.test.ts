@@ -1,0 +1,157 @@
+// Proof that testgrid reads our JUnit: test/testgrid-parser (built in CI on testgrid's own
+// metadata/junit package, pinned) parses the JUnit of real suite runs and of hand-made hostile runs
+// through the lead's writer; no file may fail, and the rows must match our results.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderJunit } from '../../../reporters/junit.js';
+import type { RunResult, TestResult } from '../../../src/core/results.js';
+import { requireTool } from '../../support/real-tools.js';
+import { runConformal } from '../support/run-cli.js';
+import { sampleRun, sampleTest } from '../support/sample-run.js';
+
+interface Row { name: string; status: 'PASS' | 'FAIL' | 'PASS_WITH_SKIPS'; message?: string; metrics?: Record<string, number> }
+interface FileReport { file: string; error?: string; rows: Row[]; dropped: number; counts: Record<string, number> }
+
+const parser = requireTool('CONFORMAL_TESTGRID_JUNIT');
+
+function parseWithTestgrid(files: string[]): Promise<FileReport[]> {
+  return new Promise((resolve, reject) => {
+    execFile(parser!, files, { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error && error.code !== 1) return reject(new Error(`testgrid-junit failed: ${stderr}`));
+      resolve(JSON.parse(stdout) as FileReport[]);
+    });
+  });
+}
+
+/** Testgrid's cell message cut: first 70 + "..." + last 70 bytes when 140 or longer. */
+function testgridCut(message: string): string {
+  const bytes = Buffer.from(message);
+  return bytes.length < 140 ? message : `${bytes.subarray(0, 70).toString()}...${bytes.subarray(bytes.length - 70).toString()}`;
+}
+
+/** What testgrid must show for our run: one row per attempt, filtered tests dropped. */
+function expectRowsMatch(report: FileReport, run: RunResult): void {
+  expect(report.error).toBeUndefined();
+  const shown = run.results.filter((t) => t.status !== 'filtered');
+  expect(report.dropped).toBe(run.summary.filtered);
+  expect(report.rows).toHaveLength(shown.reduce((n, t) => n + Math.max(1, t.attempts.length), 0));
+  const failedAttempts = shown.reduce((n, t) => n + t.attempts.filter((a) => a.status === 'failed').length, 0);
+  expect(report.counts.FAIL ?? 0).toBe(failedAttempts);
+  expect(report.counts.PASS_WITH_SKIPS ?? 0).toBe(run.summary.skipped);
+  for (const test of shown) {
+    const rows = report.rows.filter((r) => r.name === `conformal.${test.name}`);
+    expect(rows.length, test.name).toBe(Math.max(1, test.attempts.length));
+    if (test.status === 'skipped') {
+      expect(rows[0]!.status).toBe('PASS_WITH_SKIPS');
+      const reasonStart = (test.reason ?? '').replace(/\s+/g, ' ').slice(0, 40);
+      expect(rows[0]!.message, test.name).toContain(reasonStart);
+    }
+    test.attempts.forEach((attempt, index) => {
+      if (attempt.status !== 'failed') return;
+      expect(rows[index]!.status).toBe('FAIL');
+      const keyPoint = (attempt.error?.message ?? '').replace(/\s+/g, ' ').slice(0, 40);
+      expect(rows[index]!.message, test.name).toContain(keyPoint);
+    });
+  }
+}
+
+async function junitOf(run: RunResult): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'tg-junit-')), 'junit_01.xml');
+  await writeFile(file, renderJunit(run));
+  return file;
+}
+
+describe.skipIf(!parser)('testgrid parses the JUnit of real runs', () => {
+  const runs: Array<[string, string[]]> = [
+    ['csi with a faulty reference, a disabled capability and a skip filter', ['csi', '--reference-fault', 'create-volume-not-idempotent', '--reference-disable', 'controller.CREATE_DELETE_SNAPSHOT', '--skip', 'ListVolumes']],
+    ['cri with a faulty reference and a skip filter', ['cri', '--reference-fault', 'exec-sync-loses-exit-code', '--skip', 'Status']],
+    ['cri passing', ['cri']],
+  ];
+
+  it.each(runs)('%s', async (_title, args) => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'tg-real-')), 'job', '1');
+    const cli = await runConformal(['run', ...args, '--report-dir', dir, '--quiet']);
+    expect([0, 1], cli.stderr).toContain(cli.code);
+    const run = JSON.parse(await readFile(join(dir, 'artifacts', 'results.json'), 'utf8')) as RunResult;
+    const [report] = await parseWithTestgrid([join(dir, 'artifacts', 'junit_01.xml')]);
+    expectRowsMatch(report!, run);
+    if (cli.code === 1) expect(report!.counts.FAIL).toBeGreaterThan(0);
+  }, 240_000);
+});
+
+describe.skipIf(!parser)('testgrid parses the known JUnit breakers through our writer', () => {
+  const withAttempts = (test: TestResult, attempts: TestResult['attempts']): TestResult => ({ ...test, attempts });
+
+  it('ANSI escapes and control characters in names, messages and logs', async () => {
+    const nasty = 'boom \u001b[31mred\u001b[0m \u0000nul \u0007bell \u000bvt \ud800lone';
+    const base = sampleTest({ id: 'csi.nasty', title: `Nasty \u001b[1mtitle\u0001`, status: 'failed', reason: nasty });
+    const run = sampleRun({
+      implementation: { name: 'drv\u001b[0m\u0002', version: 'v1\u0000' },
+      results: [
+        withAttempts(base, base.attempts.map((a) => ({ ...a, log: [nasty], error: { message: nasty, detail: nasty } }))),
+        sampleTest({ id: 'csi.skip', title: 'Skipped one', status: 'skipped', reason: `not supported:\u001b[33m ${nasty}` }),
+      ],
+    });
+    const [report] = await parseWithTestgrid([await junitOf(run)]);
+    expect(report!.error).toBeUndefined();
+    expect(report!.counts).toEqual({ FAIL: 1, PASS_WITH_SKIPS: 1 });
+    for (const row of report!.rows) expect(row.message ?? '').not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(report!.rows.find((r) => r.status === 'FAIL')!.message).toContain('boom red');
+  });
+
+  it('every duration is written as a plain decimal that testgrid reads as a number', async () => {
+    const durations = [0, 0.0004, 999.9996, 1_234_567.89, 86_400_000 * 3, -5];
+    const run = sampleRun({
+      durationMs: 1_234_567.89,
+      results: durations.map((ms, i) => {
+        const test = sampleTest({ id: `csi.time.${i}`, title: `Duration ${i}`, status: 'passed' });
+        return { ...withAttempts(test, test.attempts.map((a) => ({ ...a, durationMs: ms }))), durationMs: ms };
+      }),
+    });
+    const file = await junitOf(run);
+    const times = [...(await readFile(file, 'utf8')).matchAll(/ time="([^"]*)"/g)].map((m) => m[1]!);
+    expect(times.length).toBe(durations.length + 2);
+    for (const time of times) expect(time).toMatch(/^\d+(\.\d+)?$/);
+    const [report] = await parseWithTestgrid([file]);
+    expect(report!.error).toBeUndefined();
+    expect(report!.counts).toEqual({ PASS: durations.length });
+    expect(report!.rows.find((r) => r.name.includes('Duration 4 '))!.metrics!['test-duration-minutes']).toBeCloseTo(4320, 3);
+  });
+
+  it('multiple failures of one test (retries) become rows of the same name, each with its message', async () => {
+    const base = sampleTest({ id: 'csi.retry', title: 'Retried', status: 'failed' });
+    const attempt = base.attempts[0]!;
+    const run = sampleRun({
+      results: [
+        withAttempts(base, [
+          { ...attempt, attempt: 1, error: { message: 'first failure' } },
+          { ...attempt, attempt: 2, error: { message: 'second failure' } },
+          { ...attempt, attempt: 3, error: { message: `third failure ${'x'.repeat(400)}` } },
+        ]),
+        sampleTest({ id: 'csi.flake', title: 'Flaky one', status: 'flaky' }),
+      ],
+    });
+    const [report] = await parseWithTestgrid([await junitOf(run)]);
+    expectRowsMatch(report!, run);
+    const retried = report!.rows.filter((r) => r.name === 'conformal.[csi] Retried [Conformance]');
+    expect(retried.map((r) => r.message!.split('\n')[0])).toEqual(['first failure', 'second failure', expect.stringContaining('third failure')]);
+    expect(retried[2]!.message!.length).toBeLessThanOrEqual(143);
+    expect(report!.rows.filter((r) => r.name === 'conformal.[csi] Flaky one [Conformance]').map((r) => r.status)).toEqual(['FAIL', 'PASS']);
+  });
+
+  it('the checker itself rejects what testgrid rejects', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tg-bad-'));
+    const bad = {
+      'time.xml': '<testsuites><testsuite name="s"><testcase name="a" time="1.5s"/></testsuite></testsuites>',
+      'esc.xml': '<testsuites><testsuite name="s"><testcase name="a&#x1b;"/></testsuite></testsuites>',
+      'root.xml': '<results><testcase name="a"/></results>',
+      'charset.xml': '<?xml version="1.0" encoding="ISO-8859-1"?><testsuites/>',
+    };
+    for (const [name, content] of Object.entries(bad)) await writeFile(join(dir, name), content);
+    const reports = await parseWithTestgrid(Object.keys(bad).map((name) => join(dir, name)));
+    for (const report of reports) expect(report.error, report.file).toBeTruthy();
+  });
+});
