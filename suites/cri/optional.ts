@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, optionalRpc, rt, runContainer, runPod, type CriContext } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, optionalRpc, removePod, rt, runContainer, runPod, type CriContext } from '../../src/interfaces/cri/kit.js';
 import type { Container, Image, MetricDescriptor, PodSandbox } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 
@@ -143,10 +143,7 @@ export const optionalTests = [
       check(existsSync(outputPath), `no pod checkpoint at ${outputPath}`);
       const config = { ...pod.config, metadata: { ...pod.config.metadata, name: ctx.unique('restored'), uid: ctx.unique('uid') } };
       const restored = await optionalRpc(ctx, 'RestorePod', () => rt<{ podSandboxId: string; restoredContainers: unknown[] }>(ctx, 'RestorePod', { checkpointPath: outputPath, config, runtimeHandler: ctx.env.runtimeHandler }));
-      ctx.ledger.add(`restored sandbox ${restored.podSandboxId}`, async (signal) => {
-        await ctx.env.client.runtime('StopPodSandbox', { podSandboxId: restored.podSandboxId }, signal);
-        await ctx.env.client.runtime('RemovePodSandbox', { podSandboxId: restored.podSandboxId }, signal);
-      });
+      ctx.ledger.add(`restored sandbox ${restored.podSandboxId}`, (signal) => removePod(ctx, restored.podSandboxId, signal));
       const { status } = await rt<{ status: { state: string } }>(ctx, 'PodSandboxStatus', { podSandboxId: restored.podSandboxId });
       checkEqual(status.state, 'SANDBOX_READY', 'state of the restored sandbox');
       checkEqual(restored.restoredContainers.length, 1, 'containers restored');

@@ -1,7 +1,7 @@
 // Pod sandbox lifecycle, status, attributes and listing with every filter.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, expectRpcError, podConfig, rt, runPod, sandboxStatus } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, expectRpcError, podConfig, removePod, rt, runPod, sandboxStatus } from '../../src/interfaces/cri/kit.js';
 import type { PodSandbox } from '../../src/interfaces/cri/types.js';
 import { grpc } from '../../src/transport/grpc.js';
 import { spec } from './spec.js';
@@ -92,10 +92,7 @@ export const sandboxTests = [
       } catch {
         return;
       }
-      ctx.ledger.add(`duplicate sandbox ${secondId}`, async (signal) => {
-        await ctx.env.client.runtime('StopPodSandbox', { podSandboxId: secondId }, signal);
-        await ctx.env.client.runtime('RemovePodSandbox', { podSandboxId: secondId }, signal);
-      });
+      ctx.ledger.add(`duplicate sandbox ${secondId}`, (signal) => removePod(ctx, secondId!, signal));
       check(secondId === pod.id, `RunPodSandbox with the metadata of ${pod.id} created a second sandbox ${secondId}`);
     },
   }),
@@ -172,10 +169,7 @@ export const sandboxTests = [
       } catch {
         return;
       }
-      ctx.ledger.add(`sandbox without metadata ${created}`, async (signal) => {
-        await ctx.env.client.runtime('StopPodSandbox', { podSandboxId: created }, signal);
-        await ctx.env.client.runtime('RemovePodSandbox', { podSandboxId: created }, signal);
-      });
+      ctx.ledger.add(`sandbox without metadata ${created}`, (signal) => removePod(ctx, created!, signal));
       check(false, `RunPodSandbox without metadata succeeded (sandbox ${created})`);
     },
   }),

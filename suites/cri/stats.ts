@@ -5,6 +5,12 @@ import { check, checkEqual, optionalRpc, rt, runContainer, runPod } from '../../
 import type { ContainerStats, PodSandboxStats } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 
+/**
+ * The kubelet always gives sandboxes a cgroup parent and runtimes (containerd among them) read
+ * sandbox stats from it, so the sandbox stats tests set one; its directory stays on the node.
+ */
+export const STATS_CGROUP_PARENT = '/conformal-stats';
+
 function checkUsage(stats: ContainerStats, what: string): void {
   check(stats.cpu && stats.cpu.timestamp > 0, `${what}: cpu usage has no timestamp`);
   check(stats.memory && stats.memory.timestamp > 0, `${what}: memory usage has no timestamp`);
@@ -54,7 +60,7 @@ export const statsTests = [
     tags: ['Feature:PodSandboxStats'],
     operations: ['PodSandboxStats'],
     async run(ctx) {
-      const pod = await runPod(ctx);
+      const pod = await runPod(ctx, { linux: { cgroupParent: STATS_CGROUP_PARENT } });
       const container = await runContainer(ctx, pod);
       const { stats } = await optionalRpc(ctx, 'PodSandboxStats', () => rt<{ stats: PodSandboxStats | null }>(ctx, 'PodSandboxStats', { podSandboxId: pod.id }));
       check(stats, 'PodSandboxStats returned no stats');
@@ -72,8 +78,9 @@ export const statsTests = [
     operations: ['ListPodSandboxStats'],
     async run(ctx) {
       const group = ctx.unique('group');
-      const a = await runPod(ctx, { labels: { 'conformal.io/group': group, pick: 'yes' } });
-      await runPod(ctx, { labels: { 'conformal.io/group': group, pick: 'no' } });
+      const linux = { cgroupParent: STATS_CGROUP_PARENT };
+      const a = await runPod(ctx, { labels: { 'conformal.io/group': group, pick: 'yes' }, linux });
+      await runPod(ctx, { labels: { 'conformal.io/group': group, pick: 'no' }, linux });
       const ids = async (filter: object) => (await rt<{ stats: PodSandboxStats[] }>(ctx, 'ListPodSandboxStats', { filter })).stats.map((s) => s.attributes?.id);
       checkEqual(await optionalRpc(ctx, 'ListPodSandboxStats', () => ids({ id: a.id })), [a.id], 'sandbox stats listed by id');
       checkEqual(await ids({ labelSelector: { 'conformal.io/group': group, pick: 'yes' } }), [a.id], 'sandbox stats listed by labels');

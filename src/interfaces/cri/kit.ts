@@ -55,15 +55,23 @@ export interface Pod {
   readonly config: PodSandboxConfig;
 }
 
+/** Cleanup: stop and remove a sandbox; one the test already removed is fine (some runtimes answer NOT_FOUND). */
+export async function removePod(ctx: CriContext, podSandboxId: string, signal: AbortSignal): Promise<void> {
+  for (const method of ['StopPodSandbox', 'RemovePodSandbox']) {
+    try {
+      await ctx.env.client.runtime(method, { podSandboxId }, signal);
+    } catch (error) {
+      if (!isGrpcCode(error, grpc.status.NOT_FOUND)) throw error;
+    }
+  }
+}
+
 /** RunPodSandbox; the ledger stops and removes the sandbox. */
 export async function runPod(ctx: CriContext, extra: Partial<PodSandboxConfig> = {}): Promise<Pod> {
   const config = podConfig(ctx, extra);
   const { podSandboxId } = await rt<{ podSandboxId: string }>(ctx, 'RunPodSandbox', { config, runtimeHandler: ctx.env.runtimeHandler });
   check(podSandboxId, 'RunPodSandbox returned an empty pod_sandbox_id');
-  ctx.ledger.add(`pod sandbox ${config.metadata.name} (${podSandboxId})`, async (signal) => {
-    await ctx.env.client.runtime('StopPodSandbox', { podSandboxId }, signal);
-    await ctx.env.client.runtime('RemovePodSandbox', { podSandboxId }, signal);
-  });
+  ctx.ledger.add(`pod sandbox ${config.metadata.name} (${podSandboxId})`, (signal) => removePod(ctx, podSandboxId, signal));
   return { id: podSandboxId, config };
 }
 
@@ -95,7 +103,11 @@ export async function createContainer(ctx: CriContext, pod: Pod, extra: Partial<
   const { containerId } = await rt<{ containerId: string }>(ctx, 'CreateContainer', { podSandboxId: pod.id, config, sandboxConfig: pod.config });
   check(containerId, 'CreateContainer returned an empty container_id');
   ctx.ledger.add(`container ${config.metadata.name} (${containerId})`, async (signal) => {
-    await ctx.env.client.runtime('RemoveContainer', { containerId }, signal);
+    try {
+      await ctx.env.client.runtime('RemoveContainer', { containerId }, signal);
+    } catch (error) {
+      if (!isGrpcCode(error, grpc.status.NOT_FOUND)) throw error;
+    }
   });
   return { id: containerId, config };
 }
