@@ -2,7 +2,7 @@
 // the namespace provider, derive capabilities and record compatible-profile warnings found up front.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TargetUnreachableError } from '../../core/errors.js';
+import { TargetUnreachableError, UsageError } from '../../core/errors.js';
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { deriveCapabilities } from './capabilities.js';
 import { CniTestEnv, type CniEnv } from './env.js';
@@ -16,7 +16,11 @@ import { resolveTarget } from './target.js';
 import { compareVersions, isSpecVersion } from './versions.js';
 import { listAllocations } from './leaks.js';
 
-async function pickNetns(embedded: boolean, context: OpenContext): Promise<{ provider?: NetnsProvider; why?: string }> {
+async function pickNetns(embedded: boolean, simulated: boolean, context: OpenContext): Promise<{ provider?: NetnsProvider; why?: string }> {
+  if (simulated) {
+    if (!embedded) throw new UsageError('--simulated-netns applies only to the embedded reference (real plugins need real namespaces)', { field: '--simulated-netns' });
+    return { provider: new SimulatedNetns(join(context.workDir, 'netns')) };
+  }
   const why = await realNetnsUnavailable(context.signal, `conformal-probe-${context.runId}`);
   if (!why) return { provider: new RealNetns() };
   if (embedded) return { provider: new SimulatedNetns(join(context.workDir, 'netns')), why: `${why}; the embedded reference runs with simulated namespaces` };
@@ -55,7 +59,7 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
   const versions = perPlugin.reduce((common, list) => common.filter((v) => list.includes(v))).filter(isSpecVersion).sort(compareVersions);
   const network = settleVersion(target.network, versions, Boolean(options.plugin && !options.netConfig), warnings);
   const runtime = new CniRuntime(network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
-  const netns = await pickNetns(target.embedded, context);
+  const netns = await pickNetns(target.embedded, options.simulatedNetns, context);
   if (netns.why) {
     warnings.push(netns.provider ? netns.why : `${netns.why}: tests that need a network namespace are skipped (capability netns)`);
     context.log.warn(netns.why);

@@ -1,10 +1,11 @@
 // Resolves what the run talks to: the embedded reference (a CNI_PATH directory holding links to
 // the shipped executables and a generated config) or the user's plugin/config, with CNI_PATH and
 // capability args.
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, HarnessError, UsageError } from '../../core/errors.js';
 import { packagePath } from '../../core/paths.js';
+import { FAULT_FILE } from '../../reference/cni/skel.js';
 import { parseNetworkConfig, type JsonObject, type NetworkList } from './runtime/config.js';
 import type { CniOptions } from './options.js';
 
@@ -38,6 +39,9 @@ export function embeddedReferenceConfig(workDir: string, fault: string | undefin
     const link = join(binDir, type);
     if (!existsSync(link)) symlinkSync(packagePath(script), link);
   }
+  const faultFile = join(binDir, FAULT_FILE);
+  if (fault) writeFileSync(faultFile, fault);
+  else rmSync(faultFile, { force: true });
   const config: JsonObject = {
     cniVersion: '1.1.0',
     name: 'conformal-ref',
@@ -52,7 +56,6 @@ export function embeddedReferenceConfig(workDir: string, fault: string | undefin
           ranges: REFERENCE_RANGES,
           routes: [{ dst: '198.19.0.0/16', gw: '198.18.0.1' }],
         },
-        ...(fault ? { conformalFault: fault } : {}),
       },
     ],
   };

@@ -1,6 +1,6 @@
-// Fault-injected variants of the reference plugin. A variant is chosen by the plugin object's
-// `conformalFault` key (the harness inserts it for `--reference-fault`); the IPAM plugin sees it too
-// because delegates receive the full config. Each fault names the suite test expected to catch it.
+// Fault-injected variants of the reference plugin. A variant is chosen by a file beside the
+// plugins' links in CNI_PATH (the harness writes it for `--reference-fault`), so the IPAM plugin and
+// commands without a config (VERSION) see it too. Each fault names the suite test expected to catch it.
 
 export interface FaultInfo {
   readonly description: string;

@@ -2,6 +2,7 @@
 // spec text says (strict), and prints results or error objects on stdout. Kept to node: imports
 // so each plugin execution starts fast.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { isSpecVersion, LATEST_VERSION, SPEC_VERSIONS, atLeast } from '../../interfaces/cni/versions.js';
 import { isFaultName, type FaultName } from './faults.js';
 
@@ -114,11 +115,14 @@ export function parseRequest(env: NodeJS.ProcessEnv, stdinText: string, fault: F
   return { ...base, cniVersion };
 }
 
-/** The fault named in the stdin config, read before validation so env faults apply too. */
-export function peekFault(stdinText: string): FaultName | undefined {
+/** Name of the file, next to the plugin's link in CNI_PATH, that selects a fault-injected variant. */
+export const FAULT_FILE = 'conformal-ref-fault';
+
+/** The variant this installation runs: read from FAULT_FILE beside the executable's path (argv[1], the link). */
+export function installedFault(): FaultName | undefined {
   try {
-    const conf = JSON.parse(stdinText) as Record<string, unknown>;
-    return isFaultName(conf.conformalFault) ? conf.conformalFault : undefined;
+    const name = readFileSync(join(dirname(process.argv[1] ?? ''), FAULT_FILE), 'utf8').trim();
+    return isFaultName(name) ? name : undefined;
   } catch {
     return undefined;
   }
@@ -148,8 +152,8 @@ export async function runPlugin(handler: (request: Request) => Promise<unknown>)
   let fault: FaultName | undefined;
   let version: string | undefined;
   try {
+    fault = installedFault();
     const stdinText = readStdin();
-    fault = peekFault(stdinText);
     version = peekVersion(stdinText);
     const request = parseRequest(process.env, stdinText, fault);
     version = request.cniVersion;

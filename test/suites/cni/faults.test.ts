@@ -1,0 +1,22 @@
+// Proof that the suite catches bugs: every fault-injected variant of the reference plugin makes
+// the test named in FAULTS fail (the same test passes on the faultless reference: reference.test.ts).
+import { describe, expect, it } from 'vitest';
+import { FAULTS, type FaultName } from '../../../src/reference/cni/faults.js';
+import { escapeRegex, referenceBuilt, runCni } from './run-cni.js';
+
+const faults = Object.entries(FAULTS) as Array<[FaultName, (typeof FAULTS)[FaultName]]>;
+
+describe.runIf(referenceBuilt())('CNI fault-injected reference variants', () => {
+  it('has at least ten variants, each aimed at an existing test', async () => {
+    const { cniTests } = await import('../../../suites/cni/index.js');
+    const ids = new Set(cniTests.map((t) => t.id));
+    expect(faults.length).toBeGreaterThanOrEqual(10);
+    for (const [, info] of faults) expect(ids, info.caughtBy).toContain(info.caughtBy);
+  });
+
+  it.concurrent.each(faults)('%s is caught', async (fault, info) => {
+    const run = await runCni({ referenceFault: fault, simulatedNetns: true }, { focus: [`^${escapeRegex(info.caughtBy)}$`] });
+    const result = run.results.find((r) => r.id === info.caughtBy)!;
+    expect(result.status, `${info.caughtBy} on ${fault}: ${result.reason ?? ''}`).toBe('failed');
+  }, 120_000);
+});
