@@ -174,12 +174,13 @@ export class KubeApi {
       if (before) {
         const unknown = unknownFields(before, obj);
         if (unknown.length > 0 && fieldValidation === 'Strict') {
-          throw badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+          throw badRequest(`${type.kind} in version "${version.name}" cannot be handled as a ${type.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
         }
         for (const f of unknown) warnings.push(`unknown field "${f}"`);
       }
     }
     if (type.validate) errors.push(...type.validate(obj));
+    if (!type.builtin && version.scale) errors.push(...scaleReplicasErrors(obj, version.scale.specReplicasPath));
     if (type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions') {
       crdDefaults(obj);
       errors.push(...validateCrd(obj));
@@ -777,6 +778,13 @@ function unknownFields(before: unknown, after: unknown, prefix = ''): string[] {
     else if (key !== 'metadata' || prefix !== '') out.push(...unknownFields(value, after[key], path));
   }
   return out;
+}
+
+/** With a scale subresource, the replicas field must be an integer (apiextensions checks this besides the schema). */
+function scaleReplicasErrors(obj: KubeObject, specReplicasPath: string): FieldError[] {
+  const value = specReplicasPath.split('.').slice(1).reduce<unknown>((cur, k) => (isObject(cur) ? cur[k] : undefined), obj);
+  if (value === undefined || Number.isInteger(value)) return [];
+  return [{ type: 'FieldValueInvalid', field: specReplicasPath, value, detail: 'should be an integer' }];
 }
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;

@@ -1,9 +1,18 @@
 // Discovery documents: the legacy ones (/api, /apis, /api/v1, /apis/<g>[/<v>]) and aggregated
 // discovery (apidiscovery.k8s.io/v2), which kubectl and client-go ask for first.
+import { createHash } from 'node:crypto';
 import type { Registry, Served } from './registry.js';
-import { apiVersionOf } from './types.js';
+import { apiVersionOf, type ResourceType } from './types.js';
+
+/** What apiserver publishes so clients notice storage changes: base64 of the first 8 bytes of sha256("group/version/kind"). */
+export function storageVersionHash(type: ResourceType): string {
+  const storage = type.versions.find((v) => v.storage) ?? type.versions[0]!;
+  return createHash('sha256').update(`${type.group}/${storage.name}/${type.kind}`).digest().subarray(0, 8).toString('base64');
+}
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** apiextensions-apiserver lists custom resource verbs in its own order. */
+const CUSTOM_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 const SUB_VERBS = ['get', 'patch', 'update'];
 
 export const AGGREGATED_MEDIA = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
@@ -42,9 +51,10 @@ export function apiResourceList(registry: Registry, group: string, version: stri
   if (served.length === 0) return undefined;
   const resources: object[] = [];
   for (const { type, version: v } of served) {
-    const main: Record<string, unknown> = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: VERBS };
+    const main: Record<string, unknown> = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: type.builtin ? VERBS : CUSTOM_VERBS };
     if (type.shortNames.length) main.shortNames = type.shortNames;
     if (type.categories.length) main.categories = type.categories;
+    main.storageVersionHash = storageVersionHash(type);
     resources.push(main);
     if (v.status) resources.push({ name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: SUB_VERBS });
     if (v.scale) resources.push({ name: `${type.plural}/scale`, singularName: '', namespaced: type.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: SUB_VERBS });
@@ -55,15 +65,16 @@ export function apiResourceList(registry: Registry, group: string, version: stri
 function discoveryResource({ type, version }: Served, versionName: string): object {
   const resource: Record<string, unknown> = {
     resource: type.plural,
-    responseKind: { group: type.group, version: versionName, kind: type.kind },
+    // The group and version of the resource itself are implied by where it is listed.
+    responseKind: { group: '', version: '', kind: type.kind },
     scope: type.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: type.singular,
-    verbs: VERBS,
+    verbs: type.builtin ? VERBS : CUSTOM_VERBS,
   };
   if (type.shortNames.length) resource.shortNames = type.shortNames;
   if (type.categories.length) resource.categories = type.categories;
   const subresources: object[] = [];
-  if (version.status) subresources.push({ subresource: 'status', responseKind: { group: type.group, version: versionName, kind: type.kind }, verbs: SUB_VERBS });
+  if (version.status) subresources.push({ subresource: 'status', responseKind: { group: '', version: '', kind: type.kind }, verbs: SUB_VERBS });
   if (version.scale) subresources.push({ subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: SUB_VERBS });
   if (subresources.length) resource.subresources = subresources;
   return resource;

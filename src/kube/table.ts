@@ -49,7 +49,7 @@ export function toTable(
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: listMeta,
-    columnDefinitions: all.map((c) => ({ name: c.name, type: c.type === 'date' ? 'string' : c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
+    columnDefinitions: all.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 })),
     rows: objects.map((obj) => {
       const row: Record<string, unknown> = { cells: all.map((c) => (c.format === 'name' ? obj.metadata.name : cell(obj, c, now))) };
       if (include === 'Object') row.object = obj;

@@ -1,11 +1,14 @@
 // Every differential scenario, in the order they run.
 import { scenario as apply } from './apply.js';
+import { scenario as crds } from './crds.js';
 import { scenario as crud } from './crud.js';
+import { scenario as discovery } from './discovery.js';
 import { scenario as finalizers } from './finalizers.js';
 import { scenario as lists } from './lists.js';
 import { scenario as namespaces } from './namespaces.js';
 import { scenario as patches } from './patches.js';
 import type { Scenario } from './scenario.js';
+import { scenario as watch } from './watch.js';
 import { scenario as workloads } from './workloads.js';
 
-export const scenarios: Scenario[] = [crud, patches, apply, lists, finalizers, namespaces, workloads];
+export const scenarios: Scenario[] = [crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery];
