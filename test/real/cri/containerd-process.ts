@@ -1,0 +1,152 @@
+// Runs Debian's containerd as a child process for the real CRI test: root, state, socket, CNI
+// config and registry hosts all in one temp dir; afterwards every trace is removed (pods,
+// shims, mounts, network namespaces, the bridge, cgroup directories, the temp dir).
+import { execFile as execFileCb, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { waitFor } from '../../../src/core/deadline.js';
+
+const execFile = promisify(execFileCb);
+
+export interface ContainerdOptions {
+  readonly containerd: string;
+  /** host:port of the loopback registry, declared plain HTTP in hosts.toml. */
+  readonly registryHost: string;
+  /** Image the CRI plugin runs as the sandbox ("pause") container. */
+  readonly sandboxImage: string;
+  readonly cniBinDir?: string;
+}
+
+export interface RunningContainerd {
+  readonly endpoint: string;
+  readonly dir: string;
+  readonly bridge: string;
+  /** containerd's own log, for failure messages. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+function config(dir: string, options: ContainerdOptions): string {
+  return `version = 2
+root = "${dir}/root"
+state = "${dir}/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.tracing.processor.v1.otlp"]
+[grpc]
+  address = "${dir}/containerd.sock"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "${dir}/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  disable_apparmor = true
+  restrict_oom_score_adj = true
+  sandbox_image = "${options.sandboxImage}"
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  netns_mounts_under_state_dir = true
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "${options.cniBinDir ?? '/usr/lib/cni'}"
+    conf_dir = "${dir}/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "${dir}/certs.d"
+`;
+}
+
+/** A bridge with no address on the host: pod addresses live only inside the pod network namespaces. */
+function cniConfig(bridge: string): string {
+  return JSON.stringify({
+    cniVersion: '1.0.0',
+    name: 'conformal',
+    plugins: [{ type: 'bridge', bridge, isGateway: false, ipMasq: false, ipam: { type: 'host-local', ranges: [[{ subnet: '10.213.77.0/24' }]] } }],
+  });
+}
+
+export async function startContainerd(options: ContainerdOptions): Promise<RunningContainerd> {
+  const dir = mkdtempSync(join(tmpdir(), 'conformal-ctd-'));
+  const bridge = `cnfml${randomBytes(3).toString('hex')}`;
+  for (const sub of ['root', 'state', 'opt', 'cni', `certs.d/${options.registryHost}`]) mkdirSync(join(dir, sub), { recursive: true });
+  writeFileSync(join(dir, 'config.toml'), config(dir, options));
+  writeFileSync(join(dir, 'cni', '10-conformal.conflist'), cniConfig(bridge));
+  writeFileSync(join(dir, 'certs.d', options.registryHost, 'hosts.toml'), `server = "http://${options.registryHost}"\n[host."http://${options.registryHost}"]\n  capabilities = ["pull", "resolve"]\n`);
+  let output = '';
+  const child: ChildProcess = spawn(options.containerd, ['--config', join(dir, 'config.toml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-200_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const socket = join(dir, 'containerd.sock');
+  const signal = AbortSignal.timeout(30_000);
+  await waitFor(async () => (existsSync(socket) && output.includes('containerd successfully booted') ? true : child.exitCode !== null ? Promise.reject(new Error(`containerd exited: ${output.slice(-2000)}`)) : undefined), {
+    signal,
+    description: 'containerd to boot',
+    intervalMs: 100,
+  });
+  return {
+    endpoint: `unix://${socket}`,
+    dir,
+    bridge,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+        await exited;
+      }
+      await killShims(dir);
+      await unmountUnder(dir);
+      await execFile('ip', ['link', 'del', bridge]).catch(() => undefined);
+      removeCgroupDirs('conformal-stats');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Shims started by this containerd carry its socket path in their argv. */
+async function killShims(dir: string): Promise<void> {
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      continue;
+    }
+    if (cmdline.includes('containerd-shim') && cmdline.includes(dir)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+/** Unmounts every mount point below `dir`, deepest first. */
+async function unmountUnder(dir: string): Promise<void> {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4] ?? '')
+    .map((path) => path.replace(/\\040/g, ' '))
+    .filter((path) => path.startsWith(dir + '/'))
+    .sort((a, b) => b.length - a.length);
+  for (const path of mounts) await execFile('umount', ['-l', path]).catch(() => undefined);
+}
+
+/** Removes the (empty) cgroup directories the sandbox stats tests asked for, in every v1 hierarchy and v2. */
+function removeCgroupDirs(name: string): void {
+  const root = '/sys/fs/cgroup';
+  const candidates = [join(root, name), ...(existsSync(root) ? readdirSync(root).map((controller) => join(root, controller, name)) : [])];
+  for (const path of candidates) {
+    if (!existsSync(path)) continue;
+    try {
+      for (const child of readdirSync(path, { withFileTypes: true })) if (child.isDirectory()) rmdirSync(join(path, child.name));
+      rmdirSync(path);
+    } catch {
+      // busy or not ours to remove; the next run reuses it
+    }
+  }
+}
