@@ -1,0 +1,27 @@
+// What every CSI test receives as ctx.env: the typed clients, the resolved options, what the
+// driver said about itself (once per run), the path provider and the record of created objects.
+import type { CsiClients } from './client.js';
+import type { DiscoveredCapabilities } from './capabilities.js';
+import type { TestPaths } from './paths.js';
+import type { ResolvedCsiOptions } from './resolve.js';
+import type { GetPluginInfoResponse, NodeGetInfoResponse, TopologyRequirement } from './types.js';
+
+/** Ids this run created and has not yet seen deleted: the leak check looks for these. */
+export class CreatedObjects {
+  readonly volumes = new Set<string>();
+  readonly snapshots = new Set<string>();
+  readonly groupSnapshots = new Set<string>();
+}
+
+export interface CsiEnv {
+  readonly clients: CsiClients;
+  readonly options: ResolvedCsiOptions;
+  readonly pluginInfo: GetPluginInfoResponse;
+  readonly nodeInfo: NodeGetInfoResponse;
+  /** The capability answers as the driver gave them (the capability tests inspect them). */
+  readonly capabilityAnswers: DiscoveredCapabilities['raw'];
+  readonly paths: TestPaths;
+  readonly created: CreatedObjects;
+  /** Accessibility requirement put on created volumes (option topologySegments, else the node's topology). */
+  readonly topology: TopologyRequirement | undefined;
+}

@@ -1,0 +1,56 @@
+// Node: NodeGetInfo.
+import { csi, csiTest, spec } from '../define.js';
+
+export const nodeInfoTests = [
+  csiTest({
+    id: 'csi.node.get-info.node-id',
+    title: 'NodeGetInfo reports a node id of at most 256 bytes',
+    spec: spec('NodeGetInfo', 'node_id is REQUIRED and SHALL NOT exceed 256 bytes'),
+    profile: 'core',
+    operations: ['NodeGetInfo'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { nodeId } = await k.node.NodeGetInfo({});
+      k.assert(nodeId !== '', 'NodeGetInfo: node_id is empty');
+      const bytes = Buffer.byteLength(nodeId);
+      k.assert(bytes <= 256, `NodeGetInfo: node_id is ${bytes} bytes, more than 256`);
+    },
+  }),
+  csiTest({
+    id: 'csi.node.get-info.max-volumes',
+    title: 'NodeGetInfo reports a non-negative attach limit',
+    spec: spec('NodeGetInfo', 'max_volumes_per_node MUST NOT be negative'),
+    profile: 'core',
+    operations: ['NodeGetInfo'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { maxVolumesPerNode } = await k.node.NodeGetInfo({});
+      k.assert(maxVolumesPerNode >= 0, `NodeGetInfo: max_volumes_per_node is ${maxVolumesPerNode}`);
+    },
+  }),
+  csiTest({
+    id: 'csi.node.get-info.stable',
+    title: 'NodeGetInfo answers the same node id every time',
+    spec: spec('NodeGetInfo', 'node_id identifies this node in later calls such as ControllerPublishVolume'),
+    profile: 'core',
+    operations: ['NodeGetInfo'],
+    async run(ctx) {
+      const k = csi(ctx);
+      for (const info of await k.repeat(() => k.node.NodeGetInfo({}))) {
+        k.assert(info.nodeId === k.nodeId, `NodeGetInfo: answered ${info.nodeId}, earlier ${k.nodeId}`);
+      }
+    },
+  }),
+  csiTest({
+    id: 'csi.node.get-info.topology-needs-capability',
+    title: 'A node reporting its topology advertises volume accessibility constraints',
+    spec: spec('NodeGetInfo', 'a plugin returning accessible_topology MUST set VOLUME_ACCESSIBILITY_CONSTRAINTS'),
+    profile: 'core',
+    requires: ['node.topology'],
+    operations: ['NodeGetInfo'],
+    async run(ctx) {
+      const k = csi(ctx);
+      k.assert(k.has('plugin.VOLUME_ACCESSIBILITY_CONSTRAINTS'), 'NodeGetInfo: accessible_topology set but VOLUME_ACCESSIBILITY_CONSTRAINTS not advertised');
+    },
+  }),
+];
