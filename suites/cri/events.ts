@@ -29,7 +29,7 @@ export const eventTests = [
         await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
         await rt(ctx, 'RemoveContainer', { containerId: container.id });
         const wanted: ContainerEventType[] = ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT'];
-        const deadline = Date.now() + 10_000;
+        const deadline = Date.now() + 5_000;
         const seen = () => new Set(events.filter((e) => e.containerId === container.id).map((e) => e.containerEventType));
         while (Date.now() < deadline && !wanted.every((t) => seen().has(t))) {
           if (streamError?.code === grpc.status.UNIMPLEMENTED) ctx.notSupported(`GetContainerEvents answered UNIMPLEMENTED: ${streamError.message}`);

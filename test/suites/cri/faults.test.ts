@@ -1,0 +1,40 @@
+// Each fault-injected variant of the reference runtime is caught by the test written for the
+// rule it breaks (and that test passes on the clean reference, see reference.test.ts).
+import { describe, expect, it } from 'vitest';
+import { CRI_FAULTS, type CriFault } from '../../../src/reference/cri/faults.js';
+import { onlyId, runCriAgainstReference } from './run-reference.js';
+
+const catchingTest: Record<CriFault, string> = {
+  'remove-sandbox-not-idempotent': 'cri.idempotence.remove-sandbox',
+  'list-containers-ignores-label-filter': 'cri.container.list-filters',
+  'exec-sync-loses-exit-code': 'cri.exec-sync.exit-code',
+  'sandbox-ready-after-stop': 'cri.sandbox.stop-not-ready',
+  'logs-not-cri-format': 'cri.logs.cri-format',
+  'list-sandbox-ignores-state-filter': 'cri.sandbox.list-filter-state',
+  'stop-container-not-idempotent': 'cri.idempotence.stop-container-twice',
+  'image-status-missing-is-error': 'cri.image.status-absent',
+  'exec-sync-ignores-timeout': 'cri.exec-sync.timeout',
+  'hostname-ignored': 'cri.network.hostname',
+  'run-as-user-ignored': 'cri.security.run-as-user',
+  'readonly-rootfs-ignored': 'cri.security.readonly-rootfs',
+  'annotations-dropped': 'cri.sandbox.labels-annotations',
+  'exec-url-dead': 'cri.streaming.exec',
+  'events-skip-started': 'cri.events.lifecycle',
+  'container-stats-ignore-id-filter': 'cri.stats.list-containers',
+};
+
+describe('CRI fault variants of the reference runtime', () => {
+  it('covers every fault the reference can inject (at least 10)', () => {
+    expect(Object.keys(catchingTest).sort()).toEqual(Object.keys(CRI_FAULTS).sort());
+    expect(Object.keys(CRI_FAULTS).length).toBeGreaterThanOrEqual(10);
+  });
+
+  for (const [fault, testId] of Object.entries(catchingTest)) {
+    it(`${fault} is caught by ${testId}`, async () => {
+      const run = await runCriAgainstReference({ fault, focus: [onlyId(testId)] });
+      const result = run.results.find((r) => r.id === testId);
+      expect(result?.status, `${testId} under fault ${fault}: ${result?.reason ?? ''}`).toBe('failed');
+      expect(run.implementation.details?.fault).toBe(fault);
+    }, 60_000);
+  }
+});
