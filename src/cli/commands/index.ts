@@ -7,4 +7,6 @@ export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./reference.js'),
   () => import('./upload.js'),
   () => import('./testgrid-config.js'),
+  () => import('./certify.js'),
+  () => import('./kube.js'),
 ];

@@ -1,18 +1,8 @@
-import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { cliInProcess } from '../support/cli-in-process.js';
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (chunk) => out.push(String(chunk)));
-  stderr.on('data', (chunk) => err.push(String(chunk)));
-  const code = await main(['node', 'conformal', ...args], { stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = cliInProcess;
 
 const base = ['testgrid-config', '--job', 'csi-acme-nightly', '--dashboard', 'conformance-csi', '--gcs-prefix', 'gs://k8s-conformance-acme/logs/csi-acme-nightly'];
 
