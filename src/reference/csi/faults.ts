@@ -110,7 +110,7 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
         const required = Number(request.capacityRange?.requiredBytes ?? 0);
         const volume = ctx.state.volumes.get(response.volume?.volumeId ?? '');
         if (volume && required > 1) {
-          volume.capacityBytes = Math.floor(required / 2);
+          ctx.state.resize(volume, Math.floor(required / 2));
           volume.nodeCapacityBytes = volume.capacityBytes;
           return { volume: { ...response.volume, capacityBytes: volume.capacityBytes } };
         }
@@ -213,7 +213,7 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
         const before = volume?.capacityBytes;
         const response = await next(request);
         if (volume && before !== undefined) {
-          volume.capacityBytes = before;
+          ctx.state.resize(volume, before);
           volume.nodeCapacityBytes = Math.min(volume.nodeCapacityBytes, before);
           return { ...response, capacityBytes: before };
         }

@@ -172,7 +172,7 @@ export function nodeHandlers(ctx: DriverContext): NodeHandlers {
       const controllerExpands = options.capabilities.controller.has('EXPAND_VOLUME');
       if (required > volume.capacityBytes) {
         if (controllerExpands) outOfRange(`required_bytes ${required} is above the volume's ${volume.capacityBytes} bytes; expand it on the controller first`);
-        volume.capacityBytes = required; // node-only expansion grows the volume itself
+        state.resize(volume, required); // node-only expansion grows the volume itself
       }
       volume.nodeCapacityBytes = Math.max(volume.nodeCapacityBytes, required > 0 ? required : volume.capacityBytes);
       return { capacityBytes: volume.nodeCapacityBytes };

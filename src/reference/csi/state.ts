@@ -28,6 +28,7 @@ export interface ControllerAttachment {
 export interface VolumeRecord {
   readonly id: string;
   readonly name: string;
+  /** Change only through CsiState.resize (pool accounting). */
   capacityBytes: number;
   readonly accessType: AccessType;
   readonly capabilities: readonly Capability[];
@@ -106,11 +107,37 @@ export class CsiState {
     return `${prefix}-${String(this.#counter).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`;
   }
 
+  /** Provisioned bytes per zone ('' = no zone), kept current so capacity checks are O(1). */
+  readonly #usedByZone = new Map<string, number>();
+  #usedTotal = 0;
+
+  addVolume(volume: VolumeRecord): void {
+    this.volumes.set(volume.id, volume);
+    this.volumeIdsByName.set(volume.name, volume.id);
+    this.#account(volume.zone, volume.capacityBytes);
+  }
+
+  removeVolume(volume: VolumeRecord): void {
+    this.volumes.delete(volume.id);
+    if (this.volumeIdsByName.get(volume.name) === volume.id) this.volumeIdsByName.delete(volume.name);
+    this.#account(volume.zone, -volume.capacityBytes);
+  }
+
+  /** Every change of a volume's size goes through here so the pool accounting stays right. */
+  resize(volume: VolumeRecord, capacityBytes: number): void {
+    this.#account(volume.zone, capacityBytes - volume.capacityBytes);
+    volume.capacityBytes = capacityBytes;
+  }
+
+  #account(zone: string | undefined, delta: number): void {
+    const key = zone ?? '';
+    this.#usedByZone.set(key, (this.#usedByZone.get(key) ?? 0) + delta);
+    this.#usedTotal += delta;
+  }
+
   /** Bytes provisioned in a zone (undefined zone = topology off: everything counts). */
   usedBytes(zone: string | undefined): number {
-    let used = 0;
-    for (const volume of this.volumes.values()) if (zone === undefined || volume.zone === zone) used += volume.capacityBytes;
-    return used;
+    return zone === undefined ? this.#usedTotal : (this.#usedByZone.get(zone) ?? 0);
   }
 
   attachedCount(nodeId: string): number {

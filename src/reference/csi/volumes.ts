@@ -204,8 +204,7 @@ export function volumeHandlers(ctx: DriverContext): VolumeHandlers {
         abnormal: false,
         conditionMessage: 'volume is healthy',
       };
-      state.volumes.set(id, volume);
-      state.volumeIdsByName.set(name, id);
+      state.addVolume(volume);
       return { volume: toVolumeMessage(volume) };
     },
 
@@ -218,8 +217,7 @@ export function volumeHandlers(ctx: DriverContext): VolumeHandlers {
       if (volume.attachments.size > 0) failedPrecondition(`volume ${id} is still published to ${[...volume.attachments.keys()].join(', ')}`);
       if (state.nodePathsOf(id).length > 0) failedPrecondition(`volume ${id} is still staged or published on node ${options.nodeId}`);
       // Snapshots are independent of their source volume (spec: "SHOULD treat volumes independent from their snapshots").
-      state.volumes.delete(id);
-      state.volumeIdsByName.delete(volume.name);
+      state.removeVolume(volume);
       return {};
     },
 
@@ -348,7 +346,7 @@ export function volumeHandlers(ctx: DriverContext): VolumeHandlers {
       let size = roundUp(range.required, MiB);
       if (range.limit > 0 && size > range.limit) size = range.limit;
       if (availableBytes(ctx, volume.zone) < size - volume.capacityBytes) outOfRange(`not enough capacity to grow volume ${volumeId} to ${size} bytes`);
-      volume.capacityBytes = size;
+      state.resize(volume, size);
       if (!nodeRequired) volume.nodeCapacityBytes = size;
       return { capacityBytes: size, nodeExpansionRequired: nodeRequired };
     },
