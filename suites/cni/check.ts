@@ -4,7 +4,7 @@ import { defineTest } from '../../src/core/test.js';
 import type { CniEnv } from '../../src/interfaces/cni/env.js';
 import { Cap } from '../../src/interfaces/cni/capabilities.js';
 import { PluginFailedError } from '../../src/interfaces/cni/runtime/invoke.js';
-import { check, expectAllSucceeded, expectFailure, SPEC_URL } from './support.js';
+import { check, expectAllSucceeded, expectFailure, sandboxInterface, SPEC_URL } from './support.js';
 
 /** A route a later chained plugin might add: benchmarking range, only inside the test namespace. */
 const LATER_ROUTE = '198.18.200.0/24';
@@ -32,16 +32,17 @@ export const checkTests = [
     operations: ['ADD', 'CHECK'],
     async run(ctx) {
       const { attachment, ns } = await ctx.env.attachment(ctx);
-      await ctx.env.add(ctx, attachment);
-      await ctx.env.netns!.removeInterface(ns, attachment.ifname, ctx.signal);
+      const { result } = await ctx.env.add(ctx, attachment);
+      const ifname = sandboxInterface(result, ns, attachment.ifname);
+      await ctx.env.netns!.breakInterface(ns, ifname, ctx.signal);
       try {
         await ctx.env.runtime.check(attachment, { signal: ctx.signal });
       } catch (error) {
         if (!(error instanceof PluginFailedError)) throw error;
-        expectFailure(ctx, error.outcome, { codes: [], what: `CHECK after removing ${attachment.ifname}` });
+        expectFailure(ctx, error.outcome, { codes: [], what: `CHECK after removing ${ifname}` });
         return;
       }
-      check(false, `CHECK succeeded although ${attachment.ifname} was removed from ${ns.path}`);
+      check(false, `CHECK succeeded although ${ifname} was removed from ${ns.path}`);
     },
   }),
   defineTest<CniEnv>({
@@ -54,7 +55,7 @@ export const checkTests = [
     async run(ctx) {
       const { attachment, ns } = await ctx.env.attachment(ctx);
       const { result } = await ctx.env.add(ctx, attachment);
-      await ctx.env.netns!.addRoute(ns, { dst: LATER_ROUTE, dev: attachment.ifname }, ctx.signal);
+      await ctx.env.netns!.addRoute(ns, { dst: LATER_ROUTE, dev: sandboxInterface(result, ns, attachment.ifname) }, ctx.signal);
       const r = result as { routes?: unknown[] };
       const prevResult = { ...r, routes: [...(r.routes ?? []), { dst: LATER_ROUTE }] };
       expectAllSucceeded(await ctx.env.runtime.check(attachment, { signal: ctx.signal, prevResult }), 'CHECK after a later plugin added a route', { silent: true });

@@ -7,6 +7,7 @@ import type { Namespace } from '../../src/interfaces/cni/netns.js';
 import { describeOutcome, type Attachment, type PluginOutcome } from '../../src/interfaces/cni/runtime/invoke.js';
 import { describeIssues, resultSchemaFor } from '../../src/interfaces/cni/schemas.js';
 import { resultFamily } from '../../src/interfaces/cni/versions.js';
+import { Cap } from '../../src/interfaces/cni/capabilities.js';
 
 export type Ctx = TestContext<CniEnv>;
 
@@ -93,7 +94,8 @@ export async function verifyInNamespace(ctx: Ctx, ns: Namespace, ifname: string,
   const state = await ctx.env.netns!.inspect(ns, ctx.signal);
   const r = result as Rich & Legacy;
   const legacy = Boolean(r.ip4 || r.ip6);
-  const interfaces = legacy ? [{ name: ifname, sandbox: ns.path }] : (r.interfaces ?? []);
+  // A legacy result names no interface: it is CNI_IFNAME only when the plugin creates interfaces.
+  const interfaces = legacy ? (ctx.capabilities.has(Cap.interfaceCreate) ? [{ name: ifname, sandbox: ns.path }] : []) : (r.interfaces ?? []);
   const inside = interfaces.map((iface, index) => ({ iface, index })).filter(({ iface }) => iface.sandbox === ns.path);
   for (const { iface, index } of inside) {
     const link = state.links.find((l) => l.name === iface.name);
@@ -112,6 +114,17 @@ export async function verifyInNamespace(ctx: Ctx, ns: Namespace, ifname: string,
     check(present, `the result lists route ${route.dst}${route.gw ? ` via ${route.gw}` : ''}, the namespace has no such route`);
   }
   ctx.log(`verified in ${ns.name}: ${inside.map(({ iface }) => iface.name).join(', ')}; ${routes.length} route(s)`);
+}
+
+/**
+ * The container-side interface a result reports: CNI_IFNAME when listed in the sandbox, else the
+ * first interface in the sandbox (loopback reports "lo" whatever CNI_IFNAME says).
+ */
+export function sandboxInterface(result: unknown, ns: Namespace, ifname: string): string {
+  const inside = ((result as Rich).interfaces ?? []).filter((i) => i.sandbox === ns.path);
+  const chosen = inside.find((i) => i.name === ifname) ?? inside[0];
+  check(chosen, `the result lists no interface inside ${ns.path}: ${JSON.stringify(result)}`);
+  return chosen.name;
 }
 
 /** The first address the result assigns, with its prefix (for requested-address tests). */

@@ -41,8 +41,11 @@ export interface NetnsProvider {
   create(name: string, signal: AbortSignal): Promise<Namespace>;
   remove(ns: Namespace, signal: AbortSignal): Promise<void>;
   inspect(ns: Namespace, signal: AbortSignal): Promise<NamespaceState>;
-  /** Deletes an interface behind the plugin's back (CHECK must then fail). */
-  removeInterface(ns: Namespace, ifname: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Removes an interface behind the plugin's back (CHECK must then fail). The loopback device
+   * cannot be deleted: it is taken down and stripped of its addresses instead.
+   */
+  breakInterface(ns: Namespace, ifname: string, signal: AbortSignal): Promise<void>;
   /** Adds a route to an interface, as a later chained plugin might. */
   addRoute(ns: Namespace, route: { dst: string; dev: string }, signal: AbortSignal): Promise<void>;
 }
@@ -97,8 +100,10 @@ export class RealNetns implements NetnsProvider {
     };
   }
 
-  async removeInterface(ns: Namespace, ifname: string, signal: AbortSignal): Promise<void> {
-    await runIp(['-n', ns.name, 'link', 'delete', ifname], signal);
+  async breakInterface(ns: Namespace, ifname: string, signal: AbortSignal): Promise<void> {
+    if (ifname !== 'lo') return void (await runIp(['-n', ns.name, 'link', 'delete', ifname], signal));
+    await runIp(['-n', ns.name, 'link', 'set', 'dev', 'lo', 'down'], signal);
+    await runIp(['-n', ns.name, 'addr', 'flush', 'dev', 'lo'], signal);
   }
 
   async addRoute(ns: Namespace, route: { dst: string; dev: string }, signal: AbortSignal): Promise<void> {
@@ -128,7 +133,7 @@ export class SimulatedNetns implements NetnsProvider {
     };
   }
 
-  async removeInterface(ns: Namespace, ifname: string): Promise<void> {
+  async breakInterface(ns: Namespace, ifname: string): Promise<void> {
     removeSimulatedInterface(ns.path, ifname);
   }
 
