@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { KubeApi, type ListResult, type Target, type WriteResult } from './api.js';
 import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { openApiV2, openApiV3ForGroupVersion, openApiV3Index } from './openapi.js';
-import { badRequest, KubeApiError, resourceNotFound, unauthorized } from './status.js';
+import { badRequest, KubeApiError, resourceNotFound, unauthorized, unsupportedBody } from './status.js';
 import { TABLE_MEDIA, toTable, type IncludeObject } from './table.js';
 import { apiVersionOf, type KubeObject } from './types.js';
 import { cachedJson, serveWatch } from './watch.js';
@@ -93,6 +93,7 @@ export class KubeHttpServer {
   }
 
   private parseObject(text: string, contentType: string): unknown {
+    if (/protobuf|cbor/.test(contentType)) throw unsupportedBody(contentType);
     if (text.trim() === '') return undefined;
     try {
       return /yaml/.test(contentType) ? parseYaml(text) : JSON.parse(text);

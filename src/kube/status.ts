@@ -148,3 +148,8 @@ export function invalid(kind: string, group: string, name: string, errors: Field
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   return new KubeApiError(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${summary}`, d);
 }
+
+/** 415 for request bodies in encodings this server does not decode (protobuf, CBOR). */
+export function unsupportedBody(contentType: string): KubeApiError {
+  return new KubeApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (got ${contentType})`);
+}

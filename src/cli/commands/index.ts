@@ -8,5 +8,6 @@ export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./upload.js'),
   () => import('./testgrid-config.js'),
   () => import('./certify.js'),
+  () => import('./merge.js'),
   () => import('./kube.js'),
 ];
