@@ -21,6 +21,6 @@ export function imageServiceClient(): ServiceClientConstructor {
 
 /** Names of every RPC of both services, for coverage and for the reference's completeness check. */
 export function rpcNames(): { runtime: string[]; image: string[] } {
-  const names = (ctor: ServiceClientConstructor) => Object.values(ctor.service).map((m) => m.originalName ?? '').filter(Boolean);
+  const names = (ctor: ServiceClientConstructor) => Object.keys(ctor.service);
   return { runtime: names(runtimeServiceClient()), image: names(imageServiceClient()) };
 }
