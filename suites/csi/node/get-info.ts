@@ -53,4 +53,19 @@ export const nodeInfoTests = [
       k.assert(k.has('plugin.VOLUME_ACCESSIBILITY_CONSTRAINTS'), 'NodeGetInfo: accessible_topology set but VOLUME_ACCESSIBILITY_CONSTRAINTS not advertised');
     },
   }),
+  csiTest({
+    id: 'csi.node.get-info.topology-reported',
+    title: 'A plugin with volume accessibility constraints says where its node is',
+    spec: spec('NodeGetInfo', 'accessible_topology tells the CO where the node is; without it topology-constrained volumes cannot be placed'),
+    profile: 'extended',
+    requires: ['plugin.VOLUME_ACCESSIBILITY_CONSTRAINTS'],
+    tags: ['Feature:Topology'],
+    operations: ['NodeGetInfo'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { accessibleTopology } = await k.node.NodeGetInfo({});
+      k.assert(accessibleTopology && Object.keys(accessibleTopology.segments).length > 0,
+        'NodeGetInfo: no accessible_topology although VOLUME_ACCESSIBILITY_CONSTRAINTS is advertised');
+    },
+  }),
 ];
