@@ -10,4 +10,5 @@ export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./certify.js'),
   () => import('./merge.js'),
   () => import('./kube.js'),
+  () => import('./bench.js'),
 ];
