@@ -8,8 +8,8 @@ const ONLY_EXPECTED_SKIP = ['cni.chain.prev-result-passed: skipped (not supporte
 const root = process.getuid?.() === 0;
 
 describe.runIf(referenceBuilt())('CNI suite on the embedded reference', () => {
-  it.each(['strict', 'compatible'])('passes every test in profile %s (simulated namespaces)', async (profile) => {
-    const run = await runCni({ profile, simulatedNetns: true });
+  it('passes every test in profile strict (simulated namespaces)', async () => {
+    const run = await runCni({ profile: 'strict', simulatedNetns: true });
     expect(notPassed(run)).toEqual(ONLY_EXPECTED_SKIP);
     expect(run.capabilities).toContain(Cap.netns);
     expect(run.implementation.details?.namespaces).toBe('simulated');
@@ -17,10 +17,12 @@ describe.runIf(referenceBuilt())('CNI suite on the embedded reference', () => {
     expect(run.warnings).toEqual([]);
   }, 240_000);
 
-  it.runIf(root)('passes every test with real network namespaces', async () => {
-    const run = await runCni({ profile: 'strict' });
-    expect(run.implementation.details?.namespaces).toBe('real');
+  // Real namespaces when this process may create them (CI runs as root), else simulated again.
+  it(`passes every test in profile compatible (${root ? 'real' : 'simulated'} namespaces)`, async () => {
+    const run = await runCni({ profile: 'compatible', simulatedNetns: !root });
+    expect(run.implementation.details?.namespaces).toBe(root ? 'real' : 'simulated');
     expect(notPassed(run)).toEqual(ONLY_EXPECTED_SKIP);
     expect(run.leaks).toEqual([]);
+    expect(run.warnings).toEqual([]);
   }, 240_000);
 });
