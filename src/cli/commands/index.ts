@@ -9,6 +9,7 @@ export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./testgrid-config.js'),
   () => import('./certify.js'),
   () => import('./merge.js'),
+  () => import('./report.js'),
   () => import('./kube.js'),
   () => import('./bench.js'),
 ];
