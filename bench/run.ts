@@ -1,12 +1,14 @@
 // `npm run bench`: every benchmark, printing absolute figures and ratios against the goals set in
 // the issues. Benchmarks are never timed assertions; they report.
 import { benchCore } from './core.js';
+import { benchCri } from './cri.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
 const benches: Bench[] = [
   { name: 'core', run: benchCore },
   // ---- further benchmarks are listed below this line ----
+  { name: 'cri', run: benchCri },
 ];
 
 const only = process.argv.slice(2);

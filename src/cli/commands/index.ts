@@ -10,6 +10,7 @@ export const commandModules: ReadonlyArray<() => Promise<CommandModule>> = [
   () => import('./certify.js'),
   () => import('./merge.js'),
   () => import('./report.js'),
+  () => import('./sonobuoy-run.js'),
   () => import('./kube.js'),
   () => import('./bench.js'),
 ];
