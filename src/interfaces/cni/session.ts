@@ -51,7 +51,8 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
       continue;
     }
     perPlugin.push(info.data.supportedVersions);
-    if (info.data.cniVersion !== target.network.cniVersion) {
+    // Only a version the plugin supports can be echoed (with --plugin alone the input is a placeholder).
+    if (info.data.cniVersion !== target.network.cniVersion && info.data.supportedVersions.includes(target.network.cniVersion)) {
       const note = `${outcome.type} VERSION answered cniVersion ${info.data.cniVersion} for input ${target.network.cniVersion} (libcni/skel behaviour; the spec text says echo the input)`;
       if (options.profile === 'compatible') warnings.push(`compatible profile: ${note}`);
     }
