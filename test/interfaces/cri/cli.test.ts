@@ -39,6 +39,25 @@ describe('conformal CLI for CRI', () => {
     expect(result.stderr + result.stdout).toMatch(/--reference-fault/);
   }, 60_000);
 
+  it('bench cri prints p50/p90/p99 for every lifecycle RPC', async () => {
+    const result = await conformal(['bench', 'cri', '--iterations', '3', '--output', 'json']);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as { operations: Array<{ operation: string; count: number; p50: number; p90: number; p99: number }> };
+    const operations = report.operations.map((o) => o.operation);
+    for (const rpc of ['RunPodSandbox', 'CreateContainer', 'StartContainer', 'ExecSync', 'StopContainer', 'RemoveContainer', 'StopPodSandbox', 'RemovePodSandbox', 'PullImage']) expect(operations).toContain(rpc);
+    for (const o of report.operations) {
+      expect(o.count).toBe(3);
+      expect(o.p50).toBeLessThanOrEqual(o.p90);
+      expect(o.p90).toBeLessThanOrEqual(o.p99);
+    }
+  }, 60_000);
+
+  it('bench refuses a bad iteration count naming the flag', async () => {
+    const result = await conformal(['bench', 'cri', '--iterations', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr + result.stdout).toMatch(/--iterations/);
+  }, 60_000);
+
   it('reference cri serves a runtime that a client can use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cri-serve-'));
     const endpoint = `unix://${join(dir, 'cri.sock')}`;
