@@ -1,0 +1,45 @@
+// `conformal sonobuoy-run <interface> [run flags]`: the entry point of the Sonobuoy plugin image.
+// Sonobuoy's worker watches the results directory ($SONOBUOY_RESULTS_DIR, else $RESULTS_DIR) for a
+// file named `done` whose content is the path of the results (a directory is tarred and uploaded).
+// So: run the suite into <results>/conformal (testgrid layout, JUnit in artifacts/junit_01.xml, the
+// only .xml Sonobuoy's junit post-processing picks up), then write `done` last, in every outcome.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
+import type { CliContext } from '../context.js';
+import { addInterfaceFlags, interfaceOptions } from '../interface-options.js';
+import { requirePlugin } from '../plugin-argument.js';
+import { addRunOptions, loadConfig, runSettings } from '../run-options.js';
+import { runPipeline } from '../run-pipeline.js';
+
+/** Where Sonobuoy expects results: its env vars, else its documented default under the temp dir. */
+export function sonobuoyResultsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SONOBUOY_RESULTS_DIR || env.RESULTS_DIR || join(tmpdir(), 'sonobuoy', 'results'));
+}
+
+export function register(program: Command, cli: CliContext): void {
+  const command = program
+    .command('sonobuoy-run')
+    .argument('<interface>', 'the interface to test: csi, cri, cni, …')
+    .description('run the suite as a Sonobuoy plugin: results into $SONOBUOY_RESULTS_DIR, then the `done` file');
+  addRunOptions(command);
+  if (cli.plugin) addInterfaceFlags(command, cli.plugin);
+  command.action(async (name: string) => {
+    if (command.opts<{ reportDir?: string }>().reportDir) throw new UsageError('--report-dir: sonobuoy-run writes into $SONOBUOY_RESULTS_DIR', { field: '--report-dir' });
+    const resultsDir = sonobuoyResultsDir();
+    await mkdir(resultsDir, { recursive: true });
+    try {
+      const plugin = await requirePlugin(cli, name);
+      const loaded = loadConfig(command);
+      const settings = { ...runSettings(command, loaded), reportDir: join(resultsDir, 'conformal') };
+      const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
+      const { exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout });
+      cli.exitCode = exitCode;
+    } finally {
+      // Even after a usage or harness error: without `done` the worker waits for its timeout.
+      await writeFile(join(resultsDir, 'done'), join(resultsDir, 'conformal'));
+    }
+  });
+}
