@@ -7,7 +7,7 @@ import { identityHandlers } from './identity.js';
 import { metadataHandlers } from './metadata.js';
 import { nodeHandlers } from './node.js';
 import { resolveOptions, type CsiReferenceOptions, type ResolvedOptions } from './options.js';
-import { CSI_SERVICES, type CsiHandlers, type RpcName } from './rpc.js';
+import { CSI_SERVICES, type CsiHandlers } from './rpc.js';
 import { snapshotHandlers } from './snapshots.js';
 import { CsiState } from './state.js';
 import { unimplemented } from './status.js';
@@ -41,7 +41,3 @@ export function createCsiDriver(options: CsiReferenceOptions = {}): CsiDriver {
   return { ...served, options: ctx.options, state: ctx.state };
 }
 
-/** Every RPC name with its service, for servers and coverage checks. */
-export function rpcServices(): Array<{ service: keyof typeof CSI_SERVICES; rpc: RpcName }> {
-  return (Object.keys(CSI_SERVICES) as Array<keyof typeof CSI_SERVICES>).flatMap((service) => CSI_SERVICES[service].map((rpc) => ({ service, rpc })));
-}

@@ -1,5 +1,5 @@
 // Public surface of the in-memory reference CSI driver.
-export { createCsiDriver, rpcServices, type CsiDriver } from './driver.js';
+export { createCsiDriver, type CsiDriver } from './driver.js';
 export { startCsiReference, CSI_PROTO_PATH, type CsiReferenceServer, type StartCsiReferenceOptions } from './server.js';
 export { CSI_FAULTS, CSI_FAULT_NAMES, type CsiFaultInfo } from './faults.js';
 export {
