@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { FlagSpec } from '../../core/plugin.js';
 import { UsageError } from '../../core/errors.js';
+import { KNOWN_CAPABILITIES } from './capabilities.js';
 import { ACCESS_MODES, ACCESS_TYPES } from './types.js';
 import { parseDuration } from '../../core/settings.js';
 import { parseArgvFlag, parseCount, parseKeyValue, parseSize } from './values.js';
@@ -81,11 +82,16 @@ export const csiOptionsSchema = z
     idempotentCount: z.number().int().min(2).max(100).default(3),
 
     /** Embedded reference only: capabilities to remove, e.g. controller.CREATE_DELETE_SNAPSHOT. */
-    referenceDisable: z.array(z.string().min(1)).default([]),
+    referenceDisable: z.array(z.string().refine((name) => KNOWN_CAPABILITIES.has(name), { message: 'not a CSI capability name (see conformal list csi)' })).default([]),
     /** Embedded reference only (hidden): run against a fault-injected variant. */
     referenceFault: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((options, ctx) => {
+    const external = options.endpoint ?? options.controllerEndpoint ?? options.nodeEndpoint;
+    if (external && options.referenceDisable.length > 0) ctx.addIssue({ code: 'custom', path: ['referenceDisable'], message: 'applies only to the embedded reference (no endpoint)' });
+    if (external && options.referenceFault) ctx.addIssue({ code: 'custom', path: ['referenceFault'], message: 'applies only to the embedded reference (no endpoint)' });
+  });
 
 export type CsiOptions = z.output<typeof csiOptionsSchema>;
 export type CsiOptionsInput = z.input<typeof csiOptionsSchema>;
@@ -132,6 +138,6 @@ export const csiFlags: readonly FlagSpec[] = [
   { flags: '--other-node-id <id>', key: 'otherNodeIds', repeatable: true, parse: list('--other-node-id'), description: 'another node id the controller knows (repeatable): enables multi-node publish tests' },
   { flags: '--secrets-required', key: 'secretsRequired', description: 'the driver rejects calls without the configured secrets: run the negative secrets tests' },
   { flags: '--idempotent-count <n>', key: 'idempotentCount', description: 'repetitions in idempotency tests (3)', parse: (v) => parseCount(v, '--idempotent-count', 2) },
-  { flags: '--reference-disable <capability>', key: 'referenceDisable', repeatable: true, parse: list('--reference-disable'), description: 'embedded reference only: remove a capability (repeatable), e.g. controller.LIST_VOLUMES' },
+  { flags: '--reference-disable <capability>', key: 'referenceDisable', repeatable: true, parse: list('--reference-disable', [...KNOWN_CAPABILITIES]), description: 'embedded reference only: remove a capability (repeatable), e.g. controller.LIST_VOLUMES' },
   { flags: '--reference-fault <name>', key: 'referenceFault', description: 'embedded reference only, for conformal\'s own tests: inject a named fault' },
 ];

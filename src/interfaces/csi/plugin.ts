@@ -11,7 +11,8 @@ import { openCsiSession } from './session.js';
 export const CSI_SPEC_VERSION = '1.12.0';
 
 async function serveReference(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
-  const server = await startCsiReference({ endpoint: options.endpoint });
+  // Real target paths, so tools such as csi-sanity can check that publishing creates them and unpublishing removes them.
+  const server = await startCsiReference({ endpoint: options.endpoint, realPaths: true });
   log.info(`CSI reference driver serving on ${server.address}`);
   return server;
 }
