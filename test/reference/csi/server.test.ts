@@ -74,6 +74,14 @@ describe('startCsiReference over a unix socket', () => {
     expect((missing as grpc.ServiceError).code).toBe(status.NOT_FOUND);
   });
 
+  it('keeps CreateVolume idempotent under 16 concurrent clients', async () => {
+    const clients = Array.from({ length: 16 }, () => open('Controller'));
+    const request = { name: 'raced', volumeCapabilities: [mountCap()], capacityRange: { requiredBytes: 4 * MiB } };
+    const answers = await Promise.all(clients.map((c) => unary<object, { volume: { volumeId: string } }>(c, 'CreateVolume', request, signal)));
+    expect(new Set(answers.map((a) => a.volume.volumeId)).size).toBe(1);
+    expect([...server.driver.state.volumes.values()].filter((v) => v.name === 'raced')).toHaveLength(1);
+  });
+
   it('removes its socket on close', async () => {
     const other = await startCsiReference({ endpoint: `unix://${join(dir, 'other.sock')}` });
     expect(existsSync(join(dir, 'other.sock'))).toBe(true);
