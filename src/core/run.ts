@@ -90,7 +90,11 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     }
   } catch (thrown) {
     error = thrown;
-    const why = thrown instanceof TargetUnreachableError ? `target unreachable: ${thrown.message}` : `harness failure: ${describeError(thrown).message}`;
+    const why = request.interrupt.aborted
+      ? `interrupted: ${describeError(request.interrupt.reason).message}`
+      : thrown instanceof TargetUnreachableError
+        ? `target unreachable: ${thrown.message}`
+        : `harness failure: ${describeError(thrown).message}`;
     log.warn(why);
     results = notRun(entries, select, why);
   } finally {
@@ -100,7 +104,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
 
   for (const leak of leaks) log.warn(`leaked by this run: ${leak}`);
   const finishedAt = new Date();
-  const outcome = error !== undefined ? 'aborted' : request.interrupt.aborted ? 'interrupted' : 'completed';
+  const outcome = request.interrupt.aborted ? 'interrupted' : error !== undefined ? 'aborted' : 'completed';
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'conformal', version: harnessVersion() },

@@ -1,0 +1,191 @@
+// End-to-end: the real CLI on the embedded CSI reference and on fixtures; exit codes, reports
+// written in every case, errors that name the field.
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../src/core/results.js';
+import { conformal, spawnConformal } from '../support/cli.js';
+
+const work = mkdtempSync(join(tmpdir(), 'conformal-cli-'));
+const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'artifacts', 'results.json'), 'utf8')) as RunResult;
+
+describe('conformal run csi (embedded reference)', () => {
+  it('passes every test, exits 0 and writes results.json and JUnit', async () => {
+    const dir = join(work, 'pass');
+    const run = await conformal(['run', 'csi', '--report-dir', dir]);
+    expect(run.stderr).not.toMatch(/error|WARN/i);
+    expect(run.code).toBe(0);
+    const result = readResult(dir);
+    expect(result.outcome).toBe('completed');
+    expect(result.summary.failed).toBe(0);
+    expect(result.summary.passed).toBeGreaterThanOrEqual(150);
+    expect(result.implementation.embeddedReference).toBe(true);
+    expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).toContain('<testsuites');
+    expect(run.stdout).toMatch(/\d+ passed, 0 failed/);
+  });
+
+  it('exits 1 when a test fails (a fault-injected reference) and still writes the report', async () => {
+    const dir = join(work, 'fail');
+    const run = await conformal(['run', 'csi', '--reference-fault', 'create-volume-not-idempotent', '--report-dir', dir, '-q']);
+    expect(run.code).toBe(1);
+    const result = readResult(dir);
+    expect(result.summary.failed).toBeGreaterThan(0);
+    expect(run.stdout).toContain('failed:');
+  });
+
+  it('skips, naming the capability, what the reference was told to lack', async () => {
+    const run = await conformal(['list', 'csi', '--output', 'json']);
+    const catalog = JSON.parse(run.stdout) as { tests: Array<{ id: string; requires: string[] }> };
+    const needsListVolumes = catalog.tests.filter((t) => t.requires.includes('controller.LIST_VOLUMES')).map((t) => t.id);
+    expect(needsListVolumes.length).toBeGreaterThan(0);
+    const dir = join(work, 'skip');
+    // LIST_VOLUMES_PUBLISHED_NODES goes too: advertising it without LIST_VOLUMES is itself a violation.
+    const result = await conformal(['run', 'csi', '--reference-disable', 'controller.LIST_VOLUMES', '--reference-disable', 'controller.LIST_VOLUMES_PUBLISHED_NODES', '--report-dir', dir, '-q']);
+    expect(result.code).toBe(0);
+    for (const id of needsListVolumes) {
+      const test = readResult(dir).results.find((r) => r.id === id)!;
+      expect(test.status).toBe('skipped');
+      expect(test.reason).toBe('not supported: the target lacks capability controller.LIST_VOLUMES');
+    }
+  });
+
+  it('focus, skip and label filters select tests; the rest are reported as filtered', async () => {
+    const dir = join(work, 'filter');
+    const run = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--skip', 'probe', '--report-dir', dir, '-q']);
+    expect(run.code).toBe(0);
+    const ran = readResult(dir).results.filter((r) => r.status !== 'filtered');
+    expect(ran.length).toBeGreaterThan(0);
+    for (const test of ran) {
+      expect(test.id.startsWith('csi.identity.')).toBe(true);
+      expect(test.name.toLowerCase()).not.toContain('probe');
+    }
+  });
+
+  it('shards split the suite: every test runs in exactly one of the shards', async () => {
+    const ranIn = new Map<string, number>();
+    for (const shard of [1, 2, 3]) {
+      const dir = join(work, `shard-${shard}`);
+      const run = await conformal(['run', 'csi', '--shard', `${shard}/3`, '--report-dir', dir, '-q']);
+      expect(run.code).toBe(0);
+      for (const test of readResult(dir).results) if (test.status !== 'filtered') ranIn.set(test.id, (ranIn.get(test.id) ?? 0) + 1);
+    }
+    const catalog = JSON.parse((await conformal(['list', 'csi', '--output', 'json'])).stdout) as { tests: unknown[] };
+    expect(ranIn.size).toBe(catalog.tests.length);
+    expect([...ranIn.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+
+describe('bad input: exit 2 naming the field', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['a non-numeric --parallel', ['run', 'csi', '--parallel', 'lots'], /--parallel/],
+    ['a bad --timeout', ['run', 'csi', '--timeout', 'soon'], /--timeout/],
+    ['a bad --shard', ['run', 'csi', '--shard', '4/3'], /--shard/],
+    ['a bad regular expression', ['run', 'csi', '--focus', '('], /--focus/],
+    ['a bad label filter', ['run', 'csi', '--label-filter', 'A &&'], /--label-filter/],
+    ['an unknown flag', ['run', 'csi', '--no-such-flag'], /unknown option '--no-such-flag'/],
+    ['an unknown interface', ['run', 'nfs'], /unknown interface "nfs"/],
+    ['a bad CSI size', ['run', 'csi', '--test-volume-size', 'huge'], /--test-volume-size/],
+    ['a missing config file', ['run', 'csi', '--config', '/nonexistent/conformal.yaml'], /--config/],
+  ];
+  it.each(cases)('%s', async (_, args, message) => {
+    const run = await conformal(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+  });
+
+  it('a config file with a bad field names the file and the dotted field', async () => {
+    const file = join(work, 'bad.yaml');
+    writeFileSync(file, 'parallel: 2\ncsi:\n  testVolumeSize: [1, 2]\n');
+    const run = await conformal(['run', 'csi', '--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}: csi.testVolumeSize`);
+  });
+
+  it('a config file with an unknown top-level field names it', async () => {
+    const file = join(work, 'unknown.yaml');
+    writeFileSync(file, 'paralel: 2\n');
+    const run = await conformal(['run', 'csi', '--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('paralel');
+  });
+
+  it('a valid config file is applied (settings and the interface section)', async () => {
+    const file = join(work, 'good.yaml');
+    const dir = join(work, 'from-config');
+    writeFileSync(file, `focus: ["csi\\\\.identity\\\\."]\nreportDir: ${JSON.stringify(dir)}\ncsi:\n  testVolumeSize: 2Mi\n`);
+    const run = await conformal(['run', 'csi', '--config', file, '-q']);
+    expect(run.code).toBe(0);
+    const ran = readResult(dir).results.filter((r) => r.status !== 'filtered');
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((r) => r.id.startsWith('csi.identity.'))).toBe(true);
+  });
+});
+
+describe('unreachable target: exit 3 with the report written', () => {
+  let silent: Server | undefined;
+  afterAll(() => silent?.close());
+
+  it('a socket nobody listens on', async () => {
+    const dir = join(work, 'unreachable');
+    const run = await conformal(['run', 'csi', '--endpoint', `unix://${join(work, 'nobody.sock')}`, '--connect-timeout', '1s', '--report-dir', dir]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/unreachable|cannot connect/);
+    const result = readResult(dir);
+    expect(result.outcome).toBe('aborted');
+    expect(result.results.every((r) => r.status === 'skipped' || r.status === 'filtered')).toBe(true);
+    expect(existsSync(join(dir, 'artifacts', 'junit_01.xml'))).toBe(true);
+  });
+
+  it('a socket that accepts but never speaks gRPC', async () => {
+    const socket = join(work, 'silent.sock');
+    silent = createServer(() => {}).listen(socket);
+    const started = Date.now();
+    const run = await conformal(['run', 'csi', '--endpoint', `unix://${socket}`, '--connect-timeout', '1s']);
+    expect(run.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+});
+
+describe('interrupted run', () => {
+  it('SIGTERM stops the run, writes the report and exits 3', async () => {
+    const dir = join(work, 'interrupted');
+    // A listener that never answers keeps the run waiting on its target until the signal arrives.
+    const socket = join(work, 'hang.sock');
+    const hang = createServer(() => {}).listen(socket);
+    try {
+      const child = spawnConformal(['run', 'csi', '--endpoint', `unix://${socket}`, '--connect-timeout', '30s', '--report-dir', dir]);
+      // Signal only once the run has started (its first line is printed after the handlers are installed).
+      await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('conformal: running')) resolve(); }));
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(3);
+      expect(readResult(dir).outcome).toBe('interrupted');
+    } finally {
+      hang.close();
+    }
+  });
+});
+
+describe('conformal list csi', () => {
+  it('prints the catalog as JSON with ids, titles, spec references, requirements and tags', async () => {
+    const run = await conformal(['list', 'csi', '--output', 'json']);
+    expect(run.code).toBe(0);
+    const catalog = JSON.parse(run.stdout) as { specVersion: string; tests: Array<{ id: string; title: string; spec: { section: string; rule: string }; tags: string[]; requires: string[] }> };
+    expect(catalog.specVersion).toBe('1.12.0');
+    expect(catalog.tests.length).toBeGreaterThanOrEqual(150);
+    for (const test of catalog.tests) {
+      expect(test.id).toMatch(/^csi\./);
+      expect(test.spec.section.length).toBeGreaterThan(0);
+      expect(test.spec.rule.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('prints text by default and rejects an unknown --output', async () => {
+    const run = await conformal(['list', 'csi', '--label-filter', 'Conformance']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/\d+ tests \(csi, spec 1\.12\.0\)/);
+    expect((await conformal(['list', 'csi', '--output', 'xml'])).code).toBe(2);
+  });
+});
