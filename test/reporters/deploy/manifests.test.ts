@@ -1,0 +1,66 @@
+// The deploy/ files are checked against what they claim: the Job's targets file and the Sonobuoy
+// plugin's argv are run through the real CLI (against an absent driver, so they must get as far as
+// "target unreachable", never a usage error), and the Containerfile copies paths that exist.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { packagePath } from '../../../src/core/paths.js';
+import { runConformal } from '../support/run-cli.js';
+
+const read = (path: string) => readFile(packagePath(path), 'utf8');
+
+describe('deploy/kubernetes Job', () => {
+  it('runs nightly.mjs once, never retries, and its targets file is valid for the script', async () => {
+    const [configMap, job] = parseAllDocuments(await read('deploy/kubernetes/csi-conformance-job.yaml')).map((d) => d.toJS());
+    expect([configMap.kind, job.kind]).toEqual(['ConfigMap', 'Job']);
+    expect(job.spec.backoffLimit).toBe(0);
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    const container = pod.containers[0];
+    expect(container.command).toEqual(['node', '/opt/conformal/scripts/nightly.mjs']);
+    expect(existsSync(packagePath('scripts', 'nightly.mjs'))).toBe(true);
+    const configMount = container.volumeMounts.find((m: { name: string }) => m.name === 'targets').mountPath;
+    expect(container.args.slice(0, 2)).toEqual(['--targets', `${configMount}/nightly.yaml`]);
+    expect(pod.volumes.find((v: { name: string }) => v.name === 'targets').configMap.name).toBe(configMap.metadata.name);
+
+    const dir = await mkdtemp(join(tmpdir(), 'deploy-job-'));
+    await writeFile(join(dir, 'nightly.yaml'), configMap.data['nightly.yaml']);
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [packagePath('scripts', 'nightly.mjs'), '--targets', join(dir, 'nightly.yaml'), '--work', join(dir, 'work')], { timeout: 120_000 }, (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      ),
+    );
+    expect(result.stderr).not.toMatch(/unknown option|--targets/);
+    expect(result.code).toBe(3); // no driver socket here: unreachable, after parsing every flag
+    expect(result.stdout).toContain('csi-example-nightly: csi exited 3');
+  }, 150_000);
+});
+
+describe('deploy/sonobuoy plugin', () => {
+  it('is a junit Job plugin whose argv runs sonobuoy-run and writes done into the mounted results dir', async () => {
+    const plugin = parse(await read('deploy/sonobuoy/conformal-csi.yaml'));
+    expect(plugin['sonobuoy-config']).toMatchObject({ driver: 'Job', 'result-format': 'junit', 'plugin-name': 'conformal-csi' });
+    expect(plugin['sonobuoy-config']['result-type']).toBeUndefined(); // Sonobuoy reads only result-format
+    expect(plugin.spec.command).toEqual(['node', '/opt/conformal/bin/conformal.js']);
+    expect(plugin.spec.volumeMounts).toContainEqual({ mountPath: '/tmp/sonobuoy/results', name: 'results' });
+    const results = await mkdtemp(join(tmpdir(), 'deploy-sonobuoy-'));
+    const cli = await runConformal(plugin.spec.args, { env: { ...process.env, SONOBUOY_RESULTS_DIR: results }, timeoutMs: 120_000 });
+    expect(cli.stderr).not.toMatch(/unknown option/);
+    expect(cli.code).toBe(3);
+    expect(await readFile(join(results, 'done'), 'utf8')).toBe(join(results, 'conformal'));
+  }, 150_000);
+});
+
+describe('deploy/Containerfile', () => {
+  it('copies only paths that exist and starts the CLI launcher', async () => {
+    const text = await read('deploy/Containerfile');
+    const copies = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
+    expect(copies.length).toBeGreaterThan(5);
+    for (const path of copies) expect(existsSync(packagePath(path)), path).toBe(true);
+    expect(text).toContain('ENTRYPOINT ["node", "/opt/conformal/bin/conformal.js"]');
+  });
+});
