@@ -64,3 +64,19 @@ describe('deploy/Containerfile', () => {
     expect(text).toContain('ENTRYPOINT ["node", "/opt/conformal/bin/conformal.js"]');
   });
 });
+
+describe('docs/ci examples', () => {
+  it('parse as YAML and use only subcommands the CLI has', async () => {
+    const { cliInProcess } = await import('../support/cli-in-process.js');
+    const help = (await cliInProcess('--help')).stdout;
+    const workflow = await read('docs/ci/github-actions.yml');
+    const prow = parse(await read('docs/ci/prow-periodic.yaml'));
+    expect(parse(workflow).jobs.shard.strategy.matrix.shard).toEqual([1, 2]);
+    const used = [...workflow.matchAll(/"\$CONFORMAL" ([a-z-]+)/g)].map((m) => m[1]!);
+    expect(new Set(used)).toEqual(new Set(['run', 'merge', 'upload']));
+    const test = prow.periodics[0].spec.containers.find((c: { name: string }) => c.name === 'test');
+    used.push(test.args[0]);
+    for (const command of used) expect(help).toMatch(new RegExp(`^\\s+${command} `, 'm'));
+    expect(test.args.slice(-2)).toEqual(['--report-dir', '$(ARTIFACTS)']);
+  });
+});
