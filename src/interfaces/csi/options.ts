@@ -86,12 +86,7 @@ export const csiOptionsSchema = z
     /** Embedded reference only (hidden): run against a fault-injected variant. */
     referenceFault: z.string().min(1).optional(),
   })
-  .strict()
-  .superRefine((options, ctx) => {
-    const external = options.endpoint ?? options.controllerEndpoint ?? options.nodeEndpoint;
-    if (external && options.referenceDisable.length > 0) ctx.addIssue({ code: 'custom', path: ['referenceDisable'], message: 'applies only to the embedded reference (no endpoint)' });
-    if (external && options.referenceFault) ctx.addIssue({ code: 'custom', path: ['referenceFault'], message: 'applies only to the embedded reference (no endpoint)' });
-  });
+  .strict();
 
 export type CsiOptions = z.output<typeof csiOptionsSchema>;
 export type CsiOptionsInput = z.input<typeof csiOptionsSchema>;

@@ -5,14 +5,14 @@ import type { TestDefinition } from '../../core/test.js';
 import { capabilityCatalog } from './capabilities.js';
 import type { CsiEnv } from './env.js';
 import { csiFlags, csiOptionsSchema, type CsiOptions } from './options.js';
-import { startCsiReference } from '../../reference/csi/server.js';
+import { startStandaloneReference } from './reference.js';
 import { openCsiSession } from './session.js';
 
 export const CSI_SPEC_VERSION = '1.12.0';
 
 async function serveReference(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
-  // Real target paths, so tools such as csi-sanity can check that publishing creates them and unpublishing removes them.
-  const server = await startCsiReference({ endpoint: options.endpoint, realPaths: true });
+  const { referenceDisable = [], referenceFault } = options as Partial<CsiOptions>;
+  const server = await startStandaloneReference(options.endpoint, { referenceDisable, referenceFault });
   log.info(`CSI reference driver serving on ${server.address}`);
   return server;
 }

@@ -26,16 +26,29 @@ export function referenceSwitches(disabled: readonly string[]): string[] {
   });
 }
 
-export async function startEmbeddedReference(socketPath: string, options: Pick<ResolvedCsiOptions, 'referenceDisable' | 'referenceFault'>): Promise<EmbeddedReference> {
+type ReferenceChoices = Pick<ResolvedCsiOptions, 'referenceDisable' | 'referenceFault'>;
+
+/** The reference's own options for the suite's choices: trimmed capabilities, a fault, real target paths. */
+function referenceOptions(endpoint: string, options: ReferenceChoices) {
   const expansion = options.referenceDisable.includes('expansion.ONLINE') ? (options.referenceDisable.includes('expansion.OFFLINE') ? 'NONE' : 'OFFLINE') : 'ONLINE';
-  return startCsiReference({
-    endpoint: `unix://${socketPath}`,
+  return {
+    endpoint,
     disabledCapabilities: referenceSwitches(options.referenceDisable),
     volumeExpansion: expansion,
     otherNodeIds: [EMBEDDED_OTHER_NODE],
-    requiredSecrets: EMBEDDED_SECRETS,
     mutableParameterKeys: Object.keys(EMBEDDED_MUTABLE_PARAMETERS),
+    // Real target paths, so the suite (and csi-sanity) can check that publishing creates them and unpublishing removes them.
     realPaths: true,
     ...(options.referenceFault ? { fault: options.referenceFault } : {}),
-  });
+  } as const;
+}
+
+/** The reference behind a run with no endpoint; it also demands secrets, so the suite proves it passes them. */
+export async function startEmbeddedReference(socketPath: string, options: ReferenceChoices): Promise<EmbeddedReference> {
+  return startCsiReference({ ...referenceOptions(`unix://${socketPath}`, options), requiredSecrets: EMBEDDED_SECRETS });
+}
+
+/** `conformal reference csi`: the same driver for other tools, without required secrets (csi-sanity sends none by default). */
+export async function startStandaloneReference(endpoint: string, options: ReferenceChoices): Promise<EmbeddedReference> {
+  return startCsiReference(referenceOptions(endpoint, options));
 }

@@ -20,6 +20,7 @@ describe('conformal run csi: bad input', () => {
     [['--reference-disable', 'controller.NOPE'], '--reference-disable'],
     [['--endpoint', 'ftp://example'], '--endpoint'],
     [['--node-endpoint', 'unix:///tmp/only-node.sock'], '--endpoint'],
+    [['--endpoint', 'unix:///tmp/x.sock', '--reference-fault', 'probe-error'], '--reference-fault'],
   ])('%j exits 2 naming %s', async (args, field) => {
     const run = await conformal(['run', 'csi', ...args, '--report-dir', join(dir, 'bad')]);
     expect(run.code).toBe(2);

@@ -35,7 +35,6 @@ describe('csi options schema', () => {
     expect(issuePaths({ createTargetPathCmd: [] })[0]).toMatch(/^createTargetPathCmd/);
     expect(issuePaths({ nosuchOption: 1 })[0]).toMatch(/nosuchOption/);
     expect(issuePaths({ referenceDisable: ['controller.NOPE'] })[0]).toMatch(/^referenceDisable\.0/);
-    expect(issuePaths({ endpoint: 'unix:///x.sock', referenceFault: 'probe-error' })[0]).toMatch(/^referenceFault: applies only to the embedded reference/);
   });
 });
 
