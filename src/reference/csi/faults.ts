@@ -66,7 +66,16 @@ const restartOnAborted: Wrapper<any> = async (request: { startingToken?: string 
   }
 };
 
+/** Whether starting_offset is one the real logic accepts (so only valid offsets are ignored). */
+function validOffset(ctx: DriverContext, snapshotId: string | undefined, offset: unknown): boolean {
+  const snapshot = ctx.state.snapshots.get(snapshotId ?? '');
+  const value = Number(offset ?? 0);
+  return snapshot !== undefined && value >= 0 && value <= snapshot.sizeBytes;
+}
+
 let duplicateCounter = 0;
+/** capacity-ignored: volume id -> the required_bytes it was asked for before being halved. */
+const halvedFrom = new Map<string, number>();
 
 const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
   'create-volume-not-idempotent': {
@@ -101,20 +110,25 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     ],
   },
   'capacity-ignored': {
-    description: 'CreateVolume provisions half of capacity_range.required_bytes',
+    description: 'CreateVolume provisions half of capacity_range.required_bytes (an identical repeat still returns that volume)',
     rule: 'CreateVolume: capacity_range.required_bytes — the volume MUST be at least this big',
     rpcs: ['CreateVolume'],
     behaviour: [
       on('CreateVolume', async (request, next, ctx) => {
-        const response = await next(request);
         const required = Number(request.capacityRange?.requiredBytes ?? 0);
-        const volume = ctx.state.volumes.get(response.volume?.volumeId ?? '');
-        if (volume && required > 1) {
-          ctx.state.resize(volume, Math.floor(required / 2));
-          volume.nodeCapacityBytes = volume.capacityBytes;
-          return { volume: { ...response.volume, capacityBytes: volume.capacityBytes } };
+        const existingId = ctx.state.volumeIdsByName.get(request.name ?? '');
+        if (existingId !== undefined && halvedFrom.get(existingId) === required) {
+          // A repeat of the call that made this (shrunk) volume: stay idempotent, break only the size rule.
+          const existing = ctx.state.volumes.get(existingId)!;
+          return next({ ...request, capacityRange: { ...request.capacityRange, requiredBytes: existing.capacityBytes } });
         }
-        return response;
+        const response = await next(request);
+        const volume = ctx.state.volumes.get(response.volume?.volumeId ?? '');
+        if (!volume || existingId !== undefined || required <= 1) return response;
+        ctx.state.resize(volume, Math.floor(required / 2));
+        volume.nodeCapacityBytes = volume.capacityBytes;
+        halvedFrom.set(volume.id, required);
+        return { volume: { ...response.volume, capacityBytes: volume.capacityBytes } };
       }),
     ],
   },
@@ -158,7 +172,8 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     description: 'ListVolumes returns every volume whatever max_entries says, with no next_token',
     rule: 'ListVolumes: the plugin MUST NOT return more entries than max_entries',
     rpcs: ['ListVolumes'],
-    behaviour: [on('ListVolumes', (request, next) => next({ ...request, maxEntries: 0 }))],
+    // Only a valid (positive) limit is dropped, so a negative one still gets INVALID_ARGUMENT.
+    behaviour: [on('ListVolumes', (request, next) => next((request.maxEntries ?? 0) > 0 ? { ...request, maxEntries: 0 } : request))],
   },
   'bad-starting-token-accepted': {
     description: 'ListVolumes and ListSnapshots treat a starting_token they never issued as "from the beginning"',
@@ -289,8 +304,8 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     rule: 'SnapshotMetadata: the stream MUST NOT contain ranges that end before starting_offset',
     rpcs: ['GetMetadataAllocated', 'GetMetadataDelta'],
     behaviour: [
-      on('GetMetadataAllocated', (request, next) => next({ ...request, startingOffset: 0 })),
-      on('GetMetadataDelta', (request, next) => next({ ...request, startingOffset: 0 })),
+      on('GetMetadataAllocated', (request, next, ctx) => next(validOffset(ctx, request.snapshotId, request.startingOffset) ? { ...request, startingOffset: 0 } : request)),
+      on('GetMetadataDelta', (request, next, ctx) => next(validOffset(ctx, request.targetSnapshotId, request.startingOffset) ? { ...request, startingOffset: 0 } : request)),
     ],
   },
   'stage-ignores-missing-capability': {

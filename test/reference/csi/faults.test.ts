@@ -170,6 +170,29 @@ describe('CSI_FAULTS', () => {
   }
 });
 
+describe('faults break only their own rule', () => {
+  it('capacity-ignored stays idempotent and still refuses an incompatible size', async () => {
+    const d = driver({ fault: 'capacity-ignored' });
+    const first = await createVolume(d, 'v', { capacityRange: { requiredBytes: 40 * MiB } });
+    expect(Number(first.capacityBytes)).toBe(20 * MiB);
+    expect(await createVolume(d, 'v', { capacityRange: { requiredBytes: 40 * MiB } })).toEqual(first);
+    await expectCode(d.CreateVolume({ name: 'v', volumeCapabilities: [mountCap()], capacityRange: { requiredBytes: 80 * MiB } }), status.ALREADY_EXISTS);
+    await expectCode(d.CreateVolume({ name: 'w', volumeCapabilities: [mountCap()], capacityRange: { requiredBytes: 10, limitBytes: 5 } }), status.INVALID_ARGUMENT);
+  });
+
+  it('list-volumes-ignores-max-entries still rejects a negative max_entries', async () => {
+    await expectCode(driver({ fault: 'list-volumes-ignores-max-entries' }).ListVolumes({ maxEntries: -1 }), status.INVALID_ARGUMENT);
+  });
+
+  it('metadata-stream-ignores-offset still rejects offsets outside the volume', async () => {
+    const d = driver({ fault: 'metadata-stream-ignores-offset' });
+    const v = await createVolume(d, 'v');
+    const s = (await d.CreateSnapshot({ name: 's', sourceVolumeId: v.volumeId })).snapshot!;
+    await expectCode(d.GetMetadataAllocated({ snapshotId: s.snapshotId, startingOffset: -1 }), status.OUT_OF_RANGE);
+    await expectCode(d.GetMetadataAllocated({ snapshotId: s.snapshotId, startingOffset: 11 * MiB }), status.OUT_OF_RANGE);
+  });
+});
+
 describe('docs/csi/faults.md', () => {
   it('lists every fault', async () => {
     const { readFileSync } = await import('node:fs');
