@@ -1,10 +1,20 @@
 // Namespace modes (PID, network, IPC), DNS config, hostname.
+import { createServer, type AddressInfo } from 'node:net';
 import { hostname as nodeHostname } from 'node:os';
 import { waitFor } from '../../src/core/deadline.js';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
 import { check, checkEqual, execSync, runContainer, runPod, sandboxStatus, shell } from '../../src/interfaces/cri/kit.js';
 import { spec } from './spec.js';
+
+/** A loopback port free right now (the runtime binds it next). */
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 export const namespaceTests = [
   defineTest<CriEnv>({
@@ -90,6 +100,29 @@ export const namespaceTests = [
       check(/^nameserver 192\.0\.2\.53$/m.test(resolv), `resolv.conf lacks the nameserver: ${resolv}`);
       check(/^search .*conformal\.example/m.test(resolv), `resolv.conf lacks the search domain: ${resolv}`);
       check(/^options .*ndots:3/m.test(resolv), `resolv.conf lacks the options: ${resolv}`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.network.host-port',
+    title: 'A hostPort mapping on 127.0.0.1 reaches a server in the pod',
+    spec: spec('PortMapping', 'host_port on host_ip forwards to container_port of the sandbox'),
+    profile: 'extended',
+    requires: ['network.host-port'],
+    operations: ['RunPodSandbox'],
+    async run(ctx) {
+      const hostPort = await freeLoopbackPort();
+      const pod = await runPod(ctx, { portMappings: [{ protocol: 'TCP', containerPort: 8080, hostPort, hostIp: '127.0.0.1' }] });
+      const marker = ctx.unique('mapped');
+      await runContainer(ctx, pod, { command: ['sh', '-c', `mkdir -p /tmp/www && echo ${marker} > /tmp/www/index.html && httpd -f -p 8080 -h /tmp/www`] });
+      const body = await waitFor(
+        async () => {
+          const response = await fetch(`http://127.0.0.1:${hostPort}/index.html`, { signal: ctx.signal }).catch(() => undefined);
+          const text = response ? await response.text() : '';
+          return text.includes(marker) ? text : undefined;
+        },
+        { signal: ctx.signal, description: `an HTTP answer on 127.0.0.1:${hostPort}`, intervalMs: 200, timeoutMs: 15_000 },
+      );
+      check(body.includes(marker), `127.0.0.1:${hostPort} answered without the marker`);
     },
   }),
   defineTest<CriEnv>({

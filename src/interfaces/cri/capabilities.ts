@@ -9,6 +9,8 @@ export const CriCapability = {
   imageAlias: 'image.second-tag',
   imageUser: 'image.user',
   imageScratch: 'image.scratch-repository',
+  /** hostPort mappings on 127.0.0.1 reach the pod (declared with --host-ports; always for the reference). */
+  hostPorts: 'network.host-port',
   /** The runtime advertises the handler given by --runtime-handler (or none was given). */
   runtimeHandler: 'runtime.handler',
 } as const;
@@ -19,5 +21,6 @@ export const capabilityCatalog: readonly CapabilityInfo[] = [
   { name: CriCapability.imageAlias, description: 'a second tag of the busybox test image is available (busyboxAlias)' },
   { name: CriCapability.imageUser, description: 'a test image whose config sets User 1000 is available (userImage)' },
   { name: CriCapability.imageScratch, description: 'a repository where each tag is a distinct small image is available (scratchRepository), for pull/remove tests' },
+  { name: CriCapability.hostPorts, description: 'hostPort mappings on 127.0.0.1 reach the pod (--host-ports; the embedded reference always)' },
   { name: CriCapability.runtimeHandler, description: 'Status lists the runtime handler the run uses' },
 ];

@@ -25,6 +25,8 @@ export const criOptionsSchema = z
     runtimeHandler: z.string().default(''),
     /** YAML naming test images present in or pullable by the runtime; unset -> the harness's loopback registry. */
     testImages: z.string().min(1).optional(),
+    /** The runtime's network honours hostPort mappings on 127.0.0.1 (the embedded reference always does). */
+    hostPorts: z.boolean().default(false),
     connectTimeout: duration('cri.connectTimeout').default(10_000),
     /** Upper bound of one RPC (pulls included). */
     rpcTimeout: duration('cri.rpcTimeout').default(60_000),
@@ -50,6 +52,7 @@ export const criFlags: readonly FlagSpec[] = [
   { flags: '--image-endpoint <url>', key: 'imageEndpoint', description: 'CRI image endpoint when it differs from --runtime-endpoint' },
   { flags: '--runtime-handler <name>', key: 'runtimeHandler', description: 'runtime handler (RuntimeClass handler) for test sandboxes (runtime default)' },
   { flags: '--test-images <file>', key: 'testImages', description: 'YAML naming test images the runtime already has or can pull (default: built and served on a loopback registry)' },
+  { flags: '--host-ports', key: 'hostPorts', description: 'the runtime maps hostPort on 127.0.0.1 (needs a CNI portmap setup); enables the port mapping test' },
   { flags: '--connect-timeout <duration>', key: 'connectTimeout', description: 'how long to wait for the runtime to accept connections (10s)', parse: checkedDuration('--connect-timeout') },
   { flags: '--rpc-timeout <duration>', key: 'rpcTimeout', description: 'upper bound of one RPC, image pulls included (60s)', parse: checkedDuration('--rpc-timeout') },
   { flags: '--reference-fault <name>', key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },

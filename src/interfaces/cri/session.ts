@@ -17,8 +17,9 @@ import type { Container, PodSandbox, StatusResponse, VersionResponse } from './t
 
 export const RUN_LABEL = 'conformal.run';
 
-function capabilitiesOf(images: TestImageRefs, nodeLocal: boolean, handlerKnown: boolean): Set<string> {
+function capabilitiesOf(images: TestImageRefs, nodeLocal: boolean, handlerKnown: boolean, hostPorts: boolean): Set<string> {
   const names = new Set<string>();
+  if (hostPorts) names.add(CriCapability.hostPorts);
   if (nodeLocal) names.add(CriCapability.nodeLocal);
   if (images.busyboxDigest) names.add(CriCapability.imageDigest);
   if (images.busyboxAlias) names.add(CriCapability.imageAlias);
@@ -71,7 +72,7 @@ export async function openCriSession(options: CriOptions, context: OpenContext):
     const env: CriEnv = { client, images, runtimeHandler: options.runtimeHandler, workDir: context.workDir, runLabel, version, status, embedded };
     return {
       env,
-      capabilities: capabilitiesOf(images, nodeLocal, handlerKnown),
+      capabilities: capabilitiesOf(images, nodeLocal, handlerKnown, embedded || options.hostPorts),
       warnings,
       implementation: {
         name: version.runtimeName,

@@ -18,6 +18,7 @@ export const CRI_FAULTS = {
   'exec-url-dead': 'Exec returns a URL nobody serves',
   'events-skip-started': 'GetContainerEvents never sends CONTAINER_STARTED_EVENT',
   'container-stats-ignore-id-filter': 'ListContainerStats ignores the id filter',
+  'port-mappings-ignored': 'RunPodSandbox accepts port mappings but binds no host port',
 } as const;
 
 export type CriFault = keyof typeof CRI_FAULTS;

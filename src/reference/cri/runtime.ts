@@ -20,6 +20,7 @@ import { readContainerFile, writeContainerFile, type FsView } from './container-
 import { CriLogWriter } from './cri-log.js';
 import type { CriFault } from './faults.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
+import { openHostPorts } from './host-ports.js';
 import { KILLED_EXIT_CODE, runProcess, type ProcessHost, type ProcessIO } from './processes.js';
 
 /** A gRPC status to answer with; services.ts turns it into the call's error. */
@@ -91,6 +92,8 @@ export interface SandboxRecord {
   /** Container port -> loopback port of the simulated server listening there. */
   ports: Map<number, number>;
   nextPid: number;
+  /** Closes the host-port listeners of the port mappings. */
+  closeHostPorts?: () => Promise<void>;
 }
 
 export interface ContainerRecord {
@@ -189,6 +192,17 @@ export class ReferenceRuntime {
     return sandbox;
   }
 
+  /** Binds the sandbox's host ports (loopback only); a port in use fails RunPodSandbox. */
+  async openPortMappings(sandbox: SandboxRecord): Promise<void> {
+    if (this.has('port-mappings-ignored')) return;
+    try {
+      sandbox.closeHostPorts = await openHostPorts(sandbox.config.portMappings ?? [], (port) => sandbox.ports.get(port));
+    } catch (error) {
+      this.sandboxes.delete(sandbox.id);
+      throw new CriStatusError(grpc.status.UNKNOWN, `port mappings of sandbox ${sandbox.config.metadata.name}: ${(error as Error).message}`);
+    }
+  }
+
   sandbox(id: string): SandboxRecord {
     const sandbox = this.sandboxes.get(id) ?? [...this.sandboxes.values()].find((s) => id.length >= 6 && s.id.startsWith(id));
     if (!sandbox) throw notFound(`sandbox ${JSON.stringify(id)}`);
@@ -199,6 +213,8 @@ export class ReferenceRuntime {
     const sandbox = this.sandboxes.get(id);
     if (!sandbox) return;
     for (const container of this.containersOf(id)) await this.stopContainer(container.id, 0);
+    await sandbox.closeHostPorts?.();
+    sandbox.closeHostPorts = undefined;
     if (!this.has('sandbox-ready-after-stop')) sandbox.state = 'SANDBOX_NOTREADY';
   }
 
@@ -209,6 +225,7 @@ export class ReferenceRuntime {
       return;
     }
     for (const container of this.containersOf(id)) await this.removeContainer(container.id);
+    await sandbox.closeHostPorts?.();
     this.sandboxes.delete(id);
   }
 

@@ -166,7 +166,11 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       workState.podCidr = r.runtimeConfig?.networkConfig?.podCidr ?? workState.podCidr;
       return {};
     },
-    RunPodSandbox: (r) => ({ podSandboxId: runtime.runSandbox(r.config as PodSandboxConfig, r.runtimeHandler ?? '').id }),
+    RunPodSandbox: async (r) => {
+      const sandbox = runtime.runSandbox(r.config as PodSandboxConfig, r.runtimeHandler ?? '');
+      await runtime.openPortMappings(sandbox);
+      return { podSandboxId: sandbox.id };
+    },
     StopPodSandbox: async (r) => void (await runtime.stopSandbox(r.podSandboxId)),
     RemovePodSandbox: async (r) => void (await runtime.removeSandbox(r.podSandboxId)),
     PodSandboxStatus: (r) => {
@@ -246,7 +250,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       mkdirSync(dirname(r.outputPath), { recursive: true });
       writeFileSync(r.outputPath, JSON.stringify({ kind: 'conformal-reference-pod-checkpoint', sandbox: sandbox.config, containers: ids.map((id) => runtime.container(id).config) }));
     },
-    RestorePod: (r) => {
+    RestorePod: async (r) => {
       let saved: { kind?: string; sandbox?: PodSandboxConfig; containers?: ContainerConfig[] };
       try {
         saved = JSON.parse(readFileSync(r.checkpointPath, 'utf8')) as typeof saved;
@@ -256,6 +260,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       if (saved.kind !== 'conformal-reference-pod-checkpoint' || !saved.sandbox) throw invalid('not a pod checkpoint of this runtime');
       const config = (r.config as PodSandboxConfig | null) ?? saved.sandbox;
       const sandbox = runtime.runSandbox(config, r.runtimeHandler ?? '');
+      await runtime.openPortMappings(sandbox);
       const configs = (r.containerConfigs as ContainerConfig[] | undefined)?.length ? (r.containerConfigs as ContainerConfig[]) : (saved.containers ?? []);
       const restored = configs.map((c) => {
         const container = runtime.createContainer(sandbox.id, c, config);

@@ -21,6 +21,7 @@ const catchingTest: Record<CriFault, string> = {
   'exec-url-dead': 'cri.streaming.exec',
   'events-skip-started': 'cri.events.lifecycle',
   'container-stats-ignore-id-filter': 'cri.stats.list-containers',
+  'port-mappings-ignored': 'cri.network.host-port',
 };
 
 describe('CRI fault variants of the reference runtime', () => {
