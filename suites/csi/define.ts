@@ -52,7 +52,7 @@ export function errorCase<S = undefined>(c: ErrorCase<S>): CsiTest {
   return csiTest({
     id: c.id,
     title: c.title,
-    spec: spec(c.rpc, c.rule),
+    spec: spec(c.rpc, `${c.rule} → ${typeof c.code === 'string' ? c.code : c.code.join(' or ')}`),
     profile: c.profile ?? 'core',
     ...(c.requires ? { requires: c.requires } : {}),
     ...(c.tags ? { tags: c.tags } : {}),

@@ -97,4 +97,21 @@ export const controllerExpandTests = [
     },
     call: (k, volume) => k.controller.ControllerExpandVolume({ volumeId: volume.volumeId, capacityRange: { requiredBytes: k.options.expandSize } }),
   }),
+  csiTest({
+    id: 'csi.controller.expand-volume.online',
+    title: 'ControllerExpandVolume grows a published volume when the plugin expands online',
+    spec: spec(RPC, 'VolumeExpansion ONLINE: volumes can be expanded while published'),
+    profile: 'core',
+    requires: [...EXPAND, 'expansion.ONLINE', 'controller.PUBLISH_UNPUBLISH_VOLUME'],
+    tags,
+    operations: [RPC, 'ControllerPublishVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const volume = await k.createVolume();
+      await k.controller.ControllerPublishVolume({ volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: k.capability() });
+      const size = k.options.expandSize;
+      const response = await k.controller.ControllerExpandVolume({ volumeId: volume.volumeId, capacityRange: { requiredBytes: size }, volumeCapability: k.capability() });
+      k.assert(response.capacityBytes >= size, `ControllerExpandVolume of a published volume: capacity ${response.capacityBytes} after asking for ${size}`);
+    },
+  }),
 ];

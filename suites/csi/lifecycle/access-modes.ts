@@ -93,4 +93,36 @@ export const accessModeTests = [
       await k.expectCode(k.controller.DeleteVolume({ volumeId: volume.volumeId }), 'FAILED_PRECONDITION', 'DeleteVolume of a published volume');
     },
   }),
+  csiTest({
+    id: 'csi.lifecycle.legacy-mode-with-controller-multi-writer',
+    title: 'A controller advertising the single-node writer modes still provisions SINGLE_NODE_WRITER volumes',
+    spec: spec('ControllerGetCapabilities', 'SINGLE_NODE_MULTI_WRITER: plugins MUST accept and allow use of SINGLE_NODE_WRITER'),
+    profile: 'extended',
+    requires: [...CREATE_DELETE, 'controller.SINGLE_NODE_MULTI_WRITER'],
+    tags: ['Feature:AccessModes'],
+    operations: ['CreateVolume', 'ValidateVolumeCapabilities', 'ControllerPublishVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const capability = k.capability({ mode: 'SINGLE_NODE_WRITER' });
+      const volume = await k.createVolume({ volumeCapabilities: [capability] });
+      const { confirmed } = await k.controller.ValidateVolumeCapabilities({ volumeId: volume.volumeId, volumeCapabilities: [capability] });
+      k.assert(confirmed !== null, 'ValidateVolumeCapabilities: SINGLE_NODE_WRITER not confirmed although the controller must keep accepting it');
+      if (k.has('controller.PUBLISH_UNPUBLISH_VOLUME')) {
+        await k.controller.ControllerPublishVolume({ volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: capability });
+      }
+    },
+  }),
+  csiTest({
+    id: 'csi.lifecycle.legacy-mode-with-node-multi-writer',
+    title: 'A node advertising the single-node writer modes still publishes SINGLE_NODE_WRITER volumes',
+    spec: spec('NodeGetCapabilities', 'SINGLE_NODE_MULTI_WRITER: plugins MUST accept and allow use of SINGLE_NODE_WRITER'),
+    profile: 'extended',
+    requires: [...CREATE_DELETE, 'node.SINGLE_NODE_MULTI_WRITER'],
+    tags: ['Feature:AccessModes'],
+    operations: ['NodePublishVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      await k.publishedVolume({ capability: k.capability({ mode: 'SINGLE_NODE_WRITER' }) });
+    },
+  }),
 ];
