@@ -11,6 +11,7 @@ import { writeTestgridBuild } from '../../../reporters/testgrid/layout.js';
 import { resolveLocalBuild, uploadBuild, uploadOrder } from '../../../reporters/testgrid/upload.js';
 import { requireTool } from '../../support/real-tools.js';
 import { startFakeGcs, type FakeGcs } from '../support/fake-gcs.js';
+import { runConformal } from '../support/run-cli.js';
 import { sampleRun } from '../support/sample-run.js';
 
 /** A local job dir with one finished build (id 1763726400) holding a JUnit artifact. */
@@ -115,6 +116,18 @@ describe.skipIf(!fakeGcsBinary)('upload to GCS (fake-gcs-server on loopback)', (
     const [older_] = await storage.bucket(bucket).file('logs/csi-ordered/1763700000/started.json').exists();
     expect(older_).toBe(true);
   });
+
+  it('works through the real CLI, which exits 3 when the endpoint is dead', async () => {
+    const { build } = await localBuild('1763900000');
+    const ok = await runConformal(['upload', build, '--to', `gs://${bucket}/logs/cli-job`, '--gcs-endpoint', server.endpoint, '--project', 'test']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain(`build 1763900000: 5 objects uploaded to gs://${bucket}/logs/cli-job`);
+    const [latest] = await storage.bucket(bucket).file('logs/cli-job/latest-build.txt').download();
+    expect(latest.toString()).toBe('1763900000');
+    const dead = await runConformal(['upload', build, '--to', `gs://${bucket}/logs/cli-job`, '--gcs-endpoint', 'http://127.0.0.1:9', '--project', 'test']);
+    expect(dead.code).toBe(3);
+    expect(dead.stderr).toContain('upload to gs://');
+  }, 120_000);
 
   it('reports an unreachable endpoint as TargetUnreachableError', async () => {
     const { build } = await localBuild();
