@@ -9,7 +9,7 @@ import { OciRegistry } from './registry-server.js';
 /** Where Debian's busybox-static (and most distributions' busybox) installs the binary. */
 export const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox'];
 
-const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'env', 'id', 'hostname', 'httpd', 'ls', 'mkdir', 'touch', 'grep', 'true', 'false', 'wc', 'head', 'ps', 'stat', 'nc', 'top', 'kill'];
+const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'env', 'id', 'hostname', 'httpd', 'ls', 'mkdir', 'touch', 'grep', 'true', 'false', 'wc', 'head', 'ps', 'stat', 'nc', 'top', 'kill', 'readlink'];
 
 /** References the suite pulls; the same shape a --test-images file gives. */
 export interface TestImageRefs {

@@ -1,4 +1,5 @@
 // Namespace modes (PID, network, IPC), DNS config, hostname.
+import { readlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { hostname as nodeHostname } from 'node:os';
 import { waitFor } from '../../src/core/deadline.js';
@@ -43,6 +44,26 @@ export const namespaceTests = [
       check(pid !== '1', 'the container process is PID 1 in a shared pod PID namespace');
     },
   }),
+  ...(['ipc', 'pid'] as const).map((kind) =>
+    defineTest<CriEnv>({
+      id: `cri.namespaces.host-${kind}`,
+      title: `A pod in the node ${kind.toUpperCase()} namespace shares it and a default pod does not`,
+      spec: spec('NamespaceOption', `${kind} NODE: the sandbox uses the node ${kind.toUpperCase()} namespace; POD: its own`),
+      profile: 'core',
+      requires: ['node.local'],
+      operations: ['RunPodSandbox', 'ExecSync'],
+      async run(ctx) {
+        const node = readlinkSync(`/proc/self/ns/${kind}`);
+        const hostPod = await runPod(ctx, { linux: { securityContext: { namespaceOptions: { [kind]: 'NODE' } } } });
+        const inHost = await runContainer(ctx, hostPod, { linux: { securityContext: { namespaceOptions: { [kind]: 'NODE' } } } });
+        checkEqual(await shell(ctx, inHost.id, `readlink /proc/self/ns/${kind}`), node, `${kind} namespace of a container in a node-${kind} pod`);
+        const ownPod = await runPod(ctx);
+        const inOwn = await runContainer(ctx, ownPod, { linux: { securityContext: { namespaceOptions: { [kind]: 'POD' } } } });
+        const own = await shell(ctx, inOwn.id, `readlink /proc/self/ns/${kind}`);
+        check(own !== node && /^\w+:\[\d+\]$/.test(own), `${kind} namespace of a default pod is ${own}, expected a private one (node: ${node})`);
+      },
+    }),
+  ),
   defineTest<CriEnv>({
     id: 'cri.namespaces.sandbox-status',
     title: 'PodSandboxStatus reports the namespace modes it was created with',

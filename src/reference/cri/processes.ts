@@ -14,6 +14,8 @@ export interface ProcessHost {
   readFile(path: string): Buffer | undefined;
   /** Returns an error text ("Read-only file system") or undefined on success. */
   writeFile(path: string, content: Buffer, append: boolean): string | undefined;
+  /** Target of a symbolic link the container sees (only /proc/self/ns/* are simulated). */
+  readLink(path: string): string | undefined;
   /** Starts serving files of `dir` on the pod's `port`; returns a stop function. */
   serveHttp(port: number, dir: string): Promise<() => void>;
 }
@@ -89,6 +91,12 @@ const commands: Record<string, Command> = {
   },
   async hostname(_args, host, io) {
     io.stdout(`${host.hostname}\n`);
+    return 0;
+  },
+  async readlink(args, host, io) {
+    const target = host.readLink(args.filter((a) => !a.startsWith('-'))[0] ?? '');
+    if (target === undefined) return 1;
+    io.stdout(`${target}\n`);
     return 0;
   },
   async true() {

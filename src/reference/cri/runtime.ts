@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname as nodeHostname } from 'node:os';
+import { readlinkSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { grpc } from '../../transport/grpc.js';
 import type {
@@ -377,9 +378,32 @@ export class ReferenceRuntime {
       hostname,
       pid,
       readFile: (path) => readContainerFile(view, path),
+      readLink: (path) => this.#namespaceLink(container, path),
       writeFile: (path, content, append) => writeContainerFile(view, path, content, append),
       serveHttp: (port, dir) => this.#serveHttp(sandbox, view, port, dir),
     };
+  }
+
+  /**
+   * /proc/self/ns/<kind>: the node's own namespace (read from the real /proc) in NODE mode, else
+   * one private to the sandbox (or the container) with a made-up inode.
+   */
+  #namespaceLink(container: ContainerRecord, path: string): string | undefined {
+    const kind = /^\/proc\/(?:self|\d+)\/ns\/(ipc|pid|net|uts|mnt)$/.exec(path)?.[1];
+    if (!kind) return undefined;
+    const sandbox = this.sandbox(container.sandboxId);
+    const podOptions = sandbox.config.linux?.securityContext?.namespaceOptions;
+    const containerOptions = container.config.linux?.securityContext?.namespaceOptions;
+    const mode = kind === 'ipc' ? (containerOptions?.ipc ?? podOptions?.ipc) : kind === 'pid' ? (containerOptions?.pid ?? podOptions?.pid) : kind === 'net' ? (containerOptions?.network ?? podOptions?.network) : undefined;
+    if (mode === 'NODE') {
+      try {
+        return readlinkSync(`/proc/self/ns/${kind}`);
+      } catch {
+        return `${kind}:[4026531839]`;
+      }
+    }
+    const owner = mode === 'CONTAINER' || kind === 'mnt' ? container.id : sandbox.id;
+    return `${kind}:[${4026532000 + (Number.parseInt(owner.slice(0, 6), 16) % 100_000)}]`;
   }
 
   async #serveHttp(sandbox: SandboxRecord, view: FsView, port: number, dir: string): Promise<() => void> {

@@ -12,6 +12,7 @@ function host(files: Record<string, string> = {}, readonly = false): ProcessHost
     hostname: 'sim-host',
     pid: 1,
     readFile: (path) => map.get(path),
+    readLink: (path) => (path === '/proc/self/ns/ipc' ? 'ipc:[1]' : undefined),
     writeFile: (path, content, append) => {
       if (readonly) return 'Read-only file system';
       map.set(path, Buffer.concat([append ? (map.get(path) ?? Buffer.alloc(0)) : Buffer.alloc(0), content]));
