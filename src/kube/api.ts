@@ -66,14 +66,16 @@ const FOREGROUND = 'foregroundDeletion';
 const ORPHAN = 'orphan';
 
 export class KubeApi {
-  readonly store = new Store();
+  readonly store: Store;
   readonly registry = new Registry();
   /** ownerUid -> dependents ("storageKey\0objectKey"), so deletions find dependents without scanning. */
   private readonly dependents = new Map<string, Set<string>>();
   private readonly typesByStorage = new Map<string, ResourceType>();
   private gcQueue: Promise<void> = Promise.resolve();
 
-  constructor() {
+  /** `watchHistory`: events kept per resource for watches that resume from a resourceVersion. */
+  constructor(watchHistory = 10_000) {
+    this.store = new Store(watchHistory);
     for (const name of CORE_NAMESPACES) this.bootstrap(this.builtin('', 'namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     this.bootstrap(this.builtin('', 'services'), {
       apiVersion: 'v1',

@@ -12,6 +12,8 @@ export interface StartKubeServerOptions {
   token?: string;
   /** Bookmark interval for watches that allow bookmarks (default 1000 ms). */
   bookmarkIntervalMs?: number;
+  /** Events kept per resource for watches resuming from a resourceVersion (default 10000). */
+  watchHistory?: number;
 }
 
 export interface KubeServer {
@@ -28,7 +30,7 @@ export interface KubeServer {
 export async function startKubeServer(options: StartKubeServerOptions = {}): Promise<KubeServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { cert, key } = await servingCertificate();
-  const server = new KubeHttpServer({ token, cert, key, port: options.port ?? 0, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000 });
+  const server = new KubeHttpServer({ token, cert, key, port: options.port ?? 0, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000, watchHistory: options.watchHistory ?? 10_000 });
   const url = await server.listen();
   const kubeconfig = kubeconfigYaml(url, token, cert);
   return {

@@ -25,15 +25,18 @@ export interface KubeHttpOptions {
   port?: number;
   /** How often a watch that allows bookmarks gets one. */
   bookmarkIntervalMs?: number;
+  /** Events kept per resource for resuming watches (older resourceVersions get 410 Expired). */
+  watchHistory?: number;
 }
 
 export class KubeHttpServer {
-  readonly api = new KubeApi();
+  readonly api: KubeApi;
   private readonly server: Server;
   private readonly token: Buffer;
   private address = '';
 
   constructor(private readonly options: KubeHttpOptions) {
+    this.api = new KubeApi(options.watchHistory);
     this.token = Buffer.from(options.token);
     this.server = createServer({ keepAliveTimeout: 60_000, cert: options.cert, key: options.key }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => this.fail(res, error));
