@@ -28,8 +28,13 @@ export async function writeReports(run: RunResult, reportDir: string, log: RunLo
   await writeFile(files.json, renderJson(run));
   await writeFile(files.junit, renderJunit(run));
   // ---- further report writers (testgrid layout, HTML) are added below this line ----
-  const { writeHtmlReport } = await import('./html/write-html-report.js'); // lazy: marge is large
-  await writeHtmlReport(run, artifacts, 'report');
+  try {
+    const { writeHtmlReport } = await import('./html/write-html-report.js'); // lazy: marge is large
+    await writeHtmlReport(run, artifacts, 'report');
+  } catch (error) {
+    // The HTML page is a convenience; it must not cost the build its finished.json.
+    log.warn(`HTML report not written: ${(error as Error).message}`);
+  }
   await writeTestgridBuild(run, reportDir, log.text()); // last: finished.json marks the build complete
   return files;
 }
