@@ -15,7 +15,7 @@ describe('--report-dir as a testgrid build', () => {
     await startReports(build, { interfaceName: 'csi', startedAt: new Date('2026-11-21T12:00:00Z'), command: ['run', 'csi'] });
     expect(await readdir(build)).toEqual(expect.arrayContaining(['started.json']));
     expect(await readdir(build)).not.toContain('finished.json');
-    expect(JSON.parse(await readFile(join(build, 'started.json'), 'utf8'))).toMatchObject({ timestamp: 1763726400, metadata: { interface: 'csi' } });
+    expect(JSON.parse(await readFile(join(build, 'started.json'), 'utf8'))).toMatchObject({ timestamp: Date.parse('2026-11-21T12:00:00Z') / 1000, metadata: { interface: 'csi' } });
 
     const log = new RunLog('quiet', () => {});
     log.info('\u001b[32mgreen\u001b[0m line');
