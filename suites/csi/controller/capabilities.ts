@@ -35,7 +35,8 @@ function capabilitySet(rpc: CapabilityRpc, slug: string, requires: readonly stri
       async run(ctx) {
         const k = csi(ctx);
         const types = typesOf(await ask(k, rpc));
-        for (const type of types) k.assert(KNOWN[rpc]!.has(type), `${rpc}: "${type}" is not a defined capability type`);
+        // UNKNOWN (0) is a defined enum value and the spec does not forbid listing it; it just means nothing.
+        for (const type of types) k.assert(type === 'UNKNOWN' || KNOWN[rpc]!.has(type), `${rpc}: "${type}" is not a defined capability type`);
         const dupes = types.filter((t, i) => types.indexOf(t) !== i);
         k.assert(dupes.length === 0, `${rpc}: ${dupes.join(', ')} listed more than once`);
       },

@@ -75,4 +75,18 @@ export const contentSourceTests = [
     },
     call: (k, { request, other }) => k.controller.CreateVolume({ ...request, volumeContentSource: { snapshot: { snapshotId: other } } }),
   }),
+  errorCase({
+    id: 'csi.controller.create-volume.from-snapshot-smaller',
+    title: 'CreateVolume restoring a snapshot into a smaller volume is refused as out of range',
+    rpc: RPC, what: 'from a snapshot into a smaller limit_bytes', rule: 'Unsupported capacity_range, e.g. smaller than the source snapshot: OUT_OF_RANGE', code: 'OUT_OF_RANGE',
+    requires: SNAPSHOTS, tags: ['Feature:Snapshots'], uses: ['CreateSnapshot'],
+    setup: async (k) => {
+      const volume = await k.createVolume({ capacityRange: { requiredBytes: k.options.expandSize } });
+      return k.createSnapshot(volume.volumeId);
+    },
+    call: (k, snapshot) => {
+      const half = Math.floor(Math.max(snapshot.sizeBytes, k.options.expandSize) / 2);
+      return k.controller.CreateVolume(k.volumeRequest({ capacityRange: { requiredBytes: half, limitBytes: half }, volumeContentSource: { snapshot: { snapshotId: snapshot.snapshotId } } }));
+    },
+  }),
 ];

@@ -1,5 +1,5 @@
 // Controller: GetCapacity.
-import { csi, csiTest, spec } from '../define.js';
+import { CREATE_DELETE, csi, csiTest, spec } from '../define.js';
 
 const RPC = 'GetCapacity';
 const CAPACITY = ['plugin.CONTROLLER_SERVICE', 'controller.GET_CAPACITY'] as const;
@@ -67,6 +67,36 @@ export const getCapacityTests = [
       } catch (error) {
         if ((error as { grpcCode?: string }).grpcCode !== 'INVALID_ARGUMENT') throw error;
       }
+    },
+  }),
+  csiTest({
+    id: 'csi.controller.get-capacity.maximum-enforced',
+    title: 'CreateVolume above the maximum volume size GetCapacity reports is refused as out of range',
+    spec: spec(RPC, 'maximum_volume_size: the largest size CreateVolume accepts'),
+    profile: 'core',
+    requires: [...CAPACITY, ...CREATE_DELETE],
+    operations: [RPC, 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { maximumVolumeSize } = await k.controller.GetCapacity({ volumeCapabilities: [k.capability()], parameters: k.options.volumeParameters });
+      if (!maximumVolumeSize) return ctx.notSupported('GetCapacity reports no maximum_volume_size');
+      const tooBig = maximumVolumeSize.value + 2 ** 20;
+      await k.expectCode(k.controller.CreateVolume(k.volumeRequest({ capacityRange: { requiredBytes: tooBig } })), 'OUT_OF_RANGE', `CreateVolume of ${tooBig} bytes (maximum ${maximumVolumeSize.value})`);
+    },
+  }),
+  csiTest({
+    id: 'csi.controller.get-capacity.minimum-enforced',
+    title: 'CreateVolume limited below the minimum volume size GetCapacity reports is refused as out of range',
+    spec: spec(RPC, 'minimum_volume_size: the smallest size CreateVolume accepts'),
+    profile: 'extended',
+    requires: [...CAPACITY, ...CREATE_DELETE],
+    operations: [RPC, 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { minimumVolumeSize } = await k.controller.GetCapacity({ volumeCapabilities: [k.capability()], parameters: k.options.volumeParameters });
+      if (!minimumVolumeSize || minimumVolumeSize.value <= 1) return ctx.notSupported('GetCapacity reports no minimum_volume_size above 1 byte');
+      const limit = minimumVolumeSize.value - 1;
+      await k.expectCode(k.controller.CreateVolume(k.volumeRequest({ capacityRange: { requiredBytes: 1, limitBytes: limit } })), 'OUT_OF_RANGE', `CreateVolume with limit_bytes ${limit} (minimum ${minimumVolumeSize.value})`);
     },
   }),
 ];

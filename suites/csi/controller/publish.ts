@@ -1,4 +1,5 @@
 // Controller: ControllerPublishVolume and ControllerUnpublishVolume.
+import { isDeepStrictEqual } from 'node:util';
 import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, spec } from '../define.js';
 
 const PUB = 'ControllerPublishVolume';
@@ -67,7 +68,8 @@ export const controllerPublishTests = [
       const request = { volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: k.capability(), readonly: false };
       const first = await k.controller.ControllerPublishVolume(request);
       for (const again of await k.repeat(() => k.controller.ControllerPublishVolume(request))) {
-        k.assert(JSON.stringify(again.publishContext) === JSON.stringify(first.publishContext),
+        // publish_context is a protobuf map: its entries have no order on the wire.
+        k.assert(isDeepStrictEqual(again.publishContext, first.publishContext),
           `ControllerPublishVolume repeated: publish_context ${JSON.stringify(again.publishContext)}, first ${JSON.stringify(first.publishContext)}`);
       }
     },

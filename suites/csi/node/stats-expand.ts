@@ -116,4 +116,35 @@ export const statsExpandTests = [
     setup: (k) => k.targetPath(),
     call: (k, path) => k.node.NodeExpandVolume({ volumeId: MISSING_ID, volumePath: path, capacityRange: { requiredBytes: k.options.expandSize } }),
   }),
+  csiTest({
+    id: 'csi.node.expand-volume.idempotent',
+    title: 'Repeating NodeExpandVolume to the same size keeps succeeding',
+    spec: spec(EXPAND, 'idempotent: expanding to a size the file system already has replies OK'),
+    profile: 'core',
+    requires: WITH_EXPAND,
+    tags: ['Feature:Expansion'],
+    operations: [EXPAND, 'ControllerExpandVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const size = k.options.expandSize;
+      const capability = k.capability();
+      const volume = await k.createVolume({ volumeCapabilities: [capability] });
+      if (k.has('controller.EXPAND_VOLUME')) await k.controller.ControllerExpandVolume({ volumeId: volume.volumeId, capacityRange: { requiredBytes: size }, volumeCapability: capability });
+      const published = await k.publishedVolume({ volume, capability });
+      await k.repeat(() => k.node.NodeExpandVolume({
+        volumeId: volume.volumeId, volumePath: published.targetPath, capacityRange: { requiredBytes: size },
+        ...(published.stagingPath ? { stagingTargetPath: published.stagingPath } : {}), volumeCapability: capability,
+      }));
+    },
+  }),
+  errorCase({
+    id: 'csi.node.expand-volume.too-large',
+    title: 'NodeExpandVolume to an absurd size is refused as out of range',
+    rpc: EXPAND, what: 'to 8 PiB', rule: 'Unsupported capacity_range: OUT_OF_RANGE', code: 'OUT_OF_RANGE', requires: WITH_EXPAND, tags: ['Feature:Expansion'], uses: ['NodePublishVolume'],
+    setup: (k) => k.publishedVolume(),
+    call: (k, published) => k.node.NodeExpandVolume({
+      volumeId: published.volume.volumeId, volumePath: published.targetPath, capacityRange: { requiredBytes: Number.MAX_SAFE_INTEGER - (Number.MAX_SAFE_INTEGER % 4096) },
+      ...(published.stagingPath ? { stagingTargetPath: published.stagingPath } : {}), volumeCapability: published.capability,
+    }),
+  }),
 ];
