@@ -70,6 +70,7 @@ describe.skipIf(!parser)('testgrid parses the JUnit of real runs', () => {
     ['csi with a faulty reference, a disabled capability and a skip filter', ['csi', '--reference-fault', 'create-volume-not-idempotent', '--reference-disable', 'controller.CREATE_DELETE_SNAPSHOT', '--skip', 'ListVolumes'], { failed: true, skipped: true, filtered: true }],
     ['cri with a faulty reference and a skip filter', ['cri', '--reference-fault', 'exec-sync-loses-exit-code', '--skip', 'Status'], { failed: true, skipped: false, filtered: true }],
     ['cri passing', ['cri'], { failed: false, skipped: false, filtered: false }],
+    ['cni with a faulty reference plugin, focused', ['cni', '--simulated-netns', '--reference-fault', 'error-on-stderr', '--focus', 'cni\\.(env|version)'], { failed: true, skipped: false, filtered: true }],
   ];
 
   it.each(runs)('%s', async (_title, args, shape) => {
