@@ -66,7 +66,7 @@ describe.skipIf(!sanity)('csi-sanity against `conformal reference csi`', () => {
     let serverLog = '';
     server.stdout?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
     server.stderr?.on('data', (chunk: Buffer) => (serverLog += chunk.toString()));
-    await waitForSocket(socket, server, 20_000).catch((error: Error) => {
+    await waitForSocket(socket, server, 60_000).catch((error: Error) => {
       throw new Error(`${error.message}\n${serverLog}`);
     });
     const mutable = join(dir, 'mutable.yaml');

@@ -25,7 +25,7 @@ describe('conformal reference csi', () => {
     let output = '';
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + 60_000;
     while (!existsSync(socket)) {
       if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no socket; exit ${child.exitCode}: ${output}`);
       await sleep(50);
@@ -39,5 +39,5 @@ describe('conformal reference csi', () => {
     child.kill('SIGTERM');
     expect(await Promise.race([exited, sleep(10_000).then(() => 'timeout')])).toBe(0);
     expect(existsSync(socket)).toBe(false);
-  }, 40_000);
+  }, 90_000);
 });
