@@ -74,8 +74,10 @@ function errorOf(test: TestResult): MochawesomeTest['err'] {
 
 function toTest(test: TestResult, parentUUID: string): MochawesomeTest {
   const state = stateOf[test.status];
+  // Marge has no flaky state; say it in the title so a reader sees it without expanding the test.
+  const passedOn = test.attempts.find((a) => a.status === 'passed')?.attempt;
   return {
-    title: test.title,
+    title: test.status === 'flaky' ? `${test.title} (flaky: passed on attempt ${passedOn ?? '?'} of ${test.attempts.length})` : test.title,
     fullTitle: test.name,
     timedOut: test.attempts.some((a) => a.error?.code === 'CONFORMAL_TIMEOUT'),
     duration: Math.round(test.durationMs),
