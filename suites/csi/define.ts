@@ -47,8 +47,12 @@ export interface ErrorCase<S> {
   readonly call: (k: Kit, state: S) => Promise<unknown>;
 }
 
+/** Every error-case test by id: the RPC it calls and the codes it accepts (conformal's own tests prove each can fail). */
+export const ERROR_CASES = new Map<string, { readonly rpc: string; readonly codes: readonly GrpcCodeName[] }>();
+
 /** A test whose point is one error code the spec requires for one documented case. */
 export function errorCase<S = undefined>(c: ErrorCase<S>): CsiTest {
+  ERROR_CASES.set(c.id, { rpc: c.rpc, codes: typeof c.code === 'string' ? [c.code] : c.code });
   return csiTest({
     id: c.id,
     title: c.title,
