@@ -43,3 +43,15 @@ export async function writeTestgridBuild(result: RunResult, buildDir: string, bu
   await writeFileAtomic(join(buildDir, 'finished.json'), json(finishedJson(result)));
   await updateLatestBuild(buildDir);
 }
+
+/**
+ * For a run that ended without a RunResult (the harness itself threw): marks the build as ended so
+ * testgrid shows it failed now instead of RUNNING for 24 hours. Keeps the log when one is given.
+ */
+export async function writeAbortedBuild(buildDir: string, reason: string, buildLog?: string, finishedAt = new Date()): Promise<void> {
+  await mkdir(buildDir, { recursive: true });
+  if (buildLog !== undefined) await writeFileAtomic(join(buildDir, 'build-log.txt'), plainBuildLog(buildLog));
+  const finished = { timestamp: Math.floor(finishedAt.getTime() / 1000), passed: false, result: 'ABORTED', metadata: { outcome: 'harness-error', error: reason.slice(0, 1000) } };
+  await writeFileAtomic(join(buildDir, 'finished.json'), json(finished));
+  await updateLatestBuild(buildDir);
+}

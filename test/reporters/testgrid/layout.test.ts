@@ -53,3 +53,16 @@ describe('testgrid build layout', () => {
     expect(await readFile(join(job, 'latest-build.txt'), 'utf8')).toBe('300');
   });
 });
+
+describe('a run that ended without a result', () => {
+  it('still gets finished.json (passed false, ABORTED) so testgrid stops showing it running', async () => {
+    const { writeAbortedBuild } = await import('../../../reporters/testgrid/layout.js');
+    const job = join(await mkdtemp(join(tmpdir(), 'tg-')), 'job');
+    const build = join(job, '42');
+    await writeRunStarted(build, { startedAt: '2026-11-21T12:00:00Z', harness: { name: 'conformal', version: '0.1.0' }, interface: { name: 'csi' } });
+    await writeAbortedBuild(build, 'Cannot find module suites/csi/index.js', '\u001b[1mboom\u001b[0m', new Date('2026-11-21T12:00:05Z'));
+    expect(await readJson(join(build, 'finished.json'))).toEqual({ timestamp: Date.parse('2026-11-21T12:00:05Z') / 1000, passed: false, result: 'ABORTED', metadata: { outcome: 'harness-error', error: 'Cannot find module suites/csi/index.js' } });
+    expect(await readFile(join(build, 'build-log.txt'), 'utf8')).toBe('boom\n');
+    expect(await readFile(join(job, 'latest-build.txt'), 'utf8')).toBe('42');
+  });
+});
