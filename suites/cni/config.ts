@@ -36,6 +36,20 @@ export const configTests = [
     },
   }),
   defineTest<CniEnv>({
+    id: 'cni.config.unsupported-field',
+    title: 'ADD with a field value the plugin does not support fails with code 2 naming key and value',
+    spec: { section: '6 Error codes', rule: 'unsupported field in network configuration: code 2; the message must contain the key and value', url: SPEC_URL },
+    profile: 'extended',
+    requires: [Cap.netns, Cap.unsupportedField],
+    operations: ['ADD'],
+    async run(ctx) {
+      const { key, value } = ctx.env.unsupportedField!;
+      const request = { ...ctx.env.runtime.request(0, { signal: ctx.signal }), [key]: value };
+      const shown = typeof value === 'string' ? value : JSON.stringify(value);
+      expectFailure(ctx, await attempt(ctx, JSON.stringify(request)), { codes: [2], mentions: [key, shown], what: `ADD with ${key}=${shown}` });
+    },
+  }),
+  defineTest<CniEnv>({
     id: 'cni.config.unsupported-version',
     title: 'ADD with a cniVersion the plugin does not support fails with code 1',
     spec: { section: '6 Error codes', rule: 'incompatible CNI version: code 1', url: SPEC_URL },

@@ -5,7 +5,7 @@ import { declaredCapabilities, type NetworkList } from './runtime/config.js';
 import { hasCheck, hasGcAndStatus, hasChaining, SPEC_VERSIONS } from './versions.js';
 
 export const Cap = {
-  netns: 'netns',
+  netns: 'privileges.netns',
   interfaceCreate: 'interface.create',
   ipamPool: 'ipam.pool',
   requestIps: 'runtime-config.ips',
@@ -13,6 +13,7 @@ export const Cap = {
   status: 'command.status',
   gc: 'command.gc',
   chain: 'chain',
+  unsupportedField: 'config.unsupported-field',
   version: (v: string) => `version:${v}`,
 } as const;
 
@@ -25,13 +26,15 @@ export const cniCapabilityCatalog: readonly CapabilityInfo[] = [
   { name: Cap.status, description: 'STATUS exists: config version >= 1.1.0' },
   { name: Cap.gc, description: 'GC is allowed: config version >= 1.1.0 and disableGC is not set' },
   { name: Cap.chain, description: 'the network is a chain of two or more plugins' },
+  { name: Cap.unsupportedField, description: 'a field the first plugin does not support is known (cni.unsupportedField; built in for the embedded reference)' },
   ...SPEC_VERSIONS.map((v) => ({ name: Cap.version(v), description: `every plugin of the chain advertises version ${v} (and chaining exists at it)` })),
 ];
 
 const IPAM_WITHOUT_POOL = ['static', 'dhcp'];
 
-export function deriveCapabilities(network: NetworkList, versions: readonly string[], netns: boolean, ipamPoolOverride: boolean | undefined): Set<string> {
+export function deriveCapabilities(network: NetworkList, versions: readonly string[], netns: boolean, ipamPoolOverride: boolean | undefined, unsupportedField: boolean): Set<string> {
   const caps = new Set<string>();
+  if (unsupportedField) caps.add(Cap.unsupportedField);
   if (netns) caps.add(Cap.netns);
   const first = network.plugins[0]!;
   const ipamTypes = network.plugins.map((p) => (p.ipam as { type?: unknown } | undefined)?.type).filter((t): t is string => typeof t === 'string');

@@ -16,6 +16,8 @@ export interface CniEnv {
   /** Versions every plugin of the chain advertises (VERSION), ascending. */
   readonly versions: readonly string[];
   readonly concurrentAdds: number;
+  /** A field and value the first plugin does not support (capability config.unsupported-field). */
+  readonly unsupportedField: { readonly key: string; readonly value: unknown } | undefined;
   /** Records a compatible-profile deviation: logged for the test and listed in the report's warnings. */
   deviation(ctx: TestContext<CniEnv>, message: string): void;
   /** A fresh namespace (removed by the ledger) and an attachment in it. */
@@ -40,6 +42,7 @@ export class CniTestEnv implements CniEnv {
     readonly versions: readonly string[],
     readonly concurrentAdds: number,
     warnings: string[],
+    readonly unsupportedField: { readonly key: string; readonly value: unknown } | undefined = undefined,
   ) {
     this.#warnings = warnings;
   }
@@ -55,7 +58,7 @@ export class CniTestEnv implements CniEnv {
   }
 
   async attachment(ctx: TestContext<CniEnv>, ifname = 'eth0'): Promise<{ attachment: Attachment; ns: Namespace }> {
-    if (!this.netns) throw new Error('no namespace provider (the test should require capability netns)');
+    if (!this.netns) throw new Error('no namespace provider (the test should require capability privileges.netns)');
     const provider = this.netns;
     const ns = await provider.create(ctx.unique('cni'), ctx.signal);
     this.#handles.set(`ns:${ns.name}`, ctx.ledger.add(`network namespace ${ns.name}`, (signal) => provider.remove(ns, signal)));

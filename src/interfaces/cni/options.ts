@@ -24,6 +24,13 @@ export const cniOptionsSchema = z
     concurrentAdds: z.number().int().min(2).max(32).default(4),
     /** Override: the chain allocates addresses from a pool (default: any ipam.type other than static/dhcp). */
     ipamPool: z.boolean().optional(),
+    /**
+     * A field and value the first plugin does not support, for the code-2 test (YAML only). The
+     * embedded reference uses {key: "mode", value: "macvtap"}.
+     */
+    unsupportedField: z.object({ key: z.string().min(1), value: z.unknown() }).strict().optional(),
+    /** Embedded reference only: run it as a chain (conformal-ref then the chained conformal-ref-meta). */
+    referenceChain: z.boolean().default(false),
     /** Embedded reference only: use simulated namespaces (directories) even when real ones are available. */
     simulatedNetns: z.boolean().default(false),
     /** Embedded reference only: run a fault-injected variant (see docs/cni/reference.md). */
@@ -43,6 +50,7 @@ export const cniFlags: readonly FlagSpec[] = [
   { flags: '--capability-args <file>', key: 'capabilityArgs', description: 'JSON object of capability args passed as runtimeConfig (portMappings, bandwidth, ips, mac, dns ...)' },
   { flags: '--profile <profile>', key: 'profile', description: 'strict (spec text) or compatible (default; libcni/skel behaviours become warnings)' },
   { flags: '--plugin-timeout-ms <ms>', key: 'pluginTimeoutMs', description: 'deadline of one plugin execution (default 20000)', parse: number },
+  { flags: '--reference-chain', key: 'referenceChain', description: 'embedded reference only: a two-plugin chain (interface plugin + chained DNS plugin)' },
   { flags: '--simulated-netns', key: 'simulatedNetns', description: 'embedded reference only: simulated namespaces (directories) instead of `ip netns`' },
   { flags: '--reference-fault <name>', key: 'referenceFault', description: 'embedded reference only: run a fault-injected variant' },
 ];

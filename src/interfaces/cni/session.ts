@@ -12,7 +12,7 @@ import { findPlugin, describeOutcome } from './runtime/invoke.js';
 import { CniRuntime } from './runtime/network.js';
 import { selectVersion, type NetworkList } from './runtime/config.js';
 import { versionInfoSchema, describeIssues } from './schemas.js';
-import { resolveTarget } from './target.js';
+import { REFERENCE_UNSUPPORTED_FIELD, resolveTarget } from './target.js';
 import { compareVersions, isSpecVersion } from './versions.js';
 import { listAllocations } from './leaks.js';
 
@@ -62,11 +62,12 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
   const runtime = new CniRuntime(network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
   const netns = await pickNetns(target.embedded, options.simulatedNetns, context);
   if (netns.why) {
-    warnings.push(netns.provider ? netns.why : `${netns.why}: tests that need a network namespace are skipped (capability netns)`);
+    warnings.push(netns.provider ? netns.why : `${netns.why}: tests that need a network namespace are skipped (capability privileges.netns)`);
     context.log.warn(netns.why);
   }
-  const capabilities = deriveCapabilities(network, versions, netns.provider !== undefined, options.ipamPool);
-  const env = new CniTestEnv(runtime, options.profile, netns.provider, versions, options.concurrentAdds, warnings);
+  const unsupportedField = options.unsupportedField ?? (target.embedded ? REFERENCE_UNSUPPORTED_FIELD : undefined);
+  const capabilities = deriveCapabilities(network, versions, netns.provider !== undefined, options.ipamPool, unsupportedField !== undefined);
+  const env = new CniTestEnv(runtime, options.profile, netns.provider, versions, options.concurrentAdds, warnings, unsupportedField);
   return {
     env,
     capabilities,

@@ -20,22 +20,31 @@ export interface ResolvedTarget {
 
 export const REFERENCE_TYPE = 'conformal-ref';
 export const REFERENCE_IPAM_TYPE = 'conformal-ref-ipam';
+export const REFERENCE_META_TYPE = 'conformal-ref-meta';
+
+const REFERENCE_EXECUTABLES = [
+  { type: REFERENCE_TYPE, script: 'bin/conformal-cni-ref.js', compiled: 'main-plugin.js' },
+  { type: REFERENCE_IPAM_TYPE, script: 'bin/conformal-cni-ref-ipam.js', compiled: 'main-ipam.js' },
+  { type: REFERENCE_META_TYPE, script: 'bin/conformal-cni-ref-meta.js', compiled: 'main-meta.js' },
+] as const;
+/** A field the reference plugin rejects with code 2 (it only makes veth interfaces). */
+export const REFERENCE_UNSUPPORTED_FIELD = { key: 'mode', value: 'macvtap' } as const;
 /** Benchmarking (RFC 2544) and unique-local ranges: never routed, used only inside test namespaces. */
 export const REFERENCE_RANGES = [
   { subnet: '198.18.0.0/24', gateway: '198.18.0.1' },
   { subnet: 'fd00:c0f:1::/64', gateway: 'fd00:c0f:1::1' },
 ] as const;
 
-/** The embedded reference: links in a fresh CNI_PATH directory and its conflist. */
-export function embeddedReferenceConfig(workDir: string, fault: string | undefined): { config: JsonObject; cniPath: string } {
+/**
+ * The embedded reference: links in a fresh CNI_PATH directory and its conflist; `chain` appends
+ * the chained plugin (conformal-ref-meta) so chaining is exercised too.
+ */
+export function embeddedReferenceConfig(workDir: string, fault: string | undefined, chain = false): { config: JsonObject; cniPath: string } {
   const binDir = join(workDir, 'cni-bin');
   mkdirSync(binDir, { recursive: true });
-  for (const [type, script] of [
-    [REFERENCE_TYPE, 'bin/conformal-cni-ref.js'],
-    [REFERENCE_IPAM_TYPE, 'bin/conformal-cni-ref-ipam.js'],
-  ] as const) {
-    const compiled = packagePath('dist/src/reference/cni', type === REFERENCE_TYPE ? 'main-plugin.js' : 'main-ipam.js');
-    if (!existsSync(compiled)) throw new HarnessError(`the reference CNI plugin is not built (${compiled} missing); run \`npm run build\``);
+  for (const { type, script, compiled } of REFERENCE_EXECUTABLES) {
+    const built = packagePath('dist/src/reference/cni', compiled);
+    if (!existsSync(built)) throw new HarnessError(`the reference CNI plugin is not built (${built} missing); run \`npm run build\``);
     const link = join(binDir, type);
     if (!existsSync(link)) symlinkSync(packagePath(script), link);
   }
@@ -57,6 +66,7 @@ export function embeddedReferenceConfig(workDir: string, fault: string | undefin
           routes: [{ dst: '198.19.0.0/16', gw: '198.18.0.1' }],
         },
       },
+      ...(chain ? [{ type: REFERENCE_META_TYPE, dns: { nameservers: ['198.18.0.53'], search: ['conformal.test'] } }] : []),
     ],
   };
   return { config, cniPath: binDir };
@@ -79,10 +89,11 @@ export function resolveTarget(options: CniOptions, workDir: string): ResolvedTar
     capabilityArgs = value as JsonObject;
   }
   if (!options.plugin && !options.netConfig) {
-    const reference = embeddedReferenceConfig(workDir, options.referenceFault);
+    const reference = embeddedReferenceConfig(workDir, options.referenceFault, options.referenceChain);
     return { network: parseNetworkConfig(JSON.stringify(reference.config), 'embedded reference config'), cniPath: [reference.cniPath, ...cniPath], capabilityArgs, embedded: true, source: 'embedded reference' };
   }
   if (options.referenceFault) throw new UsageError('--reference-fault applies only to the embedded reference (no --plugin/--net-config)', { field: '--reference-fault' });
+  if (options.referenceChain) throw new UsageError('--reference-chain applies only to the embedded reference (no --plugin/--net-config)', { field: '--reference-chain' });
   if (options.plugin) {
     const plugin = resolve(options.plugin);
     if (!existsSync(plugin)) throw new UsageError(`--plugin ${options.plugin} does not exist`, { field: '--plugin' });

@@ -6,6 +6,8 @@ export interface FaultInfo {
   readonly description: string;
   /** Id of the suite test that must fail on this variant. */
   readonly caughtBy: string;
+  /** The fault lives in the chained plugin: run the reference as a chain (--reference-chain). */
+  readonly chain?: boolean;
 }
 
 export const FAULTS = {
@@ -25,6 +27,8 @@ export const FAULTS = {
   'gc-ignores-old-key': { description: 'GC reads only cni.dev/valid-attachments and reclaims everything when given cni.dev/attachments', caughtBy: 'cni.gc.reclaims-unlisted-old-key' },
   'accepts-any-version': { description: 'ADD accepts a cniVersion it does not support', caughtBy: 'cni.config.unsupported-version' },
   'bad-interface-index': { description: 'ips[].interface points past the interfaces list', caughtBy: 'cni.add.result-valid' },
+  'chain-drops-prev-result': { description: 'the chained plugin answers with only its own additions, dropping prevResult', caughtBy: 'cni.chain.prev-result-passed', chain: true },
+  'unsupported-field-vague': { description: 'an unsupported field is reported with code 7 and without its key and value', caughtBy: 'cni.config.unsupported-field' },
   'routes-not-installed': { description: 'routes are reported in the result but not installed in the namespace', caughtBy: 'cni.add.result-valid' },
 } as const satisfies Record<string, FaultInfo>;
 

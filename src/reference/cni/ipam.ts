@@ -4,6 +4,7 @@
 import { AllocationStore, sameOwner, type Allocations, type Owner } from './ipam-store.js';
 import { contains, hosts, parseSubnet, type Subnet } from './addresses.js';
 import { fromAnyVersion, toVersion, type Result, type Route } from './results.js';
+import { validAttachments } from './gc-request.js';
 import { CniError, Code, versionAnswer, type Request } from './skel.js';
 
 interface RangeConfig {
@@ -73,14 +74,6 @@ function allocate(allocations: Allocations, range: RangeConfig, who: Owner, requ
 
 function release(allocations: Allocations, keep: (o: Owner) => boolean): void {
   for (const [ip, o] of Object.entries(allocations)) if (!keep(o)) delete allocations[ip];
-}
-
-/** The valid-attachments list of a GC request (either key; the fault reads only the new one). */
-export function validAttachments(request: Request): Owner[] | undefined {
-  const list = request.config['cni.dev/valid-attachments'] ?? (request.fault === 'gc-ignores-old-key' ? undefined : request.config['cni.dev/attachments']);
-  if (list === undefined) return undefined;
-  if (!Array.isArray(list)) throw new CniError(Code.InvalidConfig, 'valid attachments must be a list of {containerID, ifname}');
-  return list.map((a: Record<string, unknown>) => ({ containerID: String(a.containerID), ifname: String(a.ifname) }));
 }
 
 export async function ipamMain(request: Request): Promise<unknown> {

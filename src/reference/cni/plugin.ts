@@ -5,7 +5,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { atLeast } from '../../interfaces/cni/versions.js';
 import { delegate } from './delegate.js';
-import { validAttachments } from './ipam.js';
+import { validAttachments } from './gc-request.js';
 import { createLink, deleteLink, linkAddresses, linkExists } from './link.js';
 import { fromAnyVersion, toVersion, type Result } from './results.js';
 import { CniError, Code, versionAnswer, type Request } from './skel.js';
@@ -31,7 +31,16 @@ function ipamType(request: Request): string | undefined {
   return typeof ipam?.type === 'string' ? ipam.type : undefined;
 }
 
+/** The only interface kind the reference makes; any other "mode" is an unsupported field (code 2). */
+function checkMode(request: Request): void {
+  const mode = request.config.mode;
+  if (mode === undefined || mode === 'veth') return;
+  if (request.fault === 'unsupported-field-vague') throw new CniError(Code.InvalidConfig, 'invalid configuration');
+  throw new CniError(Code.UnsupportedField, `unsupported field mode=${JSON.stringify(mode)}: only "veth" is supported`);
+}
+
 function add(request: Request): unknown {
+  checkMode(request);
   const dir = dataDir(request);
   if (linkExists(request.netns, request.ifname)) {
     if (request.fault !== 'add-existing-succeeds') throw new CniError(Code.InterfaceExists, `interface ${request.ifname} already exists in ${request.netns}`);

@@ -104,7 +104,7 @@ export function parseRequest(env: NodeJS.ProcessEnv, stdinText: string, fault: F
   const conf = config as Record<string, unknown>;
   const rawVersion = conf.cniVersion ?? '0.1.0';
   const base = { command: cmd, containerID, netns: env.CNI_NETNS ?? '', ifname, args: env.CNI_ARGS ?? '', path: (env.CNI_PATH ?? '').split(':').filter(Boolean), stdinText, config: conf, fault };
-  if (cmd === 'VERSION') return { ...base, cniVersion: typeof rawVersion === 'string' ? rawVersion : LATEST_VERSION };
+  if (cmd === 'VERSION') return { ...base, cniVersion: typeof conf.cniVersion === 'string' ? conf.cniVersion : LATEST_VERSION };
   if (!isSpecVersion(rawVersion) && fault !== 'accepts-any-version') {
     throw new CniError(Code.IncompatibleVersion, `incompatible CNI versions; config is ${JSON.stringify(rawVersion)}, plugin supports [${SPEC_VERSIONS.join(' ')}]`);
   }

@@ -40,8 +40,8 @@ const STRICT_ERROR_VERSION = (id: string): Deviation => ({
   why: 'strict profile: the spec example error object has cniVersion; Go types.Error never emits it (cni#827). Compatible profile accepts this with a warning',
 });
 
-/** Everything needing 1.1.0 (Debian's plugins top out at 1.0.0) and chain-only tests. */
-const NO_110 = ['cni.result.version-1-1-0', 'cni.status.ready', 'cni.gc.reclaims-unlisted', 'cni.gc.reclaims-unlisted-old-key'];
+/** Everything needing 1.1.0 (Debian's plugins top out at 1.0.0), plus the code-2 test (no unsupportedField configured). */
+const NO_110 = ['cni.result.version-1-1-0', 'cni.status.ready', 'cni.gc.reclaims-unlisted', 'cni.gc.reclaims-unlisted-old-key', 'cni.config.unsupported-field'];
 const SINGLE = [...NO_110, 'cni.chain.prev-result-passed'];
 
 export const REAL_CASES: readonly RealCase[] = [

@@ -26,7 +26,8 @@ describe.runIf(referenceBuilt())('CNI fault-injected reference variants', () => 
   });
 
   it.concurrent.each(faults)('%s is caught', async (fault, info) => {
-    const run = await runCni({ referenceFault: fault, simulatedNetns: true }, { focus: [`^${escapeRegex(info.caughtBy)}$`] });
+    const chain = 'chain' in info && info.chain === true;
+    const run = await runCni({ referenceFault: fault, simulatedNetns: true, referenceChain: chain }, { focus: [`^${escapeRegex(info.caughtBy)}$`] });
     const result = run.results.find((r) => r.id === info.caughtBy)!;
     expect(result.status, `${info.caughtBy} on ${fault}: ${result.reason ?? ''}`).toBe('failed');
   }, 120_000);
