@@ -53,7 +53,7 @@ function runSanity(args: string[], cwd: string): Promise<{ code: number; output:
   });
 }
 
-describe.skipIf(!sanity)('csi-sanity against `conformal reference csi`', () => {
+describe.skipIf(!sanity).each(['mount', 'block'])('csi-sanity (%s volumes) against `conformal reference csi`', (accessType) => {
   let dir: string;
   let server: ChildProcess | undefined;
   let cases: Case[] = [];
@@ -81,6 +81,7 @@ describe.skipIf(!sanity)('csi-sanity against `conformal reference csi`', () => {
         '--csi.testvolumesize=16777216',
         `--csi.testvolumemutableparameters=${mutable}`,
         '--csi.testnodevolumeattachlimit',
+        `--csi.testvolumeaccesstype=${accessType}`,
         `--ginkgo.junit-report=${junit}`,
         '--ginkgo.no-color',
         '--ginkgo.timeout=3m',
