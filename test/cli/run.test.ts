@@ -11,7 +11,8 @@ import { conformal, spawnConformal } from '../support/cli.js';
 const work = mkdtempSync(join(tmpdir(), 'conformal-cli-'));
 const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'artifacts', 'results.json'), 'utf8')) as RunResult;
 
-describe('conformal run csi (embedded reference)', () => {
+// Each case starts one or more real CLI processes; allow for a loaded 2-core machine.
+describe('conformal run csi (embedded reference)', { timeout: 120_000 }, () => {
   it('passes every test, exits 0 and writes results.json and JUnit', async () => {
     const dir = join(work, 'pass');
     const run = await conformal(['run', 'csi', '--report-dir', dir]);
@@ -77,7 +78,7 @@ describe('conformal run csi (embedded reference)', () => {
   });
 });
 
-describe('bad input: exit 2 naming the field', () => {
+describe('bad input: exit 2 naming the field', { timeout: 60_000 }, () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['a non-numeric --parallel', ['run', 'csi', '--parallel', 'lots'], /--parallel/],
     ['a bad --timeout', ['run', 'csi', '--timeout', 'soon'], /--timeout/],
@@ -123,7 +124,7 @@ describe('bad input: exit 2 naming the field', () => {
   });
 });
 
-describe('unreachable target: exit 3 with the report written', () => {
+describe('unreachable target: exit 3 with the report written', { timeout: 60_000 }, () => {
   let silent: Server | undefined;
   afterAll(() => silent?.close());
 
@@ -148,7 +149,7 @@ describe('unreachable target: exit 3 with the report written', () => {
   });
 });
 
-describe('interrupted run', () => {
+describe('interrupted run', { timeout: 60_000 }, () => {
   it('SIGTERM stops the run, writes the report and exits 3', async () => {
     const dir = join(work, 'interrupted');
     // A listener that never answers keeps the run waiting on its target until the signal arrives.
@@ -168,7 +169,7 @@ describe('interrupted run', () => {
   });
 });
 
-describe('conformal list csi', () => {
+describe('conformal list csi', { timeout: 60_000 }, () => {
   it('prints the catalog as JSON with ids, titles, spec references, requirements and tags', async () => {
     const run = await conformal(['list', 'csi', '--output', 'json']);
     expect(run.code).toBe(0);
