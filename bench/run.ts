@@ -2,12 +2,14 @@
 // the issues. Benchmarks are never timed assertions; they report.
 import { benchCore } from './core.js';
 import { benchCri } from './cri.js';
+import { benchKube } from './kube.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
 const benches: Bench[] = [
   { name: 'core', run: benchCore },
   // ---- further benchmarks are listed below this line ----
+  { name: 'kube', run: benchKube },
   { name: 'cri', run: benchCri },
 ];
 

@@ -144,7 +144,8 @@ export class KubeApi {
     if (!isObject(body)) throw badRequest('the body of the request was not a JSON object');
     const { type, version } = target.served;
     const expected = apiVersionOf(type.group, version.name);
-    const obj = structuredClone(body) as KubeObject;
+    // Bodies arrive freshly parsed (or freshly patched) and belong to this request: no copy needed.
+    const obj = body as KubeObject;
     if (obj.apiVersion !== undefined && obj.apiVersion !== expected && !(target.subresource === 'scale')) {
       throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
     }

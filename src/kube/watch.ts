@@ -44,7 +44,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
       const table = toTable([presented], version.columns, { resourceVersion: obj.metadata.resourceVersion }, 'Metadata');
       return `${JSON.stringify({ type: eventType, object: table })}\n`;
     }
-    return `{"type":"${eventType}","object":${cachedJson(presented)}}\n`;
+    return eventLine(eventType, presented);
   };
 
   let closed = false;
@@ -114,6 +114,22 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
 }
 
 const jsonCache = new WeakMap<object, string>();
+const lineCache = new WeakMap<object, Map<string, string>>();
+
+/** One watch line per (object, event type), shared by every watcher that receives it. */
+function eventLine(eventType: string, obj: object): string {
+  let lines = lineCache.get(obj);
+  if (!lines) {
+    lines = new Map();
+    lineCache.set(obj, lines);
+  }
+  let line = lines.get(eventType);
+  if (line === undefined) {
+    line = `{"type":"${eventType}","object":${cachedJson(obj)}}\n`;
+    lines.set(eventType, line);
+  }
+  return line;
+}
 
 /** Stored objects are never mutated once stored, so their JSON can be cached by identity. */
 export function cachedJson(obj: object): string {

@@ -1,0 +1,161 @@
+// Benchmark of the in-memory Kubernetes API server (run as users run it: `conformal kube serve`
+// in its own process) and, when CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD are set, a real
+// kube-apiserver with etcd in the same run. Figures: creates per second, listing 10k objects,
+// watch event latency with 100 watchers, memory per 10k objects. Goals (issue 3): >= 5k creates/s,
+// watch p99 < 10 ms on 2 cores. Reports only; never asserts.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { packagePath } from '../src/core/paths.js';
+import { RawKubeClient, type KubeEndpoint, type WatchStream } from './kube-client.js';
+import { startRealApiServer } from './kube-real-apiserver.js';
+import { distribution, figure, heading } from './stats.js';
+
+const OBJECTS = Number(process.env.CONFORMAL_KUBE_BENCH_OBJECTS ?? 10_000);
+const CONCURRENCY = 32;
+const WATCHERS = 100;
+const WATCHED_EVENTS = 300;
+
+interface Target extends KubeEndpoint {
+  name: string;
+  pids: number[];
+  close(): Promise<void>;
+}
+
+async function rssKiB(pids: number[]): Promise<number> {
+  let total = 0;
+  for (const pid of pids) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  }
+  return total;
+}
+
+async function startOurs(): Promise<Target> {
+  const dir = await mkdtemp(join(tmpdir(), 'conformal-kube-bench-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  const child: ChildProcess = spawn(process.execPath, [packagePath('bin', 'conformal.js'), 'kube', 'serve', '--kubeconfig-out', kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('conformal kube serve did not start in 20 s')), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('Kubernetes API server at')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`conformal kube serve exited ${code}`)));
+  });
+  const config = parse(await readFile(kubeconfig, 'utf8')) as {
+    clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+    users: { user: { token: string } }[];
+  };
+  const cluster = config.clusters[0]!.cluster;
+  return {
+    name: 'in-memory (conformal kube serve)',
+    url: cluster.server,
+    token: config.users[0]!.user.token,
+    caCert: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
+    pids: [child.pid!],
+    close: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function createMany(client: RawKubeClient, namespace: string, count: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const r = await client.request('POST', `/api/v1/namespaces/${namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, labels: { bench: 'yes' } }, data: { index: String(i), payload: 'x'.repeat(64) } });
+      if (r.code !== 201) throw new Error(`create cm-${i}: ${r.code} ${JSON.stringify(r.body).slice(0, 200)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return (performance.now() - started) / 1000;
+}
+
+async function measure(target: Target): Promise<void> {
+  heading(`kube: ${target.name}`);
+  const client = new RawKubeClient(target, CONCURRENCY);
+  try {
+    for (const ns of ['bench', 'bench-watch']) {
+      const r = await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      if (r.code !== 201) throw new Error(`namespace ${ns}: ${r.code}`);
+    }
+    const rssBefore = await rssKiB(target.pids);
+    const seconds = await createMany(client, 'bench', OBJECTS);
+    figure(`creates (${OBJECTS} ConfigMaps, ${CONCURRENCY} in flight)`, Math.round(OBJECTS / seconds), 'creates/s', '(goal >= 5000)');
+    const rssAfter = await rssKiB(target.pids);
+    figure(`memory for ${OBJECTS} objects (RSS growth)`, Math.round((rssAfter - rssBefore) / 1024), 'MiB', `(RSS now ${Math.round(rssAfter / 1024)} MiB)`);
+
+    const listTimes: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      const r = await client.request('GET', '/api/v1/namespaces/bench/configmaps');
+      listTimes.push(performance.now() - started);
+      if (r.code !== 200 || r.body.items.length !== OBJECTS) throw new Error(`list answered ${r.code} with ${r.body?.items?.length} items`);
+    }
+    figure(`list of ${OBJECTS} objects, p50 of 5`, distribution(listTimes).p50, 'ms');
+
+    const sent = new Map<string, number>();
+    const latencies: number[] = [];
+    const watchers: WatchStream[] = [];
+    for (let i = 0; i < WATCHERS; i++) {
+      const stream = await client.watch('/api/v1/namespaces/bench-watch/configmaps?watch=true&resourceVersion=0');
+      stream.onEvent = (event) => {
+        const at = sent.get(event.object?.metadata?.name);
+        if (event.type === 'ADDED' && at !== undefined) latencies.push(performance.now() - at);
+      };
+      watchers.push(stream);
+    }
+    try {
+      for (let i = 0; i < WATCHED_EVENTS; i++) {
+        const name = `w-${i}`;
+        sent.set(name, performance.now());
+        const r = await client.request('POST', '/api/v1/namespaces/bench-watch/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+        if (r.code !== 201) throw new Error(`create ${name}: ${r.code}`);
+      }
+      const deadline = Date.now() + 30_000;
+      while (latencies.length < WATCHERS * WATCHED_EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      for (const w of watchers) w.close();
+    }
+    const d = distribution(latencies);
+    figure(`watch latency p50 (${WATCHERS} watchers, ${WATCHED_EVENTS} creates)`, d.p50, 'ms', '(create sent -> event received)');
+    figure('watch latency p99', d.p99, 'ms', '(goal < 10)');
+    figure('watch events delivered', latencies.length, 'events', `of ${WATCHERS * WATCHED_EVENTS}`);
+  } finally {
+    client.close();
+  }
+}
+
+export async function benchKube(): Promise<void> {
+  // The figures depend on what else the machine runs; say so next to them.
+  process.stdout.write(`\nkube: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} at start\n`);
+  const ours = await startOurs();
+  try {
+    await measure(ours);
+  } finally {
+    await ours.close();
+  }
+  const apiserver = process.env.CONFORMAL_KUBE_APISERVER;
+  const etcd = process.env.CONFORMAL_ETCD;
+  if (!apiserver || !etcd || !existsSync(apiserver) || !existsSync(etcd)) {
+    process.stdout.write('  (real kube-apiserver not measured: set CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD, see .ci/setup/30-kube.sh)\n');
+    return;
+  }
+  const real = await startRealApiServer(apiserver, etcd);
+  try {
+    await measure({ ...real, name: 'real kube-apiserver v1.32 + etcd (loopback, --unsafe-no-fsync)' });
+  } finally {
+    await real.close();
+  }
+}
