@@ -1,6 +1,8 @@
-// Host-path mounts: readable, read-only enforced, propagation reported.
+// Host-path mounts: readable, read-only enforced, propagation of later host mounts, status.
+import { execFile as execFileCb } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
 import { check, checkEqual, containerStatus, execSync, runContainer, runPod, shell, type CriContext } from '../../src/interfaces/cri/kit.js';
@@ -10,6 +12,13 @@ function hostDir(ctx: CriContext): string {
   const dir = join(ctx.env.workDir, 'mounts', ctx.unique('dir'));
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+const execFile = promisify(execFileCb);
+
+/** Runs mount/umount on the node (argv, no shell). */
+async function hostMount(args: string[]): Promise<void> {
+  await execFile('mount', args);
 }
 
 export const mountTests = [
@@ -45,6 +54,34 @@ export const mountTests = [
       checkEqual(await shell(ctx, container.id, 'cat /mnt/ro/kept.txt'), 'kept', 'file read through the read-only mount');
       const write = await execSync(ctx, container.id, ['sh', '-c', 'echo x > /mnt/ro/new.txt']);
       check(write.exitCode !== 0, 'writing through a read-only mount succeeded');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.mounts.propagation',
+    title: 'A later host mount reaches a host-to-container mount but not a private one',
+    spec: spec('MountPropagation', 'PROPAGATION_HOST_TO_CONTAINER (rslave) receives host mounts; PROPAGATION_PRIVATE does not'),
+    profile: 'extended',
+    requires: ['node.local', 'node.root'],
+    tags: ['Feature:MountPropagation'],
+    operations: ['CreateContainer', 'ExecSync'],
+    async run(ctx) {
+      const dir = hostDir(ctx);
+      // The source must be a shared mount for rslave to receive anything: make it one.
+      await hostMount(['--bind', dir, dir]);
+      ctx.ledger.add(`bind mount ${dir}`, async () => void (await execFile('umount', ['-l', dir])));
+      await hostMount(['--make-rshared', dir]);
+      const pod = await runPod(ctx);
+      const slave = await runContainer(ctx, pod, { mounts: [{ containerPath: '/mnt/prop', hostPath: dir, propagation: 'PROPAGATION_HOST_TO_CONTAINER' }] });
+      const isolated = await runContainer(ctx, pod, { mounts: [{ containerPath: '/mnt/prop', hostPath: dir, propagation: 'PROPAGATION_PRIVATE' }] });
+      const late = join(dir, 'late');
+      mkdirSync(late);
+      await hostMount(['-t', 'tmpfs', 'tmpfs', late]);
+      ctx.ledger.add(`tmpfs ${late}`, async () => void (await execFile('umount', ['-l', late])));
+      const marker = ctx.unique('propagated');
+      writeFileSync(join(late, 'marker'), `${marker}\n`);
+      checkEqual(await shell(ctx, slave.id, 'cat /mnt/prop/late/marker'), marker, 'file on the later host mount, seen through PROPAGATION_HOST_TO_CONTAINER');
+      const hidden = await execSync(ctx, isolated.id, ['cat', '/mnt/prop/late/marker']);
+      check(hidden.exitCode !== 0, `a PROPAGATION_PRIVATE mount saw the later host mount (read ${JSON.stringify(hidden.stdout.trim())})`);
     },
   }),
   defineTest<CriEnv>({

@@ -5,6 +5,8 @@ import type { CapabilityInfo } from '../../core/plugin.js';
 export const CriCapability = {
   /** The runtime runs on this machine: host paths (log directory, mounts) are shared with the harness. */
   nodeLocal: 'node.local',
+  /** The harness runs as root on the runtime's node: it can make host mounts (propagation tests). */
+  nodeRoot: 'node.root',
   imageDigest: 'image.digest-reference',
   imageAlias: 'image.second-tag',
   imageUser: 'image.user',
@@ -17,6 +19,7 @@ export const CriCapability = {
 
 export const capabilityCatalog: readonly CapabilityInfo[] = [
   { name: CriCapability.nodeLocal, description: 'the runtime is reached over a unix socket on this machine, so host-path mounts and container log files can be checked' },
+  { name: CriCapability.nodeRoot, description: 'node.local and the harness runs as root, so it can make host mounts to test mount propagation' },
   { name: CriCapability.imageDigest, description: 'a test image reference by digest is available (busyboxDigest)' },
   { name: CriCapability.imageAlias, description: 'a second tag of the busybox test image is available (busyboxAlias)' },
   { name: CriCapability.imageUser, description: 'a test image whose config sets User 1000 is available (userImage)' },

@@ -21,6 +21,7 @@ function capabilitiesOf(images: TestImageRefs, nodeLocal: boolean, handlerKnown:
   const names = new Set<string>();
   if (hostPorts) names.add(CriCapability.hostPorts);
   if (nodeLocal) names.add(CriCapability.nodeLocal);
+  if (nodeLocal && process.platform === 'linux' && process.getuid?.() === 0) names.add(CriCapability.nodeRoot);
   if (images.busyboxDigest) names.add(CriCapability.imageDigest);
   if (images.busyboxAlias) names.add(CriCapability.imageAlias);
   if (images.userImage) names.add(CriCapability.imageUser);

@@ -6,6 +6,8 @@ import type { Mount } from '../../interfaces/cri/types.js';
 
 export interface FsView {
   readonly mounts: readonly Mount[];
+  /** Host mount points when the container started: later ones do not propagate into private mounts. */
+  readonly mountPointsAtStart: ReadonlySet<string>;
   readonly readonlyRootfs: boolean;
   readonly imageFiles: ReadonlyMap<string, Buffer>;
   readonly generated: () => ReadonlyMap<string, string>;
@@ -32,10 +34,31 @@ function mountFor(view: FsView, path: string): { mount: Mount; hostPath: string 
   return { mount: best, hostPath: join(best.hostPath, path.slice(normalize(best.containerPath).length)) };
 }
 
+/** Mount points of the node right now (Linux); empty elsewhere. */
+export function hostMountPoints(): Set<string> {
+  try {
+    return new Set(readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((line) => (line.split(' ')[4] ?? '').replace(/\\040/g, ' ')).filter(Boolean));
+  } catch {
+    return new Set();
+  }
+}
+
+/** A private mount does not see host mounts made below its source after the container started. */
+function hiddenByLaterMount(view: FsView, mount: Mount, hostPath: string): boolean {
+  if (mount.propagation && mount.propagation !== 'PROPAGATION_PRIVATE') return false;
+  if (view.mountPointsAtStart.has('*')) return false;
+  for (const point of hostMountPoints()) {
+    if (view.mountPointsAtStart.has(point) || !point.startsWith(normalize(mount.hostPath) + '/')) continue;
+    if (hostPath === point || hostPath.startsWith(point + '/')) return true;
+  }
+  return false;
+}
+
 export function readContainerFile(view: FsView, rawPath: string): Buffer | undefined {
   const path = normalize(rawPath);
   const mounted = mountFor(view, path);
   if (mounted) {
+    if (hiddenByLaterMount(view, mounted.mount, mounted.hostPath)) return undefined;
     try {
       return readFileSync(mounted.hostPath);
     } catch {

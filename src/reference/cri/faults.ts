@@ -19,6 +19,7 @@ export const CRI_FAULTS = {
   'events-skip-started': 'GetContainerEvents never sends CONTAINER_STARTED_EVENT',
   'container-stats-ignore-id-filter': 'ListContainerStats ignores the id filter',
   'port-mappings-ignored': 'RunPodSandbox accepts port mappings but binds no host port',
+  'mount-propagation-ignored': 'private mounts also see host mounts made after the container started',
 } as const;
 
 export type CriFault = keyof typeof CRI_FAULTS;

@@ -17,7 +17,7 @@ import type {
   PodSandboxState,
   StringMap,
 } from '../../interfaces/cri/types.js';
-import { readContainerFile, writeContainerFile, type FsView } from './container-fs.js';
+import { hostMountPoints, readContainerFile, writeContainerFile, type FsView } from './container-fs.js';
 import { CriLogWriter } from './cri-log.js';
 import type { CriFault } from './faults.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
@@ -118,6 +118,8 @@ export interface ContainerRecord {
   listeners: Set<(stream: 'stdout' | 'stderr', text: string) => void>;
   exited?: Promise<void>;
   pid: number;
+  /** Host mount points at creation, for mount propagation. */
+  mountPointsAtStart: ReadonlySet<string>;
 }
 
 export type ContainerEvent = { containerId: string; type: ContainerEventType; createdAt: number; sandboxId: string };
@@ -138,6 +140,11 @@ function capabilityMask(names: Iterable<string>): bigint {
     if (bit !== undefined) mask |= 1n << BigInt(bit);
   }
   return mask;
+}
+
+/** Only containers with bind mounts need the node's mount table. */
+function mountTableFor(config: ContainerConfig): ReadonlySet<string> {
+  return config.mounts?.length ? hostMountPoints() : new Set();
 }
 
 function matchesLabels(labels: StringMap | undefined, selector: StringMap | undefined): boolean {
@@ -271,6 +278,8 @@ export class ReferenceRuntime {
       layer: new Map(),
       listeners: new Set(),
       pid: 0,
+      // With the fault, no snapshot: every later host mount counts as seen at start.
+      mountPointsAtStart: this.has('mount-propagation-ignored') ? new Set(['*']) : mountTableFor(config),
       ...(logPath ? { log: new CriLogWriter(logPath, this.has('logs-not-cri-format')) } : {}),
     };
     this.containers.set(container.id, container);
@@ -360,6 +369,7 @@ export class ReferenceRuntime {
       ]);
     const view: FsView = {
       mounts: container.config.mounts ?? [],
+      mountPointsAtStart: container.mountPointsAtStart,
       readonlyRootfs: Boolean(security?.readonlyRootfs) && !this.has('readonly-rootfs-ignored'),
       imageFiles: container.image.files,
       generated,

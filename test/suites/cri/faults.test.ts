@@ -22,6 +22,7 @@ const catchingTest: Record<CriFault, string> = {
   'events-skip-started': 'cri.events.lifecycle',
   'container-stats-ignore-id-filter': 'cri.stats.list-containers',
   'port-mappings-ignored': 'cri.network.host-port',
+  'mount-propagation-ignored': 'cri.mounts.propagation',
 };
 
 describe('CRI fault variants of the reference runtime', () => {
