@@ -48,8 +48,8 @@ conformal_kube_setup() {
       for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
         ldflags="$ldflags -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
       done
-      GOFLAGS=-mod=mod go build -trimpath -ldflags="$ldflags" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
-      GOFLAGS=-mod=mod go build -trimpath -ldflags="$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl
+      GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
+      GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl
       touch "$stamp"
     )
     local rc=$?
