@@ -34,6 +34,18 @@ async function rssKiB(pids: number[]): Promise<number> {
   return total;
 }
 
+/** CPU seconds (user + system) the processes have used: robust to other load on the machine. */
+async function cpuSeconds(pids: number[]): Promise<number> {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
 async function startOurs(): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), 'conformal-kube-bench-'));
   const kubeconfig = join(dir, 'kubeconfig');
@@ -91,8 +103,11 @@ async function measure(target: Target): Promise<void> {
       if (r.code !== 201) throw new Error(`namespace ${ns}: ${r.code}`);
     }
     const rssBefore = await rssKiB(target.pids);
+    const cpuBefore = await cpuSeconds(target.pids);
     const seconds = await createMany(client, 'bench', OBJECTS);
-    figure(`creates (${OBJECTS} ConfigMaps, ${CONCURRENCY} in flight)`, Math.round(OBJECTS / seconds), 'creates/s', '(goal >= 5000)');
+    const cpu = (await cpuSeconds(target.pids)) - cpuBefore;
+    figure(`creates (${OBJECTS} ConfigMaps, ${CONCURRENCY} in flight)`, Math.round(OBJECTS / seconds), 'creates/s', '(goal >= 5000; client in this process)');
+    figure('server CPU per create', Math.round((cpu / OBJECTS) * 1e6), 'µs', `(=> ${Math.round(OBJECTS / Math.max(cpu, 0.01))} creates per server CPU-second)`);
     const rssAfter = await rssKiB(target.pids);
     figure(`memory for ${OBJECTS} objects (RSS growth)`, Math.round((rssAfter - rssBefore) / 1024), 'MiB', `(RSS now ${Math.round(rssAfter / 1024)} MiB)`);
 
