@@ -37,7 +37,7 @@ export const getVolumeTests = [
   }),
   csiTest({
     id: 'csi.controller.get-volume.published-nodes',
-    title: 'ControllerGetVolume lists the node a volume is published to, and forgets it after unpublishing',
+    title: 'ControllerGetVolume lists the node a volume is published to',
     spec: spec(RPC, 'status.published_node_ids MUST be specified when LIST_VOLUMES_PUBLISHED_NODES is supported'),
     profile: 'extended',
     requires: [...GET, 'controller.PUBLISH_UNPUBLISH_VOLUME', 'controller.LIST_VOLUMES_PUBLISHED_NODES'],
@@ -49,9 +49,7 @@ export const getVolumeTests = [
       await k.controller.ControllerPublishVolume({ volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: k.capability() });
       const published = (await k.controller.ControllerGetVolume({ volumeId: volume.volumeId })).status?.publishedNodeIds ?? [];
       k.assert(published.includes(k.nodeId), `ControllerGetVolume: published_node_ids [${published.join(', ')}] lacks ${k.nodeId}`);
-      await k.controller.ControllerUnpublishVolume({ volumeId: volume.volumeId, nodeId: k.nodeId });
-      const after = (await k.controller.ControllerGetVolume({ volumeId: volume.volumeId })).status?.publishedNodeIds ?? [];
-      k.assert(!after.includes(k.nodeId), `ControllerGetVolume: still lists ${k.nodeId} after ControllerUnpublishVolume`);
+      // Not checked after unpublishing: "published_node_ids MAY include nodes not published to" (VolumeStatus).
     },
   }),
   csiTest({
