@@ -3,8 +3,9 @@
 #     drives /usr/bin/chromium; no browser download). Exports CONFORMAL_CHROMIUM.
 #   - fake-gcs-server from the Go module proxy: `conformal upload gs://...` goes through the real
 #     @google-cloud/storage client to it on loopback. Exports CONFORMAL_FAKE_GCS.
-#   - test/testgrid-parser (our own Go program on testgrid's metadata/junit package, pinned in its
-#     go.mod): proves testgrid parses the JUnit we write. Exports CONFORMAL_TESTGRID_JUNIT.
+#   - test/testgrid-parser (our own Go program on testgrid's metadata/junit and updater.MergeCells,
+#     pinned to v0.0.175 in its go.mod): proves testgrid parses the JUnit we write and shows retries
+#     as flaky. Exports CONFORMAL_TESTGRID_JUNIT.
 # Sourced, so no `set -e` and no `exit`: failures are reported and the tests that need the tool fail.
 
 conformal_reports_setup() {

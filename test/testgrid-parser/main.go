@@ -5,6 +5,10 @@
 // v0.0.175): a <skipped> with an empty body and message "" or "skipped" is dropped; <error> or
 // <failure> is FAIL; other <skipped> is PASS_WITH_SKIPS; everything else PASS.
 //
+// Rows of the same name (retries) are then merged into one cell with testgrid's own
+// updater.MergeCells(true, ...), as the updater does unless disable_merged_status is set: that is
+// where a fail-then-pass becomes FLAKY with the icon "<passes>/<runs>".
+//
 // Usage: testgrid-junit FILE... ; exit status 1 when any file fails to parse.
 package main
 
@@ -16,6 +20,8 @@ import (
 	"strconv"
 
 	"github.com/GoogleCloudPlatform/testgrid/metadata/junit"
+	statuspb "github.com/GoogleCloudPlatform/testgrid/pb/test_status"
+	"github.com/GoogleCloudPlatform/testgrid/pkg/updater"
 )
 
 type row struct {
@@ -25,12 +31,54 @@ type row struct {
 	Metrics map[string]float64 `json:"metrics,omitempty"`
 }
 
+// cell is a grid cell after testgrid merged the rows of one name.
+type cell struct {
+	Name    string `json:"name"`
+	Status  string `json:"status"`
+	Icon    string `json:"icon,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
 type fileReport struct {
 	File    string         `json:"file"`
 	Error   string         `json:"error,omitempty"`
 	Rows    []row          `json:"rows"`
+	Cells   []cell         `json:"cells"`
 	Dropped int            `json:"dropped"`
 	Counts  map[string]int `json:"counts"`
+}
+
+var statusOf = map[string]statuspb.TestStatus{
+	"PASS":            statuspb.TestStatus_PASS,
+	"FAIL":            statuspb.TestStatus_FAIL,
+	"PASS_WITH_SKIPS": statuspb.TestStatus_PASS_WITH_SKIPS,
+}
+
+// mergeRows groups rows by name (first-seen order) and merges each group with testgrid's MergeCells.
+func mergeRows(rows []row) []cell {
+	var order []string
+	groups := map[string][]updater.Cell{}
+	for _, r := range rows {
+		if _, seen := groups[r.Name]; !seen {
+			order = append(order, r.Name)
+		}
+		c := updater.Cell{Result: statusOf[r.Status], Message: r.Message, Metrics: r.Metrics}
+		switch r.Status {
+		case "FAIL":
+			if r.Message != "" {
+				c.Icon = "F"
+			}
+		case "PASS_WITH_SKIPS":
+			c.Icon = "S"
+		}
+		groups[r.Name] = append(groups[r.Name], c)
+	}
+	cells := []cell{}
+	for _, name := range order {
+		merged := updater.MergeCells(true, groups[name]...)
+		cells = append(cells, cell{Name: name, Status: merged.Result.String(), Icon: merged.Icon, Message: merged.Message})
+	}
+	return cells
 }
 
 // maxMessage is the cell message length testgrid's updater keeps.
@@ -81,7 +129,7 @@ func metrics(r junit.Result) map[string]float64 {
 }
 
 func convert(path string) fileReport {
-	report := fileReport{File: path, Rows: []row{}, Counts: map[string]int{}}
+	report := fileReport{File: path, Rows: []row{}, Cells: []cell{}, Counts: map[string]int{}}
 	buf, err := os.ReadFile(path)
 	if err != nil {
 		report.Error = err.Error()
@@ -107,6 +155,7 @@ func convert(path string) fileReport {
 		report.Counts[status]++
 		report.Rows = append(report.Rows, row{Name: r.Name, Status: status, Message: r.Message(maxMessage), Metrics: metrics(r)})
 	}
+	report.Cells = mergeRows(report.Rows)
 	return report
 }
 

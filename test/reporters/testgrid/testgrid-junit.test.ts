@@ -13,7 +13,8 @@ import { runConformal } from '../support/run-cli.js';
 import { sampleRun, sampleTest } from '../support/sample-run.js';
 
 interface Row { name: string; status: 'PASS' | 'FAIL' | 'PASS_WITH_SKIPS'; message?: string; metrics?: Record<string, number> }
-interface FileReport { file: string; error?: string; rows: Row[]; dropped: number; counts: Record<string, number> }
+interface Cell { name: string; status: string; icon?: string; message?: string }
+interface FileReport { file: string; error?: string; rows: Row[]; cells: Cell[]; dropped: number; counts: Record<string, number> }
 
 const parser = requireTool('CONFORMAL_TESTGRID_JUNIT');
 
@@ -41,6 +42,13 @@ function expectRowsMatch(report: FileReport, run: RunResult): void {
   const failedAttempts = shown.reduce((n, t) => n + t.attempts.filter((a) => a.status === 'failed').length, 0);
   expect(report.counts.FAIL ?? 0).toBe(failedAttempts);
   expect(report.counts.PASS_WITH_SKIPS ?? 0).toBe(run.summary.skipped);
+  // After testgrid's merge of same-name rows: one cell per test, flakes FLAKY.
+  expect(report.cells).toHaveLength(shown.length);
+  for (const test of shown) {
+    const cell = report.cells.find((c) => c.name === `conformal.${test.name}`);
+    const expected = { passed: 'PASS', flaky: 'FLAKY', failed: 'FAIL', skipped: 'PASS_WITH_SKIPS' }[test.status as 'passed'];
+    expect(cell?.status, test.name).toBe(expected);
+  }
   for (const test of shown) {
     const rows = report.rows.filter((r) => r.name === `conformal.${test.name}`);
     expect(rows.length, test.name).toBe(Math.max(1, test.attempts.length));
@@ -146,6 +154,9 @@ describe.skipIf(!parser)('testgrid parses the known JUnit breakers through our w
     expect(retried.map((r) => r.message!.split('\n')[0])).toEqual(['first failure', 'second failure', expect.stringContaining('third failure')]);
     expect(retried[2]!.message!.length).toBeLessThanOrEqual(143);
     expect(report!.rows.filter((r) => r.name === 'conformal.[csi] Flaky one [Conformance]').map((r) => r.status)).toEqual(['FAIL', 'PASS']);
+    // testgrid's own MergeCells: the retried test is one FAIL cell "0/3", the flake one FLAKY cell "1/2".
+    expect(report!.cells.find((c) => c.name === 'conformal.[csi] Retried [Conformance]')).toMatchObject({ status: 'FAIL', icon: '0/3' });
+    expect(report!.cells.find((c) => c.name === 'conformal.[csi] Flaky one [Conformance]')).toMatchObject({ status: 'FLAKY', icon: '1/2', message: expect.stringMatching(/^1\/2 runs passed: failed/) });
   });
 
   it('the checker itself rejects what testgrid rejects', async () => {
