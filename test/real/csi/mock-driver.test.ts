@@ -75,6 +75,18 @@ function runCli(args: string[]): Promise<{ code: number; output: string }> {
   });
 }
 
+describe.skipIf(!mockDriver)('csi-mock-driver flags', () => {
+  it('exits 2 naming the flag when -endpoint is not a unix:// URL', async () => {
+    const outcome = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(mockDriver!, ['-endpoint', '/tmp/no-scheme.sock'], { timeout: 10_000 }, (error, _stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr });
+      });
+    });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain('-endpoint must be unix:///path/to/socket');
+  });
+});
+
 describe.skipIf(!mockDriver)('the CSI suite against Kubernetes e2e CSI mock driver', () => {
   let dir: string;
   let socket: string;
