@@ -199,6 +199,34 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     rpcs: ['ControllerPublishVolume'],
     behaviour: [on('ControllerPublishVolume', attachDespite(status.RESOURCE_EXHAUSTED))],
   },
+  'controller-publish-not-idempotent': {
+    description: 'ControllerPublishVolume repeated with the same arguments answers OK but with a different publish_context',
+    rule: 'ControllerPublishVolume: the operation MUST be idempotent (same volume, node and arguments return the same result)',
+    rpcs: ['ControllerPublishVolume'],
+    behaviour: [
+      on('ControllerPublishVolume', async (request, next, ctx) => {
+        const repeated = ctx.state.volumes.get(request.volumeId ?? '')?.attachments.has(request.nodeId ?? '') ?? false;
+        const response = await next(request);
+        if (!repeated) return response;
+        duplicateCounter += 1;
+        return { publishContext: { ...(response.publishContext ?? {}), devicePath: `/dev/conformal/again-${duplicateCounter}` } };
+      }),
+    ],
+  },
+  'controller-unpublish-not-idempotent': {
+    description: 'ControllerUnpublishVolume of a volume that is not (or no longer) attached to the node fails with NOT_FOUND',
+    rule: 'ControllerUnpublishVolume: if the volume is not attached to the node the plugin MUST reply 0 OK',
+    rpcs: ['ControllerUnpublishVolume'],
+    behaviour: [
+      on('ControllerUnpublishVolume', (request, next, ctx) => {
+        const volume = ctx.state.volumes.get(request.volumeId ?? '');
+        if (volume && request.nodeId && !volume.attachments.has(request.nodeId)) {
+          return fail(status.NOT_FOUND, `volume ${volume.id} is not attached to ${request.nodeId}`);
+        }
+        return next(request);
+      }),
+    ],
+  },
   'validate-confirms-unsupported-mode': {
     description: 'ValidateVolumeCapabilities confirms whatever it is asked (e.g. block access for a mount volume)',
     rule: 'ValidateVolumeCapabilities: confirmed SHALL be returned only if all requested capabilities are supported',
@@ -268,6 +296,34 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     rpcs: ['GetCapacity'],
     behaviour: [on('GetCapacity', (request, next) => next({ ...request, accessibleTopology: null }))],
   },
+  'list-volumes-pagination-skips': {
+    description: 'ListVolumes hands out a next_token that skips the first volume of the next page',
+    rule: 'ListVolumes: starting_token continues the listing where the previous page ended (every volume is returned)',
+    rpcs: ['ListVolumes'],
+    behaviour: [
+      on('ListVolumes', async (request, next) => {
+        const response = await next(request);
+        if (!response.nextToken) return response;
+        // Advance the token past one more entry: the caller never sees that volume.
+        const skipped = await next({ ...request, maxEntries: 1, startingToken: response.nextToken });
+        return { ...response, nextToken: skipped.nextToken ?? '' };
+      }),
+    ],
+  },
+  'delete-volume-keeps-volume': {
+    description: 'DeleteVolume answers OK but the volume stays (listed, gettable, its name still taken)',
+    rule: 'DeleteVolume: deprovisions the volume; afterwards it no longer exists',
+    rpcs: ['DeleteVolume'],
+    behaviour: [
+      on('DeleteVolume', async (request, next, ctx) => {
+        // Let the real logic validate and delete, then put the volume back.
+        const volume = ctx.state.volumes.get(request.volumeId ?? '');
+        const response = await next(request);
+        if (volume && !ctx.state.volumes.has(volume.id)) ctx.state.addVolume(volume);
+        return response;
+      }),
+    ],
+  },
   'delete-snapshot-unknown-id-error': {
     description: 'DeleteSnapshot of an id that does not exist fails with NOT_FOUND',
     rule: 'DeleteSnapshot: if the snapshot does not exist the plugin MUST reply 0 OK (idempotent)',
@@ -306,6 +362,45 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     behaviour: [
       on('GetMetadataAllocated', (request, next, ctx) => next(validOffset(ctx, request.snapshotId, request.startingOffset) ? { ...request, startingOffset: 0 } : request)),
       on('GetMetadataDelta', (request, next, ctx) => next(validOffset(ctx, request.targetSnapshotId, request.startingOffset) ? { ...request, startingOffset: 0 } : request)),
+    ],
+  },
+  'node-stage-not-idempotent': {
+    description: 'NodeStageVolume repeated with the same arguments fails with ALREADY_EXISTS',
+    rule: 'NodeStageVolume: the operation MUST be idempotent (already staged at that path, compatible -> 0 OK)',
+    rpcs: ['NodeStageVolume'],
+    behaviour: [
+      on('NodeStageVolume', (request, next, ctx) => {
+        if (ctx.state.staged.get(request.volumeId ?? '')?.path === request.stagingTargetPath) {
+          return fail(status.ALREADY_EXISTS, `volume ${request.volumeId} is already staged`);
+        }
+        return next(request);
+      }),
+    ],
+  },
+  'node-unstage-not-idempotent': {
+    description: 'NodeUnstageVolume of a volume that is not (or no longer) staged at the path fails with NOT_FOUND',
+    rule: 'NodeUnstageVolume: the operation MUST be idempotent',
+    rpcs: ['NodeUnstageVolume'],
+    behaviour: [
+      on('NodeUnstageVolume', (request, next, ctx) => {
+        if (request.volumeId && request.stagingTargetPath && ctx.state.volumes.has(request.volumeId) && ctx.state.staged.get(request.volumeId)?.path !== request.stagingTargetPath) {
+          return fail(status.NOT_FOUND, `volume ${request.volumeId} is not staged at ${request.stagingTargetPath}`);
+        }
+        return next(request);
+      }),
+    ],
+  },
+  'node-publish-not-idempotent': {
+    description: 'NodePublishVolume repeated with the same target and arguments fails with FAILED_PRECONDITION',
+    rule: 'NodePublishVolume: the operation MUST be idempotent (same target_path and arguments -> 0 OK)',
+    rpcs: ['NodePublishVolume'],
+    behaviour: [
+      on('NodePublishVolume', async (request, next, ctx) => {
+        const repeated = ctx.state.published.get(request.volumeId ?? '')?.has(request.targetPath ?? '') ?? false;
+        const response = await next(request); // other arguments still get ALREADY_EXISTS from the real logic
+        if (repeated) fail(status.FAILED_PRECONDITION, `volume ${request.volumeId} is already published at ${request.targetPath}`);
+        return response;
+      }),
     ],
   },
   'stage-ignores-missing-capability': {

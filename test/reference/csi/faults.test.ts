@@ -71,6 +71,50 @@ const SCENARIOS: Record<string, (d: CsiDriver) => Promise<void>> = {
     const extra = await createVolume(d, 'extra');
     await expectCode(d.ControllerPublishVolume({ volumeId: extra.volumeId, nodeId: 'conformal-node-1', volumeCapability: mountCap() }), status.RESOURCE_EXHAUSTED);
   },
+  'controller-publish-not-idempotent': async (d) => {
+    const v = await createVolume(d, 'v');
+    const req = { volumeId: v.volumeId, nodeId: 'conformal-node-1', volumeCapability: mountCap() };
+    expect(await d.ControllerPublishVolume(req)).toEqual(await d.ControllerPublishVolume(req));
+  },
+  'controller-unpublish-not-idempotent': async (d) => {
+    const v = await createVolume(d, 'v');
+    await d.ControllerPublishVolume({ volumeId: v.volumeId, nodeId: 'conformal-node-1', volumeCapability: mountCap() });
+    await d.ControllerUnpublishVolume({ volumeId: v.volumeId, nodeId: 'conformal-node-1' });
+    await d.ControllerUnpublishVolume({ volumeId: v.volumeId, nodeId: 'conformal-node-1' });
+  },
+  'list-volumes-pagination-skips': async (d) => {
+    const ids: string[] = [];
+    for (const n of ['a', 'b', 'c', 'd', 'e']) ids.push((await createVolume(d, n)).volumeId!);
+    const seen: string[] = [];
+    let token = '';
+    do {
+      const page = await d.ListVolumes({ maxEntries: 2, startingToken: token });
+      seen.push(...page.entries!.map((e) => e.volume!.volumeId!));
+      token = page.nextToken ?? '';
+    } while (token);
+    expect(seen.sort()).toEqual(ids.sort());
+  },
+  'delete-volume-keeps-volume': async (d) => {
+    const v = await createVolume(d, 'v');
+    await d.DeleteVolume({ volumeId: v.volumeId });
+    expect((await d.ListVolumes({})).entries).toHaveLength(0);
+  },
+  'node-stage-not-idempotent': async (d) => {
+    const v = await createVolume(d, 'v');
+    const req = { volumeId: v.volumeId, stagingTargetPath: STAGE, volumeCapability: mountCap() };
+    await d.NodeStageVolume(req);
+    await d.NodeStageVolume(req);
+  },
+  'node-unstage-not-idempotent': async (d) => {
+    const v = await createVolume(d, 'v');
+    await d.NodeStageVolume({ volumeId: v.volumeId, stagingTargetPath: STAGE, volumeCapability: mountCap() });
+    await d.NodeUnstageVolume({ volumeId: v.volumeId, stagingTargetPath: STAGE });
+    await d.NodeUnstageVolume({ volumeId: v.volumeId, stagingTargetPath: STAGE });
+  },
+  'node-publish-not-idempotent': async (d) => {
+    const v = await publishedVolume(d);
+    await d.NodePublishVolume({ volumeId: v.volumeId, stagingTargetPath: STAGE, targetPath: '/csi/t', volumeCapability: mountCap() });
+  },
   'validate-confirms-unsupported-mode': async (d) => {
     const v = await createVolume(d, 'v');
     expect((await d.ValidateVolumeCapabilities({ volumeId: v.volumeId, volumeCapabilities: [blockCap()] })).confirmed).toBeUndefined();
