@@ -3,7 +3,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HarnessError, UsageError } from '../../core/errors.js';
-import { startKubeServer } from '../../kube/index.js';
 import type { CliContext } from '../context.js';
 
 function parsePort(value: string): number {
@@ -27,6 +26,8 @@ export function register(program: Command, cli: CliContext): void {
     const port = parsePort(opts.port);
     let server;
     try {
+      // Loaded only when serving: the API server is large and every other command should start fast.
+      const { startKubeServer } = await import('../../kube/index.js');
       server = await startKubeServer({ port });
     } catch (error) {
       throw new HarnessError(`cannot listen on 127.0.0.1:${port}: ${(error as Error).message}`, { cause: error });
