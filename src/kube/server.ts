@@ -3,7 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { KubeApi, type ListResult, type Target, type WriteResult } from './api.js';
 import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
@@ -34,12 +34,18 @@ export class KubeHttpServer {
   private readonly server: Server;
   private readonly token: Buffer;
   private address = '';
+  /** Every TCP socket, handshaking or not: close() must not wait for a client to hang up. */
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: KubeHttpOptions) {
     this.api = new KubeApi(options.watchHistory);
     this.token = Buffer.from(options.token);
     this.server = createServer({ keepAliveTimeout: 60_000, cert: options.cert, key: options.key }, (req, res) => {
       this.handle(req, res).catch((error: unknown) => this.fail(res, error));
+    });
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
     });
   }
 
@@ -55,8 +61,9 @@ export class KubeHttpServer {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   private authorized(req: IncomingMessage): boolean {
