@@ -1,5 +1,6 @@
 // What every CSI test receives as ctx.env: the typed clients, the resolved options, what the
 // driver said about itself (once per run), the path provider and the record of created objects.
+import type { AttachSlots } from './attach-slots.js';
 import type { CsiClients } from './client.js';
 import type { DiscoveredCapabilities } from './capabilities.js';
 import type { TestPaths } from './paths.js';
@@ -22,6 +23,8 @@ export interface CsiEnv {
   readonly capabilityAnswers: DiscoveredCapabilities['raw'];
   readonly paths: TestPaths;
   readonly created: CreatedObjects;
+  /** Set when the node has an attach limit: tests hold a slot per volume they attach to it. */
+  readonly attachSlots: AttachSlots | undefined;
   /** Accessibility requirement put on created volumes (option topologySegments, else the node's topology). */
   readonly topology: TopologyRequirement | undefined;
 }

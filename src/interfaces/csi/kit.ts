@@ -60,6 +60,9 @@ export class CsiKit {
   readonly metadata: Bound<SnapshotMetadataRpcs>;
   readonly node: Bound<NodeRpcs>;
   readonly #handles = new Map<string, LedgerHandle>();
+  /** Attach slots this test holds, by controller publication key. */
+  readonly #slots = new Map<string, () => void>();
+  #throttled = true;
 
   constructor(readonly ctx: TestContext<CsiEnv>) {
     const { clients } = ctx.env;
@@ -101,17 +104,34 @@ export class CsiKit {
       bound[rpc] = async (request: Record<string, unknown>) => {
         const secrets = this.#secrets(rpc);
         const sent = secrets && request.secrets === undefined ? { ...request, secrets } : request;
+        const slot = await this.#attachSlot(rpc, sent);
         let response: unknown;
         try {
           response = await call(sent, this.ctx.signal, this.callTimeout());
         } catch (error) {
+          slot?.();
           throw toRpcError(rpc, error);
         }
+        if (slot) this.#slots.set(`cpub:${sent.volumeId}:${sent.nodeId}`, slot);
         this.#track(rpc, sent, response);
         return response;
       };
     }
     return bound as Bound<M>;
+  }
+
+  /** A slot for a new attachment to this node when the node has an attach limit (see AttachSlots). */
+  async #attachSlot(rpc: string, req: Record<string, any>): Promise<(() => void) | undefined> {
+    const slots = this.env.attachSlots;
+    if (rpc !== 'ControllerPublishVolume' || !slots || !this.#throttled || req.nodeId !== this.nodeId) return undefined;
+    if (this.#slots.has(`cpub:${req.volumeId}:${req.nodeId}`)) return undefined;
+    return slots.acquire(this.ctx.signal);
+  }
+
+  /** For the attach limit test, which runs alone and must be able to exceed the limit. */
+  withoutAttachSlots(): this {
+    this.#throttled = false;
+    return this;
   }
 
   /** Registers the undo of a successful create/publish/stage once, and releases it when the test undoes it itself. */
@@ -130,11 +150,15 @@ export class CsiKit {
         created.volumes.delete(req.volumeId);
         return;
       case 'ControllerPublishVolume':
-        this.#register(`cpub:${req.volumeId}:${req.nodeId}`, `controller publication of ${req.volumeId} on ${req.nodeId}`, 'ControllerUnpublishVolume', { volumeId: req.volumeId, nodeId: req.nodeId });
+        this.#register(`cpub:${req.volumeId}:${req.nodeId}`, `controller publication of ${req.volumeId} on ${req.nodeId}`, 'ControllerUnpublishVolume', { volumeId: req.volumeId, nodeId: req.nodeId },
+          undefined, () => this.#freeSlots(`cpub:${req.volumeId}:${req.nodeId}`));
         return;
-      case 'ControllerUnpublishVolume':
-        this.#release(req.nodeId ? `cpub:${req.volumeId}:${req.nodeId}` : `cpub:${req.volumeId}:`, !req.nodeId);
+      case 'ControllerUnpublishVolume': {
+        const key = req.nodeId ? `cpub:${req.volumeId}:${req.nodeId}` : `cpub:${req.volumeId}:`;
+        this.#release(key, !req.nodeId);
+        this.#freeSlots(key, !req.nodeId);
         return;
+      }
       case 'NodeStageVolume':
         this.#register(`stage:${req.volumeId}:${req.stagingTargetPath}`, `staging of ${req.volumeId} at ${req.stagingTargetPath}`, 'NodeUnstageVolume', { volumeId: req.volumeId, stagingTargetPath: req.stagingTargetPath });
         return;
@@ -174,7 +198,7 @@ export class CsiKit {
     }
   }
 
-  #register(key: string, description: string, undoRpc: string, request: Record<string, unknown>, onUndone?: () => void): void {
+  #register(key: string, description: string, undoRpc: string, request: Record<string, unknown>, onUndone?: () => void, always?: () => void): void {
     if (this.#handles.has(key)) return;
     const { clients } = this.env;
     const service = undoRpc.startsWith('Node') ? clients.node : undoRpc.includes('Group') ? clients.group : clients.controller;
@@ -187,10 +211,21 @@ export class CsiKit {
         const wrapped = toRpcError(undoRpc, error);
         // Already gone is what cleanup wants; anything else is a real cleanup failure.
         if (!(wrapped instanceof CsiRpcError && wrapped.grpcCode === 'NOT_FOUND')) throw wrapped;
+      } finally {
+        always?.();
       }
       onUndone?.();
     });
     this.#handles.set(key, handle);
+  }
+
+  #freeSlots(key: string, prefix = false): void {
+    for (const [k, release] of this.#slots) {
+      if (prefix ? k.startsWith(key) : k === key) {
+        release();
+        this.#slots.delete(k);
+      }
+    }
   }
 
   #release(key: string, prefix = false): void {
@@ -318,6 +353,17 @@ export class CsiKit {
       });
     }
     return { publishContext, stagingPath, capability };
+  }
+
+  /**
+   * A publish_context as the driver really hands it out (from publishing a fresh volume), for node
+   * calls about other volumes: drivers may require its keys before they look the volume up.
+   */
+  async realPublishContext(): Promise<T.StringMap> {
+    if (!this.has('controller.PUBLISH_UNPUBLISH_VOLUME') || !this.has('controller.CREATE_DELETE_VOLUME')) return {};
+    const volume = await this.createVolume();
+    const response = await this.controller.ControllerPublishVolume({ volumeId: volume.volumeId, nodeId: this.nodeId, volumeCapability: this.capability(), volumeContext: volume.volumeContext });
+    return response.publishContext;
   }
 
   /** The NodePublishVolume request for a volume made ready by nodeReady. */

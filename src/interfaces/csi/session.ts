@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TargetUnreachableError, UsageError } from '../../core/errors.js';
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { parseEndpoint, waitForReady } from '../../transport/grpc.js';
+import { AttachSlots } from './attach-slots.js';
 import { capabilityAnswerNames, derivedCapabilities, discoverCapabilities, KNOWN_CAPABILITIES } from './capabilities.js';
 import { createCsiClients, type CsiClients } from './client.js';
 import { CreatedObjects, type CsiEnv } from './env.js';
@@ -109,6 +110,7 @@ export async function openCsiSession(raw: CsiOptions, context: OpenContext): Pro
         timeoutMs: options.pathCmdTimeout,
       }),
       created,
+      attachSlots: nodeInfo.maxVolumesPerNode > 0 ? new AttachSlots(nodeInfo.maxVolumesPerNode) : undefined,
       topology: topologyFor(options, nodeTopology, names.has('plugin.VOLUME_ACCESSIBILITY_CONSTRAINTS')),
     };
     context.log.debug(`csi capabilities as answered: ${capabilityAnswerNames(discovered).join(', ')}`);

@@ -141,7 +141,7 @@ export const controllerPublishTests = [
     operations: [PUB, 'CreateVolume'],
     timeoutMs: 120_000,
     async run(ctx) {
-      const k = csi(ctx);
+      const k = csi(ctx).withoutAttachSlots();
       const limit = k.env.nodeInfo.maxVolumesPerNode;
       const publish = async () => {
         const volume = await k.createVolume();

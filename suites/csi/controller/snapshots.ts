@@ -39,8 +39,8 @@ export const snapshotTests = [
   }),
   errorCase({
     id: 'csi.controller.create-snapshot.unknown-source',
-    title: 'CreateSnapshot of a volume that does not exist fails as not found',
-    rpc: CREATE, what: 'of an unknown volume', rule: 'the source volume must exist', code: 'NOT_FOUND', requires: SNAPSHOTS, tags,
+    title: 'CreateSnapshot of a volume that does not exist fails',
+    rpc: CREATE, what: 'of an unknown volume', rule: 'the call must fail (the error table names no code; a missing source is NOT_FOUND, an invalid one INVALID_ARGUMENT)', code: ['NOT_FOUND', 'INVALID_ARGUMENT'], requires: SNAPSHOTS, tags,
     call: (k) => k.controller.CreateSnapshot(k.snapshotRequest(MISSING_ID)),
   }),
   csiTest({

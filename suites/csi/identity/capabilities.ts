@@ -45,19 +45,6 @@ export const pluginCapabilityTests = [
     },
   }),
   csiTest({
-    id: 'csi.identity.get-plugin-capabilities.controller-service-served',
-    title: 'A plugin advertising the controller service answers ControllerGetCapabilities',
-    spec: spec('GetPluginCapabilities', 'CONTROLLER_SERVICE: the plugin provides RPCs for the Controller service'),
-    profile: 'core',
-    requires: ['plugin.CONTROLLER_SERVICE'],
-    operations: ['ControllerGetCapabilities'],
-    async run(ctx) {
-      const k = csi(ctx);
-      const { capabilities } = await k.controller.ControllerGetCapabilities({});
-      k.assert(Array.isArray(capabilities), 'ControllerGetCapabilities: no capability list');
-    },
-  }),
-  csiTest({
     id: 'csi.identity.probe.healthy',
     title: 'Probe of a serving plugin succeeds and does not report it unready',
     spec: spec('Probe', 'a healthy plugin answers OK; ready is true or unset once it serves requests'),

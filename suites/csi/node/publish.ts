@@ -53,8 +53,10 @@ export const nodePublishTests = [
     id: 'csi.node.publish-volume.unknown-volume',
     title: 'NodePublishVolume of a volume that does not exist reports it not found',
     rpc: PUB, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND',
-    setup: async (k) => ({ target: await k.targetPath(), staging: k.has('node.STAGE_UNSTAGE_VOLUME') ? await k.stagingPath() : undefined }),
-    call: (k, { target, staging }) => k.node.NodePublishVolume({ volumeId: MISSING_ID, targetPath: target, ...(staging ? { stagingTargetPath: staging } : {}), volumeCapability: k.capability() }),
+    uses: ['ControllerPublishVolume'],
+    setup: async (k) => ({ publishContext: await k.realPublishContext(), target: await k.targetPath(), staging: k.has('node.STAGE_UNSTAGE_VOLUME') ? await k.stagingPath() : undefined }),
+    call: (k, { publishContext, target, staging }) =>
+      k.node.NodePublishVolume({ volumeId: MISSING_ID, publishContext, targetPath: target, ...(staging ? { stagingTargetPath: staging } : {}), volumeCapability: k.capability() }),
   }),
   errorCase({
     id: 'csi.node.publish-volume.not-staged',

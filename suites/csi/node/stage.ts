@@ -45,8 +45,9 @@ export const stageTests = [
     id: 'csi.node.stage-volume.unknown-volume',
     title: 'NodeStageVolume of a volume that does not exist reports it not found',
     rpc: STAGE, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.STAGE_UNSTAGE_VOLUME'],
-    setup: (k) => k.stagingPath(),
-    call: (k, path) => k.node.NodeStageVolume({ volumeId: MISSING_ID, stagingTargetPath: path, volumeCapability: k.capability() }),
+    uses: ['ControllerPublishVolume'],
+    setup: async (k) => ({ publishContext: await k.realPublishContext(), path: await k.stagingPath() }),
+    call: (k, { publishContext, path }) => k.node.NodeStageVolume({ volumeId: MISSING_ID, publishContext, stagingTargetPath: path, volumeCapability: k.capability() }),
   }),
   csiTest({
     id: 'csi.node.stage-volume.idempotent',

@@ -42,6 +42,13 @@ const EXPECTED: Record<string, readonly string[]> = {
   'node-get-info-missing-topology': ['csi.node.get-info.topology-reported'],
   'get-plugin-info-empty-name': ['csi.identity.get-plugin-info.name-format'],
   'probe-error': ['csi.identity.probe.healthy'],
+  'controller-publish-not-idempotent': ['csi.controller.publish-volume.idempotent'],
+  'controller-unpublish-not-idempotent': ['csi.controller.unpublish-volume.idempotent', 'csi.controller.unpublish-volume.never-published'],
+  'delete-volume-keeps-volume': ['csi.controller.delete-volume.basic', 'csi.controller.list-volumes.excludes-deleted'],
+  'list-volumes-pagination-skips': ['csi.controller.list-volumes.pagination'],
+  'node-publish-not-idempotent': ['csi.node.publish-volume.idempotent'],
+  'node-stage-not-idempotent': ['csi.node.stage-volume.idempotent'],
+  'node-unstage-not-idempotent': ['csi.node.unstage-volume.idempotent', 'csi.node.unstage-volume.never-staged'],
 };
 
 const titles = new Map(csiTests.map((t) => [t.id, t.title]));
