@@ -2,6 +2,7 @@
 import { defineTest } from '../../src/core/test.js';
 import type { CniEnv } from '../../src/interfaces/cni/env.js';
 import { Cap } from '../../src/interfaces/cni/capabilities.js';
+import { deviation } from '../../src/interfaces/cni/deviations.js';
 import { expectFailure, expectSuccess, safetyDel, type Ctx, SPEC_URL } from './support.js';
 
 
@@ -68,7 +69,7 @@ export const environmentTests = [
       const { attachment, stdin } = await addRequest(ctx);
       const add = await ctx.env.runtime.raw(0, 'ADD', attachment, stdin, ctx.signal, { CNI_PATH: undefined });
       if (add.exitCode !== 0 && ctx.env.profile === 'compatible' && add.error?.code === 4 && add.error.msg.includes('CNI_PATH')) {
-        ctx.env.deviation(ctx, `${add.type} requires CNI_PATH (libcni/skel behaviour)`);
+        ctx.env.deviation(ctx, deviation.requiresCniPath(add.type));
         return;
       }
       expectSuccess(add, 'ADD without CNI_PATH');

@@ -8,6 +8,7 @@ import { describeOutcome, type Attachment, type PluginOutcome } from '../../src/
 import { describeIssues, resultSchemaFor } from '../../src/interfaces/cni/schemas.js';
 import { resultFamily } from '../../src/interfaces/cni/versions.js';
 import { Cap } from '../../src/interfaces/cni/capabilities.js';
+import { deviation } from '../../src/interfaces/cni/deviations.js';
 
 export type Ctx = TestContext<CniEnv>;
 
@@ -39,7 +40,7 @@ export function expectFailure(ctx: Ctx, outcome: PluginOutcome, expected: Expect
   }
   if (error.cniVersion === undefined) {
     if (ctx.env.profile === 'strict') throw new ConformanceError(`${expected.what}: the error object has no cniVersion (the spec shows it; profile strict)`);
-    ctx.env.deviation(ctx, `${outcome.type}: error objects carry no cniVersion (Go types.Error behaviour, cni#827)`);
+    ctx.env.deviation(ctx, deviation.errorWithoutVersion(outcome.type));
   }
   ctx.log(`failed as expected: ${describeOutcome(outcome)}`);
 }

@@ -3,6 +3,7 @@ import { defineTest } from '../../src/core/test.js';
 import type { CniEnv } from '../../src/interfaces/cni/env.js';
 import { describeIssues, versionInfoSchema } from '../../src/interfaces/cni/schemas.js';
 import { isSpecVersion } from '../../src/interfaces/cni/versions.js';
+import { deviation } from '../../src/interfaces/cni/deviations.js';
 import { check, expectSuccess, SPEC_URL } from './support.js';
 
 
@@ -23,9 +24,9 @@ export const versionTests = [
         const unknown = info.data.supportedVersions.filter((v) => !isSpecVersion(v));
         if (unknown.length > 0) ctx.log(`${outcome.type} advertises versions this harness does not know: ${unknown.join(', ')}`);
         if (info.data.cniVersion !== network.cniVersion && info.data.supportedVersions.includes(network.cniVersion)) {
-          const note = `${outcome.type} VERSION answered cniVersion ${info.data.cniVersion} for input ${network.cniVersion}`;
+          const note = deviation.versionNotEchoed(outcome.type, info.data.cniVersion, network.cniVersion);
           if (ctx.env.profile === 'strict') check(false, `${note}; the spec says it echoes the input version (profile strict)`);
-          ctx.env.deviation(ctx, `${note} (libcni/skel prints its own current version)`);
+          ctx.env.deviation(ctx, note);
         }
         ctx.log(`${outcome.type} supports ${info.data.supportedVersions.join(', ')}`);
       }

@@ -2,6 +2,7 @@
 // profile, and helpers that register everything they create in the test's ledger.
 import type { LedgerHandle } from '../../core/ledger.js';
 import type { TestContext } from '../../core/test.js';
+import { asWarning } from './deviations.js';
 import type { CniProfile } from './options.js';
 import type { NetnsProvider, Namespace } from './netns.js';
 import type { NetworkList } from './runtime/config.js';
@@ -52,8 +53,8 @@ export class CniTestEnv implements CniEnv {
   }
 
   deviation(ctx: TestContext<CniEnv>, message: string): void {
-    ctx.log(`compatible profile: ${message}`);
-    const line = `${ctx.test.id}: ${message}`;
+    const line = asWarning(message);
+    ctx.log(line);
     if (!this.#warnings.includes(line)) this.#warnings.push(line);
   }
 

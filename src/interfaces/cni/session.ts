@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { TargetUnreachableError, UsageError } from '../../core/errors.js';
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { deriveCapabilities } from './capabilities.js';
+import { asWarning, deviation, probeDeviations } from './deviations.js';
 import { CniTestEnv, type CniEnv } from './env.js';
 import { RealNetns, SimulatedNetns, realNetnsUnavailable, type NetnsProvider } from './netns.js';
 import type { CniOptions } from './options.js';
@@ -52,9 +53,8 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
     }
     perPlugin.push(info.data.supportedVersions);
     // Only a version the plugin supports can be echoed (with --plugin alone the input is a placeholder).
-    if (info.data.cniVersion !== target.network.cniVersion && info.data.supportedVersions.includes(target.network.cniVersion)) {
-      const note = `${outcome.type} VERSION answered cniVersion ${info.data.cniVersion} for input ${target.network.cniVersion} (libcni/skel behaviour; the spec text says echo the input)`;
-      if (options.profile === 'compatible') warnings.push(`compatible profile: ${note}`);
+    if (info.data.cniVersion !== target.network.cniVersion && info.data.supportedVersions.includes(target.network.cniVersion) && options.profile === 'compatible') {
+      warnings.push(asWarning(deviation.versionNotEchoed(outcome.type, info.data.cniVersion, target.network.cniVersion)));
     }
   }
   const versions = perPlugin.reduce((common, list) => common.filter((v) => list.includes(v))).filter(isSpecVersion).sort(compareVersions);
@@ -66,6 +66,8 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
     context.log.warn(netns.why);
   }
   const unsupportedField = options.unsupportedField ?? (target.embedded ? REFERENCE_UNSUPPORTED_FIELD : undefined);
+  // The runner copies warnings when the session opens: deviations found up front reach the report.
+  if (options.profile === 'compatible') warnings.push(...(await probeDeviations(runtime, context.signal)).map(asWarning));
   const capabilities = deriveCapabilities(network, versions, netns.provider !== undefined, options.ipamPool, unsupportedField !== undefined);
   const env = new CniTestEnv(runtime, options.profile, netns.provider, versions, options.concurrentAdds, warnings, unsupportedField);
   return {

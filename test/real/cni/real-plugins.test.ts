@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../../src/core/paths.js';
 import type { RunResult } from '../../../src/core/results.js';
+import { asWarning, deviation } from '../../../src/interfaces/cni/deviations.js';
 import { requireTool } from '../../support/real-tools.js';
 import { REAL_CASES, type RealCase } from './expectations.js';
 
@@ -22,9 +23,12 @@ if (pluginsDir && !isRoot && process.env.CI === 'true') throw new Error('test/re
 const testHost = `cnfhost-${process.pid}`;
 const work = mkdtempSync(join(tmpdir(), 'conformal-cni-real-'));
 
+type Fixture = { plugins: Array<{ type: string; ipam?: { dataDir?: string } }> };
+const fixture = (c: RealCase) => JSON.parse(readFileSync(packagePath('fixtures/cni', c.fixture), 'utf8')) as Fixture;
+
 /** The fixture with its host-local dataDir moved into this run's scratch directory. */
 function materialise(c: RealCase, index: number): string {
-  const config = JSON.parse(readFileSync(packagePath('fixtures/cni', c.fixture), 'utf8')) as { plugins: Array<{ ipam?: { dataDir?: string } }> };
+  const config = fixture(c);
   for (const plugin of config.plugins) if (plugin.ipam?.dataDir) plugin.ipam.dataDir = join(work, `ipam-${index}`);
   const file = join(work, `${index}-${c.fixture}`);
   writeFileSync(file, JSON.stringify(config));
@@ -74,6 +78,11 @@ describe.runIf(pluginsDir && isRoot)('CNI suite against Debian containernetworki
       expect(result.implementation.details?.namespaces).toBe('real');
       expect(result.leaks).toEqual([]);
       expect(exitCode).toBe(c.failures.length > 0 ? 1 : 0);
+      // skel behaviours: warnings in the compatible profile (found up front), failures in strict.
+      const first = fixture(c).plugins[0]!.type;
+      const expectedWarnings = c.profile === 'compatible' ? [deviation.errorWithoutVersion(first), deviation.requiresCniPath(first)].map(asWarning) : [];
+      expect(result.warnings).toEqual(expect.arrayContaining(expectedWarnings));
+      if (c.profile === 'strict') expect(result.warnings.filter((w) => w.startsWith('compatible profile'))).toEqual([]);
     }, 200_000);
   });
 });
