@@ -4,6 +4,7 @@ import { scenario as crds } from './crds.js';
 import { scenario as crud } from './crud.js';
 import { scenario as discovery } from './discovery.js';
 import { scenario as finalizers } from './finalizers.js';
+import { scenario as gc } from './gc.js';
 import { scenario as lists } from './lists.js';
 import { scenario as namespaces } from './namespaces.js';
 import { scenario as patches } from './patches.js';
@@ -11,4 +12,4 @@ import type { Scenario } from './scenario.js';
 import { scenario as watch } from './watch.js';
 import { scenario as workloads } from './workloads.js';
 
-export const scenarios: Scenario[] = [crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery];
+export const scenarios: Scenario[] = [crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery, gc];

@@ -28,6 +28,8 @@ export interface ScenarioContext {
 
 export interface Scenario {
   name: string;
+  /** Needs controllers (garbage collector, namespace controller) besides the API server. */
+  controllers?: boolean;
   run(ctx: ScenarioContext): Promise<void>;
 }
 
