@@ -7,7 +7,7 @@ import type { RunResult } from '../src/core/results.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { harnessVersion } from '../src/core/version.js';
-import { writeRunStarted, writeTestgridBuild } from './testgrid/layout.js';
+import { writeAbortedBuild, writeRunStarted, writeTestgridBuild } from './testgrid/layout.js';
 
 export interface ReportFiles {
   readonly junit: string;
@@ -15,10 +15,10 @@ export interface ReportFiles {
 }
 
 /** Called when the run starts (before any test): writers that need the start time hook in here. */
-export async function startReports(reportDir: string, info: { interfaceName: string; startedAt: Date; command: readonly string[] }): Promise<void> {
+export async function startReports(reportDir: string, info: { interface: RunResult['interface']; startedAt: Date; command: readonly string[] }): Promise<void> {
   await mkdir(join(reportDir, 'artifacts'), { recursive: true });
   // ---- report writers that run at start (testgrid started.json) are added below this line ----
-  await writeRunStarted(reportDir, { startedAt: info.startedAt.toISOString(), harness: { name: 'conformal', version: harnessVersion() }, interface: { name: info.interfaceName } });
+  await writeRunStarted(reportDir, { startedAt: info.startedAt.toISOString(), harness: { name: 'conformal', version: harnessVersion() }, interface: info.interface });
 }
 
 export async function writeReports(run: RunResult, reportDir: string, log: RunLog): Promise<ReportFiles> {
@@ -37,4 +37,9 @@ export async function writeReports(run: RunResult, reportDir: string, log: RunLo
   }
   await writeTestgridBuild(run, reportDir, log.text()); // last: finished.json marks the build complete
   return files;
+}
+
+/** The run itself crashed before producing a result: close the build so testgrid does not show it running for a day. */
+export async function abortReports(reportDir: string, reason: string, log: RunLog): Promise<void> {
+  await writeAbortedBuild(reportDir, reason, log.text());
 }

@@ -8,7 +8,8 @@ import { cleanText, shortMessage } from './sanitize.js';
 
 export const JUNIT_SUITE_NAME = 'conformal';
 
-const seconds = (ms: number) => (Math.max(0, ms) / 1000).toFixed(3);
+// Testgrid rejects a non-numeric time; never write NaN or Infinity whatever a clock reported.
+const seconds = (ms: number) => (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0).toFixed(3);
 
 function addProperties(node: XMLBuilder, properties: Array<[string, string | number]>): void {
   if (properties.length === 0) return;

@@ -1,11 +1,8 @@
 // The product file a vendor passes to `conformal certify --product product.yaml`: who made the
 // implementation and which version is certified. Unknown keys are rejected so a misspelt field
 // ("organisation") is reported instead of silently missing from the submission.
-import { readFile } from 'node:fs/promises';
-import { parse } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from '../../src/core/errors.js';
-import { validate } from '../../src/core/settings.js';
+import { readYamlMapping, validate } from '../../src/core/settings.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -27,18 +24,6 @@ export const productSchema = z
 export type Product = z.output<typeof productSchema>;
 
 export async function readProductFile(path: string): Promise<{ product: Product; text: string }> {
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`--product ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { field: '--product', cause: error });
-  }
-  let data: unknown;
-  try {
-    data = parse(raw);
-  } catch (error) {
-    throw new ConfigError(`--product ${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { field: '--product', cause: error });
-  }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`--product ${path}: the top level must be a mapping (organization, project, url, version, contact)`, { field: '--product' });
-  return { product: validate(productSchema, data, { flags: {}, configPrefix: '', configFile: path }), text: raw };
+  const { data, text } = readYamlMapping(path, '--product', 'a mapping (organization, project, url, version, contact)');
+  return { product: validate(productSchema, data, { flags: {}, configPrefix: '', configFile: path }), text };
 }

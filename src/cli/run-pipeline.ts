@@ -8,7 +8,8 @@ import { runPassed, type RunResult } from '../core/results.js';
 import { executeRun } from '../core/run.js';
 import type { RunSettings } from '../core/settings.js';
 import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
-import { startReports, writeReports } from '../../reporters/index.js';
+import { abortReports, startReports, writeReports } from '../../reporters/index.js';
+import { describeError } from '../core/describe-error.js';
 
 export interface PipelineRequest {
   readonly plugin: InterfacePlugin;
@@ -48,7 +49,8 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const controller = new AbortController();
   const untrap = trapSignals(controller, log);
   try {
-    if (reportDir) await startReports(reportDir, { interfaceName: plugin.name, startedAt: new Date(), command: request.command });
+    const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion };
+    if (reportDir) await startReports(reportDir, { interface: iface, startedAt: new Date(), command: request.command });
     const { result, error } = await executeRun({
       plugin,
       settings,
@@ -63,6 +65,10 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     if (reportDir) await writeReports(result, reportDir, log);
     const exitCode = error !== undefined ? exitCodeFor(error) : result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
     return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
+  } catch (crash) {
+    // executeRun reports target and test failures in its result; reaching here means the harness broke.
+    if (reportDir) await abortReports(reportDir, describeError(crash).message, log).catch(() => undefined);
+    throw crash;
   } finally {
     untrap();
   }

@@ -63,23 +63,28 @@ export const runSettingsSchema = z
 export type RunSettings = z.output<typeof runSettingsSchema>;
 export type RawConfig = Record<string, unknown>;
 
-/** Reads and parses a YAML config file; the top level must be a mapping. */
-export function readConfigFile(path: string): RawConfig {
+/** A YAML file whose top level is a mapping, with its raw text (kept verbatim in certification bundles). */
+export function readYamlMapping(path: string, field: string, expected = 'a mapping of settings'): { data: RawConfig; text: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError(`--config ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { field: '--config', cause: error });
+    throw new ConfigError(`${field} ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { field, cause: error });
   }
   let data: unknown;
   try {
     data = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`--config ${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { field: '--config', cause: error });
+    throw new ConfigError(`${field} ${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { field, cause: error });
   }
-  if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`--config ${path}: the top level must be a mapping of settings`, { field: '--config' });
-  return data as RawConfig;
+  if (data === null || data === undefined) return { data: {}, text };
+  if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${field} ${path}: the top level must be ${expected}`, { field });
+  return { data: data as RawConfig, text };
+}
+
+/** Reads and parses the --config YAML file; the top level must be a mapping. */
+export function readConfigFile(path: string): RawConfig {
+  return readYamlMapping(path, '--config').data;
 }
 
 /** Where a value came from, so an error can name the flag or the config field the user wrote. */
