@@ -71,6 +71,8 @@ export class KubeApi {
   /** ownerUid -> dependents ("storageKey\0objectKey"), so deletions find dependents without scanning. */
   private readonly dependents = new Map<string, Set<string>>();
   private readonly typesByStorage = new Map<string, ResourceType>();
+  /** uid -> where the object lives, so the garbage collector finds owners without scanning. */
+  private readonly byUid = new Map<string, { key: string; objKey: string }>();
   private gcQueue: Promise<void> = Promise.resolve();
 
   /** `watchHistory`: events kept per resource for watches that resume from a resourceVersion. */
@@ -289,6 +291,7 @@ export class KubeApi {
     obj.metadata.resourceVersion = String(rv);
     this.index(previous, false, key, objKey);
     this.index(obj, true, key, objKey);
+    this.byUid.set(obj.metadata.uid!, { key, objKey });
     this.store.put(key, objKey, obj, rv);
     if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io' && !obj.metadata.deletionTimestamp) {
       this.registry.putCustom(typeFromCrd(obj));
@@ -578,6 +581,7 @@ export class KubeApi {
     const rv = this.store.nextRv();
     const removed = this.store.remove(key, objKey, rv) ?? obj;
     this.index(obj, false, key, objKey);
+    this.byUid.delete(obj.metadata.uid!);
     if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io') this.dropCustomResources(obj);
     const uid = obj.metadata.uid!;
     if (this.dependents.has(uid)) this.schedule(() => this.collectOrphansOf(uid));
@@ -593,6 +597,7 @@ export class KubeApi {
     for (const objKey of [...collection.objects.keys()]) {
       const obj = collection.objects.get(objKey)!;
       this.index(obj, false, key, objKey);
+      this.byUid.delete(obj.metadata.uid!);
       this.store.remove(key, objKey, this.store.nextRv());
     }
     this.registry.removeCustom(crd.metadata.name!);
@@ -615,10 +620,10 @@ export class KubeApi {
   }
 
   private find(uid: string): { type: ResourceType; obj: KubeObject } | undefined {
-    for (const [key, type] of this.typesByStorage) {
-      for (const obj of this.store.collection(key).objects.values()) if (obj.metadata.uid === uid) return { type, obj };
-    }
-    return undefined;
+    const at = this.byUid.get(uid);
+    const type = at && this.typesByStorage.get(at.key);
+    const obj = at && this.store.collection(at.key).objects.get(at.objKey);
+    return type && obj ? { type, obj } : undefined;
   }
 
   private dependentsOf(uid: string): { type: ResourceType; obj: KubeObject }[] {
@@ -794,11 +799,10 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function validateMetadata(obj: KubeObject): FieldError[] {
   const errors: FieldError[] = [];
-  for (const [key, value] of Object.entries(obj.metadata.labels ?? {})) {
+  for (const value of Object.values(obj.metadata.labels ?? {})) {
     if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
       errors.push({ type: 'FieldValueInvalid', field: 'metadata.labels', value, detail: "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')" });
     }
-    void key;
   }
   return errors;
 }

@@ -117,7 +117,6 @@ export class KubeHttpServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const parts = url.pathname.split('/').filter((p) => p !== '');
     const accept = req.headers.accept;
-    const method = req.method ?? 'GET';
 
     if (parts.length === 0 || ['healthz', 'livez', 'readyz'].includes(parts[0]!)) {
       if (parts.length === 0) return this.json(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/openapi/v2', '/openapi/v3', '/readyz', '/version'] });
@@ -155,7 +154,6 @@ export class KubeHttpServer {
       }
       return this.resource(req, res, url, group, version, parts.slice(3));
     }
-    void method;
     throw resourceNotFound();
   }
 

@@ -5,7 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { KubeApi, Target } from './api.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { expired } from './status.js';
-import { objectKey, type StoreEvent, type Watcher } from './store.js';
+import type { StoreEvent, Watcher } from './store.js';
 import { toTable } from './table.js';
 import { apiVersionOf, storageKey, type KubeObject } from './types.js';
 
@@ -110,7 +110,6 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   }
   res.on('close', stop);
   res.socket?.on('close', stop);
-  void objectKey;
 }
 
 const jsonCache = new WeakMap<object, string>();

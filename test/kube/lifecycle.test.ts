@@ -130,6 +130,36 @@ describe('in-memory server lifecycle semantics', () => {
     expect((await client.request('GET', '/apis/example.com/v1')).code).toBe(404);
   });
 
+  it('serves every served version of a CRD from one storage, and only served ones', async () => {
+    const schema = { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } };
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', kind: 'Gadget' },
+        versions: [
+          { name: 'v1', served: true, storage: true, schema },
+          { name: 'v2', served: true, storage: false, schema },
+          { name: 'v3alpha1', served: false, storage: false, schema },
+        ],
+      },
+    };
+    expect((await client.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).code).toBe(201);
+    const created = await client.request('POST', '/apis/example.com/v1/namespaces/default/gadgets', { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: { size: 1 } });
+    expect(created.code).toBe(201);
+    const viaV2 = await client.request('GET', '/apis/example.com/v2/namespaces/default/gadgets/g');
+    expect(viaV2.body).toMatchObject({ apiVersion: 'example.com/v2', spec: { size: 1 } });
+    expect((await client.request('GET', '/apis/example.com/v3alpha1/namespaces/default/gadgets/g')).code).toBe(404);
+    const group = await client.request('GET', '/apis/example.com');
+    expect(group.body.preferredVersion.version).toBe('v2');
+    expect(group.body.versions.map((v: { version: string }) => v.version)).toEqual(['v2', 'v1']);
+    const mismatch = await client.request('POST', '/apis/example.com/v2/namespaces/default/gadgets', { apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'h' } });
+    expect(mismatch.code).toBe(400);
+  });
+
   it('the differential comparison reports a changed code, reason or field', () => {
     const a = [{ label: 'x', code: 200, fields: { 'spec.a': 1 } }];
     expect(compareRecords(a, a)).toEqual([]);
