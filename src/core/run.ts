@@ -61,7 +61,6 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     } finally {
       open.dispose();
     }
-    warnings.push(...(session.warnings ?? []));
     log.info(`target: ${session.implementation.name} ${session.implementation.version ?? ''} at ${session.implementation.endpoint ?? '?'}`.trim());
     log.debug(`capabilities: ${[...session.capabilities].sort().join(', ')}`);
     results = await runCatalog({
@@ -78,6 +77,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       ...(request.onTestStart ? { onTestStart: request.onTestStart } : {}),
       ...(request.onTestEnd ? { onTestEnd: request.onTestEnd } : {}),
     });
+    // Read after the tests too: a session may record deviations it only notices while tests run.
+    warnings.push(...new Set(session.warnings ?? []));
     if (session.leakCheck && !request.interrupt.aborted) {
       const leakDeadline = deadlineSignal(30_000, 'leak check');
       try {

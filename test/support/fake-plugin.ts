@@ -27,7 +27,7 @@ export function fakeTest(overrides: Partial<TestDefinition<FakeEnv>> & Pick<Test
   });
 }
 
-export function fakePlugin(tests: TestDefinition<FakeEnv>[], options: { capabilities?: string[]; unreachable?: boolean; env?: FakeEnv } = {}): InterfacePlugin<FakeEnv, { endpoint?: string }> {
+export function fakePlugin(tests: TestDefinition<FakeEnv>[], options: { capabilities?: string[]; unreachable?: boolean; env?: FakeEnv; warnings?: string[] } = {}): InterfacePlugin<FakeEnv, { endpoint?: string }> {
   const env = options.env ?? fakeEnv();
   return {
     name: 'fake',
@@ -43,6 +43,7 @@ export function fakePlugin(tests: TestDefinition<FakeEnv>[], options: { capabili
         env,
         capabilities: new Set(options.capabilities ?? []),
         implementation: { name: 'fake-target', version: '1.0' },
+        warnings: options.warnings ?? [],
         leakCheck: async () => [...env.store.keys()],
         close: async () => {},
       };
