@@ -2,6 +2,7 @@
 // combine with the YAML config file: flags win, the file fills the rest, the schema names bad fields.
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
+import type { InterfacePlugin } from '../core/plugin.js';
 import { interfaceNames } from '../interfaces/registry.js';
 import { readConfigFile, runSettingsSchema, validate, type RawConfig, type RunSettings } from '../core/settings.js';
 
@@ -48,9 +49,11 @@ export interface LoadedConfig {
   readonly file: string | undefined;
 }
 
-export function loadConfig(command: Command): LoadedConfig {
+export function loadConfig(command: Command, plugin?: InterfacePlugin): LoadedConfig {
   const file = command.opts<{ config?: string }>().config;
-  return { config: file ? readConfigFile(file) : {}, file };
+  if (!file) return { config: {}, file };
+  const config = readConfigFile(file);
+  return { config: plugin?.adoptConfigFile?.(file, config) ?? config, file };
 }
 
 export function runSettings(command: Command, { config, file }: LoadedConfig): RunSettings {

@@ -70,6 +70,12 @@ export interface InterfacePlugin<Env = any, Options = any> {
   loadTests(): Promise<readonly TestDefinition<Env>[]>;
   /** Connects to the configured target, or starts the embedded reference when none is given. */
   open(options: Options, context: OpenContext): Promise<Session<Env>>;
+  /**
+   * Lets `--config FILE` also take the interface's own native config format (a CNI network config,
+   * say): given the parsed file, return the conformal config it stands for, or undefined when the
+   * file is not in that format (it is then read as conformal's YAML settings).
+   */
+  adoptConfigFile?(path: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined;
   /** Serves the in-memory reference implementation standalone (`conformal reference <name>`). */
   serveReference?(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer>;
 }

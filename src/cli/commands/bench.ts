@@ -35,7 +35,7 @@ export function register(program: Command, cli: CliContext): void {
     if (plugin.name !== 'cri') throw new UsageError(`bench supports the cri interface only, not "${plugin.name}"`, { field: 'interface' });
     const opts = command.opts<{ iterations: number; concurrency: number; output: string }>();
     if (opts.output !== 'text' && opts.output !== 'json') throw new UsageError(`--output "${opts.output}" must be text or json`, { field: '--output' });
-    const loaded = loadConfig(command);
+    const loaded = loadConfig(command, plugin);
     const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
     const { benchLifecycle, formatStats } = await import('../../interfaces/cri/bench.js');
     const workDir = await mkdtemp(join(tmpdir(), 'conformal-bench-'));

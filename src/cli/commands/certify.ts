@@ -27,7 +27,7 @@ export function register(program: Command, cli: CliContext): void {
     if (flags.reportDir) throw new UsageError('--report-dir: certify writes the run into <out>/run; use --out', { field: '--report-dir' });
     const { product, text } = await readProductFile(flags.product);
     const outDir = resolve(flags.out ?? `certification-${plugin.name}`);
-    const loaded = loadConfig(command);
+    const loaded = loadConfig(command, plugin);
     const settings = { ...runSettings(command, loaded), reportDir: join(outDir, 'run') };
     const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
     const { result, exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout });

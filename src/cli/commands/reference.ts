@@ -18,7 +18,7 @@ export function register(program: Command, cli: CliContext): void {
   command.action(async (name: string) => {
     const plugin = await requirePlugin(cli, name);
     if (!plugin.serveReference) throw new UsageError(`the ${plugin.name} interface has no standalone reference server`, { field: 'interface' });
-    const loaded = loadConfig(command);
+    const loaded = loadConfig(command, plugin);
     const options = interfaceOptions(command, plugin, loaded.config, loaded.file) as Record<string, unknown>;
     const endpoint = (command.opts<{ endpoint?: string }>().endpoint ?? options.endpoint) as string | undefined;
     if (!endpoint) throw new UsageError('--endpoint is required: where the reference should listen', { field: '--endpoint' });

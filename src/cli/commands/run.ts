@@ -14,7 +14,7 @@ export function register(program: Command, cli: CliContext): void {
   if (cli.plugin) addInterfaceFlags(command, cli.plugin);
   command.action(async (name: string) => {
     const plugin = await requirePlugin(cli, name);
-    const loaded = loadConfig(command);
+    const loaded = loadConfig(command, plugin);
     const settings = runSettings(command, loaded);
     const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
     const { exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout });

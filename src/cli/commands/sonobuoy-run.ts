@@ -32,7 +32,7 @@ export function register(program: Command, cli: CliContext): void {
     await mkdir(resultsDir, { recursive: true });
     try {
       const plugin = await requirePlugin(cli, name);
-      const loaded = loadConfig(command);
+      const loaded = loadConfig(command, plugin);
       const settings = { ...runSettings(command, loaded), reportDir: join(resultsDir, 'conformal') };
       const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
       const { exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout });

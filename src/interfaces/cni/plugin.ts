@@ -19,4 +19,10 @@ export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
     return (await import('../../../suites/cni/index.js')).cniTests;
   },
   open: openCniSession,
+  // `--config net.conflist`, as CNI users write it: a network config always has cniVersion and a
+  // type or a plugins list, which conformal's settings never have.
+  adoptConfigFile(path, data) {
+    const isNetworkConfig = typeof data.cniVersion === 'string' && (typeof data.type === 'string' || Array.isArray(data.plugins));
+    return isNetworkConfig ? { cni: { netConfig: path } } : undefined;
+  },
 };
