@@ -1,9 +1,10 @@
 // Every test can fail. Behind a proxy that rewrites the driver's answers:
 // - unchanged, the suite passes as an external endpoint (so the external path is exercised too);
 // - with every error turned into OK, every error-case test fails;
+// - with every answer emptied (OK, no fields), every test that inspects an answer fails;
 // - targeted rewrites (an empty vendor version, a duplicated capability, a negative capacity …)
-//   fail the identity, capability, node-info and capacity tests the reference faults do not reach.
-// The 28 reference faults (faults.test.ts) prove the remaining behavioural tests.
+//   fail the identity, capability, node-info and capacity tests the generic rewrites do not reach.
+// Together with the reference faults (faults.test.ts) every test of the suite is shown to fail.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { ACCESS_MODES } from '../../../src/interfaces/csi/types.js';
 import { ERROR_CASES } from '../../../suites/csi/define.js';
 import { csiTests } from '../../../suites/csi/index.js';
 import { startMutatingProxy, type Mutate, type Outcome } from './mutating-proxy.js';
+import { EXPECTED } from './fault-expectations.js';
 import { failures, runCsiSuite } from './run-suite.js';
 
 let upstream: EmbeddedReference;
@@ -34,14 +36,26 @@ const externalOptions = (endpoint: string) => ({
   secretsRequired: true,
 });
 
-async function runThrough(mutate: Mutate, focus: string[] = []) {
-  const proxy = await startMutatingProxy(upstream.address, mutate);
+/** Tests seen failing in this file, to check with the fault expectations that every test can fail. */
+const provenHere = new Set<string>();
+
+async function runThrough(mutate: Mutate, focus: string[] = [], referenceDisable: string[] = []) {
+  const own = referenceDisable.length > 0
+    ? await startEmbeddedReference(join(mkdtempSync(join(tmpdir(), 'csi-mutations-')), 'csi.sock'), { referenceDisable, referenceFault: undefined })
+    : undefined;
+  const proxy = await startMutatingProxy((own ?? upstream).address, mutate);
   try {
-    return await runCsiSuite(externalOptions(proxy.address), { focus });
+    const run = await runCsiSuite(externalOptions(proxy.address), { focus });
+    for (const r of run.result.results) if (r.status === 'failed') provenHere.add(r.id);
+    return run;
   } finally {
     await proxy.close();
+    await own?.close();
   }
 }
+
+/** RPCs whose answers the session reads while opening; emptying them would only break the opening. */
+const DISCOVERY = new Set(['GetPluginInfo', 'GetPluginCapabilities', 'ControllerGetCapabilities', 'NodeGetCapabilities', 'GroupControllerGetCapabilities', 'NodeGetInfo']);
 
 /** Rewrites the OK answer of one RPC. */
 const onAnswer = (rpc: string, rewrite: (response: any, call: number) => unknown): Mutate => {
@@ -53,7 +67,7 @@ const withoutRpcCapability = (response: any, ...types: string[]) => ({ ...respon
 /** Answers differently from the second call on (the session asks once while opening). */
 const changing = (response: any, call: number, later: (r: any) => unknown) => (call === 0 ? response : later(response));
 
-const TARGETED: Array<{ name: string; mutate: Mutate; fails: readonly string[] }> = [
+const TARGETED: Array<{ name: string; mutate: Mutate; fails: readonly string[]; referenceDisable?: string[] }> = [
   { name: 'empty vendor_version', mutate: onAnswer('GetPluginInfo', (r) => ({ ...r, vendorVersion: '' })), fails: ['csi.identity.get-plugin-info.vendor-version'] },
   { name: 'plugin version changes', mutate: onAnswer('GetPluginInfo', (r, n) => changing(r, n, (x) => ({ ...x, vendorVersion: 'other' }))), fails: ['csi.identity.get-plugin-info.stable'] },
   {
@@ -107,6 +121,12 @@ const TARGETED: Array<{ name: string; mutate: Mutate; fails: readonly string[] }
     mutate: (rpc, request: any, outcome) => (rpc === 'DeleteVolumeGroupSnapshot' && String(request.groupSnapshotId).startsWith('conformal-does-not-exist') ? { error: Object.assign(new Error('gone'), { code: 5, details: 'gone', metadata: undefined as never }) as any } : outcome),
     fails: ['csi.group.delete-group-snapshot.unknown-id'],
   },
+  {
+    name: 'published volumes expand although expansion is offline only',
+    mutate: (rpc, _request, outcome) => (rpc === 'ControllerExpandVolume' && outcome.error ? { response: { capacityBytes: 0, nodeExpansionRequired: false } } : outcome),
+    fails: ['csi.controller.expand-volume.offline-only'],
+    referenceDisable: ['expansion.ONLINE'],
+  },
 ].filter((t) => t.fails.length > 0);
 
 const titles = new Map(csiTests.map((t) => [t.id, t.title]));
@@ -134,9 +154,19 @@ describe('CSI tests against drivers whose answers are rewritten', () => {
     expect(ran.filter((id) => status.get(id) !== 'failed')).toEqual([]);
   }, 120_000);
 
-  it.each(TARGETED)('$name fails $fails', async ({ mutate, fails }) => {
-    const { result } = await runThrough(mutate, focusOn(fails));
+  it('fails every test that inspects an answer when answers are emptied', async () => {
+    const { result } = await runThrough((rpc, _request, outcome) => (outcome.error || DISCOVERY.has(rpc) ? outcome : { response: Array.isArray(outcome.response) ? [] : {} }));
+    expect(result.summary.failed).toBeGreaterThan(100);
+  }, 120_000);
+
+  it.each(TARGETED)('$name fails $fails', async ({ mutate, fails, referenceDisable }) => {
+    const { result } = await runThrough(mutate, focusOn(fails), referenceDisable);
     const status = new Map(result.results.map((r) => [r.id, r.status]));
     expect(fails.filter((id) => status.get(id) !== 'failed').map((id) => `${id}: ${status.get(id)}`)).toEqual([]);
   }, 60_000);
+
+  it('together with the reference faults, shows every test of the suite failing somewhere', () => {
+    const proven = new Set([...provenHere, ...Object.values(EXPECTED).flat()]);
+    expect(csiTests.map((t) => t.id).filter((id) => !proven.has(id))).toEqual([]);
+  });
 });
