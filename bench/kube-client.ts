@@ -21,6 +21,8 @@ export interface WatchStream {
   waitFor(n: number, timeoutMs: number): Promise<void>;
   /** Called for each event as it arrives (the benchmark's latency probe). */
   onEvent?: (event: { type: string; object: any }) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** When set, receives each raw event line instead of it being parsed (keeps the client cheap). */
+  onLine?: (line: string) => void;
   ended: Promise<void>;
   close(): void;
 }
@@ -112,6 +114,10 @@ export class RawKubeClient {
             const line = buffer.slice(0, newline).trim();
             buffer = buffer.slice(newline + 1);
             if (!line) continue;
+            if (stream.onLine) {
+              stream.onLine(line);
+              continue;
+            }
             const event = JSON.parse(line) as { type: string; object: unknown };
             events.push(event);
             stream.onEvent?.(event);

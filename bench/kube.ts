@@ -125,9 +125,12 @@ async function measure(target: Target): Promise<void> {
     const watchers: WatchStream[] = [];
     for (let i = 0; i < WATCHERS; i++) {
       const stream = await client.watch('/api/v1/namespaces/bench-watch/configmaps?watch=true&resourceVersion=0');
-      stream.onEvent = (event) => {
-        const at = sent.get(event.object?.metadata?.name);
-        if (event.type === 'ADDED' && at !== undefined) latencies.push(performance.now() - at);
+      // Only the name is needed: finding it in the raw line keeps 100 streams' parsing off the clock.
+      stream.onLine = (line) => {
+        const received = performance.now();
+        const m = /"name":"(w-\d+)"/.exec(line);
+        const at = m ? sent.get(m[1]!) : undefined;
+        if (at !== undefined && line.startsWith('{"type":"ADDED"')) latencies.push(received - at);
       };
       watchers.push(stream);
     }
