@@ -64,7 +64,7 @@ export function errorCase<S = undefined>(c: ErrorCase<S>): CsiTest {
     async run(ctx) {
       const k = kitFor(ctx);
       const state = c.setup ? await c.setup(k) : (undefined as S);
-      await k.expectCode(c.call(k, state), c.code, `${c.rpc} ${c.what}`);
+      await k.expectGrpcError(c.call(k, state), c.code, `${c.rpc} ${c.what}`);
     },
   });
 }

@@ -248,7 +248,7 @@ export class CsiKit {
    * Awaits a call that must fail with one of `expected`; returns the error. The message says
    * what was expected and what came: "CreateVolume without name: expected INVALID_ARGUMENT, got OK".
    */
-  async expectCode(call: Promise<unknown>, expected: GrpcCodeName | readonly GrpcCodeName[], what: string): Promise<CsiRpcError> {
+  async expectGrpcError(call: Promise<unknown>, expected: GrpcCodeName | readonly GrpcCodeName[], what: string): Promise<CsiRpcError> {
     const codes: readonly GrpcCodeName[] = typeof expected === 'string' ? [expected] : expected;
     const want = codes.join(' or ');
     let outcome: unknown;

@@ -16,7 +16,7 @@ export const deleteVolumeTests = [
       const volume = await k.createVolume();
       await k.controller.DeleteVolume({ volumeId: volume.volumeId });
       if (k.has('controller.GET_VOLUME')) {
-        await k.expectCode(k.controller.ControllerGetVolume({ volumeId: volume.volumeId }), 'NOT_FOUND', 'ControllerGetVolume after DeleteVolume');
+        await k.expectGrpcError(k.controller.ControllerGetVolume({ volumeId: volume.volumeId }), 'NOT_FOUND', 'ControllerGetVolume after DeleteVolume');
       } else if (k.has('controller.LIST_VOLUMES')) {
         const ids = (await k.listAllVolumes()).map((e) => e.volume?.volumeId);
         k.assert(!ids.includes(volume.volumeId), `ListVolumes: deleted volume ${volume.volumeId} is still listed`);

@@ -81,7 +81,7 @@ export const getCapacityTests = [
       const { maximumVolumeSize } = await k.controller.GetCapacity({ volumeCapabilities: [k.capability()], parameters: k.options.volumeParameters });
       if (!maximumVolumeSize) return ctx.notSupported('GetCapacity reports no maximum_volume_size');
       const tooBig = maximumVolumeSize.value + 2 ** 20;
-      await k.expectCode(k.controller.CreateVolume(k.volumeRequest({ capacityRange: { requiredBytes: tooBig } })), 'OUT_OF_RANGE', `CreateVolume of ${tooBig} bytes (maximum ${maximumVolumeSize.value})`);
+      await k.expectGrpcError(k.controller.CreateVolume(k.volumeRequest({ capacityRange: { requiredBytes: tooBig } })), 'OUT_OF_RANGE', `CreateVolume of ${tooBig} bytes (maximum ${maximumVolumeSize.value})`);
     },
   }),
   csiTest({
@@ -96,7 +96,7 @@ export const getCapacityTests = [
       const { minimumVolumeSize } = await k.controller.GetCapacity({ volumeCapabilities: [k.capability()], parameters: k.options.volumeParameters });
       if (!minimumVolumeSize || minimumVolumeSize.value <= 1) return ctx.notSupported('GetCapacity reports no minimum_volume_size above 1 byte');
       const limit = minimumVolumeSize.value - 1;
-      await k.expectCode(k.controller.CreateVolume(k.volumeRequest({ capacityRange: { requiredBytes: 1, limitBytes: limit } })), 'OUT_OF_RANGE', `CreateVolume with limit_bytes ${limit} (minimum ${minimumVolumeSize.value})`);
+      await k.expectGrpcError(k.controller.CreateVolume(k.volumeRequest({ capacityRange: { requiredBytes: 1, limitBytes: limit } })), 'OUT_OF_RANGE', `CreateVolume with limit_bytes ${limit} (minimum ${minimumVolumeSize.value})`);
     },
   }),
 ];

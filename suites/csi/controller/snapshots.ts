@@ -104,7 +104,7 @@ export const snapshotTests = [
       const { snapshot } = await k.volumeWithSnapshot();
       await k.controller.DeleteSnapshot({ snapshotId: snapshot.snapshotId });
       if (k.has('controller.GET_SNAPSHOT')) {
-        await k.expectCode(k.controller.GetSnapshot({ snapshotId: snapshot.snapshotId }), 'NOT_FOUND', 'GetSnapshot after DeleteSnapshot');
+        await k.expectGrpcError(k.controller.GetSnapshot({ snapshotId: snapshot.snapshotId }), 'NOT_FOUND', 'GetSnapshot after DeleteSnapshot');
       } else if (k.has('controller.LIST_SNAPSHOTS')) {
         const listed = await k.listAllSnapshots({ snapshotId: snapshot.snapshotId });
         k.assert(listed.length === 0, `ListSnapshots: deleted snapshot ${snapshot.snapshotId} is still listed`);

@@ -163,7 +163,7 @@ export const groupSnapshotTests = [
       const { group } = await groupOf(k, await twoVolumes(k));
       const snapshotIds = group.snapshots.map((s) => s.snapshotId);
       await k.repeat(() => k.group.DeleteVolumeGroupSnapshot({ groupSnapshotId: group.groupSnapshotId, snapshotIds }));
-      await k.expectCode(k.group.GetVolumeGroupSnapshot({ groupSnapshotId: group.groupSnapshotId, snapshotIds }), 'NOT_FOUND', 'GetVolumeGroupSnapshot after DeleteVolumeGroupSnapshot');
+      await k.expectGrpcError(k.group.GetVolumeGroupSnapshot({ groupSnapshotId: group.groupSnapshotId, snapshotIds }), 'NOT_FOUND', 'GetVolumeGroupSnapshot after DeleteVolumeGroupSnapshot');
     },
   }),
   errorCase({

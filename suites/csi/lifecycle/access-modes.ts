@@ -95,7 +95,7 @@ export const accessModeTests = [
         ctx.log('DeleteVolume of an attached volume succeeded (allowed: the CO is the one that must detach first)');
       } catch (error) {
         // Refusing is allowed too, but only with the code the spec gives for "volume in use".
-        await k.expectCode(Promise.reject(error), 'FAILED_PRECONDITION', 'DeleteVolume of an attached volume');
+        await k.expectGrpcError(Promise.reject(error), 'FAILED_PRECONDITION', 'DeleteVolume of an attached volume');
       }
     },
   }),

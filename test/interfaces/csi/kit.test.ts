@@ -39,14 +39,14 @@ function context(): TestContext<CsiEnv> & { ledger: Ledger } {
 }
 
 describe('CsiKit', () => {
-  it('expectCode says what was expected and what came, key point first', async () => {
+  it('expectGrpcError says what was expected and what came, key point first', async () => {
     const k = csi(context());
-    await expect(k.expectCode(Promise.resolve({}), 'INVALID_ARGUMENT', 'CreateVolume without name')).rejects.toThrow(
+    await expect(k.expectGrpcError(Promise.resolve({}), 'INVALID_ARGUMENT', 'CreateVolume without name')).rejects.toThrow(
       new ConformanceError('CreateVolume without name: expected INVALID_ARGUMENT, got OK'),
     );
-    const wrong = k.expectCode(k.controller.DeleteVolume({ volumeId: '' }), ['NOT_FOUND', 'ABORTED'], 'DeleteVolume without id');
+    const wrong = k.expectGrpcError(k.controller.DeleteVolume({ volumeId: '' }), ['NOT_FOUND', 'ABORTED'], 'DeleteVolume without id');
     await expect(wrong).rejects.toThrow(/^DeleteVolume without id: expected NOT_FOUND or ABORTED, got INVALID_ARGUMENT \(/);
-    const error = await k.expectCode(k.controller.DeleteVolume({ volumeId: '' }), 'INVALID_ARGUMENT', 'DeleteVolume without id');
+    const error = await k.expectGrpcError(k.controller.DeleteVolume({ volumeId: '' }), 'INVALID_ARGUMENT', 'DeleteVolume without id');
     expect(error).toBeInstanceOf(CsiRpcError);
     expect(error.rpc).toBe('DeleteVolume');
   });
@@ -85,7 +85,7 @@ describe('CsiKit', () => {
 
   it('passes the configured secrets without the test mentioning them', async () => {
     const k = csi(context());
-    await k.expectCode(k.controller.CreateVolume(k.volumeRequest({ secrets: {} })), 'UNAUTHENTICATED', 'CreateVolume with empty secrets');
+    await k.expectGrpcError(k.controller.CreateVolume(k.volumeRequest({ secrets: {} })), 'UNAUTHENTICATED', 'CreateVolume with empty secrets');
     const volume = await k.createVolume();
     expect(volume.volumeId).not.toBe('');
     await k.controller.DeleteVolume({ volumeId: volume.volumeId });
