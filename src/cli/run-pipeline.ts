@@ -1,5 +1,6 @@
 // The whole `conformal run` pipeline as a function, so `certify` and the nightly script reuse it:
 // interrupt handling, console progress, the run itself, and reports written in every case.
+import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
 import { ExitCode, exitCodeFor } from '../core/errors.js';
 import { RunLog } from '../core/log.js';
@@ -47,6 +48,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const reporter = new ConsoleReporter(request.stdout, log, { quiet: settings.quiet });
   const reportDir = settings.reportDir ? resolve(settings.reportDir) : undefined;
   const controller = new AbortController();
+  setMaxListeners(1000, controller.signal); // each running test's deadline listens on the interrupt
   const untrap = trapSignals(controller, log);
   try {
     const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion };

@@ -1,5 +1,6 @@
 // Deadlines: every wait in the harness is bounded. These helpers turn an AbortSignal into
 // rejected promises and bounded polling loops.
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeadlineError } from './errors.js';
 
@@ -32,6 +33,8 @@ function abortReason(signal: AbortSignal, what: string): Error {
 /** A signal that aborts after `timeoutMs` with a DeadlineError, or when `parent` aborts. */
 export function deadlineSignal(timeoutMs: number, what: string, parent?: AbortSignal): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  // Every concurrent call and wait of a test listens on its signal; dozens at once are normal.
+  setMaxListeners(1000, controller.signal);
   const timer = setTimeout(() => controller.abort(new DeadlineError(what, timeoutMs)), timeoutMs);
   timer.unref?.();
   const onParent = () => controller.abort(parent?.reason);
