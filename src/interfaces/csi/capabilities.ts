@@ -54,6 +54,7 @@ const DERIVED: Record<string, string> = {
   'config.other-node': 'another node id is known (option otherNodeIds): multi-node publish tests',
   'config.secrets-required': 'the driver rejects calls without the configured secrets (option secretsRequired)',
   'config.mutable-parameters': 'mutable parameters are configured (option mutableParameters)',
+  'config.path-check': 'target paths can be inspected: local temporary directories, or a checkPathCmd',
 };
 
 export const capabilityCatalog: readonly CapabilityInfo[] = [
@@ -107,7 +108,7 @@ const ALPHA_MODES: readonly AccessModeName[] = ['SINGLE_NODE_SINGLE_WRITER', 'SI
 export function derivedCapabilities(
   discovered: ReadonlySet<string>,
   declared: { accessTypes: readonly AccessType[]; accessModes: readonly AccessModeName[]; testNodeAttachLimit: boolean },
-  facts: { maxVolumesPerNode: number; hasTopology: boolean; otherNodes: boolean; secretsRequired: boolean; mutableParameters: boolean },
+  facts: { maxVolumesPerNode: number; hasTopology: boolean; otherNodes: boolean; secretsRequired: boolean; mutableParameters: boolean; pathCheck: boolean },
 ): string[] {
   const names = declared.accessTypes.map((t) => `access-type.${t}`);
   const alphaModesOk = discovered.has('controller.SINGLE_NODE_MULTI_WRITER') || !discovered.has('plugin.CONTROLLER_SERVICE');
@@ -120,6 +121,7 @@ export function derivedCapabilities(
   if (facts.otherNodes) names.push('config.other-node');
   if (facts.secretsRequired) names.push('config.secrets-required');
   if (facts.mutableParameters) names.push('config.mutable-parameters');
+  if (facts.pathCheck) names.push('config.path-check');
   return names;
 }
 

@@ -88,6 +88,8 @@ export async function openCsiSession(raw: CsiOptions, context: OpenContext): Pro
         otherNodes: options.otherNodeIds.length > 0,
         secretsRequired: options.secretsRequired || embedded,
         mutableParameters: Object.keys(options.mutableParameters).length > 0,
+        // Paths made by commands live where the driver runs; only a check command can see them.
+        pathCheck: !!options.checkPathCmd || (!options.createTargetPathCmd && !options.createStagingPathCmd),
       }),
     ]);
     // Derived capabilities the reference cannot switch off itself are removed here.

@@ -119,7 +119,7 @@ export const nodePublishTests = [
     title: 'NodePublishVolume creates the target path',
     spec: spec(PUB, 'creation of target_path is the responsibility of the SP'),
     profile: 'core',
-    requires: CREATE_DELETE,
+    requires: [...CREATE_DELETE, 'config.path-check'],
     operations: [PUB],
     async run(ctx) {
       const k = csi(ctx);
@@ -167,7 +167,7 @@ export const nodePublishTests = [
     title: 'NodeUnpublishVolume removes the target path it created',
     spec: spec(UNPUB, 'the SP MUST delete the file or directory it created at target_path'),
     profile: 'core',
-    requires: CREATE_DELETE,
+    requires: [...CREATE_DELETE, 'config.path-check'],
     operations: [UNPUB, PUB],
     async run(ctx) {
       const k = csi(ctx);
