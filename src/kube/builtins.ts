@@ -68,7 +68,8 @@ function build(spec: BuiltinSpec): ResourceType {
 }
 
 // 10.96.0.0/12 is the conventional service range; addresses are only strings here, never routed.
-let nextServiceIp = 1;
+// 10.96.0.1 belongs to the "kubernetes" service, so allocation starts above it.
+let nextServiceIp = 10;
 function allocateClusterIp(): string {
   const n = nextServiceIp++;
   return `10.96.${(n >> 8) & 255}.${n & 255}`;
@@ -115,24 +116,30 @@ const serviceValidate = (obj: KubeObject): FieldError[] => {
   return [];
 };
 
-const podDefaults = (obj: KubeObject): void => {
-  const spec = record(obj, 'spec');
+/** PodSpec defaults, for pods and for the pod templates of workloads. */
+function podSpecDefaults(spec: Record<string, unknown>): void {
   setDefault(spec, 'restartPolicy', 'Always');
   setDefault(spec, 'dnsPolicy', 'ClusterFirst');
   setDefault(spec, 'schedulerName', 'default-scheduler');
   setDefault(spec, 'terminationGracePeriodSeconds', 30);
   setDefault(spec, 'securityContext', {});
-  setDefault(spec, 'enableServiceLinks', true);
-  setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
-  setDefault(spec, 'priority', 0);
-  for (const c of (Array.isArray(spec.containers) ? spec.containers : []) as Record<string, unknown>[]) {
+  for (const c of [spec.containers, spec.initContainers].flatMap((list) => (Array.isArray(list) ? list : [])) as Record<string, unknown>[]) {
     const image = typeof c.image === 'string' ? c.image : '';
     const tagged = /:[^/]+$/.test(image) && !image.endsWith(':latest');
     setDefault(c, 'imagePullPolicy', tagged || image.includes('@') ? 'IfNotPresent' : 'Always');
     setDefault(c, 'terminationMessagePath', '/dev/termination-log');
     setDefault(c, 'terminationMessagePolicy', 'File');
     setDefault(c, 'resources', {});
+    for (const port of (Array.isArray(c.ports) ? c.ports : []) as Record<string, unknown>[]) setDefault(port, 'protocol', 'TCP');
   }
+}
+
+const podDefaults = (obj: KubeObject): void => {
+  const spec = record(obj, 'spec');
+  podSpecDefaults(spec);
+  setDefault(spec, 'enableServiceLinks', true);
+  setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
+  setDefault(spec, 'priority', 0);
   const status = record(obj, 'status');
   setDefault(status, 'phase', 'Pending');
   setDefault(status, 'qosClass', 'BestEffort');
@@ -152,10 +159,13 @@ const podValidate = (obj: KubeObject): FieldError[] => {
 const workloadDefaults = (deployment: boolean) => (obj: KubeObject): void => {
   const spec = record(obj, 'spec');
   setDefault(spec, 'replicas', 1);
+  podSpecDefaults(record(record(spec, 'template'), 'spec'));
   if (deployment) {
     setDefault(spec, 'revisionHistoryLimit', 10);
     setDefault(spec, 'progressDeadlineSeconds', 600);
-    setDefault(spec, 'strategy', { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
+    const strategy = record(spec, 'strategy');
+    if (strategy.type === undefined) strategy.type = 'RollingUpdate';
+    if (strategy.type === 'RollingUpdate') setDefault(strategy, 'rollingUpdate', { maxUnavailable: '25%', maxSurge: '25%' });
   }
 };
 

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { KubeApi, type ListResult, type Target, type WriteResult } from './api.js';
 import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { openApiV2, openApiV3ForGroupVersion, openApiV3Index } from './openapi.js';
+import { decodeProtobufObject } from './protobuf.js';
 import { badRequest, KubeApiError, resourceNotFound, unauthorized, unsupportedBody } from './status.js';
 import { TABLE_MEDIA, toTable, type IncludeObject } from './table.js';
 import { apiVersionOf, type KubeObject } from './types.js';
@@ -91,8 +92,8 @@ export class KubeHttpServer {
     res.end(text);
   }
 
-  /** The request body as text; plain events rather than an async iterator (cheaper per request). */
-  private readBody(req: IncomingMessage): Promise<string> {
+  /** The request body; plain events rather than an async iterator (cheaper per request). */
+  private readBody(req: IncomingMessage): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -105,13 +106,15 @@ export class KubeHttpServer {
         }
         chunks.push(chunk);
       });
-      req.once('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
+      req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
       req.once('error', reject);
     });
   }
 
-  private parseObject(text: string, contentType: string): unknown {
-    if (/protobuf|cbor/.test(contentType)) throw unsupportedBody(contentType);
+  private parseObject(body: Buffer, contentType: string): unknown {
+    if (/protobuf/.test(contentType)) return decodeProtobufObject(body, contentType);
+    if (/cbor/.test(contentType)) throw unsupportedBody(contentType);
+    const text = body.toString('utf8');
     if (text.trim() === '') return undefined;
     try {
       return /yaml/.test(contentType) ? parseYaml(text) : JSON.parse(text);
@@ -236,7 +239,7 @@ export class KubeHttpServer {
       }
       case 'PATCH':
         if (target.name === undefined) throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-        return write(api.patch(target, await this.readBody(req), contentType));
+        return write(api.patch(target, (await this.readBody(req)).toString('utf8'), contentType));
       case 'DELETE': {
         const body = this.parseObject(await this.readBody(req), contentType);
         const options: Record<string, unknown> = body !== null && typeof body === 'object' ? { ...(body as object) } : {};
