@@ -1,6 +1,7 @@
 // The built-in resource types this server serves: the ones the SMI, cloud-provider and Cluster API
 // suites touch. Objects only: nothing schedules pods or runs controllers besides garbage collection.
 import type { FieldError } from './status.js';
+import { humanDuration } from './table.js';
 import type { KubeObject, PrinterColumn, ResourceType, ResourceVersion } from './types.js';
 
 interface BuiltinSpec {
@@ -15,6 +16,8 @@ interface BuiltinSpec {
   scale?: boolean;
   generation?: boolean;
   columns?: PrinterColumn[];
+  /** Append the usual Age column (default true). */
+  age?: boolean;
   defaults?: (obj: KubeObject) => void;
   validate?: (obj: KubeObject) => FieldError[];
 }
@@ -40,13 +43,20 @@ function setDefault(obj: Record<string, unknown>, key: string, value: unknown): 
   if (obj[key] === undefined) obj[key] = value;
 }
 
+/** Built-in printers declare Age as a string column and fill it with the humanized age. */
+const AGE: PrinterColumn = {
+  name: 'Age',
+  type: 'string',
+  cell: (o) => (o.metadata.creationTimestamp ? humanDuration(Date.now() - Date.parse(o.metadata.creationTimestamp)) : '<unknown>'),
+};
+
 function build(spec: BuiltinSpec): ResourceType {
   const version: ResourceVersion = {
     name: spec.version ?? 'v1',
     served: true,
     storage: true,
     status: spec.status ?? false,
-    columns: [...(spec.columns ?? []), { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+    columns: [...(spec.columns ?? []), ...(spec.age === false ? [] : [AGE])],
   };
   if (spec.scale) version.scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
   const type: ResourceType = {
@@ -75,6 +85,14 @@ function allocateClusterIp(): string {
   return `10.96.${(n >> 8) & 255}.${n & 255}`;
 }
 
+// NodePorts come from the default 30000-32767 range, handed out in turn.
+let nextNodePort = 30000;
+function allocateNodePort(): number {
+  const port = nextNodePort;
+  nextNodePort = nextNodePort >= 32767 ? 30000 : nextNodePort + 1;
+  return port;
+}
+
 function required(field: string): FieldError {
   return { type: 'FieldValueRequired', field, detail: '' };
 }
@@ -99,10 +117,15 @@ const serviceDefaults = (obj: KubeObject): void => {
     setDefault(spec, 'internalTrafficPolicy', 'Cluster');
   }
   setDefault(spec, 'sessionAffinity', 'None');
+  const exposed = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+  if (exposed) setDefault(spec, 'externalTrafficPolicy', 'Cluster');
+  if (spec.type === 'LoadBalancer') setDefault(spec, 'allocateLoadBalancerNodePorts', true);
+  const nodePorts = spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
   if (Array.isArray(spec.ports)) {
     for (const port of spec.ports as Record<string, unknown>[]) {
       setDefault(port, 'protocol', 'TCP');
       setDefault(port, 'targetPort', port.port);
+      if (nodePorts && (port.nodePort === undefined || port.nodePort === 0)) port.nodePort = allocateNodePort();
     }
   }
   const status = record(obj, 'status');
@@ -180,8 +203,61 @@ const workloadValidate = (obj: KubeObject): FieldError[] => {
   return errors;
 };
 
-const replicasColumns: PrinterColumn[] = [
-  { name: 'Ready', type: 'string', cell: (o) => `${Number(path(o, 'status', 'readyReplicas') ?? 0)}/${Number(path(o, 'spec', 'replicas') ?? 0)}` },
+const count = (o: KubeObject, ...keys: string[]) => Number(path(o, ...keys) ?? 0);
+
+// The columns kube-apiserver's own printers show (kubectl get), without the wide ones.
+const deploymentColumns: PrinterColumn[] = [
+  { name: 'Ready', type: 'string', cell: (o) => `${count(o, 'status', 'readyReplicas')}/${count(o, 'spec', 'replicas')}` },
+  { name: 'Up-to-date', type: 'string', cell: (o) => count(o, 'status', 'updatedReplicas') },
+  { name: 'Available', type: 'string', cell: (o) => count(o, 'status', 'availableReplicas') },
+];
+
+const replicaSetColumns: PrinterColumn[] = [
+  { name: 'Desired', type: 'integer', cell: (o) => count(o, 'spec', 'replicas') },
+  { name: 'Current', type: 'integer', cell: (o) => count(o, 'status', 'replicas') },
+  { name: 'Ready', type: 'integer', cell: (o) => count(o, 'status', 'readyReplicas') },
+];
+
+const podColumns: PrinterColumn[] = [
+  {
+    name: 'Ready',
+    type: 'string',
+    cell: (o) => {
+      const statuses = (path(o, 'status', 'containerStatuses') ?? []) as { ready?: boolean }[];
+      const total = ((path(o, 'spec', 'containers') ?? []) as unknown[]).length;
+      return `${statuses.filter((c) => c.ready).length}/${total}`;
+    },
+  },
+  { name: 'Status', type: 'string', jsonPath: '.status.phase' },
+  {
+    name: 'Restarts',
+    type: 'string',
+    cell: (o) => String(((path(o, 'status', 'containerStatuses') ?? []) as { restartCount?: number }[]).reduce((sum, c) => sum + (c.restartCount ?? 0), 0)),
+  },
+];
+
+const serviceColumns: PrinterColumn[] = [
+  { name: 'Type', type: 'string', jsonPath: '.spec.type' },
+  { name: 'Cluster-IP', type: 'string', jsonPath: '.spec.clusterIP' },
+  {
+    name: 'External-IP',
+    type: 'string',
+    cell: (o) => {
+      const ingress = ((path(o, 'status', 'loadBalancer', 'ingress') ?? []) as { ip?: string; hostname?: string }[]).map((i) => i.ip ?? i.hostname).filter(Boolean);
+      const external = (path(o, 'spec', 'externalIPs') ?? []) as string[];
+      const all = [...ingress, ...external];
+      if (all.length > 0) return all.join(',');
+      return path(o, 'spec', 'type') === 'LoadBalancer' ? '<pending>' : '<none>';
+    },
+  },
+  {
+    name: 'Port(s)',
+    type: 'string',
+    cell: (o) => {
+      const ports = (path(o, 'spec', 'ports') ?? []) as { port: number; nodePort?: number; protocol?: string }[];
+      return ports.length === 0 ? '<none>' : ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+    },
+  },
 ];
 
 export function builtinTypes(): ResourceType[] {
@@ -190,17 +266,12 @@ export function builtinTypes(): ResourceType[] {
       columns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] }),
     build({ kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true }),
     build({ kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true,
-      defaults: serviceDefaults, validate: serviceValidate,
-      columns: [
-        { name: 'Type', type: 'string', jsonPath: '.spec.type' },
-        { name: 'Cluster-IP', type: 'string', jsonPath: '.spec.clusterIP' },
-      ] }),
+      defaults: serviceDefaults, validate: serviceValidate, columns: serviceColumns }),
     build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'] }),
     build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true,
       columns: [{ name: 'AddressType', type: 'string', jsonPath: '.addressType' }] }),
     build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true,
-      defaults: podDefaults, validate: podValidate,
-      columns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] }),
+      defaults: podDefaults, validate: podValidate, columns: podColumns }),
     build({ kind: 'Secret', plural: 'secrets', namespaced: true, defaults: (o) => { if (o.type === undefined) o.type = 'Opaque'; },
       columns: [{ name: 'Type', type: 'string', jsonPath: '.type' }] }),
     build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'],
@@ -211,10 +282,12 @@ export function builtinTypes(): ResourceType[] {
     build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true,
       columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
     build({ group: 'apps', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'],
-      status: true, scale: true, generation: true, defaults: workloadDefaults(true), validate: workloadValidate, columns: replicasColumns }),
+      status: true, scale: true, generation: true, defaults: workloadDefaults(true), validate: workloadValidate, columns: deploymentColumns }),
     build({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'],
-      status: true, scale: true, generation: true, defaults: workloadDefaults(false), validate: workloadValidate, columns: replicasColumns }),
+      status: true, scale: true, generation: true, defaults: workloadDefaults(false), validate: workloadValidate, columns: replicaSetColumns }),
     build({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false,
-      shortNames: ['crd', 'crds'], status: true, generation: true }),
+      shortNames: ['crd', 'crds'], status: true, generation: true, age: false,
+      // The CRD printer shows the creation time itself, not an age.
+      columns: [{ name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp }] }),
   ];
 }

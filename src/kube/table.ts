@@ -22,8 +22,8 @@ export function humanDuration(ms: number): string {
 
 function cell(obj: KubeObject, column: PrinterColumn, now: number): unknown {
   let value: unknown;
-  if (column.cell) value = column.cell(obj);
-  else if (column.jsonPath) {
+  if (column.cell) return column.cell(obj) ?? null; // computed cells are final (the CRD's "Created At" stays a timestamp)
+  if (column.jsonPath) {
     const matches = evaluateJsonPath(obj, column.jsonPath);
     value = matches.length === 0 ? null : matches.length === 1 ? matches[0] : matches.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(',');
   }

@@ -25,6 +25,18 @@ export const scenario: Scenario = {
       code: 201,
       fields: ['hasClusterIP', 'spec.type', 'spec.sessionAffinity', 'spec.ports[0].protocol', 'spec.ports[0].targetPort', 'spec.ipFamilies'],
     });
+    const lb = await client.request('POST', `/api/v1/namespaces/${ns}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', selector: { app: 'api' }, ports: [{ port: 443, targetPort: 8443 }] } });
+    const nodePort = Number(lb.body.spec?.ports?.[0]?.nodePort);
+    observe('load balancer defaults', { ...lb, body: { ...lb.body, nodePortInRange: nodePort >= 30000 && nodePort <= 32767 } }, {
+      code: 201,
+      fields: ['nodePortInRange', 'spec.externalTrafficPolicy', 'spec.allocateLoadBalancerNodePorts', 'spec.ports[0].targetPort', 'status'],
+    });
+    const tables = ['/apis/apps/v1/namespaces/' + ns + '/deployments', `/api/v1/namespaces/${ns}/services`, `/api/v1/namespaces/${ns}/pods`, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'];
+    for (const path of tables) {
+      const table = await client.request('GET', path, undefined, 'application/json', { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
+      const columns = (table.body.columnDefinitions ?? []).filter((c: { priority: number }) => c.priority === 0).map((c: { name: string; type: string }) => `${c.name}:${c.type}`);
+      observe(`table columns of ${path.split('/').pop()}`, { ...table, body: { columns } }, { code: 200, fields: ['columns'] });
+    }
     observe('service without ports', await client.request('POST', `/api/v1/namespaces/${ns}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'noports' }, spec: {} }), { code: 422, fields: ['details.causes[0].field'] });
     const pod = await client.request('POST', `/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } });
     observe('pod defaults', pod, { code: 201, fields: ['status.phase', 'status.qosClass', 'spec.restartPolicy', 'spec.containers[0].imagePullPolicy', 'spec.containers[0].terminationMessagePath', 'spec.schedulerName'] });
