@@ -8,6 +8,7 @@ import mergePatch from 'json-merge-patch';
 import { parse as parseYaml } from 'yaml';
 import { nowTimestamp, recordUpdate, serverSideApply } from './apply.js';
 import { schemaListStrategy } from './crd-schema.js';
+import { Controllers, FOREGROUND, ORPHAN } from './controllers.js';
 import { crdDefaults, crdStatus, typeFromCrd, validateCrd } from './crd.js';
 import type { ListStrategyOf } from './managed-fields.js';
 import { generateName, validateName } from './naming.js';
@@ -28,7 +29,7 @@ import {
 } from './status.js';
 import { listStrategy, strategicMergePatch } from './strategic-merge.js';
 import { objectKey, Store } from './store.js';
-import { apiVersionOf, storageKey, type KubeObject, type OwnerReference, type ResourceType } from './types.js';
+import { apiVersionOf, storageKey, type KubeObject, type ResourceType } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -62,17 +63,18 @@ export interface ListResult {
 }
 
 const CORE_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-const FOREGROUND = 'foregroundDeletion';
-const ORPHAN = 'orphan';
 
 export class KubeApi {
   readonly store: Store;
   readonly registry = new Registry();
-  /** ownerUid -> dependents ("storageKey\0objectKey"), so deletions find dependents without scanning. */
-  private readonly dependents = new Map<string, Set<string>>();
   private readonly typesByStorage = new Map<string, ResourceType>();
-  /** uid -> where the object lives, so the garbage collector finds owners without scanning. */
-  private readonly byUid = new Map<string, { key: string; objKey: string }>();
+
+  /** @internal for the controllers: the type stored under a storage key. */
+  typeOf(key: string): ResourceType | undefined {
+    return this.typesByStorage.get(key);
+  }
+
+  private readonly controllers = new Controllers(this);
   private gcQueue: Promise<void> = Promise.resolve();
 
   /** `watchHistory`: events kept per resource for watches that resume from a resourceVersion. */
@@ -87,7 +89,8 @@ export class KubeApi {
     });
   }
 
-  private builtin(group: string, plural: string): Served {
+  /** @internal for the controllers */
+  builtin(group: string, plural: string): Served {
     const served = this.registry.lookup(group, 'v1', plural);
     if (!served) throw new Error(`built-in ${plural} missing`);
     return served;
@@ -99,7 +102,8 @@ export class KubeApi {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private key(type: ResourceType): string {
+  /** @internal for the controllers */
+  key(type: ResourceType): string {
     const key = storageKey(type);
     this.typesByStorage.set(key, type);
     return key;
@@ -283,34 +287,17 @@ export class KubeApi {
   }
 
   /** Stores a new state (assigning the resourceVersion) and runs the side effects of CRDs and owner references. */
-  private write(type: ResourceType, obj: KubeObject): void {
+  /** @internal for the controllers */
+  write(type: ResourceType, obj: KubeObject): void {
     const key = this.key(type);
     const objKey = objectKey(obj.metadata.namespace, obj.metadata.name!);
     const previous = this.store.collection(key).objects.get(objKey);
     const rv = this.store.nextRv();
     obj.metadata.resourceVersion = String(rv);
-    this.index(previous, false, key, objKey);
-    this.index(obj, true, key, objKey);
-    this.byUid.set(obj.metadata.uid!, { key, objKey });
+    this.controllers.track(previous, obj, key, objKey);
     this.store.put(key, objKey, obj, rv);
     if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io' && !obj.metadata.deletionTimestamp) {
       this.registry.putCustom(typeFromCrd(obj));
-    }
-  }
-
-  private index(obj: KubeObject | undefined, add: boolean, key: string, objKey: string): void {
-    for (const ref of obj?.metadata.ownerReferences ?? []) {
-      let set = this.dependents.get(ref.uid);
-      if (!set) {
-        if (!add) continue;
-        set = new Set();
-        this.dependents.set(ref.uid, set);
-      }
-      if (add) set.add(`${key}\0${objKey}`);
-      else {
-        set.delete(`${key}\0${objKey}`);
-        if (set.size === 0) this.dependents.delete(ref.uid);
-      }
     }
   }
 
@@ -538,7 +525,7 @@ export class KubeApi {
         const next = this.markDeleting(type, existing, finalizers);
         (next.status as Obj).phase = 'Terminating';
         this.write(type, next);
-        this.schedule(() => this.finalizeNamespace(next.metadata.name!));
+        this.schedule(() => this.controllers.finalizeNamespace(next.metadata.name!));
         return { object: this.present(target.served, next), code: 200, warnings: [] };
       }
     }
@@ -548,7 +535,7 @@ export class KubeApi {
       }
       const next = this.markDeleting(type, existing, finalizers);
       this.write(type, next);
-      if (finalizers.includes(FOREGROUND) || finalizers.includes(ORPHAN)) this.schedule(() => this.processOwner(type, next.metadata.uid!));
+      if (finalizers.includes(FOREGROUND) || finalizers.includes(ORPHAN)) this.schedule(() => this.controllers.processOwner(next.metadata.uid!));
       return { object: this.present(target.served, next), code: 200, warnings: [] };
     }
     const removed = this.destroy(type, existing);
@@ -575,17 +562,15 @@ export class KubeApi {
   }
 
   /** Removes the object from storage and queues the work its absence causes. */
-  private destroy(type: ResourceType, obj: KubeObject): KubeObject {
+  /** @internal for the controllers */
+  destroy(type: ResourceType, obj: KubeObject): KubeObject {
     const key = this.key(type);
     const objKey = objectKey(obj.metadata.namespace, obj.metadata.name!);
     const rv = this.store.nextRv();
     const removed = this.store.remove(key, objKey, rv) ?? obj;
-    this.index(obj, false, key, objKey);
-    this.byUid.delete(obj.metadata.uid!);
+    this.controllers.track(obj, undefined, key, objKey);
     if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io') this.dropCustomResources(obj);
-    const uid = obj.metadata.uid!;
-    if (this.dependents.has(uid)) this.schedule(() => this.collectOrphansOf(uid));
-    for (const ref of obj.metadata.ownerReferences ?? []) this.schedule(() => this.processOwnerByUid(ref.uid));
+    this.controllers.removed(obj);
     return removed;
   }
 
@@ -595,16 +580,15 @@ export class KubeApi {
     const key = this.key(type);
     const collection = this.store.collection(key);
     for (const objKey of [...collection.objects.keys()]) {
-      const obj = collection.objects.get(objKey)!;
-      this.index(obj, false, key, objKey);
-      this.byUid.delete(obj.metadata.uid!);
+      this.controllers.track(collection.objects.get(objKey), undefined, key, objKey);
       this.store.remove(key, objKey, this.store.nextRv());
     }
     this.registry.removeCustom(crd.metadata.name!);
   }
 
   /** Controllers in a real cluster act after the request returns; so does this one. */
-  private schedule(work: () => void): void {
+  /** @internal for the controllers */
+  schedule(work: () => void): void {
     this.gcQueue = this.gcQueue.then(() => new Promise<void>((resolve) => setImmediate(() => {
       try {
         work();
@@ -619,79 +603,8 @@ export class KubeApi {
     return this.gcQueue;
   }
 
-  private find(uid: string): { type: ResourceType; obj: KubeObject } | undefined {
-    const at = this.byUid.get(uid);
-    const type = at && this.typesByStorage.get(at.key);
-    const obj = at && this.store.collection(at.key).objects.get(at.objKey);
-    return type && obj ? { type, obj } : undefined;
-  }
-
-  private dependentsOf(uid: string): { type: ResourceType; obj: KubeObject }[] {
-    const out: { type: ResourceType; obj: KubeObject }[] = [];
-    for (const member of this.dependents.get(uid) ?? []) {
-      const [key, objKey] = member.split('\0') as [string, string];
-      const type = this.typesByStorage.get(key);
-      const obj = this.store.collection(key).objects.get(objKey);
-      if (type && obj) out.push({ type, obj });
-    }
-    return out;
-  }
-
-  private processOwnerByUid(uid: string): void {
-    const owner = this.find(uid);
-    if (owner) this.processOwner(owner.type, uid);
-  }
-
-  /** An owner being deleted in the foreground or with orphaning: act on dependents, then drop the finalizer. */
-  private processOwner(type: ResourceType, uid: string): void {
-    const owner = this.find(uid);
-    if (!owner || !owner.obj.metadata.deletionTimestamp) return;
-    const finalizers = owner.obj.metadata.finalizers ?? [];
-    let remove: string | undefined;
-    if (finalizers.includes(ORPHAN)) {
-      for (const dep of this.dependentsOf(uid)) {
-        const next = structuredClone(dep.obj);
-        next.metadata.ownerReferences = (next.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-        if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
-        this.write(dep.type, next);
-      }
-      remove = ORPHAN;
-    } else if (finalizers.includes(FOREGROUND)) {
-      const deps = this.dependentsOf(uid);
-      for (const dep of deps) {
-        if (!dep.obj.metadata.deletionTimestamp) this.deleteObject(dep.type, dep.obj, 'Foreground');
-      }
-      if (this.dependentsOf(uid).some((d) => (d.obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid && r.blockOwnerDeletion))) return;
-      remove = FOREGROUND;
-    }
-    if (!remove) return;
-    const next = structuredClone(owner.obj);
-    next.metadata.finalizers = finalizers.filter((f) => f !== remove);
-    if (next.metadata.finalizers.length === 0) {
-      delete next.metadata.finalizers;
-      this.write(type, next);
-      this.destroy(type, next);
-    } else {
-      this.write(type, next);
-    }
-  }
-
-  /** Background collection: dependents whose owners are all gone are deleted. */
-  private collectOrphansOf(uid: string): void {
-    for (const dep of this.dependentsOf(uid)) {
-      const refs = dep.obj.metadata.ownerReferences ?? [];
-      const alive = refs.filter((r: OwnerReference) => r.uid !== uid && this.find(r.uid));
-      if (alive.length > 0) {
-        const next = structuredClone(dep.obj);
-        next.metadata.ownerReferences = alive;
-        this.write(dep.type, next);
-      } else if (!dep.obj.metadata.deletionTimestamp) {
-        this.deleteObject(dep.type, dep.obj, 'Background');
-      }
-    }
-  }
-
-  private deleteObject(type: ResourceType, obj: KubeObject, policy: string): void {
+  /** @internal for the controllers */
+  deleteObject(type: ResourceType, obj: KubeObject, policy: string): void {
     const served = { type, version: type.versions.find((v) => v.storage) ?? type.versions[0]! };
     try {
       this.delete({ served, namespace: obj.metadata.namespace, name: obj.metadata.name, query: new URLSearchParams(), userAgentManager: 'garbage-collector' }, { propagationPolicy: policy });
@@ -700,40 +613,8 @@ export class KubeApi {
     }
   }
 
-  /** The namespace controller: delete everything inside, then drop the "kubernetes" finalizer. */
-  private finalizeNamespace(name: string): void {
-    const nsType = this.builtin('', 'namespaces').type;
-    const ns = this.store.collection(this.key(nsType)).objects.get(name);
-    if (!ns || !ns.metadata.deletionTimestamp) return;
-    let remaining = 0;
-    for (const type of this.allTypes()) {
-      if (!type.namespaced) continue;
-      const collection = this.store.collection(this.key(type));
-      for (const [objKey, obj] of [...collection.objects]) {
-        if (!objKey.startsWith(`${name}/`)) continue;
-        remaining++;
-        if (!obj.metadata.deletionTimestamp) this.deleteObject(type, obj, 'Background');
-      }
-    }
-    if (remaining > 0) {
-      // Objects with finalizers hold the namespace; look again shortly, as the controller requeues.
-      const timer = setTimeout(() => this.schedule(() => this.finalizeNamespace(name)), 100);
-      timer.unref();
-      return;
-    }
-    const next = structuredClone(ns);
-    next.spec = { ...(next.spec as Obj), finalizers: [] };
-    delete (next.spec as Obj).finalizers;
-    if (Object.keys(next.spec as Obj).length === 0) delete next.spec;
-    if ((next.metadata.finalizers ?? []).length > 0) {
-      this.write(nsType, next);
-      return;
-    }
-    this.write(nsType, next);
-    this.destroy(nsType, next);
-  }
-
-  private allTypes(): ResourceType[] {
+  /** @internal for the controllers */
+  allTypes(): ResourceType[] {
     const out: ResourceType[] = [];
     for (const g of this.registry.groups()) for (const v of g.versions) for (const s of this.registry.resources(g.group, v)) if (!out.includes(s.type)) out.push(s.type);
     return out;
