@@ -12,6 +12,7 @@ export function addInterfaceFlags(command: Command, plugin: InterfacePlugin, exc
   for (const spec of plugin.flags) {
     if (except.includes(longFlag(spec))) continue;
     const option = new Option(spec.flags, spec.description);
+    if (spec.hidden) option.hideHelp();
     if (spec.parse) option.argParser((value: string, previous: unknown) => spec.parse!(value, previous));
     else if (spec.repeatable) option.argParser((value: string, previous: unknown) => [...((previous as string[] | undefined) ?? []), value]);
     command.addOption(option);

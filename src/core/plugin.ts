@@ -15,6 +15,8 @@ export interface FlagSpec {
   readonly parse?: (value: string, previous: unknown) => unknown;
   /** For variadic/repeatable flags: collects values. */
   readonly repeatable?: boolean;
+  /** Left out of --help: for conformal's own tests (e.g. --reference-fault), still accepted. */
+  readonly hidden?: boolean;
 }
 
 export interface CapabilityInfo {

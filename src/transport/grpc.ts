@@ -17,9 +17,18 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
   oneofs: true,
 };
 
+const loadedProtos = new Map<string, grpc.GrpcObject>();
+
+/** Parses a .proto once per process: a client and an in-process reference server share the result. */
 export function loadProto(file: string, includeDirs: string[] = []): grpc.GrpcObject {
-  const definition = protoLoader.loadSync(file, { ...PROTO_LOADER_OPTIONS, includeDirs: [dirname(file), ...includeDirs] });
-  return grpc.loadPackageDefinition(definition);
+  const key = [file, ...includeDirs].join('\0');
+  let root = loadedProtos.get(key);
+  if (!root) {
+    const definition = protoLoader.loadSync(file, { ...PROTO_LOADER_OPTIONS, includeDirs: [dirname(file), ...includeDirs] });
+    root = grpc.loadPackageDefinition(definition);
+    loadedProtos.set(key, root);
+  }
+  return root;
 }
 
 /** Looks up a dotted name ("csi.v1.Controller") in a loaded package. */

@@ -52,5 +52,5 @@ export const cniFlags: readonly FlagSpec[] = [
   { flags: '--plugin-timeout-ms <ms>', key: 'pluginTimeoutMs', description: 'deadline of one plugin execution (default 20000)', parse: number },
   { flags: '--reference-chain', key: 'referenceChain', description: 'embedded reference only: a two-plugin chain (interface plugin + chained DNS plugin)' },
   { flags: '--simulated-netns', key: 'simulatedNetns', description: 'embedded reference only: simulated namespaces (directories) instead of `ip netns`' },
-  { flags: '--reference-fault <name>', key: 'referenceFault', description: 'embedded reference only: run a fault-injected variant' },
+  { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: 'embedded reference only: run a fault-injected variant' },
 ];

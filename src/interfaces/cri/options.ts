@@ -55,5 +55,5 @@ export const criFlags: readonly FlagSpec[] = [
   { flags: '--host-ports', key: 'hostPorts', description: 'the runtime maps hostPort on 127.0.0.1 (needs a CNI portmap setup); enables the port mapping test' },
   { flags: '--connect-timeout <duration>', key: 'connectTimeout', description: 'how long to wait for the runtime to accept connections (10s)', parse: checkedDuration('--connect-timeout') },
   { flags: '--rpc-timeout <duration>', key: 'rpcTimeout', description: 'upper bound of one RPC, image pulls included (60s)', parse: checkedDuration('--rpc-timeout') },
-  { flags: '--reference-fault <name>', key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
+  { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
 ];

@@ -134,5 +134,5 @@ export const csiFlags: readonly FlagSpec[] = [
   { flags: '--secrets-required', key: 'secretsRequired', description: 'the driver rejects calls without the configured secrets: run the negative secrets tests' },
   { flags: '--idempotent-count <n>', key: 'idempotentCount', description: 'repetitions in idempotency tests (3)', parse: (v) => parseCount(v, '--idempotent-count', 2) },
   { flags: '--reference-disable <capability>', key: 'referenceDisable', repeatable: true, parse: list('--reference-disable', [...KNOWN_CAPABILITIES]), description: 'embedded reference only: remove a capability (repeatable), e.g. controller.LIST_VOLUMES' },
-  { flags: '--reference-fault <name>', key: 'referenceFault', description: 'embedded reference only, for conformal\'s own tests: inject a named fault' },
+  { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: 'embedded reference only, for conformal\'s own tests: inject a named fault' },
 ];
