@@ -12,10 +12,10 @@ describe('--report-dir as a testgrid build', () => {
   it('has started.json at start and every file at the end, finished.json written last', async () => {
     const job = join(await mkdtemp(join(tmpdir(), 'report-dir-')), 'csi-nightly');
     const build = join(job, '1763726400');
-    await startReports(build, { interfaceName: 'csi', startedAt: new Date('2026-11-21T12:00:00Z'), command: ['run', 'csi'] });
+    await startReports(build, { interface: { name: 'csi', title: 'Container Storage Interface', specVersion: '1.12.0' }, startedAt: new Date('2026-11-21T12:00:00Z'), command: ['run', 'csi'] });
     expect(await readdir(build)).toEqual(expect.arrayContaining(['started.json']));
     expect(await readdir(build)).not.toContain('finished.json');
-    expect(JSON.parse(await readFile(join(build, 'started.json'), 'utf8'))).toMatchObject({ timestamp: Date.parse('2026-11-21T12:00:00Z') / 1000, metadata: { interface: 'csi' } });
+    expect(JSON.parse(await readFile(join(build, 'started.json'), 'utf8'))).toMatchObject({ timestamp: Date.parse('2026-11-21T12:00:00Z') / 1000, metadata: { interface: 'csi', 'interface-spec-version': '1.12.0' } });
 
     const log = new RunLog('quiet', () => {});
     log.info('\u001b[32mgreen\u001b[0m line');
