@@ -30,7 +30,9 @@ export function prune(value: unknown, schema: Schema | undefined, root = false):
   for (const key of Object.keys(value)) {
     if ((root || embedded) && ROOT_META.has(key)) continue;
     const sub = properties?.[key] ?? additional;
-    if (sub) prune(value[key], sub);
+    // A null where the schema does not say nullable is dropped, as apiextensions does before defaulting.
+    if (sub && value[key] === null && sub.nullable !== true) delete value[key];
+    else if (sub) prune(value[key], sub);
     else if (!preserve) delete value[key];
   }
 }

@@ -29,6 +29,7 @@ export const scenario: Scenario = {
     const base = `/apis/${group}/v1/namespaces/${ns}/crontabs`;
     const cr = { apiVersion: `${group}/v1`, kind: 'CronTab', metadata: { name: 'c1' }, spec: { cronSpec: '* * * * */5', image: 'img', unknown: 'dropped' }, status: { replicas: 9 } };
     observe('create defaults, prunes, drops status', await client.request('POST', base, cr), { code: 201, fields: ['spec', 'status', 'metadata.generation'] });
+    observe('null for a non-nullable field is dropped', await client.request('POST', base, { ...cr, metadata: { name: 'c7' }, spec: { cronSpec: '* * * * *', image: null } }), { code: 201, fields: ['spec'] });
     const invalid = { ...cr, metadata: { name: 'c2' }, spec: { cronSpec: 'nope', replicas: 'x', color: 'pink' } };
     const rejected = await client.request('POST', base, invalid);
     observe('schema violations', { ...rejected, body: { ...rejected.body, fields: (rejected.body.details?.causes ?? []).map((c: { field: string; reason: string }) => `${c.field}:${c.reason}`).sort() } }, { code: 422, fields: ['reason', 'fields', 'details.kind', 'details.group'] });
