@@ -14,6 +14,8 @@ export interface StartKubeServerOptions {
   bookmarkIntervalMs?: number;
   /** Events kept per resource for watches resuming from a resourceVersion (default 10000). */
   watchHistory?: number;
+  /** Unread output a watcher may pile up before it is cut off (default 16 MiB). */
+  watchBacklogBytes?: number;
 }
 
 export interface KubeServer {
@@ -30,7 +32,15 @@ export interface KubeServer {
 export async function startKubeServer(options: StartKubeServerOptions = {}): Promise<KubeServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { cert, key } = await servingCertificate();
-  const server = new KubeHttpServer({ token, cert, key, port: options.port ?? 0, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000, watchHistory: options.watchHistory ?? 10_000 });
+  const server = new KubeHttpServer({
+    token,
+    cert,
+    key,
+    port: options.port ?? 0,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
+    watchHistory: options.watchHistory ?? 10_000,
+    watchBacklogBytes: options.watchBacklogBytes,
+  });
   const url = await server.listen();
   const kubeconfig = kubeconfigYaml(url, token, cert);
   return {

@@ -28,6 +28,8 @@ export interface KubeHttpOptions {
   bookmarkIntervalMs?: number;
   /** Events kept per resource for resuming watches (older resourceVersions get 410 Expired). */
   watchHistory?: number;
+  /** Unread output a watcher may pile up before it is cut off (default 16 MiB). */
+  watchBacklogBytes?: number;
 }
 
 export class KubeHttpServer {
@@ -216,7 +218,7 @@ export class KubeHttpServer {
         if (target.name === undefined) {
           const watch = url.searchParams.get('watch');
           if (watch === 'true' || watch === '1') {
-            serveWatch(api, target, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 1000, table });
+            serveWatch(api, target, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 1000, table, maxBacklogBytes: this.options.watchBacklogBytes });
             return;
           }
           const listed = api.list(target);

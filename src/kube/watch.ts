@@ -12,7 +12,11 @@ import { apiVersionOf, storageKey, type KubeObject } from './types.js';
 export interface WatchOptions {
   bookmarkIntervalMs: number;
   table: boolean;
+  /** A watcher that lets this much output pile up unread is cut off (it re-watches, like after the real cacher drops a slow watcher). */
+  maxBacklogBytes?: number;
 }
+
+const DEFAULT_BACKLOG = 16 * 1024 * 1024;
 
 export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, options: WatchOptions): void {
   const { type, version } = target.served;
@@ -49,25 +53,37 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
 
   let closed = false;
   let lastRv = api.store.currentRv;
+  const backlog = options.maxBacklogBytes ?? DEFAULT_BACKLOG;
+  // The initial burst is written at once whatever its size; the limit applies to what comes after.
+  let limit = Number.POSITIVE_INFINITY;
+  const timers: NodeJS.Timeout[] = [];
+  const emit = (eventType: string, obj: KubeObject): void => {
+    if (closed) return;
+    res.write(serialize(eventType, obj));
+    // A client that stopped reading must not make the server hold every later event for it.
+    if (res.writableLength > limit) stop();
+  };
   const send = (event: StoreEvent): void => {
     const now = matches(event.object);
     const before = event.type === 'MODIFIED' ? matches(event.previous) : now;
     lastRv = event.rv;
     if (event.type === 'DELETED') {
-      if (before) res.write(serialize('DELETED', event.object));
+      if (before) emit('DELETED', event.object);
       return;
     }
-    if (now && !before) res.write(serialize('ADDED', event.object));
-    else if (now) res.write(serialize(event.type, event.object));
-    else if (before) res.write(serialize('DELETED', event.object));
+    if (now && !before) emit('ADDED', event.object);
+    else if (now) emit(event.type, event.object);
+    else if (before) emit('DELETED', event.object);
   };
+
+  const watcher: Watcher = { deliver: send };
 
   if (sendInitial || rvParam === '' || rvParam === '0') {
     if (!(query.get('sendInitialEvents') === 'false')) {
       const keys = collection.sortedKeys();
       for (const key of keys) {
         const obj = collection.objects.get(key)!;
-        if (matches(obj)) res.write(serialize('ADDED', obj));
+        if (matches(obj)) emit('ADDED', obj);
       }
     }
     if (sendInitial && bookmarks) {
@@ -84,16 +100,18 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
     for (const event of events) send(event);
   }
 
-  const watcher: Watcher = { deliver: send };
+  if (closed) return;
+  limit = res.writableLength + backlog;
   collection.watchers.add(watcher);
-  const timers: NodeJS.Timeout[] = [];
-  const stop = () => {
+  function stop(): void {
     if (closed) return;
     closed = true;
     collection.watchers.delete(watcher);
     for (const timer of timers) clearTimeout(timer);
-    res.end();
-  };
+    // Ending a stream whose client does not read would wait forever: destroy it instead.
+    if (res.writableLength > limit) res.destroy();
+    else res.end();
+  }
   if (bookmarks) {
     const timer = setInterval(() => {
       const rv = Math.max(lastRv, api.store.currentRv);

@@ -167,3 +167,40 @@ describe('in-memory server lifecycle semantics', () => {
     expect(compareRecords(a, [])).toHaveLength(1);
   });
 });
+
+describe('a watcher that stops reading', () => {
+  it('is cut off once its unread backlog passes the limit, while other watchers keep up', async () => {
+    const { request } = await import('node:https');
+    const server = await startKubeServer({ watchBacklogBytes: 256 * 1024 });
+    const client = new RawKubeClient(server);
+    try {
+      const stalled = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+        const req = request(`${server.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0`, { headers: { Authorization: `Bearer ${server.token}` }, ca: server.caCert }, resolve);
+        req.on('error', reject);
+        req.end();
+      });
+      stalled.pause();
+      const reader = await client.watch('/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=0');
+      const payload = 'x'.repeat(40_000);
+      for (let i = 0; i < 300; i++) {
+        const r = await client.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `big-${i}` }, data: { payload } });
+        expect(r.code).toBe(201);
+      }
+      await reader.waitFor(300, 10_000);
+      reader.close();
+      // Reading now: the stalled stream ends early instead of holding all 300 events (12 MB) for us.
+      let received = 0;
+      stalled.on('data', (chunk: Buffer) => (received += chunk.length));
+      await new Promise<void>((resolve) => {
+        stalled.once('close', resolve);
+        stalled.once('end', resolve);
+        stalled.once('error', () => resolve());
+        stalled.resume();
+      });
+      expect(received).toBeLessThan(300 * 40_000);
+    } finally {
+      client.close();
+      await server.close();
+    }
+  });
+});
