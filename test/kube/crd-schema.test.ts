@@ -44,7 +44,10 @@ describe('CRD structural schemas', () => {
       'FieldValueNotSupported spec.mode: supported values: "a", "b"',
       'FieldValueTypeInvalid spec.labels.k: spec.labels.k in body must be of type string: "integer"',
     ]);
-    expect(compiled.admit({ spec: null } as Record<string, unknown>).map((e) => e.field)).toEqual(['spec']);
+    const nulled = { spec: { size: 2, name: null } } as Record<string, unknown>;
+    expect(compiled.admit(nulled)).toEqual([]);
+    expect(nulled.spec).toEqual({ size: 2, mode: 'a' }); // null where not nullable is dropped, then defaults apply
+    expect(compiled.admit({ spec: { size: 'big' } }).map((e) => e.field)).toEqual(['spec.size']);
     expect(compileSchema({ type: 'object', properties: { spec: { type: 'object', required: ['x'] } } }).admit({ spec: {} }).map((e) => `${e.type} ${e.field}`)).toEqual(['FieldValueRequired spec.x']);
   });
 
