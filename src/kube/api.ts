@@ -199,6 +199,11 @@ export class KubeApi {
     if (errors.length > 0) throw invalid(type.kind, type.group, obj.metadata.name ?? '', errors);
   }
 
+  /** A review request's body, checked like any other (apiVersion, kind). */
+  reviewBody(target: Target, body: unknown): KubeObject {
+    return this.checkBody(target, body);
+  }
+
   // ---- reads ---------------------------------------------------------------------------------
 
   get(target: Target): KubeObject {

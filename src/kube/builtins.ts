@@ -260,8 +260,23 @@ const serviceColumns: PrinterColumn[] = [
   },
 ];
 
+/** Who the bearer token is: the one admin (kube-apiserver's token file gives it the same groups). */
+export const IDENTITY = { username: 'conformal-admin', uid: 'conformal-admin', groups: ['system:masters', 'system:authenticated'] };
+
+function reviewType(group: string, kind: string, plural: string, answer: (body: KubeObject) => Record<string, unknown>, stamped: boolean): ResourceType {
+  const type = build({ group, kind, plural, namespaced: false, age: false });
+  type.verbs = ['create'];
+  // kube-apiserver stamps a creation time on whoami answers but not on access reviews.
+  const metadata = () => ({ creationTimestamp: stamped ? new Date().toISOString().replace(/\.\d+Z$/, 'Z') : null }) as unknown as KubeObject['metadata'];
+  type.review = (body) => ({ apiVersion: body.apiVersion, kind: body.kind, metadata: metadata(), ...answer(body) });
+  return type;
+}
+
 export function builtinTypes(): ResourceType[] {
   return [
+    // There is no authorization: the token may do everything, which is what these reviews say.
+    reviewType('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', (body) => ({ spec: body.spec ?? {}, status: { allowed: true } }), false),
+    reviewType('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', () => ({ status: { userInfo: IDENTITY } }), true),
     build({ kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], status: true, defaults: namespaceDefaults,
       columns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] }),
     build({ kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true }),

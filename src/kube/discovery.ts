@@ -51,7 +51,7 @@ export function apiResourceList(registry: Registry, group: string, version: stri
   if (served.length === 0) return undefined;
   const resources: object[] = [];
   for (const { type, version: v } of served) {
-    const main: Record<string, unknown> = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: type.builtin ? VERBS : CUSTOM_VERBS };
+    const main: Record<string, unknown> = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: type.verbs ?? (type.builtin ? VERBS : CUSTOM_VERBS) };
     if (type.shortNames.length) main.shortNames = type.shortNames;
     if (type.categories.length) main.categories = type.categories;
     main.storageVersionHash = storageVersionHash(type);
@@ -69,7 +69,7 @@ function discoveryResource({ type, version }: Served, versionName: string): obje
     responseKind: { group: '', version: '', kind: type.kind },
     scope: type.namespaced ? 'Namespaced' : 'Cluster',
     singularResource: type.singular,
-    verbs: type.builtin ? VERBS : CUSTOM_VERBS,
+    verbs: type.verbs ?? (type.builtin ? VERBS : CUSTOM_VERBS),
   };
   if (type.shortNames.length) resource.shortNames = type.shortNames;
   if (type.categories.length) resource.categories = type.categories;

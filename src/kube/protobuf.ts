@@ -1,5 +1,5 @@
 // Protobuf request bodies, as kubectl's typed clients send them (`kubectl create namespace|
-// configmap|secret|serviceaccount|deployment|service …`): the "k8s\0" envelope around a
+// configmap|secret|serviceaccount|deployment|service …`, `kubectl auth can-i|whoami`): the "k8s\0" envelope around a
 // runtime.Unknown, whose raw bytes are the object. The schema below is our own subset of the
 // Kubernetes wire format, only the fields those commands can set; the field numbers are the
 // published ones. Responses stay JSON, which these clients accept.
@@ -61,6 +61,15 @@ message DeploymentSpec {
   optional int32 minReadySeconds = 5; optional int32 revisionHistoryLimit = 6; optional bool paused = 7; optional int32 progressDeadlineSeconds = 9;
 }
 message Deployment { optional ObjectMeta metadata = 1; optional DeploymentSpec spec = 2; optional Empty status = 3; }
+
+message ResourceAttributes {
+  optional string namespace = 1; optional string verb = 2; optional string group = 3; optional string version = 4;
+  optional string resource = 5; optional string subresource = 6; optional string name = 7;
+}
+message NonResourceAttributes { optional string path = 1; optional string verb = 2; }
+message SelfSubjectAccessReviewSpec { optional ResourceAttributes resourceAttributes = 1; optional NonResourceAttributes nonResourceAttributes = 2; }
+message SelfSubjectAccessReview { optional ObjectMeta metadata = 1; optional SelfSubjectAccessReviewSpec spec = 2; optional Empty status = 3; }
+message SelfSubjectReview { optional ObjectMeta metadata = 1; optional Empty status = 2; }
 `;
 
 const root = protobuf.parse(SCHEMA, { keepCase: true }).root;
@@ -74,6 +83,8 @@ const MESSAGES: Record<string, string> = {
   'v1/ServiceAccount': 'ServiceAccount',
   'v1/Service': 'Service',
   'apps/v1/Deployment': 'Deployment',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
 };
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]); // "k8s\0"

@@ -15,7 +15,7 @@ export interface GroupVersions {
 }
 
 /** Kubernetes' own groups come first in discovery, in this order; custom groups follow alphabetically. */
-const GROUP_ORDER = ['', 'apps', 'events.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'apiextensions.k8s.io'];
+const GROUP_ORDER = ['', 'apps', 'events.k8s.io', 'authentication.k8s.io', 'authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'apiextensions.k8s.io'];
 
 export class Registry {
   private readonly types: ResourceType[] = builtinTypes();

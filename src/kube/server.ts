@@ -212,6 +212,14 @@ export class KubeHttpServer {
     const include = (url.searchParams.get('includeObject') ?? 'Metadata') as IncludeObject;
     const api = this.api;
     const write = (result: WriteResult) => this.json(res, result.code, result.object, 'application/json', result.warnings);
+    const { type } = target.served;
+    if (type.verbs && !(method === 'POST' && type.verbs.includes('create'))) {
+      throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+    if (type.review) {
+      const body = this.parseObject(await this.readBody(req), contentType);
+      return write({ object: type.review(api.reviewBody(target, body)), code: 201, warnings: [] });
+    }
 
     switch (method) {
       case 'GET': {

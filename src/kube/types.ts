@@ -101,6 +101,10 @@ export interface ResourceType {
   validate?: (obj: KubeObject) => FieldError[];
   /** The CRD object that defines this resource, when it is custom. */
   crdName?: string;
+  /** Verbs when not the full set (discovery lists them; others answer 405). */
+  verbs?: string[];
+  /** Create-only review resources (access reviews, whoami): the answer to a POST, never stored. */
+  review?: (body: KubeObject) => KubeObject;
 }
 
 export function storageKey(type: Pick<ResourceType, 'group' | 'plural'>): string {

@@ -173,6 +173,10 @@ async function generated(kubeconfig: string): Promise<Record<string, unknown>[]>
     const obj = JSON.parse(got.stdout) as unknown;
     out.push(Object.fromEntries(g.fields.map((f) => [`${g.get[0]} ${f}`, pick(obj, f)])));
   }
+  // `auth` sends protobuf review objects too.
+  const whoami = await run(kubeconfig, ['auth', 'whoami', '-o', 'json']);
+  const canI = await run(kubeconfig, ['auth', 'can-i', 'delete', 'deployments', '-n', 'default']);
+  out.push({ whoami: pick(JSON.parse(whoami.stdout || 'null'), 'status'), canI: canI.stdout.trim() });
   return out;
 }
 

@@ -32,6 +32,14 @@ export const scenario: Scenario = {
     observe('version', await client.request('GET', '/version'), { code: 200, fields: ['major'] });
     const v2 = await client.request('GET', '/openapi/v2', undefined, 'application/json', { Accept: 'application/json' });
     observe('openapi v2', { ...v2, body: { swagger: v2.body.swagger } }, { code: 200, fields: ['swagger'] });
+    const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'create', resource: 'pods', namespace: 'default' } } };
+    observe('access review', await client.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', review), { code: 201, fields: ['kind', 'metadata.creationTimestamp', 'spec', 'status'] });
+    const whoami = await client.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });
+    observe('whoami', { ...whoami, body: { ...whoami.body, stamped: typeof whoami.body.metadata?.creationTimestamp === 'string' } }, { code: 201, fields: ['kind', 'status', 'stamped'] });
+    observe('reviews cannot be listed', await client.request('GET', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews'), { code: 405, fields: ['reason'] });
+    const authz = await client.request('GET', '/apis/authorization.k8s.io/v1');
+    const ssar = (authz.body.resources ?? []).find((r: { name: string }) => r.name === 'selfsubjectaccessreviews');
+    observe('review discovery', { ...authz, body: { ssar: { ...ssar, storageVersionHash: undefined } } }, { code: 200, fields: ['ssar.verbs', 'ssar.namespaced', 'ssar.kind'] });
     const anonymous = await fetchWithoutToken(client.endpoint.url, client.endpoint.caCert);
     observe('no token', anonymous, { code: 401, fields: ['reason'] });
   },
