@@ -173,10 +173,11 @@ export class KubeApi {
   }
 
   /** Type defaults, CRD schema (prune/default/validate) and built-in validation; throws 422. */
-  private admit(served: Served, obj: KubeObject, creating: boolean, fieldValidation: string | null, warnings: string[]): void {
+  private admit(served: Served, obj: KubeObject, creating: boolean, fieldValidation: string | null, warnings: string[], old?: KubeObject): void {
     const { type, version } = served;
     const errors: FieldError[] = [];
     if (creating) type.defaults?.(obj);
+    type.normalize?.(obj);
     if (version.admit) {
       const before = fieldValidation === 'Ignore' ? undefined : structuredClone(obj);
       errors.push(...version.admit(obj));
@@ -189,6 +190,7 @@ export class KubeApi {
       }
     }
     if (type.validate) errors.push(...type.validate(obj));
+    if (old && type.validateUpdate) errors.push(...type.validateUpdate(old, obj));
     if (!type.builtin && version.scale) errors.push(...scaleReplicasErrors(obj, version.scale.specReplicasPath));
     if (type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions') {
       crdDefaults(obj);
@@ -363,7 +365,7 @@ export class KubeApi {
       delete next.metadata.generation;
     }
     const warnings: string[] = [];
-    this.admit(target.served, next, false, target.query.get('fieldValidation'), warnings);
+    this.admit(target.served, next, false, target.query.get('fieldValidation'), warnings, existing);
     const isCrd = type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io';
     if (isCrd && target.subresource !== 'status') next.status = crdStatus(next, nowTimestamp());
     if (!applyManaged) recordUpdate(existing, next, this.manager(target), next.apiVersion, this.strategyOf(target.served), target.subresource);

@@ -1,5 +1,6 @@
 // The built-in resource types this server serves: the ones the SMI, cloud-provider and Cluster API
 // suites touch. Objects only: nothing schedules pods or runs controllers besides garbage collection.
+import { isDeepStrictEqual } from 'node:util';
 import type { FieldError } from './status.js';
 import { humanDuration } from './table.js';
 import type { KubeObject, PrinterColumn, ResourceType, ResourceVersion } from './types.js';
@@ -20,6 +21,8 @@ interface BuiltinSpec {
   age?: boolean;
   defaults?: (obj: KubeObject) => void;
   validate?: (obj: KubeObject) => FieldError[];
+  validateUpdate?: (old: KubeObject, next: KubeObject) => FieldError[];
+  normalize?: (obj: KubeObject) => void;
 }
 
 function path(obj: unknown, ...keys: string[]): unknown {
@@ -74,6 +77,8 @@ function build(spec: BuiltinSpec): ResourceType {
   };
   if (spec.defaults) type.defaults = spec.defaults;
   if (spec.validate) type.validate = spec.validate;
+  if (spec.validateUpdate) type.validateUpdate = spec.validateUpdate;
+  if (spec.normalize) type.normalize = spec.normalize;
   return type;
 }
 
@@ -212,6 +217,24 @@ const deploymentColumns: PrinterColumn[] = [
   { name: 'Available', type: 'string', cell: (o) => count(o, 'status', 'availableReplicas') },
 ];
 
+/** A field that may not change once set, in apimachinery's words. */
+function immutable(field: string, before: unknown, after: unknown, detail = 'field is immutable'): FieldError[] {
+  return isDeepStrictEqual(before, after) ? [] : [{ type: 'FieldValueInvalid', field, value: after, detail }];
+}
+
+const selectorImmutable = (old: KubeObject, next: KubeObject): FieldError[] => immutable('spec.selector', path(old, 'spec', 'selector'), path(next, 'spec', 'selector'));
+
+/** ConfigMaps and Secrets marked immutable keep their data and the mark. */
+const immutableData = (old: KubeObject, next: KubeObject): FieldError[] => {
+  if (old.immutable !== true) return [];
+  const errors: FieldError[] = [];
+  if (next.immutable !== true) errors.push({ type: 'FieldValueForbidden', field: 'immutable', detail: 'field is immutable when `immutable` is set' });
+  for (const field of ['data', 'binaryData']) {
+    if (!isDeepStrictEqual(old[field], next[field])) errors.push({ type: 'FieldValueForbidden', field, detail: 'field is immutable when `immutable` is set' });
+  }
+  return errors;
+};
+
 const replicaSetColumns: PrinterColumn[] = [
   { name: 'Desired', type: 'integer', cell: (o) => count(o, 'spec', 'replicas') },
   { name: 'Current', type: 'integer', cell: (o) => count(o, 'status', 'replicas') },
@@ -288,8 +311,17 @@ export function builtinTypes(): ResourceType[] {
     build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true,
       defaults: podDefaults, validate: podValidate, columns: podColumns }),
     build({ kind: 'Secret', plural: 'secrets', namespaced: true, defaults: (o) => { if (o.type === undefined) o.type = 'Opaque'; },
+      validateUpdate: (old, next) => [...immutable('type', old.type, next.type), ...immutableData(old, next)],
+      // stringData is write-only: merged into data (base64) and never stored.
+      normalize: (o) => {
+        if (o.stringData === null || typeof o.stringData !== 'object') return;
+        const data = { ...((o.data ?? {}) as Record<string, string>) };
+        for (const [k, v] of Object.entries(o.stringData as Record<string, string>)) data[k] = Buffer.from(String(v)).toString('base64');
+        o.data = data;
+        delete o.stringData;
+      },
       columns: [{ name: 'Type', type: 'string', jsonPath: '.type' }] }),
-    build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'],
+    build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'], validateUpdate: immutableData,
       columns: [{ name: 'Data', type: 'string', cell: (o) => Object.keys((o.data ?? {}) as object).length + Object.keys((o.binaryData ?? {}) as object).length }] }),
     build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'] }),
     build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'] }),
@@ -297,9 +329,9 @@ export function builtinTypes(): ResourceType[] {
     build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true,
       columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
     build({ group: 'apps', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'],
-      status: true, scale: true, generation: true, defaults: workloadDefaults(true), validate: workloadValidate, columns: deploymentColumns }),
+      status: true, scale: true, generation: true, defaults: workloadDefaults(true), validate: workloadValidate, validateUpdate: selectorImmutable, columns: deploymentColumns }),
     build({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'],
-      status: true, scale: true, generation: true, defaults: workloadDefaults(false), validate: workloadValidate, columns: replicaSetColumns }),
+      status: true, scale: true, generation: true, defaults: workloadDefaults(false), validate: workloadValidate, validateUpdate: selectorImmutable, columns: replicaSetColumns }),
     build({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false,
       shortNames: ['crd', 'crds'], status: true, generation: true, age: false,
       // The CRD printer shows the creation time itself, not an age.

@@ -99,6 +99,10 @@ export interface ResourceType {
   defaults?: (obj: KubeObject) => void;
   /** Type-specific validation beyond metadata (built-ins). */
   validate?: (obj: KubeObject) => FieldError[];
+  /** Rewrites applied on every write, before validation (a Secret's stringData into data). */
+  normalize?: (obj: KubeObject) => void;
+  /** Rules between the stored object and its replacement (immutable fields). */
+  validateUpdate?: (old: KubeObject, next: KubeObject) => FieldError[];
   /** The CRD object that defines this resource, when it is custom. */
   crdName?: string;
   /** Verbs when not the full set (discovery lists them; others answer 405). */

@@ -20,6 +20,18 @@ export const scenario: Scenario = {
     observe('scale update', await client.request('PUT', `${base}/api/scale`, { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'api', namespace: ns }, spec: { replicas: 4 } }), { code: 200, fields: ['spec.replicas'] });
     observe('scale patch', await client.request('PATCH', `${base}/api/scale`, { spec: { replicas: 6 } }, 'application/merge-patch+json'), { code: 200, fields: ['spec.replicas'] });
     observe('after scaling', await client.request('GET', `${base}/api`), { code: 200, fields: ['spec.replicas', 'metadata.generation', 'status.replicas'] });
+    observe('selector is immutable', await client.request('PATCH', `${base}/api`, { spec: { selector: { matchLabels: { app: 'api', v: '2' } }, template: { metadata: { labels: { app: 'api', v: '2' } } } } }, 'application/merge-patch+json'), {
+      code: 422,
+      fields: ['details.causes[0].field', 'details.causes[0].reason'],
+    });
+    const cms = `/api/v1/namespaces/${ns}/configmaps`;
+    await client.request('POST', cms, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'frozen' }, data: { a: '1' }, immutable: true });
+    const frozen = await client.request('PATCH', `${cms}/frozen`, { data: { a: '2' } }, 'application/merge-patch+json');
+    observe('immutable configmap', { ...frozen, body: { ...frozen.body, causes: (frozen.body.details?.causes ?? []).map((c: { field: string; reason: string }) => `${c.field}:${c.reason}`) } }, { code: 422, fields: ['causes'] });
+    observe('immutable configmap metadata may change', await client.request('PATCH', `${cms}/frozen`, { metadata: { labels: { x: 'y' } } }, 'application/merge-patch+json'), { code: 200, fields: ['metadata.labels'] });
+    observe('secret stringData', await client.request('POST', `/api/v1/namespaces/${ns}/secrets`, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'Opaque', data: { a: 'Yg==' }, stringData: { k: 'v', a: 'c' } }), { code: 201, fields: ['data', 'stringData', 'type'] });
+    const retyped = await client.request('PATCH', `/api/v1/namespaces/${ns}/secrets/s`, { type: 'example.com/other' }, 'application/merge-patch+json');
+    observe('secret type is immutable', retyped, { code: 422, fields: ['details.causes[0].field', 'details.causes[0].reason'] });
     const svc = await client.request('POST', `/api/v1/namespaces/${ns}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'api' }, ports: [{ port: 80 }] } });
     observe('service defaults', { ...svc, body: { ...svc.body, hasClusterIP: /^10\.(9[6-9]|10[0-9]|11[01])\./.test(svc.body.spec?.clusterIP ?? '') } }, {
       code: 201,
