@@ -19,6 +19,8 @@ interface BuiltinSpec {
   columns?: PrinterColumn[];
   /** Append the usual Age column (default true). */
   age?: boolean;
+  /** Start tables with Name (default true). */
+  nameColumn?: boolean;
   defaults?: (obj: KubeObject) => void;
   validate?: (obj: KubeObject) => FieldError[];
   validateUpdate?: (old: KubeObject, next: KubeObject) => FieldError[];
@@ -61,6 +63,7 @@ function build(spec: BuiltinSpec): ResourceType {
     status: spec.status ?? false,
     columns: [...(spec.columns ?? []), ...(spec.age === false ? [] : [AGE])],
   };
+  if (spec.nameColumn === false) version.nameColumn = false;
   if (spec.scale) version.scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
   const type: ResourceType = {
     group: spec.group ?? '',
@@ -235,6 +238,78 @@ const immutableData = (old: KubeObject, next: KubeObject): FieldError[] => {
   return errors;
 };
 
+const nodeColumns: PrinterColumn[] = [
+  {
+    name: 'Status',
+    type: 'string',
+    cell: (o) => {
+      const ready = ((path(o, 'status', 'conditions') ?? []) as { type: string; status: string }[]).find((c) => c.type === 'Ready');
+      const state = ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown';
+      return path(o, 'spec', 'unschedulable') === true ? `${state},SchedulingDisabled` : state;
+    },
+  },
+  {
+    name: 'Roles',
+    type: 'string',
+    cell: (o) => {
+      const roles = Object.keys(o.metadata.labels ?? {}).filter((l) => l.startsWith('node-role.kubernetes.io/')).map((l) => l.slice('node-role.kubernetes.io/'.length)).sort();
+      return roles.length > 0 ? roles.join(',') : '<none>';
+    },
+  },
+  AGE,
+  { name: 'Version', type: 'string', cell: (o) => String(path(o, 'status', 'nodeInfo', 'kubeletVersion') ?? '') },
+];
+
+const endpointsColumns: PrinterColumn[] = [
+  {
+    name: 'Endpoints',
+    type: 'string',
+    cell: (o) => {
+      const subsets = (o.subsets ?? []) as { addresses?: { ip: string }[]; ports?: { port: number }[] }[];
+      const pairs = subsets.flatMap((s) => (s.addresses ?? []).flatMap((a) => ((s.ports ?? []).length > 0 ? s.ports!.map((p) => `${a.ip}:${p.port}`) : [a.ip])));
+      if (pairs.length === 0) return '<none>';
+      return pairs.length > 3 ? `${pairs.slice(0, 3).join(',')} + ${pairs.length - 3} more...` : pairs.join(',');
+    },
+  },
+];
+
+const sliceColumns: PrinterColumn[] = [
+  { name: 'AddressType', type: 'string', jsonPath: '.addressType' },
+  {
+    name: 'Ports',
+    type: 'string',
+    cell: (o) => {
+      const ports = ((o.ports ?? []) as { port?: number }[]).map((p) => (p.port === undefined ? '<unset>' : String(p.port)));
+      return ports.length === 0 ? '<unset>' : ports.join(',');
+    },
+  },
+  {
+    name: 'Endpoints',
+    type: 'string',
+    cell: (o) => {
+      const addresses = ((o.endpoints ?? []) as { addresses?: string[] }[]).flatMap((e) => e.addresses ?? []);
+      if (addresses.length === 0) return '<unset>';
+      return addresses.length > 3 ? `${addresses.slice(0, 3).join(',')} + ${addresses.length - 3} more...` : addresses.join(',');
+    },
+  },
+];
+
+/** Events print what happened, not a name: Last Seen, Type, Reason, Object, Message. */
+function eventColumns(core: boolean): PrinterColumn[] {
+  const at = (o: KubeObject): string | undefined =>
+    (core
+      ? (path(o, 'series', 'lastObservedTime') ?? o.lastTimestamp ?? o.eventTime)
+      : (path(o, 'series', 'lastObservedTime') ?? o.deprecatedLastTimestamp ?? o.eventTime)) as string | undefined ?? o.metadata.creationTimestamp;
+  const regarding = (o: KubeObject) => (core ? o.involvedObject : o.regarding) as { kind?: string; name?: string } | undefined;
+  return [
+    { name: 'Last Seen', type: 'string', cell: (o) => { const t = at(o); return t ? humanDuration(Date.now() - Date.parse(t)) : '<unknown>'; } },
+    { name: 'Type', type: 'string', cell: (o) => String(o.type ?? '') },
+    { name: 'Reason', type: 'string', cell: (o) => String(o.reason ?? '') },
+    { name: 'Object', type: 'string', cell: (o) => { const r = regarding(o); return `${String(r?.kind ?? '').toLowerCase()}/${r?.name ?? ''}`; } },
+    { name: 'Message', type: 'string', cell: (o) => String((core ? o.message : o.note) ?? '').trim() },
+  ];
+}
+
 const replicaSetColumns: PrinterColumn[] = [
   { name: 'Desired', type: 'integer', cell: (o) => count(o, 'spec', 'replicas') },
   { name: 'Current', type: 'integer', cell: (o) => count(o, 'status', 'replicas') },
@@ -302,12 +377,11 @@ export function builtinTypes(): ResourceType[] {
     reviewType('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', () => ({ status: { userInfo: IDENTITY } }), true),
     build({ kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], status: true, defaults: namespaceDefaults,
       columns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] }),
-    build({ kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true }),
+    build({ kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true, columns: nodeColumns, age: false }),
     build({ kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true,
       defaults: serviceDefaults, validate: serviceValidate, columns: serviceColumns }),
-    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'] }),
-    build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true,
-      columns: [{ name: 'AddressType', type: 'string', jsonPath: '.addressType' }] }),
+    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], columns: endpointsColumns }),
+    build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, columns: sliceColumns }),
     build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true,
       defaults: podDefaults, validate: podValidate, columns: podColumns }),
     build({ kind: 'Secret', plural: 'secrets', namespaced: true, defaults: (o) => { if (o.type === undefined) o.type = 'Opaque'; },
@@ -320,12 +394,16 @@ export function builtinTypes(): ResourceType[] {
         o.data = data;
         delete o.stringData;
       },
-      columns: [{ name: 'Type', type: 'string', jsonPath: '.type' }] }),
+      columns: [
+        { name: 'Type', type: 'string', jsonPath: '.type' },
+        { name: 'Data', type: 'string', cell: (o) => Object.keys((o.data ?? {}) as object).length },
+      ] }),
     build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'], validateUpdate: immutableData,
       columns: [{ name: 'Data', type: 'string', cell: (o) => Object.keys((o.data ?? {}) as object).length + Object.keys((o.binaryData ?? {}) as object).length }] }),
-    build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'] }),
-    build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'] }),
-    build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'] }),
+    build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'],
+      columns: [{ name: 'Secrets', type: 'string', cell: (o) => ((o.secrets ?? []) as unknown[]).length }] }),
+    build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(true), age: false, nameColumn: false }),
+    build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(false), age: false, nameColumn: false }),
     build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true,
       columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
     build({ group: 'apps', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'],

@@ -230,13 +230,13 @@ export class KubeHttpServer {
             return;
           }
           const listed = api.list(target);
-          if (table) return this.json(res, 200, toTable(listed.items, target.served.version.columns, listMeta(listed), include));
+          if (table) return this.json(res, 200, toTable(listed.items, target.served.version.columns, listMeta(listed), include, target.served.version.nameColumn !== false));
           return this.json(res, 200, listJson(target, listed));
         }
         if (target.name !== undefined && url.searchParams.get('watch') === 'true') throw resourceNotFound();
         const obj = api.get(target);
         if (target.subresource === 'scale') return this.json(res, 200, api.scaleOf(target.served, obj));
-        if (table) return this.json(res, 200, toTable([obj], target.served.version.columns, { resourceVersion: obj.metadata.resourceVersion }, include));
+        if (table) return this.json(res, 200, toTable([obj], target.served.version.columns, { resourceVersion: obj.metadata.resourceVersion }, include, target.served.version.nameColumn !== false));
         return this.json(res, 200, cachedJson(obj));
       }
       case 'POST':

@@ -35,6 +35,8 @@ function cell(obj: KubeObject, column: PrinterColumn, now: number): unknown {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+const NAME: PrinterColumn = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names' };
+
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 export function toTable(
@@ -42,9 +44,10 @@ export function toTable(
   columns: PrinterColumn[],
   listMeta: Record<string, unknown>,
   include: IncludeObject,
+  nameColumn = true,
 ): Record<string, unknown> {
   const now = Date.now();
-  const all: PrinterColumn[] = [{ name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names' }, ...columns];
+  const all: PrinterColumn[] = [...(nameColumn ? [NAME] : []), ...columns];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

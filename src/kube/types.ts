@@ -75,6 +75,8 @@ export interface ResourceVersion {
   status: boolean;
   scale?: ScaleSpec;
   columns: PrinterColumn[];
+  /** Tables start with the Name column unless this is false (events print without one). */
+  nameColumn?: boolean;
   /** CRD schema (OpenAPI v3, structural) for validation, pruning, defaulting and OpenAPI publishing. */
   schema?: JsonObject;
   /** Validates (and may default and prune) the object in place; returns field errors. */

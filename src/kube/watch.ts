@@ -45,7 +45,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   const serialize = (eventType: string, obj: KubeObject): string => {
     const presented = obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
     if (options.table) {
-      const table = toTable([presented], version.columns, { resourceVersion: obj.metadata.resourceVersion }, 'Metadata');
+      const table = toTable([presented], version.columns, { resourceVersion: obj.metadata.resourceVersion }, 'Metadata', version.nameColumn !== false);
       return `${JSON.stringify({ type: eventType, object: table })}\n`;
     }
     return eventLine(eventType, presented);

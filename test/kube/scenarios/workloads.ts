@@ -43,11 +43,27 @@ export const scenario: Scenario = {
       code: 201,
       fields: ['nodePortInRange', 'spec.externalTrafficPolicy', 'spec.allocateLoadBalancerNodePorts', 'spec.ports[0].targetPort', 'status'],
     });
-    const tables = ['/apis/apps/v1/namespaces/' + ns + '/deployments', `/api/v1/namespaces/${ns}/services`, `/api/v1/namespaces/${ns}/pods`, '/apis/apiextensions.k8s.io/v1/customresourcedefinitions'];
+    const tables = [
+      `/apis/apps/v1/namespaces/${ns}/deployments`,
+      `/apis/apps/v1/namespaces/${ns}/replicasets`,
+      `/api/v1/namespaces/${ns}/services`,
+      `/api/v1/namespaces/${ns}/pods`,
+      `/api/v1/namespaces/${ns}/configmaps`,
+      `/api/v1/namespaces/${ns}/secrets`,
+      `/api/v1/namespaces/${ns}/serviceaccounts`,
+      `/api/v1/namespaces/${ns}/endpoints`,
+      `/api/v1/namespaces/${ns}/events`,
+      `/apis/events.k8s.io/v1/namespaces/${ns}/events`,
+      `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`,
+      `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices`,
+      '/api/v1/namespaces',
+      '/api/v1/nodes',
+      '/apis/apiextensions.k8s.io/v1/customresourcedefinitions',
+    ];
     for (const path of tables) {
       const table = await client.request('GET', path, undefined, 'application/json', { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
       const columns = (table.body.columnDefinitions ?? []).filter((c: { priority: number }) => c.priority === 0).map((c: { name: string; type: string }) => `${c.name}:${c.type}`);
-      observe(`table columns of ${path.split('/').pop()}`, { ...table, body: { columns } }, { code: 200, fields: ['columns'] });
+      observe(`table columns of ${path.split('/').slice(-3).join('/')}`, { ...table, body: { columns } }, { code: 200, fields: ['columns'] });
     }
     observe('service without ports', await client.request('POST', `/api/v1/namespaces/${ns}/services`, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'noports' }, spec: {} }), { code: 422, fields: ['details.causes[0].field'] });
     const pod = await client.request('POST', `/api/v1/namespaces/${ns}/pods`, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } });
