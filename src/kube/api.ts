@@ -221,24 +221,35 @@ export class KubeApi {
     const token = target.query.get('continue');
     let start = '';
     let listRv = this.store.currentRv;
+    let objects: Map<string, KubeObject> = collection.objects;
     if (token) {
       const decoded = decodeContinue(token);
-      if (decoded.rv < collection.compactedRv) {
+      const snapshot = collection.snapshotAt(decoded.rv);
+      if (!snapshot) {
         throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
       }
+      // Every page is read from the revision of the first, as etcd serves it.
+      objects = snapshot;
       start = decoded.start;
       listRv = decoded.rv;
+    } else if (target.query.get('resourceVersionMatch') === 'Exact') {
+      const wanted = Number(target.query.get('resourceVersion'));
+      if (!Number.isInteger(wanted) || wanted <= 0) throw badRequest('resourceVersionMatch=Exact needs a resourceVersion');
+      const snapshot = wanted <= this.store.currentRv ? collection.snapshotAt(wanted) : undefined;
+      if (!snapshot) throw expired(`too old resource version: ${wanted} (${collection.compactedRv + 1})`);
+      objects = snapshot;
+      listRv = wanted;
     }
     const prefix = type.namespaced && target.namespace ? `${target.namespace}/` : '';
     const items: KubeObject[] = [];
-    const keys = collection.sortedKeys();
+    const keys = [...objects.keys()].sort();
     let index = 0;
     let continueKey: string | undefined;
     for (; index < keys.length; index++) {
       const key = keys[index]!;
       if (prefix && !key.startsWith(prefix)) continue;
       if (start && key < start) continue;
-      const obj = collection.objects.get(key)!;
+      const obj = objects.get(key)!;
       if (labels && !labels(obj.metadata.labels ?? {})) continue;
       if (fields && !fields(obj)) continue;
       if (limit > 0 && items.length === limit) {

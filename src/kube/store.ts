@@ -59,6 +59,24 @@ export class Collection {
     return out.reverse();
   }
 
+  /**
+   * The collection as it was at `rv` (continue tokens and Exact lists read from it), rebuilt by
+   * undoing the retained history; undefined when `rv` is older than the window.
+   */
+  snapshotAt(rv: number): Map<string, KubeObject> | undefined {
+    const later = this.eventsSince(rv);
+    if (!later) return undefined;
+    if (later.length === 0) return this.objects;
+    const state = new Map(this.objects);
+    for (let i = later.length - 1; i >= 0; i--) {
+      const event = later[i]!;
+      const key = objectKey(event.object.metadata.namespace, event.object.metadata.name!);
+      if (event.type === 'ADDED') state.delete(key);
+      else state.set(key, event.previous!);
+    }
+    return state;
+  }
+
   /** Objects in key order (the order lists and continue tokens use). */
   sortedKeys(): string[] {
     return [...this.objects.keys()].sort();

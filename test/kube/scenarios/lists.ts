@@ -23,8 +23,18 @@ export const scenario: Scenario = {
     observe('bad label selector', await list('labelSelector=a%20in%20b'), { code: 400, fields: ['reason'] });
     const first = await list('limit=3');
     observe('first page', first, { code: 200, fields: ['names', 'metadata.remainingItemCount'] });
+    // Changes after the first page must not show in later pages: they come from the first page's revision.
+    await client.request('POST', base, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'item-45' } });
+    await client.request('DELETE', `${base}/item-4`);
+    await client.request('PATCH', `${base}/item-5`, { data: { changed: 'yes' } }, 'application/merge-patch+json');
     const second = await list(`limit=3&continue=${encodeURIComponent(first.body.metadata.continue)}`);
-    observe('second page', second, { code: 200, fields: ['names', 'metadata.remainingItemCount'] });
+    observe('second page is a snapshot', { ...second, body: { ...second.body, item5: second.body.items?.find((i: { metadata: { name: string } }) => i.metadata.name === 'item-5')?.data ?? null, sameRv: second.body.metadata.resourceVersion === first.body.metadata.resourceVersion } }, {
+      code: 200,
+      fields: ['names', 'metadata.remainingItemCount', 'item5', 'sameRv'],
+    });
+    const exact = await list(`resourceVersion=${first.body.metadata.resourceVersion}&resourceVersionMatch=Exact`);
+    observe('list at an exact resourceVersion', { ...exact, body: { ...exact.body, atRequested: exact.body.metadata?.resourceVersion === first.body.metadata.resourceVersion } }, { code: 200, fields: ['names', 'atRequested'] });
+    observe('list now', await list(''), { code: 200, fields: ['names'] });
     const third = await list(`limit=3&continue=${encodeURIComponent(second.body.metadata.continue)}`);
     observe('last page', { ...third, body: { ...third.body, hasContinue: !!third.body.metadata.continue } }, { code: 200, fields: ['names', 'hasContinue'] });
     observe('garbage continue token', await list('limit=3&continue=garbage'), { code: 400, fields: ['reason'] });
