@@ -26,4 +26,19 @@ describe('store', () => {
     expect(collection.eventsSince(1)).toBeUndefined();
     expect(collection.sortedKeys()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
   });
+
+  it('rebuilds the collection as it was at an earlier resourceVersion', () => {
+    const store = new Store(10);
+    const put = (name: string, v: string) => store.put('/c', name, { ...obj(name), data: { v } } as KubeObject, store.nextRv());
+    put('a', '1'); // rv 1
+    put('b', '1'); // rv 2
+    put('a', '2'); // rv 3
+    store.remove('/c', 'b', store.nextRv()); // rv 4
+    put('c', '1'); // rv 5
+    const at2 = store.collection('/c').snapshotAt(2)!;
+    expect([...at2.keys()].sort()).toEqual(['a', 'b']);
+    expect(at2.get('a')!.data).toEqual({ v: '1' });
+    expect([...store.collection('/c').snapshotAt(5)!.keys()].sort()).toEqual(['a', 'c']);
+    expect(new Store(2).collection('/c').snapshotAt(0)!.size).toBe(0);
+  });
 });
