@@ -76,7 +76,7 @@ function mergeApplied(live: Obj, config: Obj, strategyOf: ListStrategyOf, names:
   const out: Obj = { ...live };
   for (const [key, value] of Object.entries(config)) {
     const current = out[key];
-    if (isObject(value) && isObject(current)) {
+    if (isObject(value) && isObject(current) && strategyOf(names, key)?.atomic !== true) {
       out[key] = mergeApplied(current, value, strategyOf, [...names, key]);
     } else if (Array.isArray(value) && Array.isArray(current)) {
       const strategy = strategyOf(names, key);

@@ -161,6 +161,7 @@ export function schemaListStrategy(schema: JsonObject | undefined): (path: strin
       cur = (props?.[name] as Schema | undefined) ?? (isObject(cur.additionalProperties) ? (cur.additionalProperties as Schema) : undefined);
     }
     if (!cur) return undefined;
+    if (cur['x-kubernetes-map-type'] === 'atomic') return { atomic: true };
     if (cur['x-kubernetes-list-type'] === 'set') return {};
     if (cur['x-kubernetes-list-type'] === 'map') {
       const keys = cur['x-kubernetes-list-map-keys'];

@@ -22,7 +22,7 @@ export function fieldsOf(obj: Obj, strategyOf: ListStrategyOf): FieldSet {
     for (const [key, v] of Object.entries(value)) {
       const p = prefix ? `${prefix}${SEP}f:${key}` : `f:${key}`;
       // Label selectors are atomic structs in the built-in types: owned as one field.
-      const atomic = key === 'selector' && isObject(v) && ('matchLabels' in v || 'matchExpressions' in v);
+      const atomic = isObject(v) && (strategyOf(names, key)?.atomic === true || (key === 'selector' && ('matchLabels' in v || 'matchExpressions' in v)));
       if (isObject(v) && Object.keys(v).length > 0 && !atomic) {
         walk(v, p, [...names, key]);
       } else if (Array.isArray(v) && v.length > 0) {

@@ -9,6 +9,8 @@ type Obj = Record<string, unknown>;
 export interface ListStrategy {
   /** Merge items that agree on this key; absent: merge a list of primitives as a set. */
   mergeKey?: string;
+  /** A map owned and replaced as one value (x-kubernetes-map-type: atomic); never a list strategy. */
+  atomic?: boolean;
 }
 
 /** patchMergeKey by field name; `ports` depends on where it sits. */

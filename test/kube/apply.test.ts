@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { recordUpdate, serverSideApply } from '../../src/kube/apply.js';
 import { fieldsOf, fromFieldsV1, toFieldsV1 } from '../../src/kube/managed-fields.js';
 import { KubeApiError } from '../../src/kube/status.js';
+import { schemaListStrategy } from '../../src/kube/crd-schema.js';
 import { listStrategy } from '../../src/kube/strategic-merge.js';
 import type { KubeObject } from '../../src/kube/types.js';
 
@@ -58,5 +59,17 @@ describe('server-side apply', () => {
     const withCarol = apply(live, cm({ b: '2' }), 'carol');
     const shrunk = apply(withCarol, cm({}), 'alice');
     expect(shrunk.data).toEqual({ b: '2' });
+  });
+});
+
+describe('server-side apply on custom resources', () => {
+  it('owns and replaces an x-kubernetes-map-type: atomic object as one field', () => {
+    const schema = { type: 'object', properties: { spec: { type: 'object', properties: { ref: { type: 'object', 'x-kubernetes-map-type': 'atomic', properties: { name: { type: 'string' }, kind: { type: 'string' } } }, size: { type: 'integer' } } } } };
+    const strategyOf = schemaListStrategy(schema);
+    const cr = (spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'x/v1', kind: 'X', metadata: { name: 'x' }, spec });
+    const live = serverSideApply({ live: undefined, config: cr({ ref: { name: 'a', kind: 'K' }, size: 1 }), manager: 'alice', force: false, apiVersion: 'x/v1', strategyOf });
+    expect(owners(live)).toEqual({ 'alice/Apply': ['f:spec f:ref', 'f:spec f:size'] });
+    const next = serverSideApply({ live, config: cr({ ref: { name: 'b' }, size: 1 }), manager: 'alice', force: false, apiVersion: 'x/v1', strategyOf });
+    expect(next.spec).toEqual({ ref: { name: 'b' }, size: 1 });
   });
 });
