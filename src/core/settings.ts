@@ -22,15 +22,23 @@ export function parseDuration(value: string | number, field: string): number {
   return Number(match[1]) * UNIT_MS[match[2]!]!;
 }
 
-const duration = (field: string) =>
-  z.union([z.string(), z.number()]).transform((value, ctx) => {
+/**
+ * A zod field that converts with `parse` (which throws UsageError naming the field); its message
+ * becomes the issue, so a bad value is reported against the flag or config field that set it.
+ */
+export function parsedField<T>(parse: (value: string | number, field: string) => T, field: string) {
+  return z.union([z.string(), z.number()]).transform((value, ctx) => {
     try {
-      return parseDuration(value, field);
+      return parse(value, field);
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
       return z.NEVER;
     }
   });
+}
+
+/** A duration field: "30s", "500ms", "2m" or a number of seconds, in milliseconds. */
+export const durationField = (field: string) => parsedField(parseDuration, field);
 
 const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
 
@@ -40,20 +48,11 @@ export const runSettingsSchema = z
     skip: stringList.default([]),
     labelFilter: z.string().min(1).optional(),
     parallel: z.number().int().min(1).max(256).default(4),
-    timeout: duration('timeout').default(60_000),
-    cleanupTimeout: duration('cleanupTimeout').default(60_000),
+    timeout: durationField('timeout').default(60_000),
+    cleanupTimeout: durationField('cleanupTimeout').default(60_000),
     retries: z.number().int().min(0).max(10).default(0),
     reportDir: z.string().min(1).optional(),
-    shard: z
-      .string()
-      .transform((value, ctx): Shard => {
-        try {
-          return parseShard(value, 'shard');
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: (error as Error).message });
-          return z.NEVER;
-        }
-      })
+    shard: parsedField((value) => parseShard(String(value), 'shard'), 'shard')
       .optional(),
     verbose: z.boolean().default(false),
     quiet: z.boolean().default(false),

@@ -1,19 +1,9 @@
 // The `cri:` section of the YAML config and the flags mapped onto it (docs/cri/README.md).
 import { z } from 'zod';
 import type { FlagSpec } from '../../core/plugin.js';
-import { parseDuration } from '../../core/settings.js';
+import { durationField as duration, parseDuration } from '../../core/settings.js';
 import { UsageError } from '../../core/errors.js';
 import { CRI_FAULTS } from '../../reference/cri/faults.js';
-
-const duration = (field: string) =>
-  z.union([z.string(), z.number()]).transform((value, ctx) => {
-    try {
-      return parseDuration(value, field);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-      return z.NEVER;
-    }
-  });
 
 export const criOptionsSchema = z
   .object({

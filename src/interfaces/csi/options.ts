@@ -5,23 +5,11 @@ import type { FlagSpec } from '../../core/plugin.js';
 import { UsageError } from '../../core/errors.js';
 import { KNOWN_CAPABILITIES } from './capabilities.js';
 import { ACCESS_MODES, ACCESS_TYPES } from './types.js';
-import { parseDuration } from '../../core/settings.js';
+import { parseDuration, parsedField as parsed } from '../../core/settings.js';
 import { parseArgvFlag, parseCount, parseKeyValue, parseSize } from './values.js';
 
 /** 1 MiB: never fills a disk (csi-sanity's 10 GiB did), and a whole MiB so block backends that allocate in MiB units round cleanly. */
 export const DEFAULT_VOLUME_SIZE = 2 ** 20;
-
-/** Wraps a value parser as a zod transform whose issue carries the parser's message. */
-function parsed<T>(parse: (value: string | number, field: string) => T, field: string) {
-  return z.union([z.string(), z.number()]).transform((value, ctx) => {
-    try {
-      return parse(value, field);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
-      return z.NEVER;
-    }
-  });
-}
 
 const stringMap = z.record(z.string(), z.string());
 const argv = z.array(z.string().min(1)).min(1);
