@@ -601,6 +601,8 @@ export class KubeApi {
       this.controllers.track(collection.objects.get(objKey), undefined, key, objKey);
       this.store.remove(key, objKey, this.store.nextRv());
     }
+    // As on a real server, watches of a resource that is no longer served end.
+    for (const watcher of [...collection.watchers]) watcher.end();
     this.registry.removeCustom(crd.metadata.name!);
   }
 

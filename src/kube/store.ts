@@ -17,6 +17,8 @@ export interface StoreEvent {
 export interface Watcher {
   /** Called synchronously for every change in the collection, in resourceVersion order. */
   deliver(event: StoreEvent): void;
+  /** The resource stopped being served (its CRD was deleted): end the watch. */
+  end(): void;
 }
 
 export function objectKey(namespace: string | undefined, name: string): string {

@@ -76,7 +76,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
     else if (before) emit('DELETED', event.object);
   };
 
-  const watcher: Watcher = { deliver: send };
+  const watcher: Watcher = { deliver: send, end: () => stop() };
 
   if (sendInitial || rvParam === '' || rvParam === '0') {
     if (!(query.get('sendInitialEvents') === 'false')) {

@@ -125,7 +125,10 @@ describe('in-memory server lifecycle semantics', () => {
     };
     expect((await client.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).code).toBe(201);
     expect((await client.request('POST', '/apis/example.com/v1/widgets', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, anything: { goes: 1 } })).body.anything).toEqual({ goes: 1 });
+    const watch = await client.watch('/apis/example.com/v1/widgets?watch=true&resourceVersion=0');
     await client.request('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
+    await watch.ended;
+    expect(watch.events.map((e) => `${e.type} ${e.object.metadata.name}`)).toEqual(['ADDED w', 'DELETED w']);
     await eventually('resource no longer served', async () => (await client.request('GET', '/apis/example.com/v1/widgets')).code === 404);
     expect((await client.request('GET', '/apis/example.com/v1')).code).toBe(404);
   });

@@ -8,7 +8,7 @@ describe('store', () => {
   it('numbers every change with one global counter and fans it out to watchers', () => {
     const store = new Store(10);
     const seen: StoreEvent[] = [];
-    store.collection('/configmaps').watchers.add({ deliver: (e) => seen.push(e) });
+    store.collection('/configmaps').watchers.add({ deliver: (e) => seen.push(e), end: () => undefined });
     store.put('/configmaps', 'a', obj('a'), store.nextRv());
     store.put('/secrets', 'b', obj('b'), store.nextRv());
     store.put('/configmaps', 'a', obj('a'), store.nextRv());
