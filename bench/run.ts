@@ -1,13 +1,15 @@
 // `npm run bench`: every benchmark, printing absolute figures and ratios against the goals set in
 // the issues. Benchmarks are never timed assertions; they report.
 import { benchCore } from './core.js';
-import { benchCri } from './cri.js';
+import { benchCsi } from './csi.js';
 import { benchKube } from './kube.js';
+import { benchCri } from './cri.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
 const benches: Bench[] = [
   { name: 'core', run: benchCore },
+  { name: 'csi', run: benchCsi },
   // ---- further benchmarks are listed below this line ----
   { name: 'kube', run: benchKube },
   { name: 'cri', run: benchCri },
