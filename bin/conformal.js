@@ -2,9 +2,23 @@
 // Thin launcher: the CLI is compiled TypeScript in dist/ (built by `npm ci` through the prepare script).
 import { main } from '../dist/src/cli/main.js';
 
+// A reader that goes away (`conformal run csi | head`) must not kill the run before its reports
+// are written: output to a closed pipe is dropped instead.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const code = await main(process.argv);
-// Let piped output drain first (a write's callback runs after every earlier write is flushed) …
-await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write('', resolve))));
+// Let piped output drain first (a write's callback runs after every earlier write is flushed;
+// bounded, in case the stream is gone) …
+const drained = (stream) => new Promise((resolve) => {
+  if (stream.destroyed || !stream.writable) return resolve();
+  stream.write('', () => resolve());
+  setTimeout(resolve, 2000).unref();
+});
+await Promise.all([drained(process.stdout), drained(process.stderr)]);
 // … then exit explicitly: nothing the target left pending (a connection attempt still retrying,
 // a hung call) may keep the process alive once the reports are written.
 process.exit(code);

@@ -19,12 +19,33 @@ describe('conformal run csi (embedded reference)', { timeout: 120_000 }, () => {
     expect(run.stderr).not.toMatch(/error|WARN/i);
     expect(run.code).toBe(0);
     const result = readResult(dir);
+    expect(result.warnings).toEqual([]);
+    expect(result.leaks).toEqual([]);
     expect(result.outcome).toBe('completed');
     expect(result.summary.failed).toBe(0);
     expect(result.summary.passed).toBeGreaterThanOrEqual(150);
     expect(result.implementation.embeddedReference).toBe(true);
     expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).toContain('<testsuites');
     expect(run.stdout).toMatch(/\d+ passed, 0 failed/);
+  });
+
+  it('the leak check names volumes a driver keeps listing after DeleteVolume answered OK', async () => {
+    const dir = join(work, 'leaks');
+    await conformal(['run', 'csi', '--reference-fault', 'delete-volume-keeps-volume', '--report-dir', dir, '-q']);
+    const result = readResult(dir);
+    expect(result.warnings).toEqual([]); // the check itself ran (it lists snapshots with the configured secrets)
+    expect(result.leaks.length).toBeGreaterThan(0);
+    expect(result.leaks.every((leak) => /^volume \S+ \(still listed after DeleteVolume\/DeleteSnapshot succeeded\)$/.test(leak))).toBe(true);
+  });
+
+  it('a reader that closes the pipe early (`| head`) does not stop the reports', async () => {
+    const dir = join(work, 'closed-pipe');
+    const child = spawnConformal(['run', 'csi', '--report-dir', dir]);
+    child.stdout!.once('data', () => child.stdout!.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(readResult(dir).summary.failed).toBe(0);
+    expect(existsSync(join(dir, 'finished.json'))).toBe(true);
   });
 
   it('exits 1 when a test fails (a fault-injected reference) and still writes the report', async () => {

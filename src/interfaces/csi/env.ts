@@ -9,9 +9,16 @@ import type { GetPluginInfoResponse, NodeGetInfoResponse, TopologyRequirement } 
 
 /** Ids this run created and has not yet seen deleted: the leak check looks for these. */
 export class CreatedObjects {
+  /** Created and not yet deleted (by cleanup or by a test). */
   readonly volumes = new Set<string>();
   readonly snapshots = new Set<string>();
   readonly groupSnapshots = new Set<string>();
+  /**
+   * Everything the run created, deleted or not: a driver that answers DeleteVolume OK yet keeps
+   * listing the volume leaks it, and only the listing can show that.
+   */
+  readonly everVolumes = new Set<string>();
+  readonly everSnapshots = new Set<string>();
 }
 
 export interface CsiEnv {

@@ -142,6 +142,7 @@ export class CsiKit {
         const id: string | undefined = res?.volume?.volumeId;
         if (!id) return;
         created.volumes.add(id);
+        created.everVolumes.add(id);
         this.#register(`volume:${id}`, `volume ${id}`, 'DeleteVolume', { volumeId: id }, () => created.volumes.delete(id));
         return;
       }
@@ -175,6 +176,7 @@ export class CsiKit {
         const id: string | undefined = res?.snapshot?.snapshotId;
         if (!id) return;
         created.snapshots.add(id);
+        created.everSnapshots.add(id);
         this.#register(`snap:${id}`, `snapshot ${id}`, 'DeleteSnapshot', { snapshotId: id }, () => created.snapshots.delete(id));
         return;
       }

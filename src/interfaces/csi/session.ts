@@ -126,7 +126,7 @@ export async function openCsiSession(raw: CsiOptions, context: OpenContext): Pro
         ...(embedded ? { embeddedReference: true } : {}),
         details: { nodeId: nodeInfo.nodeId, ...(raw.referenceFault ? { fault: raw.referenceFault } : {}) },
       },
-      leakCheck: (signal) => leakCheck(clients, names, created, options.rpcTimeout, signal),
+      leakCheck: (signal) => leakCheck(clients, names, created, options.rpcTimeout, signal, options.secretsByRpc.ListSnapshots ?? {}),
       async close() {
         clients.close();
         await reference?.close();
@@ -153,25 +153,35 @@ async function listIds(page: (token: string) => Promise<{ ids: string[]; next: s
 }
 
 /** Objects this run created that the driver still lists (or, without List*, that were never deleted). */
-export async function leakCheck(clients: CsiClients, capabilities: ReadonlySet<string>, created: CreatedObjects, timeoutMs: number, signal: AbortSignal): Promise<string[]> {
+export async function leakCheck(
+  clients: CsiClients,
+  capabilities: ReadonlySet<string>,
+  created: CreatedObjects,
+  timeoutMs: number,
+  signal: AbortSignal,
+  /** ListSnapshots carries secrets; a driver that requires them rejects a listing without. */
+  listSnapshotsSecrets: Readonly<Record<string, string>> = {},
+): Promise<string[]> {
   const leaks: string[] = [];
-  const report = async (kind: string, mine: ReadonlySet<string>, capability: string, list: () => Promise<Set<string>>) => {
-    if (mine.size === 0) return;
+  // Listable: every id the run ever created that is still listed (a delete answered OK proves nothing).
+  // Not listable: only what was never deleted can be named.
+  const report = async (kind: string, undeleted: ReadonlySet<string>, ever: ReadonlySet<string>, capability: string, list: () => Promise<Set<string>>) => {
     if (!capabilities.has(capability)) {
-      for (const id of mine) leaks.push(`${kind} ${id} (not confirmed deleted)`);
+      for (const id of undeleted) leaks.push(`${kind} ${id} (not confirmed deleted)`);
       return;
     }
+    if (ever.size === 0) return;
     const listed = await list();
-    for (const id of mine) if (listed.has(id)) leaks.push(`${kind} ${id}`);
+    for (const id of ever) if (listed.has(id)) leaks.push(`${kind} ${id}${undeleted.has(id) ? '' : ' (still listed after DeleteVolume/DeleteSnapshot succeeded)'}`);
   };
-  await report('volume', created.volumes, 'controller.LIST_VOLUMES', () =>
+  await report('volume', created.volumes, created.everVolumes, 'controller.LIST_VOLUMES', () =>
     listIds(async (startingToken) => {
       const r = await clients.controller.ListVolumes({ startingToken }, signal, timeoutMs);
       return { ids: r.entries.flatMap((e) => (e.volume ? [e.volume.volumeId] : [])), next: r.nextToken };
     }));
-  await report('snapshot', created.snapshots, 'controller.LIST_SNAPSHOTS', () =>
+  await report('snapshot', created.snapshots, created.everSnapshots, 'controller.LIST_SNAPSHOTS', () =>
     listIds(async (startingToken) => {
-      const r = await clients.controller.ListSnapshots({ startingToken }, signal, timeoutMs);
+      const r = await clients.controller.ListSnapshots({ startingToken, secrets: listSnapshotsSecrets }, signal, timeoutMs);
       return { ids: r.entries.flatMap((e) => (e.snapshot ? [e.snapshot.snapshotId] : [])), next: r.nextToken };
     }));
   for (const id of created.groupSnapshots) leaks.push(`group snapshot ${id} (not confirmed deleted)`);
