@@ -4,7 +4,7 @@
 // socket (goal >= 10k ops/s).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setMaxListeners } from 'node:events';
 import { promisify } from 'node:util';
@@ -52,10 +52,59 @@ async function processCpuSeconds(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (USER_HZ = 100)
 }
 
-async function createVolumeThroughput(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'conformal-bench-csi-'));
-  const socket = join(dir, 'csi.sock');
-  const server = await startStandaloneReference(socket);
+interface LoadResult {
+  readonly clients: number;
+  readonly ops: number;
+  readonly errors: number;
+  readonly seconds: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly firstError?: string;
+}
+
+/** Builds bench/csi-load (our Go load client, modules from the Go module proxy) into the tools cache. */
+async function buildLoadClient(): Promise<string | undefined> {
+  const tools = process.env.CONFORMAL_TOOLS ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'conformal-tools');
+  const binary = join(tools, 'bin', 'csi-load');
+  try {
+    await run('go', ['build', '-trimpath', '-o', binary, '.'], { cwd: packagePath('bench', 'csi-load'), timeout: 300_000 });
+    return binary;
+  } catch (error) {
+    process.stdout.write(`  (Go load client not built: ${error instanceof Error ? error.message.split('\n')[0] : String(error)})\n`);
+    return undefined;
+  }
+}
+
+/** Measures `body` and the server's CPU seconds over it. */
+async function withServerCpu<T>(server: ChildProcess, body: () => Promise<T>): Promise<{ value: T; serverCpu: number }> {
+  const before = await processCpuSeconds(server.pid!);
+  const value = await body();
+  return { value, serverCpu: (await processCpuSeconds(server.pid!)) - before };
+}
+
+function throughputFigures(label: string, ops: number, seconds: number, serverCpu: number, p50Ms: number, p99Ms: number): void {
+  const perSecond = ops / seconds;
+  figure(label, Math.round(perSecond), 'ops/s', `(goal >= 10000: ${(perSecond / 10_000).toFixed(2)}× of goal)`);
+  figure('  latency p50', p50Ms, 'ms');
+  figure('  latency p99', p99Ms, 'ms');
+  figure('  server CPU per call', (serverCpu / ops) * 1e6, 'µs', `(server busy ${Math.round((serverCpu / seconds) * 100)} % of a core)`);
+}
+
+/** 16 Go clients (grpc-go, one connection each): the load generator costs little, so the figure is the server's. */
+async function goClientThroughput(socket: string, server: ChildProcess, binary: string): Promise<void> {
+  const { value: stdout, serverCpu } = await withServerCpu(server, async () => {
+    // The server CPU window includes the 1 s warm-up; it is subtracted pro rata below.
+    const { stdout } = await run(binary, ['-endpoint', `unix://${socket}`, '-clients', '16', '-duration', '5s', '-warmup', '1s'], { timeout: 60_000 });
+    return stdout;
+  });
+  const result = JSON.parse(stdout) as LoadResult;
+  if (result.errors > 0) throw new Error(`${result.errors} CreateVolume calls failed: ${result.firstError ?? ''}`);
+  const measuredShare = result.seconds / (result.seconds + 1);
+  throughputFigures('CreateVolume, 16 Go clients, unix socket', result.ops, result.seconds, serverCpu * measuredShare, result.p50Ms, result.p99Ms);
+}
+
+/** The same load from 16 grpc-js channels in this process: on 2 cores the Node client, not the server, is the limit. */
+async function nodeClientThroughput(socket: string, server: ChildProcess): Promise<void> {
   const root = loadProto(CSI_PROTO_PATH);
   const Controller = lookup<grpc.ServiceClientConstructor>(root, 'csi.v1.Controller');
   const clients = 16;
@@ -72,36 +121,48 @@ async function createVolumeThroughput(): Promise<void> {
     for (let round = 0; round < 50; round++) {
       await Promise.all(channels.map((client, i) => unary(client, 'CreateVolume', { name: `warm-${round}-${i}`, volumeCapabilities: capabilities }, signal)));
     }
-    const serverCpuBefore = await processCpuSeconds(server.pid!);
     const clientCpuBefore = process.cpuUsage();
-    const deadline = performance.now() + durationMs;
-    await Promise.all(
-      channels.map(async (client, c) => {
-        for (let n = 0; performance.now() < deadline; n++) {
-          const started = performance.now();
-          await unary(client, 'CreateVolume', { name: `bench-${c}-${n}`, capacityRange: { requiredBytes: 1 << 20 }, volumeCapabilities: capabilities }, signal);
-          latencies.push(performance.now() - started);
-          ops++;
-        }
-      }),
-    );
-    const serverCpu = (await processCpuSeconds(server.pid!)) - serverCpuBefore;
+    const { serverCpu } = await withServerCpu(server, async () => {
+      const deadline = performance.now() + durationMs;
+      await Promise.all(
+        channels.map(async (client, c) => {
+          for (let n = 0; performance.now() < deadline; n++) {
+            const started = performance.now();
+            await unary(client, 'CreateVolume', { name: `bench-${c}-${n}`, capacityRange: { requiredBytes: 1 << 20 }, volumeCapabilities: capabilities }, signal);
+            latencies.push(performance.now() - started);
+            ops++;
+          }
+        }),
+      );
+    });
     const clientUsage = process.cpuUsage(clientCpuBefore);
     const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
-    const perSecond = ops / (durationMs / 1000);
     const d = distribution(latencies);
-    figure('reference CreateVolume, 16 clients, unix socket', Math.round(perSecond), 'ops/s', `(goal >= 10000: ${(perSecond / 10_000).toFixed(2)}× of goal)`);
-    figure('  latency p50', d.p50, 'ms');
-    figure('  latency p99', d.p99, 'ms');
-    figure('  server CPU per call', (serverCpu / ops) * 1e6, 'µs', `(server busy ${Math.round((serverCpu / (durationMs / 1000)) * 100)} % of a core)`);
+    throughputFigures('CreateVolume, 16 grpc-js clients, unix socket', ops, durationMs / 1000, serverCpu, d.p50, d.p99);
     figure('  client CPU per call', (clientCpu / ops) * 1e6, 'µs', `(client busy ${Math.round((clientCpu / (durationMs / 1000)) * 100)} % of a core)`);
-    process.stdout.write('  (server: `conformal reference csi` in its own process; clients: grpc-js in this one)\n');
   } finally {
     for (const client of channels) client.close();
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-    await rm(dir, { recursive: true, force: true });
   }
+}
+
+async function createVolumeThroughput(): Promise<void> {
+  const binary = await buildLoadClient();
+  for (const client of ['go', 'grpc-js'] as const) {
+    if (client === 'go' && !binary) continue;
+    // A fresh server per client kind, so neither measurement inherits the other's 80k volumes.
+    const dir = await mkdtemp(join(tmpdir(), 'conformal-bench-csi-'));
+    const socket = join(dir, 'csi.sock');
+    const server = await startStandaloneReference(socket);
+    try {
+      if (client === 'go') await goClientThroughput(socket, server, binary!);
+      else await nodeClientThroughput(socket, server);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  process.stdout.write('  (server: `conformal reference csi` in its own process, as csi-sanity or a CO would use it)\n');
 }
 
 export async function benchCsi(): Promise<void> {
