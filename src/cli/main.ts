@@ -6,7 +6,7 @@ import { ConformalError, ExitCode, exitCodeFor } from '../core/errors.js';
 import type { InterfacePlugin } from '../core/plugin.js';
 import { harnessVersion } from '../core/version.js';
 import { interfaceNames, loadInterface } from '../interfaces/registry.js';
-import { commandModules } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import type { CliContext } from './context.js';
 
 /** The interface named after the command (`run csi …`), so its flags can be declared before parsing. */
@@ -26,7 +26,7 @@ export async function main(argv: readonly string[], io: Partial<Pick<CliContext,
       .showHelpAfterError('(run with --help for usage)')
       .configureOutput({ writeOut: (text) => stdout.write(text), writeErr: (text) => stderr.write(text) })
       .exitOverride();
-    for (const load of commandModules) (await load()).register(program, cli);
+    for (const load of commandsFor(argv.slice(2))) (await load()).register(program, cli);
     for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
     await program.parseAsync([...argv]);
     return cli.exitCode;
