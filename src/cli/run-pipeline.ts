@@ -9,7 +9,6 @@ import { runPassed, type RunResult } from '../core/results.js';
 import { executeRun } from '../core/run.js';
 import type { RunSettings } from '../core/settings.js';
 import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
-import { abortReports, startReports, writeReports } from '../../reporters/index.js';
 import { describeError } from '../core/describe-error.js';
 
 export interface PipelineRequest {
@@ -50,9 +49,11 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const controller = new AbortController();
   setMaxListeners(1000, controller.signal); // each running test's deadline listens on the interrupt
   const untrap = trapSignals(controller, log);
+  // Lazy: the report writers (XML, testgrid, HTML) are only loaded when there is a report to write.
+  const reports = reportDir ? await import('../../reporters/index.js') : undefined;
   try {
     const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion };
-    if (reportDir) await startReports(reportDir, { interface: iface, startedAt: new Date(), command: request.command });
+    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt: new Date(), command: request.command });
     const { result, error } = await executeRun({
       plugin,
       settings,
@@ -64,12 +65,12 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
       onTestEnd: (test) => reporter.testEnd(test),
     });
     reporter.finish(result, reportDir);
-    if (reportDir) await writeReports(result, reportDir, log);
+    if (reportDir) await reports!.writeReports(result, reportDir, log);
     const exitCode = error !== undefined ? exitCodeFor(error) : result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
     return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
   } catch (crash) {
     // executeRun reports target and test failures in its result; reaching here means the harness broke.
-    if (reportDir) await abortReports(reportDir, describeError(crash).message, log).catch(() => undefined);
+    if (reportDir) await reports!.abortReports(reportDir, describeError(crash).message, log).catch(() => undefined);
     throw crash;
   } finally {
     untrap();
