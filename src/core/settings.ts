@@ -1,7 +1,7 @@
 // Run settings shared by every interface (filters, parallelism, timeouts, reports), the YAML
 // config file that can hold everything the flags hold, and validation errors that name the field.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './yaml.js';
 import { z } from 'zod';
 import { parseShard, type Shard } from './catalog.js';
 import { ConfigError, UsageError } from './errors.js';

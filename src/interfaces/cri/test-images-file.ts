@@ -1,7 +1,7 @@
 // Reads --test-images FILE: the references of test images already present in (or pullable
 // by) the runtime, for targets that cannot reach the harness's loopback registry.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { parseYaml as parse } from '../../core/yaml.js';
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import type { TestImageRefs } from '../../registry/test-image-set.js';

@@ -1,7 +1,7 @@
 // Turns validated options into what a run uses: parameter and secret files read, sizes and
 // defaults filled in. Bad files raise ConfigError naming the option.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../../core/yaml.js';
 import { ConfigError } from '../../core/errors.js';
 import { CSI_RPCS } from './client.js';
 import type { CsiOptions } from './options.js';
