@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled TypeScript in dist/ (built by `npm ci` through the prepare script).
-import { main } from '../dist/src/cli/main.js';
+import module from 'node:module';
+
+// Node >= 22.1 keeps V8's compiled code of every loaded module on disk (a no-op on Node 20), which
+// shortens each later start; it must be on before the CLI's modules load, hence the dynamic import.
+module.enableCompileCache?.();
+const { main } = await import('../dist/src/cli/main.js');
 
 // A reader that goes away (`conformal run csi | head`) must not kill the run before its reports
 // are written: output to a closed pipe is dropped instead.
