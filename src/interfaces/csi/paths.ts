@@ -2,7 +2,7 @@
 // (removed by the ledger), so one failed cleanup never breaks the next test the way csi-sanity's
 // shared mkdir did. Drivers running elsewhere (in a pod) get user commands, run as argv arrays.
 import { execFile } from 'node:child_process';
-import { lstat, mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, mkdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ConformanceError } from '../../core/errors.js';
@@ -32,7 +32,20 @@ async function runCommand(argv: readonly string[], path: string, timeoutMs: numb
   }
 }
 
+/** Removes a per-test directory: one rmdir when the driver cleaned up after itself, else the whole tree. */
+async function removeDirectory(dir: string): Promise<void> {
+  try {
+    await rmdir(dir);
+  } catch {
+    // Not empty (the driver left its target behind) or already gone: rm handles both.
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 export class TestPaths {
+  /** The base directory is made once per run, not once per path. */
+  #baseDirMade: Promise<unknown> | undefined;
+
   constructor(private readonly config: PathCommands) {}
 
   /**
@@ -63,9 +76,13 @@ export class TestPaths {
       if (remove) ledger.add(`${kind} path ${path}`, (undoSignal) => runCommand(remove, path, timeoutMs, undoSignal).then(() => undefined));
       return path;
     }
-    await mkdir(baseDir, { recursive: true });
+    this.#baseDirMade ??= mkdir(baseDir, { recursive: true }).catch((error: unknown) => {
+      this.#baseDirMade = undefined; // let the next test try again
+      throw error;
+    });
+    await this.#baseDirMade;
     const dir = await mkdtemp(join(baseDir, `${kind}-`));
-    ledger.add(`${kind} directory ${dir}`, () => rm(dir, { recursive: true, force: true }));
+    ledger.add(`${kind} directory ${dir}`, () => removeDirectory(dir));
     return kind === 'staging' ? dir : join(dir, 'target');
   }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,19 @@ describe('TestPaths', () => {
     expect(await ledger.drain(signal)).toEqual([]);
     expect(existsSync(staging)).toBe(false);
     expect(existsSync(dirname(target))).toBe(false);
+  });
+
+  it('removes a per-test directory the driver left a target in, and one already gone', async () => {
+    const baseDir = mkdtempSync(join(tmpdir(), 'csi-paths-'));
+    const paths = new TestPaths({ baseDir, timeoutMs: 5000 });
+    const ledger = new Ledger();
+    const leftBehind = await paths.target('left', ledger, signal);
+    mkdirSync(join(leftBehind, 'mounted-data'), { recursive: true });
+    writeFileSync(join(leftBehind, 'mounted-data', 'file'), 'x');
+    const removedEarly = await paths.staging('gone', ledger, signal);
+    rmSync(removedEarly, { recursive: true });
+    expect(await ledger.drain(signal)).toEqual([]);
+    expect(existsSync(dirname(leftBehind))).toBe(false);
   });
 
   it('runs user commands as argv arrays with the path as last argument', async () => {
