@@ -1,0 +1,30 @@
+// Bundles the compiled CLI (dist/src/cli/main.js) into one CommonJS file, dist/cli.cjs, that the
+// launcher loads with a V8 code cache (src/cli/code-cache.ts). One file instead of ~300 modules,
+// and no parsing or compiling on later starts: `conformal run csi` starts ~0.15 s sooner on Node 20.
+// Runs after tsc in `npm run build` (and so in `npm ci` through prepare).
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+// What every run needs is bundled; packages only some commands load (GCS upload, the Kubernetes
+// client, the HTML report, axe) stay in node_modules and are imported when those commands run.
+const BUNDLED = new Set(['@grpc/grpc-js', '@grpc/proto-loader', 'protobufjs', 'commander', 'zod', 'yaml']);
+
+await build({
+  entryPoints: [join(root, 'dist/src/cli/main.js')],
+  outfile: join(root, 'dist/cli.cjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20.19',
+  external: Object.keys(dependencies).filter((name) => !BUNDLED.has(name)),
+  // Modules locate package files from import.meta.url (src/core/paths.ts walks up to package.json);
+  // in the bundle that is the bundle's own URL, which sits in the same package.
+  define: { 'import.meta.url': '__conformal_bundle_url' },
+  banner: { js: "const __conformal_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});

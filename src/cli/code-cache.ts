@@ -1,0 +1,78 @@
+// Loads the bundled CLI (dist/cli.cjs, see scripts/bundle-cli.mjs) as a CommonJS module through
+// vm.Script with a V8 code cache kept on disk. A cold start otherwise spends a good part of its
+// time parsing and compiling the same code every run; Node 20 has no module compile cache of its own.
+// The launcher writes the cache at exit, so it also holds the functions compiled while the command ran.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, Module } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import vm from 'node:vm';
+
+/** Where the caches live: $XDG_CACHE_HOME/conformal/code-cache; CONFORMAL_CODE_CACHE=0 turns caching off. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CONFORMAL_CODE_CACHE === '0') return undefined;
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'conformal', 'code-cache');
+}
+
+/** The command being run (`run`, `list`, …): each command gets its own cache, holding the code that command runs. */
+export function commandOf(args: readonly string[]): string {
+  const named = args.find((arg) => !arg.startsWith('-'));
+  return named !== undefined && /^[a-z][a-z-]{0,31}$/.test(named) ? named : 'other';
+}
+
+/**
+ * The cache file for this bundle, Node and command. The bundle's size and mtime stand in for its
+ * content (hashing 6 MB would cost more than it saves); V8 rejects a cache whose source differs anyway.
+ */
+export function cacheFileName(bundle: string, command: string): string {
+  const { size, mtimeMs } = statSync(bundle);
+  return `${basename(bundle)}-${command}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8cache`;
+}
+
+function writeCache(dir: string, name: string, data: Buffer, command: string, bundle: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    // Older caches of this command (another build or Node) are useless now.
+    const prefix = `${basename(bundle)}-${command}-`;
+    for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== name) rmSync(join(dir, old), { force: true });
+    const temp = join(dir, `${name}.${process.pid}.tmp`);
+    writeFileSync(temp, data);
+    renameSync(temp, join(dir, name)); // atomic: a concurrent start reads a whole cache or none
+  } catch {
+    // A read-only or missing cache directory only costs speed.
+  }
+}
+
+export interface LoadedBundle {
+  readonly exports: unknown;
+  /** True when V8 accepted the cache from disk. */
+  readonly cacheUsed: boolean;
+  /** Writes the cache (set when there was none to use); call it at exit, after the command's code has run. */
+  readonly saveCache: (() => void) | undefined;
+}
+
+/** Evaluates `bundle` as a CommonJS module, with the code cache of `command` when there is a usable one. */
+export function loadWithCodeCache(bundle: string, command: string, dir: string | undefined): LoadedBundle {
+  const source = readFileSync(bundle, 'utf8');
+  const name = dir ? cacheFileName(bundle, command) : undefined;
+  let cachedData: Buffer | undefined;
+  if (dir && name) {
+    try {
+      cachedData = readFileSync(join(dir, name));
+    } catch {
+      cachedData = undefined;
+    }
+  }
+  const script = new vm.Script(Module.wrap(source), {
+    filename: bundle,
+    ...(cachedData ? { cachedData } : {}),
+    // Packages left out of the bundle are loaded with import() by the main context's loader.
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const cacheUsed = cachedData !== undefined && !script.cachedDataRejected;
+  const module = { exports: {} as unknown };
+  const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;
+  wrapper.call(module.exports, module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  const saveCache = dir && name && !cacheUsed ? () => writeCache(dir, name, script.createCachedData(), command, bundle) : undefined;
+  return { exports: module.exports, cacheUsed, saveCache };
+}

@@ -1,0 +1,72 @@
+import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { codeCacheDir, commandOf, loadWithCodeCache } from '../../src/cli/code-cache.js';
+import { packagePath } from '../../src/core/paths.js';
+import { conformal } from '../support/cli.js';
+
+function bundleFile(source: string): { bundle: string; cacheDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'conformal-code-cache-'));
+  const bundle = join(dir, 'cli.cjs');
+  writeFileSync(bundle, source);
+  return { bundle, cacheDir: join(dir, 'cache') };
+}
+
+describe('code cache of the bundled CLI', () => {
+  it('names the command being run, or "other"', () => {
+    expect(commandOf(['run', 'csi', '--parallel', '2'])).toBe('run');
+    expect(commandOf(['--quiet', 'list', 'csi'])).toBe('list');
+    expect(commandOf(['--help'])).toBe('other');
+    expect(commandOf(['../../etc/passwd'])).toBe('other');
+  });
+
+  it('lives under XDG_CACHE_HOME and can be turned off', () => {
+    expect(codeCacheDir({ XDG_CACHE_HOME: '/c' })).toBe('/c/conformal/code-cache');
+    expect(codeCacheDir({ XDG_CACHE_HOME: '/c', CONFORMAL_CODE_CACHE: '0' })).toBeUndefined();
+  });
+
+  it('evaluates the bundle as CommonJS, saves a cache and uses it on the next load', () => {
+    const { bundle, cacheDir } = bundleFile('exports.answer = (() => 6 * 7)(); exports.file = __filename; exports.req = typeof require;');
+    const first = loadWithCodeCache(bundle, 'run', cacheDir);
+    expect(first.exports).toEqual({ answer: 42, file: bundle, req: 'function' });
+    expect(first.cacheUsed).toBe(false);
+    first.saveCache!();
+    const second = loadWithCodeCache(bundle, 'run', cacheDir);
+    expect(second.cacheUsed).toBe(true);
+    expect(second.saveCache).toBeUndefined();
+    expect((second.exports as { answer: number }).answer).toBe(42);
+  });
+
+  it('does not use a cache made for another build of the bundle, and drops it', () => {
+    const { bundle, cacheDir } = bundleFile('exports.v = 1;');
+    loadWithCodeCache(bundle, 'run', cacheDir).saveCache!();
+    writeFileSync(bundle, 'exports.v = 22;');
+    utimesSync(bundle, new Date(), new Date(Date.now() + 5000));
+    const rebuilt = loadWithCodeCache(bundle, 'run', cacheDir);
+    expect(rebuilt.cacheUsed).toBe(false);
+    expect((rebuilt.exports as { v: number }).v).toBe(22);
+    rebuilt.saveCache!();
+    expect(readdirSync(cacheDir)).toHaveLength(1);
+  });
+
+  it('works without a cache directory', () => {
+    const { bundle } = bundleFile('exports.ok = true;');
+    const loaded = loadWithCodeCache(bundle, 'run', undefined);
+    expect(loaded.exports).toEqual({ ok: true });
+    expect(loaded.saveCache).toBeUndefined();
+  });
+
+  it('the launcher runs the bundle and writes its cache on the first run of a command', async () => {
+    expect(existsSync(packagePath('dist', 'cli.cjs'))).toBe(true);
+    const cacheHome = mkdtempSync(join(tmpdir(), 'conformal-xdg-'));
+    const env = { XDG_CACHE_HOME: cacheHome };
+    const first = await conformal(['list', 'csi', '--output', 'json'], { env });
+    expect(first.code).toBe(0);
+    const files = readdirSync(join(cacheHome, 'conformal', 'code-cache'));
+    expect(files).toEqual([expect.stringMatching(/^cli\.cjs-list-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8cache$/)]);
+    const second = await conformal(['list', 'csi', '--output', 'json'], { env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe(first.stdout);
+  });
+});
