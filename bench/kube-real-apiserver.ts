@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,15 +20,26 @@ export interface RealApiServer {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+function listenOnFreePort(): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
+}
+
+/**
+ * `count` distinct free loopback ports. All are held until every one is known: a port released
+ * and asked for again can come back (CI once gave etcd and kube-apiserver the same one).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) servers.push(await listenOnFreePort());
+    return servers.map((server) => (server.address() as { port: number }).port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
@@ -62,7 +73,7 @@ async function ready(url: string, token: string, ca: string, deadline: number, l
 
 export async function startRealApiServer(apiserverPath: string, etcdPath: string, timeoutMs = 90_000): Promise<RealApiServer> {
   const dir = await mkdtemp(join(tmpdir(), 'conformal-kube-real-'));
-  const [etcdClient, etcdPeer, securePort] = [await freePort(), await freePort(), await freePort()];
+  const [etcdClient, etcdPeer, securePort] = (await freePorts(3)) as [number, number, number];
   const token = randomBytes(24).toString('base64url');
   const { cert, key } = await servingCertificate();
   const sa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
