@@ -21,12 +21,19 @@ export function commandOf(args: readonly string[]): string {
 }
 
 /**
- * The cache file for this bundle, Node and command. The bundle's size and mtime stand in for its
- * content (hashing 6 MB would cost more than it saves); V8 rejects a cache whose source differs anyway.
+ * The cache file for this bundle, Node and command. V8 checks only that the source has the same
+ * length, so the name carries the digest the build wrote beside the bundle (cli.cjs.sha256) and the
+ * bundle's size and mtime, which also change when the file is edited in place.
  */
 export function cacheFileName(bundle: string, command: string): string {
   const { size, mtimeMs } = statSync(bundle);
-  return `${basename(bundle)}-${command}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8cache`;
+  let digest = 'nodigest';
+  try {
+    digest = readFileSync(`${bundle}.sha256`, 'utf8').trim().slice(0, 16);
+  } catch {
+    // Built without the digest: size and mtime alone.
+  }
+  return `${basename(bundle)}-${command}-${digest}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8cache`;
 }
 
 function writeCache(dir: string, name: string, data: Buffer, command: string, bundle: string): void {

@@ -50,6 +50,21 @@ describe('code cache of the bundled CLI', () => {
     expect(readdirSync(cacheDir)).toHaveLength(1);
   });
 
+  it('does not use the cache of a same-length bundle with the same mtime but another digest', () => {
+    // npm packs every file with one fixed mtime, and V8 checks only the source's length.
+    const { bundle, cacheDir } = bundleFile('exports.v = 1;');
+    writeFileSync(`${bundle}.sha256`, 'a'.repeat(64));
+    const when = new Date('1985-10-26T08:15:00Z');
+    utimesSync(bundle, when, when);
+    loadWithCodeCache(bundle, 'run', cacheDir).saveCache!();
+    writeFileSync(bundle, 'exports.v = 2;');
+    writeFileSync(`${bundle}.sha256`, 'b'.repeat(64));
+    utimesSync(bundle, when, when);
+    const other = loadWithCodeCache(bundle, 'run', cacheDir);
+    expect(other.cacheUsed).toBe(false);
+    expect((other.exports as { v: number }).v).toBe(2);
+  });
+
   it('works without a cache directory', () => {
     const { bundle } = bundleFile('exports.ok = true;');
     const loaded = loadWithCodeCache(bundle, 'run', undefined);
@@ -64,7 +79,7 @@ describe('code cache of the bundled CLI', () => {
     const first = await conformal(['list', 'csi', '--output', 'json'], { env });
     expect(first.code).toBe(0);
     const files = readdirSync(join(cacheHome, 'conformal', 'code-cache'));
-    expect(files).toEqual([expect.stringMatching(/^cli\.cjs-list-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8cache$/)]);
+    expect(files).toEqual([expect.stringMatching(/^cli\.cjs-list-[0-9a-f]{16}-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8cache$/)]);
     const second = await conformal(['list', 'csi', '--output', 'json'], { env });
     expect(second.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);
