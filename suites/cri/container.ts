@@ -1,7 +1,7 @@
 // Container lifecycle, status, attributes and listing with every filter.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, containerStatus, createContainer, execSync, expectRpcError, listContainers, rt, runContainer, runPod, waitForState } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, containerStatus, createContainer, execSync, expectRpcError, listContainers, rt, runContainer, runPod, runPodWithContainer, stopContainer, waitForState } from '../../src/interfaces/cri/kit.js';
 import { grpc } from '../../src/transport/grpc.js';
 import { spec } from './spec.js';
 
@@ -30,8 +30,7 @@ export const containerTests = [
     profile: 'core',
     operations: ['StartContainer', 'ContainerStatus'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const status = await containerStatus(ctx, container.id);
       checkEqual(status.state, 'CONTAINER_RUNNING', 'state after StartContainer');
       check(status.startedAt >= status.createdAt && status.startedAt > 0, `started_at ${status.startedAt} is not after created_at ${status.createdAt}`);
@@ -44,9 +43,8 @@ export const containerTests = [
     profile: 'core',
     operations: ['StopContainer', 'ContainerStatus'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
-      await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
+      const { container } = await runPodWithContainer(ctx);
+      await stopContainer(ctx, container.id);
       const status = await containerStatus(ctx, container.id);
       checkEqual(status.state, 'CONTAINER_EXITED', 'state after StopContainer');
       check(status.finishedAt >= status.startedAt && status.finishedAt > 0, `finished_at ${status.finishedAt} is not after started_at ${status.startedAt}`);
@@ -59,8 +57,7 @@ export const containerTests = [
     profile: 'core',
     operations: ['StartContainer', 'ContainerStatus'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { command: ['sh', '-c', 'exit 3'] });
+      const { container } = await runPodWithContainer(ctx, { command: ['sh', '-c', 'exit 3'] });
       const status = await waitForState(ctx, container.id, 'CONTAINER_EXITED');
       checkEqual(status.exitCode, 3, 'exit_code');
     },
@@ -85,8 +82,7 @@ export const containerTests = [
     profile: 'core',
     operations: ['RemoveContainer', 'ListContainers'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       await rt(ctx, 'RemoveContainer', { containerId: container.id });
       const listed = await listContainers(ctx, { id: container.id });
       checkEqual(listed.length, 0, 'containers listed by the removed id');
@@ -99,9 +95,8 @@ export const containerTests = [
     profile: 'core',
     operations: ['StopContainer', 'RemoveContainer', 'ListContainers'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
-      await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
+      const { container } = await runPodWithContainer(ctx);
+      await stopContainer(ctx, container.id);
       await rt(ctx, 'RemoveContainer', { containerId: container.id });
       checkEqual((await listContainers(ctx, { id: container.id })).length, 0, 'containers listed by the removed id');
     },
@@ -160,8 +155,7 @@ export const containerTests = [
     profile: 'core',
     operations: ['CreateContainer', 'ExecSync'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { envs: [{ key: 'CONFORMAL_GREETING', value: 'hello from env' }] });
+      const { container } = await runPodWithContainer(ctx, { envs: [{ key: 'CONFORMAL_GREETING', value: 'hello from env' }] });
       const result = await execSync(ctx, container.id, ['env']);
       check(result.stdout.split('\n').includes('CONFORMAL_GREETING=hello from env'), `env output lacks CONFORMAL_GREETING: ${result.stdout.slice(0, 300)}`);
     },

@@ -1,7 +1,7 @@
 // GetContainerEvents: the stream the kubelet's evented PLEG reads (optional in the CRI).
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, rt, runContainer, runPod } from '../../src/interfaces/cri/kit.js';
+import { check, rt, runContainer, runPod, stopContainer } from '../../src/interfaces/cri/kit.js';
 import type { ContainerEventResponse, ContainerEventType } from '../../src/interfaces/cri/types.js';
 import { grpc } from '../../src/transport/grpc.js';
 import { spec } from './spec.js';
@@ -26,7 +26,7 @@ export const eventTests = [
         await new Promise((resolve) => setTimeout(resolve, 200));
         if (streamError?.code === grpc.status.UNIMPLEMENTED) ctx.notSupported(`GetContainerEvents answered UNIMPLEMENTED: ${streamError.message}`);
         const container = await runContainer(ctx, pod);
-        await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
+        await stopContainer(ctx, container.id);
         await rt(ctx, 'RemoveContainer', { containerId: container.id });
         const wanted: ContainerEventType[] = ['CONTAINER_CREATED_EVENT', 'CONTAINER_STARTED_EVENT', 'CONTAINER_STOPPED_EVENT', 'CONTAINER_DELETED_EVENT'];
         const deadline = Date.now() + 5_000;

@@ -2,7 +2,7 @@
 // PortForward: their URLs must serve a stream that really works.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, execSync, expectRpcError, rt, runContainer, runPod } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, execSync, expectRpcError, rt, runContainer, runPod, runPodWithContainer, stopContainer } from '../../src/interfaces/cri/kit.js';
 import { forwardOnce, runRemoteCommand } from '../../src/interfaces/cri/streaming-client.js';
 import { grpc } from '../../src/transport/grpc.js';
 import { spec } from './spec.js';
@@ -15,8 +15,7 @@ export const execTests = [
     profile: 'core',
     operations: ['ExecSync'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const result = await execSync(ctx, container.id, ['sh', '-c', 'echo to-stdout; echo to-stderr >&2']);
       checkEqual(result.stdout, 'to-stdout\n', 'stdout');
       checkEqual(result.stderr, 'to-stderr\n', 'stderr');
@@ -30,8 +29,7 @@ export const execTests = [
     profile: 'core',
     operations: ['ExecSync'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       for (const code of [1, 42]) {
         const result = await execSync(ctx, container.id, ['sh', '-c', `exit ${code}`]);
         checkEqual(result.exitCode, code, `exit code of sh -c "exit ${code}"`);
@@ -45,8 +43,7 @@ export const execTests = [
     profile: 'core',
     operations: ['ExecSync'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const started = Date.now();
       let outcome: string;
       try {
@@ -68,9 +65,8 @@ export const execTests = [
     profile: 'extended',
     operations: ['ExecSync'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
-      await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
+      const { container } = await runPodWithContainer(ctx);
+      await stopContainer(ctx, container.id);
       let result;
       try {
         result = await execSync(ctx, container.id, ['echo', 'should-not-run']);
@@ -88,8 +84,7 @@ export const execTests = [
     tags: ['Feature:Streaming'],
     operations: ['Exec'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const { url } = await rt<{ url: string }>(ctx, 'Exec', { containerId: container.id, cmd: ['sh', '-c', 'echo streamed-out; echo streamed-err >&2'], stdout: true, stderr: true });
       check(/^https?:\/\//.test(url), `Exec URL ${JSON.stringify(url)} is not http(s)`);
       const output = await runRemoteCommand(url, ctx.signal);
@@ -106,8 +101,7 @@ export const execTests = [
     tags: ['Feature:Streaming'],
     operations: ['Exec'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const { url } = await rt<{ url: string }>(ctx, 'Exec', { containerId: container.id, cmd: ['sh', '-c', 'exit 7'], stdout: true, stderr: true });
       const output = await runRemoteCommand(url, ctx.signal);
       checkEqual(output.exitCode, 7, 'exit code reported on the Exec stream');
@@ -121,8 +115,7 @@ export const execTests = [
     tags: ['Feature:Streaming'],
     operations: ['Exec'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const { url } = await rt<{ url: string }>(ctx, 'Exec', { containerId: container.id, cmd: ['cat'], stdin: true, stdout: true, stderr: true });
       const output = await runRemoteCommand(url, ctx.signal, { stdin: 'through-stdin\n', until: (out) => out.includes('through-stdin') });
       check(output.stdout.includes('through-stdin'), `cat did not echo stdin: ${JSON.stringify(output.stdout)}`);
@@ -136,8 +129,7 @@ export const execTests = [
     tags: ['Feature:Streaming'],
     operations: ['Exec'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       await expectRpcError('Exec with no streams', () => rt(ctx, 'Exec', { containerId: container.id, cmd: ['echo'], stdin: false, stdout: false, stderr: false }), [grpc.status.INVALID_ARGUMENT, grpc.status.UNKNOWN]);
     },
   }),
@@ -149,8 +141,7 @@ export const execTests = [
     tags: ['Feature:Streaming'],
     operations: ['Attach'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { command: ['cat'], stdin: true });
+      const { container } = await runPodWithContainer(ctx, { command: ['cat'], stdin: true });
       const { url } = await rt<{ url: string }>(ctx, 'Attach', { containerId: container.id, stdin: true, stdout: true, stderr: true });
       const output = await runRemoteCommand(url, ctx.signal, { stdin: 'attached-line\n', until: (out) => out.includes('attached-line') });
       check(output.stdout.includes('attached-line'), `attached cat did not echo stdin: ${JSON.stringify(output.stdout)}`);

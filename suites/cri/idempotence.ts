@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { img, rt, runContainer, runPod } from '../../src/interfaces/cri/kit.js';
+import { img, rt, runPod, runPodWithContainer, stopContainer } from '../../src/interfaces/cri/kit.js';
 import { spec } from './spec.js';
 
 const unknownId = () => randomBytes(32).toString('hex');
@@ -51,10 +51,9 @@ export const idempotenceTests = [
     profile: 'core',
     operations: ['StopContainer'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
-      await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
-      await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
+      const { container } = await runPodWithContainer(ctx);
+      await stopContainer(ctx, container.id);
+      await stopContainer(ctx, container.id);
     },
   }),
   defineTest<CriEnv>({
@@ -74,9 +73,8 @@ export const idempotenceTests = [
     profile: 'core',
     operations: ['RemoveContainer'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
-      await rt(ctx, 'StopContainer', { containerId: container.id, timeout: 1 });
+      const { container } = await runPodWithContainer(ctx);
+      await stopContainer(ctx, container.id);
       await rt(ctx, 'RemoveContainer', { containerId: container.id });
       await rt(ctx, 'RemoveContainer', { containerId: container.id });
       await rt(ctx, 'RemoveContainer', { containerId: unknownId() });

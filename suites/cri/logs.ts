@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { waitFor } from '../../src/core/deadline.js';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, containerStatus, parseCriLog, rt, runContainer, runPod, waitForState } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, containerStatus, parseCriLog, rt, runPodWithContainer, waitForState } from '../../src/interfaces/cri/kit.js';
 import { spec } from './spec.js';
 
 export const logTests = [
@@ -17,8 +17,7 @@ export const logTests = [
     requires: ['node.local'],
     operations: ['CreateContainer', 'ContainerStatus'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { command: ['sh', '-c', 'echo first-line; echo error-line >&2; echo second-line'] });
+      const { pod, container } = await runPodWithContainer(ctx, { command: ['sh', '-c', 'echo first-line; echo error-line >&2; echo second-line'] });
       await waitForState(ctx, container.id, 'CONTAINER_EXITED');
       const expected = join(pod.config.logDirectory!, container.config.logPath!);
       const status = await containerStatus(ctx, container.id);
@@ -40,8 +39,7 @@ export const logTests = [
     requires: ['node.local'],
     operations: ['ReopenContainerLog'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { command: ['cat'], stdin: true });
+      const { pod, container } = await runPodWithContainer(ctx, { command: ['cat'], stdin: true });
       const path = join(pod.config.logDirectory!, container.config.logPath!);
       await waitFor(async () => (existsSync(path) ? true : undefined), { signal: ctx.signal, description: `log file ${path}` });
       renameSync(path, `${path}.1`);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, containerStatus, execSync, runContainer, runPod, shell, type CriContext } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, containerStatus, execSync, runContainer, runPod, runPodWithContainer, shell, type CriContext } from '../../src/interfaces/cri/kit.js';
 import { spec } from './spec.js';
 
 function hostDir(ctx: CriContext): string {
@@ -32,8 +32,7 @@ export const mountTests = [
     async run(ctx) {
       const dir = hostDir(ctx);
       writeFileSync(join(dir, 'from-host.txt'), 'written by the host\n');
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { mounts: [{ containerPath: '/mnt/shared', hostPath: dir }] });
+      const { container } = await runPodWithContainer(ctx, { mounts: [{ containerPath: '/mnt/shared', hostPath: dir }] });
       checkEqual(await shell(ctx, container.id, 'cat /mnt/shared/from-host.txt'), 'written by the host', 'file read through the mount');
       await shell(ctx, container.id, 'echo written by the container > /mnt/shared/from-container.txt');
       checkEqual(readFileSync(join(dir, 'from-container.txt'), 'utf8'), 'written by the container\n', 'file written through the mount');
@@ -49,8 +48,7 @@ export const mountTests = [
     async run(ctx) {
       const dir = hostDir(ctx);
       writeFileSync(join(dir, 'kept.txt'), 'kept\n');
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { mounts: [{ containerPath: '/mnt/ro', hostPath: dir, readonly: true }] });
+      const { container } = await runPodWithContainer(ctx, { mounts: [{ containerPath: '/mnt/ro', hostPath: dir, readonly: true }] });
       checkEqual(await shell(ctx, container.id, 'cat /mnt/ro/kept.txt'), 'kept', 'file read through the read-only mount');
       const write = await execSync(ctx, container.id, ['sh', '-c', 'echo x > /mnt/ro/new.txt']);
       check(write.exitCode !== 0, 'writing through a read-only mount succeeded');
@@ -93,8 +91,7 @@ export const mountTests = [
     operations: ['ContainerStatus'],
     async run(ctx) {
       const dir = hostDir(ctx);
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { mounts: [{ containerPath: '/mnt/private', hostPath: dir, propagation: 'PROPAGATION_PRIVATE' }] });
+      const { container } = await runPodWithContainer(ctx, { mounts: [{ containerPath: '/mnt/private', hostPath: dir, propagation: 'PROPAGATION_PRIVATE' }] });
       const status = await containerStatus(ctx, container.id);
       const mount = status.mounts.find((m) => m.containerPath === '/mnt/private');
       check(mount, `ContainerStatus.mounts ${JSON.stringify(status.mounts)} lacks /mnt/private`);

@@ -5,7 +5,7 @@ import { hostname as nodeHostname } from 'node:os';
 import { waitFor } from '../../src/core/deadline.js';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, execSync, runContainer, runPod, sandboxStatus, shell } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, execSync, runContainer, runPod, runPodWithContainer, sandboxStatus, shell } from '../../src/interfaces/cri/kit.js';
 import { spec } from './spec.js';
 
 /** A loopback port free right now (the runtime binds it next). */
@@ -25,8 +25,7 @@ export const namespaceTests = [
     profile: 'core',
     operations: ['CreateContainer', 'ExecSync'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { command: ['sh', '-c', 'echo $$ > /tmp/pid; sleep 3600'], linux: { securityContext: { namespaceOptions: { pid: 'CONTAINER' } } } });
+      const { container } = await runPodWithContainer(ctx, { command: ['sh', '-c', 'echo $$ > /tmp/pid; sleep 3600'], linux: { securityContext: { namespaceOptions: { pid: 'CONTAINER' } } } });
       const pid = await waitFor(async () => { const r = await execSync(ctx, container.id, ['cat', '/tmp/pid']); return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : undefined; }, { signal: ctx.signal, description: 'the container writing its PID' });
       checkEqual(pid, '1', 'PID of the container process');
     },

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, optionalRpc, removePod, rt, runContainer, runPod, type CriContext } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, optionalRpc, removePod, rt, runContainer, runPod, runPodWithContainer, type CriContext } from '../../src/interfaces/cri/kit.js';
 import type { Container, Image, MetricDescriptor, PodSandbox } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 
@@ -52,8 +52,7 @@ export const optionalTests = [
     tags: ['Feature:CRIListStreaming'],
     operations: ['StreamContainerStats', 'StreamPodSandboxStats'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { pod, container } = await runPodWithContainer(ctx);
       const stats = await streamed<{ attributes: { id: string } }>(ctx, 'runtime', 'StreamContainerStats', 'containerStats', { filter: { podSandboxId: pod.id } });
       checkEqual(stats.map((s) => s.attributes.id), [container.id], 'container stats streamed');
       const podStats = await streamed<{ attributes: { id: string } }>(ctx, 'runtime', 'StreamPodSandboxStats', 'podSandboxStats', { filter: { id: pod.id } });
@@ -120,8 +119,7 @@ export const optionalTests = [
     tags: ['Feature:ContainerCheckpoint'],
     operations: ['CheckpointContainer'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const location = join(ctx.env.workDir, 'checkpoints', `${ctx.unique('ckpt')}.tar`);
       await optionalRpc(ctx, 'CheckpointContainer', () => rt(ctx, 'CheckpointContainer', { containerId: container.id, location, timeout: 30 }));
       check(existsSync(location) && statSync(location).size > 0, `no checkpoint archive at ${location}`);

@@ -1,7 +1,7 @@
 // Container and sandbox stats, and UpdateContainerResources.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, optionalRpc, rt, runContainer, runPod } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, optionalRpc, rt, runContainer, runPod, runPodWithContainer } from '../../src/interfaces/cri/kit.js';
 import type { ContainerStats, PodSandboxStats } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 
@@ -26,8 +26,7 @@ export const statsTests = [
     profile: 'core',
     operations: ['ContainerStats'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod);
+      const { container } = await runPodWithContainer(ctx);
       const { stats } = await rt<{ stats: ContainerStats | null }>(ctx, 'ContainerStats', { containerId: container.id });
       check(stats, 'ContainerStats returned no stats');
       checkEqual(stats.attributes?.id, container.id, 'stats attributes.id');
@@ -93,8 +92,7 @@ export const statsTests = [
     profile: 'core',
     operations: ['UpdateContainerResources', 'ContainerStatus'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      const container = await runContainer(ctx, pod, { linux: { resources: { cpuShares: 512, memoryLimitInBytes: 256 * 2 ** 20 } } });
+      const { container } = await runPodWithContainer(ctx, { linux: { resources: { cpuShares: 512, memoryLimitInBytes: 256 * 2 ** 20 } } });
       const update = { cpuShares: 1024, cpuPeriod: 100_000, cpuQuota: 50_000, memoryLimitInBytes: 128 * 2 ** 20 };
       await rt(ctx, 'UpdateContainerResources', { containerId: container.id, linux: update });
       const { status } = await rt<{ status: { resources: { linux: Record<string, number> | null } | null } }>(ctx, 'ContainerStatus', { containerId: container.id });

@@ -119,6 +119,22 @@ export async function runContainer(ctx: CriContext, pod: Pod, extra: Partial<Con
   return container;
 }
 
+export interface RunningContainer {
+  readonly pod: Pod;
+  readonly container: { id: string; config: ContainerConfig };
+}
+
+/** A fresh pod with one started container in it: the starting point of most container tests. */
+export async function runPodWithContainer(ctx: CriContext, extra: Partial<ContainerConfig> = {}): Promise<RunningContainer> {
+  const pod = await runPod(ctx);
+  return { pod, container: await runContainer(ctx, pod, extra) };
+}
+
+/** StopContainer with a 1 s grace period, so tests of stopped containers do not wait out busybox's sleep. */
+export async function stopContainer(ctx: CriContext, containerId: string): Promise<void> {
+  await rt(ctx, 'StopContainer', { containerId, timeout: 1 });
+}
+
 export async function containerStatus(ctx: CriContext, containerId: string): Promise<ContainerStatus> {
   const { status } = await rt<{ status: ContainerStatus | null }>(ctx, 'ContainerStatus', { containerId });
   check(status, `ContainerStatus(${containerId}) returned no status`);
