@@ -324,8 +324,16 @@ export class CsiKit {
 
   /** A volume and a snapshot of it. */
   async volumeWithSnapshot(): Promise<{ volume: T.Volume; snapshot: T.Snapshot }> {
+    const { volume, snapshots } = await this.volumeWithSnapshots(1);
+    return { volume, snapshot: snapshots[0]! };
+  }
+
+  /** A volume and `count` snapshots of it, taken one after another. */
+  async volumeWithSnapshots(count: number): Promise<{ volume: T.Volume; snapshots: T.Snapshot[] }> {
     const volume = await this.createVolume();
-    return { volume, snapshot: await this.createSnapshot(volume.volumeId) };
+    const snapshots: T.Snapshot[] = [];
+    for (let i = 0; i < count; i++) snapshots.push(await this.createSnapshot(volume.volumeId));
+    return { volume, snapshots };
   }
 
   stagingPath(): Promise<string> {
