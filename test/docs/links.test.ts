@@ -7,9 +7,16 @@ import { packageRoot } from '../../src/core/paths.js';
 
 const root = packageRoot();
 
+/** Every file under docs/, as a path relative to the repository. */
+function docsFiles(): string[] {
+  return readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' })
+    .map((f) => join('docs', f))
+    .filter((f) => statSync(join(root, f)).isFile())
+    .sort();
+}
+
 function markdownFiles(): string[] {
-  const docs = readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.md')).map((f) => join('docs', f));
-  return ['README.md', ...docs.sort()];
+  return ['README.md', ...docsFiles().filter((f) => f.endsWith('.md'))];
 }
 
 /** The text outside fenced code blocks and inline code, where links are live. */
@@ -63,6 +70,12 @@ describe('links in the docs', () => {
     expect(brokenLink('README.md', 'docs/nope.md')).toBe('no such file');
     expect(brokenLink('README.md', 'docs/architecture.md#no-such-heading')).toMatch(/no heading/);
     expect(brokenLink('README.md', 'docs/architecture.md#the-test-model-srccoretestts')).toBeUndefined();
+  });
+
+  it('docs/README.md links every page under docs/', () => {
+    const index = 'docs/README.md';
+    const linked = new Set(linkTargets(readFileSync(join(root, index), 'utf8')).map((target) => relative(root, resolve(root, 'docs', target.split('#')[0]!))));
+    expect(docsFiles().filter((file) => file !== index && !linked.has(file))).toEqual([]);
   });
 
   it.each(markdownFiles())('%s: every relative link resolves inside the repository', (file) => {
