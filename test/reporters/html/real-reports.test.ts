@@ -1,7 +1,7 @@
 // The accessibility and layout gate over reports the real CLI writes for every suite: a passing run
 // of each embedded reference (csi, cri, cni), a CSI run with failures (a fault variant) and a merged
 // two-shard build. One browser for all of them; each report is opened once with every test expanded.
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -68,12 +68,16 @@ describe.skipIf(!chromiumPath)('HTML reports of real runs, in Debian chromium at
   let context: BrowserContext;
   let reports: Record<ReportName, string>;
   const shapes = new Map<ReportName, PageShape>();
+  const dirs: string[] = [];
 
   beforeAll(async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'conformal-real-reports-'));
-    [reports, context] = await Promise.all([writeReports(dir), launchChromium(chromiumPath!, await mkdtemp(join(tmpdir(), 'conformal-chromium-')))]);
+    dirs.push(await mkdtemp(join(tmpdir(), 'conformal-real-reports-')), await mkdtemp(join(tmpdir(), 'conformal-chromium-')));
+    [reports, context] = await Promise.all([writeReports(dirs[0]!), launchChromium(chromiumPath!, dirs[1]!)]);
   }, 300_000);
-  afterAll(async () => context?.close());
+  afterAll(async () => {
+    await context?.close();
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
 
   it.each(reportNames)('%s: zero wcag2a/wcag2aa violations and nothing wider than the window, every test expanded', async (name) => {
     const page = await openExpanded(context, reports[name]);
