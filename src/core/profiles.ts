@@ -78,8 +78,9 @@ export function profileRuleViolations(subject: ProfileRuleSubject, tests: readon
         violations.push(`${test.id} requires ${name}, which is not in the capability catalog`);
         continue;
       }
+      // A claim outside the test's profile means the test sits in the wrong profile (core or extended alike).
+      if (info.kind === 'claim' && !profile.claimedBy.includes(name)) violations.push(`${test.id} is in profile ${profile.name} but requires ${name}, a claim of another profile`);
       if (test.profile !== 'core') continue;
-      if (info.kind === 'claim' && !profile.claimedBy.includes(name)) violations.push(`${test.id} is core in profile ${profile.name} but requires ${name}, a claim of another profile`);
       if (info.kind === 'feature' || info.kind === 'setting') violations.push(`${test.id} is core but requires the ${info.kind} ${name}: make it extended with a Feature:X tag`);
     }
   }

@@ -53,15 +53,16 @@ describe('profileRuleViolations on a fixture catalog', () => {
     ).toEqual([
       'feature is core but requires the feature fast: make it extended with a Feature:X tag',
       'setting is core but requires the setting peer: make it extended with a Feature:X tag',
-      'claim is core in profile svc but requires other, a claim of another profile',
+      'claim is in profile svc but requires other, a claim of another profile',
       'unknown requires nope, which is not in the capability catalog',
     ]);
   });
 
-  it('rejects an extended test without a Feature tag and a test between two profiles', () => {
+  it('rejects an extended test without a Feature tag, a test between two profiles, and an extended test on another profile\'s claim', () => {
     expect(profileRuleViolations(subject, [test('bare', { profile: 'extended', tags: ['Slow'] }), test('both', { requires: ['svc', 'other'], profile: 'extended', tags: ['Feature:X'] })])).toEqual([
       'bare is extended but carries no Feature:X tag',
       'both belongs to both svc and other',
+      'both is in profile svc but requires other, a claim of another profile',
     ]);
   });
 

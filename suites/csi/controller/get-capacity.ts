@@ -2,7 +2,7 @@
 import { CREATE_DELETE, csi, csiTest, spec } from '../define.js';
 
 const RPC = 'GetCapacity';
-const CAPACITY = ['plugin.CONTROLLER_SERVICE', 'controller.GET_CAPACITY'] as const;
+const CAPACITY = [...CREATE_DELETE, 'controller.GET_CAPACITY'] as const;
 
 export const getCapacityTests = [
   csiTest({
@@ -77,7 +77,7 @@ export const getCapacityTests = [
     title: 'CreateVolume above the maximum volume size GetCapacity reports is refused as out of range',
     spec: spec(RPC, 'maximum_volume_size: the largest size CreateVolume accepts'),
     profile: 'extended',
-    requires: [...CAPACITY, ...CREATE_DELETE],
+    requires: CAPACITY,
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
       const k = csi(ctx);
@@ -93,7 +93,7 @@ export const getCapacityTests = [
     title: 'CreateVolume limited below the minimum volume size GetCapacity reports is refused as out of range',
     spec: spec(RPC, 'minimum_volume_size: the smallest size CreateVolume accepts'),
     profile: 'extended',
-    requires: [...CAPACITY, ...CREATE_DELETE],
+    requires: CAPACITY,
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
       const k = csi(ctx);

@@ -1,5 +1,5 @@
 // Controller: ListSnapshots, reasoning only about snapshots this test created.
-import { csi, csiTest, errorCase, MISSING_ID, SNAPSHOTS, spec, type CsiKit, type CsiTest } from '../define.js';
+import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, SNAPSHOTS, spec, type CsiKit, type CsiTest } from '../define.js';
 
 const RPC = 'ListSnapshots';
 const LIST = [...SNAPSHOTS, 'controller.LIST_SNAPSHOTS'] as const;
@@ -90,7 +90,7 @@ export const listSnapshotsTests = [
     id: 'csi.controller.list-snapshots.bad-token',
     profile: 'extended',
     title: 'ListSnapshots with a starting token the plugin never issued is aborted',
-    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: ['plugin.CONTROLLER_SERVICE', 'controller.LIST_SNAPSHOTS'], tags,
+    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: [...CREATE_DELETE, 'controller.LIST_SNAPSHOTS'], tags,
     call: (k) => k.controller.ListSnapshots({ startingToken: 'conformal-not-a-token' }),
   }),
   listSnapshotsTest({

@@ -78,7 +78,7 @@ export const listVolumesTests = [
     profile: 'extended',
     tags: ['Feature:ListVolumes'],
     title: 'ListVolumes with a starting token the plugin never issued is aborted',
-    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: ['plugin.CONTROLLER_SERVICE', 'controller.LIST_VOLUMES'],
+    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: [...CREATE_DELETE, 'controller.LIST_VOLUMES'],
     call: (k) => k.controller.ListVolumes({ startingToken: 'conformal-not-a-token' }),
   }),
   errorCase({
@@ -86,7 +86,7 @@ export const listVolumesTests = [
     profile: 'extended',
     tags: ['Feature:ListVolumes'],
     title: 'ListVolumes with a negative max_entries is rejected as invalid',
-    rpc: RPC, what: 'with max_entries -1', rule: 'max_entries MUST NOT be negative', code: 'INVALID_ARGUMENT', requires: ['plugin.CONTROLLER_SERVICE', 'controller.LIST_VOLUMES'],
+    rpc: RPC, what: 'with max_entries -1', rule: 'max_entries MUST NOT be negative', code: 'INVALID_ARGUMENT', requires: [...CREATE_DELETE, 'controller.LIST_VOLUMES'],
     call: (k) => k.controller.ListVolumes({ maxEntries: -1 }),
   }),
   csiTest({
