@@ -55,6 +55,20 @@ function addTestcase(suite: XMLBuilder, test: TestResult, attempt: AttemptResult
   if (attempt.log.length) testcase.ele('system-out').txt(cleanText(attempt.log.join('\n')));
 }
 
+/** Per conformance profile: profile.<name>.core = success | partial | failure | not-claimed, and the features. */
+function profileProperties(run: RunResult): Array<[string, string]> {
+  return (run.profiles ?? []).flatMap((p): Array<[string, string]> => {
+    const key = `profile.${p.name}`;
+    if (!p.claimed) return [[`${key}.core`, 'not-claimed'], [`${key}.reason`, p.reason ?? '']];
+    return [
+      [`${key}.core`, p.core!.result],
+      [`${key}.extended`, p.extended!.result],
+      [`${key}.supportedFeatures`, p.extended!.supportedFeatures.join(',')],
+      [`${key}.unsupportedFeatures`, p.extended!.unsupportedFeatures.map((f) => f.name).join(',')],
+    ];
+  });
+}
+
 export function renderJunit(run: RunResult): string {
   const { summary } = run;
   // Every attempt is a testcase, so counts are per testcase, as testgrid and Sonobuoy count them.
@@ -86,6 +100,7 @@ export function renderJunit(run: RunResult): string {
     ['skipped', summary.skipped],
     ['flaky', summary.flaky],
     ['leaks', run.leaks.length],
+    ...profileProperties(run),
   ]);
   for (const test of run.results) {
     if (test.attempts.length === 0) addTestcase(suite, test, undefined, run.interface.name);

@@ -8,7 +8,6 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { quote } from 'zx';
-import type { CapabilityInfo } from '../../src/core/plugin.js';
 import type { RunResult } from '../../src/core/results.js';
 import { conformanceReport, type ConformanceReport } from './conformance-report.js';
 import type { Product } from './product.js';
@@ -17,7 +16,6 @@ export interface BundleRequest {
   readonly run: RunResult;
   readonly product: Product;
   readonly productText: string;
-  readonly catalog: readonly CapabilityInfo[];
   /** The run's --report-dir (holds artifacts/junit_01.xml, artifacts/results.json, build-log.txt). */
   readonly reportDir: string;
   readonly outDir: string;
@@ -61,9 +59,13 @@ export function readme(report: ConformanceReport, run: RunResult): string {
     `Tested with conformal ${report.harness.version} against ${report.interface.name} spec ${report.interface.specVersion} on ${report.date}.`,
     `The target reported itself as \`${cell(report.target.name)}\`${report.target.version ? ` version \`${cell(report.target.version)}\`` : ''}${report.target.embeddedReference ? ' (the embedded reference, not a vendor implementation)' : ''}.`,
     '',
-    '| profile | result | summary |',
-    '|---|---|---|',
-    ...report.profiles.map((profile) => `| ${profile.name} | **${profile.result}** | ${cell(profile.summary)} |`),
+    '| profile | claimed | core | extended | summary |',
+    '|---|---|---|---|---|',
+    ...report.profiles.map((profile) =>
+      profile.claimed
+        ? `| ${profile.name} | yes | **${profile.core!.result}** | ${profile.extended!.result} | core: ${cell(profile.core!.summary)}; extended: ${cell(profile.extended!.summary)} |`
+        : `| ${profile.name} | no | — | — | ${cell(profile.reason ?? '')} |`,
+    ),
     '',
     `Run outcome: ${report.outcome}. Supported features: ${report.supportedFeatures.join(', ') || 'none'}. Unsupported: ${report.unsupportedFeatures.join(', ') || 'none'}.`,
     '',
@@ -106,7 +108,7 @@ export function readme(report: ConformanceReport, run: RunResult): string {
 export async function writeCertificationBundle(request: BundleRequest): Promise<ConformanceReport> {
   const { run, outDir, reportDir } = request;
   await mkdir(outDir, { recursive: true });
-  const report = conformanceReport(run, request.product, request.catalog, request.date);
+  const report = conformanceReport(run, request.product, request.date);
   await writeFile(join(outDir, 'conformance-report.yaml'), stringify(report));
   await writeFile(join(outDir, 'product.yaml'), request.productText);
   await copyFile(join(reportDir, 'artifacts', 'junit_01.xml'), join(outDir, 'junit_01.xml'));

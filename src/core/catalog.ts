@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { HarnessError, UsageError } from './errors.js';
 import { parseLabelFilter } from './label-filter.js';
+import type { ProfileDefinition } from './plugin.js';
+import { profileOf } from './profiles.js';
 import { fullNameOf, tagsOf, type TestDefinition } from './test.js';
 
 export interface Shard {
@@ -22,6 +24,8 @@ export interface CatalogEntry<Env = unknown> {
   readonly test: TestDefinition<Env>;
   readonly name: string;
   readonly tags: readonly string[];
+  /** The conformance profile the test belongs to; undefined when the interface defines none. */
+  readonly conformanceProfile?: string;
 }
 
 export type Decision = { readonly run: true } | { readonly run: false; readonly reason: string };
@@ -29,7 +33,7 @@ export type Decision = { readonly run: true } | { readonly run: false; readonly 
 const ID_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 
 /** Builds catalog entries and rejects a malformed suite (duplicate ids or names, bad ids). */
-export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[]): CatalogEntry<Env>[] {
+export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[], profiles: readonly ProfileDefinition[] = []): CatalogEntry<Env>[] {
   const ids = new Set<string>();
   const names = new Set<string>();
   return tests.map((test) => {
@@ -39,7 +43,8 @@ export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDef
     if (names.has(name)) throw new HarnessError(`duplicate test name "${name}" (id ${test.id})`);
     ids.add(test.id);
     names.add(name);
-    return { test, name, tags: tagsOf(test) };
+    const profile = profileOf(test, profiles);
+    return { test, name, tags: tagsOf(test), ...(profile ? { conformanceProfile: profile.name } : {}) };
   });
 }
 
@@ -84,13 +89,4 @@ export function makeSelector<Env = unknown>(selection: Selection): (entry: Catal
     if (shard && shardOf(entry.test.id, shard.total) !== shard.index) return { run: false, reason: `in another shard than ${shard.index}/${shard.total}` };
     return { run: true };
   };
-}
-
-/** The first capability the test requires that the target lacks, or undefined when it can run. */
-export function missingCapability(test: Pick<TestDefinition, 'requires' | 'requiresAny'>, capabilities: ReadonlySet<string>): string | undefined {
-  const missing = (test.requires ?? []).find((capability) => !capabilities.has(capability));
-  if (missing) return missing;
-  const any = test.requiresAny ?? [];
-  if (any.length > 0 && !any.some((capability) => capabilities.has(capability))) return any.join(' or ');
-  return undefined;
 }

@@ -19,9 +19,30 @@ export interface FlagSpec {
   readonly hidden?: boolean;
 }
 
+/**
+ * What a capability is, which decides what a test requiring it may be (src/core/profiles.ts):
+ * claim = its presence means the implementation claims a conformance profile;
+ * feature = optional behaviour of the implementation (discovered or declared);
+ * setting = something only the user can supply (no default), named with its flag;
+ * environment = where/how the harness runs relative to the target, or a declaration whose default holds.
+ */
+export type CapabilityKind = 'claim' | 'feature' | 'setting' | 'environment';
+
 export interface CapabilityInfo {
   readonly name: string;
   readonly description: string;
+  readonly kind: CapabilityKind;
+  /** For a setting: the flag that supplies it, e.g. "--other-node-id". */
+  readonly flag?: string;
+}
+
+/** A conformance profile: core tests of a claimed profile are mandatory, extended ones are named features. */
+export interface ProfileDefinition {
+  /** Short lower-case name: node, controller, runtime, plugin, check … */
+  readonly name: string;
+  readonly description: string;
+  /** Claim capabilities whose presence means the implementation claims the profile ([] = every implementation does). */
+  readonly claimedBy: readonly string[];
 }
 
 export interface Logger {
@@ -66,8 +87,10 @@ export interface InterfacePlugin<Env = any, Options = any> {
   /** Schema of the interface's options (the `<name>:` section of the YAML config), with defaults. */
   readonly optionsSchema: z.ZodType<Options>;
   readonly flags: readonly FlagSpec[];
-  /** Every capability name tests may require, for `conformal list` and the coverage docs. */
+  /** Every capability name tests may require, with its kind, for `conformal list`, the coverage docs and the profile rules. */
   readonly capabilityCatalog: readonly CapabilityInfo[];
+  /** The conformance profiles of the interface; every test belongs to exactly one (src/core/profiles.ts). */
+  readonly profiles: readonly ProfileDefinition[];
   /** The suite: loaded lazily so `conformal --help` stays fast. */
   loadTests(): Promise<readonly TestDefinition<Env>[]>;
   /** Connects to the configured target, or starts the embedded reference when none is given. */

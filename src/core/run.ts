@@ -13,6 +13,7 @@ import type { RunLog } from './log.js';
 import type { InterfacePlugin, Session } from './plugin.js';
 import { RESULT_SCHEMA_VERSION, summarize, type RunResult, type TestResult } from './results.js';
 import { baseResult, runCatalog } from './runner.js';
+import { profileReports } from './profiles.js';
 import type { RunSettings } from './settings.js';
 import { harnessVersion } from './version.js';
 import type { CatalogEntry } from './catalog.js';
@@ -41,7 +42,7 @@ export interface RunOutcome {
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const { plugin, settings, log } = request;
   const startedAt = new Date();
-  const entries = buildCatalog(plugin.name, await plugin.loadTests());
+  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.profiles);
   const select = makeSelector(settings);
   const selected = entries.filter((entry) => select(entry).run).length;
   request.onStart?.({ total: entries.length, selected });
@@ -68,6 +69,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       select,
       env: session.env,
       capabilities: session.capabilities,
+      profiles: plugin.profiles,
+      capabilityCatalog: plugin.capabilityCatalog,
       parallel: settings.parallel,
       timeoutMs: settings.timeout,
       retries: settings.retries,
@@ -106,6 +109,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   for (const leak of leaks) log.warn(`leaked by this run: ${leak}`);
   const finishedAt = new Date();
   const outcome = request.interrupt.aborted ? 'interrupted' : error !== undefined ? 'aborted' : 'completed';
+  const capabilities = session ? [...session.capabilities].sort() : [];
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'conformal', version: harnessVersion() },
@@ -116,9 +120,10 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     command: request.command,
     outcome,
-    capabilities: session ? [...session.capabilities].sort() : [],
+    capabilities,
     ...(settings.shard ? { shard: settings.shard } : {}),
     summary: summarize(results),
+    profiles: profileReports({ results, capabilities, outcome }, plugin.profiles ?? []),
     results,
     leaks,
     warnings,

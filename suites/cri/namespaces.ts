@@ -65,6 +65,7 @@ export const namespaceTests = [
   ),
   defineTest<CriEnv>({
     id: 'cri.namespaces.sandbox-status',
+    tags: ['Feature:SandboxStatusNamespaces'],
     title: 'PodSandboxStatus reports the namespace modes it was created with',
     spec: spec('LinuxPodSandboxStatus', 'namespaces.options reflects the sandbox namespace options'),
     profile: 'extended',
@@ -124,6 +125,7 @@ export const namespaceTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.network.host-port',
+    tags: ['Feature:HostPort'],
     title: 'A hostPort mapping on 127.0.0.1 reaches a server in the pod',
     spec: spec('PortMapping', 'host_port on host_ip forwards to container_port of the sandbox'),
     profile: 'extended',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, makeSelector, missingCapability, parseShard, shardOf } from '../../src/core/catalog.js';
+import { buildCatalog, makeSelector, parseShard, shardOf } from '../../src/core/catalog.js';
 import { HarnessError, UsageError } from '../../src/core/errors.js';
 import { fakeTest } from '../support/fake-plugin.js';
 
@@ -63,14 +63,5 @@ describe('shards', () => {
   it('parses i/n and rejects nonsense naming --shard', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, total: 3 });
     for (const bad of ['0/3', '4/3', '1/0', 'x', '1-2']) expect(() => parseShard(bad)).toThrow(UsageError);
-  });
-});
-
-describe('missingCapability', () => {
-  it('names the first missing required capability, or the alternatives of requiresAny', () => {
-    const caps = new Set(['a', 'b']);
-    expect(missingCapability({ requires: ['a', 'c', 'd'] }, caps)).toBe('c');
-    expect(missingCapability({ requires: ['a'], requiresAny: ['x', 'y'] }, caps)).toBe('x or y');
-    expect(missingCapability({ requires: ['a'], requiresAny: ['x', 'b'] }, caps)).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // plugin binary or chain (or the embedded reference plugin when none is given).
 import type { InterfacePlugin } from '../../core/plugin.js';
 import type { TestDefinition } from '../../core/test.js';
-import { cniCapabilityCatalog } from './capabilities.js';
+import { cniCapabilityCatalog, cniProfiles } from './capabilities.js';
 import type { CniEnv } from './env.js';
 import { cniFlags, cniOptionsSchema, type CniOptions } from './options.js';
 import { openCniSession } from './session.js';
@@ -15,6 +15,7 @@ export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
   optionsSchema: cniOptionsSchema,
   flags: cniFlags,
   capabilityCatalog: cniCapabilityCatalog,
+  profiles: cniProfiles,
   async loadTests(): Promise<readonly TestDefinition<CniEnv>[]> {
     return (await import('../../../suites/cni/index.js')).cniTests;
   },

@@ -3,7 +3,7 @@
 import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin.js';
 import type { TestDefinition } from '../../core/test.js';
 import { startReferenceRuntime } from '../../reference/cri/server.js';
-import { capabilityCatalog } from './capabilities.js';
+import { capabilityCatalog, criProfiles } from './capabilities.js';
 import type { CriEnv } from './env.js';
 import { criFlags, criOptionsSchema, type CriOptions } from './options.js';
 import { openCriSession } from './session.js';
@@ -24,6 +24,7 @@ export const criPlugin: InterfacePlugin<CriEnv, CriOptions> = {
   optionsSchema: criOptionsSchema,
   flags: criFlags,
   capabilityCatalog,
+  profiles: criProfiles,
   async loadTests(): Promise<readonly TestDefinition<CriEnv>[]> {
     return (await import('../../../suites/cri/index.js')).criTests;
   },

@@ -2,7 +2,7 @@
 // driver or the embedded reference, and the reference served standalone.
 import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin.js';
 import type { TestDefinition } from '../../core/test.js';
-import { capabilityCatalog } from './capabilities.js';
+import { capabilityCatalog, csiProfiles } from './capabilities.js';
 import type { CsiEnv } from './env.js';
 import { csiFlags, csiOptionsSchema, type CsiOptions } from './options.js';
 import { startStandaloneReference } from './reference.js';
@@ -24,6 +24,7 @@ export const csiPlugin: InterfacePlugin<CsiEnv, CsiOptions> = {
   optionsSchema: csiOptionsSchema,
   flags: csiFlags,
   capabilityCatalog,
+  profiles: csiProfiles,
   async loadTests(): Promise<readonly TestDefinition<CsiEnv>[]> {
     return (await import('../../../suites/csi/index.js')).csiTests;
   },
