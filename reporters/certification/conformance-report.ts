@@ -1,6 +1,7 @@
 // A ConformanceReport-style summary of a certification run (modelled on the Gateway API report):
 // who and what was tested, with which harness and spec version, and per profile (core, extended)
 // a result of success | partial | failure with statistics and the failed and skipped tests.
+import type { HarnessOrigin } from '../../src/core/harness-origin.js';
 import type { CapabilityInfo } from '../../src/core/plugin.js';
 import type { RunResult, TestResult } from '../../src/core/results.js';
 import type { Profile } from '../../src/core/test.js';
@@ -24,7 +25,8 @@ export interface ConformanceReport {
   readonly implementation: Product;
   /** What the target itself reported (name, version, endpoint). */
   readonly target: RunResult['implementation'];
-  readonly harness: RunResult['harness'];
+  /** With `origin` in a submission: which package or commit ran (src/core/harness-origin.ts). */
+  readonly harness: RunResult['harness'] & { readonly origin?: HarnessOrigin };
   readonly interface: RunResult['interface'];
   readonly outcome: RunResult['outcome'];
   readonly profiles: ProfileReport[];
