@@ -87,7 +87,7 @@ describe('code cache of the bundled CLI', () => {
 
   it.each([
     ['under /proc, where Node\'s recursive mkdir never returns', '/proc/conformal-no-such-dir'],
-    ['under a regular file', join(bundleFile('').bundle, 'cache')],
+    ['under a regular file', join(packagePath('package.json'), 'cache')],
   ])('the launcher runs with an unwritable cache home (%s), only without a cache', async (_what, cacheHome) => {
     const run = await conformal(['list', 'csi', '--output', 'json'], { env: { XDG_CACHE_HOME: cacheHome }, timeoutMs: 20_000 });
     expect(run.code, run.stderr).toBe(0);

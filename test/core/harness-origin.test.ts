@@ -1,11 +1,21 @@
 // Which conformal ran, found from the files around the package: npm's install record, a git
 // checkout, or neither (then nothing is claimed).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { harnessOrigin } from '../../src/core/harness-origin.js';
+
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 const INTEGRITY = `sha512-${Buffer.alloc(64, 7).toString('base64')}`;
 
@@ -20,7 +30,7 @@ function packageDir(root: string, buildInfo?: object): string {
 }
 
 function installed(resolved: string, key = 'node_modules/conformal'): string {
-  const prefix = mkdtempSync(join(tmpdir(), 'origin-prefix-'));
+  const prefix = tempDir('origin-prefix-');
   const root = packageDir(join(prefix, ...key.split('/')), { commit: 'c0ffee', modified: false });
   writeFileSync(join(prefix, 'node_modules', '.package-lock.json'), JSON.stringify({ packages: { [key]: { version: '9.8.7', resolved, integrity: INTEGRITY } } }));
   return root;
@@ -41,7 +51,7 @@ describe('harnessOrigin', () => {
   });
 
   it('a git checkout: the commit, and whether tracked files were changed', () => {
-    const root = packageDir(mkdtempSync(join(tmpdir(), 'origin-checkout-')));
+    const root = packageDir(tempDir('origin-checkout-'));
     git(root, 'init', '-q');
     git(root, 'add', 'package.json');
     git(root, 'commit', '-qm', 'x');
@@ -54,7 +64,7 @@ describe('harnessOrigin', () => {
   });
 
   it('neither: unknown, with no digest or commit invented', () => {
-    const root = packageDir(mkdtempSync(join(tmpdir(), 'origin-copy-')));
+    const root = packageDir(tempDir('origin-copy-'));
     expect(harnessOrigin(root)).toEqual({ kind: 'unknown', name: 'conformal', version: '9.8.7' });
   });
 });
