@@ -7,10 +7,11 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { quote } from 'zx';
+import { harnessOrigin, type HarnessOrigin } from '../../src/core/harness-origin.js';
 import type { RunResult } from '../../src/core/results.js';
 import { conformanceReport, type ConformanceReport } from './conformance-report.js';
 import type { Product } from './product.js';
+import { reproduceSection } from './reproduce.js';
 
 export interface BundleRequest {
   readonly run: RunResult;
@@ -20,30 +21,8 @@ export interface BundleRequest {
   readonly reportDir: string;
   readonly outDir: string;
   readonly date?: Date;
-}
-
-const shellLine = (version: string, args: readonly string[]) => `npx conformal@${version} ${args.map((arg) => quote(arg)).join(' ')}`;
-
-/** The exact command line of the run (argv quoted for a POSIX shell). */
-export function originalCommand(run: RunResult): string {
-  return shellLine(run.harness.version, run.command);
-}
-
-/**
- * The same command, runnable from inside the submission folder: --product points at the copy
- * here, --out is dropped (a reviewer chooses where to write).
- */
-export function reproduceCommand(run: RunResult): string {
-  const args: string[] = [];
-  for (let i = 0; i < run.command.length; i++) {
-    const arg = run.command[i]!;
-    if (arg === '--out') i++;
-    else if (arg.startsWith('--out=')) continue;
-    else if (arg === '--product') (args.push(arg, 'product.yaml'), i++);
-    else if (arg.startsWith('--product=')) args.push('--product=product.yaml');
-    else args.push(arg);
-  }
-  return shellLine(run.harness.version, args);
+  /** Which conformal ran; found from the running package when not given. */
+  readonly origin?: HarnessOrigin;
 }
 
 /** Markdown table cells: no pipes or line breaks from vendor- or target-supplied strings. */
@@ -51,7 +30,7 @@ function cell(text: string): string {
   return text.replace(/[|\r\n]+/g, ' ');
 }
 
-export function readme(report: ConformanceReport, run: RunResult): string {
+export function readme(report: ConformanceReport, run: RunResult, origin: HarnessOrigin): string {
   const { implementation: p } = report;
   const lines = [
     `# ${cell(p.organization)} ${cell(p.project)} ${cell(p.version)}: ${report.interface.title} conformance`,
@@ -87,20 +66,7 @@ export function readme(report: ConformanceReport, run: RunResult): string {
     '- `report.html`: the human report',
     '- `run/`: the run\'s report directory in testgrid build layout (`conformal upload run --to gs://…`)',
     '',
-    '## Reproduce',
-    '',
-    `Run the same harness version with the same flags against the same ${report.interface.name} implementation (version ${cell(p.version)}); the product file is \`product.yaml\` here:`,
-    '',
-    '```sh',
-    reproduceCommand(run),
-    '```',
-    '',
-    'The original command line was:',
-    '',
-    '```sh',
-    originalCommand(run),
-    '```',
-    '',
+    ...reproduceSection(run, origin, `${report.interface.name} implementation (version ${cell(p.version)})`),
   ];
   return lines.join('\n');
 }
@@ -108,13 +74,15 @@ export function readme(report: ConformanceReport, run: RunResult): string {
 export async function writeCertificationBundle(request: BundleRequest): Promise<ConformanceReport> {
   const { run, outDir, reportDir } = request;
   await mkdir(outDir, { recursive: true });
-  const report = conformanceReport(run, request.product, request.date);
+  const origin = request.origin ?? harnessOrigin();
+  const counted = conformanceReport(run, request.product, request.date);
+  const report: ConformanceReport = { ...counted, harness: { ...counted.harness, origin } };
   await writeFile(join(outDir, 'conformance-report.yaml'), stringify(report));
   await writeFile(join(outDir, 'product.yaml'), request.productText);
   await copyFile(join(reportDir, 'artifacts', 'junit_01.xml'), join(outDir, 'junit_01.xml'));
   await copyFile(join(reportDir, 'artifacts', 'results.json'), join(outDir, 'results.json'));
   await copyFile(join(reportDir, 'artifacts', 'report.html'), join(outDir, 'report.html'));
   await copyFile(join(reportDir, 'build-log.txt'), join(outDir, 'build-log.txt'));
-  await writeFile(join(outDir, 'README.md'), readme(report, run));
+  await writeFile(join(outDir, 'README.md'), readme(report, run, origin));
   return report;
 }

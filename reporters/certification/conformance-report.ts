@@ -3,6 +3,7 @@
 // whether the target claims it, the core result (success | partial | failure, with the failed and
 // skipped tests) and the extended result with the supported and unsupported features. The
 // per-profile results are the run's own (src/core/profiles.ts), so every report agrees.
+import type { HarnessOrigin } from '../../src/core/harness-origin.js';
 import type { ProfileReport } from '../../src/core/profiles.js';
 import type { RunResult } from '../../src/core/results.js';
 import type { Product } from './product.js';
@@ -14,7 +15,8 @@ export interface ConformanceReport {
   readonly implementation: Product;
   /** What the target itself reported (name, version, endpoint). */
   readonly target: RunResult['implementation'];
-  readonly harness: RunResult['harness'];
+  /** With `origin` in a submission: which package or commit ran (src/core/harness-origin.ts). */
+  readonly harness: RunResult['harness'] & { readonly origin?: HarnessOrigin };
   readonly interface: RunResult['interface'];
   readonly outcome: RunResult['outcome'];
   readonly profiles: readonly ProfileReport[];

@@ -84,4 +84,13 @@ describe('code cache of the bundled CLI', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);
   });
+
+  it.each([
+    ['under /proc, where Node\'s recursive mkdir never returns', '/proc/conformal-no-such-dir'],
+    ['under a regular file', join(packagePath('package.json'), 'cache')],
+  ])('the launcher runs with an unwritable cache home (%s), only without a cache', async (_what, cacheHome) => {
+    const run = await conformal(['list', 'csi', '--output', 'json'], { env: { XDG_CACHE_HOME: cacheHome }, timeoutMs: 20_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).interface).toBe('csi');
+  });
 });

@@ -54,7 +54,11 @@ describe('certify: real runs against the embedded CRI reference', () => {
     expect(report.implementation).toMatchObject({ organization: 'Example Storage Inc.', version: 'v1.4.0', contact: ['csi-maintainers@example.com'] });
     expect(await readFile(join(out, 'product.yaml'), 'utf8')).toBe(await readFile(goodProduct, 'utf8'));
     expect(await readFile(join(out, 'junit_01.xml'), 'utf8')).toBe(await readFile(join(out, 'run', 'artifacts', 'junit_01.xml'), 'utf8'));
-    expect(await readFile(join(out, 'README.md'), 'utf8')).toContain('npx conformal@0.1.0 certify cri --product product.yaml --quiet');
+    const readmeText = await readFile(join(out, 'README.md'), 'utf8');
+    // Run from this checkout, not from a registry package: no `npx conformal@…` that nobody could run.
+    expect(readmeText).toContain('node conformal/bin/conformal.js certify cri --product product.yaml --quiet');
+    expect(readmeText).not.toContain('npx conformal@');
+    expect(report.harness.origin).toMatchObject({ kind: 'checkout', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
     expect(cli.stdout).toContain('profile runtime: core success');
   }, 240_000);
 

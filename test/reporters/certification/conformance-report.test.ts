@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { conformanceReport } from '../../../reporters/certification/conformance-report.js';
-import { originalCommand, readme, reproduceCommand } from '../../../reporters/certification/bundle.js';
+import { readme } from '../../../reporters/certification/bundle.js';
+import { originalCommand, reproduceArgs } from '../../../reporters/certification/reproduce.js';
 import { sampleRun } from '../support/sample-run.js';
 
 const product = { organization: 'Acme | Corp', project: 'acme-csi', url: 'https://acme.example', version: 'v2.0.0', contact: ['csi@acme.example'] };
@@ -19,11 +20,12 @@ describe('conformance report', () => {
 describe('README', () => {
   it('has a Reproduce section runnable from the folder and the original command, shell-quoted', () => {
     const run = sampleRun({ command: ['certify', 'csi', '--product', '/home/me/acme product.yaml', '--out', '/tmp/x', '--endpoint', "unix:///run/it's.sock"] });
-    expect(reproduceCommand(run)).toBe("npx conformal@0.1.0 certify csi --product product.yaml --endpoint $'unix:///run/it\\'s.sock'");
-    expect(originalCommand(run)).toContain("--product $'/home/me/acme product.yaml' --out /tmp/x");
-    const text = readme(conformanceReport(run, product), run);
+    expect(reproduceArgs(run)).toEqual(['certify', 'csi', '--product', 'product.yaml', '--endpoint', "unix:///run/it's.sock"]);
+    expect(originalCommand(run)).toBe("conformal certify csi --product $'/home/me/acme product.yaml' --out /tmp/x --endpoint $'unix:///run/it\\'s.sock'");
+    const text = readme(conformanceReport(run, product), run, { kind: 'unknown', name: 'conformal', version: '0.1.0' });
     expect(text).toContain('## Reproduce');
-    expect(text).toContain(reproduceCommand(run));
+    expect(text).toContain("node conformal/bin/conformal.js certify csi --product product.yaml --endpoint $'unix:///run/it\\'s.sock'");
+    expect(text).toContain(originalCommand(run));
     expect(text).toContain('| node | yes | **failure** |');
     expect(text).toContain('| snapshots | no | — | — | the target lacks CREATE_DELETE_SNAPSHOT |');
     expect(text).toContain('# Acme   Corp acme-csi v2.0.0');
