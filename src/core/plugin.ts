@@ -70,6 +70,12 @@ export interface InterfacePlugin<Env = any, Options = any> {
   readonly capabilityCatalog: readonly CapabilityInfo[];
   /** The suite: loaded lazily so `conformal --help` stays fast. */
   loadTests(): Promise<readonly TestDefinition<Env>[]>;
+  /**
+   * Checks what the options alone can tell (endpoint syntax, flags that exclude each other, files
+   * that must be readable) and throws UsageError/ConfigError naming the flag, before anything is
+   * written or started. open() may assume it passed.
+   */
+  validate?(options: Options): void;
   /** Connects to the configured target, or starts the embedded reference when none is given. */
   open(options: Options, context: OpenContext): Promise<Session<Env>>;
   /**

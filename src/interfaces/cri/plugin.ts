@@ -7,6 +7,7 @@ import { capabilityCatalog } from './capabilities.js';
 import type { CriEnv } from './env.js';
 import { criFlags, criOptionsSchema, type CriOptions } from './options.js';
 import { openCriSession } from './session.js';
+import { validateCriOptions } from './validate.js';
 
 /** k8s.io/cri-api runtime/v1 as of master 2026-07-23 (43 RPCs; release v0.36 has 41). */
 export const CRI_SPEC_VERSION = 'runtime.v1 (cri-api master 2026-07-23)';
@@ -27,6 +28,7 @@ export const criPlugin: InterfacePlugin<CriEnv, CriOptions> = {
   async loadTests(): Promise<readonly TestDefinition<CriEnv>[]> {
     return (await import('../../../suites/cri/index.js')).criTests;
   },
+  validate: validateCriOptions,
   open: openCriSession,
   serveReference,
 };

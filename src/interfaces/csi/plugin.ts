@@ -7,6 +7,7 @@ import type { CsiEnv } from './env.js';
 import { csiFlags, csiOptionsSchema, type CsiOptions } from './options.js';
 import { startStandaloneReference } from './reference.js';
 import { openCsiSession } from './session.js';
+import { validateCsiOptions } from './validate.js';
 
 export const CSI_SPEC_VERSION = '1.12.0';
 
@@ -27,6 +28,7 @@ export const csiPlugin: InterfacePlugin<CsiEnv, CsiOptions> = {
   async loadTests(): Promise<readonly TestDefinition<CsiEnv>[]> {
     return (await import('../../../suites/csi/index.js')).csiTests;
   },
+  validate: validateCsiOptions,
   open: openCsiSession,
   serveReference,
 };
