@@ -19,6 +19,13 @@ export interface FlagSpec {
   readonly hidden?: boolean;
 }
 
+/** One of `flags` (found by its long flag) described for another command, e.g. for serving the reference. */
+export function describedFlag(flags: readonly FlagSpec[], longFlag: string, description: string): FlagSpec {
+  const spec = flags.find((f) => f.flags.split(/[ ,]/).includes(longFlag));
+  if (!spec) throw new Error(`no flag ${longFlag}`);
+  return { ...spec, description };
+}
+
 export interface CapabilityInfo {
   readonly name: string;
   readonly description: string;
@@ -84,6 +91,11 @@ export interface InterfacePlugin<Env = any, Options = any> {
    * file is not in that format (it is then read as conformal's YAML settings).
    */
   adoptConfigFile?(path: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined;
+  /**
+   * Flags of `conformal reference <name>` besides --endpoint, described in serving terms; their
+   * values reach serveReference() under their keys. `run` flags are not accepted there.
+   */
+  readonly referenceFlags?: readonly FlagSpec[];
   /** Serves the in-memory reference implementation standalone (`conformal reference <name>`). */
   serveReference?(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer>;
 }

@@ -5,7 +5,8 @@ import type { TestDefinition } from '../../core/test.js';
 import { startReferenceRuntime } from '../../reference/cri/server.js';
 import { capabilityCatalog } from './capabilities.js';
 import type { CriEnv } from './env.js';
-import { criFlags, criOptionsSchema, type CriOptions } from './options.js';
+import type { CriFault } from '../../reference/cri/faults.js';
+import { criFlags, criOptionsSchema, criReferenceFlags, type CriOptions } from './options.js';
 import { openCriSession } from './session.js';
 import { validateCriOptions } from './validate.js';
 
@@ -13,7 +14,8 @@ import { validateCriOptions } from './validate.js';
 export const CRI_SPEC_VERSION = 'runtime.v1 (cri-api master 2026-07-23)';
 
 async function serveReference(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
-  const server = await startReferenceRuntime({ endpoint: options.endpoint });
+  const { referenceFault } = options as Partial<CriOptions>;
+  const server = await startReferenceRuntime({ endpoint: options.endpoint, faults: referenceFault ? [referenceFault as CriFault] : [] });
   log.info(`CRI reference runtime serving on ${server.address}`);
   return server;
 }
@@ -30,5 +32,6 @@ export const criPlugin: InterfacePlugin<CriEnv, CriOptions> = {
   },
   validate: validateCriOptions,
   open: openCriSession,
+  referenceFlags: criReferenceFlags,
   serveReference,
 };

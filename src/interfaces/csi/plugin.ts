@@ -4,7 +4,7 @@ import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin
 import type { TestDefinition } from '../../core/test.js';
 import { capabilityCatalog } from './capabilities.js';
 import type { CsiEnv } from './env.js';
-import { csiFlags, csiOptionsSchema, type CsiOptions } from './options.js';
+import { csiFlags, csiOptionsSchema, csiReferenceFlags, type CsiOptions } from './options.js';
 import { startStandaloneReference } from './reference.js';
 import { openCsiSession } from './session.js';
 import { validateCsiOptions } from './validate.js';
@@ -30,5 +30,6 @@ export const csiPlugin: InterfacePlugin<CsiEnv, CsiOptions> = {
   },
   validate: validateCsiOptions,
   open: openCsiSession,
+  referenceFlags: csiReferenceFlags,
   serveReference,
 };
