@@ -81,3 +81,20 @@ describe('an unusable endpoint: exit 3 saying why, with the address as written',
   it('a server that is not speaking gRPC, at once', () => unreachable(['run', 'cri', '--runtime-endpoint', `tcp://127.0.0.1:${garbage}`], `cannot connect to tcp://127.0.0.1:${garbage}: not speaking gRPC (HTTP/2): it answered "hello, this is not gRPC\\n"`, 8000));
   it('a server that never answers, after the connect timeout', () => unreachable(['run', 'csi', '--endpoint', `127.0.0.1:${silent}`, '--connect-timeout', '1s'], `cannot connect to 127.0.0.1:${silent}: no answer within 1 s`, 10_000));
 });
+
+describe('config errors name the line, the nearest key and the allowed values', { timeout: 60_000 }, () => {
+  it('through the real CLI', async () => {
+    const broken = join(work, 'broken.yaml');
+    writeFileSync(broken, 'parallel: 2\ncsi:\n  endpoint: [a\n  x: : y\n');
+    const syntax = await conformal(['run', 'csi', '--config', broken]);
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/at line 4, column 3:\n.*\n +x: : y\n +\^\n$/);
+
+    const typo = join(work, 'typo.yaml');
+    writeFileSync(typo, 'csi:\n  testVolumSize: 1Mi\n  accessType: blok\n');
+    const run = await conformal(['run', 'csi', '--config', typo]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown field csi.testVolumSize (did you mean testVolumeSize?)');
+    expect(run.stderr).toContain('csi.accessType: must be one of mount, block, got "blok"');
+  });
+});
