@@ -10,6 +10,7 @@ import { executeRun } from '../core/run.js';
 import type { RunSettings } from '../core/settings.js';
 import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
 import { describeError } from '../core/describe-error.js';
+import { checkReportDir } from './check-report-dir.js';
 
 export interface PipelineRequest {
   readonly plugin: InterfacePlugin;
@@ -46,6 +47,9 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const log = new RunLog(settings.verbose ? 'verbose' : settings.quiet ? 'quiet' : 'normal');
   const reporter = new ConsoleReporter(request.stdout, log, { quiet: settings.quiet });
   const reportDir = settings.reportDir ? resolve(settings.reportDir) : undefined;
+  // Usage errors surface before anything is written: no ABORTED build for a bad flag.
+  plugin.validate?.(request.options);
+  if (reportDir) await checkReportDir(reportDir);
   const controller = new AbortController();
   setMaxListeners(1000, controller.signal); // each running test's deadline listens on the interrupt
   const untrap = trapSignals(controller, log);
@@ -53,7 +57,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const reports = reportDir ? await import('../../reporters/index.js') : undefined;
   try {
     const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion };
-    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt: new Date(), command: request.command });
+    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt: new Date(), command: request.command }, log, { interrupt: controller.signal });
     const { result, error } = await executeRun({
       plugin,
       settings,
@@ -65,12 +69,13 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
       onTestEnd: (test) => reporter.testEnd(test),
     });
     reporter.finish(result, reportDir);
-    if (reportDir) await reports!.writeReports(result, reportDir, log);
-    const exitCode = error !== undefined ? exitCodeFor(error) : result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
+    // A first SIGINT while the reports are written abandons the stuck writer (after an interrupted run, a second one exits).
+    const unwritten = reportDir ? (await reports!.writeReports(result, reportDir, log, { interrupt: controller.signal })).failures : [];
+    const exitCode = error !== undefined ? exitCodeFor(error) : unwritten.length > 0 || result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
     return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
   } catch (crash) {
     // executeRun reports target and test failures in its result; reaching here means the harness broke.
-    if (reportDir) await reports!.abortReports(reportDir, describeError(crash).message, log).catch(() => undefined);
+    if (reportDir) await reports!.abortReports(reportDir, describeError(crash).message, log, { interrupt: controller.signal });
     throw crash;
   } finally {
     untrap();

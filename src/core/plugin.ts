@@ -28,6 +28,13 @@ export interface FlagSpec {
  */
 export type CapabilityKind = 'claim' | 'feature' | 'setting' | 'environment';
 
+/** One of `flags` (found by its long flag) described for another command, e.g. for serving the reference. */
+export function describedFlag(flags: readonly FlagSpec[], longFlag: string, description: string): FlagSpec {
+  const spec = flags.find((f) => f.flags.split(/[ ,]/).includes(longFlag));
+  if (!spec) throw new Error(`no flag ${longFlag}`);
+  return { ...spec, description };
+}
+
 export interface CapabilityInfo {
   readonly name: string;
   readonly description: string;
@@ -93,6 +100,12 @@ export interface InterfacePlugin<Env = any, Options = any> {
   readonly profiles: readonly ProfileDefinition[];
   /** The suite: loaded lazily so `conformal --help` stays fast. */
   loadTests(): Promise<readonly TestDefinition<Env>[]>;
+  /**
+   * Checks what the options alone can tell (endpoint syntax, flags that exclude each other, files
+   * that must be readable) and throws UsageError/ConfigError naming the flag, before anything is
+   * written or started. open() may assume it passed.
+   */
+  validate?(options: Options): void;
   /** Connects to the configured target, or starts the embedded reference when none is given. */
   open(options: Options, context: OpenContext): Promise<Session<Env>>;
   /**
@@ -101,6 +114,11 @@ export interface InterfacePlugin<Env = any, Options = any> {
    * file is not in that format (it is then read as conformal's YAML settings).
    */
   adoptConfigFile?(path: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined;
+  /**
+   * Flags of `conformal reference <name>` besides --endpoint, described in serving terms; their
+   * values reach serveReference() under their keys. `run` flags are not accepted there.
+   */
+  readonly referenceFlags?: readonly FlagSpec[];
   /** Serves the in-memory reference implementation standalone (`conformal reference <name>`). */
   serveReference?(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer>;
 }

@@ -1,6 +1,6 @@
 // End-to-end: the real CLI on the embedded CSI reference and on fixtures; exit codes, reports
 // written in every case, errors that name the field.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import type { RunResult } from '../../src/core/results.js';
 import { conformal, spawnConformal } from '../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'conformal-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'artifacts', 'results.json'), 'utf8')) as RunResult;
 
 // Each case starts one or more real CLI processes; allow for a loaded 2-core machine.

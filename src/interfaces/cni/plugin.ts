@@ -6,6 +6,7 @@ import { cniCapabilityCatalog, cniProfiles } from './capabilities.js';
 import type { CniEnv } from './env.js';
 import { cniFlags, cniOptionsSchema, type CniOptions } from './options.js';
 import { openCniSession } from './session.js';
+import { validateCniOptions } from './target.js';
 import { LATEST_VERSION } from './versions.js';
 
 export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
@@ -19,6 +20,7 @@ export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
   async loadTests(): Promise<readonly TestDefinition<CniEnv>[]> {
     return (await import('../../../suites/cni/index.js')).cniTests;
   },
+  validate: validateCniOptions,
   open: openCniSession,
   // `--config net.conflist`, as CNI users write it: a network config always has cniVersion and a
   // type or a plugins list, which conformal's settings never have.

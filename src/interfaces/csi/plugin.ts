@@ -4,9 +4,10 @@ import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin
 import type { TestDefinition } from '../../core/test.js';
 import { capabilityCatalog, csiProfiles } from './capabilities.js';
 import type { CsiEnv } from './env.js';
-import { csiFlags, csiOptionsSchema, type CsiOptions } from './options.js';
+import { csiFlags, csiOptionsSchema, csiReferenceFlags, type CsiOptions } from './options.js';
 import { startStandaloneReference } from './reference.js';
 import { openCsiSession } from './session.js';
+import { validateCsiOptions } from './validate.js';
 
 export const CSI_SPEC_VERSION = '1.12.0';
 
@@ -28,6 +29,8 @@ export const csiPlugin: InterfacePlugin<CsiEnv, CsiOptions> = {
   async loadTests(): Promise<readonly TestDefinition<CsiEnv>[]> {
     return (await import('../../../suites/csi/index.js')).csiTests;
   },
+  validate: validateCsiOptions,
   open: openCsiSession,
+  referenceFlags: csiReferenceFlags,
   serveReference,
 };
