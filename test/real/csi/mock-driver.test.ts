@@ -51,7 +51,7 @@ function documentedTable(): DocumentedTable {
     const [capability, tests] = cells(row);
     const reason = capability!.startsWith('(runtime) ')
       ? `not supported: ${capability!.slice('(runtime) '.length)}`
-      : `not supported: the target lacks capability ${backticked(capability!)[0]}`;
+      : `${backticked(capability!)[0]} (`;
     for (const id of backticked(tests!)) skipped.set(id, reason);
   }
   const passed = new Set(section(doc, 'Passed').split('\n').filter((l) => l.startsWith('- `csi.')).map((l) => backticked(l)[0]!));
@@ -143,7 +143,9 @@ describe.skipIf(!mockDriver)('the CSI suite against Kubernetes e2e CSI mock driv
   it('skips exactly the documented tests, each with the documented reason', () => {
     const documented = documentedTable().skipped;
     const skipped = result.results.filter((t) => t.status === 'skipped');
-    expect(Object.fromEntries(skipped.map((t) => [t.id, t.reason]).sort())).toEqual(Object.fromEntries([...documented].sort()));
+    expect(skipped.map((t) => t.id).sort()).toEqual([...documented.keys()].sort());
+    // The table names the missing capability (or the runtime answer); the reason says it in its own words.
+    for (const t of skipped) expect(t.reason, t.id).toContain(documented.get(t.id));
   });
 
   it('passes exactly the documented tests', () => {
