@@ -3,9 +3,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunLog } from '../src/core/log.js';
-import type { RunResult } from '../src/core/results.js';
+import type { ErrorInfo, RunResult } from '../src/core/results.js';
 import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
+import { renderAbortedJunit, renderJunit } from './junit.js';
 import { harnessVersion } from '../src/core/version.js';
 import { writeAbortedBuild, writeRunStarted, writeTestgridBuild } from './testgrid/layout.js';
 
@@ -39,7 +39,13 @@ export async function writeReports(run: RunResult, reportDir: string, log: RunLo
   return files;
 }
 
-/** The run itself crashed before producing a result: close the build so testgrid does not show it running for a day. */
-export async function abortReports(reportDir: string, reason: string, log: RunLog): Promise<void> {
-  await writeAbortedBuild(reportDir, reason, log.text());
+/**
+ * The run itself crashed before producing a result: a JUnit holding one failing "harness failure"
+ * test (so a JUnit-only reader sees red), and the build closed so testgrid does not show it running for a day.
+ */
+export async function abortReports(reportDir: string, run: { interface: RunResult['interface']; startedAt: Date }, error: ErrorInfo, log: RunLog): Promise<void> {
+  const artifacts = join(reportDir, 'artifacts');
+  await mkdir(artifacts, { recursive: true });
+  await writeFile(join(artifacts, 'junit_01.xml'), renderAbortedJunit(run.interface, { step: 'run: harness failure', error }, run.startedAt, Date.now() - run.startedAt.getTime()));
+  await writeAbortedBuild(reportDir, error.message, log.text());
 }

@@ -23,6 +23,7 @@ const stateOf: Record<TestResult['status'], MochawesomeState> = {
   failed: 'failed',
   skipped: 'pending',
   filtered: 'skipped',
+  interrupted: 'pending',
 };
 
 function speedOf(durationMs: number): MochawesomeTest['speed'] {
@@ -53,6 +54,7 @@ function contextOf(test: TestResult): ContextItem[] {
   if (test.requires.length > 0) items.push(item('Requires', test.requires.join(', ')));
   if (test.status === 'skipped') items.push(item('Skipped: not supported', test.reason ?? 'no reason given'));
   if (test.status === 'filtered') items.push(item('Not run: filtered', test.reason ?? 'filtered'));
+  if (test.status === 'interrupted') items.push(item('Not finished', test.reason ?? 'run interrupted'));
   if (test.attempts.length > 1 || test.status === 'flaky') {
     const attempts = test.attempts.map((a) => `#${a.attempt} ${a.status} in ${a.durationMs} ms${a.error ? `: ${a.error.message}` : ''}`);
     items.push({ title: test.status === 'flaky' ? 'Flaky: attempts' : 'Attempts', value: attempts });

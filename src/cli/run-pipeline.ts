@@ -51,9 +51,10 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const untrap = trapSignals(controller, log);
   // Lazy: the report writers (XML, testgrid, HTML) are only loaded when there is a report to write.
   const reports = reportDir ? await import('../../reporters/index.js') : undefined;
+  const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion, sig: plugin.sig };
+  const startedAt = new Date();
   try {
-    const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion };
-    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt: new Date(), command: request.command });
+    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt, command: request.command });
     const { result, error } = await executeRun({
       plugin,
       settings,
@@ -70,7 +71,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
   } catch (crash) {
     // executeRun reports target and test failures in its result; reaching here means the harness broke.
-    if (reportDir) await reports!.abortReports(reportDir, describeError(crash).message, log).catch(() => undefined);
+    if (reportDir) await reports!.abortReports(reportDir, { interface: iface, startedAt }, describeError(crash), log).catch(() => undefined);
     throw crash;
   } finally {
     untrap();

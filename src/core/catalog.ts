@@ -28,14 +28,14 @@ export type Decision = { readonly run: true } | { readonly run: false; readonly 
 
 const ID_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 
-/** Builds catalog entries and rejects a malformed suite (duplicate ids or names, bad ids). */
-export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[]): CatalogEntry<Env>[] {
+/** Builds catalog entries and rejects a malformed suite (duplicate ids or names, bad ids); `sig` owns the interface. */
+export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[], sig?: string): CatalogEntry<Env>[] {
   const ids = new Set<string>();
   const names = new Set<string>();
   return tests.map((test) => {
     if (!ID_PATTERN.test(test.id)) throw new HarnessError(`test id "${test.id}" is not dotted lower-case`);
     if (ids.has(test.id)) throw new HarnessError(`duplicate test id "${test.id}"`);
-    const name = fullNameOf(interfaceName, test);
+    const name = fullNameOf(interfaceName, test, sig);
     if (names.has(name)) throw new HarnessError(`duplicate test name "${name}" (id ${test.id})`);
     ids.add(test.id);
     names.add(name);

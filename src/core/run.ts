@@ -11,7 +11,7 @@ import { describeError } from './describe-error.js';
 import { TargetUnreachableError } from './errors.js';
 import type { RunLog } from './log.js';
 import type { InterfacePlugin, Session } from './plugin.js';
-import { RESULT_SCHEMA_VERSION, summarize, type RunResult, type TestResult } from './results.js';
+import { RESULT_SCHEMA_VERSION, summarize, type RunFailure, type RunResult, type TestResult } from './results.js';
 import { baseResult, runCatalog } from './runner.js';
 import type { RunSettings } from './settings.js';
 import { harnessVersion } from './version.js';
@@ -41,7 +41,7 @@ export interface RunOutcome {
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const { plugin, settings, log } = request;
   const startedAt = new Date();
-  const entries = buildCatalog(plugin.name, await plugin.loadTests());
+  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.sig);
   const select = makeSelector(settings);
   const selected = entries.filter((entry) => select(entry).run).length;
   request.onStart?.({ total: entries.length, selected });
@@ -53,6 +53,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   let error: unknown;
   let results: TestResult[] = [];
   let leaks: string[] = [];
+  let failure: RunFailure | undefined;
 
   try {
     const open = deadlineSignal(request.openTimeoutMs ?? 60_000, `connecting to the ${plugin.name} target`, request.interrupt);
@@ -98,6 +99,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         : `harness failure: ${describeError(thrown).message}`;
     log.warn(why);
     results = notRun(entries, select, why);
+    failure = { step: failedStep(thrown, session !== undefined, request.interrupt), error: describeError(request.interrupt.aborted ? request.interrupt.reason : thrown) };
   } finally {
     await session?.close().catch((closeError: unknown) => warnings.push(`closing the session failed: ${describeError(closeError).message}`));
     await rm(workDir, { recursive: true, force: true });
@@ -106,10 +108,11 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   for (const leak of leaks) log.warn(`leaked by this run: ${leak}`);
   const finishedAt = new Date();
   const outcome = request.interrupt.aborted ? 'interrupted' : error !== undefined ? 'aborted' : 'completed';
+  if (outcome === 'interrupted' && failure === undefined) failure = { step: 'run: interrupted', error: describeError(request.interrupt.reason) };
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'conformal', version: harnessVersion() },
-    interface: { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion },
+    interface: { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion, sig: plugin.sig },
     implementation: session?.implementation ?? { name: 'unknown' },
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -122,8 +125,16 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     results,
     leaks,
     warnings,
+    ...(failure ? { failure } : {}),
   };
   return error === undefined ? { result } : { result, error };
+}
+
+/** The step that ended the run early, as a stable test name: the JUnit shows it as one failing test. */
+function failedStep(thrown: unknown, opened: boolean, interrupt: AbortSignal): string {
+  if (interrupt.aborted) return opened ? 'run: interrupted' : 'setup: interrupted';
+  if (thrown instanceof TargetUnreachableError) return 'setup: reach the target';
+  return opened ? 'run: harness failure' : 'setup: open the target';
 }
 
 /** Results for a run that never reached its tests: filtered ones stay filtered, the rest are not run. */

@@ -157,7 +157,10 @@ describe('unreachable target: exit 3 with the report written', { timeout: 60_000
     const result = readResult(dir);
     expect(result.outcome).toBe('aborted');
     expect(result.results.every((r) => r.status === 'skipped' || r.status === 'filtered')).toBe(true);
-    expect(existsSync(join(dir, 'artifacts', 'junit_01.xml'))).toBe(true);
+    // A JUnit-only reader (testgrid, Sonobuoy) must see the run red: one failing setup test, no passes.
+    const junit = readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="conformal" tests="\d+" failures="1"/);
+    expect(junit).toContain('<testcase name="[sig-storage] [csi] conformal setup: reach the target"');
   });
 
   it('a socket that accepts but never speaks gRPC', async () => {
@@ -184,6 +187,8 @@ describe('interrupted run', { timeout: 60_000 }, () => {
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(code).toBe(3);
       expect(readResult(dir).outcome).toBe('interrupted');
+      expect(JSON.parse(readFileSync(join(dir, 'finished.json'), 'utf8'))).toMatchObject({ passed: false, result: 'ABORTED' });
+      expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).toContain('<testcase name="[sig-storage] [csi] conformal setup: interrupted"');
     } finally {
       hang.close();
     }
