@@ -2,11 +2,11 @@
 // interrupt handling, console progress, the run itself, and reports written in every case.
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
-import { ExitCode, exitCodeFor } from '../core/errors.js';
+import { ExitCode, exitCodeFor, UsageError } from '../core/errors.js';
 import { RunLog } from '../core/log.js';
 import type { InterfacePlugin } from '../core/plugin.js';
 import { runPassed, type RunResult } from '../core/results.js';
-import { executeRun } from '../core/run.js';
+import { executeRun, planRun } from '../core/run.js';
 import type { RunSettings } from '../core/settings.js';
 import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
 import { describeError } from '../core/describe-error.js';
@@ -48,6 +48,12 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const reportDir = settings.reportDir ? resolve(settings.reportDir) : undefined;
   const controller = new AbortController();
   setMaxListeners(1000, controller.signal); // each running test's deadline listens on the interrupt
+  // Before the signal trap and any report: an empty selection is a usage error that writes nothing.
+  // Anything else that breaks planning is a harness failure, reported below with the build closed.
+  const plan = await planRun(plugin, settings).catch((error: unknown) => {
+    if (error instanceof UsageError) throw error;
+    return undefined;
+  });
   const untrap = trapSignals(controller, log);
   // Lazy: the report writers (XML, testgrid, HTML) are only loaded when there is a report to write.
   const reports = reportDir ? await import('../../reporters/index.js') : undefined;
@@ -62,6 +68,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
       command: request.command,
       log,
       interrupt: controller.signal,
+      ...(plan ? { plan } : {}),
       onStart: (info) => reporter.start(plugin.name, info),
       onTestEnd: (test) => reporter.testEnd(test),
     });

@@ -2,7 +2,8 @@
 // selects tests with (--focus, --skip, --label-filter, --shard) and capability gating.
 import { createHash } from 'node:crypto';
 import { HarnessError, UsageError } from './errors.js';
-import { parseLabelFilter } from './label-filter.js';
+import { labelsIn, parseLabelFilter } from './label-filter.js';
+import { nearestName } from './nearest.js';
 import { fullNameOf, tagsOf, type TestDefinition } from './test.js';
 
 export interface Shard {
@@ -93,4 +94,47 @@ export function missingCapability(test: Pick<TestDefinition, 'requires' | 'requi
   const any = test.requiresAny ?? [];
   if (any.length > 0 && !any.some((capability) => capabilities.has(capability))) return any.join(' or ');
   return undefined;
+}
+
+/** The filters a user set, each as the flag that set it, its value as written, and its selection alone. */
+function activeFilters(selection: Selection): Array<{ flag: string; value: string; selection: Selection }> {
+  const none: Selection = { focus: [], skip: [] };
+  const filters: Array<{ flag: string; value: string; selection: Selection }> = [];
+  if (selection.focus.length > 0) filters.push({ flag: '--focus', value: selection.focus.join(' | '), selection: { ...none, focus: selection.focus } });
+  if (selection.skip.length > 0) filters.push({ flag: '--skip', value: selection.skip.join(' | '), selection: { ...none, skip: selection.skip } });
+  if (selection.labelFilter) filters.push({ flag: '--label-filter', value: selection.labelFilter, selection: { ...none, labelFilter: selection.labelFilter } });
+  if (selection.shard) filters.push({ flag: '--shard', value: `${selection.shard.index}/${selection.shard.total}`, selection: { ...none, shard: selection.shard } });
+  return filters;
+}
+
+/** "no test has the tag Feature:Snapshot (did you mean Feature:Snapshots?)" for each label no test carries. */
+function unknownLabelHints(entries: readonly Pick<CatalogEntry, 'tags'>[], labelFilter: string): string[] {
+  const tags = new Set(entries.flatMap((entry) => entry.tags));
+  const known = new Set([...tags].map((tag) => tag.toLowerCase()));
+  return labelsIn(labelFilter)
+    .filter((label) => !known.has(label.toLowerCase()))
+    .map((label) => {
+      const nearest = nearestName(label, tags);
+      return `no test has the tag ${label}${nearest ? ` (did you mean ${nearest}?)` : ''}`;
+    });
+}
+
+/**
+ * A run that selects no test would test nothing and exit green: a usage error naming the flag(s)
+ * that emptied the selection, raised before anything runs or is written.
+ */
+export function requireSelection<Env>(interfaceName: string, entries: readonly CatalogEntry<Env>[], selection: Selection): void {
+  const count = (s: Selection) => entries.filter((entry) => makeSelector<Env>(s)(entry).run).length;
+  if (count(selection) > 0) return;
+  const filters = activeFilters(selection).map((filter) => ({ ...filter, selected: count(filter.selection) }));
+  if (filters.length === 0) throw new HarnessError(`the ${interfaceName} suite has no tests`);
+  const of = `${entries.length} ${interfaceName} tests`;
+  const empty = filters.filter((filter) => filter.selected === 0);
+  const parts =
+    empty.length > 0
+      ? empty.map((filter) => `${filter.flag} "${filter.value}" selects none of the ${of}`)
+      : [`${filters.map((f) => `${f.flag} "${f.value}"`).join(' and ')} together select none of the ${of} (alone: ${filters.map((f) => `${f.flag} ${f.selected}`).join(', ')})`];
+  if (selection.labelFilter) parts.push(...unknownLabelHints(entries, selection.labelFilter));
+  const field = (empty[0] ?? filters[0]!).flag;
+  throw new UsageError(`no test selected: ${parts.join('; ')}`, { field });
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCatalog, makeSelector } from './catalog.js';
+import { buildCatalog, makeSelector, requireSelection } from './catalog.js';
 import { deadlineSignal, raceSignal } from './deadline.js';
 import { describeError } from './describe-error.js';
 import { TargetUnreachableError } from './errors.js';
@@ -25,6 +25,8 @@ export interface RunRequest {
   readonly command: readonly string[];
   readonly log: RunLog;
   readonly interrupt: AbortSignal;
+  /** The checked catalog (planRun), when the caller needed it before the run; planned here otherwise. */
+  readonly plan?: RunPlan;
   /** Bound for opening the session (connect + capability discovery). */
   readonly openTimeoutMs?: number;
   readonly onStart?: (info: { total: number; selected: number }) => void;
@@ -38,12 +40,25 @@ export interface RunOutcome {
   readonly error?: unknown;
 }
 
+/** The catalog and the user's selection of it, checked before anything runs or is written. */
+export interface RunPlan {
+  readonly entries: readonly CatalogEntry[];
+  readonly select: ReturnType<typeof makeSelector>;
+  readonly selected: number;
+}
+
+/** Builds the catalog and applies the filters; a selection of no test is a UsageError naming the filters. */
+export async function planRun(plugin: InterfacePlugin, settings: RunSettings): Promise<RunPlan> {
+  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.sig);
+  requireSelection(plugin.name, entries, settings);
+  const select = makeSelector(settings);
+  return { entries, select, selected: entries.filter((entry) => select(entry).run).length };
+}
+
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const { plugin, settings, log } = request;
   const startedAt = new Date();
-  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.sig);
-  const select = makeSelector(settings);
-  const selected = entries.filter((entry) => select(entry).run).length;
+  const { entries, select, selected } = request.plan ?? (await planRun(plugin, settings));
   request.onStart?.({ total: entries.length, selected });
 
   const runId = randomBytes(3).toString('hex');

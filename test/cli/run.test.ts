@@ -117,6 +117,23 @@ describe('bad input: exit 2 naming the field', { timeout: 60_000 }, () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('a label filter that selects no test (a misspelt tag) writes nothing and suggests the tag', async () => {
+    const dir = join(work, 'empty-selection');
+    const run = await conformal(['run', 'csi', '--label-filter', 'Feature:Snapshot', '--report-dir', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no test selected: --label-filter "Feature:Snapshot" selects none of the');
+    expect(run.stderr).toContain('no test has the tag Feature:Snapshot (did you mean Feature:Snapshots?)');
+    expect(run.stdout).not.toContain('running 0 of');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('filters that together select no test are named together', async () => {
+    const run = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--label-filter', 'Serial']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no test selected: --focus "csi\\.identity\\." and --label-filter "Serial" together select none of the');
+    expect(run.stderr).toMatch(/\(alone: --focus \d+, --label-filter \d+\)/);
+  });
+
   it('a config file with a bad field names the file and the dotted field', async () => {
     const file = join(work, 'bad.yaml');
     writeFileSync(file, 'parallel: 2\ncsi:\n  testVolumeSize: [1, 2]\n');
@@ -207,6 +224,13 @@ describe('conformal list csi', { timeout: 60_000 }, () => {
       expect(test.spec.section.length).toBeGreaterThan(0);
       expect(test.spec.rule.length).toBeGreaterThan(0);
     }
+  });
+
+  it.each([['csi', 'sig-storage'], ['cri', 'sig-node'], ['cni', 'sig-network']])('names every %s test after its owning SIG, %s, as Kubernetes e2e does', async (iface, sig) => {
+    const run = await conformal(['list', iface, '--output', 'json']);
+    const catalog = JSON.parse(run.stdout) as { tests: Array<{ name: string }> };
+    expect(catalog.tests.length).toBeGreaterThan(0);
+    for (const test of catalog.tests) expect(test.name.startsWith(`[${sig}] [${iface}] `), test.name).toBe(true);
   });
 
   it('prints text by default and rejects an unknown --output', async () => {
