@@ -9,6 +9,7 @@ import { runPassed, type RunResult } from '../core/results.js';
 import { executeRun, planRun } from '../core/run.js';
 import type { RunSettings } from '../core/settings.js';
 import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
+import { claimReportDir } from '../../reporters/report-dir.js';
 import { describeError } from '../core/describe-error.js';
 
 export interface PipelineRequest {
@@ -17,6 +18,8 @@ export interface PipelineRequest {
   readonly options: unknown;
   readonly command: readonly string[];
   readonly stdout: ConsoleOutput;
+  /** The flag (or variable) the user set the report dir with, for errors about it; --report-dir by default. */
+  readonly reportDirFlag?: string;
 }
 
 export interface PipelineResult {
@@ -54,6 +57,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     if (error instanceof UsageError) throw error;
     return undefined;
   });
+  if (reportDir) await claimReportDir(reportDir, { replace: settings.replaceReportDir, flag: request.reportDirFlag ?? '--report-dir' });
   const untrap = trapSignals(controller, log);
   // Lazy: the report writers (XML, testgrid, HTML) are only loaded when there is a report to write.
   const reports = reportDir ? await import('../../reporters/index.js') : undefined;

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { packagePath } from '../../src/core/paths.js';
 import type { RunResult } from '../../src/core/results.js';
 import { conformal, spawnConformal } from '../support/cli.js';
 
@@ -55,6 +56,12 @@ describe('conformal run csi (embedded reference)', { timeout: 120_000 }, () => {
     const result = readResult(dir);
     expect(result.summary.failed).toBeGreaterThan(0);
     expect(run.stdout).toContain('failed:');
+    // Failure details travel to vendors and testgrid: stack frames relative to the package, no machine paths.
+    const details = result.results.flatMap((r) => r.attempts.map((a) => a.error?.detail ?? '')).join('\n');
+    expect(details).toMatch(/^\s+at \S+ \(dist\/cli\.cjs:\d+:\d+\)$/m);
+    expect(details).not.toContain(packagePath());
+    expect(details).not.toContain('node:internal');
+    expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).not.toContain(packagePath());
   });
 
   it('skips, naming the capability, what the reference was told to lack', async () => {
@@ -159,6 +166,37 @@ describe('bad input: exit 2 naming the field', { timeout: 60_000 }, () => {
     const ran = readResult(dir).results.filter((r) => r.status !== 'filtered');
     expect(ran.length).toBeGreaterThan(0);
     expect(ran.every((r) => r.id.startsWith('csi.identity.'))).toBe(true);
+  });
+});
+
+describe('a report dir holds one build', { timeout: 120_000 }, () => {
+  it('refuses a dir holding an earlier build (exit 2, nothing touched) unless told to replace it', async () => {
+    const dir = join(work, 'reused');
+    expect((await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', dir, '-q'])).code).toBe(0);
+    const stale = join(dir, 'artifacts', 'junit_02.xml'); // what a differently sharded earlier run leaves
+    writeFileSync(stale, '<testsuites/>');
+    const firstStarted = readFileSync(join(dir, 'started.json'), 'utf8');
+
+    const refused = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', dir, '-q']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--report-dir ${dir}: already holds files`);
+    expect(refused.stderr).toContain('--replace-report-dir');
+    expect(readFileSync(join(dir, 'started.json'), 'utf8')).toBe(firstStarted);
+    expect(existsSync(stale)).toBe(true);
+
+    const replaced = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', dir, '--replace-report-dir', '-q']);
+    expect(replaced.code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(readResult(dir).outcome).toBe('completed');
+  });
+
+  it('numeric build dirs inside one job dir keep working, and latest-build.txt follows', async () => {
+    const job = join(work, 'job');
+    for (const build of ['1763730000', '1763730001']) {
+      const run = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', join(job, build), '-q']);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    expect(readFileSync(join(job, 'latest-build.txt'), 'utf8')).toBe('1763730001');
   });
 });
 

@@ -35,7 +35,7 @@ export function register(program: Command, cli: CliContext): void {
       const loaded = loadConfig(command, plugin);
       const settings = { ...runSettings(command, loaded), reportDir: join(resultsDir, 'conformal') };
       const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
-      const { exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout });
+      const { exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout, reportDirFlag: '$SONOBUOY_RESULTS_DIR' });
       cli.exitCode = exitCode;
     } finally {
       // Even after a usage or harness error: without `done` the worker waits for its timeout.
