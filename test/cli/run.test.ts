@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/core/paths.js';
 import type { RunResult } from '../../src/core/results.js';
+import { startCsiReference } from '../../src/reference/csi/index.js';
 import { conformal, spawnConformal } from '../support/cli.js';
+import { NEVER_ANSWER, startMutatingProxy } from '../suites/csi/mutating-proxy.js';
 
 const work = mkdtempSync(join(tmpdir(), 'conformal-cli-'));
 const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'artifacts', 'results.json'), 'utf8')) as RunResult;
@@ -246,6 +248,44 @@ describe('interrupted run', { timeout: 60_000 }, () => {
       expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).toContain('<testcase name="[sig-storage] [csi] conformal setup: interrupted"');
     } finally {
       hang.close();
+    }
+  });
+});
+
+describe('tests in flight at an interrupt', { timeout: 60_000 }, () => {
+  it('are reported not finished, never failed; the run is aborted (exit 3) and its objects still removed', async () => {
+    const reference = await startCsiReference();
+    let hung!: () => void;
+    const createVolumeHangs = new Promise<void>((resolve) => (hung = resolve));
+    // A driver whose repeated CreateVolume never answers: the test is running when SIGINT arrives,
+    // with the volume of its first call in its ledger.
+    let creates = 0;
+    const proxy = await startMutatingProxy(reference.address, (rpc, _request, outcome) => {
+      if (rpc !== 'CreateVolume' || ++creates === 1) return outcome;
+      hung();
+      return NEVER_ANSWER;
+    });
+    const dir = join(work, 'in-flight');
+    try {
+      const child = spawnConformal(['run', 'csi', '--endpoint', proxy.address, '--focus', 'csi\\.controller\\.create-volume\\.idempotent$', '--report-dir', dir]);
+      await createVolumeHangs;
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(3);
+      const result = readResult(dir);
+      expect(result.outcome).toBe('interrupted');
+      const test = result.results.find((r) => r.id === 'csi.controller.create-volume.idempotent')!;
+      expect(test).toMatchObject({ status: 'interrupted', reason: 'not finished: run interrupted' });
+      expect(result.summary).toMatchObject({ failed: 0, interrupted: 1 });
+      const junit = readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8');
+      expect(junit).toContain('<skipped message="not finished: run interrupted">');
+      expect(junit.match(/<failure /g)).toHaveLength(1); // only the run's own "interrupted" test
+      expect(junit).toContain('<testcase name="[sig-storage] [csi] conformal run: interrupted"');
+      expect(JSON.parse(readFileSync(join(dir, 'finished.json'), 'utf8'))).toMatchObject({ result: 'ABORTED' });
+      expect(reference.driver.state.volumes.size).toBe(0);
+    } finally {
+      await proxy.close();
+      await reference.close();
     }
   });
 });
