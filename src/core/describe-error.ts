@@ -44,12 +44,21 @@ function placeFrame(location: string, root: string): { kind: FrameKind; location
   return { kind: 'other', location };
 }
 
+/** Describing an error must never throw: without a package root, every absolute path is shortened. */
+function packageRootOrNone(): string {
+  try {
+    return packageRoot();
+  } catch {
+    return '\0';
+  }
+}
+
 /**
  * A stack trace as a vendor reads it: the frames of conformal's own code (the test, the kit) with
  * paths relative to the package, and of each call into a library only its entry frame (the call
  * the test made, e.g. into the gRPC client); Node's internals and library internals are dropped.
  */
-export function vendorStack(stack: string, root = packageRoot()): string {
+export function vendorStack(stack: string, root = packageRootOrNone()): string {
   const lines = stack.split('\n').map((text) => {
     const match = FRAME.exec(text);
     if (!match) return { kind: 'text' as const, text };

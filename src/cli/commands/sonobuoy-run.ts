@@ -39,11 +39,11 @@ export function register(program: Command, cli: CliContext): void {
   addRunOptions(command);
   if (cli.plugin) addInterfaceFlags(command, cli.plugin);
   command.action(async (name: string) => {
-    if (command.opts<{ reportDir?: string }>().reportDir) throw new UsageError('--report-dir: sonobuoy-run writes into $SONOBUOY_RESULTS_DIR', { field: '--report-dir' });
     const resultsDir = sonobuoyResultsDir();
     await mkdir(resultsDir, { recursive: true });
     let plugin: InterfacePlugin | undefined;
     try {
+      if (command.opts<{ reportDir?: string }>().reportDir) throw new UsageError('--report-dir: sonobuoy-run writes into $SONOBUOY_RESULTS_DIR', { field: '--report-dir' });
       plugin = await requirePlugin(cli, name);
       const loaded = loadConfig(command, plugin);
       const settings = { ...runSettings(command, loaded), reportDir: join(resultsDir, 'conformal') };
