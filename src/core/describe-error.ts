@@ -1,6 +1,7 @@
 // Turns any thrown value into the report's ErrorInfo: the key point first (short, for the JUnit
 // message attribute and testgrid cells), everything else (stack, causes, gRPC details) in `detail`.
 import { inspect, stripVTControlCharacters } from 'node:util';
+import { bundleOrigin } from './bundle-source-map.js';
 import { ConformalError } from './errors.js';
 import { packageRoot } from './paths.js';
 import type { ErrorInfo } from './results.js';
@@ -36,7 +37,8 @@ const FRAME = /^(\s+at )(?:(.*) \((.+)\)|(.+))$/;
 /** Where a frame's code lives, and the location as a vendor may see it (no absolute path of this machine). */
 function placeFrame(location: string, root: string): { kind: FrameKind; location: string } {
   if (location.startsWith('node:') || location === 'native' || location.startsWith('<anonymous>')) return { kind: 'runtime', location };
-  const path = location.startsWith('file://') ? decodeURI(location.slice('file://'.length)) : location;
+  const written = location.startsWith('file://') ? decodeURI(location.slice('file://'.length)) : location;
+  const path = bundleOrigin(root, written) ?? written;
   const modules = path.lastIndexOf('/node_modules/');
   if (modules >= 0) return { kind: 'library', location: path.slice(modules + 1) };
   if (path.startsWith(`${root}/`)) return { kind: 'package', location: path.slice(root.length + 1) };

@@ -60,7 +60,7 @@ describe('conformal run csi (embedded reference)', { timeout: 120_000 }, () => {
     expect(run.stdout).toContain('failed:');
     // Failure details travel to vendors and testgrid: stack frames relative to the package, no machine paths.
     const details = result.results.flatMap((r) => r.attempts.map((a) => a.error?.detail ?? '')).join('\n');
-    expect(details).toMatch(/^\s+at \S+ \(dist\/cli\.cjs:\d+:\d+\)$/m);
+    expect(details).toMatch(/^\s+at .*\(suites\/csi\/\S+\.ts:\d+:\d+\)$/m); // the test's own file, mapped from the bundle
     expect(details).not.toContain(packagePath());
     expect(details).not.toContain('node:internal');
     expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).not.toContain(packagePath());
