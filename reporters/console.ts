@@ -2,7 +2,8 @@
 // (CI logs), and a summary with the failures' key points at the end. Every line also goes to the
 // build log without colour.
 import type { RunLog } from '../src/core/log.js';
-import type { RunResult, TestResult } from '../src/core/results.js';
+import { profileLine } from '../src/core/profiles.js';
+import { notGreenReason, type RunResult, type TestResult } from '../src/core/results.js';
 
 export interface ConsoleOutput {
   write(text: string): unknown;
@@ -87,6 +88,10 @@ export class ConsoleReporter {
         `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky, ${s.filtered} filtered${s.interrupted ? `, ${s.interrupted} not finished` : ''} ` +
         `in ${(run.durationMs / 1000).toFixed(2)} s${outcome}`,
     );
+    for (const profile of run.profiles ?? []) this.#line(profileLine(profile));
+    // Failures and interruptions already speak for themselves; say why a run with neither is not green.
+    const reason = notGreenReason(run);
+    if (reason && run.outcome === 'completed' && s.failed === 0) this.#line(`not green: ${reason}`);
     if (reportDir) this.#line(`reports: ${reportDir}`);
   }
 }

@@ -84,6 +84,20 @@ function openSuite(counts: SuiteCounts, durationMs: number, startedAt: string): 
   return root.ele('testsuite', { name: JUNIT_SUITE_NAME, ...attributes, timestamp: startedAt.replace(/\.\d+Z$/, '') });
 }
 
+/** Per conformance profile: profile.<name>.core = success | partial | failure | not-claimed, and the features. */
+function profileProperties(run: RunResult): Array<[string, string]> {
+  return (run.profiles ?? []).flatMap((p): Array<[string, string]> => {
+    const key = `profile.${p.name}`;
+    if (!p.claimed) return [[`${key}.core`, 'not-claimed'], [`${key}.reason`, p.reason ?? '']];
+    return [
+      [`${key}.core`, p.core!.result],
+      [`${key}.extended`, p.extended!.result],
+      [`${key}.supportedFeatures`, p.extended!.supportedFeatures.join(',')],
+      [`${key}.unsupportedFeatures`, p.extended!.unsupportedFeatures.map((f) => f.name).join(',')],
+    ];
+  });
+}
+
 export function renderJunit(run: RunResult): string {
   const { summary } = run;
   // Every attempt is a testcase, so counts are per testcase, as testgrid and Sonobuoy count them.
@@ -107,6 +121,7 @@ export function renderJunit(run: RunResult): string {
     ['flaky', summary.flaky],
     ['interrupted', summary.interrupted ?? 0],
     ['leaks', run.leaks.length],
+    ...profileProperties(run),
   ]);
   if (run.failure) addRunFailure(suite, run.interface, run.failure, run.durationMs);
   for (const test of run.results) {

@@ -4,7 +4,7 @@
 // Runs after tsc in `npm run build` (and so in `npm ci` through prepare).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,3 +38,10 @@ await build({
 // The code cache must never be used with another bundle's source: V8 itself checks only the
 // source's length. Its file name carries this digest (npm packs every file with the same mtime).
 writeFileSync(`${outfile}.sha256`, `${createHash('sha256').update(readFileSync(outfile)).digest('hex')}\n`);
+
+// The commit dist/ is compiled from, so a packed tarball can say which source it holds
+// (src/core/harness-origin.ts). Not a checkout (or no git): nothing is claimed.
+const { BUILD_INFO_FILE, gitState } = await import('../dist/src/core/harness-origin.js');
+const built = gitState(root);
+if (built) writeFileSync(join(root, BUILD_INFO_FILE), `${JSON.stringify(built)}\n`);
+else rmSync(join(root, BUILD_INFO_FILE), { force: true });

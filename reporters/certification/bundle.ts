@@ -7,45 +7,22 @@
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { quote } from 'zx';
-import type { CapabilityInfo } from '../../src/core/plugin.js';
+import { harnessOrigin, type HarnessOrigin } from '../../src/core/harness-origin.js';
 import type { RunResult } from '../../src/core/results.js';
 import { conformanceReport, type ConformanceReport } from './conformance-report.js';
 import type { Product } from './product.js';
+import { reproduceSection } from './reproduce.js';
 
 export interface BundleRequest {
   readonly run: RunResult;
   readonly product: Product;
   readonly productText: string;
-  readonly catalog: readonly CapabilityInfo[];
   /** The run's --report-dir (holds artifacts/junit_01.xml, artifacts/results.json, build-log.txt). */
   readonly reportDir: string;
   readonly outDir: string;
   readonly date?: Date;
-}
-
-const shellLine = (version: string, args: readonly string[]) => `npx conformal@${version} ${args.map((arg) => quote(arg)).join(' ')}`;
-
-/** The exact command line of the run (argv quoted for a POSIX shell). */
-export function originalCommand(run: RunResult): string {
-  return shellLine(run.harness.version, run.command);
-}
-
-/**
- * The same command, runnable from inside the submission folder: --product points at the copy
- * here, --out is dropped (a reviewer chooses where to write).
- */
-export function reproduceCommand(run: RunResult): string {
-  const args: string[] = [];
-  for (let i = 0; i < run.command.length; i++) {
-    const arg = run.command[i]!;
-    if (arg === '--out') i++;
-    else if (arg.startsWith('--out=')) continue;
-    else if (arg === '--product') (args.push(arg, 'product.yaml'), i++);
-    else if (arg.startsWith('--product=')) args.push('--product=product.yaml');
-    else args.push(arg);
-  }
-  return shellLine(run.harness.version, args);
+  /** Which conformal ran; found from the running package when not given. */
+  readonly origin?: HarnessOrigin;
 }
 
 /** Markdown table cells: no pipes or line breaks from vendor- or target-supplied strings. */
@@ -53,7 +30,7 @@ function cell(text: string): string {
   return text.replace(/[|\r\n]+/g, ' ');
 }
 
-export function readme(report: ConformanceReport, run: RunResult): string {
+export function readme(report: ConformanceReport, run: RunResult, origin: HarnessOrigin): string {
   const { implementation: p } = report;
   const lines = [
     `# ${cell(p.organization)} ${cell(p.project)} ${cell(p.version)}: ${report.interface.title} conformance`,
@@ -61,9 +38,13 @@ export function readme(report: ConformanceReport, run: RunResult): string {
     `Tested with conformal ${report.harness.version} against ${report.interface.name} spec ${report.interface.specVersion} on ${report.date}.`,
     `The target reported itself as \`${cell(report.target.name)}\`${report.target.version ? ` version \`${cell(report.target.version)}\`` : ''}${report.target.embeddedReference ? ' (the embedded reference, not a vendor implementation)' : ''}.`,
     '',
-    '| profile | result | summary |',
-    '|---|---|---|',
-    ...report.profiles.map((profile) => `| ${profile.name} | **${profile.result}** | ${cell(profile.summary)} |`),
+    '| profile | claimed | core | extended | summary |',
+    '|---|---|---|---|---|',
+    ...report.profiles.map((profile) =>
+      profile.claimed
+        ? `| ${profile.name} | yes | **${profile.core!.result}** | ${profile.extended!.result} | core: ${cell(profile.core!.summary)}; extended: ${cell(profile.extended!.summary)} |`
+        : `| ${profile.name} | no | — | — | ${cell(profile.reason ?? '')} |`,
+    ),
     '',
     `Run outcome: ${report.outcome}. Supported features: ${report.supportedFeatures.join(', ') || 'none'}. Unsupported: ${report.unsupportedFeatures.join(', ') || 'none'}.`,
     '',
@@ -85,20 +66,7 @@ export function readme(report: ConformanceReport, run: RunResult): string {
     '- `report.html`: the human report',
     '- `run/`: the run\'s report directory in testgrid build layout (`conformal upload run --to gs://…`)',
     '',
-    '## Reproduce',
-    '',
-    `Run the same harness version with the same flags against the same ${report.interface.name} implementation (version ${cell(p.version)}); the product file is \`product.yaml\` here:`,
-    '',
-    '```sh',
-    reproduceCommand(run),
-    '```',
-    '',
-    'The original command line was:',
-    '',
-    '```sh',
-    originalCommand(run),
-    '```',
-    '',
+    ...reproduceSection(run, origin, `${report.interface.name} implementation (version ${cell(p.version)})`),
   ];
   return lines.join('\n');
 }
@@ -106,13 +74,15 @@ export function readme(report: ConformanceReport, run: RunResult): string {
 export async function writeCertificationBundle(request: BundleRequest): Promise<ConformanceReport> {
   const { run, outDir, reportDir } = request;
   await mkdir(outDir, { recursive: true });
-  const report = conformanceReport(run, request.product, request.catalog, request.date);
+  const origin = request.origin ?? harnessOrigin();
+  const counted = conformanceReport(run, request.product, request.date);
+  const report: ConformanceReport = { ...counted, harness: { ...counted.harness, origin } };
   await writeFile(join(outDir, 'conformance-report.yaml'), stringify(report));
   await writeFile(join(outDir, 'product.yaml'), request.productText);
   await copyFile(join(reportDir, 'artifacts', 'junit_01.xml'), join(outDir, 'junit_01.xml'));
   await copyFile(join(reportDir, 'artifacts', 'results.json'), join(outDir, 'results.json'));
   await copyFile(join(reportDir, 'artifacts', 'report.html'), join(outDir, 'report.html'));
   await copyFile(join(reportDir, 'build-log.txt'), join(outDir, 'build-log.txt'));
-  await writeFile(join(outDir, 'README.md'), readme(report, run));
+  await writeFile(join(outDir, 'README.md'), readme(report, run, origin));
   return report;
 }

@@ -1,5 +1,5 @@
-// Coverage tables shown above the test list: per operation (RPC) and per spec rule, counted from
-// the run's own results. Built with xmlbuilder2 so every string (some come from the target) is escaped.
+// The run's summary (above the test list) and coverage tables (after it): per operation (RPC) and
+// per spec rule, counted from the run's own results. Built with xmlbuilder2 so every string (some come from the target) is escaped.
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { RunResult, TestResult, TestStatus } from '../../src/core/results.js';
@@ -35,16 +35,23 @@ function table(parent: XMLBuilder, caption: string, headers: readonly string[], 
   }
 }
 
-/** The summary section as an HTML fragment. */
-export function coverageHtml(run: RunResult): string {
-  const section = create().ele('section', { class: 'conformal-coverage', 'aria-labelledby': 'conformal-coverage-title' });
-  section.ele('h2', { id: 'conformal-coverage-title' }).txt(`${run.interface.title} ${run.interface.specVersion}: ${run.implementation.name}${run.implementation.version ? ` ${run.implementation.version}` : ''}`);
+/** What the run was and how it ended, shown above the results. */
+export function summaryHtml(run: RunResult): string {
+  const section = create().ele('section', { class: 'conformal-report conformal-summary', 'aria-labelledby': 'conformal-summary-title' });
+  section.ele('h2', { id: 'conformal-summary-title' }).txt(`${run.interface.title} ${run.interface.specVersion}: ${run.implementation.name}${run.implementation.version ? ` ${run.implementation.version}` : ''}`);
   const { summary } = run;
   section
     .ele('p')
-    .txt(`Outcome ${run.outcome}; ${summary.total} tests: ${summary.passed} passed, ${summary.failed} failed, ${summary.flaky} flaky, ${summary.skipped} skipped as not supported, ${summary.filtered} filtered. Harness ${run.harness.name} ${run.harness.version}.`);
+    .txt(`Outcome ${run.outcome}; ${summary.total} tests: ${summary.passed} passed, ${summary.failed} failed, ${summary.flaky} flaky, ${summary.skipped} skipped as not supported, ${summary.filtered} filtered. Harness ${run.harness.name} ${run.harness.version}. Failed tests are listed first; coverage tables follow the results.`);
   if (run.leaks.length > 0) section.ele('p').txt(`Leaked objects: ${run.leaks.join(', ')}`);
   for (const warning of run.warnings) section.ele('p').txt(`Warning: ${warning}`);
+  return section.end({ headless: true, allowEmptyTags: true });
+}
+
+/** The coverage tables, shown after the results. */
+export function coverageHtml(run: RunResult): string {
+  const section = create().ele('section', { class: 'conformal-report conformal-coverage', 'aria-labelledby': 'conformal-coverage-title' });
+  section.ele('h2', { id: 'conformal-coverage-title' }).txt('Coverage');
   table(
     section,
     'Coverage by operation (tests exercising each operation, by result)',

@@ -1,5 +1,6 @@
 // Converts our RunResult into the mochawesome report JSON that marge renders. Mapping:
-//   one suite per spec section (in first-seen order) under an empty root suite;
+//   one suite per spec section under an empty root suite, failures first: the sections holding a
+//   failed test lead (then those holding a flaky one), and inside a section failed tests come first;
 //   passed and flaky -> passed (a flake's attempts are listed in its context);
 //   failed -> failed with the key point as err.message and the detail as err.estack;
 //   skipped (not supported) -> pending (marge's "pending" is "did not run by design"), reason in context;
@@ -106,10 +107,17 @@ function emptySuite(title: string, uuid: string, root: boolean): MochawesomeSuit
   return { title, suites: [], tests: [], root, _timeout: 0, file: '', fullFile: '', uuid, beforeHooks: [], afterHooks: [], passes: [], failures: [], pending: [], skipped: [], duration: 0 };
 }
 
+const attentionRank: Record<TestResult['status'], number> = { failed: 0, flaky: 1, interrupted: 2, passed: 2, skipped: 2, filtered: 2 };
+
+/** The run's results with failed tests first and flaky ones next, otherwise in run order (the sort is stable). */
+export function failuresFirst(results: readonly TestResult[]): TestResult[] {
+  return [...results].sort((a, b) => attentionRank[a.status] - attentionRank[b.status]);
+}
+
 export function toMochawesome(run: RunResult): MochawesomeReport {
   const root: MochawesomeSuite = { ...emptySuite('', stableUuid(`root:${run.interface.name}`), true), rootEmpty: true };
   const bySection = new Map<string, MochawesomeSuite>();
-  for (const result of run.results) {
+  for (const result of failuresFirst(run.results)) {
     let suite = bySection.get(result.spec.section);
     if (!suite) {
       suite = emptySuite(result.spec.section, stableUuid(`suite:${run.interface.name}:${result.spec.section}`), false);

@@ -1,11 +1,12 @@
 // Writes <dir>/report.html (and report.json, the mochawesome data) for a run: our model converted
 // to mochawesome JSON, validated against marge's types, rendered by marge's create(), then the
-// accessibility theme and the coverage section are injected into the page.
+// accessibility theme, the run's summary (above the results) and the coverage tables (after them)
+// are injected into the page.
 import { createRequire } from 'node:module';
 import { readFile, writeFile } from 'node:fs/promises';
 import { HarnessError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/core/results.js';
-import { coverageHtml } from './coverage.js';
+import { coverageHtml, summaryHtml } from './coverage.js';
 import { accessibleTheme } from './theme.js';
 import { toMochawesome } from './to-mochawesome.js';
 import { assertMochawesome } from './validate-mochawesome.js';
@@ -19,10 +20,10 @@ const marge = createRequire(import.meta.url)('mochawesome-report-generator') as 
 const HEAD_END = '</head>';
 const APP_ROOT = '<div id="report"></div>';
 
-/** Adds our stylesheet and coverage section; marge's page shape is fixed, so a missing anchor is a harness bug. */
-export function injectIntoPage(html: string, css: string, section: string): string {
+/** Adds our stylesheet, a section before marge's results and one after; a missing anchor means marge changed, a harness bug. */
+export function injectIntoPage(html: string, css: string, before: string, after: string): string {
   if (!html.includes(HEAD_END) || !html.includes(APP_ROOT)) throw new HarnessError('marge output changed shape: cannot inject the accessibility theme');
-  return html.replace(HEAD_END, () => `<style>${css}</style>${HEAD_END}`).replace(APP_ROOT, () => `<main>${section}${APP_ROOT}</main>`);
+  return html.replace(HEAD_END, () => `<style>${css}</style>${HEAD_END}`).replace(APP_ROOT, () => `<main>${before}${APP_ROOT}${after}</main>`);
 }
 
 export interface HtmlReportFiles {
@@ -50,6 +51,6 @@ export async function writeHtmlReport(run: RunResult, dir: string, filename = 'r
     overwrite: true,
   });
   if (!html || !json) throw new HarnessError('marge did not write the HTML report');
-  await writeFile(html, injectIntoPage(await readFile(html, 'utf8'), accessibleTheme, coverageHtml(run)));
+  await writeFile(html, injectIntoPage(await readFile(html, 'utf8'), accessibleTheme, summaryHtml(run), coverageHtml(run)));
   return { html, json };
 }

@@ -3,6 +3,7 @@
 // shard it belongs to (the core's deterministic shardOf), so counts equal those of one unsharded run.
 import { UsageError } from '../../src/core/errors.js';
 import { shardOf } from '../../src/core/catalog.js';
+import { profileReports } from '../../src/core/profiles.js';
 import { summarize, type RunResult } from '../../src/core/results.js';
 
 const outcomeRank: Record<RunResult['outcome'], number> = { completed: 0, interrupted: 1, aborted: 2 };
@@ -44,15 +45,19 @@ export function mergeShards(runs: readonly RunResult[]): RunResult {
   const startedAt = shards.map((run) => run.startedAt).sort()[0]!;
   const finishedAt = shards.map((run) => run.finishedAt).sort().at(-1)!;
   const { shard: _shard, ...rest } = first;
+  const outcome = shards.map((run) => run.outcome).sort((a, b) => outcomeRank[b] - outcomeRank[a])[0]!;
+  const capabilities = [...new Set(shards.flatMap((run) => run.capabilities))].sort();
   return {
     ...rest,
     startedAt,
     finishedAt,
     durationMs: Date.parse(finishedAt) - Date.parse(startedAt),
-    outcome: shards.map((run) => run.outcome).sort((a, b) => outcomeRank[b] - outcomeRank[a])[0]!,
-    capabilities: [...new Set(shards.flatMap((run) => run.capabilities))].sort(),
+    outcome,
+    capabilities,
     results,
     summary: summarize(results),
+    // Recomputed over the merged results; a profile report carries its own definition (name, claimedBy).
+    ...(first.profiles ? { profiles: profileReports({ results, capabilities, outcome }, first.profiles) } : {}),
     leaks: shards.flatMap((run) => run.leaks),
     warnings: [...new Set(shards.flatMap((run) => run.warnings))],
   };

@@ -2,7 +2,7 @@
 // vm.Script with a V8 code cache kept on disk. A cold start otherwise spends a good part of its
 // time parsing and compiling the same code every run; Node 20 has no module compile cache of its own.
 // The launcher writes the cache at exit, so it also holds the functions compiled while the command ran.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -36,9 +36,22 @@ export function cacheFileName(bundle: string, command: string): string {
   return `${basename(bundle)}-${command}-${digest}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8cache`;
 }
 
+/**
+ * mkdir -p that gives up on the first directory it cannot make. Node's own recursive mkdirSync never
+ * returns for a path under /proc (`XDG_CACHE_HOME=/proc/x`): it retries the ENOENT forever.
+ */
+function makeDirectories(dir: string): void {
+  const missing: string[] = [];
+  for (let at = dir; !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const path of missing) mkdirSync(path);
+}
+
 function writeCache(dir: string, name: string, data: Buffer, command: string, bundle: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     // Older caches of this command (another build or Node) are useless now.
     const prefix = `${basename(bundle)}-${command}-`;
     for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== name) rmSync(join(dir, old), { force: true });

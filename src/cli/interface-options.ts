@@ -9,8 +9,12 @@ function longFlag(spec: FlagSpec): string {
 }
 
 export function addInterfaceFlags(command: Command, plugin: InterfacePlugin, except: readonly string[] = []): void {
-  for (const spec of plugin.flags) {
-    if (except.includes(longFlag(spec))) continue;
+  addFlags(command, plugin.flags.filter((spec) => !except.includes(longFlag(spec))));
+}
+
+/** Declares these flags on the command. */
+export function addFlags(command: Command, specs: readonly FlagSpec[]): void {
+  for (const spec of specs) {
     const option = new Option(spec.flags, spec.description);
     if (spec.hidden) option.hideHelp();
     if (spec.parse) option.argParser((value: string, previous: unknown) => spec.parse!(value, previous));
@@ -19,17 +23,23 @@ export function addInterfaceFlags(command: Command, plugin: InterfacePlugin, exc
   }
 }
 
-/** Interface options from flags (which win) and the config file's `<interface>:` section, validated. */
-export function interfaceOptions(command: Command, plugin: InterfacePlugin, config: RawConfig, configFile: string | undefined): unknown {
-  const values = command.opts<Record<string, unknown>>();
-  const fromFlags: Record<string, unknown> = {};
+/** The values given for these flags, by option key, and the flag that set each key. */
+export function flagValues(command: Command, specs: readonly FlagSpec[]): { values: Record<string, unknown>; flagOf: Record<string, string> } {
+  const given = command.opts<Record<string, unknown>>();
+  const values: Record<string, unknown> = {};
   const flagOf: Record<string, string> = {};
-  for (const spec of plugin.flags) {
+  for (const spec of specs) {
     const attribute = new Option(spec.flags).attributeName();
-    if (values[attribute] === undefined) continue;
-    fromFlags[spec.key] = values[attribute];
+    if (given[attribute] === undefined) continue;
+    values[spec.key] = given[attribute];
     flagOf[spec.key] = longFlag(spec);
   }
+  return { values, flagOf };
+}
+
+/** Interface options from flags (which win) and the config file's `<interface>:` section, validated. */
+export function interfaceOptions(command: Command, plugin: InterfacePlugin, config: RawConfig, configFile: string | undefined): unknown {
+  const { values: fromFlags, flagOf } = flagValues(command, plugin.flags);
   const section = config[plugin.name];
   const fromFile = section && typeof section === 'object' && !Array.isArray(section) ? (section as Record<string, unknown>) : {};
   return validate(plugin.optionsSchema, { ...fromFile, ...fromFlags }, { flags: flagOf, configPrefix: `${plugin.name}.`, configFile });

@@ -2,6 +2,7 @@
 // combine with the YAML config file: flags win, the file fills the rest, the schema names bad fields.
 import { Option, type Command } from 'commander';
 import { ConfigError } from '../core/errors.js';
+import { didYouMean } from '../core/suggest.js';
 import type { InterfacePlugin } from '../core/plugin.js';
 import { interfaceNames } from '../interfaces/registry.js';
 import { readConfigFile, runSettingsSchema, validate, type RawConfig, type RunSettings } from '../core/settings.js';
@@ -72,7 +73,9 @@ export function runSettings(command: Command, { config, file }: LoadedConfig): R
   }
   const unknownFile = Object.keys(fromFile).filter((key) => !(key in runSettingsSchema.shape));
   if (unknownFile.length > 0) {
-    throw new ConfigError(`${file}: unknown field(s) ${unknownFile.join(', ')} (interfaces: ${interfaceNames().join(', ')})`, { field: unknownFile[0] });
+    const known = [...Object.keys(runSettingsSchema.shape), ...interfaceNames()];
+    const fields = unknownFile.map((key) => `unknown field ${key}${didYouMean(key, known)}`).join(', ');
+    throw new ConfigError(`${file}: ${fields} (settings: ${Object.keys(runSettingsSchema.shape).join(', ')}; interface sections: ${interfaceNames().join(', ')})`, { field: unknownFile[0] });
   }
   return validate(runSettingsSchema, { ...fromFile, ...fromFlags }, { flags: Object.fromEntries(Object.keys(fromFlags).map((k) => [k, RUN_FLAGS[k]!])), configPrefix: '', configFile: file });
 }

@@ -11,6 +11,7 @@ import type { RunSettings } from '../core/settings.js';
 import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
 import { claimReportDir } from '../../reporters/report-dir.js';
 import { describeError } from '../core/describe-error.js';
+import { checkReportDir } from './check-report-dir.js';
 
 export interface PipelineRequest {
   readonly plugin: InterfacePlugin;
@@ -49,22 +50,26 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const log = new RunLog(settings.verbose ? 'verbose' : settings.quiet ? 'quiet' : 'normal');
   const reporter = new ConsoleReporter(request.stdout, log, { quiet: settings.quiet });
   const reportDir = settings.reportDir ? resolve(settings.reportDir) : undefined;
-  const controller = new AbortController();
-  setMaxListeners(1000, controller.signal); // each running test's deadline listens on the interrupt
-  // Before the signal trap and any report: an empty selection is a usage error that writes nothing.
-  // Anything else that breaks planning is a harness failure, reported below with the build closed.
+  // Usage errors surface before anything is written: no ABORTED build for a bad flag.
+  plugin.validate?.(request.options);
+  // An empty selection is a usage error too; anything else that breaks planning is a harness
+  // failure, reported below with the build closed.
   const plan = await planRun(plugin, settings).catch((error: unknown) => {
     if (error instanceof UsageError) throw error;
     return undefined;
   });
-  if (reportDir) await claimReportDir(reportDir, { replace: settings.replaceReportDir, flag: request.reportDirFlag ?? '--report-dir' });
+  const reportDirFlag = request.reportDirFlag ?? '--report-dir';
+  if (reportDir) await checkReportDir(reportDir, reportDirFlag);
+  if (reportDir) await claimReportDir(reportDir, { replace: settings.replaceReportDir, flag: reportDirFlag });
+  const controller = new AbortController();
+  setMaxListeners(1000, controller.signal); // each running test's deadline listens on the interrupt
   const untrap = trapSignals(controller, log);
   // Lazy: the report writers (XML, testgrid, HTML) are only loaded when there is a report to write.
   const reports = reportDir ? await import('../../reporters/index.js') : undefined;
   const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion, sig: plugin.sig };
   const startedAt = new Date();
   try {
-    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt, command: request.command });
+    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt, command: request.command }, log, { interrupt: controller.signal });
     const { result, error } = await executeRun({
       plugin,
       settings,
@@ -77,12 +82,13 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
       onTestEnd: (test) => reporter.testEnd(test),
     });
     reporter.finish(result, reportDir);
-    if (reportDir) await reports!.writeReports(result, reportDir, log);
-    const exitCode = error !== undefined ? exitCodeFor(error) : result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
+    // A first SIGINT while the reports are written abandons the stuck writer (after an interrupted run, a second one exits).
+    const unwritten = reportDir ? (await reports!.writeReports(result, reportDir, log, { interrupt: controller.signal })).failures : [];
+    const exitCode = error !== undefined ? exitCodeFor(error) : unwritten.length > 0 || result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
     return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
   } catch (crash) {
     // executeRun reports target and test failures in its result; reaching here means the harness broke.
-    if (reportDir) await reports!.abortReports(reportDir, { interface: iface, startedAt }, describeError(crash), log).catch(() => undefined);
+    if (reportDir) await reports!.abortReports(reportDir, { interface: iface, startedAt }, describeError(crash), log, { interrupt: controller.signal });
     throw crash;
   } finally {
     untrap();

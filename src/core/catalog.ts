@@ -3,7 +3,9 @@
 import { createHash } from 'node:crypto';
 import { HarnessError, UsageError } from './errors.js';
 import { labelsIn, parseLabelFilter } from './label-filter.js';
-import { nearestName } from './nearest.js';
+import type { ProfileDefinition } from './plugin.js';
+import { profileOf } from './profiles.js';
+import { didYouMean } from './suggest.js';
 import { fullNameOf, tagsOf, type TestDefinition } from './test.js';
 
 export interface Shard {
@@ -23,6 +25,8 @@ export interface CatalogEntry<Env = unknown> {
   readonly test: TestDefinition<Env>;
   readonly name: string;
   readonly tags: readonly string[];
+  /** The conformance profile the test belongs to; undefined when the interface defines none. */
+  readonly conformanceProfile?: string;
 }
 
 export type Decision = { readonly run: true } | { readonly run: false; readonly reason: string };
@@ -30,7 +34,7 @@ export type Decision = { readonly run: true } | { readonly run: false; readonly 
 const ID_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 
 /** Builds catalog entries and rejects a malformed suite (duplicate ids or names, bad ids); `sig` owns the interface. */
-export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[], sig?: string): CatalogEntry<Env>[] {
+export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[], profiles: readonly ProfileDefinition[] = [], sig?: string): CatalogEntry<Env>[] {
   const ids = new Set<string>();
   const names = new Set<string>();
   return tests.map((test) => {
@@ -40,7 +44,8 @@ export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDef
     if (names.has(name)) throw new HarnessError(`duplicate test name "${name}" (id ${test.id})`);
     ids.add(test.id);
     names.add(name);
-    return { test, name, tags: tagsOf(test) };
+    const profile = profileOf(test, profiles);
+    return { test, name, tags: tagsOf(test), ...(profile ? { conformanceProfile: profile.name } : {}) };
   });
 }
 
@@ -86,16 +91,6 @@ export function makeSelector<Env = unknown>(selection: Selection): (entry: Catal
     return { run: true };
   };
 }
-
-/** The first capability the test requires that the target lacks, or undefined when it can run. */
-export function missingCapability(test: Pick<TestDefinition, 'requires' | 'requiresAny'>, capabilities: ReadonlySet<string>): string | undefined {
-  const missing = (test.requires ?? []).find((capability) => !capabilities.has(capability));
-  if (missing) return missing;
-  const any = test.requiresAny ?? [];
-  if (any.length > 0 && !any.some((capability) => capabilities.has(capability))) return any.join(' or ');
-  return undefined;
-}
-
 /** The filters a user set, each as the flag that set it, its value as written, and its selection alone. */
 function activeFilters(selection: Selection): Array<{ flag: string; value: string; selection: Selection }> {
   const none: Selection = { focus: [], skip: [] };
@@ -113,10 +108,7 @@ function unknownLabelHints(entries: readonly Pick<CatalogEntry, 'tags'>[], label
   const known = new Set([...tags].map((tag) => tag.toLowerCase()));
   return labelsIn(labelFilter)
     .filter((label) => !known.has(label.toLowerCase()))
-    .map((label) => {
-      const nearest = nearestName(label, tags);
-      return `no test has the tag ${label}${nearest ? ` (did you mean ${nearest}?)` : ''}`;
-    });
+    .map((label) => `no test has the tag ${label}${didYouMean(label, tags)}`);
 }
 
 /**

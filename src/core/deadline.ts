@@ -55,24 +55,33 @@ export interface WaitOptions {
   readonly signal: AbortSignal;
   /** What is awaited, for the error message: "snapshot ready to use". */
   readonly description: string;
+  /** First pause between probes; it grows by half each time up to maxIntervalMs, so a long wait polls rarely. */
   readonly intervalMs?: number;
+  readonly maxIntervalMs?: number;
   /** Upper bound in addition to the signal. */
   readonly timeoutMs?: number;
+  /** The last state the probes saw ("state CONTAINER_CREATED"), added to the error when the wait ends. */
+  readonly lastSeen?: () => string | undefined;
 }
 
 /**
  * Polls `probe` until it returns a value other than undefined. Bounded by the signal and the
- * optional timeout; the error names what was awaited and the last probe error, if any.
+ * optional timeout; the error names what was awaited, the last state seen and the last probe error.
  */
 export async function waitFor<T>(probe: () => Promise<T | undefined>, options: WaitOptions): Promise<T> {
-  const { signal, description } = options;
-  const interval = options.intervalMs ?? 50;
+  const { signal } = options;
+  let interval = options.intervalMs ?? 50;
+  const maxInterval = Math.max(interval, options.maxIntervalMs ?? 1000);
   const started = Date.now();
   let lastError: unknown;
+  const what = () => {
+    const seen = options.lastSeen?.();
+    return `waiting for ${options.description}${seen ? ` (last seen: ${seen})` : ''}`;
+  };
   for (;;) {
-    if (signal.aborted) throw new DeadlineError(`waiting for ${description}`, Date.now() - started, { cause: lastError ?? signal.reason });
+    if (signal.aborted) throw new DeadlineError(what(), Date.now() - started, { cause: lastError ?? signal.reason });
     if (options.timeoutMs !== undefined && Date.now() - started > options.timeoutMs) {
-      throw new DeadlineError(`waiting for ${description}`, options.timeoutMs, { cause: lastError });
+      throw new DeadlineError(what(), options.timeoutMs, { cause: lastError });
     }
     try {
       const value = await probe();
@@ -85,5 +94,6 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, options: W
     } catch {
       // aborted while sleeping; the loop head reports it
     }
+    interval = Math.min(maxInterval, Math.ceil(interval * 1.5));
   }
 }

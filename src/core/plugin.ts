@@ -19,9 +19,37 @@ export interface FlagSpec {
   readonly hidden?: boolean;
 }
 
+/**
+ * What a capability is, which decides what a test requiring it may be (src/core/profiles.ts):
+ * claim = its presence means the implementation claims a conformance profile;
+ * feature = optional behaviour of the implementation (discovered or declared);
+ * setting = something only the user can supply (no default), named with its flag;
+ * environment = where/how the harness runs relative to the target, or a declaration whose default holds.
+ */
+export type CapabilityKind = 'claim' | 'feature' | 'setting' | 'environment';
+
+/** One of `flags` (found by its long flag) described for another command, e.g. for serving the reference. */
+export function describedFlag(flags: readonly FlagSpec[], longFlag: string, description: string): FlagSpec {
+  const spec = flags.find((f) => f.flags.split(/[ ,]/).includes(longFlag));
+  if (!spec) throw new Error(`no flag ${longFlag}`);
+  return { ...spec, description };
+}
+
 export interface CapabilityInfo {
   readonly name: string;
   readonly description: string;
+  readonly kind: CapabilityKind;
+  /** For a setting: the flag that supplies it, e.g. "--other-node-id". */
+  readonly flag?: string;
+}
+
+/** A conformance profile: core tests of a claimed profile are mandatory, extended ones are named features. */
+export interface ProfileDefinition {
+  /** Short lower-case name: node, controller, runtime, plugin, check … */
+  readonly name: string;
+  readonly description: string;
+  /** Claim capabilities whose presence means the implementation claims the profile ([] = every implementation does). */
+  readonly claimedBy: readonly string[];
 }
 
 export interface Logger {
@@ -68,10 +96,18 @@ export interface InterfacePlugin<Env = any, Options = any> {
   /** Schema of the interface's options (the `<name>:` section of the YAML config), with defaults. */
   readonly optionsSchema: z.ZodType<Options>;
   readonly flags: readonly FlagSpec[];
-  /** Every capability name tests may require, for `conformal list` and the coverage docs. */
+  /** Every capability name tests may require, with its kind, for `conformal list`, the coverage docs and the profile rules. */
   readonly capabilityCatalog: readonly CapabilityInfo[];
+  /** The conformance profiles of the interface; every test belongs to exactly one (src/core/profiles.ts). */
+  readonly profiles: readonly ProfileDefinition[];
   /** The suite: loaded lazily so `conformal --help` stays fast. */
   loadTests(): Promise<readonly TestDefinition<Env>[]>;
+  /**
+   * Checks what the options alone can tell (endpoint syntax, flags that exclude each other, files
+   * that must be readable) and throws UsageError/ConfigError naming the flag, before anything is
+   * written or started. open() may assume it passed.
+   */
+  validate?(options: Options): void;
   /** Connects to the configured target, or starts the embedded reference when none is given. */
   open(options: Options, context: OpenContext): Promise<Session<Env>>;
   /**
@@ -80,6 +116,11 @@ export interface InterfacePlugin<Env = any, Options = any> {
    * file is not in that format (it is then read as conformal's YAML settings).
    */
   adoptConfigFile?(path: string, data: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined;
+  /**
+   * Flags of `conformal reference <name>` besides --endpoint, described in serving terms; their
+   * values reach serveReference() under their keys. `run` flags are not accepted there.
+   */
+  readonly referenceFlags?: readonly FlagSpec[];
   /** Serves the in-memory reference implementation standalone (`conformal reference <name>`). */
   serveReference?(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer>;
 }

@@ -1,5 +1,6 @@
 // The result model of one run. It is written as results.json and every reporter (console,
 // JUnit, testgrid layout, HTML, certification) is built from it alone.
+import type { ProfileReport } from './profiles.js';
 import type { Profile, SpecReference } from './test.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -43,7 +44,10 @@ export interface TestResult {
   readonly name: string;
   readonly title: string;
   readonly spec: SpecReference;
+  /** Support level inside its conformance profile: core (mandatory) or extended (a named feature). */
   readonly profile: Profile;
+  /** The conformance profile the test belongs to (node, controller, runtime …); absent in results of older versions. */
+  readonly conformanceProfile?: string;
   readonly tags: readonly string[];
   readonly requires: readonly string[];
   readonly operations: readonly string[];
@@ -91,6 +95,8 @@ export interface RunResult {
   readonly capabilities: readonly string[];
   readonly shard?: { readonly index: number; readonly total: number };
   readonly summary: RunSummary;
+  /** Per conformance profile: claimed or not, core and extended results (Gateway API's ConformanceReport). */
+  readonly profiles?: readonly ProfileReport[];
   readonly results: readonly TestResult[];
   /** Objects the run created that the target still lists after the run. */
   readonly leaks: readonly string[];
@@ -123,7 +129,22 @@ export function summarize(results: readonly Pick<TestResult, 'status'>[]): RunSu
   };
 }
 
-/** A run passes when nothing failed and it was not cut short; flakes pass (their attempts are still reported). */
-export function runPassed(run: Pick<RunResult, 'summary' | 'outcome'>): boolean {
-  return run.outcome === 'completed' && run.summary.failed === 0;
+/**
+ * Why a run is not green, in one line, or undefined when it is: it was cut short, a test failed,
+ * no selected test passed (a run that tested nothing is not a pass), or the target claims no profile.
+ */
+export function notGreenReason(run: Pick<RunResult, 'summary' | 'outcome' | 'profiles'>): string | undefined {
+  const s = run.summary;
+  if (run.outcome !== 'completed') return `the run was ${run.outcome}`;
+  if (s.failed > 0) return `${s.failed} test${s.failed === 1 ? '' : 's'} failed`;
+  if (s.passed + s.flaky === 0) return `no selected test passed (${s.skipped} skipped): nothing was shown to conform`;
+  if (run.profiles && run.profiles.length > 0 && !run.profiles.some((p) => p.claimed)) {
+    return `the target claims no conformance profile (${run.profiles.map((p) => `${p.name}: ${p.reason ?? 'not claimed'}`).join('; ')})`;
+  }
+  return undefined;
+}
+
+/** A run passes when it completed, nothing failed, something passed and a profile is claimed; flakes pass (their attempts are still reported). */
+export function runPassed(run: Pick<RunResult, 'summary' | 'outcome' | 'profiles'>): boolean {
+  return notGreenReason(run) === undefined;
 }

@@ -13,6 +13,7 @@ import type { RunLog } from './log.js';
 import type { InterfacePlugin, Session } from './plugin.js';
 import { RESULT_SCHEMA_VERSION, summarize, type RunFailure, type RunResult, type TestResult } from './results.js';
 import { baseResult, runCatalog } from './runner.js';
+import { profileReports } from './profiles.js';
 import type { RunSettings } from './settings.js';
 import { harnessVersion } from './version.js';
 import type { CatalogEntry } from './catalog.js';
@@ -49,7 +50,7 @@ export interface RunPlan {
 
 /** Builds the catalog and applies the filters; a selection of no test is a UsageError naming the filters. */
 export async function planRun(plugin: InterfacePlugin, settings: RunSettings): Promise<RunPlan> {
-  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.sig);
+  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.profiles, plugin.sig);
   requireSelection(plugin.name, entries, settings);
   const select = makeSelector(settings);
   return { entries, select, selected: entries.filter((entry) => select(entry).run).length };
@@ -84,6 +85,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       select,
       env: session.env,
       capabilities: session.capabilities,
+      profiles: plugin.profiles,
+      capabilityCatalog: plugin.capabilityCatalog,
       parallel: settings.parallel,
       timeoutMs: settings.timeout,
       retries: settings.retries,
@@ -124,6 +127,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const finishedAt = new Date();
   const outcome = request.interrupt.aborted ? 'interrupted' : error !== undefined ? 'aborted' : 'completed';
   if (outcome === 'interrupted' && failure === undefined) failure = { step: 'run: interrupted', error: describeError(request.interrupt.reason) };
+  const capabilities = session ? [...session.capabilities].sort() : [];
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'conformal', version: harnessVersion() },
@@ -134,9 +138,10 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     durationMs: finishedAt.getTime() - startedAt.getTime(),
     command: request.command,
     outcome,
-    capabilities: session ? [...session.capabilities].sort() : [],
+    capabilities,
     ...(settings.shard ? { shard: settings.shard } : {}),
     summary: summarize(results),
+    profiles: profileReports({ results, capabilities, outcome }, plugin.profiles ?? []),
     results,
     leaks,
     warnings,

@@ -7,7 +7,8 @@ import { describeError } from './describe-error.js';
 import { NotSupportedError } from './errors.js';
 import { Ledger } from './ledger.js';
 import type { CatalogEntry, Decision } from './catalog.js';
-import { missingCapability } from './catalog.js';
+import type { CapabilityInfo, ProfileDefinition } from './plugin.js';
+import { skipReason } from './profiles.js';
 import { NOT_FINISHED_REASON, type AttemptResult, type ErrorInfo, type TestResult } from './results.js';
 import type { TestContext } from './test.js';
 
@@ -16,6 +17,9 @@ export interface RunnerOptions<Env> {
   readonly select: (entry: CatalogEntry<Env>) => Decision;
   readonly env: Env;
   readonly capabilities: ReadonlySet<string>;
+  /** The interface's profiles and capability kinds, so a skip says which profile, feature, setting or environment is missing. */
+  readonly profiles?: readonly ProfileDefinition[];
+  readonly capabilityCatalog?: readonly CapabilityInfo[];
   /** Maximum parallel-safe tests at once. */
   readonly parallel: number;
   readonly timeoutMs: number;
@@ -48,6 +52,7 @@ export function baseResult<Env>(entry: CatalogEntry<Env>): Omit<TestResult, keyo
     tags: entry.tags,
     requires: [...(test.requires ?? []), ...(test.requiresAny?.length ? [test.requiresAny.join('|')] : [])],
     operations: test.operations ?? [],
+    ...(entry.conformanceProfile ? { conformanceProfile: entry.conformanceProfile } : {}),
   };
 }
 
@@ -106,6 +111,10 @@ async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, option
   if (interrupted) return { ...common, status: 'interrupted', error: { message: NOT_FINISHED_REASON }, ...(cleanupFailures.length ? { cleanupFailures } : {}) };
   if (error !== undefined) return { ...common, status: 'failed', error: describeError(error), ...(cleanupFailures.length ? { cleanupFailures } : {}) };
   if (cleanupFailures.length > 0) return { ...common, status: 'failed', error: cleanupFailures[0]!, cleanupFailures };
+  // A core behaviour is mandatory for its profile: answering "not supported" is a failure, not a skip.
+  if (notSupported !== undefined && test.profile === 'core') {
+    return { ...common, status: 'failed', error: { message: `a mandatory [Conformance] behaviour was answered "not supported": ${notSupported}`, code: 'CONFORMAL_NOT_SUPPORTED' } };
+  }
   if (notSupported !== undefined) return { ...common, status: 'skipped', error: { message: notSupported } };
   return { ...common, status: 'passed' };
 }
@@ -145,9 +154,9 @@ export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<Test
       finish(entry, { status: 'filtered', reason: decision.reason, durationMs: 0, attempts: [] });
       continue;
     }
-    const missing = missingCapability(entry.test, options.capabilities);
-    if (missing) {
-      finish(entry, { status: 'skipped', reason: `not supported: the target lacks capability ${missing}`, durationMs: 0, attempts: [] });
+    const reason = skipReason(entry.test, options.capabilities, { profiles: options.profiles ?? [], capabilityCatalog: options.capabilityCatalog ?? [] });
+    if (reason) {
+      finish(entry, { status: 'skipped', reason, durationMs: 0, attempts: [] });
       continue;
     }
     (entry.test.serial ? serial : parallel).push(entry);

@@ -5,6 +5,7 @@ import { parseYaml } from './yaml.js';
 import { z } from 'zod';
 import { parseShard, type Shard } from './catalog.js';
 import { ConfigError, UsageError } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -75,7 +76,9 @@ export function readYamlMapping(path: string, field: string, expected = 'a mappi
   try {
     data = parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`${field} ${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { field, cause: error });
+    // The parser's message ends "at line 4, column 3:" followed by the lines there and a caret.
+    const context = (error as Error).message.trimEnd().replace(/\n\n/, '\n').replace(/\n/g, '\n    ');
+    throw new ConfigError(`${field} ${path}: not valid YAML: ${context}`, { field, cause: error });
   }
   if (data === null || data === undefined) return { data: {}, text };
   if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${field} ${path}: the top level must be ${expected}`, { field });
@@ -96,6 +99,59 @@ export interface FieldSource {
   readonly configFile?: string | undefined;
 }
 
+/** The keys an object schema at `path` accepts, unwrapping optional/default/array layers; [] when unknown. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let node: unknown = schema;
+  const unwrap = () => {
+    for (;;) {
+      const n = node as { unwrap?: () => unknown; element?: unknown; shape?: unknown };
+      if (n.shape) return;
+      if (typeof n.unwrap === 'function') node = n.unwrap();
+      else if (n.element) node = n.element;
+      else return;
+    }
+  };
+  for (const part of path) {
+    unwrap();
+    const shape = (node as { shape?: Record<string, unknown> }).shape;
+    if (!shape) {
+      if (typeof part === 'number') continue; // array index: unwrap() already went to the element
+      return [];
+    }
+    node = shape[String(part)];
+  }
+  unwrap();
+  const shape = (node as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((value, part) => (value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[part] : undefined), input);
+}
+
+/** The allowed values of an enum issue, also when it is one branch of a union (`accessType: mount | [mount, block]`). */
+function allowedValues(issue: z.core.$ZodIssue): readonly unknown[] | undefined {
+  if (issue.code === 'invalid_value') return issue.values;
+  if (issue.code === 'invalid_union') {
+    for (const branch of issue.errors) for (const inner of branch) if (inner.code === 'invalid_value' && inner.path.length === 0) return inner.values;
+  }
+  return undefined;
+}
+
+function issueMessage(schema: z.ZodType, input: unknown, issue: z.core.$ZodIssue, configPrefix: string): string {
+  if (issue.code === 'unrecognized_keys') {
+    const known = keysAt(schema, issue.path);
+    return issue.keys.map((k) => `unknown field ${configPrefix}${[...issue.path, k].join('.')}${didYouMean(k, known)}`).join(', ');
+  }
+  const allowed = allowedValues(issue);
+  if (allowed) {
+    const got = valueAt(input, issue.path);
+    const words = allowed.map(String);
+    return `must be one of ${words.join(', ')}, got ${JSON.stringify(got)}${typeof got === 'string' ? didYouMean(got, words) : ''}`;
+  }
+  return issue.message;
+}
+
 /** Validates `input` with `schema`; on failure throws ConfigError/UsageError naming each bad field. */
 export function validate<T extends z.ZodType>(schema: T, input: unknown, source: FieldSource): z.output<T> {
   const result = schema.safeParse(input);
@@ -103,9 +159,12 @@ export function validate<T extends z.ZodType>(schema: T, input: unknown, source:
   const lines = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
     const flag = source.flags[key];
-    const where = flag ?? `${source.configFile ? `${source.configFile}: ` : ''}${source.configPrefix}${issue.path.join('.') || '(top level)'}`;
-    const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `${source.configPrefix}${[...issue.path, k].join('.')}`).join(', ')}` : issue.message;
-    return { where, message, flag };
+    const file = source.configFile ? `${source.configFile}: ` : '';
+    // An unknown key names itself in the message; the place is the file (or the section holding it).
+    const where =
+      flag ??
+      (issue.code === 'unrecognized_keys' ? file.replace(/: $/, '') || '(config)' : `${file}${source.configPrefix}${issue.path.join('.') || '(top level)'}`);
+    return { where, message: issueMessage(schema, input, issue, source.configPrefix), flag };
   });
   const first = lines[0]!;
   const text = lines.map((l) => `${l.where}: ${l.message}`).join('; ');

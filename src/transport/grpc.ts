@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { TargetUnreachableError, UsageError } from '../core/errors.js';
+import { hostPort, probeEndpoint } from './connect-probe.js';
 
 /** How every conformal proto is decoded: camelCase fields, enums as names, int64 as numbers, defaults filled. */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -76,12 +77,24 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_reconnect_backoff_ms': 1000,
 };
 
-/** Waits until the client's channel is READY or the deadline passes (then TargetUnreachableError). */
+/**
+ * Waits until the client's channel is READY, or throws TargetUnreachableError saying why, with the
+ * endpoint as the user wrote it: a probe first tells a missing socket file, a refused connection
+ * and a server not speaking HTTP/2 apart at once, and one that never answers after `timeoutMs`.
+ */
 export async function waitForReady(client: grpc.Client, endpoint: string, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  const parsed = parseEndpoint(endpoint);
+  const address = parsed.socketPath ? { socketPath: parsed.socketPath } : hostPort(parsed.target);
+  if (address) {
+    const verdict = await probeEndpoint(address, timeoutMs);
+    if (!verdict.ok) throw new TargetUnreachableError(endpoint, `cannot connect to ${endpoint}: ${verdict.reason}`);
+  }
+  const remainingMs = Math.max(timeoutMs - (Date.now() - started), 1000);
   await new Promise<void>((resolvePromise, reject) => {
-    client.waitForReady(Date.now() + timeoutMs, (error) => {
+    client.waitForReady(Date.now() + remainingMs, (error) => {
       if (!error) return resolvePromise();
-      reject(new TargetUnreachableError(endpoint, `cannot connect to ${endpoint} within ${timeoutMs} ms: ${error.message}`, { cause: error }));
+      reject(new TargetUnreachableError(endpoint, `cannot connect to ${endpoint}: it speaks HTTP/2 but the gRPC channel was not ready within ${timeoutMs / 1000} s (${error.message})`, { cause: error }));
     });
   });
 }

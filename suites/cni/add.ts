@@ -54,6 +54,7 @@ export const addTests = [
   }),
   defineTest<CniEnv>({
     id: 'cni.add.prev-result-kept',
+    tags: ['Feature:PrevResult'],
     title: 'ADD given a prevResult outputs it, possibly modified',
     spec: { section: '3 ADD', rule: 'if the plugin was supplied a prevResult it must handle it by passing it through or modifying it', url: SPEC_URL },
     profile: 'extended',

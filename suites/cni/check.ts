@@ -63,6 +63,7 @@ export const checkTests = [
   }),
   defineTest<CniEnv>({
     id: 'cni.check.needs-0-4-0',
+    tags: ['Feature:CheckVersion'],
     title: 'CHECK with a configuration older than 0.4.0 fails with code 1',
     spec: { section: '3 CHECK (introduced in 0.4.0)', rule: 'CHECK does not exist before 0.4.0: incompatible version, code 1 (libcni/skel behaviour)', url: SPEC_URL },
     profile: 'extended',

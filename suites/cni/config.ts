@@ -37,6 +37,7 @@ export const configTests = [
   }),
   defineTest<CniEnv>({
     id: 'cni.config.unsupported-field',
+    tags: ['Feature:UnsupportedField'],
     title: 'ADD with a field value the plugin does not support fails with code 2 naming key and value',
     spec: { section: '6 Error codes', rule: 'unsupported field in network configuration: code 2; the message must contain the key and value', url: SPEC_URL },
     profile: 'extended',

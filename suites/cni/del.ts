@@ -70,9 +70,10 @@ export const delTests = [
   }),
   defineTest<CniEnv>({
     id: 'cni.del.frees-address',
+    tags: ['Feature:IPRequests'],
     title: 'DEL releases the address so another container can have it',
     spec: { section: '3 DEL', rule: 'DEL undoes the ADD: the IPAM allocation is released', url: SPEC_URL },
-    profile: 'core',
+    profile: 'extended',
     // Watches one address of the shared pool: a parallel test could take it once it is freed.
     serial: true,
     requires: [Cap.netns, Cap.ipamPool, Cap.requestIps],

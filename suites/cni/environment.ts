@@ -60,6 +60,7 @@ export const environmentTests = [
   }),
   defineTest<CniEnv>({
     id: 'cni.env.cni-path-optional',
+    tags: ['Feature:CNIPathOptional'],
     title: 'ADD and DEL work without CNI_PATH, which the spec lists as optional',
     spec: { section: '3 Parameters', rule: 'CNI_PATH is optional for ADD, DEL and CHECK (libcni/skel require it: compatible profile warns)', url: SPEC_URL },
     profile: 'extended',

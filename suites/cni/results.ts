@@ -13,7 +13,8 @@ const perVersion = SPEC_VERSIONS.map((version) =>
     id: `cni.result.version-${version.replaceAll('.', '-')}`,
     title: `ADD at version ${version} returns a result of exactly the ${version} shape`,
     spec: { section: '5 Result types', rule: `the result's cniVersion equals the request's (${version}) and its fields are that version's`, url: specUrl(version) },
-    profile: 'core',
+    // Which result versions a plugin supports is its choice: each is a feature.
+    profile: 'extended',
     requires: [Cap.netns, Cap.version(version)],
     tags: [`Feature:Version-${version}`],
     operations: ['ADD', 'DEL'],

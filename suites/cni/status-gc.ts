@@ -12,7 +12,9 @@ function gcTest(id: string, key: 'cni.dev/valid-attachments' | 'cni.dev/attachme
     id,
     title: `GC with ${key} keeps the listed attachment and reclaims the other`,
     spec: { section: '3 GC', rule: `plugins should remove resources of attachments not in ${key} and keep the listed ones`, url: SPEC_URL },
-    profile: 'core',
+    // Optional: GC is a SHOULD, and the proof asks for a reclaimed address through runtimeConfig.ips.
+    profile: 'extended',
+    tags: ['Feature:GC', 'Feature:IPRequests'],
     // GC reclaims everything not listed: nothing else may be attached meanwhile.
     serial: true,
     requires: [Cap.netns, Cap.gc, Cap.ipamPool, Cap.requestIps],

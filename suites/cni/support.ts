@@ -32,6 +32,8 @@ export interface ExpectedFailure {
 export function expectFailure(ctx: Ctx, outcome: PluginOutcome, expected: ExpectedFailure): void {
   check(outcome.exitCode !== 0, `${expected.what}: expected a failure, but the plugin exited 0 (stdout ${JSON.stringify(outcome.stdout.slice(0, 200))})`);
   check(!outcome.errorOnStderr, `${expected.what}: the error JSON is on stderr only; the spec and libcni read it from stdout`);
+  const malformed = outcome.error ? undefined : malformedErrorObject(outcome.json);
+  check(!malformed, `${expected.what}: ${malformed}; SPEC.md "Error": code is an integer and msg a string`);
   check(outcome.error, `${expected.what}: no error object on stdout (${describeOutcome(outcome)})`);
   const error = outcome.error;
   check(expected.codes.length === 0 || expected.codes.includes(error.code), `${expected.what}: error code ${error.code} ("${error.msg}"), expected ${expected.codes.join(' or ')}`);
@@ -43,6 +45,15 @@ export function expectFailure(ctx: Ctx, outcome: PluginOutcome, expected: Expect
     ctx.env.deviation(ctx, deviation.errorWithoutVersion(outcome.type));
   }
   ctx.log(`failed as expected: ${describeOutcome(outcome)}`);
+}
+
+/** What is wrong with an object on stdout that looks like an error object but is not a valid one. */
+function malformedErrorObject(json: unknown): string | undefined {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !('code' in json || 'msg' in json)) return undefined;
+  const { code, msg } = json as { code?: unknown; msg?: unknown };
+  if (!Number.isInteger(code)) return `error code must be an integer, got ${JSON.stringify(code)}`;
+  if (typeof msg !== 'string') return `error msg must be a string, got ${JSON.stringify(msg)}`;
+  return undefined;
 }
 
 export function expectSuccess(outcome: PluginOutcome, what: string, options: { silent?: boolean } = {}): void {

@@ -162,6 +162,7 @@ export const containerTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.container.create-in-missing-sandbox',
+    tags: ['Feature:RequestValidation'],
     title: 'Creating a container in an unknown sandbox fails',
     spec: spec('RuntimeService.CreateContainer', 'the sandbox must exist'),
     profile: 'extended',

@@ -60,6 +60,7 @@ export const execTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.exec-sync.not-running',
+    tags: ['Feature:RequestValidation'],
     title: 'ExecSync in a container that is not running fails',
     spec: spec('RuntimeService.ExecSync', 'commands run in a running container'),
     profile: 'extended',

@@ -52,6 +52,7 @@ export const imageTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.image.two-tags',
+    tags: ['Feature:ImageTags'],
     title: 'Two tags of one manifest resolve to one image id',
     spec: spec('Image', 'one image (id) can carry several repo tags'),
     profile: 'extended',
@@ -137,6 +138,7 @@ export const imageTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.image.user',
+    tags: ['Feature:ImageUser'],
     title: 'ImageStatus reports the uid the image runs as',
     spec: spec('Image', 'uid is set when the image config names a numeric user'),
     profile: 'extended',
@@ -151,6 +153,7 @@ export const imageTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.image.pull-missing',
+    tags: ['Feature:RequestValidation'],
     title: 'Pulling an image the registry does not have fails',
     spec: spec('ImageService.PullImage', 'a pull that cannot resolve the reference is an error'),
     profile: 'extended',

@@ -84,6 +84,7 @@ export const mountTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.mounts.status',
+    tags: ['Feature:MountStatus'],
     title: 'ContainerStatus lists the mounts with their propagation',
     spec: spec('ContainerStatus', 'mounts of the container, with propagation'),
     profile: 'extended',

@@ -5,7 +5,7 @@ import { hostname as nodeHostname } from 'node:os';
 import { waitFor } from '../../src/core/deadline.js';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, execSync, runContainer, runPod, runPodWithContainer, sandboxStatus, shell } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, execSync, runContainer, runPod, runPodWithContainer, sandboxStatus, shell, waitForFileContent } from '../../src/interfaces/cri/kit.js';
 import { spec } from './spec.js';
 
 /** A loopback port free right now (the runtime binds it next). */
@@ -26,7 +26,7 @@ export const namespaceTests = [
     operations: ['CreateContainer', 'ExecSync'],
     async run(ctx) {
       const { container } = await runPodWithContainer(ctx, { command: ['sh', '-c', 'echo $$ > /tmp/pid; sleep 3600'], linux: { securityContext: { namespaceOptions: { pid: 'CONTAINER' } } } });
-      const pid = await waitFor(async () => { const r = await execSync(ctx, container.id, ['cat', '/tmp/pid']); return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : undefined; }, { signal: ctx.signal, description: 'the container writing its PID' });
+      const pid = await waitForFileContent(ctx, container.id, '/tmp/pid', 'the container writing its PID');
       checkEqual(pid, '1', 'PID of the container process');
     },
   }),
@@ -39,7 +39,7 @@ export const namespaceTests = [
     async run(ctx) {
       const pod = await runPod(ctx, { linux: { securityContext: { namespaceOptions: { pid: 'POD' } } } });
       const container = await runContainer(ctx, pod, { command: ['sh', '-c', 'echo $$ > /tmp/pid; sleep 3600'], linux: { securityContext: { namespaceOptions: { pid: 'POD' } } } });
-      const pid = await waitFor(async () => { const r = await execSync(ctx, container.id, ['cat', '/tmp/pid']); return r.exitCode === 0 && r.stdout.trim() ? r.stdout.trim() : undefined; }, { signal: ctx.signal, description: 'the container writing its PID' });
+      const pid = await waitForFileContent(ctx, container.id, '/tmp/pid', 'the container writing its PID');
       check(pid !== '1', 'the container process is PID 1 in a shared pod PID namespace');
     },
   }),
@@ -65,6 +65,7 @@ export const namespaceTests = [
   ),
   defineTest<CriEnv>({
     id: 'cri.namespaces.sandbox-status',
+    tags: ['Feature:SandboxStatusNamespaces'],
     title: 'PodSandboxStatus reports the namespace modes it was created with',
     spec: spec('LinuxPodSandboxStatus', 'namespaces.options reflects the sandbox namespace options'),
     profile: 'extended',
@@ -124,6 +125,7 @@ export const namespaceTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.network.host-port',
+    tags: ['Feature:HostPort'],
     title: 'A hostPort mapping on 127.0.0.1 reaches a server in the pod',
     spec: spec('PortMapping', 'host_port on host_ip forwards to container_port of the sandbox'),
     profile: 'extended',

@@ -37,6 +37,7 @@ export const runtimeInfoTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.runtime.status-verbose',
+    tags: ['Feature:StatusVerbose'],
     title: 'Status in verbose mode still reports the conditions',
     spec: spec('RuntimeService.Status', 'verbose adds runtime-specific info; the conditions stay'),
     profile: 'extended',
@@ -64,6 +65,7 @@ export const runtimeInfoTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.runtime.update-runtime-config',
+    tags: ['Feature:RuntimeConfig'],
     title: 'UpdateRuntimeConfig accepts a pod CIDR',
     spec: spec('RuntimeService.UpdateRuntimeConfig', 'the kubelet pushes the node pod CIDR; the runtime accepts it'),
     profile: 'extended',

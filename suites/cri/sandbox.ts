@@ -80,6 +80,7 @@ export const sandboxTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.sandbox.duplicate-name',
+    tags: ['Feature:DuplicateNames'],
     title: 'Running a second pod sandbox with the same metadata fails',
     spec: spec('RunPodSandbox', 'sandbox names (name, namespace, uid, attempt) are unique'),
     profile: 'extended',
@@ -144,6 +145,7 @@ export const sandboxTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.sandbox.runtime-handler',
+    tags: ['Feature:RuntimeHandler'],
     title: 'A pod sandbox records the runtime handler it was created with',
     spec: spec('PodSandboxStatus', 'runtime_handler is the handler given to RunPodSandbox'),
     profile: 'extended',
@@ -157,6 +159,7 @@ export const sandboxTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.sandbox.missing-metadata',
+    tags: ['Feature:RequestValidation'],
     title: 'RunPodSandbox without metadata is rejected',
     spec: spec('PodSandboxConfig', 'metadata is required to identify the sandbox'),
     profile: 'extended',

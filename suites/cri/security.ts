@@ -52,6 +52,7 @@ export const securityTests = [
   }),
   defineTest<CriEnv>({
     id: 'cri.security.image-user',
+    tags: ['Feature:ImageUser'],
     title: 'Without run_as_user the image user is used',
     spec: spec('LinuxContainerSecurityContext', 'run_as_user unset: the user from the image config'),
     profile: 'extended',

@@ -1,13 +1,24 @@
-import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { codeCacheDir, commandOf, loadWithCodeCache } from '../../src/cli/code-cache.js';
 import { packagePath } from '../../src/core/paths.js';
 import { conformal } from '../support/cli.js';
 
+/** Every temporary directory of this file, removed after its tests. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+function temporaryDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 function bundleFile(source: string): { bundle: string; cacheDir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'conformal-code-cache-'));
+  const dir = temporaryDir('conformal-code-cache-');
   const bundle = join(dir, 'cli.cjs');
   writeFileSync(bundle, source);
   return { bundle, cacheDir: join(dir, 'cache') };
@@ -74,7 +85,7 @@ describe('code cache of the bundled CLI', () => {
 
   it('the launcher runs the bundle and writes its cache on the first run of a command', async () => {
     expect(existsSync(packagePath('dist', 'cli.cjs'))).toBe(true);
-    const cacheHome = mkdtempSync(join(tmpdir(), 'conformal-xdg-'));
+    const cacheHome = temporaryDir('conformal-xdg-');
     const env = { XDG_CACHE_HOME: cacheHome };
     const first = await conformal(['list', 'csi', '--output', 'json'], { env });
     expect(first.code).toBe(0);
@@ -83,5 +94,14 @@ describe('code cache of the bundled CLI', () => {
     const second = await conformal(['list', 'csi', '--output', 'json'], { env });
     expect(second.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);
+  });
+
+  it.each([
+    ['under /proc, where Node\'s recursive mkdir never returns', '/proc/conformal-no-such-dir'],
+    ['under a regular file', join(packagePath('package.json'), 'cache')],
+  ])('the launcher runs with an unwritable cache home (%s), only without a cache', async (_what, cacheHome) => {
+    const run = await conformal(['list', 'csi', '--output', 'json'], { env: { XDG_CACHE_HOME: cacheHome }, timeoutMs: 20_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).interface).toBe('csi');
   });
 });

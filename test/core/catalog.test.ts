@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, makeSelector, missingCapability, parseShard, requireSelection, shardOf } from '../../src/core/catalog.js';
+import { buildCatalog, makeSelector, parseShard, requireSelection, shardOf } from '../../src/core/catalog.js';
 import { HarnessError, UsageError } from '../../src/core/errors.js';
 import { fakeTest } from '../support/fake-plugin.js';
 
@@ -16,7 +16,7 @@ describe('buildCatalog', () => {
   });
 
   it('starts every name with the owning SIG when the interface has one, as Kubernetes e2e does; ids stay', () => {
-    const entries = buildCatalog('csi', tests, 'sig-storage');
+    const entries = buildCatalog('csi', tests, [], 'sig-storage');
     expect(entries.map((e) => e.name)).toEqual(['[sig-storage] [csi] first thing [Conformance]', '[sig-storage] [csi] second thing [Feature:Two]', '[sig-storage] [csi] third thing [Conformance] [Serial]']);
     expect(entries.map((e) => e.test.id)).toEqual(['a.one', 'a.two', 'b.three']);
   });
@@ -69,15 +69,6 @@ describe('shards', () => {
   it('parses i/n and rejects nonsense naming --shard', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, total: 3 });
     for (const bad of ['0/3', '4/3', '1/0', 'x', '1-2']) expect(() => parseShard(bad)).toThrow(UsageError);
-  });
-});
-
-describe('missingCapability', () => {
-  it('names the first missing required capability, or the alternatives of requiresAny', () => {
-    const caps = new Set(['a', 'b']);
-    expect(missingCapability({ requires: ['a', 'c', 'd'] }, caps)).toBe('c');
-    expect(missingCapability({ requires: ['a'], requiresAny: ['x', 'y'] }, caps)).toBe('x or y');
-    expect(missingCapability({ requires: ['a'], requiresAny: ['x', 'b'] }, caps)).toBeUndefined();
   });
 });
 

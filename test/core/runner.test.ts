@@ -95,11 +95,46 @@ describe('runCatalog', () => {
     expect(result!.attempts).toHaveLength(3);
   });
 
-  it('notSupported ends the test as skipped with the reason', async () => {
-    const test = fakeTest({ id: 't.unimpl', run: async (ctx) => ctx.notSupported('GetContainerEvents answered UNIMPLEMENTED') });
+  it('notSupported ends an extended test as skipped with the reason', async () => {
+    const test = fakeTest({ id: 't.unimpl', profile: 'extended', tags: ['Feature:Events'], run: async (ctx) => ctx.notSupported('GetContainerEvents answered UNIMPLEMENTED') });
     const [result] = await runCatalog(options([test]));
     expect(result!.status).toBe('skipped');
     expect(result!.reason).toBe('not supported: GetContainerEvents answered UNIMPLEMENTED');
+  });
+
+  it('notSupported fails a core test: a mandatory behaviour answered "not supported"', async () => {
+    const test = fakeTest({ id: 't.core-unimpl', run: async (ctx) => ctx.notSupported('ListContainers answered UNIMPLEMENTED') });
+    const [result] = await runCatalog(options([test]));
+    expect(result!.status).toBe('failed');
+    expect(result!.reason).toBe('a mandatory [Conformance] behaviour was answered "not supported": ListContainers answered UNIMPLEMENTED');
+    expect(result!.attempts[0]!.error!.code).toBe('CONFORMAL_NOT_SUPPORTED');
+  });
+
+  it('explains a capability skip by the kind of what is missing: profile claim, feature, setting, environment', async () => {
+    const profiles = [
+      { name: 'base', description: '', claimedBy: [] },
+      { name: 'svc', description: '', claimedBy: ['svc'] },
+    ];
+    const capabilityCatalog = [
+      { name: 'svc', kind: 'claim' as const, description: 'serves svc' },
+      { name: 'fast', kind: 'feature' as const, description: 'goes fast' },
+      { name: 'peer', kind: 'setting' as const, flag: '--peer', description: 'another peer is known' },
+      { name: 'local', kind: 'environment' as const, description: 'the target runs here' },
+    ];
+    const tests = [
+      fakeTest({ id: 't.claim', requires: ['svc', 'fast'], profile: 'extended', tags: ['Feature:Fast'] }),
+      fakeTest({ id: 't.feature', requires: ['fast'], profile: 'extended', tags: ['Feature:Fast'] }),
+      fakeTest({ id: 't.setting', requires: ['peer'], profile: 'extended', tags: ['Feature:Peers'] }),
+      fakeTest({ id: 't.env', requires: ['local'] }),
+    ];
+    const results = await runCatalog(options(tests, { capabilities: new Set(), profiles, capabilityCatalog, entries: buildCatalog('fake', tests, profiles) }));
+    expect(results.map((r) => r.reason)).toEqual([
+      'profile svc not claimed: the target lacks svc',
+      'feature Fast not supported: the target lacks fast (goes fast)',
+      'needs --peer: peer (another peer is known)',
+      'environment lacks local: the target runs here',
+    ]);
+    expect(results.map((r) => r.conformanceProfile)).toEqual(['svc', 'base', 'base', 'base']);
   });
 
   it('unique names differ per test and per call, and carry the run id', async () => {

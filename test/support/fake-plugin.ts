@@ -37,6 +37,7 @@ export function fakePlugin(tests: TestDefinition<FakeEnv>[], options: { capabili
     optionsSchema: z.object({ endpoint: z.string().optional() }).strict(),
     flags: [{ flags: '--endpoint <address>', description: 'target', key: 'endpoint' }],
     capabilityCatalog: [],
+    profiles: [{ name: 'store', description: 'every fake target', claimedBy: [] }],
     loadTests: async () => tests,
     open: async () => {
       if (options.unreachable) throw new TargetUnreachableError('unix:///nowhere', 'cannot connect to unix:///nowhere');

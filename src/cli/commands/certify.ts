@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
+import { profileLine } from '../../core/profiles.js';
 import { readProductFile } from '../../../reporters/certification/product.js';
 import type { CliContext } from '../context.js';
 import { addInterfaceFlags, interfaceOptions } from '../interface-options.js';
@@ -32,8 +33,8 @@ export function register(program: Command, cli: CliContext): void {
     const { result, exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout, reportDirFlag: '--out' });
     // Loaded here, not at startup: the bundle writer pulls in zx, which every other command can do without.
     const { writeCertificationBundle } = await import('../../../reporters/certification/bundle.js');
-    const report = await writeCertificationBundle({ run: result, product, productText: text, catalog: plugin.capabilityCatalog, reportDir: settings.reportDir, outDir });
-    for (const profile of report.profiles) cli.stdout.write(`${profile.name}: ${profile.result} (${profile.summary})\n`);
+    const report = await writeCertificationBundle({ run: result, product, productText: text, reportDir: settings.reportDir, outDir });
+    for (const profile of report.profiles) cli.stdout.write(`${profileLine(profile)}\n`);
     cli.stdout.write(`certification folder: ${outDir}\n`);
     cli.exitCode = exitCode;
   });

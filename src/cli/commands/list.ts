@@ -10,7 +10,7 @@ export function register(program: Command, cli: CliContext): void {
   program
     .command('list')
     .argument('<interface>', 'the interface whose catalog to print')
-    .description('print the test catalog: id, title, spec reference, required capabilities, tags')
+    .description('print the test catalog: id, title, conformance profile and support level, spec reference, required capabilities, tags')
     .addOption(new Option('-o, --output <format>', 'text or json').default('text'))
     .addOption(new Option('--focus <regex>', 'only tests whose full name or id matches (repeatable)').argParser(collect))
     .addOption(new Option('--skip <regex>', 'leave out tests whose full name or id matches (repeatable)').argParser(collect))
@@ -19,13 +19,15 @@ export function register(program: Command, cli: CliContext): void {
       if (options.output !== 'text' && options.output !== 'json') throw new UsageError(`--output "${options.output}" must be text or json`, { field: '--output' });
       const plugin = await requirePlugin(cli, name);
       const select = makeSelector({ focus: options.focus ?? [], skip: options.skip ?? [], labelFilter: options.labelFilter });
-      const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.sig).filter((entry) => select(entry).run);
-      const rows = entries.map(({ test, name: fullName, tags }) => ({
+      const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.profiles, plugin.sig).filter((entry) => select(entry).run);
+      const rows = entries.map(({ test, name: fullName, tags, conformanceProfile }) => ({
         id: test.id,
         name: fullName,
         title: test.title,
         spec: test.spec,
+        /** Support level inside the conformance profile: core (mandatory) or extended (a named feature). */
         profile: test.profile,
+        conformanceProfile: conformanceProfile ?? '',
         tags,
         requires: test.requires ?? [],
         requiresAny: test.requiresAny ?? [],
@@ -38,7 +40,7 @@ export function register(program: Command, cli: CliContext): void {
       }
       for (const row of rows) {
         const requires = [...row.requires, ...(row.requiresAny.length ? [row.requiresAny.join('|')] : [])];
-        cli.stdout.write(`${row.id}\n  ${row.title}\n  spec: ${row.spec.section} — ${row.spec.rule}\n`);
+        cli.stdout.write(`${row.id}\n  ${row.title}\n  profile: ${row.conformanceProfile} (${row.profile}); spec: ${row.spec.section} — ${row.spec.rule}\n`);
         cli.stdout.write(`  tags: ${row.tags.join(', ') || '-'}; requires: ${requires.join(', ') || '-'}${row.serial ? '; serial' : ''}\n`);
       }
       cli.stdout.write(`${rows.length} tests (${plugin.name}, spec ${plugin.specVersion})\n`);

@@ -4,6 +4,7 @@ import { addInterfaceFlags, interfaceOptions } from '../interface-options.js';
 import { addRunOptions, loadConfig, runSettings } from '../run-options.js';
 import { runPipeline } from '../run-pipeline.js';
 import { requirePlugin } from '../plugin-argument.js';
+import { interfaceNames } from '../../interfaces/registry.js';
 
 export function register(program: Command, cli: CliContext): void {
   const command = program
@@ -12,6 +13,7 @@ export function register(program: Command, cli: CliContext): void {
     .description('run an interface\'s conformance suite against an implementation (the embedded reference when no endpoint is given)');
   addRunOptions(command);
   if (cli.plugin) addInterfaceFlags(command, cli.plugin);
+  else command.addHelpText('after', `\nEach interface has its own flags (endpoints, sizes, paths …): conformal run <interface> --help\n(interfaces: ${interfaceNames().join(', ')})\n`);
   command.action(async (name: string) => {
     const plugin = await requirePlugin(cli, name);
     const loaded = loadConfig(command, plugin);

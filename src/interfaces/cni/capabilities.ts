@@ -1,6 +1,6 @@
 // Capabilities of a CNI target, derived once per run from the config, the plugins' VERSION
 // answers and the harness's privileges. Tests require them; the runner skips before the body.
-import type { CapabilityInfo } from '../../core/plugin.js';
+import type { CapabilityInfo, ProfileDefinition } from '../../core/plugin.js';
 import { declaredCapabilities, type NetworkList } from './runtime/config.js';
 import { hasCheck, hasGcAndStatus, hasChaining, SPEC_VERSIONS } from './versions.js';
 
@@ -18,16 +18,31 @@ export const Cap = {
 } as const;
 
 export const cniCapabilityCatalog: readonly CapabilityInfo[] = [
-  { name: Cap.netns, description: 'the harness can give each test its own network namespace (real: root and `ip netns`; simulated: embedded reference only)' },
-  { name: Cap.interfaceCreate, description: 'the first plugin creates the container interface CNI_IFNAME (not an IPAM-only plugin)' },
-  { name: Cap.ipamPool, description: 'addresses come from a pool (an ipam.type other than static/dhcp, or cni.ipamPool: true)' },
-  { name: Cap.requestIps, description: 'a plugin declares the "ips" capability, so tests can ask for a specific address' },
-  { name: Cap.check, description: 'CHECK is allowed: config version >= 0.4.0 and disableCheck is not set' },
-  { name: Cap.status, description: 'STATUS exists: config version >= 1.1.0' },
-  { name: Cap.gc, description: 'GC is allowed: config version >= 1.1.0 and disableGC is not set' },
-  { name: Cap.chain, description: 'the network is a chain of two or more plugins' },
-  { name: Cap.unsupportedField, description: 'a field the first plugin does not support is known (cni.unsupportedField; built in for the embedded reference)' },
-  ...SPEC_VERSIONS.map((v) => ({ name: Cap.version(v), description: `every plugin of the chain advertises version ${v} (and chaining exists at it)` })),
+  { name: Cap.netns, kind: 'environment', description: 'the harness can give each test its own network namespace (real: root and `ip netns`; simulated: embedded reference only)' },
+  { name: Cap.interfaceCreate, kind: 'claim', description: 'the first plugin creates the container interface CNI_IFNAME (not an IPAM-only plugin)' },
+  { name: Cap.ipamPool, kind: 'claim', description: 'addresses come from a pool (an ipam.type other than static/dhcp, or cni.ipamPool: true)' },
+  { name: Cap.requestIps, kind: 'feature', description: 'a plugin declares the "ips" capability, so tests can ask for a specific address' },
+  { name: Cap.check, kind: 'claim', description: 'CHECK is allowed: config version >= 0.4.0 and disableCheck is not set' },
+  { name: Cap.status, kind: 'claim', description: 'STATUS exists: config version >= 1.1.0' },
+  { name: Cap.gc, kind: 'feature', description: 'GC is allowed: config version >= 1.1.0 and disableGC is not set' },
+  { name: Cap.chain, kind: 'claim', description: 'the network is a chain of two or more plugins' },
+  { name: Cap.unsupportedField, kind: 'setting', flag: '--config (cni.unsupportedField)', description: 'a field the first plugin does not support is known (built in for the embedded reference)' },
+  ...SPEC_VERSIONS.map((v): CapabilityInfo => ({ name: Cap.version(v), kind: 'feature', description: `every plugin of the chain advertises version ${v} (and chaining exists at it)` })),
+];
+
+/**
+ * Every plugin claims `plugin`; the network config makes the others applicable: what the first
+ * plugin does (creates the interface, hands out addresses from a pool), whether it is a chain, and
+ * which verbs its version and flags allow.
+ */
+export const cniProfiles: readonly ProfileDefinition[] = [
+  { name: 'plugin', description: 'every plugin: VERSION, ADD and DEL, the environment and config errors, results', claimedBy: [] },
+  { name: 'interface', description: 'plugins that create the container interface', claimedBy: [Cap.interfaceCreate] },
+  { name: 'ipam', description: 'networks whose addresses come from a pool', claimedBy: [Cap.ipamPool] },
+  { name: 'chain', description: 'chains of two or more plugins', claimedBy: [Cap.chain] },
+  { name: 'check', description: 'CHECK (config version 0.4.0 and later, not disabled)', claimedBy: [Cap.check] },
+  { name: 'check-interface', description: 'CHECK of plugins that create the container interface', claimedBy: [Cap.check, Cap.interfaceCreate] },
+  { name: 'status', description: 'STATUS (config version 1.1.0 and later)', claimedBy: [Cap.status] },
 ];
 
 const IPAM_WITHOUT_POOL = ['static', 'dhcp'];

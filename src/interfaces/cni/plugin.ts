@@ -2,10 +2,11 @@
 // plugin binary or chain (or the embedded reference plugin when none is given).
 import type { InterfacePlugin } from '../../core/plugin.js';
 import type { TestDefinition } from '../../core/test.js';
-import { cniCapabilityCatalog } from './capabilities.js';
+import { cniCapabilityCatalog, cniProfiles } from './capabilities.js';
 import type { CniEnv } from './env.js';
 import { cniFlags, cniOptionsSchema, type CniOptions } from './options.js';
 import { openCniSession } from './session.js';
+import { validateCniOptions } from './target.js';
 import { LATEST_VERSION } from './versions.js';
 
 export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
@@ -16,9 +17,11 @@ export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
   optionsSchema: cniOptionsSchema,
   flags: cniFlags,
   capabilityCatalog: cniCapabilityCatalog,
+  profiles: cniProfiles,
   async loadTests(): Promise<readonly TestDefinition<CniEnv>[]> {
     return (await import('../../../suites/cni/index.js')).cniTests;
   },
+  validate: validateCniOptions,
   open: openCniSession,
   // `--config net.conflist`, as CNI users write it: a network config always has cniVersion and a
   // type or a plugins list, which conformal's settings never have.

@@ -2,7 +2,7 @@
 // the namespace provider, derive capabilities and record compatible-profile warnings found up front.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { TargetUnreachableError, UsageError } from '../../core/errors.js';
+import { TargetUnreachableError } from '../../core/errors.js';
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { deriveCapabilities } from './capabilities.js';
 import { asWarning, deviation, probeDeviations } from './deviations.js';
@@ -19,7 +19,6 @@ import { listAllocations } from './leaks.js';
 
 async function pickNetns(embedded: boolean, simulated: boolean, context: OpenContext): Promise<{ provider?: NetnsProvider; why?: string }> {
   if (simulated) {
-    if (!embedded) throw new UsageError('--simulated-netns applies only to the embedded reference (real plugins need real namespaces)', { field: '--simulated-netns' });
     return { provider: new SimulatedNetns(join(context.workDir, 'netns')) };
   }
   const why = await realNetnsUnavailable(context.signal, `conformal-probe-${context.runId}`);

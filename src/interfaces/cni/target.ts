@@ -80,20 +80,25 @@ function readJsonFile(file: string, field: string): unknown {
   }
 }
 
-export function resolveTarget(options: CniOptions, workDir: string): ResolvedTarget {
+function readCapabilityArgs(options: CniOptions): JsonObject | undefined {
+  if (!options.capabilityArgs) return undefined;
+  const value = readJsonFile(options.capabilityArgs, '--capability-args');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`--capability-args ${options.capabilityArgs} must hold a JSON object`, { field: '--capability-args' });
+  return value as JsonObject;
+}
+
+/** No --plugin and no --net-config: the run uses the embedded reference plugin. */
+export function isEmbeddedTarget(options: Pick<CniOptions, 'plugin' | 'netConfig'>): boolean {
+  return !options.plugin && !options.netConfig;
+}
+
+/** The user's plugin or network config; UsageError/ConfigError naming the flag for anything unusable. */
+function userTarget(options: CniOptions): ResolvedTarget {
   const cniPath = options.cniPath.map((dir) => resolve(dir));
-  let capabilityArgs: JsonObject | undefined;
-  if (options.capabilityArgs) {
-    const value = readJsonFile(options.capabilityArgs, '--capability-args');
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`--capability-args ${options.capabilityArgs} must hold a JSON object`, { field: '--capability-args' });
-    capabilityArgs = value as JsonObject;
+  const capabilityArgs = readCapabilityArgs(options);
+  for (const [flag, set] of [['--reference-fault', options.referenceFault], ['--reference-chain', options.referenceChain], ['--simulated-netns', options.simulatedNetns]] as const) {
+    if (set) throw new UsageError(`${flag} applies only to the embedded reference (no --plugin/--net-config)`, { field: flag });
   }
-  if (!options.plugin && !options.netConfig) {
-    const reference = embeddedReferenceConfig(workDir, options.referenceFault, options.referenceChain);
-    return { network: parseNetworkConfig(JSON.stringify(reference.config), 'embedded reference config'), cniPath: [reference.cniPath, ...cniPath], capabilityArgs, embedded: true, source: 'embedded reference' };
-  }
-  if (options.referenceFault) throw new UsageError('--reference-fault applies only to the embedded reference (no --plugin/--net-config)', { field: '--reference-fault' });
-  if (options.referenceChain) throw new UsageError('--reference-chain applies only to the embedded reference (no --plugin/--net-config)', { field: '--reference-chain' });
   if (options.plugin) {
     const plugin = resolve(options.plugin);
     if (!existsSync(plugin)) throw new UsageError(`--plugin ${options.plugin} does not exist`, { field: '--plugin' });
@@ -112,4 +117,17 @@ export function resolveTarget(options: CniOptions, workDir: string): ResolvedTar
   // --plugin alone: the smallest config naming it; the version is settled after VERSION.
   const type = basename(options.plugin!);
   return { network: parseNetworkConfig(JSON.stringify({ cniVersion: '1.1.0', name: 'conformal', type }), `--plugin ${type}`), cniPath, capabilityArgs, embedded: false, source: `--plugin ${options.plugin}` };
+}
+
+/** What the CNI options alone can tell, checked before a run writes or starts anything. */
+export function validateCniOptions(options: CniOptions): void {
+  if (isEmbeddedTarget(options)) readCapabilityArgs(options);
+  else userTarget(options);
+}
+
+export function resolveTarget(options: CniOptions, workDir: string): ResolvedTarget {
+  if (!isEmbeddedTarget(options)) return userTarget(options);
+  const reference = embeddedReferenceConfig(workDir, options.referenceFault, options.referenceChain);
+  const cniPath = [reference.cniPath, ...options.cniPath.map((dir) => resolve(dir))];
+  return { network: parseNetworkConfig(JSON.stringify(reference.config), 'embedded reference config'), cniPath, capabilityArgs: readCapabilityArgs(options), embedded: true, source: 'embedded reference' };
 }

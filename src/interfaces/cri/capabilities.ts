@@ -1,6 +1,6 @@
 // Capabilities of a CRI target, discovered once per run. Most CRI RPCs are required; these
 // name what depends on the test images at hand or on where the runtime runs.
-import type { CapabilityInfo } from '../../core/plugin.js';
+import type { CapabilityInfo, ProfileDefinition } from '../../core/plugin.js';
 
 export const CriCapability = {
   /** The runtime runs on this machine: host paths (log directory, mounts) are shared with the harness. */
@@ -17,13 +17,20 @@ export const CriCapability = {
   runtimeHandler: 'runtime.handler',
 } as const;
 
+// node.* and image.* describe where the harness runs and the images conformal's loopback registry
+// always serves: environment. Only --host-ports is something the user must say.
 export const capabilityCatalog: readonly CapabilityInfo[] = [
-  { name: CriCapability.nodeLocal, description: 'the runtime is reached over a unix socket on this machine, so host-path mounts and container log files can be checked' },
-  { name: CriCapability.nodeRoot, description: 'node.local and the harness runs as root, so it can make host mounts to test mount propagation' },
-  { name: CriCapability.imageDigest, description: 'a test image reference by digest is available (busyboxDigest)' },
-  { name: CriCapability.imageAlias, description: 'a second tag of the busybox test image is available (busyboxAlias)' },
-  { name: CriCapability.imageUser, description: 'a test image whose config sets User 1000 is available (userImage)' },
-  { name: CriCapability.imageScratch, description: 'a repository where each tag is a distinct small image is available (scratchRepository), for pull/remove tests' },
-  { name: CriCapability.hostPorts, description: 'hostPort mappings on 127.0.0.1 reach the pod (--host-ports; the embedded reference always)' },
-  { name: CriCapability.runtimeHandler, description: 'Status lists the runtime handler the run uses' },
+  { name: CriCapability.nodeLocal, kind: 'environment', description: 'the runtime is reached over a unix socket on this machine, so host-path mounts and container log files can be checked' },
+  { name: CriCapability.nodeRoot, kind: 'environment', description: 'node.local and the harness runs as root, so it can make host mounts to test mount propagation' },
+  { name: CriCapability.imageDigest, kind: 'environment', description: 'a test image reference by digest is available (busyboxDigest)' },
+  { name: CriCapability.imageAlias, kind: 'environment', description: 'a second tag of the busybox test image is available (busyboxAlias)' },
+  { name: CriCapability.imageUser, kind: 'environment', description: 'a test image whose config sets User 1000 is available (userImage)' },
+  { name: CriCapability.imageScratch, kind: 'environment', description: 'a repository where each tag is a distinct small image is available (scratchRepository), for pull/remove tests' },
+  { name: CriCapability.hostPorts, kind: 'setting', flag: '--host-ports', description: 'hostPort mappings on 127.0.0.1 reach the pod (the embedded reference always)' },
+  { name: CriCapability.runtimeHandler, kind: 'environment', description: 'Status lists the runtime handler the run uses (--runtime-handler, or none given)' },
+];
+
+/** The CRI has one profile: every RPC of RuntimeService and ImageService is part of it. */
+export const criProfiles: readonly ProfileDefinition[] = [
+  { name: 'runtime', description: 'RuntimeService and ImageService: every container runtime', claimedBy: [] },
 ];

@@ -155,7 +155,7 @@ export function waitForState(ctx: CriContext, containerId: string, state: Contai
       last = status.state;
       return status.state === state ? status : undefined;
     },
-    { signal: ctx.signal, description: `container ${containerId} reaching ${state} (last seen ${last || 'nothing'})`, timeoutMs },
+    { signal: ctx.signal, description: `container ${containerId} reaching ${state}`, lastSeen: () => (last ? `state ${last}` : 'no status yet'), timeoutMs },
   );
 }
 
@@ -168,6 +168,26 @@ export interface ExecResult {
 export async function execSync(ctx: CriContext, containerId: string, cmd: string[], timeoutSeconds = 10): Promise<ExecResult> {
   const response = await ctx.env.client.runtime<{ stdout: Buffer; stderr: Buffer; exitCode: number }>('ExecSync', { containerId, cmd, timeout: timeoutSeconds }, ctx.signal, (timeoutSeconds + 20) * 1000);
   return { stdout: response.stdout.toString(), stderr: response.stderr.toString(), exitCode: response.exitCode };
+}
+
+/**
+ * Waits until a file in the container has content (read with ExecSync `cat`, polled with backoff);
+ * on timeout the error names the file and what the last read returned.
+ */
+export async function waitForFileContent(ctx: CriContext, containerId: string, path: string, what: string, timeoutMs = 20_000): Promise<string> {
+  let last: ExecResult | undefined;
+  return waitFor(
+    async () => {
+      last = await execSync(ctx, containerId, ['cat', path]);
+      return last.exitCode === 0 && last.stdout.trim() ? last.stdout.trim() : undefined;
+    },
+    {
+      signal: ctx.signal,
+      description: `${what} (${path} in container ${containerId})`,
+      lastSeen: () => (last ? `cat ${path} exited ${last.exitCode}${last.stderr.trim() ? `: ${last.stderr.trim().slice(0, 120)}` : last.stdout.trim() ? '' : ', file empty'}` : undefined),
+      timeoutMs,
+    },
+  );
 }
 
 /** Runs a shell script in the container and expects exit 0; returns trimmed stdout. */

@@ -1,6 +1,6 @@
 // The `cri:` section of the YAML config and the flags mapped onto it (docs/cri/README.md).
 import { z } from 'zod';
-import type { FlagSpec } from '../../core/plugin.js';
+import { describedFlag, type FlagSpec } from '../../core/plugin.js';
 import { durationField as duration, parseDuration } from '../../core/settings.js';
 import { UsageError } from '../../core/errors.js';
 import { CRI_FAULTS } from '../../reference/cri/faults.js';
@@ -46,4 +46,9 @@ export const criFlags: readonly FlagSpec[] = [
   { flags: '--connect-timeout <duration>', key: 'connectTimeout', description: 'how long to wait for the runtime to accept connections (10s)', parse: checkedDuration('--connect-timeout') },
   { flags: '--rpc-timeout <duration>', key: 'rpcTimeout', description: 'upper bound of one RPC, image pulls included (60s)', parse: checkedDuration('--rpc-timeout') },
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
+];
+
+/** `conformal reference cri`: what the served runtime does. */
+export const criReferenceFlags: readonly FlagSpec[] = [
+  describedFlag(criFlags, '--reference-fault', "serve a fault-injected variant of the runtime (for conformal's own tests)"),
 ];

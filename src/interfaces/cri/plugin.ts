@@ -3,16 +3,19 @@
 import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin.js';
 import type { TestDefinition } from '../../core/test.js';
 import { startReferenceRuntime } from '../../reference/cri/server.js';
-import { capabilityCatalog } from './capabilities.js';
+import { capabilityCatalog, criProfiles } from './capabilities.js';
 import type { CriEnv } from './env.js';
-import { criFlags, criOptionsSchema, type CriOptions } from './options.js';
+import type { CriFault } from '../../reference/cri/faults.js';
+import { criFlags, criOptionsSchema, criReferenceFlags, type CriOptions } from './options.js';
 import { openCriSession } from './session.js';
+import { validateCriOptions } from './validate.js';
 
 /** k8s.io/cri-api runtime/v1 as of master 2026-07-23 (43 RPCs; release v0.36 has 41). */
 export const CRI_SPEC_VERSION = 'runtime.v1 (cri-api master 2026-07-23)';
 
 async function serveReference(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
-  const server = await startReferenceRuntime({ endpoint: options.endpoint });
+  const { referenceFault } = options as Partial<CriOptions>;
+  const server = await startReferenceRuntime({ endpoint: options.endpoint, faults: referenceFault ? [referenceFault as CriFault] : [] });
   log.info(`CRI reference runtime serving on ${server.address}`);
   return server;
 }
@@ -25,9 +28,12 @@ export const criPlugin: InterfacePlugin<CriEnv, CriOptions> = {
   optionsSchema: criOptionsSchema,
   flags: criFlags,
   capabilityCatalog,
+  profiles: criProfiles,
   async loadTests(): Promise<readonly TestDefinition<CriEnv>[]> {
     return (await import('../../../suites/cri/index.js')).criTests;
   },
+  validate: validateCriOptions,
   open: openCriSession,
+  referenceFlags: criReferenceFlags,
   serveReference,
 };

@@ -2,7 +2,7 @@
 // reference or dial the configured endpoints, learn the runtime once (Version, Status) and
 // build the env. Also the run's leak check.
 import { join } from 'node:path';
-import { TargetUnreachableError, UsageError } from '../../core/errors.js';
+import { TargetUnreachableError } from '../../core/errors.js';
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { parseEndpoint } from '../../transport/grpc.js';
 import { startTestImageRegistry, type TestImageRefs, type TestImageRegistry } from '../../registry/test-image-set.js';
@@ -13,6 +13,7 @@ import { CriClient } from './client.js';
 import type { CriEnv } from './env.js';
 import type { CriOptions } from './options.js';
 import { readTestImagesFile } from './test-images-file.js';
+import { validateCriOptions } from './validate.js';
 import type { Container, PodSandbox, StatusResponse, VersionResponse } from './types.js';
 
 export const RUN_LABEL = 'conformal.run';
@@ -31,9 +32,8 @@ function capabilitiesOf(images: TestImageRefs, nodeLocal: boolean, handlerKnown:
 }
 
 export async function openCriSession(options: CriOptions, context: OpenContext): Promise<Session<CriEnv>> {
+  validateCriOptions(options); // the CLI already did; a programmatic caller gets the same errors
   const embedded = !options.runtimeEndpoint;
-  if (!embedded && options.referenceFault) throw new UsageError('--reference-fault applies only to the embedded reference (no --runtime-endpoint)', { field: '--reference-fault' });
-  if (embedded && options.imageEndpoint) throw new UsageError('--image-endpoint needs --runtime-endpoint as well', { field: '--image-endpoint' });
   const closers: Array<() => Promise<void> | void> = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) await Promise.resolve(close()).catch(() => undefined);

@@ -1,7 +1,7 @@
 // The CSI capability names tests declare, and their discovery: one round of GetPluginCapabilities,
 // ControllerGetCapabilities, NodeGetCapabilities and GroupControllerGetCapabilities per run
 // (csi-sanity spent 45 % of its calls re-asking these in every test).
-import type { CapabilityInfo } from '../../core/plugin.js';
+import type { CapabilityInfo, ProfileDefinition } from '../../core/plugin.js';
 import type { CsiClients } from './client.js';
 import { ACCESS_MODES, type AccessModeName, type AccessType, type CapabilitiesResponse, type GetPluginCapabilitiesResponse } from './types.js';
 
@@ -45,25 +45,44 @@ const GROUP: Record<string, string> = {
 };
 
 /** Derived capabilities: not reported by the driver, but declared by the options or the node info. */
-const DERIVED: Record<string, string> = {
-  'access-type.mount': 'the driver serves mount volumes (option accessType)',
-  'access-type.block': 'the driver serves block volumes (option accessType)',
-  ...Object.fromEntries(ACCESS_MODES.map((mode) => [`access-mode.${mode}`, `the driver supports the ${mode} access mode (option accessModes)`])),
-  'node.max-volumes': 'NodeGetInfo reports max_volumes_per_node > 0 and the attach limit test is enabled (testNodeAttachLimit)',
-  'node.topology': 'NodeGetInfo reports an accessible topology',
-  'config.other-node': 'another node id is known (option otherNodeIds): multi-node publish tests',
-  'config.secrets-required': 'the driver rejects calls without the configured secrets (option secretsRequired)',
-  'config.mutable-parameters': 'mutable parameters are configured (option mutableParameters)',
-  'config.path-check': 'target paths can be inspected: local temporary directories, or a checkPathCmd',
-};
+const DERIVED: readonly CapabilityInfo[] = [
+  // Environment: declarations whose default holds for every driver (mount volumes, SINGLE_NODE_WRITER, local paths).
+  { name: 'access-type.mount', kind: 'environment', description: 'the driver serves mount volumes (option accessType; the default)' },
+  { name: 'access-type.block', kind: 'feature', description: 'the driver serves block volumes (--access-type block)' },
+  ...ACCESS_MODES.map((mode): CapabilityInfo =>
+    mode === 'SINGLE_NODE_WRITER'
+      ? { name: `access-mode.${mode}`, kind: 'environment', description: `the driver supports the ${mode} access mode (the default of --access-mode)` }
+      : { name: `access-mode.${mode}`, kind: 'feature', description: `the driver supports the ${mode} access mode (--access-mode ${mode})` },
+  ),
+  { name: 'node.max-volumes', kind: 'setting', flag: '--test-node-attach-limit', description: 'NodeGetInfo reports max_volumes_per_node > 0 and the attach limit test is enabled' },
+  { name: 'node.topology', kind: 'feature', description: 'NodeGetInfo reports an accessible topology' },
+  { name: 'config.other-node', kind: 'setting', flag: '--other-node-id', description: 'another node id the controller knows: multi-node publish tests' },
+  { name: 'config.secrets-required', kind: 'setting', flag: '--secrets-required', description: 'the driver rejects calls without the configured secrets (with --secrets-file)' },
+  { name: 'config.mutable-parameters', kind: 'setting', flag: '--mutable-parameter', description: 'mutable parameters the driver accepts in ControllerModifyVolume' },
+  { name: 'config.path-check', kind: 'environment', description: 'target paths can be inspected: local temporary directories, or a checkPathCmd' },
+];
+
+/** The capabilities whose presence claims a profile; every other reported capability is a feature. */
+const CLAIMS = new Set(['plugin.CONTROLLER_SERVICE', 'controller.CREATE_DELETE_VOLUME']);
+const reported = (prefix: string, entries: Record<string, string>): CapabilityInfo[] =>
+  Object.entries(entries).map(([k, description]) => {
+    const name = `${prefix}.${k}`;
+    return { name, description, kind: CLAIMS.has(name) ? 'claim' : 'feature' };
+  });
 
 export const capabilityCatalog: readonly CapabilityInfo[] = [
-  ...Object.entries(PLUGIN).map(([k, d]) => ({ name: `plugin.${k}`, description: d })),
-  ...Object.entries(EXPANSION).map(([k, d]) => ({ name: `expansion.${k}`, description: d })),
-  ...Object.entries(CONTROLLER).map(([k, d]) => ({ name: `controller.${k}`, description: d })),
-  ...Object.entries(NODE).map(([k, d]) => ({ name: `node.${k}`, description: d })),
-  ...Object.entries(GROUP).map(([k, d]) => ({ name: `group.${k}`, description: d })),
-  ...Object.entries(DERIVED).map(([k, d]) => ({ name: k, description: d })),
+  ...reported('plugin', PLUGIN),
+  ...reported('expansion', EXPANSION),
+  ...reported('controller', CONTROLLER),
+  ...reported('node', NODE),
+  ...reported('group', GROUP),
+  ...DERIVED,
+];
+
+/** Every CSI driver serves Identity and Node; one that serves a Controller with CreateVolume/DeleteVolume claims the controller profile too. */
+export const csiProfiles: readonly ProfileDefinition[] = [
+  { name: 'node', description: 'Identity and Node services: every CSI driver', claimedBy: [] },
+  { name: 'controller', description: 'the Controller service with dynamic provisioning (CreateVolume, DeleteVolume)', claimedBy: ['plugin.CONTROLLER_SERVICE', 'controller.CREATE_DELETE_VOLUME'] },
 ];
 
 export const KNOWN_CAPABILITIES: ReadonlySet<string> = new Set(capabilityCatalog.map((c) => c.name));

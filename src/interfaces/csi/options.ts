@@ -1,7 +1,7 @@
 // The `csi:` section of the YAML config and the flags mapped onto it. Keys double as flag
 // targets; docs/csi/options.md documents every one.
 import { z } from 'zod';
-import type { FlagSpec } from '../../core/plugin.js';
+import { describedFlag, type FlagSpec } from '../../core/plugin.js';
 import { UsageError } from '../../core/errors.js';
 import { KNOWN_CAPABILITIES } from './capabilities.js';
 import { ACCESS_MODES, ACCESS_TYPES } from './types.js';
@@ -123,4 +123,10 @@ export const csiFlags: readonly FlagSpec[] = [
   { flags: '--idempotent-count <n>', key: 'idempotentCount', description: 'repetitions in idempotency tests (3)', parse: (v) => parseCount(v, '--idempotent-count', 2) },
   { flags: '--reference-disable <capability>', key: 'referenceDisable', repeatable: true, parse: list('--reference-disable', [...KNOWN_CAPABILITIES]), description: 'embedded reference only: remove a capability (repeatable), e.g. controller.LIST_VOLUMES' },
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: 'embedded reference only, for conformal\'s own tests: inject a named fault' },
+];
+
+/** `conformal reference csi`: what the served driver offers. */
+export const csiReferenceFlags: readonly FlagSpec[] = [
+  describedFlag(csiFlags, '--reference-disable', 'a capability the served driver does not offer (repeatable), e.g. controller.LIST_VOLUMES, expansion.ONLINE'),
+  describedFlag(csiFlags, '--reference-fault', 'serve a fault-injected variant of the driver (for conformal\'s own tests)'),
 ];

@@ -2,11 +2,12 @@
 // driver or the embedded reference, and the reference served standalone.
 import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin.js';
 import type { TestDefinition } from '../../core/test.js';
-import { capabilityCatalog } from './capabilities.js';
+import { capabilityCatalog, csiProfiles } from './capabilities.js';
 import type { CsiEnv } from './env.js';
-import { csiFlags, csiOptionsSchema, type CsiOptions } from './options.js';
+import { csiFlags, csiOptionsSchema, csiReferenceFlags, type CsiOptions } from './options.js';
 import { startStandaloneReference } from './reference.js';
 import { openCsiSession } from './session.js';
+import { validateCsiOptions } from './validate.js';
 
 export const CSI_SPEC_VERSION = '1.12.0';
 
@@ -25,9 +26,12 @@ export const csiPlugin: InterfacePlugin<CsiEnv, CsiOptions> = {
   optionsSchema: csiOptionsSchema,
   flags: csiFlags,
   capabilityCatalog,
+  profiles: csiProfiles,
   async loadTests(): Promise<readonly TestDefinition<CsiEnv>[]> {
     return (await import('../../../suites/csi/index.js')).csiTests;
   },
+  validate: validateCsiOptions,
   open: openCsiSession,
+  referenceFlags: csiReferenceFlags,
   serveReference,
 };

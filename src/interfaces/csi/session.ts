@@ -2,11 +2,11 @@
 // connections (TargetUnreachableError otherwise), learn the driver once (info, capabilities,
 // node info), and build the env every test receives. Also the run's leak check.
 import { join } from 'node:path';
-import { TargetUnreachableError, UsageError } from '../../core/errors.js';
+import { TargetUnreachableError } from '../../core/errors.js';
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { parseEndpoint, waitForReady } from '../../transport/grpc.js';
 import { AttachSlots } from './attach-slots.js';
-import { capabilityAnswerNames, derivedCapabilities, discoverCapabilities, KNOWN_CAPABILITIES } from './capabilities.js';
+import { capabilityAnswerNames, derivedCapabilities, discoverCapabilities } from './capabilities.js';
 import { createCsiClients, type CsiClients } from './client.js';
 import { CreatedObjects, type CsiEnv } from './env.js';
 import type { CsiOptions } from './options.js';
@@ -14,26 +14,7 @@ import { TestPaths } from './paths.js';
 import { EMBEDDED_SECRETS, startEmbeddedReference, type EmbeddedReference } from './reference.js';
 import { resolveCsiOptions, RPCS_WITH_SECRETS, type ResolvedCsiOptions } from './resolve.js';
 import type { TopologyRequirement } from './types.js';
-
-interface Targets {
-  readonly controller: string;
-  readonly node: string;
-  readonly description: string;
-}
-
-function externalTargets(options: Pick<CsiOptions, 'referenceDisable' | 'referenceFault' | 'endpoint' | 'controllerEndpoint' | 'nodeEndpoint'>): Targets {
-  if (options.referenceDisable.length > 0) throw new UsageError('--reference-disable applies only to the embedded reference (no --endpoint)', { field: '--reference-disable' });
-  if (options.referenceFault) throw new UsageError('--reference-fault applies only to the embedded reference (no --endpoint)', { field: '--reference-fault' });
-  const controllerFlag = options.controllerEndpoint ? '--controller-endpoint' : '--endpoint';
-  const nodeFlag = options.nodeEndpoint ? '--node-endpoint' : '--endpoint';
-  const controllerRaw = options.controllerEndpoint ?? options.endpoint;
-  const nodeRaw = options.nodeEndpoint ?? options.endpoint;
-  if (!controllerRaw) throw new UsageError('--node-endpoint needs --endpoint or --controller-endpoint as well', { field: '--endpoint' });
-  if (!nodeRaw) throw new UsageError('--controller-endpoint needs --endpoint or --node-endpoint as well', { field: '--node-endpoint' });
-  const controller = parseEndpoint(controllerRaw, controllerFlag).target;
-  const node = parseEndpoint(nodeRaw, nodeFlag).target;
-  return { controller, node, description: controller === node ? controller : `controller ${controller}, node ${node}` };
-}
+import { externalTargets, isEmbedded, validateCsiOptions, type Targets } from './validate.js';
 
 async function connect(clients: CsiClients, targets: Targets, timeoutMs: number): Promise<void> {
   const identity = clients.channels[0]!;
@@ -51,10 +32,9 @@ function topologyFor(options: ResolvedCsiOptions, nodeTopology: Record<string, s
 }
 
 export async function openCsiSession(raw: CsiOptions, context: OpenContext): Promise<Session<CsiEnv>> {
-  const embedded = !raw.endpoint && !raw.controllerEndpoint && !raw.nodeEndpoint;
+  validateCsiOptions(raw); // the CLI already did; a programmatic caller gets the same errors
+  const embedded = isEmbedded(raw);
   let options = resolveCsiOptions(raw, embedded);
-  const unknown = options.referenceDisable.filter((name) => !KNOWN_CAPABILITIES.has(name));
-  if (unknown.length > 0) throw new UsageError(`--reference-disable: unknown capability ${unknown.join(', ')}; see \`conformal list csi --capabilities\``, { field: '--reference-disable' });
 
   let reference: EmbeddedReference | undefined;
   let targets: Targets;
@@ -69,7 +49,7 @@ export async function openCsiSession(raw: CsiOptions, context: OpenContext): Pro
     targets = externalTargets(options);
   }
 
-  const clients = createCsiClients(targets.controller, targets.node);
+  const clients = createCsiClients(parseEndpoint(targets.controller).target, parseEndpoint(targets.node).target);
   try {
     await connect(clients, targets, options.connectTimeout);
     const timeout = options.rpcTimeout;

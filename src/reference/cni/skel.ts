@@ -2,7 +2,7 @@
 // spec text says (strict), and prints results or error objects on stdout. Kept to node: imports
 // so each plugin execution starts fast.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { isSpecVersion, LATEST_VERSION, SPEC_VERSIONS, atLeast } from '../../interfaces/cni/versions.js';
 import { isFaultName, type FaultName } from './faults.js';
 
@@ -131,7 +131,7 @@ export function installedFault(): FaultName | undefined {
 /** Prints the error object on stdout (or stderr for the error-on-stderr fault) and sets exit code 1. */
 export function reportError(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): void {
   const cniError = error instanceof CniError ? error : new CniError(999, `internal error: ${(error as Error)?.message ?? String(error)}`);
-  const object = { cniVersion: cniVersion && isSpecVersion(cniVersion) ? cniVersion : LATEST_VERSION, code: cniError.code, msg: cniError.message, ...(cniError.details ? { details: cniError.details } : {}) };
+  const object = { cniVersion: cniVersion && isSpecVersion(cniVersion) ? cniVersion : LATEST_VERSION, code: fault === 'error-code-as-string' ? String(cniError.code) : cniError.code, msg: cniError.message, ...(cniError.details ? { details: cniError.details } : {}) };
   (fault === 'error-on-stderr' ? process.stderr : process.stdout).write(`${JSON.stringify(object)}\n`);
   process.exitCode = 1;
 }
@@ -158,7 +158,9 @@ export async function runPlugin(handler: (request: Request) => Promise<unknown>)
     const request = parseRequest(process.env, stdinText, fault);
     version = request.cniVersion;
     const output = await handler(request);
-    if (output !== undefined) printJson(output);
+    // Only the interface plugin (not its IPAM plugin): the runtime sees a bad result, not a failed delegate.
+    if (fault === 'add-prints-non-json' && request.command === 'ADD' && basename(process.argv[1] ?? '') === 'conformal-ref') process.stdout.write(`added ${request.ifname}\n`);
+    else if (output !== undefined) printJson(output);
   } catch (error) {
     reportError(error, version, fault);
   }

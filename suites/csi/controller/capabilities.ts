@@ -1,7 +1,7 @@
 // ControllerGetCapabilities, NodeGetCapabilities and GroupControllerGetCapabilities: well-formed,
 // stable, and consistent with each other.
 import type { CapabilitiesResponse } from '../../../src/interfaces/csi/types.js';
-import { csi, csiTest, spec, type CsiKit, type CsiTest } from '../define.js';
+import { CREATE_DELETE, csi, csiTest, spec, type CsiKit, type CsiTest } from '../define.js';
 
 const KNOWN: Record<string, ReadonlySet<string>> = {
   ControllerGetCapabilities: new Set([
@@ -23,13 +23,15 @@ function ask(k: CsiKit, rpc: CapabilityRpc): Promise<CapabilitiesResponse> {
 
 const typesOf = (response: CapabilitiesResponse) => response.capabilities.map((c) => c.rpc?.type ?? '(none)');
 
-function capabilitySet(rpc: CapabilityRpc, slug: string, requires: readonly string[]): CsiTest[] {
+/** `feature` names the optional service whose capability RPC this is; without it the tests are core. */
+function capabilitySet(rpc: CapabilityRpc, slug: string, requires: readonly string[], feature?: string): CsiTest[] {
+  const level = feature ? { profile: 'extended' as const, tags: [`Feature:${feature}`] } : { profile: 'core' as const };
   return [
     csiTest({
       id: `csi.${slug}.get-capabilities.known-types`,
       title: `${rpc} lists only defined capability types, each once`,
       spec: spec(rpc, 'every capability is an RPC type defined by the spec'),
-      profile: 'core',
+      ...level,
       requires,
       operations: [rpc],
       async run(ctx) {
@@ -45,7 +47,7 @@ function capabilitySet(rpc: CapabilityRpc, slug: string, requires: readonly stri
       id: `csi.${slug}.get-capabilities.stable`,
       title: `${rpc} answers the same set every time`,
       spec: spec(rpc, 'capabilities do not change while the plugin runs'),
-      profile: 'core',
+      ...level,
       requires,
       operations: [rpc],
       async run(ctx) {
@@ -64,14 +66,15 @@ function capabilitySet(rpc: CapabilityRpc, slug: string, requires: readonly stri
 }
 
 export const capabilityTests = [
-  ...capabilitySet('ControllerGetCapabilities', 'controller', ['plugin.CONTROLLER_SERVICE']),
+  ...capabilitySet('ControllerGetCapabilities', 'controller', CREATE_DELETE),
   ...capabilitySet('NodeGetCapabilities', 'node', []),
-  ...capabilitySet('GroupControllerGetCapabilities', 'group', ['plugin.GROUP_CONTROLLER_SERVICE']),
+  ...capabilitySet('GroupControllerGetCapabilities', 'group', ['plugin.GROUP_CONTROLLER_SERVICE'], 'GroupSnapshots'),
   csiTest({
     id: 'csi.controller.get-capabilities.published-nodes-needs-list',
+    tags: ['Feature:ListVolumes'],
     title: 'LIST_VOLUMES_PUBLISHED_NODES is advertised only together with LIST_VOLUMES',
     spec: spec('ControllerGetCapabilities', 'LIST_VOLUMES_PUBLISHED_NODES describes a field of the ListVolumes response'),
-    profile: 'core',
+    profile: 'extended',
     requires: ['controller.LIST_VOLUMES_PUBLISHED_NODES'],
     operations: ['ControllerGetCapabilities'],
     async run(ctx) {
@@ -81,6 +84,7 @@ export const capabilityTests = [
   }),
   csiTest({
     id: 'csi.controller.get-capabilities.condition-needs-reporting-rpc',
+    tags: ['Feature:VolumeCondition'],
     title: 'Controller VOLUME_CONDITION comes with ListVolumes or ControllerGetVolume to report it',
     spec: spec('ControllerGetCapabilities', 'VOLUME_CONDITION: the condition is reported by ListVolumes or ControllerGetVolume'),
     profile: 'extended',

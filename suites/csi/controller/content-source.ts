@@ -9,7 +9,7 @@ export const contentSourceTests = [
     id: 'csi.controller.create-volume.from-snapshot',
     title: 'CreateVolume restores a volume from a snapshot',
     spec: spec(RPC, 'volume_content_source.snapshot pre-populates the volume; content_source names that snapshot'),
-    profile: 'core',
+    profile: 'extended',
     requires: SNAPSHOTS,
     tags: ['Feature:Snapshots'],
     operations: [RPC, 'CreateSnapshot'],
@@ -24,6 +24,7 @@ export const contentSourceTests = [
   }),
   errorCase({
     id: 'csi.controller.create-volume.from-missing-snapshot',
+    profile: 'extended',
     title: 'CreateVolume from a snapshot that does not exist reports the source not found',
     rpc: RPC, what: 'from an unknown snapshot', rule: 'Source does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: SNAPSHOTS, tags: ['Feature:Snapshots'],
     call: (k) => k.controller.CreateVolume(k.volumeRequest({ volumeContentSource: { snapshot: { snapshotId: MISSING_ID } } })),
@@ -32,7 +33,7 @@ export const contentSourceTests = [
     id: 'csi.controller.create-volume.clone',
     title: 'CreateVolume clones an existing volume',
     spec: spec(RPC, 'volume_content_source.volume pre-populates the volume; content_source names the source volume'),
-    profile: 'core',
+    profile: 'extended',
     requires: CLONE,
     tags: ['Feature:Clone'],
     operations: [RPC],
@@ -47,12 +48,14 @@ export const contentSourceTests = [
   }),
   errorCase({
     id: 'csi.controller.create-volume.clone-missing-source',
+    profile: 'extended',
     title: 'CreateVolume cloning a volume that does not exist reports the source not found',
     rpc: RPC, what: 'cloning an unknown volume', rule: 'Source does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: CLONE, tags: ['Feature:Clone'],
     call: (k) => k.controller.CreateVolume(k.volumeRequest({ volumeContentSource: { volume: { volumeId: MISSING_ID } } })),
   }),
   errorCase({
     id: 'csi.controller.create-volume.clone-smaller',
+    profile: 'extended',
     title: 'CreateVolume cloning into a volume smaller than its source is refused as out of range',
     rpc: RPC, what: 'cloning into a smaller limit_bytes', rule: 'Unsupported capacity_range, e.g. smaller than the source: OUT_OF_RANGE', code: 'OUT_OF_RANGE', requires: CLONE, tags: ['Feature:Clone'],
     setup: (k) => k.createVolume({ capacityRange: { requiredBytes: k.options.expandSize } }),
@@ -63,6 +66,7 @@ export const contentSourceTests = [
   }),
   errorCase({
     id: 'csi.controller.create-volume.from-snapshot-incompatible-recreate',
+    profile: 'extended',
     title: 'CreateVolume reusing a name with another content source reports that the volume already exists',
     rpc: RPC, what: 'with an existing name and another snapshot source', rule: 'existing volume incompatible with volume_content_source: ALREADY_EXISTS', code: 'ALREADY_EXISTS',
     requires: SNAPSHOTS, tags: ['Feature:Snapshots'], uses: ['CreateSnapshot'],
@@ -77,6 +81,7 @@ export const contentSourceTests = [
   }),
   errorCase({
     id: 'csi.controller.create-volume.from-snapshot-smaller',
+    profile: 'extended',
     title: 'CreateVolume restoring a snapshot into a smaller volume is refused as out of range',
     rpc: RPC, what: 'from a snapshot into a smaller limit_bytes', rule: 'Unsupported capacity_range, e.g. smaller than the source snapshot: OUT_OF_RANGE', code: 'OUT_OF_RANGE',
     requires: SNAPSHOTS, tags: ['Feature:Snapshots'], uses: ['CreateSnapshot'],

@@ -10,7 +10,7 @@ export const controllerExpandTests = [
     id: 'csi.controller.expand-volume.basic',
     title: 'ControllerExpandVolume grows a volume to at least the requested size',
     spec: spec(RPC, 'capacity_bytes of the response MUST be at least required_bytes'),
-    profile: 'core',
+    profile: 'extended',
     requires: EXPAND,
     tags,
     operations: [RPC, 'CreateVolume'],
@@ -26,7 +26,7 @@ export const controllerExpandTests = [
     id: 'csi.controller.expand-volume.idempotent',
     title: 'Repeating ControllerExpandVolume to the same size keeps succeeding',
     spec: spec(RPC, 'idempotent: expanding to a size the volume already has replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: EXPAND,
     tags,
     operations: [RPC, 'CreateVolume'],
@@ -43,7 +43,7 @@ export const controllerExpandTests = [
     id: 'csi.controller.expand-volume.visible',
     title: 'After ControllerExpandVolume the new size is what the plugin reports for the volume',
     spec: spec(RPC, 'the volume has the expanded capacity'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...EXPAND],
     requiresAny: ['controller.GET_VOLUME', 'controller.LIST_VOLUMES'],
     tags,
@@ -61,12 +61,14 @@ export const controllerExpandTests = [
   }),
   errorCase({
     id: 'csi.controller.expand-volume.missing-id',
+    profile: 'extended',
     title: 'ControllerExpandVolume without a volume id is rejected as invalid',
     rpc: RPC, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: EXPAND, tags,
     call: (k) => k.controller.ControllerExpandVolume({ volumeId: '', capacityRange: { requiredBytes: k.options.expandSize } }),
   }),
   errorCase({
     id: 'csi.controller.expand-volume.missing-capacity',
+    profile: 'extended',
     title: 'ControllerExpandVolume without a capacity range is rejected as invalid',
     rpc: RPC, what: 'without capacity_range', rule: 'capacity_range is REQUIRED', code: 'INVALID_ARGUMENT', requires: EXPAND, tags, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -74,12 +76,14 @@ export const controllerExpandTests = [
   }),
   errorCase({
     id: 'csi.controller.expand-volume.unknown-volume',
+    profile: 'extended',
     title: 'ControllerExpandVolume of a volume that does not exist reports it not found',
     rpc: RPC, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: EXPAND, tags,
     call: (k) => k.controller.ControllerExpandVolume({ volumeId: MISSING_ID, capacityRange: { requiredBytes: k.options.expandSize } }),
   }),
   errorCase({
     id: 'csi.controller.expand-volume.too-large',
+    profile: 'extended',
     title: 'ControllerExpandVolume to an absurd size is refused as out of range',
     rpc: RPC, what: 'to 8 PiB', rule: 'Unsupported capacity_range: OUT_OF_RANGE', code: 'OUT_OF_RANGE', requires: EXPAND, tags, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -87,9 +91,11 @@ export const controllerExpandTests = [
   }),
   errorCase({
     id: 'csi.controller.expand-volume.offline-only',
+    profile: 'extended',
     title: 'ControllerExpandVolume of a published volume is refused by an offline-only plugin',
     rpc: RPC, what: 'of a published volume (OFFLINE expansion)', rule: 'Volume in use without ONLINE expansion: FAILED_PRECONDITION', code: 'FAILED_PRECONDITION',
-    requires: [...EXPAND, 'expansion.OFFLINE', 'controller.PUBLISH_UNPUBLISH_VOLUME'], tags, uses: ['CreateVolume', 'ControllerPublishVolume'],
+    // Offline-only expansion is a mode of its own: a driver that expands online never shows it.
+    requires: [...EXPAND, 'expansion.OFFLINE', 'controller.PUBLISH_UNPUBLISH_VOLUME'], tags: [...tags, 'Feature:OfflineExpansion'], uses: ['CreateVolume', 'ControllerPublishVolume'],
     setup: async (k) => {
       const volume = await k.createVolume();
       await k.controller.ControllerPublishVolume({ volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: k.capability() });
@@ -101,7 +107,7 @@ export const controllerExpandTests = [
     id: 'csi.controller.expand-volume.online',
     title: 'ControllerExpandVolume grows a published volume when the plugin expands online',
     spec: spec(RPC, 'VolumeExpansion ONLINE: volumes can be expanded while published'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...EXPAND, 'expansion.ONLINE', 'controller.PUBLISH_UNPUBLISH_VOLUME'],
     tags,
     operations: [RPC, 'ControllerPublishVolume'],

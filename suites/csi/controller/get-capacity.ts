@@ -2,14 +2,15 @@
 import { CREATE_DELETE, csi, csiTest, spec } from '../define.js';
 
 const RPC = 'GetCapacity';
-const CAPACITY = ['plugin.CONTROLLER_SERVICE', 'controller.GET_CAPACITY'] as const;
+const CAPACITY = [...CREATE_DELETE, 'controller.GET_CAPACITY'] as const;
 
 export const getCapacityTests = [
   csiTest({
     id: 'csi.controller.get-capacity.basic',
+    tags: ['Feature:GetCapacity'],
     title: 'GetCapacity reports a non-negative available capacity',
     spec: spec(RPC, 'available_capacity MUST NOT be negative'),
-    profile: 'core',
+    profile: 'extended',
     requires: CAPACITY,
     operations: [RPC],
     async run(ctx) {
@@ -23,9 +24,10 @@ export const getCapacityTests = [
   }),
   csiTest({
     id: 'csi.controller.get-capacity.with-capability',
+    tags: ['Feature:GetCapacity'],
     title: 'GetCapacity answers for the test volume capability and parameters',
     spec: spec(RPC, 'volume_capabilities and parameters narrow the question'),
-    profile: 'core',
+    profile: 'extended',
     requires: CAPACITY,
     operations: [RPC],
     async run(ctx) {
@@ -38,7 +40,7 @@ export const getCapacityTests = [
     id: 'csi.controller.get-capacity.topology',
     title: 'GetCapacity for the node topology is at most the capacity of all topologies together',
     spec: spec(RPC, 'accessible_topology limits the answer to that topology'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...CAPACITY, 'plugin.VOLUME_ACCESSIBILITY_CONSTRAINTS', 'node.topology'],
     tags: ['Feature:Topology'],
     operations: [RPC],
@@ -71,10 +73,11 @@ export const getCapacityTests = [
   }),
   csiTest({
     id: 'csi.controller.get-capacity.maximum-enforced',
+    tags: ['Feature:GetCapacity'],
     title: 'CreateVolume above the maximum volume size GetCapacity reports is refused as out of range',
     spec: spec(RPC, 'maximum_volume_size: the largest size CreateVolume accepts'),
-    profile: 'core',
-    requires: [...CAPACITY, ...CREATE_DELETE],
+    profile: 'extended',
+    requires: CAPACITY,
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
       const k = csi(ctx);
@@ -86,10 +89,11 @@ export const getCapacityTests = [
   }),
   csiTest({
     id: 'csi.controller.get-capacity.minimum-enforced',
+    tags: ['Feature:GetCapacity'],
     title: 'CreateVolume limited below the minimum volume size GetCapacity reports is refused as out of range',
     spec: spec(RPC, 'minimum_volume_size: the smallest size CreateVolume accepts'),
     profile: 'extended',
-    requires: [...CAPACITY, ...CREATE_DELETE],
+    requires: CAPACITY,
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
       const k = csi(ctx);

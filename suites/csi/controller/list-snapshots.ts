@@ -1,17 +1,17 @@
 // Controller: ListSnapshots, reasoning only about snapshots this test created.
-import { csi, csiTest, errorCase, MISSING_ID, SNAPSHOTS, spec, type CsiKit, type CsiTest } from '../define.js';
+import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, SNAPSHOTS, spec, type CsiKit, type CsiTest } from '../define.js';
 
 const RPC = 'ListSnapshots';
 const LIST = [...SNAPSHOTS, 'controller.LIST_SNAPSHOTS'] as const;
 const tags = ['Feature:Snapshots'];
 
-/** Every test here is core, needs snapshots listed, and calls ListSnapshots after `uses` (CreateSnapshot by default). */
+/** Every test here is extended (Feature:Snapshots), needs snapshots listed, and calls ListSnapshots after `uses` (CreateSnapshot by default). */
 function listSnapshotsTest(t: { id: string; title: string; rule: string; uses?: string; run: (k: CsiKit) => Promise<void> }): CsiTest {
   return csiTest({
     id: t.id,
     title: t.title,
     spec: spec(RPC, t.rule),
-    profile: 'core',
+    profile: 'extended',
     requires: LIST,
     tags,
     operations: [RPC, t.uses ?? 'CreateSnapshot'],
@@ -88,8 +88,9 @@ export const listSnapshotsTests = [
   }),
   errorCase({
     id: 'csi.controller.list-snapshots.bad-token',
+    profile: 'extended',
     title: 'ListSnapshots with a starting token the plugin never issued is aborted',
-    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: ['plugin.CONTROLLER_SERVICE', 'controller.LIST_SNAPSHOTS'], tags,
+    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: [...CREATE_DELETE, 'controller.LIST_SNAPSHOTS'], tags,
     call: (k) => k.controller.ListSnapshots({ startingToken: 'conformal-not-a-token' }),
   }),
   listSnapshotsTest({

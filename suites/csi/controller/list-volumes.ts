@@ -8,9 +8,10 @@ const LIST = [...CREATE_DELETE, 'controller.LIST_VOLUMES'] as const;
 export const listVolumesTests = [
   csiTest({
     id: 'csi.controller.list-volumes.includes-created',
+    tags: ['Feature:ListVolumes'],
     title: 'ListVolumes includes a volume just created, with its id and capacity',
     spec: spec(RPC, 'all volumes are listed'),
-    profile: 'core',
+    profile: 'extended',
     requires: LIST,
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
@@ -23,9 +24,10 @@ export const listVolumesTests = [
   }),
   csiTest({
     id: 'csi.controller.list-volumes.excludes-deleted',
+    tags: ['Feature:ListVolumes'],
     title: 'ListVolumes no longer lists a deleted volume',
     spec: spec(RPC, 'deleted volumes are not listed'),
-    profile: 'core',
+    profile: 'extended',
     requires: LIST,
     operations: [RPC, 'CreateVolume', 'DeleteVolume'],
     async run(ctx) {
@@ -38,9 +40,10 @@ export const listVolumesTests = [
   }),
   csiTest({
     id: 'csi.controller.list-volumes.max-entries',
+    tags: ['Feature:ListVolumes'],
     title: 'ListVolumes returns no more entries than max_entries and a token for the rest',
     spec: spec(RPC, 'the plugin MUST NOT return more than max_entries; next_token when more remain'),
-    profile: 'core',
+    profile: 'extended',
     requires: LIST,
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
@@ -56,11 +59,11 @@ export const listVolumesTests = [
     id: 'csi.controller.list-volumes.pagination',
     title: 'ListVolumes pages through every volume once, without duplicates or omissions',
     spec: spec(RPC, 'starting_token continues the listing; each volume appears once'),
-    profile: 'core',
+    profile: 'extended',
     requires: LIST,
     // Volumes other tests delete while we page can shift an index-based token; run alone.
     serial: true,
-    tags: ['Serial'],
+    tags: ['Feature:ListVolumes', 'Serial'],
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
       const k = csi(ctx);
@@ -72,21 +75,26 @@ export const listVolumesTests = [
   }),
   errorCase({
     id: 'csi.controller.list-volumes.bad-token',
+    profile: 'extended',
+    tags: ['Feature:ListVolumes'],
     title: 'ListVolumes with a starting token the plugin never issued is aborted',
-    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: ['plugin.CONTROLLER_SERVICE', 'controller.LIST_VOLUMES'],
+    rpc: RPC, what: 'with a made-up starting_token', rule: 'Invalid starting_token: ABORTED', code: 'ABORTED', requires: [...CREATE_DELETE, 'controller.LIST_VOLUMES'],
     call: (k) => k.controller.ListVolumes({ startingToken: 'conformal-not-a-token' }),
   }),
   errorCase({
     id: 'csi.controller.list-volumes.negative-max-entries',
+    profile: 'extended',
+    tags: ['Feature:ListVolumes'],
     title: 'ListVolumes with a negative max_entries is rejected as invalid',
-    rpc: RPC, what: 'with max_entries -1', rule: 'max_entries MUST NOT be negative', code: 'INVALID_ARGUMENT', requires: ['plugin.CONTROLLER_SERVICE', 'controller.LIST_VOLUMES'],
+    rpc: RPC, what: 'with max_entries -1', rule: 'max_entries MUST NOT be negative', code: 'INVALID_ARGUMENT', requires: [...CREATE_DELETE, 'controller.LIST_VOLUMES'],
     call: (k) => k.controller.ListVolumes({ maxEntries: -1 }),
   }),
   csiTest({
     id: 'csi.controller.list-volumes.published-nodes',
+    tags: ['Feature:ListVolumes'],
     title: 'ListVolumes reports the node a volume is published to',
     spec: spec(RPC, 'LIST_VOLUMES_PUBLISHED_NODES: status.published_node_ids lists the nodes'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...LIST, 'controller.PUBLISH_UNPUBLISH_VOLUME', 'controller.LIST_VOLUMES_PUBLISHED_NODES'],
     operations: [RPC, 'ControllerPublishVolume'],
     async run(ctx) {

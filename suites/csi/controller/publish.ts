@@ -9,9 +9,10 @@ const PUBLISH = [...CREATE_DELETE, 'controller.PUBLISH_UNPUBLISH_VOLUME'] as con
 export const controllerPublishTests = [
   csiTest({
     id: 'csi.controller.publish-volume.basic',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume attaches a volume to the node',
     spec: spec(PUB, 'the volume is made available on the node; publish_context is returned'),
-    profile: 'core',
+    profile: 'extended',
     requires: PUBLISH,
     operations: [PUB, UNPUB, 'CreateVolume'],
     async run(ctx) {
@@ -24,12 +25,16 @@ export const controllerPublishTests = [
   }),
   errorCase({
     id: 'csi.controller.publish-volume.missing-volume-id',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume without a volume id is rejected as invalid',
     rpc: PUB, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: PUBLISH,
     call: (k) => k.controller.ControllerPublishVolume({ volumeId: '', nodeId: k.nodeId, volumeCapability: k.capability() }),
   }),
   errorCase({
     id: 'csi.controller.publish-volume.missing-node-id',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume without a node id is rejected as invalid',
     rpc: PUB, what: 'without node_id', rule: 'node_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: PUBLISH, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -37,6 +42,8 @@ export const controllerPublishTests = [
   }),
   errorCase({
     id: 'csi.controller.publish-volume.missing-capability',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume without a volume capability is rejected as invalid',
     rpc: PUB, what: 'without volume_capability', rule: 'volume_capability is REQUIRED', code: 'INVALID_ARGUMENT', requires: PUBLISH, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -44,12 +51,16 @@ export const controllerPublishTests = [
   }),
   errorCase({
     id: 'csi.controller.publish-volume.unknown-volume',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume of a volume that does not exist reports it not found',
     rpc: PUB, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: PUBLISH,
     call: (k) => k.controller.ControllerPublishVolume({ volumeId: MISSING_ID, nodeId: k.nodeId, volumeCapability: k.capability() }),
   }),
   errorCase({
     id: 'csi.controller.publish-volume.unknown-node',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume to a node that does not exist reports it not found',
     rpc: PUB, what: 'to an unknown node', rule: 'Node does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: PUBLISH, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -57,9 +68,10 @@ export const controllerPublishTests = [
   }),
   csiTest({
     id: 'csi.controller.publish-volume.idempotent',
+    tags: ['Feature:ControllerPublish'],
     title: 'Repeating ControllerPublishVolume with the same arguments succeeds with the same context',
     spec: spec(PUB, 'idempotent: an identical publish replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: PUBLISH,
     operations: [PUB, 'CreateVolume'],
     async run(ctx) {
@@ -76,6 +88,8 @@ export const controllerPublishTests = [
   }),
   errorCase({
     id: 'csi.controller.publish-volume.incompatible-readonly',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume again with another readonly flag reports an incompatible publication',
     rpc: PUB, what: 'again with readonly flipped', rule: 'Volume published but is incompatible: ALREADY_EXISTS', code: 'ALREADY_EXISTS',
     requires: [...PUBLISH, 'controller.PUBLISH_READONLY'], uses: ['CreateVolume'],
@@ -88,9 +102,10 @@ export const controllerPublishTests = [
   }),
   csiTest({
     id: 'csi.controller.publish-volume.readonly',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume can attach a volume read-only',
     spec: spec(PUB, 'PUBLISH_READONLY: the readonly field is honoured'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...PUBLISH, 'controller.PUBLISH_READONLY'],
     operations: [PUB, 'CreateVolume'],
     async run(ctx) {
@@ -101,6 +116,8 @@ export const controllerPublishTests = [
   }),
   errorCase({
     id: 'csi.controller.publish-volume.single-node-elsewhere',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerPublishVolume of a single-node volume to a second node is refused',
     rpc: PUB, what: 'of a SINGLE_NODE_WRITER volume to a second node', rule: 'Volume published to another node without MULTI_NODE capability: FAILED_PRECONDITION',
     code: 'FAILED_PRECONDITION', requires: [...PUBLISH, 'config.other-node', 'access-mode.SINGLE_NODE_WRITER'], uses: ['CreateVolume'],
@@ -116,7 +133,7 @@ export const controllerPublishTests = [
     id: 'csi.controller.publish-volume.multi-node',
     title: 'ControllerPublishVolume attaches a multi-node volume to two nodes at once',
     spec: spec(PUB, 'MULTI_NODE access modes allow publication at several nodes'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...PUBLISH, 'config.other-node', 'access-mode.MULTI_NODE_MULTI_WRITER'],
     tags: ['Feature:MultiNode'],
     operations: [PUB, 'CreateVolume'],
@@ -133,7 +150,7 @@ export const controllerPublishTests = [
     id: 'csi.controller.publish-volume.attach-limit',
     title: 'ControllerPublishVolume beyond the node attach limit is refused as exhausted',
     spec: spec(PUB, 'Max volumes attached: RESOURCE_EXHAUSTED'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...PUBLISH, 'node.max-volumes'],
     // It fills the node's attach slots, which would make other tests' publications fail.
     serial: true,
@@ -162,15 +179,18 @@ export const controllerPublishTests = [
   }),
   errorCase({
     id: 'csi.controller.unpublish-volume.missing-volume-id',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerUnpublishVolume without a volume id is rejected as invalid',
     rpc: UNPUB, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: PUBLISH,
     call: (k) => k.controller.ControllerUnpublishVolume({ volumeId: '', nodeId: k.nodeId }),
   }),
   csiTest({
     id: 'csi.controller.unpublish-volume.idempotent',
+    tags: ['Feature:ControllerPublish'],
     title: 'Repeating ControllerUnpublishVolume keeps succeeding',
     spec: spec(UNPUB, 'idempotent: a volume not published at the node replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: PUBLISH,
     operations: [UNPUB, PUB, 'CreateVolume'],
     async run(ctx) {
@@ -182,9 +202,10 @@ export const controllerPublishTests = [
   }),
   csiTest({
     id: 'csi.controller.unpublish-volume.never-published',
+    tags: ['Feature:ControllerPublish'],
     title: 'ControllerUnpublishVolume of a volume that was never attached succeeds',
     spec: spec(UNPUB, 'a volume already unpublished from the node replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: PUBLISH,
     operations: [UNPUB, 'CreateVolume'],
     async run(ctx) {
@@ -197,7 +218,7 @@ export const controllerPublishTests = [
     id: 'csi.controller.unpublish-volume.all-nodes',
     title: 'ControllerUnpublishVolume without a node id detaches the volume from every node',
     spec: spec(UNPUB, 'node_id unset: the SP MUST unpublish the volume from all nodes it is published to'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...PUBLISH, 'config.other-node', 'access-mode.MULTI_NODE_MULTI_WRITER', 'controller.GET_VOLUME', 'controller.LIST_VOLUMES_PUBLISHED_NODES'],
     tags: ['Feature:MultiNode'],
     operations: [UNPUB, PUB, 'ControllerGetVolume'],

@@ -22,9 +22,10 @@ export const validateTests = [
   }),
   csiTest({
     id: 'csi.controller.validate-volume-capabilities.rejects-other-type',
+    tags: ['Feature:BlockVolume'],
     title: 'ValidateVolumeCapabilities does not confirm block access for a mount volume',
     spec: spec(RPC, 'confirmed SHALL be returned only if all requested capabilities are supported'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...CREATE_DELETE, 'access-type.mount', 'access-type.block'],
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
@@ -42,7 +43,7 @@ export const validateTests = [
   errorCase({
     id: 'csi.controller.validate-volume-capabilities.missing-volume-id',
     title: 'ValidateVolumeCapabilities without a volume id is rejected as invalid',
-    rpc: RPC, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['plugin.CONTROLLER_SERVICE'],
+    rpc: RPC, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: CREATE_DELETE,
     call: (k) => k.controller.ValidateVolumeCapabilities({ volumeId: '', volumeCapabilities: [k.capability()] }),
   }),
   errorCase({
@@ -55,7 +56,7 @@ export const validateTests = [
   errorCase({
     id: 'csi.controller.validate-volume-capabilities.unknown-volume',
     title: 'ValidateVolumeCapabilities of a volume that does not exist reports it not found',
-    rpc: RPC, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['plugin.CONTROLLER_SERVICE'],
+    rpc: RPC, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: CREATE_DELETE,
     call: (k) => k.controller.ValidateVolumeCapabilities({ volumeId: MISSING_ID, volumeCapabilities: [k.capability()] }),
   }),
 ];

@@ -5,16 +5,17 @@ import { CREATE_DELETE, csi, csiTest, errorCase, spec, type CsiTest } from '../d
 
 const READ_ONLY_MODES: ReadonlySet<AccessModeName> = new Set(['SINGLE_NODE_READER_ONLY', 'MULTI_NODE_READER_ONLY']);
 const slug = (mode: string) => mode.toLowerCase().replace(/_/g, '-');
-const ALPHA: ReadonlySet<AccessModeName> = new Set(['SINGLE_NODE_SINGLE_WRITER', 'SINGLE_NODE_MULTI_WRITER']);
 
 function lifecycle(mode: AccessModeName, type: AccessType): CsiTest {
+  // Mount volumes with SINGLE_NODE_WRITER are what every driver serves; other modes and block are features.
+  const core = mode === 'SINGLE_NODE_WRITER' && type === 'mount';
   return csiTest({
     id: `csi.lifecycle.${type}.${slug(mode)}`,
     title: `A ${type} volume with ${mode} access goes through its whole lifecycle`,
     spec: spec('Volume Lifecycle', `${mode} ${type} volume: create, publish, use, unpublish, delete`),
-    profile: ALPHA.has(mode) ? 'extended' : 'core',
+    profile: core ? 'core' : 'extended',
     requires: [...CREATE_DELETE, `access-type.${type}`, `access-mode.${mode}`],
-    tags: ['Feature:AccessModes', ...(type === 'block' ? ['Feature:BlockVolume'] : [])],
+    tags: core ? [] : [...(mode === 'SINGLE_NODE_WRITER' ? [] : ['Feature:AccessModes']), ...(type === 'block' ? ['Feature:BlockVolume'] : [])],
     operations: ['CreateVolume', 'ControllerPublishVolume', 'NodeStageVolume', 'NodePublishVolume', 'NodeUnpublishVolume', 'NodeUnstageVolume', 'ControllerUnpublishVolume', 'DeleteVolume'],
     async run(ctx) {
       const k = csi(ctx);
@@ -38,7 +39,7 @@ function secondTarget(mode: AccessModeName, allowed: boolean): CsiTest {
       id: `csi.lifecycle.two-targets.${slug(mode)}`,
       title: `A ${mode} volume can be published at two target paths of one node`,
       spec: spec('NodePublishVolume', `${mode} allows more than one publication on a node`),
-      profile: ALPHA.has(mode) ? 'extended' : 'core',
+      profile: 'extended',
       requires,
       tags: ['Feature:AccessModes'],
       operations: ['NodePublishVolume'],
@@ -70,7 +71,7 @@ export const accessModeTests = [
     id: 'csi.lifecycle.mount-group',
     title: 'NodePublishVolume accepts a volume mount group when the node advertises it',
     spec: spec('NodePublishVolume', 'VOLUME_MOUNT_GROUP: volume_mount_group of a mount capability is honoured'),
-    profile: 'core',
+    profile: 'extended',
     requires: [...CREATE_DELETE, 'node.VOLUME_MOUNT_GROUP', 'access-type.mount'],
     tags: ['Feature:MountGroup'],
     operations: ['NodeStageVolume', 'NodePublishVolume'],
@@ -81,6 +82,7 @@ export const accessModeTests = [
   }),
   csiTest({
     id: 'csi.lifecycle.delete-published-volume',
+    tags: ['Feature:ControllerPublish'],
     title: 'DeleteVolume of a volume still attached either succeeds or is refused as in use',
     spec: spec('DeleteVolume', 'a plugin that refuses to delete a volume in use answers FAILED_PRECONDITION'),
     profile: 'extended',

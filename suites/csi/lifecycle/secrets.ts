@@ -9,12 +9,14 @@ const rule = 'secrets the plugin requires are missing: the call is refused';
 export const secretsTests = [
   errorCase({
     id: 'csi.secrets.create-volume-without',
+    profile: 'extended',
     title: 'CreateVolume without the required secrets is refused',
     rpc: 'CreateVolume', what: 'without secrets', rule, code: CODES, requires: [...CREATE_DELETE, 'config.secrets-required'], tags,
     call: (k) => k.controller.CreateVolume(k.volumeRequest({ secrets: {} })),
   }),
   errorCase({
     id: 'csi.secrets.create-volume-wrong',
+    profile: 'extended',
     title: 'CreateVolume with wrong secret values is refused',
     rpc: 'CreateVolume', what: 'with wrong secret values', rule: 'secrets that do not authenticate: UNAUTHENTICATED', code: CODES, requires: [...CREATE_DELETE, 'config.secrets-required'], tags,
     call: (k) => {
@@ -25,6 +27,7 @@ export const secretsTests = [
   }),
   errorCase({
     id: 'csi.secrets.delete-volume-without',
+    profile: 'extended',
     title: 'DeleteVolume without the required secrets is refused',
     rpc: 'DeleteVolume', what: 'without secrets', rule, code: CODES, requires: [...CREATE_DELETE, 'config.secrets-required'], tags, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -32,6 +35,7 @@ export const secretsTests = [
   }),
   errorCase({
     id: 'csi.secrets.create-snapshot-without',
+    profile: 'extended',
     title: 'CreateSnapshot without the required secrets is refused',
     rpc: 'CreateSnapshot', what: 'without secrets', rule, code: CODES, requires: [...SNAPSHOTS, 'config.secrets-required'], tags, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -39,6 +43,7 @@ export const secretsTests = [
   }),
   errorCase({
     id: 'csi.secrets.node-stage-without',
+    profile: 'extended',
     title: 'NodeStageVolume without the required secrets is refused',
     rpc: 'NodeStageVolume', what: 'without secrets', rule, code: CODES, requires: [...CREATE_DELETE, 'node.STAGE_UNSTAGE_VOLUME', 'config.secrets-required'], tags, uses: ['CreateVolume'],
     setup: async (k) => {
@@ -53,6 +58,7 @@ export const secretsTests = [
   }),
   errorCase({
     id: 'csi.secrets.controller-publish-without',
+    profile: 'extended',
     title: 'ControllerPublishVolume without the required secrets is refused',
     rpc: 'ControllerPublishVolume', what: 'without secrets', rule, code: CODES, requires: [...CREATE_DELETE, 'controller.PUBLISH_UNPUBLISH_VOLUME', 'config.secrets-required'], tags, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),

@@ -43,9 +43,10 @@ export const nodeInfoTests = [
   }),
   csiTest({
     id: 'csi.node.get-info.topology-needs-capability',
+    tags: ['Feature:Topology'],
     title: 'A node reporting its topology advertises volume accessibility constraints',
     spec: spec('NodeGetInfo', 'a plugin returning accessible_topology MUST set VOLUME_ACCESSIBILITY_CONSTRAINTS'),
-    profile: 'core',
+    profile: 'extended',
     requires: ['node.topology'],
     operations: ['NodeGetInfo'],
     async run(ctx) {

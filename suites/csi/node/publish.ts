@@ -60,6 +60,8 @@ export const nodePublishTests = [
   }),
   errorCase({
     id: 'csi.node.publish-volume.not-staged',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodePublishVolume without staging first is refused when the plugin stages volumes',
     rpc: PUB, what: 'without a staging_target_path', rule: 'Staging target path not set: FAILED_PRECONDITION', code: 'FAILED_PRECONDITION',
     requires: [...CREATE_DELETE, 'node.STAGE_UNSTAGE_VOLUME'], uses: ['CreateVolume'],
@@ -92,6 +94,8 @@ export const nodePublishTests = [
   }),
   errorCase({
     id: 'csi.node.publish-volume.wrong-access-type',
+    profile: 'extended',
+    tags: ['Feature:BlockVolume'],
     title: 'NodePublishVolume of a block volume with mount access is refused',
     rpc: PUB, what: 'of a block volume as mount', rule: 'Exceeds capabilities: FAILED_PRECONDITION', code: ['FAILED_PRECONDITION', 'INVALID_ARGUMENT'],
     requires: [...CREATE_DELETE, 'access-type.block', 'access-type.mount'], uses: ['CreateVolume'],

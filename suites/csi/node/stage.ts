@@ -8,9 +8,10 @@ const STAGING = [...CREATE_DELETE, 'node.STAGE_UNSTAGE_VOLUME'] as const;
 export const stageTests = [
   csiTest({
     id: 'csi.node.stage-volume.basic',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeStageVolume stages a volume and NodeUnstageVolume releases it',
     spec: spec(STAGE, 'the volume is staged at staging_target_path; NodeUnstageVolume undoes it'),
-    profile: 'core',
+    profile: 'extended',
     requires: STAGING,
     operations: [STAGE, UNSTAGE, 'CreateVolume', 'ControllerPublishVolume'],
     async run(ctx) {
@@ -22,6 +23,8 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.missing-volume-id',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeStageVolume without a volume id is rejected as invalid',
     rpc: STAGE, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['node.STAGE_UNSTAGE_VOLUME'],
     setup: (k) => k.stagingPath(),
@@ -29,6 +32,8 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.missing-path',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeStageVolume without a staging path is rejected as invalid',
     rpc: STAGE, what: 'without staging_target_path', rule: 'staging_target_path is REQUIRED', code: 'INVALID_ARGUMENT', requires: STAGING, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -36,6 +41,8 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.missing-capability',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeStageVolume without a volume capability is rejected as invalid',
     rpc: STAGE, what: 'without volume_capability', rule: 'volume_capability is REQUIRED', code: 'INVALID_ARGUMENT', requires: STAGING, uses: ['CreateVolume'],
     setup: async (k) => ({ volume: await k.createVolume(), path: await k.stagingPath() }),
@@ -43,6 +50,8 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.unknown-volume',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeStageVolume of a volume that does not exist reports it not found',
     rpc: STAGE, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.STAGE_UNSTAGE_VOLUME'],
     uses: ['ControllerPublishVolume'],
@@ -51,9 +60,10 @@ export const stageTests = [
   }),
   csiTest({
     id: 'csi.node.stage-volume.idempotent',
+    tags: ['Feature:StageUnstage'],
     title: 'Repeating NodeStageVolume with the same arguments keeps succeeding',
     spec: spec(STAGE, 'idempotent: a volume already staged at the path replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: STAGING,
     operations: [STAGE],
     async run(ctx) {
@@ -67,6 +77,8 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.incompatible',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeStageVolume again with another mount flag set reports an incompatible staging',
     rpc: STAGE, what: 'again with other mount flags', rule: 'Volume published but is incompatible: ALREADY_EXISTS', code: 'ALREADY_EXISTS',
     requires: [...STAGING, 'access-type.mount'], uses: ['CreateVolume'],
@@ -83,6 +95,8 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.unstage-volume.missing-volume-id',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeUnstageVolume without a volume id is rejected as invalid',
     rpc: UNSTAGE, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['node.STAGE_UNSTAGE_VOLUME'],
     setup: (k) => k.stagingPath(),
@@ -90,6 +104,8 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.unstage-volume.missing-path',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeUnstageVolume without a staging path is rejected as invalid',
     rpc: UNSTAGE, what: 'without staging_target_path', rule: 'staging_target_path is REQUIRED', code: 'INVALID_ARGUMENT', requires: STAGING, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -97,9 +113,10 @@ export const stageTests = [
   }),
   csiTest({
     id: 'csi.node.unstage-volume.idempotent',
+    tags: ['Feature:StageUnstage'],
     title: 'Repeating NodeUnstageVolume keeps succeeding',
     spec: spec(UNSTAGE, 'idempotent: a volume not staged at the path replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: STAGING,
     operations: [UNSTAGE, STAGE],
     async run(ctx) {
@@ -111,9 +128,10 @@ export const stageTests = [
   }),
   csiTest({
     id: 'csi.node.unstage-volume.never-staged',
+    tags: ['Feature:StageUnstage'],
     title: 'NodeUnstageVolume of a volume that was never staged succeeds',
     spec: spec(UNSTAGE, 'a volume not staged at staging_target_path replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: STAGING,
     operations: [UNSTAGE, 'CreateVolume'],
     async run(ctx) {

@@ -9,9 +9,10 @@ const WITH_EXPAND = [...CREATE_DELETE, 'node.EXPAND_VOLUME'] as const;
 export const statsExpandTests = [
   csiTest({
     id: 'csi.node.get-volume-stats.usage',
+    tags: ['Feature:VolumeStats'],
     title: 'NodeGetVolumeStats reports consistent usage for a published volume',
     spec: spec(STATS, 'usage entries: non-negative counts, used + available within total'),
-    profile: 'core',
+    profile: 'extended',
     requires: WITH_STATS,
     operations: [STATS, 'NodePublishVolume'],
     async run(ctx) {
@@ -28,6 +29,8 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.missing-volume-id',
+    profile: 'extended',
+    tags: ['Feature:VolumeStats'],
     title: 'NodeGetVolumeStats without a volume id is rejected as invalid',
     rpc: STATS, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['node.GET_VOLUME_STATS'],
     setup: (k) => k.targetPath(),
@@ -35,6 +38,8 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.missing-path',
+    profile: 'extended',
+    tags: ['Feature:VolumeStats'],
     title: 'NodeGetVolumeStats without a volume path is rejected as invalid',
     rpc: STATS, what: 'without volume_path', rule: 'volume_path is REQUIRED', code: 'INVALID_ARGUMENT', requires: WITH_STATS, uses: ['NodePublishVolume'],
     setup: (k) => k.publishedVolume(),
@@ -42,6 +47,8 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.unknown-volume',
+    profile: 'extended',
+    tags: ['Feature:VolumeStats'],
     title: 'NodeGetVolumeStats of a volume that does not exist reports it not found',
     rpc: STATS, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.GET_VOLUME_STATS'],
     setup: (k) => k.targetPath(),
@@ -49,6 +56,8 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.wrong-path',
+    profile: 'extended',
+    tags: ['Feature:VolumeStats'],
     title: 'NodeGetVolumeStats at a path where the volume is not published reports it not found',
     rpc: STATS, what: 'at a path the volume is not published at', rule: 'Volume does not exist on volume_path: NOT_FOUND', code: 'NOT_FOUND', requires: WITH_STATS, uses: ['NodePublishVolume'],
     setup: async (k) => ({ published: await k.publishedVolume(), elsewhere: await k.targetPath() }),
@@ -74,7 +83,7 @@ export const statsExpandTests = [
     id: 'csi.node.expand-volume.basic',
     title: 'NodeExpandVolume grows a published volume after the controller did',
     spec: spec(EXPAND, 'capacity_bytes of the response is at least required_bytes'),
-    profile: 'core',
+    profile: 'extended',
     requires: WITH_EXPAND,
     tags: ['Feature:Expansion'],
     operations: [EXPAND, 'ControllerExpandVolume', 'NodePublishVolume'],
@@ -97,6 +106,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.expand-volume.missing-volume-id',
+    profile: 'extended',
     title: 'NodeExpandVolume without a volume id is rejected as invalid',
     rpc: EXPAND, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['node.EXPAND_VOLUME'], tags: ['Feature:Expansion'],
     setup: (k) => k.targetPath(),
@@ -104,6 +114,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.expand-volume.missing-path',
+    profile: 'extended',
     title: 'NodeExpandVolume without a volume path is rejected as invalid',
     rpc: EXPAND, what: 'without volume_path', rule: 'volume_path is REQUIRED', code: 'INVALID_ARGUMENT', requires: WITH_EXPAND, tags: ['Feature:Expansion'], uses: ['NodePublishVolume'],
     setup: (k) => k.publishedVolume(),
@@ -111,6 +122,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.expand-volume.unknown-volume',
+    profile: 'extended',
     title: 'NodeExpandVolume of a volume that does not exist reports it not found',
     rpc: EXPAND, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.EXPAND_VOLUME'], tags: ['Feature:Expansion'],
     setup: (k) => k.targetPath(),
@@ -120,7 +132,7 @@ export const statsExpandTests = [
     id: 'csi.node.expand-volume.idempotent',
     title: 'Repeating NodeExpandVolume to the same size keeps succeeding',
     spec: spec(EXPAND, 'idempotent: expanding to a size the file system already has replies OK'),
-    profile: 'core',
+    profile: 'extended',
     requires: WITH_EXPAND,
     tags: ['Feature:Expansion'],
     operations: [EXPAND, 'ControllerExpandVolume'],
@@ -139,6 +151,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.expand-volume.too-large',
+    profile: 'extended',
     title: 'NodeExpandVolume to an absurd size is refused as out of range',
     rpc: EXPAND, what: 'to 8 PiB', rule: 'Unsupported capacity_range: OUT_OF_RANGE', code: 'OUT_OF_RANGE', requires: WITH_EXPAND, tags: ['Feature:Expansion'], uses: ['NodePublishVolume'],
     setup: (k) => k.publishedVolume(),

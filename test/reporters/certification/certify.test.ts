@@ -50,12 +50,16 @@ describe('certify: real runs against the embedded CRI reference', () => {
     expect(cli.code, cli.stderr).toBe(0);
     expect((await readdir(out)).sort()).toEqual(['README.md', 'build-log.txt', 'conformance-report.yaml', 'junit_01.xml', 'product.yaml', 'report.html', 'results.json', 'run']);
     const report = parse(await readFile(join(out, 'conformance-report.yaml'), 'utf8'));
-    expect(report.profiles.map((p: { result: string }) => p.result)).toEqual(['success', 'success']);
+    expect(report.profiles.map((p: { name: string; core: { result: string } }) => [p.name, p.core.result])).toEqual([['runtime', 'success']]);
     expect(report.implementation).toMatchObject({ organization: 'Example Storage Inc.', version: 'v1.4.0', contact: ['csi-maintainers@example.com'] });
     expect(await readFile(join(out, 'product.yaml'), 'utf8')).toBe(await readFile(goodProduct, 'utf8'));
     expect(await readFile(join(out, 'junit_01.xml'), 'utf8')).toBe(await readFile(join(out, 'run', 'artifacts', 'junit_01.xml'), 'utf8'));
-    expect(await readFile(join(out, 'README.md'), 'utf8')).toContain('npx conformal@0.1.0 certify cri --product product.yaml --quiet');
-    expect(cli.stdout).toContain('core: success');
+    const readmeText = await readFile(join(out, 'README.md'), 'utf8');
+    // Run from this checkout, not from a registry package: no `npx conformal@…` that nobody could run.
+    expect(readmeText).toContain('node conformal/bin/conformal.js certify cri --product product.yaml --quiet');
+    expect(readmeText).not.toContain('npx conformal@');
+    expect(report.harness.origin).toMatchObject({ kind: 'checkout', commit: expect.stringMatching(/^[0-9a-f]{40}$/) });
+    expect(cli.stdout).toContain('profile runtime: core success');
   }, 240_000);
 
   it('a faulty target gives failure, names the failed tests and exits 1', async () => {
@@ -66,9 +70,10 @@ describe('certify: real runs against the embedded CRI reference', () => {
     const failed = run.results.filter((r) => r.status === 'failed');
     expect(failed.length).toBeGreaterThan(0);
     const report = parse(await readFile(join(out, 'conformance-report.yaml'), 'utf8'));
-    const failedIds = report.profiles.flatMap((p: { failedTests: string[] }) => p.failedTests);
+    type Level = { result: string; failedTests: string[] };
+    const failedIds = report.profiles.flatMap((p: { core: Level; extended: Level }) => [...p.core.failedTests, ...p.extended.failedTests]);
     expect(failedIds.sort()).toEqual(failed.map((r) => r.id).sort());
-    expect(report.profiles.some((p: { result: string }) => p.result === 'failure')).toBe(true);
+    expect(report.profiles.some((p: { core: Level }) => p.core.result === 'failure')).toBe(true);
     expect(await readFile(join(out, 'README.md'), 'utf8')).toContain('**failure**');
   }, 240_000);
 });

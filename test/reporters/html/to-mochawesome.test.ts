@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { operationCoverage, coverageHtml } from '../../../reporters/html/coverage.js';
+import { coverageHtml, operationCoverage, summaryHtml } from '../../../reporters/html/coverage.js';
 import { stableUuid, toMochawesome } from '../../../reporters/html/to-mochawesome.js';
 import { mochawesomeErrors } from '../../../reporters/html/validate-mochawesome.js';
 import { injectIntoPage } from '../../../reporters/html/write-html-report.js';
@@ -32,15 +32,26 @@ describe('RunResult -> mochawesome JSON', () => {
     expect(report.stats).toMatchObject({ tests: 4, testsRegistered: 5, passes: 2, failures: 1, pending: 1, skipped: 1, hasSkipped: true });
   });
 
-  it('groups tests by spec section and carries spec reference, reasons and attempts in the context', () => {
-    expect(report.results[0]!.suites.map((s) => s.title)).toEqual(['GetPluginInfo', 'CreateVolume', 'CreateSnapshot', 'ListVolumes', 'NodePublishVolume']);
+  it('groups tests by spec section, failures first, and carries spec reference, reasons and attempts in the context', () => {
+    // sample order: GetPluginInfo, CreateVolume (failed), CreateSnapshot, ListVolumes, NodePublishVolume (flaky)
+    expect(report.results[0]!.suites.map((s) => s.title)).toEqual(['CreateVolume', 'NodePublishVolume', 'GetPluginInfo', 'CreateSnapshot', 'ListVolumes']);
     const context = (title: string) => JSON.parse(byTitle(title).context!) as { title: string; value: unknown }[];
     expect(context('CreateSnapshot makes a snapshot')).toContainEqual({ title: 'Skipped: not supported', value: 'not supported: capability CREATE_DELETE_SNAPSHOT missing' });
     expect(context('GetPluginInfo returns a name')).toContainEqual({ title: 'Test', value: 'csi.identity.info (profile core; tags Conformance)' });
     expect(context('CreateSnapshot makes a snapshot')).toContainEqual({ title: 'Spec reference', value: 'CreateSnapshot: rule of CreateSnapshot makes a snapshot' });
     expect(context('NodePublishVolume mounts')).toContainEqual({ title: 'Flaky: attempts', value: ['#1 failed in 120 ms: failed', '#2 passed in 120 ms'] });
-    const suite = report.results[0]!.suites[1]!;
+    const suite = report.results[0]!.suites[0]!;
     expect(suite.failures).toEqual([suite.tests[0]!.uuid]);
+  });
+
+  it('puts failed tests before the others of their section, keeping run order otherwise', () => {
+    const run = sampleRun({}, [
+      { id: 'csi.a', title: 'A passes', status: 'passed' },
+      { id: 'csi.b', title: 'B fails', status: 'failed' },
+      { id: 'csi.c', title: 'C is skipped', status: 'skipped' },
+      { id: 'csi.d', title: 'D fails', status: 'failed' },
+    ]);
+    expect(toMochawesome(run).results[0]!.suites[0]!.tests.map((t) => t.title)).toEqual(['B fails', 'D fails', 'A passes', 'C is skipped']);
   });
 
   it('gives stable UUIDs marge accepts', () => {
@@ -58,14 +69,18 @@ describe('coverage tables', () => {
   });
 
   it('escapes strings from the target', () => {
-    const html = coverageHtml(sampleRun({ implementation: { name: '<script>alert(1)</script>' } }));
-    expect(html).not.toContain('<script>');
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const run = sampleRun({ implementation: { name: '<script>alert(1)</script>' }, warnings: ['<b>w</b>'] });
+    run.results[0] = { ...run.results[0]!, reason: '<img src=x>' };
+    for (const html of [summaryHtml(run), coverageHtml(run)]) {
+      expect(html).not.toMatch(/<script>|<img|<b>/);
+    }
+    expect(summaryHtml(run)).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(coverageHtml(run)).toContain('&lt;img src=x&gt;');
   });
 
-  it('refuses to inject into a page whose shape changed', () => {
-    expect(() => injectIntoPage('<html><body></body></html>', 'a{}', '<section></section>')).toThrow(/changed shape/);
-    expect(injectIntoPage('<head></head><body><div id="report"></div></body>', 'a{}', '<p>x</p>')).toBe('<head><style>a{}</style></head><body><main><p>x</p><div id="report"></div></main></body>');
+  it('puts the summary before marge\'s results and the coverage tables after them', () => {
+    expect(() => injectIntoPage('<html><body></body></html>', 'a{}', '<section></section>', '')).toThrow(/changed shape/);
+    expect(injectIntoPage('<head></head><body><div id="report"></div></body>', 'a{}', '<p>x</p>', '<p>y</p>')).toBe('<head><style>a{}</style></head><body><main><p>x</p><div id="report"></div><p>y</p></main></body>');
   });
 });
 

@@ -1,5 +1,6 @@
 // Builds RunResult values for reporter tests: a small but complete run with every status, so each
 // reporter is exercised on passed, failed, skipped, filtered and flaky tests.
+import { profileReports } from '../../../src/core/profiles.js';
 import { RESULT_SCHEMA_VERSION, summarize, type RunResult, type TestResult } from '../../../src/core/results.js';
 import { fullNameOf, tagsOf, type Profile } from '../../../src/core/test.js';
 
@@ -57,6 +58,12 @@ export const defaultTests: TestSpec[] = [
   { id: 'csi.node.publish', title: 'NodePublishVolume mounts', status: 'flaky', operations: ['NodePublishVolume'], section: 'NodePublishVolume' },
 ];
 
+/** Two profiles: one every target claims, one the sample target does not (it lacks CREATE_DELETE_SNAPSHOT). */
+export const SAMPLE_PROFILES = [
+  { name: 'node', description: 'every driver', claimedBy: [] },
+  { name: 'snapshots', description: 'drivers with snapshots', claimedBy: ['CREATE_DELETE_SNAPSHOT'] },
+];
+
 export function sampleRun(overrides: Partial<RunResult> = {}, tests: TestSpec[] = defaultTests): RunResult {
   const results = overrides.results ?? tests.map((t) => sampleTest(t));
   return {
@@ -75,5 +82,6 @@ export function sampleRun(overrides: Partial<RunResult> = {}, tests: TestSpec[] 
     ...overrides,
     results,
     summary: overrides.summary ?? summarize(results),
+    profiles: overrides.profiles ?? profileReports({ results, capabilities: overrides.capabilities ?? ['CREATE_DELETE_VOLUME'], outcome: overrides.outcome ?? 'completed' }, SAMPLE_PROFILES),
   };
 }

@@ -10,7 +10,11 @@ describe('CSI suite against the embedded reference', () => {
     expect(error).toBeUndefined();
     expect(failures(result)).toEqual([]);
     expect(result.results.filter((r) => r.status === 'skipped').map((r) => `${r.id}: ${r.reason}`)).toEqual([
-      'csi.controller.expand-volume.offline-only: not supported: the target lacks capability expansion.OFFLINE',
+      'csi.controller.expand-volume.offline-only: feature Expansion, OfflineExpansion not supported: the target lacks expansion.OFFLINE (volumes can be expanded only while not published)',
+    ]);
+    expect(result.profiles?.map((p) => [p.name, p.core?.result, p.extended?.result])).toEqual([
+      ['node', 'success', 'success'],
+      ['controller', 'success', 'success'],
     ]);
     expect(result.summary.passed).toBe(csiTests.length - 1);
     expect(result.leaks).toEqual([]);

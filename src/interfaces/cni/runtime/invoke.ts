@@ -118,3 +118,19 @@ export function describeOutcome(outcome: PluginOutcome): string {
   const clip = (s: string) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
   return `${exit}; stdout ${JSON.stringify(clip(outcome.stdout))}; stderr ${JSON.stringify(clip(outcome.stderr))}`;
 }
+
+/** The first bytes a plugin printed, quoted, for messages. */
+export function firstBytes(text: string, limit = 80): string {
+  return JSON.stringify(text.length > limit ? `${text.slice(0, limit)}…` : text);
+}
+
+/**
+ * A successful ADD must print its result as a JSON object (SPEC.md "Success"); without this the
+ * tests reading the result would fail with raw TypeErrors instead of naming the rule.
+ */
+export function requireJsonResult(outcome: PluginOutcome): void {
+  const json = outcome.json;
+  if (json !== null && typeof json === 'object' && !Array.isArray(json)) return;
+  const what = outcome.stdout.trim() === '' ? 'stdout is empty' : json === undefined ? `stdout is not JSON: ${firstBytes(outcome.stdout)}` : `stdout is JSON but not an object: ${firstBytes(outcome.stdout)}`;
+  throw new ConformanceError(`${outcome.type} ${outcome.command} exited 0 but ${what}; SPEC.md "Success": the plugin must print its result as a JSON object on stdout`);
+}

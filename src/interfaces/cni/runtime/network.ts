@@ -7,7 +7,7 @@ import { hasCheck, hasChaining, hasGcAndStatus } from '../versions.js';
 import type { CachedAttachment } from './cache.js';
 import { ResultCache } from './cache.js';
 import { derivePluginRequest, type JsonObject, type NetworkList } from './config.js';
-import { invokePlugin, PluginFailedError, type Attachment, type CniCommand, type PluginOutcome } from './invoke.js';
+import { invokePlugin, PluginFailedError, requireJsonResult, type Attachment, type CniCommand, type PluginOutcome } from './invoke.js';
 import { KeyedQueue, SharedExclusiveLock } from './locks.js';
 
 export interface RuntimeSettings {
@@ -86,6 +86,7 @@ export class CniRuntime {
         const outcome = await this.#invoke(i, 'ADD', attachment, this.#request(i, version, options, prevResult), options.signal);
         steps.push(outcome);
         if (outcome.exitCode !== 0) throw Object.assign(new PluginFailedError(outcome), { steps });
+        requireJsonResult(outcome);
         prevResult = outcome.json;
       }
       this.#cache.put({ network: this.network.name, containerID: attachment.containerID, ifname: attachment.ifname, netns: attachment.netns, cniVersion: version, result: prevResult });
