@@ -10,8 +10,8 @@ export interface ConsoleOutput {
   readonly isTTY?: boolean;
 }
 
-const COLOURS = { passed: 32, failed: 31, skipped: 33, flaky: 35, filtered: 90 } as const;
-const LABELS = { passed: 'PASS ', failed: 'FAIL ', skipped: 'SKIP ', flaky: 'FLAKY', filtered: 'FILTR' } as const;
+const COLOURS = { passed: 32, failed: 31, skipped: 33, flaky: 35, filtered: 90, interrupted: 33 } as const;
+const LABELS = { passed: 'PASS ', failed: 'FAIL ', skipped: 'SKIP ', flaky: 'FLAKY', filtered: 'FILTR', interrupted: 'INTR ' } as const;
 
 export class ConsoleReporter {
   readonly #out: ConsoleOutput;
@@ -57,7 +57,7 @@ export class ConsoleReporter {
     const show = result.status === 'failed' || result.status === 'flaky' || (!this.#quiet && !this.#tty);
     if (show) {
       const time = `${Math.round(result.durationMs)} ms`;
-      const why = result.status === 'failed' || result.status === 'skipped' ? ` — ${result.reason ?? ''}` : '';
+      const why = result.status === 'failed' || result.status === 'skipped' || result.status === 'interrupted' ? ` — ${result.reason ?? ''}` : '';
       this.#line(`${this.#colour(COLOURS[result.status], LABELS[result.status])} ${result.name} (${time})${why}`);
     }
     if (this.#tty && !this.#quiet) {
@@ -78,13 +78,14 @@ export class ConsoleReporter {
         this.#line(`      ${failure.reason ?? ''}`);
       }
     }
+    if (run.failure) this.#line(this.#colour(COLOURS.failed, `conformal ${run.failure.step}: ${run.failure.error.message}`));
     for (const leak of run.leaks) this.#line(`leaked: ${leak}`);
     for (const warning of run.warnings) this.#line(`warning: ${warning}`);
     this.#line('');
     const outcome = run.outcome === 'completed' ? '' : ` (${run.outcome})`;
     this.#line(
       `${run.interface.name} against ${run.implementation.name}${run.implementation.version ? ` ${run.implementation.version}` : ''}: ` +
-        `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky, ${s.filtered} filtered ` +
+        `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.flaky} flaky, ${s.filtered} filtered${s.interrupted ? `, ${s.interrupted} not finished` : ''} ` +
         `in ${(run.durationMs / 1000).toFixed(2)} s${outcome}`,
     );
     for (const profile of run.profiles ?? []) this.#line(profileLine(profile));

@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunLog } from '../src/core/log.js';
-import type { RunResult } from '../src/core/results.js';
+import type { ErrorInfo, RunResult } from '../src/core/results.js';
 import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
+import { renderAbortedJunit, renderJunit } from './junit.js';
 import { harnessVersion } from '../src/core/version.js';
 import { runReportSteps, type ReportStep, type ReportStepOptions } from './report-steps.js';
 import { writeAbortedBuild, writeRunStarted, writeTestgridBuild } from './testgrid/layout.js';
@@ -54,7 +54,17 @@ export async function writeReports(run: RunResult, reportDir: string, log: RunLo
   return { ...files, failures };
 }
 
-/** The run itself crashed before producing a result: close the build so testgrid does not show it running for a day. */
-export async function abortReports(reportDir: string, reason: string, log: RunLog, options: WriteOptions = {}): Promise<string[]> {
-  return runReportSteps([{ name: 'the aborted build (finished.json)', run: () => writeAbortedBuild(reportDir, reason, log.text()) }], { ...options, log });
+/**
+ * The run itself crashed before producing a result: a JUnit holding one failing "harness failure"
+ * test (so a JUnit-only reader sees red), and the build closed so testgrid does not show it running for a day.
+ */
+export async function abortReports(reportDir: string, run: { interface: RunResult['interface']; startedAt: Date }, error: ErrorInfo, log: RunLog, options: WriteOptions = {}): Promise<string[]> {
+  const artifacts = join(reportDir, 'artifacts');
+  const junit = () => renderAbortedJunit(run.interface, { step: 'run: harness failure', error }, run.startedAt, Date.now() - run.startedAt.getTime());
+  const steps: ReportStep[] = [
+    { name: 'artifacts/', run: () => mkdir(artifacts, { recursive: true }) },
+    { name: 'artifacts/junit_01.xml', run: () => writeFile(join(artifacts, 'junit_01.xml'), junit()) },
+    { name: 'the aborted build (finished.json)', run: () => writeAbortedBuild(reportDir, error.message, log.text()) },
+  ];
+  return runReportSteps(steps, { ...options, log });
 }

@@ -28,6 +28,10 @@ await build({
   // in the bundle that is the bundle's own URL, which sits in the same package.
   define: { 'import.meta.url': '__conformal_bundle_url' },
   banner: { js: "const __conformal_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+  // dist/cli.cjs.map, not referenced from the bundle (so starting never reads it): failure details
+  // map bundle frames back to the test's source file with it (src/core/bundle-source-map.ts).
+  sourcemap: 'external',
+  sourcesContent: false,
   logLevel: 'warning',
 });
 

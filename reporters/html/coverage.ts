@@ -4,7 +4,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { RunResult, TestResult, TestStatus } from '../../src/core/results.js';
 
-const statuses: readonly TestStatus[] = ['passed', 'failed', 'flaky', 'skipped', 'filtered'];
+const statuses: readonly TestStatus[] = ['passed', 'failed', 'flaky', 'skipped', 'filtered', 'interrupted'];
 
 export interface OperationCoverage {
   readonly operation: string;
@@ -15,7 +15,7 @@ export function operationCoverage(results: readonly TestResult[]): OperationCove
   const byOperation = new Map<string, Record<TestStatus, number>>();
   for (const result of results) {
     for (const operation of result.operations) {
-      const counts = byOperation.get(operation) ?? { passed: 0, failed: 0, flaky: 0, skipped: 0, filtered: 0 };
+      const counts = byOperation.get(operation) ?? { passed: 0, failed: 0, flaky: 0, skipped: 0, filtered: 0, interrupted: 0 };
       counts[result.status] += 1;
       byOperation.set(operation, counts);
     }

@@ -24,6 +24,7 @@ const stateOf: Record<TestResult['status'], MochawesomeState> = {
   failed: 'failed',
   skipped: 'pending',
   filtered: 'skipped',
+  interrupted: 'pending',
 };
 
 function speedOf(durationMs: number): MochawesomeTest['speed'] {
@@ -54,6 +55,7 @@ function contextOf(test: TestResult): ContextItem[] {
   if (test.requires.length > 0) items.push(item('Requires', test.requires.join(', ')));
   if (test.status === 'skipped') items.push(item('Skipped: not supported', test.reason ?? 'no reason given'));
   if (test.status === 'filtered') items.push(item('Not run: filtered', test.reason ?? 'filtered'));
+  if (test.status === 'interrupted') items.push(item('Not finished', test.reason ?? 'run interrupted'));
   if (test.attempts.length > 1 || test.status === 'flaky') {
     const attempts = test.attempts.map((a) => `#${a.attempt} ${a.status} in ${a.durationMs} ms${a.error ? `: ${a.error.message}` : ''}`);
     items.push({ title: test.status === 'flaky' ? 'Flaky: attempts' : 'Attempts', value: attempts });
@@ -105,7 +107,7 @@ function emptySuite(title: string, uuid: string, root: boolean): MochawesomeSuit
   return { title, suites: [], tests: [], root, _timeout: 0, file: '', fullFile: '', uuid, beforeHooks: [], afterHooks: [], passes: [], failures: [], pending: [], skipped: [], duration: 0 };
 }
 
-const attentionRank: Record<TestResult['status'], number> = { failed: 0, flaky: 1, passed: 2, skipped: 2, filtered: 2 };
+const attentionRank: Record<TestResult['status'], number> = { failed: 0, flaky: 1, interrupted: 2, passed: 2, skipped: 2, filtered: 2 };
 
 /** The run's results with failed tests first and flaky ones next, otherwise in run order (the sort is stable). */
 export function failuresFirst(results: readonly TestResult[]): TestResult[] {

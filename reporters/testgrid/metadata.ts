@@ -67,6 +67,7 @@ export function finishedJson(run: RunResult): FinishedJson {
       'tests-skipped': String(summary.skipped),
       'tests-filtered': String(summary.filtered),
       'tests-flaky': String(summary.flaky),
+      'tests-interrupted': String(summary.interrupted ?? 0), // results.json of older versions has no count
       leaks: String(run.leaks.length),
     }),
   };

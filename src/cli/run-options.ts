@@ -19,6 +19,7 @@ const RUN_FLAGS: Record<string, string> = {
   cleanupTimeout: '--cleanup-timeout',
   retries: '--retries',
   reportDir: '--report-dir',
+  replaceReportDir: '--replace-report-dir',
   shard: '--shard',
   verbose: '--verbose',
   quiet: '--quiet',
@@ -34,7 +35,8 @@ export function addRunOptions(command: Command): Command {
     .option('--timeout <duration>', 'deadline per test attempt, e.g. 30s (default 60s)')
     .option('--cleanup-timeout <duration>', 'deadline for removing what a test created (default 60s)')
     .option('--retries <n>', 'extra attempts for a failing test; a pass on retry is reported as flaky (default 0)')
-    .option('--report-dir <dir>', 'write results.json, JUnit and the testgrid layout here (written even when the run fails)')
+    .option('--report-dir <dir>', 'write results.json, JUnit and the testgrid layout here (written even when the run fails); must be new or empty')
+    .option('--replace-report-dir', 'empty a --report-dir that holds an earlier build before the run')
     .option('--shard <i/n>', 'run only shard i of n (deterministic split by test id)')
     .option('-v, --verbose', 'print debug logging')
     .option('-q, --quiet', 'print only failures and the summary');

@@ -2,13 +2,14 @@
 // interrupt handling, console progress, the run itself, and reports written in every case.
 import { setMaxListeners } from 'node:events';
 import { resolve } from 'node:path';
-import { ExitCode, exitCodeFor } from '../core/errors.js';
+import { ExitCode, exitCodeFor, UsageError } from '../core/errors.js';
 import { RunLog } from '../core/log.js';
 import type { InterfacePlugin } from '../core/plugin.js';
 import { runPassed, type RunResult } from '../core/results.js';
-import { executeRun } from '../core/run.js';
+import { executeRun, planRun } from '../core/run.js';
 import type { RunSettings } from '../core/settings.js';
 import { ConsoleReporter, type ConsoleOutput } from '../../reporters/console.js';
+import { claimReportDir } from '../../reporters/report-dir.js';
 import { describeError } from '../core/describe-error.js';
 import { checkReportDir } from './check-report-dir.js';
 
@@ -18,6 +19,8 @@ export interface PipelineRequest {
   readonly options: unknown;
   readonly command: readonly string[];
   readonly stdout: ConsoleOutput;
+  /** The flag (or variable) the user set the report dir with, for errors about it; --report-dir by default. */
+  readonly reportDirFlag?: string;
 }
 
 export interface PipelineResult {
@@ -49,15 +52,24 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
   const reportDir = settings.reportDir ? resolve(settings.reportDir) : undefined;
   // Usage errors surface before anything is written: no ABORTED build for a bad flag.
   plugin.validate?.(request.options);
-  if (reportDir) await checkReportDir(reportDir);
+  // An empty selection is a usage error too; anything else that breaks planning is a harness
+  // failure, reported below with the build closed.
+  const plan = await planRun(plugin, settings).catch((error: unknown) => {
+    if (error instanceof UsageError) throw error;
+    return undefined;
+  });
+  const reportDirFlag = request.reportDirFlag ?? '--report-dir';
+  if (reportDir) await checkReportDir(reportDir, reportDirFlag);
+  if (reportDir) await claimReportDir(reportDir, { replace: settings.replaceReportDir, flag: reportDirFlag });
   const controller = new AbortController();
   setMaxListeners(1000, controller.signal); // each running test's deadline listens on the interrupt
   const untrap = trapSignals(controller, log);
   // Lazy: the report writers (XML, testgrid, HTML) are only loaded when there is a report to write.
   const reports = reportDir ? await import('../../reporters/index.js') : undefined;
+  const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion, sig: plugin.sig };
+  const startedAt = new Date();
   try {
-    const iface = { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion };
-    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt: new Date(), command: request.command }, log, { interrupt: controller.signal });
+    if (reportDir) await reports!.startReports(reportDir, { interface: iface, startedAt, command: request.command }, log, { interrupt: controller.signal });
     const { result, error } = await executeRun({
       plugin,
       settings,
@@ -65,6 +77,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
       command: request.command,
       log,
       interrupt: controller.signal,
+      ...(plan ? { plan } : {}),
       onStart: (info) => reporter.start(plugin.name, info),
       onTestEnd: (test) => reporter.testEnd(test),
     });
@@ -75,7 +88,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
   } catch (crash) {
     // executeRun reports target and test failures in its result; reaching here means the harness broke.
-    if (reportDir) await reports!.abortReports(reportDir, describeError(crash).message, log, { interrupt: controller.signal });
+    if (reportDir) await reports!.abortReports(reportDir, { interface: iface, startedAt }, describeError(crash), log, { interrupt: controller.signal });
     throw crash;
   } finally {
     untrap();

@@ -2,9 +2,10 @@
 // selects tests with (--focus, --skip, --label-filter, --shard) and capability gating.
 import { createHash } from 'node:crypto';
 import { HarnessError, UsageError } from './errors.js';
-import { parseLabelFilter } from './label-filter.js';
+import { labelsIn, parseLabelFilter } from './label-filter.js';
 import type { ProfileDefinition } from './plugin.js';
 import { profileOf } from './profiles.js';
+import { didYouMean } from './suggest.js';
 import { fullNameOf, tagsOf, type TestDefinition } from './test.js';
 
 export interface Shard {
@@ -32,14 +33,14 @@ export type Decision = { readonly run: true } | { readonly run: false; readonly 
 
 const ID_PATTERN = /^[a-z0-9]+(?:[.-][a-z0-9]+)*$/;
 
-/** Builds catalog entries and rejects a malformed suite (duplicate ids or names, bad ids). */
-export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[], profiles: readonly ProfileDefinition[] = []): CatalogEntry<Env>[] {
+/** Builds catalog entries and rejects a malformed suite (duplicate ids or names, bad ids); `sig` owns the interface. */
+export function buildCatalog<Env>(interfaceName: string, tests: readonly TestDefinition<Env>[], profiles: readonly ProfileDefinition[] = [], sig?: string): CatalogEntry<Env>[] {
   const ids = new Set<string>();
   const names = new Set<string>();
   return tests.map((test) => {
     if (!ID_PATTERN.test(test.id)) throw new HarnessError(`test id "${test.id}" is not dotted lower-case`);
     if (ids.has(test.id)) throw new HarnessError(`duplicate test id "${test.id}"`);
-    const name = fullNameOf(interfaceName, test);
+    const name = fullNameOf(interfaceName, test, sig);
     if (names.has(name)) throw new HarnessError(`duplicate test name "${name}" (id ${test.id})`);
     ids.add(test.id);
     names.add(name);
@@ -89,4 +90,43 @@ export function makeSelector<Env = unknown>(selection: Selection): (entry: Catal
     if (shard && shardOf(entry.test.id, shard.total) !== shard.index) return { run: false, reason: `in another shard than ${shard.index}/${shard.total}` };
     return { run: true };
   };
+}
+/** The filters a user set, each as the flag that set it, its value as written, and its selection alone. */
+function activeFilters(selection: Selection): Array<{ flag: string; value: string; selection: Selection }> {
+  const none: Selection = { focus: [], skip: [] };
+  const filters: Array<{ flag: string; value: string; selection: Selection }> = [];
+  if (selection.focus.length > 0) filters.push({ flag: '--focus', value: selection.focus.join(' | '), selection: { ...none, focus: selection.focus } });
+  if (selection.skip.length > 0) filters.push({ flag: '--skip', value: selection.skip.join(' | '), selection: { ...none, skip: selection.skip } });
+  if (selection.labelFilter) filters.push({ flag: '--label-filter', value: selection.labelFilter, selection: { ...none, labelFilter: selection.labelFilter } });
+  if (selection.shard) filters.push({ flag: '--shard', value: `${selection.shard.index}/${selection.shard.total}`, selection: { ...none, shard: selection.shard } });
+  return filters;
+}
+
+/** "no test has the tag Feature:Snapshot (did you mean Feature:Snapshots?)" for each label no test carries. */
+function unknownLabelHints(entries: readonly Pick<CatalogEntry, 'tags'>[], labelFilter: string): string[] {
+  const tags = new Set(entries.flatMap((entry) => entry.tags));
+  const known = new Set([...tags].map((tag) => tag.toLowerCase()));
+  return labelsIn(labelFilter)
+    .filter((label) => !known.has(label.toLowerCase()))
+    .map((label) => `no test has the tag ${label}${didYouMean(label, tags)}`);
+}
+
+/**
+ * A run that selects no test would test nothing and exit green: a usage error naming the flag(s)
+ * that emptied the selection, raised before anything runs or is written.
+ */
+export function requireSelection<Env>(interfaceName: string, entries: readonly CatalogEntry<Env>[], selection: Selection): void {
+  const count = (s: Selection) => entries.filter((entry) => makeSelector<Env>(s)(entry).run).length;
+  if (count(selection) > 0) return;
+  const filters = activeFilters(selection).map((filter) => ({ ...filter, selected: count(filter.selection) }));
+  if (filters.length === 0) throw new HarnessError(`the ${interfaceName} suite has no tests`);
+  const of = `${entries.length} ${interfaceName} tests`;
+  const empty = filters.filter((filter) => filter.selected === 0);
+  const parts =
+    empty.length > 0
+      ? empty.map((filter) => `${filter.flag} "${filter.value}" selects none of the ${of}`)
+      : [`${filters.map((f) => `${f.flag} "${f.value}"`).join(' and ')} together select none of the ${of} (alone: ${filters.map((f) => `${f.flag} ${f.selected}`).join(', ')})`];
+  if (selection.labelFilter) parts.push(...unknownLabelHints(entries, selection.labelFilter));
+  const field = (empty[0] ?? filters[0]!).flag;
+  throw new UsageError(`no test selected: ${parts.join('; ')}`, { field });
 }

@@ -1,7 +1,9 @@
 // Turns any thrown value into the report's ErrorInfo: the key point first (short, for the JUnit
 // message attribute and testgrid cells), everything else (stack, causes, gRPC details) in `detail`.
 import { inspect, stripVTControlCharacters } from 'node:util';
+import { bundleOrigin } from './bundle-source-map.js';
 import { ConformalError } from './errors.js';
+import { packageRoot } from './paths.js';
 import type { ErrorInfo } from './results.js';
 
 const GRPC_CODE_NAMES = [
@@ -28,12 +30,61 @@ function headline(error: unknown): string {
   return String(error);
 }
 
+type FrameKind = 'package' | 'library' | 'runtime' | 'other';
+
+const FRAME = /^(\s+at )(?:(.*) \((.+)\)|(.+))$/;
+
+/** Where a frame's code lives, and the location as a vendor may see it (no absolute path of this machine). */
+function placeFrame(location: string, root: string): { kind: FrameKind; location: string } {
+  if (location.startsWith('node:') || location === 'native' || location.startsWith('<anonymous>')) return { kind: 'runtime', location };
+  const written = location.startsWith('file://') ? decodeURI(location.slice('file://'.length)) : location;
+  const path = bundleOrigin(root, written) ?? written;
+  const modules = path.lastIndexOf('/node_modules/');
+  if (modules >= 0) return { kind: 'library', location: path.slice(modules + 1) };
+  if (path.startsWith(`${root}/`)) return { kind: 'package', location: path.slice(root.length + 1) };
+  if (path.startsWith('/')) return { kind: 'other', location: `…/${path.slice(path.lastIndexOf('/') + 1)}` };
+  return { kind: 'other', location };
+}
+
+/** Describing an error must never throw: without a package root, every absolute path is shortened. */
+function packageRootOrNone(): string {
+  try {
+    return packageRoot();
+  } catch {
+    return '\0';
+  }
+}
+
+/**
+ * A stack trace as a vendor reads it: the frames of conformal's own code (the test, the kit) with
+ * paths relative to the package, and of each call into a library only its entry frame (the call
+ * the test made, e.g. into the gRPC client); Node's internals and library internals are dropped.
+ */
+export function vendorStack(stack: string, root = packageRootOrNone()): string {
+  const lines = stack.split('\n').map((text) => {
+    const match = FRAME.exec(text);
+    if (!match) return { kind: 'text' as const, text };
+    const [, prefix, fn, inParens, bare] = match;
+    const place = placeFrame((inParens ?? bare)!, root);
+    return { kind: place.kind, text: `${prefix}${fn ? `${fn} (${place.location})` : place.location}` };
+  });
+  const kept = lines.filter((line) => line.kind !== 'runtime');
+  return kept
+    .filter((line, index) => line.kind !== 'library' || kept[index + 1]?.kind === 'package')
+    .map((line) => line.text)
+    .join('\n');
+}
+
+function stackOf(error: Error): string {
+  return error.stack ? vendorStack(error.stack) : error.message;
+}
+
 function chain(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 5; depth++) {
     if (current instanceof Error) {
-      parts.push(depth === 0 ? (current.stack ?? current.message) : `Caused by: ${current.stack ?? current.message}`);
+      parts.push(depth === 0 ? stackOf(current) : `Caused by: ${stackOf(current)}`);
       current = current.cause;
     } else {
       parts.push(`${depth === 0 ? '' : 'Caused by: '}${inspect(current, { depth: 4 })}`);

@@ -27,6 +27,13 @@ function tokenize(expression: string): string[] {
   return tokens;
 }
 
+const OPERATORS = new Set(['&&', '||', '!', '(', ')', ',']);
+
+/** The labels an expression names, as written (for "no test has the tag …" hints). */
+export function labelsIn(expression: string): string[] {
+  return tokenize(expression).filter((token) => !OPERATORS.has(token));
+}
+
 export function parseLabelFilter(expression: string): LabelPredicate {
   const tokens = tokenize(expression);
   let position = 0;

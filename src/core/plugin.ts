@@ -91,6 +91,8 @@ export interface InterfacePlugin<Env = any, Options = any> {
   readonly name: string;
   readonly title: string;
   readonly specVersion: string;
+  /** The Kubernetes SIG that owns the interface (sig-storage, sig-node, sig-network …): full names start with it, as in Kubernetes e2e. */
+  readonly sig: string;
   /** Schema of the interface's options (the `<name>:` section of the YAML config), with defaults. */
   readonly optionsSchema: z.ZodType<Options>;
   readonly flags: readonly FlagSpec[];

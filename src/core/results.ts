@@ -6,11 +6,16 @@ import type { Profile, SpecReference } from './test.js';
 export const RESULT_SCHEMA_VERSION = 1;
 
 /**
- * passed / failed; skipped = not supported (capability missing or target said so, with a reason);
- * filtered = excluded by focus/skip/label filter or shard; flaky = failed, then passed on a retry.
+ * passed / failed; skipped = not supported (capability missing or target said so, with a reason)
+ * or never started (the run ended first); filtered = excluded by focus/skip/label filter or shard;
+ * flaky = failed, then passed on a retry; interrupted = running when the run was interrupted, so
+ * neither passed nor failed (JUnit shows it skipped, "not finished").
  */
-export type TestStatus = 'passed' | 'failed' | 'skipped' | 'filtered' | 'flaky';
-export type AttemptStatus = 'passed' | 'failed' | 'skipped';
+export type TestStatus = 'passed' | 'failed' | 'skipped' | 'filtered' | 'flaky' | 'interrupted';
+export type AttemptStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
+
+/** The reason of a test that was running when the run was interrupted. */
+export const NOT_FINISHED_REASON = 'not finished: run interrupted';
 
 export interface ErrorInfo {
   /** Key point first, short: "CreateVolume: expected ALREADY_EXISTS, got OK". */
@@ -61,6 +66,7 @@ export interface RunSummary {
   readonly skipped: number;
   readonly filtered: number;
   readonly flaky: number;
+  readonly interrupted: number;
 }
 
 export interface ImplementationInfo {
@@ -76,7 +82,8 @@ export interface ImplementationInfo {
 export interface RunResult {
   readonly schemaVersion: typeof RESULT_SCHEMA_VERSION;
   readonly harness: { readonly name: 'conformal'; readonly version: string };
-  readonly interface: { readonly name: string; readonly title: string; readonly specVersion: string };
+  /** `sig`: the Kubernetes SIG owning the interface (sig-storage …), the first part of every full name. */
+  readonly interface: { readonly name: string; readonly title: string; readonly specVersion: string; readonly sig?: string };
   readonly implementation: ImplementationInfo;
   readonly startedAt: string;
   readonly finishedAt: string;
@@ -95,6 +102,18 @@ export interface RunResult {
   readonly leaks: readonly string[];
   /** Non-fatal notes for the user (compatibility warnings, leak check failures, …). */
   readonly warnings: readonly string[];
+  /** Why the run did not complete (outcome aborted or interrupted); JUnit shows it as one failing test. */
+  readonly failure?: RunFailure;
+}
+
+/**
+ * What ended a run early, reported like Ginkgo's failed [SynchronizedBeforeSuite]: one failing test
+ * named after the step, so a reader of the JUnit alone sees the run red, not a column of skips.
+ */
+export interface RunFailure {
+  /** Short and stable across runs (it becomes a test name): "setup: reach the target", "run: interrupted". */
+  readonly step: string;
+  readonly error: ErrorInfo;
 }
 
 export function summarize(results: readonly Pick<TestResult, 'status'>[]): RunSummary {
@@ -106,6 +125,7 @@ export function summarize(results: readonly Pick<TestResult, 'status'>[]): RunSu
     skipped: count('skipped'),
     filtered: count('filtered'),
     flaky: count('flaky'),
+    interrupted: count('interrupted'),
   };
 }
 

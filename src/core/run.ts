@@ -5,13 +5,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCatalog, makeSelector } from './catalog.js';
+import { buildCatalog, makeSelector, requireSelection } from './catalog.js';
 import { deadlineSignal, raceSignal } from './deadline.js';
 import { describeError } from './describe-error.js';
 import { TargetUnreachableError } from './errors.js';
 import type { RunLog } from './log.js';
 import type { InterfacePlugin, Session } from './plugin.js';
-import { RESULT_SCHEMA_VERSION, summarize, type RunResult, type TestResult } from './results.js';
+import { RESULT_SCHEMA_VERSION, summarize, type RunFailure, type RunResult, type TestResult } from './results.js';
 import { baseResult, runCatalog } from './runner.js';
 import { profileReports } from './profiles.js';
 import type { RunSettings } from './settings.js';
@@ -26,6 +26,8 @@ export interface RunRequest {
   readonly command: readonly string[];
   readonly log: RunLog;
   readonly interrupt: AbortSignal;
+  /** The checked catalog (planRun), when the caller needed it before the run; planned here otherwise. */
+  readonly plan?: RunPlan;
   /** Bound for opening the session (connect + capability discovery). */
   readonly openTimeoutMs?: number;
   readonly onStart?: (info: { total: number; selected: number }) => void;
@@ -39,12 +41,25 @@ export interface RunOutcome {
   readonly error?: unknown;
 }
 
+/** The catalog and the user's selection of it, checked before anything runs or is written. */
+export interface RunPlan {
+  readonly entries: readonly CatalogEntry[];
+  readonly select: ReturnType<typeof makeSelector>;
+  readonly selected: number;
+}
+
+/** Builds the catalog and applies the filters; a selection of no test is a UsageError naming the filters. */
+export async function planRun(plugin: InterfacePlugin, settings: RunSettings): Promise<RunPlan> {
+  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.profiles, plugin.sig);
+  requireSelection(plugin.name, entries, settings);
+  const select = makeSelector(settings);
+  return { entries, select, selected: entries.filter((entry) => select(entry).run).length };
+}
+
 export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const { plugin, settings, log } = request;
   const startedAt = new Date();
-  const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.profiles);
-  const select = makeSelector(settings);
-  const selected = entries.filter((entry) => select(entry).run).length;
+  const { entries, select, selected } = request.plan ?? (await planRun(plugin, settings));
   request.onStart?.({ total: entries.length, selected });
 
   const runId = randomBytes(3).toString('hex');
@@ -54,6 +69,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   let error: unknown;
   let results: TestResult[] = [];
   let leaks: string[] = [];
+  let failure: RunFailure | undefined;
 
   try {
     const open = deadlineSignal(request.openTimeoutMs ?? 60_000, `connecting to the ${plugin.name} target`, request.interrupt);
@@ -101,6 +117,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
         : `harness failure: ${describeError(thrown).message}`;
     log.warn(why);
     results = notRun(entries, select, why);
+    failure = { step: failedStep(thrown, session !== undefined, request.interrupt), error: describeError(request.interrupt.aborted ? request.interrupt.reason : thrown) };
   } finally {
     await session?.close().catch((closeError: unknown) => warnings.push(`closing the session failed: ${describeError(closeError).message}`));
     await rm(workDir, { recursive: true, force: true });
@@ -109,11 +126,12 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   for (const leak of leaks) log.warn(`leaked by this run: ${leak}`);
   const finishedAt = new Date();
   const outcome = request.interrupt.aborted ? 'interrupted' : error !== undefined ? 'aborted' : 'completed';
+  if (outcome === 'interrupted' && failure === undefined) failure = { step: 'run: interrupted', error: describeError(request.interrupt.reason) };
   const capabilities = session ? [...session.capabilities].sort() : [];
   const result: RunResult = {
     schemaVersion: RESULT_SCHEMA_VERSION,
     harness: { name: 'conformal', version: harnessVersion() },
-    interface: { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion },
+    interface: { name: plugin.name, title: plugin.title, specVersion: plugin.specVersion, sig: plugin.sig },
     implementation: session?.implementation ?? { name: 'unknown' },
     startedAt: startedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
@@ -127,8 +145,16 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
     results,
     leaks,
     warnings,
+    ...(failure ? { failure } : {}),
   };
   return error === undefined ? { result } : { result, error };
+}
+
+/** The step that ended the run early, as a stable test name: the JUnit shows it as one failing test. */
+function failedStep(thrown: unknown, opened: boolean, interrupt: AbortSignal): string {
+  if (interrupt.aborted) return opened ? 'run: interrupted' : 'setup: interrupted';
+  if (thrown instanceof TargetUnreachableError) return 'setup: reach the target';
+  return opened ? 'run: harness failure' : 'setup: open the target';
 }
 
 /** Results for a run that never reached its tests: filtered ones stay filtered, the rest are not run. */

@@ -9,7 +9,7 @@ import { Ledger } from './ledger.js';
 import type { CatalogEntry, Decision } from './catalog.js';
 import type { CapabilityInfo, ProfileDefinition } from './plugin.js';
 import { skipReason } from './profiles.js';
-import type { AttemptResult, ErrorInfo, TestResult } from './results.js';
+import { NOT_FINISHED_REASON, type AttemptResult, type ErrorInfo, type TestResult } from './results.js';
 import type { TestContext } from './test.js';
 
 export interface RunnerOptions<Env> {
@@ -94,6 +94,8 @@ async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, option
   } finally {
     deadline.dispose();
   }
+  // An attempt cut short by the interrupt did not fail: it is reported as not finished.
+  const interrupted = error !== undefined && options.interrupt.aborted;
 
   // Cleanup gets its own deadline: it must run even when the test timed out or the run was interrupted.
   const cleanup = deadlineSignal(options.cleanupTimeoutMs, `cleanup of ${test.id}`);
@@ -106,6 +108,7 @@ async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, option
 
   const durationMs = performance.now() - started;
   const common = { attempt, startedAt: startedAt.toISOString(), durationMs, log, ...(Object.keys(measurements).length ? { measurements } : {}) };
+  if (interrupted) return { ...common, status: 'interrupted', error: { message: NOT_FINISHED_REASON }, ...(cleanupFailures.length ? { cleanupFailures } : {}) };
   if (error !== undefined) return { ...common, status: 'failed', error: describeError(error), ...(cleanupFailures.length ? { cleanupFailures } : {}) };
   if (cleanupFailures.length > 0) return { ...common, status: 'failed', error: cleanupFailures[0]!, cleanupFailures };
   // A core behaviour is mandatory for its profile: answering "not supported" is a failure, not a skip.
@@ -127,6 +130,7 @@ async function runEntry<Env>(entry: CatalogEntry<Env>, options: RunnerOptions<En
   const durationMs = attempts.reduce((sum, a) => sum + a.durationMs, 0);
   const last = attempts.at(-1);
   if (!last) return { status: 'skipped', reason: 'not run: the run was interrupted', durationMs: 0, attempts };
+  if (last.status === 'interrupted') return { status: 'interrupted', reason: NOT_FINISHED_REASON, durationMs, attempts };
   if (last.status === 'skipped') return { status: 'skipped', reason: `not supported: ${last.error?.message ?? ''}`, durationMs, attempts };
   if (last.status === 'passed') return { status: attempts.length > 1 ? 'flaky' : 'passed', durationMs, attempts };
   return { status: 'failed', reason: last.error?.message ?? 'failed', durationMs, attempts };

@@ -53,6 +53,7 @@ export const runSettingsSchema = z
     cleanupTimeout: durationField('cleanupTimeout').default(60_000),
     retries: z.number().int().min(0).max(10).default(0),
     reportDir: z.string().min(1).optional(),
+    replaceReportDir: z.boolean().default(false),
     shard: parsedField((value) => parseShard(String(value), 'shard'), 'shard')
       .optional(),
     verbose: z.boolean().default(false),

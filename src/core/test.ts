@@ -73,8 +73,13 @@ export function tagsOf(test: Pick<TestDefinition, 'tags' | 'profile'>): string[]
   return [...tags].sort();
 }
 
-/** Kubernetes e2e style full name: "[csi] <title> [Feature:X] [Conformance]"; labels sorted, at the end. */
-export function fullNameOf(interfaceName: string, test: Pick<TestDefinition, 'title' | 'tags' | 'profile'>): string {
+/** How Kubernetes e2e names start, for triage by owner: the SIG, then the interface ("[sig-storage] [csi]"). */
+export function namePrefix(interfaceName: string, sig?: string): string {
+  return sig ? `[${sig}] [${interfaceName}]` : `[${interfaceName}]`;
+}
+
+/** Kubernetes e2e style full name: "[sig-storage] [csi] <title> [Feature:X] [Conformance]"; labels sorted, at the end. */
+export function fullNameOf(interfaceName: string, test: Pick<TestDefinition, 'title' | 'tags' | 'profile'>, sig?: string): string {
   const labels = tagsOf(test).map((tag) => ` [${tag}]`).join('');
-  return `[${interfaceName}] ${test.title}${labels}`;
+  return `${namePrefix(interfaceName, sig)} ${test.title}${labels}`;
 }

@@ -7,7 +7,7 @@ import { interfaceSections } from './interface-sections.js';
 const cell = (text: string) => text.replace(/\|/g, '\\|');
 
 export async function coverageMarkdown(plugin: InterfacePlugin): Promise<string> {
-  const entries = buildCatalog(plugin.name, await plugin.loadTests());
+  const entries = buildCatalog(plugin.name, await plugin.loadTests(), undefined, plugin.sig);
   const byOperation = new Map<string, Map<string, string[]>>();
   for (const { test } of entries) {
     const capabilities = [...(test.requires ?? []), ...(test.requiresAny?.length ? [test.requiresAny.join(' or ')] : [])].join(', ') || '(none)';

@@ -5,8 +5,11 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { packagePath } from '../../src/core/paths.js';
 import type { RunResult } from '../../src/core/results.js';
+import { startCsiReference } from '../../src/reference/csi/index.js';
 import { conformal, spawnConformal } from '../support/cli.js';
+import { NEVER_ANSWER, startMutatingProxy } from '../suites/csi/mutating-proxy.js';
 
 const work = mkdtempSync(join(tmpdir(), 'conformal-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -56,6 +59,12 @@ describe('conformal run csi (embedded reference)', { timeout: 120_000 }, () => {
     const result = readResult(dir);
     expect(result.summary.failed).toBeGreaterThan(0);
     expect(run.stdout).toContain('failed:');
+    // Failure details travel to vendors and testgrid: stack frames relative to the package, no machine paths.
+    const details = result.results.flatMap((r) => r.attempts.map((a) => a.error?.detail ?? '')).join('\n');
+    expect(details).toMatch(/^\s+at .*\(suites\/csi\/\S+\.ts:\d+:\d+\)$/m); // the test's own file, mapped from the bundle
+    expect(details).not.toContain(packagePath());
+    expect(details).not.toContain('node:internal');
+    expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).not.toContain(packagePath());
   });
 
   it('skips, naming the capability, what the reference was told to lack', async () => {
@@ -118,6 +127,23 @@ describe('bad input: exit 2 naming the field', { timeout: 60_000 }, () => {
     expect(run.stderr).toMatch(message);
   });
 
+  it('a label filter that selects no test (a misspelt tag) writes nothing and suggests the tag', async () => {
+    const dir = join(work, 'empty-selection');
+    const run = await conformal(['run', 'csi', '--label-filter', 'Feature:Snapshot', '--report-dir', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no test selected: --label-filter "Feature:Snapshot" selects none of the');
+    expect(run.stderr).toContain('no test has the tag Feature:Snapshot (did you mean Feature:Snapshots?)');
+    expect(run.stdout).not.toContain('running 0 of');
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('filters that together select no test are named together', async () => {
+    const run = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--label-filter', 'Serial']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no test selected: --focus "csi\\.identity\\." and --label-filter "Serial" together select none of the');
+    expect(run.stderr).toMatch(/\(alone: --focus \d+, --label-filter \d+\)/);
+  });
+
   it('a config file with a bad field names the file and the dotted field', async () => {
     const file = join(work, 'bad.yaml');
     writeFileSync(file, 'parallel: 2\ncsi:\n  testVolumeSize: [1, 2]\n');
@@ -146,6 +172,37 @@ describe('bad input: exit 2 naming the field', { timeout: 60_000 }, () => {
   });
 });
 
+describe('a report dir holds one build', { timeout: 120_000 }, () => {
+  it('refuses a dir holding an earlier build (exit 2, nothing touched) unless told to replace it', async () => {
+    const dir = join(work, 'reused');
+    expect((await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', dir, '-q'])).code).toBe(0);
+    const stale = join(dir, 'artifacts', 'junit_02.xml'); // what a differently sharded earlier run leaves
+    writeFileSync(stale, '<testsuites/>');
+    const firstStarted = readFileSync(join(dir, 'started.json'), 'utf8');
+
+    const refused = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', dir, '-q']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--report-dir ${dir}: already holds files`);
+    expect(refused.stderr).toContain('--replace-report-dir');
+    expect(readFileSync(join(dir, 'started.json'), 'utf8')).toBe(firstStarted);
+    expect(existsSync(stale)).toBe(true);
+
+    const replaced = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', dir, '--replace-report-dir', '-q']);
+    expect(replaced.code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(readResult(dir).outcome).toBe('completed');
+  });
+
+  it('numeric build dirs inside one job dir keep working, and latest-build.txt follows', async () => {
+    const job = join(work, 'job');
+    for (const build of ['1763730000', '1763730001']) {
+      const run = await conformal(['run', 'csi', '--focus', 'csi\\.identity\\.', '--report-dir', join(job, build), '-q']);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    expect(readFileSync(join(job, 'latest-build.txt'), 'utf8')).toBe('1763730001');
+  });
+});
+
 describe('unreachable target: exit 3 with the report written', { timeout: 60_000 }, () => {
   let silent: Server | undefined;
   afterAll(() => silent?.close());
@@ -158,7 +215,10 @@ describe('unreachable target: exit 3 with the report written', { timeout: 60_000
     const result = readResult(dir);
     expect(result.outcome).toBe('aborted');
     expect(result.results.every((r) => r.status === 'skipped' || r.status === 'filtered')).toBe(true);
-    expect(existsSync(join(dir, 'artifacts', 'junit_01.xml'))).toBe(true);
+    // A JUnit-only reader (testgrid, Sonobuoy) must see the run red: one failing setup test, no passes.
+    const junit = readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="conformal" tests="\d+" failures="1"/);
+    expect(junit).toContain('<testcase name="[sig-storage] [csi] conformal setup: reach the target"');
   });
 
   it('a socket that accepts but never speaks gRPC', async () => {
@@ -185,8 +245,48 @@ describe('interrupted run', { timeout: 60_000 }, () => {
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(code).toBe(3);
       expect(readResult(dir).outcome).toBe('interrupted');
+      expect(JSON.parse(readFileSync(join(dir, 'finished.json'), 'utf8'))).toMatchObject({ passed: false, result: 'ABORTED' });
+      expect(readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8')).toContain('<testcase name="[sig-storage] [csi] conformal setup: interrupted"');
     } finally {
       hang.close();
+    }
+  });
+});
+
+describe('tests in flight at an interrupt', { timeout: 60_000 }, () => {
+  it('are reported not finished, never failed; the run is aborted (exit 3) and its objects still removed', async () => {
+    const reference = await startCsiReference();
+    let hung!: () => void;
+    const createVolumeHangs = new Promise<void>((resolve) => (hung = resolve));
+    // A driver whose repeated CreateVolume never answers: the test is running when SIGINT arrives,
+    // with the volume of its first call in its ledger.
+    let creates = 0;
+    const proxy = await startMutatingProxy(reference.address, (rpc, _request, outcome) => {
+      if (rpc !== 'CreateVolume' || ++creates === 1) return outcome;
+      hung();
+      return NEVER_ANSWER;
+    });
+    const dir = join(work, 'in-flight');
+    try {
+      const child = spawnConformal(['run', 'csi', '--endpoint', proxy.address, '--focus', 'csi\\.controller\\.create-volume\\.idempotent$', '--report-dir', dir]);
+      await createVolumeHangs;
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(3);
+      const result = readResult(dir);
+      expect(result.outcome).toBe('interrupted');
+      const test = result.results.find((r) => r.id === 'csi.controller.create-volume.idempotent')!;
+      expect(test).toMatchObject({ status: 'interrupted', reason: 'not finished: run interrupted' });
+      expect(result.summary).toMatchObject({ failed: 0, interrupted: 1 });
+      const junit = readFileSync(join(dir, 'artifacts', 'junit_01.xml'), 'utf8');
+      expect(junit).toContain('<skipped message="not finished: run interrupted">');
+      expect(junit.match(/<failure /g)).toHaveLength(1); // only the run's own "interrupted" test
+      expect(junit).toContain('<testcase name="[sig-storage] [csi] conformal run: interrupted"');
+      expect(JSON.parse(readFileSync(join(dir, 'finished.json'), 'utf8'))).toMatchObject({ result: 'ABORTED' });
+      expect(reference.driver.state.volumes.size).toBe(0);
+    } finally {
+      await proxy.close();
+      await reference.close();
     }
   });
 });
@@ -203,6 +303,13 @@ describe('conformal list csi', { timeout: 60_000 }, () => {
       expect(test.spec.section.length).toBeGreaterThan(0);
       expect(test.spec.rule.length).toBeGreaterThan(0);
     }
+  });
+
+  it.each([['csi', 'sig-storage'], ['cri', 'sig-node'], ['cni', 'sig-network']])('names every %s test after its owning SIG, %s, as Kubernetes e2e does', async (iface, sig) => {
+    const run = await conformal(['list', iface, '--output', 'json']);
+    const catalog = JSON.parse(run.stdout) as { tests: Array<{ name: string }> };
+    expect(catalog.tests.length).toBeGreaterThan(0);
+    for (const test of catalog.tests) expect(test.name.startsWith(`[${sig}] [${iface}] `), test.name).toBe(true);
   });
 
   it('prints text by default and rejects an unknown --output', async () => {

@@ -9,7 +9,7 @@ describe('executeRun', () => {
   it('summarizes a run and reports every status', async () => {
     const run = await sampleRun();
     expect(run.outcome).toBe('completed');
-    expect(run.summary).toEqual({ total: 5, passed: 1, failed: 1, skipped: 1, filtered: 1, flaky: 1 });
+    expect(run.summary).toEqual({ total: 5, passed: 1, failed: 1, skipped: 1, filtered: 1, flaky: 1, interrupted: 0 });
     expect(run.implementation).toMatchObject({ name: 'fake-target', version: '1.0' });
     expect(run.harness.name).toBe('conformal');
   });

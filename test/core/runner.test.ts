@@ -169,15 +169,35 @@ describe('runCatalog', () => {
     expect(results[0]!.status).toBe('filtered');
   });
 
-  it('an interrupt cancels running tests and starts no new ones', async () => {
+  it('an interrupt cancels running tests, reports them not finished (not failed) and starts no new ones', async () => {
     const controller = new AbortController();
+    let cleanedUp = false;
     const tests = [
-      fakeTest({ id: 't.long', run: async (ctx) => { setTimeout(() => controller.abort(new Error('SIGINT')), 20); await sleep(5000, undefined, { signal: ctx.signal }); } }),
+      fakeTest({
+        id: 't.long',
+        run: async (ctx) => {
+          ctx.ledger.add('scratch object', async () => { cleanedUp = true; });
+          setTimeout(() => controller.abort(new Error('SIGINT')), 20);
+          await sleep(5000, undefined, { signal: ctx.signal });
+        },
+      }),
       fakeTest({ id: 't.later', serial: true }),
     ];
     const results = await runCatalog(options(tests, { interrupt: controller.signal }));
-    expect(results[0]!.status).toBe('failed');
+    expect(results[0]).toMatchObject({ status: 'interrupted', reason: 'not finished: run interrupted' });
+    expect(results[0]!.attempts.map((a) => a.status)).toEqual(['interrupted']);
+    expect(cleanedUp).toBe(true); // the ledger of a test cut short is still drained
     expect(results[1]!.status).toBe('skipped');
     expect(results[1]!.reason).toMatch(/interrupted/);
+  });
+
+  it('a test that failed before the interrupt stays failed', async () => {
+    const controller = new AbortController();
+    const tests = [
+      fakeTest({ id: 't.broken', run: async () => { throw new Error('wrong answer'); } }),
+      fakeTest({ id: 't.long', serial: true, run: async (ctx) => { controller.abort(new Error('SIGINT')); await sleep(5000, undefined, { signal: ctx.signal }); } }),
+    ];
+    const results = await runCatalog(options(tests, { interrupt: controller.signal }));
+    expect(results.map((r) => r.status)).toEqual(['failed', 'interrupted']);
   });
 });

@@ -33,6 +33,7 @@ export function fakePlugin(tests: TestDefinition<FakeEnv>[], options: { capabili
     name: 'fake',
     title: 'Fake interface',
     specVersion: '0.0.1',
+    sig: 'sig-testing',
     optionsSchema: z.object({ endpoint: z.string().optional() }).strict(),
     flags: [{ flags: '--endpoint <address>', description: 'target', key: 'endpoint' }],
     capabilityCatalog: [],

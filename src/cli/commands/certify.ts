@@ -30,7 +30,7 @@ export function register(program: Command, cli: CliContext): void {
     const loaded = loadConfig(command, plugin);
     const settings = { ...runSettings(command, loaded), reportDir: join(outDir, 'run') };
     const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
-    const { result, exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout });
+    const { result, exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout, reportDirFlag: '--out' });
     // Loaded here, not at startup: the bundle writer pulls in zx, which every other command can do without.
     const { writeCertificationBundle } = await import('../../../reporters/certification/bundle.js');
     const report = await writeCertificationBundle({ run: result, product, productText: text, reportDir: settings.reportDir, outDir });

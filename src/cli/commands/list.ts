@@ -19,7 +19,7 @@ export function register(program: Command, cli: CliContext): void {
       if (options.output !== 'text' && options.output !== 'json') throw new UsageError(`--output "${options.output}" must be text or json`, { field: '--output' });
       const plugin = await requirePlugin(cli, name);
       const select = makeSelector({ focus: options.focus ?? [], skip: options.skip ?? [], labelFilter: options.labelFilter });
-      const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.profiles).filter((entry) => select(entry).run);
+      const entries = buildCatalog(plugin.name, await plugin.loadTests(), plugin.profiles, plugin.sig).filter((entry) => select(entry).run);
       const rows = entries.map(({ test, name: fullName, tags, conformanceProfile }) => ({
         id: test.id,
         name: fullName,

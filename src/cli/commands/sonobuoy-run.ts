@@ -3,11 +3,15 @@
 // file named `done` whose content is the path of the results (a directory is tarred and uploaded).
 // So: run the suite into <results>/conformal (testgrid layout, JUnit in artifacts/junit_01.xml, the
 // only .xml Sonobuoy's junit post-processing picks up), then write `done` last, in every outcome.
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { describeError } from '../../core/describe-error.js';
 import { UsageError } from '../../core/errors.js';
+import type { InterfacePlugin } from '../../core/plugin.js';
+import type { RunResult } from '../../core/results.js';
 import type { CliContext } from '../context.js';
 import { addInterfaceFlags, interfaceOptions } from '../interface-options.js';
 import { requirePlugin } from '../plugin-argument.js';
@@ -19,6 +23,14 @@ export function sonobuoyResultsDir(env: NodeJS.ProcessEnv = process.env): string
   return resolve(env.SONOBUOY_RESULTS_DIR || env.RESULTS_DIR || join(tmpdir(), 'sonobuoy', 'results'));
 }
 
+/** A JUnit holding one failing "setup: read the settings" test, unless a run already wrote into `reportDir`. */
+async function writeRefusedRunJunit(reportDir: string, iface: RunResult['interface'], error: unknown): Promise<void> {
+  if (existsSync(reportDir)) return;
+  const { renderAbortedJunit } = await import('../../../reporters/junit.js');
+  await mkdir(join(reportDir, 'artifacts'), { recursive: true });
+  await writeFile(join(reportDir, 'artifacts', 'junit_01.xml'), renderAbortedJunit(iface, { step: 'setup: read the settings', error: describeError(error) }, new Date(), 0));
+}
+
 export function register(program: Command, cli: CliContext): void {
   const command = program
     .command('sonobuoy-run')
@@ -27,16 +39,21 @@ export function register(program: Command, cli: CliContext): void {
   addRunOptions(command);
   if (cli.plugin) addInterfaceFlags(command, cli.plugin);
   command.action(async (name: string) => {
-    if (command.opts<{ reportDir?: string }>().reportDir) throw new UsageError('--report-dir: sonobuoy-run writes into $SONOBUOY_RESULTS_DIR', { field: '--report-dir' });
     const resultsDir = sonobuoyResultsDir();
     await mkdir(resultsDir, { recursive: true });
+    let plugin: InterfacePlugin | undefined;
     try {
-      const plugin = await requirePlugin(cli, name);
+      if (command.opts<{ reportDir?: string }>().reportDir) throw new UsageError('--report-dir: sonobuoy-run writes into $SONOBUOY_RESULTS_DIR', { field: '--report-dir' });
+      plugin = await requirePlugin(cli, name);
       const loaded = loadConfig(command, plugin);
       const settings = { ...runSettings(command, loaded), reportDir: join(resultsDir, 'conformal') };
       const options = interfaceOptions(command, plugin, loaded.config, loaded.file);
-      const { exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout });
+      const { exitCode } = await runPipeline({ plugin, settings, options, command: cli.argv.slice(2), stdout: cli.stdout, reportDirFlag: '$SONOBUOY_RESULTS_DIR' });
       cli.exitCode = exitCode;
+    } catch (error) {
+      // Sonobuoy reads only the JUnit: a run refused before it started must show red there too.
+      await writeRefusedRunJunit(join(resultsDir, 'conformal'), { name, title: plugin?.title ?? name, specVersion: plugin?.specVersion ?? '', ...(plugin ? { sig: plugin.sig } : {}) }, error);
+      throw error;
     } finally {
       // Even after a usage or harness error: without `done` the worker waits for its timeout.
       await writeFile(join(resultsDir, 'done'), join(resultsDir, 'conformal'));

@@ -13,6 +13,7 @@ export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
   name: 'cni',
   title: 'Container Network Interface',
   specVersion: LATEST_VERSION,
+  sig: 'sig-network',
   optionsSchema: cniOptionsSchema,
   flags: cniFlags,
   capabilityCatalog: cniCapabilityCatalog,

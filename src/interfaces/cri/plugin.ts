@@ -24,6 +24,7 @@ export const criPlugin: InterfacePlugin<CriEnv, CriOptions> = {
   name: 'cri',
   title: 'Container Runtime Interface',
   specVersion: CRI_SPEC_VERSION,
+  sig: 'sig-node',
   optionsSchema: criOptionsSchema,
   flags: criFlags,
   capabilityCatalog,

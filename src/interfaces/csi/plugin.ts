@@ -22,6 +22,7 @@ export const csiPlugin: InterfacePlugin<CsiEnv, CsiOptions> = {
   name: 'csi',
   title: 'Container Storage Interface',
   specVersion: CSI_SPEC_VERSION,
+  sig: 'sig-storage',
   optionsSchema: csiOptionsSchema,
   flags: csiFlags,
   capabilityCatalog,

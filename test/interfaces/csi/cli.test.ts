@@ -22,7 +22,8 @@ describe('conformal run csi: bad input', () => {
     [['--node-endpoint', 'unix:///tmp/only-node.sock'], '--endpoint'],
     [['--endpoint', 'unix:///tmp/x.sock', '--reference-fault', 'probe-error'], '--reference-fault'],
   ])('%j exits 2 naming %s', async (args, field) => {
-    const run = await conformal(['run', 'csi', ...args, '--report-dir', join(dir, 'bad')]);
+    // A fresh report dir per case: a dir that already holds a build is itself refused.
+    const run = await conformal(['run', 'csi', ...args, '--report-dir', mkdtempSync(join(dir, 'bad-'))]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(field);
   });

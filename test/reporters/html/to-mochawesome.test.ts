@@ -64,7 +64,7 @@ describe('RunResult -> mochawesome JSON', () => {
 describe('coverage tables', () => {
   it('counts tests per operation by result', () => {
     const coverage = operationCoverage(sampleRun().results);
-    expect(coverage.find((c) => c.operation === 'CreateVolume')!.counts).toEqual({ passed: 0, failed: 1, flaky: 0, skipped: 0, filtered: 0 });
+    expect(coverage.find((c) => c.operation === 'CreateVolume')!.counts).toEqual({ passed: 0, failed: 1, flaky: 0, skipped: 0, filtered: 0, interrupted: 0 });
     expect(coverage.map((c) => c.operation)).toEqual(['CreateSnapshot', 'CreateVolume', 'GetPluginInfo', 'ListVolumes', 'NodePublishVolume']);
   });
 

@@ -38,5 +38,22 @@ describe('conformal sonobuoy-run', () => {
     expect(cli.code).toBe(2);
     expect(cli.stderr).toContain('--parallel');
     expect(await readFile(join(results, 'done'), 'utf8')).toBe(join(results, 'conformal'));
+    // Sonobuoy reads only the JUnit: the refused run is one failing test there, naming the flag.
+    const junit = await readFile(join(results, 'conformal', 'artifacts', 'junit_01.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="conformal" tests="1" failures="1"/);
+    expect(junit).toContain('<testcase name="[sig-node] [cri] conformal setup: read the settings"');
+    expect(junit).toContain('--parallel');
+  }, 60_000);
+
+  it('an unreachable target gives a JUnit a JUnit-only reader sees red, then `done` (exit 3)', async () => {
+    const results = await mkdtemp(join(tmpdir(), 'sonobuoy-'));
+    const cli = await runConformal(['sonobuoy-run', 'csi', '--quiet', '--endpoint', `unix://${join(results, 'no-driver.sock')}`, '--connect-timeout', '1s'], { env: { ...process.env, SONOBUOY_RESULTS_DIR: results } });
+    expect(cli.code).toBe(3);
+    expect(await readFile(join(results, 'done'), 'utf8')).toBe(join(results, 'conformal'));
+    const junit = await readFile(join(results, 'conformal', 'artifacts', 'junit_01.xml'), 'utf8');
+    expect(junit).toMatch(/<testsuite name="conformal" tests="\d+" failures="1"/);
+    expect(junit).toContain('<testcase name="[sig-storage] [csi] conformal setup: reach the target"');
+    const count = (pattern: RegExp) => junit.match(pattern)?.length ?? 0;
+    expect(count(/<testcase /g)).toBe(count(/<failure /g) + count(/<skipped /g)); // no test shown as passed
   }, 60_000);
 });

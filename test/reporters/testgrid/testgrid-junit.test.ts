@@ -96,6 +96,30 @@ describe.skipIf(!parser)('testgrid parses the JUnit of real runs', () => {
   }, 240_000);
 });
 
+describe.skipIf(!parser)('testgrid shows a run that ended early red, and no test it did not finish as failed', () => {
+  it('an unreachable target: one FAIL row for the setup step, every test a skip, none a pass', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'tg-unreachable-')), 'job', '1');
+    const cli = await runConformal(['run', 'csi', '--endpoint', `unix://${join(dir, '..', 'no-driver.sock')}`, '--connect-timeout', '1s', '--report-dir', dir, '--quiet']);
+    expect(cli.code).toBe(3);
+    const [report] = await parseWithTestgrid([join(dir, 'artifacts', 'junit_01.xml')]);
+    expect(report!.error).toBeUndefined();
+    expect(report!.counts.FAIL).toBe(1);
+    expect(report!.counts.PASS ?? 0).toBe(0);
+    expect(report!.rows.find((r) => r.status === 'FAIL')).toMatchObject({ name: 'conformal.[sig-storage] [csi] conformal setup: reach the target', message: expect.stringContaining('unix://') });
+  }, 120_000);
+
+  it('an interrupted test is a skip "not finished"; the run shows one FAIL row for the interrupt', async () => {
+    const test = sampleTest({ id: 'csi.running', title: 'Running at the interrupt', status: 'passed' });
+    const interrupted: TestResult = { ...test, status: 'interrupted', reason: 'not finished: run interrupted', attempts: test.attempts.map((a) => ({ ...a, status: 'interrupted', error: { message: 'not finished: run interrupted' } })) };
+    const run = sampleRun({ outcome: 'interrupted', failure: { step: 'run: interrupted', error: { message: 'interrupted by SIGINT' } }, results: [sampleTest({ id: 'csi.done', title: 'Done before', status: 'passed' }), interrupted] });
+    const [report] = await parseWithTestgrid([await junitOf(run)]);
+    expect(report!.error).toBeUndefined();
+    expect(report!.counts).toEqual({ PASS: 1, PASS_WITH_SKIPS: 1, FAIL: 1 });
+    expect(report!.rows.find((r) => r.name.includes('Running at the interrupt'))).toMatchObject({ status: 'PASS_WITH_SKIPS', message: expect.stringContaining('not finished: run interrupted') });
+    expect(report!.rows.find((r) => r.status === 'FAIL')).toMatchObject({ name: 'conformal.[csi] conformal run: interrupted', message: expect.stringContaining('interrupted by SIGINT') });
+  });
+});
+
 describe.skipIf(!parser)('testgrid parses the known JUnit breakers through our writer', () => {
   const withAttempts = (test: TestResult, attempts: TestResult['attempts']): TestResult => ({ ...test, attempts });
 

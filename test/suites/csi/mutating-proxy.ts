@@ -14,6 +14,9 @@ export interface Outcome {
 /** Decides what the client sees for one call; return the outcome unchanged to pass it through. */
 export type Mutate = (rpc: string, request: unknown, outcome: Outcome) => Outcome;
 
+/** Returned by a Mutate: the client never gets an answer (a driver that hangs). */
+export const NEVER_ANSWER: Outcome = Object.freeze({});
+
 type ClientCtor = new (target: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => grpc.Client;
 type Service = { service: grpc.ServiceDefinition };
 
@@ -46,6 +49,7 @@ export async function startMutatingProxy(upstream: string, mutate: Mutate): Prom
         handlers[rpc] = (unaryCall: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
           call[rpc]!.call(client, unaryCall.request, (error: grpc.ServiceError | null, response: unknown) => {
             const out = mutate(rpc, unaryCall.request, { error, response });
+            if (out === NEVER_ANSWER) return;
             callback(out.error ?? null, out.error ? undefined : (out.response ?? {}));
           });
         };

@@ -19,6 +19,11 @@ export async function runCsiSuite(options: CsiOptionsInput = {}, settings: Recor
   });
 }
 
+/** --focus patterns selecting exactly these tests by id (ids never change; full names may). */
+export function focusOnIds(ids: readonly string[]): string[] {
+  return ids.map((id) => `^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
 /** "id: reason" for every failed test, for readable assertion diffs. */
 export function failures(result: RunResult): string[] {
   return result.results.filter((r) => r.status === 'failed').map((r) => `${r.id}: ${r.reason ?? ''}`);
