@@ -3,7 +3,11 @@
 import type { ProfileReport } from './profiles.js';
 import type { Profile, SpecReference } from './test.js';
 
-export const RESULT_SCHEMA_VERSION = 1;
+/**
+ * 2: per-profile results (`profiles`, each test's `conformanceProfile`), the `interrupted` status and
+ * the run's `failure`; a reader of version 1 would misread an interrupted test, so the version moved.
+ */
+export const RESULT_SCHEMA_VERSION = 2;
 
 /**
  * passed / failed; skipped = not supported (capability missing or target said so, with a reason)
