@@ -56,6 +56,20 @@ export function baseResult<Env>(entry: CatalogEntry<Env>): Omit<TestResult, keyo
   };
 }
 
+/** How long a body gets, once its deadline has passed, to reject with its own error. */
+const OWN_ERROR_GRACE_MS = 250;
+
+/** The body's own rejection if it comes within the grace, else the race's error. */
+async function ownError(body: Promise<unknown>, raced: unknown): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<'grace'>((resolve) => {
+    timer = setTimeout(() => resolve('grace'), OWN_ERROR_GRACE_MS);
+  });
+  const settled = await Promise.race([body.then(() => 'grace' as const, (error: unknown) => ({ error })), grace]);
+  clearTimeout(timer);
+  return settled === 'grace' ? raced : settled.error;
+}
+
 async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, options: RunnerOptions<Env>): Promise<AttemptResult> {
   const { test } = entry;
   const timeoutMs = test.timeoutMs ?? options.timeoutMs;
@@ -86,9 +100,13 @@ async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, option
 
   let error: unknown;
   let notSupported: string | undefined;
+  const body = Promise.resolve().then(() => test.run(context));
   try {
-    await raceSignal(Promise.resolve().then(() => test.run(context)), deadline.signal, `test ${test.id}`);
-  } catch (thrown) {
+    await raceSignal(body, deadline.signal, `test ${test.id}`);
+  } catch (raced) {
+    // At the deadline, a body that honours the signal rejects at once with an error naming what it
+    // was waiting for; prefer that to the bare "test did not finish" of the race.
+    const thrown = deadline.signal.aborted && !options.interrupt.aborted ? await ownError(body, raced) : raced;
     if (thrown instanceof NotSupportedError) notSupported = thrown.message;
     else error = thrown;
   } finally {

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { buildCatalog, makeSelector } from '../../src/core/catalog.js';
+import { waitFor } from '../../src/core/deadline.js';
 import { runCatalog, type RunnerOptions } from '../../src/core/runner.js';
 import type { TestDefinition } from '../../src/core/test.js';
 import { fakeEnv, fakeTest, type FakeEnv } from '../support/fake-plugin.js';
@@ -64,6 +65,20 @@ describe('runCatalog', () => {
     expect(result!.attempts[0]!.error?.code).toBe('CONFORMAL_TIMEOUT');
     expect(cleaned).toBe(true);
     expect(other!.status).toBe('passed');
+  });
+
+  it('at the deadline, reports what a signal-honouring wait was waiting for, not only that time ran out', async () => {
+    const waiting = fakeTest({
+      id: 't.waits',
+      timeoutMs: 150,
+      run: async (ctx) => {
+        await waitFor(async () => undefined, { signal: ctx.signal, description: 'container c1 to exit', lastSeen: () => 'state CONTAINER_RUNNING' });
+      },
+    });
+    const [result] = await runCatalog(options([waiting]));
+    expect(result!.status).toBe('failed');
+    expect(result!.attempts[0]!.error?.code).toBe('CONFORMAL_TIMEOUT');
+    expect(result!.reason).toContain('waiting for container c1 to exit (last seen: state CONTAINER_RUNNING)');
   });
 
   it('a cleanup failure fails an otherwise passing test and names the object', async () => {
