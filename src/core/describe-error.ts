@@ -34,7 +34,7 @@ type FrameKind = 'package' | 'library' | 'runtime' | 'other';
 
 const FRAME = /^(\s+at )(?:(.*) \((.+)\)|(.+))$/;
 
-/** Where a frame's code lives, and the location as a vendor may see it (no absolute path of this machine). */
+/** Where a frame's code lives, and the location as a vendor may see it (no absolute path of the machine that ran it). */
 function placeFrame(location: string, root: string): { kind: FrameKind; location: string } {
   if (location.startsWith('node:') || location === 'native' || location.startsWith('<anonymous>')) return { kind: 'runtime', location };
   const written = location.startsWith('file://') ? decodeURI(location.slice('file://'.length)) : location;

@@ -3,7 +3,7 @@
 import type { CapabilityInfo, ProfileDefinition } from '../../core/plugin.js';
 
 export const CriCapability = {
-  /** The runtime runs on this machine: host paths (log directory, mounts) are shared with the harness. */
+  /** The runtime runs on the machine conformal runs on: host paths (log directory, mounts) are shared with the harness. */
   nodeLocal: 'node.local',
   /** The harness runs as root on the runtime's node: it can make host mounts (propagation tests). */
   nodeRoot: 'node.root',
@@ -20,7 +20,7 @@ export const CriCapability = {
 // node.* and image.* describe where the harness runs and the images conformal's loopback registry
 // always serves: environment. Only --host-ports is something the user must say.
 export const capabilityCatalog: readonly CapabilityInfo[] = [
-  { name: CriCapability.nodeLocal, kind: 'environment', description: 'the runtime is reached over a unix socket on this machine, so host-path mounts and container log files can be checked' },
+  { name: CriCapability.nodeLocal, kind: 'environment', description: 'the runtime is reached over a unix socket on the machine conformal runs on, so host-path mounts and container log files can be checked' },
   { name: CriCapability.nodeRoot, kind: 'environment', description: 'node.local and the harness runs as root, so it can make host mounts to test mount propagation' },
   { name: CriCapability.imageDigest, kind: 'environment', description: 'a test image reference by digest is available (busyboxDigest)' },
   { name: CriCapability.imageAlias, kind: 'environment', description: 'a second tag of the busybox test image is available (busyboxAlias)' },
