@@ -2,6 +2,7 @@
 // The core (catalog, runner, CLI, reporters) knows interfaces only through this.
 import type { z } from 'zod';
 import type { ImplementationInfo } from './results.js';
+import type { RuleLedger } from './rules.js';
 import type { TestDefinition } from './test.js';
 
 /** A command-line flag of an interface, mapped onto a key of its options object. */
@@ -102,6 +103,8 @@ export interface InterfacePlugin<Env = any, Options = any> {
   readonly profiles: readonly ProfileDefinition[];
   /** The suite: loaded lazily so `conformal --help` stays fast. */
   loadTests(): Promise<readonly TestDefinition<Env>[]>;
+  /** The rule ledger: every normative sentence of the spec with its tests or the reason none can (src/core/rules.ts). */
+  loadRules?(): Promise<RuleLedger>;
   /**
    * Checks what the options alone can tell (endpoint syntax, flags that exclude each other, files
    * that must be readable) and throws UsageError/ConfigError naming the flag, before anything is

@@ -2,6 +2,7 @@
 // which capabilities each test exercises. `npm run docs` writes them to docs/coverage/<iface>.md.
 import type { InterfacePlugin } from '../core/plugin.js';
 import { buildCatalog } from '../core/catalog.js';
+import { ledgerMarkdown } from '../core/rules.js';
 import { interfaceSections } from './interface-sections.js';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -45,6 +46,7 @@ export async function coverageMarkdown(plugin: InterfacePlugin): Promise<string>
     const ids = byCapability.get(capability.name) ?? [];
     lines.push(`| \`${capability.name}\` | ${cell(capability.description)} | ${ids.length === 0 ? '—' : `${ids.length}: ${ids.map((id) => `\`${id}\``).join(', ')}`} |`);
   }
+  if (plugin.loadRules) lines.push('', ...ledgerMarkdown(await plugin.loadRules()));
   const unknown = [...byCapability.keys()].filter((name) => !plugin.capabilityCatalog.some((c) => c.name === name));
   if (unknown.length > 0) lines.push('', `Capabilities required by tests but missing from the catalog: ${unknown.join(', ')}`);
   return `${lines.join('\n')}\n`;
