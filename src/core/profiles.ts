@@ -208,9 +208,11 @@ export function extendedReport(tests: readonly TestResult[], completed: boolean)
   const byFeature = new Map<string, TestResult[]>();
   for (const test of tests) for (const feature of featureNames(test.tags)) byFeature.set(feature, [...(byFeature.get(feature) ?? []), test]);
   const supported = [...byFeature].filter(([, members]) => members.some(ran)).map(([name]) => name).sort();
+  // Only a skip decided against the target makes a feature unsupported; "not run" (the run ended first) says nothing of it.
+  const skippedForTarget = (t: TestResult) => t.status === 'skipped' && !(t.reason ?? '').startsWith('not run');
   const unsupported = [...byFeature]
-    .filter(([name, members]) => !supported.includes(name) && members.some((t) => t.status === 'skipped'))
-    .map(([name, members]) => ({ name, reason: members.find((t) => t.status === 'skipped')!.reason ?? 'skipped' }))
+    .filter(([name, members]) => !supported.includes(name) && members.some(skippedForTarget))
+    .map(([name, members]) => ({ name, reason: members.find(skippedForTarget)!.reason ?? 'skipped' }))
     .sort((a, b) => a.name.localeCompare(b.name));
   // A test not run counts against the result only when every feature it belongs to is supported.
   const missedInSupported = tests.filter((t) => !ran(t) && featureNames(t.tags).every((f) => supported.includes(f)));

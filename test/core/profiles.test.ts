@@ -27,6 +27,14 @@ describe('extended result', () => {
     expect(report.result).toBe('success');
   });
 
+  it('calls no feature unsupported when the run ended before its tests (they were not run, not refused)', () => {
+    const notRun = { ...ext('s1', 'skipped', 'Snap'), reason: 'not run: target unreachable: no such socket file' };
+    const report = extendedReport([notRun], false);
+    expect(report.unsupportedFeatures).toEqual([]);
+    expect(report.supportedFeatures).toEqual([]);
+    expect(report.result).toBe('failure');
+  });
+
   it('is partial when a test of a supported feature did not run, failure when one failed', () => {
     expect(extendedReport([ext('s1', 'passed', 'Snap'), ext('s2', 'skipped', 'Snap')], true).result).toBe('partial');
     expect(extendedReport([ext('s1', 'failed', 'Snap')], true)).toMatchObject({ result: 'failure', failedTests: ['s1'], supportedFeatures: ['Snap'] });
