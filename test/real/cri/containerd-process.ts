@@ -14,10 +14,11 @@ const execFile = promisify(execFileCb);
 export interface ContainerdOptions {
   readonly containerd: string;
   /**
-   * The config layout the binary reads: 2 for containerd 1.x, 3 for containerd 2.x (new CRI plugin
-   * ids; its own runc shim, installed beside the binary, named explicitly).
+   * The config layout the binary reads: 2 for containerd 1.x, 4 for containerd 2.4 and later (the
+   * CRI plugin ids of 2.x, server settings as plugins; its own runc shim, installed beside the
+   * binary, named explicitly).
    */
-  readonly configVersion: 2 | 3;
+  readonly configVersion: 2 | 4;
   /** host:port of the loopback registry, declared plain HTTP in hosts.toml. */
   readonly registryHost: string;
   /** Image the CRI plugin runs as the sandbox ("pause") container. */
@@ -35,7 +36,7 @@ export interface RunningContainerd {
 }
 
 function config(dir: string, options: ContainerdOptions): string {
-  return options.configVersion === 3 ? configV3(dir, options) : configV2(dir, options);
+  return options.configVersion === 4 ? configV4(dir, options) : configV2(dir, options);
 }
 
 function configV2(dir: string, options: ContainerdOptions): string {
@@ -63,17 +64,21 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
 }
 
 /**
- * containerd 2.x: the CRI plugin is split into images and runtime plugins; streaming stays in the
- * grpc one. NRI is disabled because it would listen on /var/run/nri, outside the temp dir. The
- * runc shim is named by path: on PATH, Debian's 1.6 shim would be found first.
+ * containerd 2.4: the CRI plugin is split into images and runtime plugins (config version 3, 2.0);
+ * streaming stays in the grpc one; the gRPC and TTRPC servers are plugins (version 4, 2.4), and the
+ * TTRPC one no longer follows the gRPC address, so both are set. NRI is disabled because it would
+ * listen on /var/run/nri, outside the temp dir. The runc shim is named by path: on PATH, Debian's
+ * 1.6 shim would be found first.
  */
-function configV3(dir: string, options: ContainerdOptions): string {
-  return `version = 3
+function configV4(dir: string, options: ContainerdOptions): string {
+  return `version = 4
 root = "${dir}/root"
 state = "${dir}/state"
 disabled_plugins = ["io.containerd.tracing.processor.v1.otlp", "io.containerd.nri.v1.nri"]
-[grpc]
+[plugins.'io.containerd.server.v1.grpc']
   address = "${dir}/containerd.sock"
+[plugins.'io.containerd.server.v1.ttrpc']
+  address = "${dir}/containerd.sock.ttrpc"
 [plugins.'io.containerd.internal.v1.opt']
   path = "${dir}/opt"
 [plugins.'io.containerd.cri.v1.images']
