@@ -7,6 +7,7 @@ import type { CriEnv } from '../../src/interfaces/cri/env.js';
 import { check, checkEqual, optionalRpc, removePod, rt, runContainer, runPod, runPodWithContainer, type CriContext } from '../../src/interfaces/cri/kit.js';
 import type { Container, Image, MetricDescriptor, PodSandbox } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
+import { STATS_CGROUP_PARENT } from './stats.js';
 
 /** Items of a Stream* RPC: every item exactly once, across responses of at least one item. */
 async function streamed<T>(ctx: CriContext, service: 'runtime' | 'image', rpc: string, field: string, request: object): Promise<T[]> {
@@ -52,7 +53,9 @@ export const optionalTests = [
     tags: ['Feature:CRIListStreaming'],
     operations: ['StreamContainerStats', 'StreamPodSandboxStats'],
     async run(ctx) {
-      const { pod, container } = await runPodWithContainer(ctx);
+      // A cgroup parent as the kubelet gives: containerd 2 reads sandbox stats from it and fails without one.
+      const pod = await runPod(ctx, { linux: { cgroupParent: STATS_CGROUP_PARENT } });
+      const container = await runContainer(ctx, pod);
       const stats = await streamed<{ attributes: { id: string } }>(ctx, 'runtime', 'StreamContainerStats', 'containerStats', { filter: { podSandboxId: pod.id } });
       checkEqual(stats.map((s) => s.attributes.id), [container.id], 'container stats streamed');
       const podStats = await streamed<{ attributes: { id: string } }>(ctx, 'runtime', 'StreamPodSandboxStats', 'podSandboxStats', { filter: { id: pod.id } });

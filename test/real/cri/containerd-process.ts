@@ -1,10 +1,10 @@
-// Runs Debian's containerd as a child process for the real CRI test: root, state, socket, CNI
-// config and registry hosts all in one temp dir; afterwards every trace is removed (pods,
-// shims, mounts, network namespaces, the bridge, cgroup directories, the temp dir).
+// Runs containerd (Debian's 1.6, or a 2.x built by .ci/setup/42-containerd2.sh) as a child process for
+// the real CRI test: root, state, socket, CNI config and registry hosts all in one temp dir; afterwards
+// every trace is removed (pods, shims, mounts, network namespaces, the bridge, cgroup directories, the temp dir).
 import { execFile as execFileCb, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '../../../src/core/deadline.js';
@@ -13,6 +13,12 @@ const execFile = promisify(execFileCb);
 
 export interface ContainerdOptions {
   readonly containerd: string;
+  /**
+   * The config layout the binary reads: 2 for containerd 1.x, 4 for containerd 2.4 and later (the
+   * CRI plugin ids of 2.x, server settings as plugins; its own runc shim, installed beside the
+   * binary, named explicitly).
+   */
+  readonly configVersion: 2 | 4;
   /** host:port of the loopback registry, declared plain HTTP in hosts.toml. */
   readonly registryHost: string;
   /** Image the CRI plugin runs as the sandbox ("pause") container. */
@@ -30,6 +36,10 @@ export interface RunningContainerd {
 }
 
 function config(dir: string, options: ContainerdOptions): string {
+  return options.configVersion === 4 ? configV4(dir, options) : configV2(dir, options);
+}
+
+function configV2(dir: string, options: ContainerdOptions): string {
   return `version = 2
 root = "${dir}/root"
 state = "${dir}/state"
@@ -50,6 +60,45 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     conf_dir = "${dir}/cni"
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "${dir}/certs.d"
+`;
+}
+
+/**
+ * containerd 2.4: the CRI plugin is split into images and runtime plugins (config version 3, 2.0);
+ * streaming stays in the grpc one; the gRPC and TTRPC servers are plugins (version 4, 2.4), and the
+ * TTRPC one no longer follows the gRPC address, so both are set. NRI is disabled because it would
+ * listen on /var/run/nri, outside the temp dir. The runc shim is named by path: on PATH, Debian's
+ * 1.6 shim would be found first.
+ */
+function configV4(dir: string, options: ContainerdOptions): string {
+  return `version = 4
+root = "${dir}/root"
+state = "${dir}/state"
+disabled_plugins = ["io.containerd.tracing.processor.v1.otlp", "io.containerd.nri.v1.nri"]
+[plugins.'io.containerd.server.v1.grpc']
+  address = "${dir}/containerd.sock"
+[plugins.'io.containerd.server.v1.ttrpc']
+  address = "${dir}/containerd.sock.ttrpc"
+[plugins.'io.containerd.internal.v1.opt']
+  path = "${dir}/opt"
+[plugins.'io.containerd.cri.v1.images']
+  [plugins.'io.containerd.cri.v1.images'.pinned_images]
+    sandbox = "${options.sandboxImage}"
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = "${dir}/certs.d"
+[plugins.'io.containerd.cri.v1.runtime']
+  disable_apparmor = true
+  restrict_oom_score_adj = true
+  netns_mounts_under_state_dir = true
+  [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
+    runtime_path = "${join(dirname(options.containerd), 'containerd-shim-runc-v2')}"
+  [plugins.'io.containerd.cri.v1.runtime'.cni]
+    bin_dirs = ["${options.cniBinDir ?? '/usr/lib/cni'}"]
+    conf_dir = "${dir}/cni"
+[plugins.'io.containerd.grpc.v1.cri']
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
 `;
 }
 
