@@ -32,6 +32,11 @@ export const FAULTS = {
   'add-prints-non-json': { description: 'ADD exits 0 but prints a line of text instead of the result JSON', caughtBy: 'cni.add.result-valid' },
   'error-code-as-string': { description: 'error objects carry the code as a string ("4") instead of an integer', caughtBy: 'cni.env.missing-required' },
   'routes-not-installed': { description: 'routes are reported in the result but not installed in the namespace', caughtBy: 'cni.add.result-valid' },
+  'ignores-ifname': { description: 'ADD creates and reports the container interface under a name of its own (net0), not CNI_IFNAME', caughtBy: 'cni.add.result-names-attachment' },
+  'sandbox-not-reported': { description: 'the result lists the container interface without its sandbox (CNI_NETNS)', caughtBy: 'cni.add.result-names-attachment' },
+  'check-skips-addresses': { description: 'CHECK verifies the interface exists but not the addresses prevResult lists for it', caughtBy: 'cni.check.reads-prev-result' },
+  'del-keeps-interface': { description: 'DEL releases the address but leaves the container interface in the namespace', caughtBy: 'cni.del.removes-interface' },
+  'check-skips-ipam': { description: 'CHECK never asks the IPAM delegate, so a lost address allocation goes unnoticed', caughtBy: 'cni.check.asks-ipam-delegate' },
 } as const satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof FAULTS;
