@@ -36,6 +36,8 @@ export const FAULTS = {
   'sandbox-not-reported': { description: 'the result lists the container interface without its sandbox (CNI_NETNS)', caughtBy: 'cni.add.result-names-attachment' },
   'check-skips-addresses': { description: 'CHECK verifies the interface exists but not the addresses prevResult lists for it', caughtBy: 'cni.check.reads-prev-result' },
   'del-keeps-interface': { description: 'DEL releases the address but leaves the container interface in the namespace', caughtBy: 'cni.del.removes-interface' },
+  'check-needs-cni-path': { description: 'CHECK looks for the IPAM delegate only in CNI_PATH and fails without it', caughtBy: 'cni.env.cni-path-optional-check' },
+  'status-needs-cni-path': { description: 'STATUS looks for the IPAM delegate only in CNI_PATH and fails without it', caughtBy: 'cni.env.cni-path-optional-status' },
   'check-skips-ipam': { description: 'CHECK never asks the IPAM delegate, so a lost address allocation goes unnoticed', caughtBy: 'cni.check.asks-ipam-delegate' },
 } as const satisfies Record<string, FaultInfo>;
 

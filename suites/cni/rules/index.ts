@@ -1,6 +1,7 @@
 // The CNI rule ledger: every MUST / SHOULD / REQUIRED sentence of SPEC.md (spec version 1.1.0,
 // as published with github.com/containernetworking/cni v1.3.0), in the order of its sections,
-// each with the suite tests that check it or the reason none can.
+// each with the suite tests that check it or the reason none can. Quotes keep the spec's words;
+// its in-page links are reduced to their text.
 import type { RuleLedger } from '../../../src/core/rules.js';
 import { configRules } from './section1-config.js';
 import { protocolRules } from './section2-protocol.js';

@@ -51,7 +51,7 @@ export const protocolRules: readonly SpecRule[] = [
     id: 'cni.errors.error-result',
     section: '2 Errors',
     level: 'SHOULD',
-    text: 'If the plugin encounters an error, it should output an ["error" result structure](#Error) (see below).',
+    text: 'If the plugin encounters an error, it should output an "error" result structure (see below).',
     tests: ['cni.env.missing-required', 'cni.config.not-json', 'cni.config.invalid-name'],
   },
   {
@@ -65,7 +65,7 @@ export const protocolRules: readonly SpecRule[] = [
     id: 'cni.add.result-on-stdout',
     section: ADD,
     level: 'MUST',
-    text: 'If the CNI plugin is successful, it must output a [result structure](#Success) (see below) on standard out.',
+    text: 'If the CNI plugin is successful, it must output a result structure (see below) on standard out.',
     tests: ['cni.add.result-valid'],
   },
   {
@@ -101,7 +101,7 @@ export const protocolRules: readonly SpecRule[] = [
     section: ADD,
     level: 'OPTIONAL',
     text: 'Optional environment parameters: `CNI_ARGS` `CNI_PATH`',
-    tests: ['cni.env.cni-path-optional'],
+    tests: ['cni.env.cni-path-optional', 'cni.add.result-valid'],
   },
   {
     id: 'cni.del.delete-or-undo',
@@ -219,7 +219,7 @@ export const protocolRules: readonly SpecRule[] = [
     id: 'cni.check.runtime-disable-check',
     section: CHECK,
     level: 'MUST NOT',
-    text: 'A runtime must not call `CHECK` if `disableCheck` is set to `true` in the [configuration](#configuration-format).',
+    text: 'A runtime must not call `CHECK` if `disableCheck` is set to `true` in the configuration.',
     untestedBecause: bindsHarness('CniRuntime.check refuses when disableCheck is set (test/interfaces/cni/runtime/network.test.ts)'),
   },
   {
@@ -235,6 +235,13 @@ export const protocolRules: readonly SpecRule[] = [
     level: 'REQUIRED',
     text: 'Required environment parameters: `CNI_COMMAND` `CNI_CONTAINERID` `CNI_NETNS` `CNI_IFNAME`',
     untestedBecause: SETS_REQUIRED,
+  },
+  {
+    id: 'cni.check.optional-env',
+    section: CHECK,
+    level: 'OPTIONAL',
+    text: 'Optional environment parameters: `CNI_ARGS` `CNI_PATH`',
+    tests: ['cni.env.cni-path-optional-check'],
   },
   {
     id: 'cni.check.same-parameters',
@@ -298,6 +305,13 @@ export const protocolRules: readonly SpecRule[] = [
     level: 'SHOULD',
     text: 'If the delegated plugin return an error result, the executing plugin should return an error result.',
     untestedBecause: needsPluginSpecificCondition('a delegate whose STATUS fails'),
+  },
+  {
+    id: 'cni.status.optional-env',
+    section: STATUS,
+    level: 'OPTIONAL',
+    text: 'Optional environment parameters: `CNI_PATH`',
+    tests: ['cni.env.cni-path-optional-status'],
   },
   {
     id: 'cni.version.output',

@@ -46,7 +46,7 @@ export const resultRules: readonly SpecRule[] = [
     id: 'cni.result.ip-interface-index',
     section: ADD_SUCCESS,
     level: 'SHOULD',
-    text: '`interface` (uint): the index into the `interfaces` list for a [CNI Plugin Result](#result) indicating which interface this IP configuration should be applied to.',
+    text: '`interface` (uint): the index into the `interfaces` list for a CNI Plugin Result indicating which interface this IP configuration should be applied to.',
     tests: ['cni.add.result-valid'],
   },
   {

@@ -41,7 +41,7 @@ const STRICT_ERROR_VERSION = (id: string): Deviation => ({
 });
 
 /** Everything needing 1.1.0 (Debian's plugins top out at 1.0.0), plus the code-2 test (no unsupportedField configured). */
-const NO_110 = ['cni.result.version-1-1-0', 'cni.status.ready', 'cni.gc.reclaims-unlisted', 'cni.gc.reclaims-unlisted-old-key', 'cni.config.unsupported-field'];
+const NO_110 = ['cni.result.version-1-1-0', 'cni.status.ready', 'cni.env.cni-path-optional-status', 'cni.gc.reclaims-unlisted', 'cni.gc.reclaims-unlisted-old-key', 'cni.config.unsupported-field'];
 const SINGLE = [...NO_110, 'cni.chain.prev-result-passed'];
 
 export const REAL_CASES: readonly RealCase[] = [
@@ -67,6 +67,7 @@ export const REAL_CASES: readonly RealCase[] = [
       PREV_RESULT,
       ...['cni.env.missing-required', 'cni.env.invalid-ifname', 'cni.env.invalid-container-id', 'cni.config.not-json', 'cni.config.unsupported-version', 'cni.config.invalid-name', 'cni.add.existing-interface-fails', 'cni.check.needs-0-4-0', 'cni.check.detects-removed-interface', 'cni.check.reads-prev-result', 'cni.check.asks-ipam-delegate'].map(STRICT_ERROR_VERSION),
       { id: 'cni.env.cni-path-optional', why: 'strict profile: SPEC §Parameters lists CNI_PATH as optional for ADD/DEL; skel requires it (code 4). Compatible profile accepts this with a warning' },
+      { id: 'cni.env.cni-path-optional-check', why: 'strict profile: SPEC §CHECK lists CNI_PATH as optional; skel requires it (code 4). Compatible profile accepts this with a warning' },
     ],
     skipped: SINGLE,
   },

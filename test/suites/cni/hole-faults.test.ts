@@ -20,6 +20,8 @@ const HOLES: ReadonlyArray<[FaultName, readonly string[]]> = [
   ['check-skips-addresses', ['cni.check.reads-prev-result']],
   ['del-keeps-interface', ['cni.del.removes-interface']],
   ['check-skips-ipam', ['cni.check.asks-ipam-delegate']],
+  ['check-needs-cni-path', ['cni.env.cni-path-optional-check']],
+  ['status-needs-cni-path', ['cni.env.cni-path-optional-status']],
 ];
 
 describe.runIf(referenceBuilt())('CNI ledger holes: only the new test catches each fault', () => {
