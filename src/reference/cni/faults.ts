@@ -28,6 +28,7 @@ export const FAULTS = {
   'accepts-any-version': { description: 'ADD accepts a cniVersion it does not support', caughtBy: 'cni.config.unsupported-version' },
   'bad-interface-index': { description: 'ips[].interface points past the interfaces list', caughtBy: 'cni.add.result-valid' },
   'chain-drops-prev-result': { description: 'the chained plugin answers with only its own additions, dropping prevResult', caughtBy: 'cni.chain.prev-result-passed', chain: true },
+  'chain-drops-routes': { description: 'the chained plugin passes prevResult on without its routes', caughtBy: 'cni.chain.prev-result-passed', chain: true },
   'unsupported-field-vague': { description: 'an unsupported field is reported with code 7 and without its key and value', caughtBy: 'cni.config.unsupported-field' },
   'add-prints-non-json': { description: 'ADD exits 0 but prints a line of text instead of the result JSON', caughtBy: 'cni.add.result-valid' },
   'error-code-as-string': { description: 'error objects carry the code as a string ("4") instead of an integer', caughtBy: 'cni.env.missing-required' },
