@@ -82,7 +82,7 @@ export const addTests = [
   defineTest<CniEnv>({
     id: 'cni.chain.prev-result-passed',
     title: 'Each chained plugin passes on what the previous plugins reported',
-    spec: { section: '3 ADD / 4 Chaining', rule: 'chained plugins must pass prevResult through or modify it; the final result is the last plugin output', url: SPEC_URL },
+    spec: { section: '3 ADD / 5 ADD Success', rule: 'chained plugins must pass prevResult through or modify it: its interfaces, addresses, routes and nameservers stay in their output', url: SPEC_URL },
     profile: 'core',
     requires: [Cap.netns, Cap.chain],
     operations: ['ADD'],
@@ -92,8 +92,11 @@ export const addTests = [
       for (let i = 1; i < steps.length; i++) {
         const before = steps[i - 1]!.json as Rich;
         const after = steps[i]!.json as Rich;
-        for (const iface of before.interfaces ?? []) check(after.interfaces?.some((x) => x.name === iface.name), `${steps[i]!.type} dropped interface ${iface.name} reported by ${steps[i - 1]!.type}`);
-        for (const ip of before.ips ?? []) check(after.ips?.some((x) => x.address === ip.address), `${steps[i]!.type} dropped address ${ip.address} reported by ${steps[i - 1]!.type}`);
+        const dropped = (what: string) => `${steps[i]!.type} dropped ${what} reported by ${steps[i - 1]!.type}`;
+        for (const iface of before.interfaces ?? []) check(after.interfaces?.some((x) => x.name === iface.name), dropped(`interface ${iface.name}`));
+        for (const ip of before.ips ?? []) check(after.ips?.some((x) => x.address === ip.address), dropped(`address ${ip.address}`));
+        for (const route of before.routes ?? []) check(after.routes?.some((x) => x.dst === route.dst), dropped(`route ${route.dst}`));
+        for (const server of before.dns?.nameservers ?? []) check(after.dns?.nameservers?.includes(server), dropped(`nameserver ${server}`));
       }
     },
   }),

@@ -2,12 +2,43 @@
 // tolerance of what later plugins changed, and no CHECK before 0.4.0.
 import { defineTest } from '../../src/core/test.js';
 import type { CniEnv } from '../../src/interfaces/cni/env.js';
-import { Cap } from '../../src/interfaces/cni/capabilities.js';
-import { PluginFailedError } from '../../src/interfaces/cni/runtime/invoke.js';
-import { check, expectAllSucceeded, expectFailure, sandboxInterface, SPEC_URL } from './support.js';
+import { Cap, IPAM_WITHOUT_POOL } from '../../src/interfaces/cni/capabilities.js';
+import { invokePlugin, PluginFailedError, type Attachment } from '../../src/interfaces/cni/runtime/invoke.js';
+import { check, expectAllSucceeded, expectFailure, expectSuccess, sandboxInterface, type Ctx, SPEC_URL } from './support.js';
 
 /** A route a later chained plugin might add: benchmarking range, only inside the test namespace. */
 const LATER_ROUTE = '198.18.200.0/24';
+/** An address no plugin assigns (documentation range), expected by a doctored prevResult. */
+const MISSING_ADDRESS = '198.51.100.7/24';
+
+/** CHECK must fail; its failure must be a proper error object. */
+async function expectCheckFails(ctx: Ctx, attachment: Attachment, what: string, unexpected: string, prevResult?: unknown): Promise<void> {
+  try {
+    await ctx.env.runtime.check(attachment, { signal: ctx.signal, ...(prevResult ? { prevResult } : {}) });
+  } catch (error) {
+    if (!(error instanceof PluginFailedError)) throw error;
+    expectFailure(ctx, error.outcome, { codes: [], what });
+    return;
+  }
+  check(false, unexpected);
+}
+
+/** A new attachment, ADDed and CHECKed once as ADD left it: a later failing CHECK then shows what broke it. */
+async function addedAndChecked(ctx: Ctx, what: string) {
+  const { attachment, ns } = await ctx.env.attachment(ctx);
+  const { result } = await ctx.env.add(ctx, attachment);
+  expectAllSucceeded(await ctx.env.runtime.check(attachment, { signal: ctx.signal }), `CHECK after ADD, ${what}`);
+  return { attachment, ns, result };
+}
+
+/** The first plugin of the list that delegates to an IPAM executable keeping allocations, and its type. */
+function ipamDelegate(ctx: Ctx): { index: number; type: string } | undefined {
+  for (const [index, plugin] of ctx.env.network.plugins.entries()) {
+    const type = (plugin.ipam as { type?: unknown } | undefined)?.type;
+    if (typeof type === 'string' && !IPAM_WITHOUT_POOL.includes(type)) return { index, type };
+  }
+  return undefined;
+}
 
 export const checkTests = [
   defineTest<CniEnv>({
@@ -35,14 +66,42 @@ export const checkTests = [
       const { result } = await ctx.env.add(ctx, attachment);
       const ifname = sandboxInterface(result, ns, attachment.ifname);
       await ctx.env.netns!.breakInterface(ns, ifname, ctx.signal);
-      try {
-        await ctx.env.runtime.check(attachment, { signal: ctx.signal });
-      } catch (error) {
-        if (!(error instanceof PluginFailedError)) throw error;
-        expectFailure(ctx, error.outcome, { codes: [], what: `CHECK after removing ${ifname}` });
-        return;
-      }
-      check(false, `CHECK succeeded although ${ifname} was removed from ${ns.path}`);
+      await expectCheckFails(ctx, attachment, `CHECK after removing ${ifname}`, `CHECK succeeded although ${ifname} was removed from ${ns.path}`);
+    },
+  }),
+  defineTest<CniEnv>({
+    id: 'cni.check.reads-prev-result',
+    title: 'CHECK fails when prevResult lists an address the interface does not carry',
+    spec: { section: '3 CHECK', rule: 'the plugin must consult the prevResult to determine the expected interfaces and addresses', url: SPEC_URL },
+    profile: 'core',
+    requires: [Cap.netns, Cap.check, Cap.interfaceCreate],
+    operations: ['ADD', 'CHECK'],
+    async run(ctx) {
+      const { attachment, ns, result } = await addedAndChecked(ctx, 'with the prevResult as ADD returned it');
+      const r = result as { interfaces?: Array<{ name: string }>; ips?: unknown[] };
+      const ifname = sandboxInterface(result, ns, attachment.ifname);
+      const expected = { interface: (r.interfaces ?? []).findIndex((i) => i.name === ifname), address: MISSING_ADDRESS };
+      const prevResult = { ...r, ips: [...(r.ips ?? []), expected] };
+      await expectCheckFails(ctx, attachment, `CHECK with a prevResult expecting ${MISSING_ADDRESS} on ${ifname}`, `CHECK succeeded although its prevResult expects ${MISSING_ADDRESS} on ${ifname}, which does not carry it: the plugin did not consult prevResult`, prevResult);
+    },
+  }),
+  defineTest<CniEnv>({
+    id: 'cni.check.asks-ipam-delegate',
+    title: 'CHECK fails once the IPAM delegate no longer holds the allocation',
+    spec: { section: '3 CHECK / 4 Plugin delegation', rule: 'on CHECK a plugin must also execute its delegated (IPAM) plugins and should return their errors', url: SPEC_URL },
+    profile: 'core',
+    requires: [Cap.netns, Cap.check, Cap.ipamDelegate],
+    operations: ['ADD', 'CHECK', 'DEL'],
+    async run(ctx) {
+      const delegate = ipamDelegate(ctx);
+      check(delegate, 'no plugin of the network names an ipam.type');
+      const { attachment } = await addedAndChecked(ctx, 'before the allocation is released');
+      // Behind the plugin's back, as its delegate would be run: same environment, the complete config.
+      const stdin = JSON.stringify(ctx.env.runtime.request(delegate.index, { signal: ctx.signal }, ctx.env.runtime.cached(attachment)?.result));
+      const { cniPath, pluginTimeoutMs } = ctx.env.runtime.settings;
+      const release = await invokePlugin({ type: delegate.type, command: 'DEL', attachment, cniPath, stdin, signal: ctx.signal, timeoutMs: pluginTimeoutMs });
+      expectSuccess(release, `${delegate.type} DEL (releasing the allocation behind the plugin's back)`);
+      await expectCheckFails(ctx, attachment, `CHECK after ${delegate.type} released the allocation`, `CHECK succeeded although ${delegate.type} no longer holds ${attachment.containerID}/${attachment.ifname}'s allocation: the IPAM delegate was not asked, or its error was dropped`);
     },
   }),
   defineTest<CniEnv>({

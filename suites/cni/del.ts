@@ -55,6 +55,22 @@ export const delTests = [
     },
   }),
   defineTest<CniEnv>({
+    id: 'cni.del.removes-interface',
+    title: 'DEL removes the interface ADD created in the namespace',
+    spec: { section: '3 DEL', rule: 'a plugin, upon DEL, should delete the interface CNI_IFNAME inside the container at CNI_NETNS, or undo what its ADD applied', url: SPEC_URL },
+    profile: 'core',
+    requires: [Cap.netns, Cap.interfaceCreate],
+    operations: ['ADD', 'DEL'],
+    async run(ctx) {
+      const { attachment, ns } = await ctx.env.attachment(ctx);
+      await ctx.env.add(ctx, attachment);
+      const linkNamed = async () => (await ctx.env.netns!.inspect(ns, ctx.signal)).links.some((l) => l.name === attachment.ifname);
+      check(await linkNamed(), `after ADD, ${ns.path} has no interface ${attachment.ifname} (CNI_IFNAME), so DEL cannot be shown to remove it`);
+      await ctx.env.del(ctx, attachment);
+      check(!(await linkNamed()), `after DEL, ${attachment.ifname} is still in ${ns.path}`);
+    },
+  }),
+  defineTest<CniEnv>({
     id: 'cni.del.namespace-gone',
     title: 'DEL succeeds after the namespace was removed',
     spec: { section: '3 DEL', rule: 'DEL should succeed even if the network namespace is gone (e.g. IPAM still releases)', url: SPEC_URL },

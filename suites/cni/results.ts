@@ -3,8 +3,8 @@
 import { defineTest, type TestDefinition } from '../../src/core/test.js';
 import type { CniEnv } from '../../src/interfaces/cni/env.js';
 import { Cap } from '../../src/interfaces/cni/capabilities.js';
-import { SPEC_VERSIONS } from '../../src/interfaces/cni/versions.js';
-import { checkResultShape, verifyInNamespace } from './support.js';
+import { resultFamily, SPEC_VERSIONS } from '../../src/interfaces/cni/versions.js';
+import { check, checkResultShape, verifyInNamespace } from './support.js';
 
 const specUrl = (version: string) => `https://github.com/containernetworking/cni/blob/spec-v${version}/SPEC.md`;
 
@@ -42,6 +42,29 @@ export const resultTests: TestDefinition<CniEnv>[] = [
       const { result } = await ctx.env.add(ctx, attachment);
       checkResultShape(result, ctx.env.network.cniVersion, ns.path);
       await verifyInNamespace(ctx, ns, attachment.ifname, result);
+    },
+  }),
+  defineTest<CniEnv>({
+    id: 'cni.add.result-names-attachment',
+    title: 'ADD result lists the interface under the CNI_IFNAME asked for, inside the CNI_NETNS given',
+    spec: { section: '3 Parameters: CNI_IFNAME / 5 Result types: interfaces', rule: 'the interface to create is CNI_IFNAME (a plugin unable to use it must fail); a container interface\'s sandbox should be the value of CNI_NETNS', url: specUrl('1.1.0') },
+    profile: 'core',
+    requires: [Cap.netns, Cap.interfaceCreate],
+    operations: ['ADD'],
+    async run(ctx) {
+      // A distinct name, so a plugin that names the interface itself (eth0, net0 …) cannot match by chance.
+      const { attachment, ns } = await ctx.env.attachment(ctx, 'cnfif0');
+      const { result } = await ctx.env.add(ctx, attachment);
+      if (resultFamily(ctx.env.network.cniVersion) === 'legacy') {
+        // 0.1.0/0.2.0 results name no interface: the namespace itself must hold CNI_IFNAME.
+        const links = (await ctx.env.netns!.inspect(ns, ctx.signal)).links.map((l) => l.name);
+        check(links.includes(attachment.ifname), `CNI_IFNAME was ${attachment.ifname}, the namespace has only [${links.join(', ')}]`);
+        return;
+      }
+      const interfaces = (result as { interfaces?: Array<{ name: string; sandbox?: string }> }).interfaces ?? [];
+      const named = interfaces.filter((i) => i.name === attachment.ifname);
+      check(named.length > 0, `CNI_IFNAME was ${attachment.ifname}, the result lists the interfaces [${interfaces.map((i) => i.name).join(', ')}]`);
+      check(named.some((i) => i.sandbox === ns.path), `interface ${attachment.ifname} is reported with sandbox ${JSON.stringify(named[0]!.sandbox)}, expected CNI_NETNS ${ns.path}`);
     },
   }),
 ];

@@ -8,6 +8,7 @@ export const Cap = {
   netns: 'privileges.netns',
   interfaceCreate: 'interface.create',
   ipamPool: 'ipam.pool',
+  ipamDelegate: 'ipam.delegate',
   requestIps: 'runtime-config.ips',
   check: 'command.check',
   status: 'command.status',
@@ -21,6 +22,7 @@ export const cniCapabilityCatalog: readonly CapabilityInfo[] = [
   { name: Cap.netns, kind: 'environment', description: 'the harness can give each test its own network namespace (real: root and `ip netns`; simulated: embedded reference only)' },
   { name: Cap.interfaceCreate, kind: 'claim', description: 'the first plugin creates the container interface CNI_IFNAME (not an IPAM-only plugin)' },
   { name: Cap.ipamPool, kind: 'claim', description: 'addresses come from a pool (an ipam.type other than static/dhcp, or cni.ipamPool: true)' },
+  { name: Cap.ipamDelegate, kind: 'claim', description: 'a plugin names an IPAM executable that keeps allocations (ipam.type other than static or dhcp)' },
   { name: Cap.requestIps, kind: 'feature', description: 'a plugin declares the "ips" capability, so tests can ask for a specific address' },
   { name: Cap.check, kind: 'claim', description: 'CHECK is allowed: config version >= 0.4.0 and disableCheck is not set' },
   { name: Cap.status, kind: 'claim', description: 'STATUS exists: config version >= 1.1.0' },
@@ -42,10 +44,12 @@ export const cniProfiles: readonly ProfileDefinition[] = [
   { name: 'chain', description: 'chains of two or more plugins', claimedBy: [Cap.chain] },
   { name: 'check', description: 'CHECK (config version 0.4.0 and later, not disabled)', claimedBy: [Cap.check] },
   { name: 'check-interface', description: 'CHECK of plugins that create the container interface', claimedBy: [Cap.check, Cap.interfaceCreate] },
+  { name: 'check-ipam', description: 'CHECK of plugins that delegate to an IPAM executable keeping allocations', claimedBy: [Cap.check, Cap.ipamDelegate] },
   { name: 'status', description: 'STATUS (config version 1.1.0 and later)', claimedBy: [Cap.status] },
 ];
 
-const IPAM_WITHOUT_POOL = ['static', 'dhcp'];
+/** IPAM types that keep no allocations of their own. */
+export const IPAM_WITHOUT_POOL: readonly string[] = ['static', 'dhcp'];
 
 export function deriveCapabilities(network: NetworkList, versions: readonly string[], netns: boolean, ipamPoolOverride: boolean | undefined, unsupportedField: boolean): Set<string> {
   const caps = new Set<string>();
@@ -54,7 +58,9 @@ export function deriveCapabilities(network: NetworkList, versions: readonly stri
   const first = network.plugins[0]!;
   const ipamTypes = network.plugins.map((p) => (p.ipam as { type?: unknown } | undefined)?.type).filter((t): t is string => typeof t === 'string');
   if (first.type !== (first.ipam as { type?: unknown } | undefined)?.type) caps.add(Cap.interfaceCreate);
-  const pool = ipamPoolOverride ?? ipamTypes.some((t) => !IPAM_WITHOUT_POOL.includes(t));
+  const delegatesToPool = ipamTypes.some((t) => !IPAM_WITHOUT_POOL.includes(t));
+  if (delegatesToPool) caps.add(Cap.ipamDelegate);
+  const pool = ipamPoolOverride ?? delegatesToPool;
   if (pool) caps.add(Cap.ipamPool);
   if (pool && network.plugins.some((p) => declaredCapabilities(p).includes('ips'))) caps.add(Cap.requestIps);
   if (hasCheck(network.cniVersion) && !network.disableCheck) caps.add(Cap.check);

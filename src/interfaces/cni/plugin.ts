@@ -1,6 +1,7 @@
 // The CNI interface plugin: options, flags, capabilities, the suite, and opening a run against a
 // plugin binary or chain (or the embedded reference plugin when none is given).
 import type { InterfacePlugin } from '../../core/plugin.js';
+import type { RuleLedger } from '../../core/rules.js';
 import type { TestDefinition } from '../../core/test.js';
 import { cniCapabilityCatalog, cniProfiles } from './capabilities.js';
 import type { CniEnv } from './env.js';
@@ -20,6 +21,9 @@ export const cniPlugin: InterfacePlugin<CniEnv, CniOptions> = {
   profiles: cniProfiles,
   async loadTests(): Promise<readonly TestDefinition<CniEnv>[]> {
     return (await import('../../../suites/cni/index.js')).cniTests;
+  },
+  async loadRules(): Promise<RuleLedger> {
+    return (await import('../../../suites/cni/rules/index.js')).cniRuleLedger;
   },
   validate: validateCniOptions,
   open: openCniSession,

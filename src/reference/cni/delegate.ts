@@ -7,9 +7,13 @@ import { CniError, Code, type Command, type Request } from './skel.js';
 
 const DELEGATE_TIMEOUT_MS = 20_000;
 
+/** Faults whose plugin finds its delegate only through CNI_PATH, for one command. */
+const NEEDS_CNI_PATH: Partial<Record<string, Command>> = { 'check-needs-cni-path': 'CHECK', 'status-needs-cni-path': 'STATUS' };
+
 function locate(type: string, request: Request): string {
   // Without CNI_PATH (optional per the spec text) the plugin's own directory is searched.
-  const path = request.path.length > 0 ? request.path : [dirname(process.argv[1] ?? '.')];
+  const ownDirectory = request.fault && NEEDS_CNI_PATH[request.fault] === request.command ? [] : [dirname(process.argv[1] ?? '.')];
+  const path = request.path.length > 0 ? request.path : ownDirectory;
   for (const dir of path) {
     const candidate = join(dir, type);
     try {

@@ -28,10 +28,18 @@ export const FAULTS = {
   'accepts-any-version': { description: 'ADD accepts a cniVersion it does not support', caughtBy: 'cni.config.unsupported-version' },
   'bad-interface-index': { description: 'ips[].interface points past the interfaces list', caughtBy: 'cni.add.result-valid' },
   'chain-drops-prev-result': { description: 'the chained plugin answers with only its own additions, dropping prevResult', caughtBy: 'cni.chain.prev-result-passed', chain: true },
+  'chain-drops-routes': { description: 'the chained plugin passes prevResult on without its routes', caughtBy: 'cni.chain.prev-result-passed', chain: true },
   'unsupported-field-vague': { description: 'an unsupported field is reported with code 7 and without its key and value', caughtBy: 'cni.config.unsupported-field' },
   'add-prints-non-json': { description: 'ADD exits 0 but prints a line of text instead of the result JSON', caughtBy: 'cni.add.result-valid' },
   'error-code-as-string': { description: 'error objects carry the code as a string ("4") instead of an integer', caughtBy: 'cni.env.missing-required' },
   'routes-not-installed': { description: 'routes are reported in the result but not installed in the namespace', caughtBy: 'cni.add.result-valid' },
+  'ignores-ifname': { description: 'ADD creates and reports the container interface under a name of its own (net0), not CNI_IFNAME', caughtBy: 'cni.add.result-names-attachment' },
+  'sandbox-not-reported': { description: 'the result lists the container interface without its sandbox (CNI_NETNS)', caughtBy: 'cni.add.result-names-attachment' },
+  'check-skips-addresses': { description: 'CHECK verifies the interface exists but not the addresses prevResult lists for it', caughtBy: 'cni.check.reads-prev-result' },
+  'del-keeps-interface': { description: 'DEL releases the address but leaves the container interface in the namespace', caughtBy: 'cni.del.removes-interface' },
+  'check-needs-cni-path': { description: 'CHECK looks for the IPAM delegate only in CNI_PATH and fails without it', caughtBy: 'cni.env.cni-path-optional-check' },
+  'status-needs-cni-path': { description: 'STATUS looks for the IPAM delegate only in CNI_PATH and fails without it', caughtBy: 'cni.env.cni-path-optional-status' },
+  'check-skips-ipam': { description: 'CHECK never asks the IPAM delegate, so a lost address allocation goes unnoticed', caughtBy: 'cni.check.asks-ipam-delegate' },
 } as const satisfies Record<string, FaultInfo>;
 
 export type FaultName = keyof typeof FAULTS;

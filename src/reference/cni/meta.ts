@@ -25,7 +25,8 @@ export async function metaMain(request: Request): Promise<unknown> {
       const ours = configuredDns(request);
       if (request.fault === 'chain-drops-prev-result') return toVersion({ interfaces: [], ips: [], routes: [], dns: ours }, request.cniVersion);
       const nameservers = [...new Set([...(prev.dns?.nameservers ?? []), ...(ours.nameservers ?? [])])];
-      return toVersion({ ...prev, dns: { ...prev.dns, ...ours, nameservers } }, request.cniVersion);
+      const routes = request.fault === 'chain-drops-routes' ? [] : prev.routes;
+      return toVersion({ ...prev, routes, dns: { ...prev.dns, ...ours, nameservers } }, request.cniVersion);
     }
     case 'CHECK': {
       const prev = chainedPrevResult(request);

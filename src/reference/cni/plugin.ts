@@ -14,7 +14,12 @@ interface Record_ {
   readonly containerID: string;
   readonly ifname: string;
   readonly netns: string;
+  /** The link's name when it is not CNI_IFNAME (ignores-ifname fault). */
+  readonly link?: string;
 }
+
+/** The name the container interface gets: CNI_IFNAME, as the spec asks, unless a fault renames it. */
+const linkName = (request: Request) => (request.fault === 'ignores-ifname' ? 'net0' : request.ifname);
 
 function dataDir(request: Request): string {
   const dir = request.config.dataDir;
@@ -42,26 +47,27 @@ function checkMode(request: Request): void {
 function add(request: Request): unknown {
   checkMode(request);
   const dir = dataDir(request);
-  if (linkExists(request.netns, request.ifname)) {
-    if (request.fault !== 'add-existing-succeeds') throw new CniError(Code.InterfaceExists, `interface ${request.ifname} already exists in ${request.netns}`);
-    deleteLink(request.netns, request.ifname);
+  const link = linkName(request);
+  if (linkExists(request.netns, link)) {
+    if (request.fault !== 'add-existing-succeeds') throw new CniError(Code.InterfaceExists, `interface ${link} already exists in ${request.netns}`);
+    deleteLink(request.netns, link);
   }
   const prev = request.fault === 'drops-prev-result' ? fromAnyVersion(undefined) : fromAnyVersion(request.config.prevResult);
   const type = ipamType(request);
   const ipam = type ? fromAnyVersion(delegate(type, 'ADD', request)) : fromAnyVersion(undefined);
   let mac: string;
   try {
-    mac = createLink(request.netns, { ifname: request.ifname, addresses: ipam.ips.map((i) => i.address), routes: ipam.routes, skipRoutes: request.fault === 'routes-not-installed' }).mac;
+    mac = createLink(request.netns, { ifname: link, addresses: ipam.ips.map((i) => i.address), routes: ipam.routes, skipRoutes: request.fault === 'routes-not-installed' }).mac;
   } catch (error) {
     // Undo the delegate's allocation before failing (the spec's advice for failed ADDs).
     if (type) delegate(type, 'DEL', request);
     throw error;
   }
-  writeFileSync(recordFile(dir, request.containerID, request.ifname), JSON.stringify({ containerID: request.containerID, ifname: request.ifname, netns: request.netns } satisfies Record_));
+  writeFileSync(recordFile(dir, request.containerID, request.ifname), JSON.stringify({ containerID: request.containerID, ifname: request.ifname, netns: request.netns, ...(link !== request.ifname ? { link } : {}) } satisfies Record_));
   const index = request.fault === 'bad-interface-index' ? prev.interfaces.length + 5 : prev.interfaces.length;
   const mtu = typeof request.config.mtu === 'number' ? request.config.mtu : undefined;
   const result: Result = {
-    interfaces: [...prev.interfaces, { name: request.ifname, mac, sandbox: request.netns, ...(mtu ? { mtu } : {}) }],
+    interfaces: [...prev.interfaces, { name: link, mac, ...(request.fault === 'sandbox-not-reported' ? {} : { sandbox: request.netns }), ...(mtu ? { mtu } : {}) }],
     ips: [...prev.ips, ...ipam.ips.map((ip) => ({ ...ip, interface: index }))],
     routes: [...prev.routes, ...ipam.routes],
     ...((prev.dns ?? ipam.dns) ? { dns: prev.dns ?? ipam.dns } : {}),
@@ -82,24 +88,27 @@ function del(request: Request): void {
   if (!known && request.fault === 'del-not-idempotent') throw new CniError(Code.UnknownContainer, `no attachment ${request.containerID}/${request.ifname}`);
   const type = ipamType(request);
   if (type) delegate(type, 'DEL', request);
-  deleteLink(request.netns, request.ifname);
+  if (request.fault !== 'del-keeps-interface') deleteLink(request.netns, linkName(request));
   rmSync(file, { force: true });
 }
 
 function check(request: Request): unknown {
   if (request.config.prevResult === undefined) throw new CniError(Code.InvalidConfig, 'CHECK needs prevResult');
   const prev = fromAnyVersion(request.config.prevResult);
-  const index = prev.interfaces.findIndex((i) => i.name === request.ifname && i.sandbox === request.netns);
-  if (index < 0) throw new CniError(Code.CheckFailed, `prevResult lists no interface ${request.ifname} in ${request.netns}`);
+  const link = linkName(request);
+  // The sandbox-not-reported variant looks its interface up by name only, as it never wrote the sandbox.
+  const inSandbox = (sandbox: string | undefined) => request.fault === 'sandbox-not-reported' || sandbox === request.netns;
+  const index = prev.interfaces.findIndex((i) => i.name === link && inSandbox(i.sandbox));
+  if (index < 0) throw new CniError(Code.CheckFailed, `prevResult lists no interface ${link} in ${request.netns}`);
   if (request.fault !== 'check-ignores-interface') {
-    const actual = linkAddresses(request.netns, request.ifname);
-    if (!actual) throw new CniError(Code.CheckFailed, `interface ${request.ifname} is missing from ${request.netns}`);
-    for (const ip of prev.ips.filter((i) => i.interface === index)) {
-      if (!actual.includes(ip.address)) throw new CniError(Code.CheckFailed, `interface ${request.ifname} lacks address ${ip.address}`);
+    const actual = linkAddresses(request.netns, link);
+    if (!actual) throw new CniError(Code.CheckFailed, `interface ${link} is missing from ${request.netns}`);
+    for (const ip of prev.ips.filter((i) => i.interface === index && request.fault !== 'check-skips-addresses')) {
+      if (!actual.includes(ip.address)) throw new CniError(Code.CheckFailed, `interface ${link} lacks address ${ip.address}`);
     }
   }
   const type = ipamType(request);
-  if (type) delegate(type, 'CHECK', request);
+  if (type && request.fault !== 'check-skips-ipam') delegate(type, 'CHECK', request);
   // Extra interfaces, addresses or routes added by later plugins are tolerated: only ours are checked.
   return request.fault === 'check-prints-result' ? request.config.prevResult : undefined;
 }
@@ -112,7 +121,7 @@ function gc(request: Request): void {
     const record = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record_;
     if (valid.some((v) => v.containerID === record.containerID && v.ifname === record.ifname)) continue;
     try {
-      deleteLink(record.netns, record.ifname);
+      deleteLink(record.netns, record.link ?? record.ifname);
       rmSync(join(dir, file), { force: true });
     } catch (error) {
       errors.push((error as Error).message); // keep going; report every failure at the end

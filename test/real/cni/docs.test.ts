@@ -6,7 +6,7 @@ import { packagePath } from '../../../src/core/paths.js';
 import { REAL_CASES } from './expectations.js';
 
 const doc = readFileSync(packagePath('docs/cni/real-plugins.md'), 'utf8');
-const TOTAL = 32;
+const TOTAL = 38;
 
 describe('docs/cni/real-plugins.md', () => {
   it.each(REAL_CASES.map((c) => [c.name, c] as const))('documents %s', (_name, c) => {

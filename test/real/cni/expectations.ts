@@ -41,7 +41,7 @@ const STRICT_ERROR_VERSION = (id: string): Deviation => ({
 });
 
 /** Everything needing 1.1.0 (Debian's plugins top out at 1.0.0), plus the code-2 test (no unsupportedField configured). */
-const NO_110 = ['cni.result.version-1-1-0', 'cni.status.ready', 'cni.gc.reclaims-unlisted', 'cni.gc.reclaims-unlisted-old-key', 'cni.config.unsupported-field'];
+const NO_110 = ['cni.result.version-1-1-0', 'cni.status.ready', 'cni.env.cni-path-optional-status', 'cni.gc.reclaims-unlisted', 'cni.gc.reclaims-unlisted-old-key', 'cni.config.unsupported-field'];
 const SINGLE = [...NO_110, 'cni.chain.prev-result-passed'];
 
 export const REAL_CASES: readonly RealCase[] = [
@@ -49,7 +49,7 @@ export const REAL_CASES: readonly RealCase[] = [
     name: 'bridge+host-local',
     fixture: 'bridge-host-local.conflist',
     profile: 'compatible',
-    failures: [PREV_RESULT, ROUTE_GW_CHECK('cni.check.after-add'), ROUTE_GW_CHECK('cni.check.tolerates-chained-changes')],
+    failures: [PREV_RESULT, ROUTE_GW_CHECK('cni.check.after-add'), ROUTE_GW_CHECK('cni.check.tolerates-chained-changes'), ROUTE_GW_CHECK('cni.check.reads-prev-result'), ROUTE_GW_CHECK('cni.check.asks-ipam-delegate')],
     skipped: SINGLE,
   },
   {
@@ -65,8 +65,9 @@ export const REAL_CASES: readonly RealCase[] = [
     profile: 'strict',
     failures: [
       PREV_RESULT,
-      ...['cni.env.missing-required', 'cni.env.invalid-ifname', 'cni.env.invalid-container-id', 'cni.config.not-json', 'cni.config.unsupported-version', 'cni.config.invalid-name', 'cni.add.existing-interface-fails', 'cni.check.needs-0-4-0', 'cni.check.detects-removed-interface'].map(STRICT_ERROR_VERSION),
+      ...['cni.env.missing-required', 'cni.env.invalid-ifname', 'cni.env.invalid-container-id', 'cni.config.not-json', 'cni.config.unsupported-version', 'cni.config.invalid-name', 'cni.add.existing-interface-fails', 'cni.check.needs-0-4-0', 'cni.check.detects-removed-interface', 'cni.check.reads-prev-result', 'cni.check.asks-ipam-delegate'].map(STRICT_ERROR_VERSION),
       { id: 'cni.env.cni-path-optional', why: 'strict profile: SPEC §Parameters lists CNI_PATH as optional for ADD/DEL; skel requires it (code 4). Compatible profile accepts this with a warning' },
+      { id: 'cni.env.cni-path-optional-check', why: 'strict profile: SPEC §CHECK lists CNI_PATH as optional; skel requires it (code 4). Compatible profile accepts this with a warning' },
     ],
     skipped: SINGLE,
   },
@@ -80,22 +81,34 @@ export const REAL_CASES: readonly RealCase[] = [
         id: 'cni.add.existing-interface-fails',
         why: 'SPEC §Parameters "if the plugin is unable to use the interface name it must return an error" / §ADD existing interface: loopback ignores CNI_IFNAME, configures "lo" and succeeds again (the spec itself conflicts here, cni#901)',
       },
+      {
+        id: 'cni.add.result-names-attachment',
+        why: 'SPEC §Parameters "if the plugin is unable to use the interface name it must return an error": asked for CNI_IFNAME cnfif0, loopback configures and reports "lo"',
+      },
+      {
+        id: 'cni.del.removes-interface',
+        why: 'SPEC §Parameters "if the plugin is unable to use the interface name it must return an error": loopback never creates CNI_IFNAME (eth0), so its removal by DEL cannot be shown',
+      },
+      {
+        id: 'cni.check.reads-prev-result',
+        why: 'SPEC §CHECK "The plugin must consult the prevResult to determine the expected interfaces and addresses": loopback CHECK succeeds although its prevResult expects 198.51.100.7/24 on lo, which lo does not carry',
+      },
     ],
-    skipped: [...SINGLE, 'cni.add.concurrent-distinct-addresses', 'cni.del.frees-address'],
+    skipped: [...SINGLE, 'cni.add.concurrent-distinct-addresses', 'cni.del.frees-address', 'cni.check.asks-ipam-delegate'],
   },
   {
     name: 'host-local (IPAM alone)',
     fixture: 'host-local.conflist',
     profile: 'compatible',
     failures: [PREV_RESULT],
-    skipped: [...SINGLE, 'cni.env.invalid-ifname', 'cni.add.existing-interface-fails', 'cni.check.detects-removed-interface', 'cni.check.tolerates-chained-changes'],
+    skipped: [...SINGLE, 'cni.env.invalid-ifname', 'cni.add.existing-interface-fails', 'cni.add.result-names-attachment', 'cni.del.removes-interface', 'cni.check.detects-removed-interface', 'cni.check.reads-prev-result', 'cni.check.tolerates-chained-changes'],
   },
   {
     name: 'bridge+portmap+tuning+bandwidth',
     fixture: 'bridge-portmap-tuning-bandwidth.conflist',
     capabilityArgs: 'chain-capability-args.json',
     profile: 'compatible',
-    failures: [PREV_RESULT, PORTMAP_V6_CHECK('cni.check.after-add'), PORTMAP_V6_CHECK('cni.check.tolerates-chained-changes')],
+    failures: [PREV_RESULT, PORTMAP_V6_CHECK('cni.check.after-add'), PORTMAP_V6_CHECK('cni.check.tolerates-chained-changes'), PORTMAP_V6_CHECK('cni.check.reads-prev-result'), PORTMAP_V6_CHECK('cni.check.asks-ipam-delegate')],
     // Versions before 0.3.0 have no chaining: a four-plugin list cannot run at them.
     skipped: [...NO_110, 'cni.result.version-0-1-0', 'cni.result.version-0-2-0'],
   },
