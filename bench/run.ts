@@ -4,6 +4,7 @@ import { benchCore } from './core.js';
 import { benchCsi } from './csi.js';
 import { benchKube } from './kube.js';
 import { benchCri } from './cri.js';
+import { benchCni } from './cni.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
@@ -13,6 +14,7 @@ const benches: Bench[] = [
   // ---- further benchmarks are listed below this line ----
   { name: 'kube', run: benchKube },
   { name: 'cri', run: benchCri },
+  { name: 'cni', run: benchCni },
 ];
 
 const only = process.argv.slice(2);

@@ -22,11 +22,18 @@ export const REFERENCE_TYPE = 'conformal-ref';
 export const REFERENCE_IPAM_TYPE = 'conformal-ref-ipam';
 export const REFERENCE_META_TYPE = 'conformal-ref-meta';
 
-const REFERENCE_EXECUTABLES = [
-  { type: REFERENCE_TYPE, script: 'bin/conformal-cni-ref.js', compiled: 'main-plugin.js' },
-  { type: REFERENCE_IPAM_TYPE, script: 'bin/conformal-cni-ref-ipam.js', compiled: 'main-ipam.js' },
-  { type: REFERENCE_META_TYPE, script: 'bin/conformal-cni-ref-meta.js', compiled: 'main-meta.js' },
+/**
+ * The reference executables: each launcher (script) requires its plugin's bundle,
+ * dist/cni-ref/<type>.cjs, which scripts/bundle-cni-ref.mjs builds from the compiled entry point.
+ */
+export const REFERENCE_EXECUTABLES = [
+  { type: REFERENCE_TYPE, script: 'bin/conformal-cni-ref.cjs', entry: 'main-plugin.js' },
+  { type: REFERENCE_IPAM_TYPE, script: 'bin/conformal-cni-ref-ipam.cjs', entry: 'main-ipam.js' },
+  { type: REFERENCE_META_TYPE, script: 'bin/conformal-cni-ref-meta.cjs', entry: 'main-meta.js' },
 ] as const;
+
+/** The bundle a reference launcher loads. */
+export const referenceBundle = (type: string): string => packagePath('dist/cni-ref', `${type}.cjs`);
 /** A field the reference plugin rejects with code 2 (it only makes veth interfaces). */
 export const REFERENCE_UNSUPPORTED_FIELD = { key: 'mode', value: 'macvtap' } as const;
 /** Benchmarking (RFC 2544) and unique-local ranges: never routed, used only inside test namespaces. */
@@ -42,8 +49,8 @@ export const REFERENCE_RANGES = [
 export function embeddedReferenceConfig(workDir: string, fault: string | undefined, chain = false): { config: JsonObject; cniPath: string } {
   const binDir = join(workDir, 'cni-bin');
   mkdirSync(binDir, { recursive: true });
-  for (const { type, script, compiled } of REFERENCE_EXECUTABLES) {
-    const built = packagePath('dist/src/reference/cni', compiled);
+  for (const { type, script } of REFERENCE_EXECUTABLES) {
+    const built = referenceBundle(type);
     if (!existsSync(built)) throw new HarnessError(`the reference CNI plugin is not built (${built} missing); run \`npm run build\``);
     const link = join(binDir, type);
     if (!existsSync(link)) symlinkSync(packagePath(script), link);

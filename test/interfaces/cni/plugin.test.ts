@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../../src/core/paths.js';
+import { REFERENCE_TYPE, referenceBundle } from '../../../src/interfaces/cni/target.js';
 
 const run = promisify(execFile);
-const cliBuilt = existsSync(packagePath('dist/src/cli/main.js')) && existsSync(packagePath('dist/src/reference/cni/main-plugin.js'));
+const cliBuilt = existsSync(packagePath('dist/src/cli/main.js')) && existsSync(referenceBundle(REFERENCE_TYPE));
 
 async function conformal(args: string[]): Promise<{ code: number; output: string }> {
   try {

@@ -2,15 +2,15 @@
 // for the project's own tests. The reference executables run from dist/: build first.
 import { existsSync } from 'node:fs';
 import { RunLog } from '../../../src/core/log.js';
-import { packagePath } from '../../../src/core/paths.js';
 import type { RunResult } from '../../../src/core/results.js';
 import { executeRun } from '../../../src/core/run.js';
 import { runSettingsSchema } from '../../../src/core/settings.js';
 import { cniOptionsSchema } from '../../../src/interfaces/cni/options.js';
 import { cniPlugin } from '../../../src/interfaces/cni/plugin.js';
+import { REFERENCE_TYPE, referenceBundle } from '../../../src/interfaces/cni/target.js';
 
 export function referenceBuilt(): boolean {
-  return existsSync(packagePath('dist/src/reference/cni/main-plugin.js'));
+  return existsSync(referenceBundle(REFERENCE_TYPE));
 }
 
 export async function runCni(options: Record<string, unknown>, settings: Record<string, unknown> = {}): Promise<RunResult> {
