@@ -1,14 +1,14 @@
 // `npm test` builds only when dist/ is older than the sources: `npm ci` already built through
 // `prepare`, so building again in `npm test` doubled its start. The stamp is the last file the
-// build writes (dist/cli.cjs.sha256); any source file newer than it, or no stamp, means rebuild.
+// build writes (dist/build-complete, after every bundle); any source file newer than it, or no stamp, means rebuild.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Inputs of `npm run build`, relative to the package root. */
-export const BUILD_INPUTS = ['src', 'suites', 'reporters', 'bench', 'scripts/bundle-cli.mjs', 'tsconfig.json', 'package.json'];
-export const BUILD_STAMP = 'dist/cli.cjs.sha256';
+export const BUILD_INPUTS = ['src', 'suites', 'reporters', 'bench', 'scripts/bundle-cli.mjs', 'scripts/bundle-cni-ref.mjs', 'tsconfig.json', 'package.json'];
+export const BUILD_STAMP = 'dist/build-complete';
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
