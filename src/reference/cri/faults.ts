@@ -20,6 +20,14 @@ export const CRI_FAULTS = {
   'container-stats-ignore-id-filter': 'ListContainerStats ignores the id filter',
   'port-mappings-ignored': 'RunPodSandbox accepts port mappings but binds no host port',
   'mount-propagation-ignored': 'private mounts also see host mounts made after the container started',
+  'stop-sandbox-leaves-containers-running': 'StopPodSandbox leaves the containers of the sandbox running',
+  'remove-sandbox-keeps-containers': 'RemovePodSandbox leaves the containers of the sandbox behind',
+  'unknown-runtime-handler-accepted': 'RunPodSandbox accepts a runtime handler it does not have',
+  'sandbox-attempt-dropped': 'PodSandboxStatus and ListPodSandbox report metadata.attempt as 0',
+  'run-as-group-without-user-accepted': 'CreateContainer accepts run_as_group without run_as_user or run_as_username',
+  'unknown-username-accepted': 'CreateContainer accepts a run_as_username the image does not have and runs as root',
+  'sandbox-run-as-group-without-user-accepted': 'RunPodSandbox accepts run_as_group without run_as_user',
+  'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
 } as const;
 
 export type CriFault = keyof typeof CRI_FAULTS;

@@ -37,14 +37,15 @@ function streamHandler(fn: StreamHandler): grpc.handleServerStreamingCall<Req, u
   };
 }
 
-function sandboxMessage(s: SandboxRecord) {
-  return { id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: s.runtimeHandler };
+function sandboxMessage(runtime: ReferenceRuntime, s: SandboxRecord) {
+  const metadata = runtime.has('sandbox-attempt-dropped') ? { ...s.config.metadata, attempt: 0 } : s.config.metadata;
+  return { id: s.id, metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: s.runtimeHandler };
 }
 
 function sandboxStatus(runtime: ReferenceRuntime, s: SandboxRecord) {
   const options = s.config.linux?.securityContext?.namespaceOptions ?? {};
   return {
-    ...sandboxMessage(s),
+    ...sandboxMessage(runtime, s),
     annotations: runtime.has('annotations-dropped') ? {} : (s.config.annotations ?? {}),
     network: { ip: options.network === 'NODE' ? '' : s.ip, additionalIps: [] },
     linux: { namespaces: { options: { network: options.network ?? 'POD', pid: options.pid ?? 'POD', ipc: options.ipc ?? 'POD', targetId: options.targetId ?? '' } } },
@@ -62,7 +63,7 @@ function containerMessage(c: ContainerRecord) {
     metadata: c.config.metadata,
     image: imageSpec(c),
     imageRef: c.imageRef,
-    imageId: c.image.id,
+    imageId: c.imageId,
     state: c.state,
     createdAt: c.createdAt,
     labels: c.config.labels ?? {},
@@ -182,7 +183,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
         timestamp: nowNanos(),
       };
     },
-    ListPodSandbox: (r) => ({ items: runtime.listSandboxes(r.filter).map(sandboxMessage) }),
+    ListPodSandbox: (r) => ({ items: runtime.listSandboxes(r.filter).map((s) => sandboxMessage(runtime, s)) }),
     UpdatePodSandboxResources: (r) => void runtime.sandbox(r.podSandboxId),
     CreateContainer: (r) => ({ containerId: runtime.createContainer(r.podSandboxId, r.config as ContainerConfig, r.sandboxConfig as PodSandboxConfig).id }),
     StartContainer: (r) => void runtime.startContainer(r.containerId),
@@ -273,7 +274,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     ListPodSandboxMetrics: () => ({ podMetrics: [...runtime.sandboxes.values()].map((s) => podMetrics(runtime, s)) }),
   };
   const streams: Record<string, StreamHandler> = {
-    StreamPodSandboxes: async (r, call) => sendInChunks(call, runtime.listSandboxes(r.filter).map(sandboxMessage), 'podSandboxes'),
+    StreamPodSandboxes: async (r, call) => sendInChunks(call, runtime.listSandboxes(r.filter).map((s) => sandboxMessage(runtime, s)), 'podSandboxes'),
     StreamContainers: async (r, call) => sendInChunks(call, runtime.listContainers(r.filter).map(containerMessage), 'containers'),
     StreamContainerStats: async (r, call) => sendInChunks(call, listContainerStats(r.filter), 'containerStats'),
     StreamPodSandboxStats: async (r, call) => sendInChunks(call, listSandboxStats(r.filter), 'podSandboxStats'),
