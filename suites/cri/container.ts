@@ -199,4 +199,24 @@ export const containerTests = [
       check(false, `CreateContainer in removed sandbox ${pod.id} succeeded (container ${id})`);
     },
   }),
+  defineTest<CriEnv>({
+    id: 'cri.container.duplicate-name',
+    tags: ['Feature:DuplicateNames'],
+    title: 'Creating a second container with the same metadata in a sandbox fails',
+    spec: spec('ContainerConfig.metadata', 'this information will uniquely identify the container, and the runtime should leverage this to ensure correct operation'),
+    profile: 'extended',
+    operations: ['CreateContainer'],
+    async run(ctx) {
+      const pod = await runPod(ctx);
+      const first = await createContainer(ctx, pod);
+      let secondId: string | undefined;
+      try {
+        secondId = (await rt<{ containerId: string }>(ctx, 'CreateContainer', { podSandboxId: pod.id, config: first.config, sandboxConfig: pod.config })).containerId;
+      } catch {
+        return;
+      }
+      ctx.ledger.add(`duplicate container ${secondId}`, (signal) => ctx.env.client.runtime('RemoveContainer', { containerId: secondId }, signal).then(() => undefined));
+      check(secondId === first.id, `CreateContainer with the metadata of ${first.id} created a second container ${secondId}`);
+    },
+  }),
 ];

@@ -1,7 +1,7 @@
 // Version, Status and runtime conditions, RuntimeConfig, UpdateRuntimeConfig.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, optionalRpc, rt } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, optionalRpc, rt, runPodWithContainer } from '../../src/interfaces/cri/kit.js';
 import type { StatusResponse, VersionResponse } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 
@@ -74,6 +74,35 @@ export const runtimeInfoTests = [
     async run(ctx) {
       // 10.88.0.0/16 is the CIDR containerd's own default CNI config uses; no traffic is sent.
       await optionalRpc(ctx, 'UpdateRuntimeConfig', () => rt(ctx, 'UpdateRuntimeConfig', { runtimeConfig: { networkConfig: { podCidr: '10.88.0.0/16' } } }));
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.info-only-verbose',
+    tags: ['Feature:StatusVerbose'],
+    title: 'Status, PodSandboxStatus and ContainerStatus return info only when verbose',
+    spec: spec('StatusResponse.info', 'it should only be returned non-empty when verbose is true (also PodSandboxStatusResponse and ContainerStatusResponse)'),
+    profile: 'extended',
+    operations: ['Status', 'PodSandboxStatus', 'ContainerStatus'],
+    async run(ctx) {
+      const { pod, container } = await runPodWithContainer(ctx);
+      const answers: Record<string, { info?: Record<string, string> }> = {
+        Status: await rt(ctx, 'Status', { verbose: false }),
+        PodSandboxStatus: await rt(ctx, 'PodSandboxStatus', { podSandboxId: pod.id, verbose: false }),
+        ContainerStatus: await rt(ctx, 'ContainerStatus', { containerId: container.id, verbose: false }),
+      };
+      for (const [rpc, answer] of Object.entries(answers)) checkEqual(Object.keys(answer.info ?? {}), [], `info keys of ${rpc} without verbose`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.handler-names-unique',
+    title: 'Status lists each runtime handler name once',
+    spec: spec('RuntimeHandler.name', 'name must be unique in StatusResponse'),
+    profile: 'core',
+    operations: ['Status'],
+    async run(ctx) {
+      const status = await rt<StatusResponse>(ctx, 'Status', { verbose: false });
+      const names = (status.runtimeHandlers ?? []).map((h) => h.name);
+      checkEqual(names.filter((name, i) => names.indexOf(name) !== i), [], 'runtime handler names listed more than once');
     },
   }),
 ];

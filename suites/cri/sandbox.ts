@@ -251,4 +251,15 @@ export const sandboxTests = [
       await expectRunPodRefused(ctx, config, ctx.env.runtimeHandler, 'with run_as_group and no run_as_user');
     },
   }),
+  defineTest<CriEnv>({
+    id: 'cri.sandbox.host-port-zero',
+    title: 'A port mapping with host port 0 is accepted and allocates no host port',
+    spec: spec('PortMapping.host_port', 'the value 0 indicates NO host port should be allocated; implementations MUST handle it'),
+    profile: 'core',
+    operations: ['RunPodSandbox', 'PodSandboxStatus'],
+    async run(ctx) {
+      const pod = await runPod(ctx, { portMappings: [{ protocol: 'TCP', containerPort: 8080, hostPort: 0 }] });
+      checkEqual((await sandboxStatus(ctx, pod.id)).state, 'SANDBOX_READY', 'state of a sandbox with a host_port 0 mapping');
+    },
+  }),
 ];

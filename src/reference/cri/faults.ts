@@ -27,6 +27,12 @@ export const CRI_FAULTS = {
   'run-as-group-without-user-accepted': 'CreateContainer accepts run_as_group without run_as_user or run_as_username',
   'unknown-username-accepted': 'CreateContainer accepts a run_as_username the image does not have and runs as root',
   'sandbox-run-as-group-without-user-accepted': 'RunPodSandbox accepts run_as_group without run_as_user',
+  'host-port-zero-refused': 'RunPodSandbox refuses a port mapping whose host_port is 0',
+  'info-without-verbose': 'PodSandboxStatus returns its verbose info also when verbose is false',
+  'runtime-handler-listed-twice': 'Status lists the runc runtime handler twice',
+  'duplicate-container-name-accepted': 'CreateContainer accepts a second container with the name and attempt of one in the same sandbox',
+  'attach-without-streams-accepted': 'Attach without stdin, stdout or stderr returns a URL',
+  'reopen-log-error-creates-file': 'ReopenContainerLog of an exited container creates a new log file and then fails',
   'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
 } as const;
 

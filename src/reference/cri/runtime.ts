@@ -190,6 +190,7 @@ export class ReferenceRuntime {
   runSandbox(config: PodSandboxConfig | undefined, runtimeHandler: string): SandboxRecord {
     if (!config?.metadata?.name || !config.metadata.uid || !config.metadata.namespace) throw invalid('sandbox config metadata needs name, uid and namespace');
     if (runtimeHandler && runtimeHandler !== 'runc' && !this.has('unknown-runtime-handler-accepted')) throw invalid(`runtime handler "${runtimeHandler}" is not configured`);
+    if (this.has('host-port-zero-refused') && (config.portMappings ?? []).some((m) => !m.hostPort)) throw invalid('port mapping without a host port');
     const security = config.linux?.securityContext;
     if (security?.runAsGroup && !security.runAsUser && !this.has('sandbox-run-as-group-without-user-accepted')) throw invalid('sandbox run_as_group is set without run_as_user');
     const key = (c: PodSandboxConfig) => `${c.metadata.name}_${c.metadata.namespace}_${c.metadata.uid}_${c.metadata.attempt ?? 0}`;
@@ -270,7 +271,7 @@ export class ReferenceRuntime {
     if (!image) throw notFound(`image ${JSON.stringify(imageName)}`);
     this.#checkUser(config, image);
     const clash = this.containersOf(sandboxId).find((c) => c.config.metadata.name === config.metadata.name && (c.config.metadata.attempt ?? 0) === (config.metadata.attempt ?? 0));
-    if (clash) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `container name ${config.metadata.name} is reserved for ${clash.id}`);
+    if (clash && !this.has('duplicate-container-name-accepted')) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `container name ${config.metadata.name} is reserved for ${clash.id}`);
     const logDirectory = sandboxConfig?.logDirectory || sandbox.config.logDirectory;
     const logPath = config.logPath ? (isAbsolute(config.logPath) ? config.logPath : logDirectory ? join(logDirectory, config.logPath) : '') : '';
     const container: ContainerRecord = {

@@ -159,7 +159,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     Status: (r) => ({
       status: { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] },
       info: r.verbose ? { config: JSON.stringify({ podCidr: workState.podCidr, faults: [...runtime.faults] }) } : {},
-      runtimeHandlers: [{ name: '', features: { recursiveReadOnlyMounts: false, userNamespaces: false } }, { name: 'runc', features: { recursiveReadOnlyMounts: false, userNamespaces: false } }],
+      runtimeHandlers: ['', 'runc', ...(runtime.has('runtime-handler-listed-twice') ? ['runc'] : [])].map((name) => ({ name, features: { recursiveReadOnlyMounts: false, userNamespaces: false } })),
       features: { supplementalGroupsPolicy: false, userNamespacesHostNetwork: false, mountOptions: false },
     }),
     RuntimeConfig: () => ({ linux: { cgroupDriver: 'CGROUPFS' } }),
@@ -178,7 +178,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       const sandbox = runtime.sandbox(r.podSandboxId);
       return {
         status: sandboxStatus(runtime, sandbox),
-        info: r.verbose ? { info: JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
+        info: r.verbose || runtime.has('info-without-verbose') ? { info: JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
         containersStatuses: runtime.containersOf(sandbox.id).map(containerStatus),
         timestamp: nowNanos(),
       };
@@ -198,7 +198,10 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     },
     ReopenContainerLog: (r) => {
       const container = runtime.container(r.containerId);
-      if (container.state !== 'CONTAINER_RUNNING') throw precondition(`container ${r.containerId} is not running`);
+      if (container.state !== 'CONTAINER_RUNNING') {
+        if (runtime.has('reopen-log-error-creates-file')) container.log?.reopen();
+        throw precondition(`container ${r.containerId} is not running`);
+      }
       container.log?.reopen();
     },
     ExecSync: async (r) => {
@@ -226,7 +229,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     Attach: (r) => {
       const container = runtime.container(r.containerId);
       if (container.state !== 'CONTAINER_RUNNING') throw precondition(`container ${r.containerId} is not running`);
-      if (!r.stdin && !r.stdout && !r.stderr) throw invalid('one of stdin, stdout or stderr must be set');
+      if (!r.stdin && !r.stdout && !r.stderr && !runtime.has('attach-without-streams-accepted')) throw invalid('one of stdin, stdout or stderr must be set');
       return { url: streaming.url({ kind: 'attach', containerId: container.id, stdin: !!r.stdin, stdout: !!r.stdout, stderr: !!r.stderr }) };
     },
     PortForward: (r) => {

@@ -21,7 +21,7 @@ export const serviceRules: readonly SpecRule[] = [
   tested('remove-container.forcibly', 'RuntimeService.RemoveContainer', 'MUST', 'RemoveContainer removes the container. If the container is running, the container must be forcibly removed.', ['cri.container.remove-running']),
   tested('remove-container.idempotent', 'RuntimeService.RemoveContainer', 'MUST NOT', 'This call is idempotent, and must not return an error if the container has already been removed.', ['cri.idempotence.remove-container']),
   ...streamRules('StreamContainers', 'stream-containers', ['cri.streaming-list.containers']),
-  untested('reopen-container-log.no-file-after-error', 'RuntimeService.ReopenContainerLog', 'MUST NOT', 'Once it returns error, new container log file MUST NOT be created.', 'no test yet: ReopenContainerLog of an exited container whose log was moved away, then no file at the log path when the call failed'),
+  tested('reopen-container-log.no-file-after-error', 'RuntimeService.ReopenContainerLog', 'MUST NOT', 'Once it returns error, new container log file MUST NOT be created.', ['cri.logs.reopen-error-no-file']),
   ...streamRules('StreamContainerStats', 'stream-container-stats', ['cri.streaming-list.stats']),
   ...streamRules('StreamPodSandboxStats', 'stream-pod-sandbox-stats', ['cri.streaming-list.stats']),
   untested('checkpoint-pod.caller-deadline', 'RuntimeService.CheckpointPod', 'MUST', 'CheckpointPod creates a Pod-level checkpoint. The caller must set a deadline on the call.', BINDS_KUBELET),

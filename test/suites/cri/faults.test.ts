@@ -31,6 +31,12 @@ const catchingTest: Record<CriFault, string> = {
   'unknown-username-accepted': 'cri.security.unknown-username',
   'sandbox-run-as-group-without-user-accepted': 'cri.sandbox.run-as-group-needs-user',
   'container-image-id-not-pull-ref': 'cri.container.image-id',
+  'host-port-zero-refused': 'cri.sandbox.host-port-zero',
+  'info-without-verbose': 'cri.runtime.info-only-verbose',
+  'runtime-handler-listed-twice': 'cri.runtime.handler-names-unique',
+  'duplicate-container-name-accepted': 'cri.container.duplicate-name',
+  'attach-without-streams-accepted': 'cri.streaming.attach-invalid',
+  'reopen-log-error-creates-file': 'cri.logs.reopen-error-no-file',
 };
 
 /** Faults of rules the ledger found unchecked (suites/cri/rules): the whole suite runs and only the new test may fail. */
@@ -43,6 +49,12 @@ const caughtAlone: readonly CriFault[] = [
   'unknown-username-accepted',
   'sandbox-run-as-group-without-user-accepted',
   'container-image-id-not-pull-ref',
+  'host-port-zero-refused',
+  'info-without-verbose',
+  'runtime-handler-listed-twice',
+  'duplicate-container-name-accepted',
+  'attach-without-streams-accepted',
+  'reopen-log-error-creates-file',
 ];
 
 describe('CRI fault variants of the reference runtime', () => {
