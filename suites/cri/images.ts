@@ -187,4 +187,22 @@ export const imageTests = [
       }
     },
   }),
+  defineTest<CriEnv>({
+    id: 'cri.image.pull-unknown-handler',
+    tags: ['Feature:RequestValidation'],
+    title: 'Pulling with a runtime handler the runtime does not have is rejected',
+    spec: spec('ImageSpec.runtime_handler', 'if the runtime handler is unknown, the request should be rejected'),
+    profile: 'extended',
+    operations: ['PullImage'],
+    async run(ctx) {
+      const image = { image: ctx.env.images.busybox, runtimeHandler: `conformal-unknown-${ctx.unique('handler')}` };
+      let ref: string | undefined;
+      try {
+        ref = (await img<{ imageRef: string }>(ctx, 'PullImage', { image })).imageRef;
+      } catch {
+        return;
+      }
+      check(false, `PullImage of ${image.image} with runtime handler ${image.runtimeHandler} succeeded with ${ref}`);
+    },
+  }),
 ];

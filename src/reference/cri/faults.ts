@@ -33,6 +33,11 @@ export const CRI_FAULTS = {
   'duplicate-container-name-accepted': 'CreateContainer accepts a second container with the name and attempt of one in the same sandbox',
   'attach-without-streams-accepted': 'Attach without stdin, stdout or stderr returns a URL',
   'reopen-log-error-creates-file': 'ReopenContainerLog of an exited container creates a new log file and then fails',
+  'stats-container-annotations-dropped': 'ContainerStats attributes carry no annotations',
+  'stats-sandbox-annotations-dropped': 'PodSandboxStats attributes carry no annotations',
+  'info-not-json': 'the verbose info of PodSandboxStatus is plain text, not JSON',
+  'runtime-version-not-semver': 'Version reports runtime_version "0.1", not a semantic version',
+  'pull-unknown-handler-accepted': 'PullImage ignores an unknown runtime handler in its ImageSpec',
   'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
 } as const;
 

@@ -38,6 +38,9 @@ export const notFound = (what: string) => new CriStatusError(grpc.status.NOT_FOU
 export const invalid = (message: string) => new CriStatusError(grpc.status.INVALID_ARGUMENT, message);
 export const precondition = (message: string) => new CriStatusError(grpc.status.FAILED_PRECONDITION, message);
 
+/** The runtime handlers the reference has: the default one ("") and "runc". */
+export const KNOWN_HANDLERS: readonly string[] = ['', 'runc'];
+
 export function nowNanos(): number {
   return Date.now() * 1_000_000;
 }
@@ -189,7 +192,7 @@ export class ReferenceRuntime {
 
   runSandbox(config: PodSandboxConfig | undefined, runtimeHandler: string): SandboxRecord {
     if (!config?.metadata?.name || !config.metadata.uid || !config.metadata.namespace) throw invalid('sandbox config metadata needs name, uid and namespace');
-    if (runtimeHandler && runtimeHandler !== 'runc' && !this.has('unknown-runtime-handler-accepted')) throw invalid(`runtime handler "${runtimeHandler}" is not configured`);
+    if (!KNOWN_HANDLERS.includes(runtimeHandler) && !this.has('unknown-runtime-handler-accepted')) throw invalid(`runtime handler "${runtimeHandler}" is not configured`);
     if (this.has('host-port-zero-refused') && (config.portMappings ?? []).some((m) => !m.hostPort)) throw invalid('port mapping without a host port');
     const security = config.linux?.securityContext;
     if (security?.runAsGroup && !security.runAsUser && !this.has('sandbox-run-as-group-without-user-accepted')) throw invalid('sandbox run_as_group is set without run_as_user');

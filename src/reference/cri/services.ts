@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { grpc } from '../../transport/grpc.js';
 import type { ContainerConfig, PodSandboxConfig } from '../../interfaces/cri/types.js';
 import { PullError, pullFromRegistry, type ImageRecord, type ImageStore } from './image-store.js';
-import { CriStatusError, invalid, notFound, nowNanos, precondition, type ContainerRecord, type ReferenceRuntime, type SandboxRecord } from './runtime.js';
+import { CriStatusError, KNOWN_HANDLERS, invalid, notFound, nowNanos, precondition, type ContainerRecord, type ReferenceRuntime, type SandboxRecord } from './runtime.js';
 import type { StreamingServer } from './streaming-server.js';
 
 export const REFERENCE_NAME = 'conformal-reference';
@@ -85,13 +85,13 @@ function containerStatus(c: ContainerRecord) {
   };
 }
 
-function containerStats(c: ContainerRecord) {
+function containerStats(runtime: ReferenceRuntime, c: ContainerRecord) {
   const now = nowNanos();
   const running = c.state === 'CONTAINER_RUNNING';
   // Simulated usage grows with run time so successive samples are plausible.
   const cpu = running ? Math.max(1, Math.round((now - c.startedAt) / 1000)) : 0;
   return {
-    attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} },
+    attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: runtime.has('stats-container-annotations-dropped') ? {} : (c.config.annotations ?? {}) },
     cpu: { timestamp: now, usageCoreNanoSeconds: { value: cpu }, usageNanoCores: { value: running ? 1000 : 0 } },
     memory: { timestamp: now, workingSetBytes: { value: running ? 1 << 20 : 0 }, usageBytes: { value: running ? 1 << 20 : 0 }, availableBytes: { value: 0 }, rssBytes: { value: running ? 1 << 19 : 0 }, pageFaults: { value: 0 }, majorPageFaults: { value: 0 } },
     writableLayer: { timestamp: now, fsId: { mountpoint: '/var/lib/conformal-reference' }, usedBytes: { value: [...c.layer.values()].reduce((n, b) => n + b.length, 0) }, inodesUsed: { value: c.layer.size } },
@@ -99,11 +99,11 @@ function containerStats(c: ContainerRecord) {
 }
 
 function sandboxStats(runtime: ReferenceRuntime, s: SandboxRecord) {
-  const containers = runtime.containersOf(s.id).map(containerStats);
+  const containers = runtime.containersOf(s.id).map((c) => containerStats(runtime, c));
   const now = nowNanos();
   const sum = (pick: (c: ReturnType<typeof containerStats>) => number) => containers.reduce((n, c) => n + pick(c), 0);
   return {
-    attributes: { id: s.id, metadata: s.config.metadata, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {} },
+    attributes: { id: s.id, metadata: s.config.metadata, labels: s.config.labels ?? {}, annotations: runtime.has('stats-sandbox-annotations-dropped') ? {} : (s.config.annotations ?? {}) },
     linux: {
       cpu: { timestamp: now, usageCoreNanoSeconds: { value: sum((c) => c.cpu.usageCoreNanoSeconds.value) }, usageNanoCores: { value: sum((c) => c.cpu.usageNanoCores.value) } },
       memory: { timestamp: now, workingSetBytes: { value: sum((c) => c.memory.workingSetBytes.value) }, usageBytes: { value: sum((c) => c.memory.usageBytes.value) } },
@@ -130,7 +130,7 @@ function podMetrics(runtime: ReferenceRuntime, s: SandboxRecord) {
     podSandboxId: s.id,
     metrics: [],
     containerMetrics: runtime.containersOf(s.id).map((c) => {
-      const stats = containerStats(c);
+      const stats = containerStats(runtime, c);
       return {
         containerId: c.id,
         metrics: [
@@ -152,14 +152,14 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
   const listContainerStats = (filter: Req | null) =>
     runtime
       .listContainers({ id: runtime.has('container-stats-ignore-id-filter') ? '' : filter?.id, podSandboxId: filter?.podSandboxId, labelSelector: filter?.labelSelector })
-      .map(containerStats);
+      .map((c) => containerStats(runtime, c));
   const listSandboxStats = (filter: Req | null) => runtime.listSandboxes({ id: filter?.id, labelSelector: filter?.labelSelector }).map((s) => sandboxStats(runtime, s));
   const handlers: Record<string, Handler> = {
-    Version: () => ({ version: '0.1.0', runtimeName: REFERENCE_NAME, runtimeVersion: REFERENCE_VERSION, runtimeApiVersion: 'v1' }),
+    Version: () => ({ version: '0.1.0', runtimeName: REFERENCE_NAME, runtimeVersion: runtime.has('runtime-version-not-semver') ? '0.1' : REFERENCE_VERSION, runtimeApiVersion: 'v1' }),
     Status: (r) => ({
       status: { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] },
       info: r.verbose ? { config: JSON.stringify({ podCidr: workState.podCidr, faults: [...runtime.faults] }) } : {},
-      runtimeHandlers: ['', 'runc', ...(runtime.has('runtime-handler-listed-twice') ? ['runc'] : [])].map((name) => ({ name, features: { recursiveReadOnlyMounts: false, userNamespaces: false } })),
+      runtimeHandlers: [...KNOWN_HANDLERS, ...(runtime.has('runtime-handler-listed-twice') ? ['runc'] : [])].map((name) => ({ name, features: { recursiveReadOnlyMounts: false, userNamespaces: false } })),
       features: { supplementalGroupsPolicy: false, userNamespacesHostNetwork: false, mountOptions: false },
     }),
     RuntimeConfig: () => ({ linux: { cgroupDriver: 'CGROUPFS' } }),
@@ -178,7 +178,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       const sandbox = runtime.sandbox(r.podSandboxId);
       return {
         status: sandboxStatus(runtime, sandbox),
-        info: r.verbose || runtime.has('info-without-verbose') ? { info: JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
+        info: r.verbose || runtime.has('info-without-verbose') ? { info: runtime.has('info-not-json') ? `pid 1, handler ${sandbox.runtimeHandler}` : JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
         containersStatuses: runtime.containersOf(sandbox.id).map(containerStatus),
         timestamp: nowNanos(),
       };
@@ -237,7 +237,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       if (sandbox.state !== 'SANDBOX_READY') throw precondition(`sandbox ${r.podSandboxId} is not ready`);
       return { url: streaming.url({ kind: 'portforward', sandboxId: sandbox.id }) };
     },
-    ContainerStats: (r) => ({ stats: containerStats(runtime.container(r.containerId)) }),
+    ContainerStats: (r) => ({ stats: containerStats(runtime, runtime.container(r.containerId)) }),
     ListContainerStats: (r) => ({ stats: listContainerStats(r.filter) }),
     PodSandboxStats: (r) => ({ stats: sandboxStats(runtime, runtime.sandbox(r.podSandboxId)) }),
     ListPodSandboxStats: (r) => ({ stats: listSandboxStats(r.filter) }),
@@ -319,6 +319,8 @@ export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, ima
     PullImage: async (r, call) => {
       const reference: string = r.image?.image ?? '';
       if (!reference) throw invalid('image reference is empty');
+      const handler: string = r.image?.runtimeHandler ?? '';
+      if (!KNOWN_HANDLERS.includes(handler) && !runtime.has('pull-unknown-handler-accepted')) throw invalid(`runtime handler "${handler}" is not configured`);
       const deadline = call.getDeadline();
       const ms = deadline instanceof Date ? deadline.getTime() - Date.now() : Number.isFinite(Number(deadline)) ? Number(deadline) - Date.now() : 300_000;
       try {

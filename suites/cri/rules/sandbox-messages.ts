@@ -3,7 +3,7 @@ import type { SpecRule } from '../../../src/core/rules.js';
 import { ANNOTATIONS_IDENTICAL, BINDS_KUBELET, NOT_OBSERVABLE_ANNOTATIONS, WINDOWS_ONLY, tested, untested } from './rule.js';
 
 export const sandboxMessageRules: readonly SpecRule[] = [
-  untested('version.runtime-version-semver', 'VersionResponse.runtime_version', 'MUST', 'Version of the container runtime. The string must be semver-compatible.', 'no test yet: cri.runtime.version checks runtime_version is not empty, not that it parses as a semantic version'),
+  tested('version.runtime-version-semver', 'VersionResponse.runtime_version', 'MUST', 'Version of the container runtime. The string must be semver-compatible.', ['cri.runtime.version-semver']),
   tested('version.api-version-semver', 'VersionResponse.runtime_api_version', 'MUST', 'API version of the container runtime. The string must be semver-compatible.', ['cri.runtime.version']),
   tested('port-mapping.host-port-zero', 'PortMapping.host_port', 'MUST', 'Implementations MUST handle the case where this field is explicitly set to 0,', ['cri.sandbox.host-port-zero']),
   untested('port-mapping.omit-zero', 'PortMapping.host_port', 'SHOULD', 'This field SHOULD be omitted when no port is required.', BINDS_KUBELET),
@@ -26,16 +26,16 @@ export const sandboxMessageRules: readonly SpecRule[] = [
   tested('run-pod-sandbox.empty-handler-default', 'RunPodSandboxRequest.runtime_handler', 'SHOULD', 'An empty string should select the default handler, equivalent to the behavior before this feature was added.', ['cri.sandbox.run-ready']),
   tested('sandbox-status.created-at', 'PodSandboxStatus.created_at', 'MUST', 'Creation timestamp of the sandbox in nanoseconds. Must be > 0.', ['cri.sandbox.run-ready']),
   tested('sandbox-status.annotations-identical', 'PodSandboxStatus.annotations', 'MUST', `${ANNOTATIONS_IDENTICAL} PodSandboxConfig used to instantiate the pod sandbox this status represents.`, ['cri.sandbox.labels-annotations']),
-  untested('sandbox-status.info-json', 'PodSandboxStatusResponse.info', 'SHOULD', 'The key could be arbitrary string, and value should be in json format.', 'no test yet: PodSandboxStatus with verbose, then every info value parsed as JSON'),
+  tested('sandbox-status.info-json', 'PodSandboxStatusResponse.info', 'SHOULD', 'The key could be arbitrary string, and value should be in json format.', ['cri.runtime.info-json']),
   tested('sandbox-status.info-verbose-only', 'PodSandboxStatusResponse.info', 'SHOULD', 'It should only be returned non-empty when Verbose is true.', ['cri.runtime.info-only-verbose']),
   tested('pod-sandbox.created-at', 'PodSandbox.created_at', 'MUST', 'Creation timestamps of the PodSandbox in nanoseconds. Must be > 0.', ['cri.sandbox.metadata-attempt']),
   tested('pod-sandbox.annotations-identical', 'PodSandbox.annotations', 'MUST', `${ANNOTATIONS_IDENTICAL} PodSandboxConfig used to instantiate this PodSandbox.`, ['cri.sandbox.labels-annotations']),
-  untested('pod-sandbox-attributes.annotations-identical', 'PodSandboxAttributes.annotations', 'MUST', `${ANNOTATIONS_IDENTICAL} PodSandboxStatus used to instantiate the PodSandbox this status represents.`, 'no test yet: cri.stats.sandbox checks the attributes\' id, not their annotations'),
+  tested('pod-sandbox-attributes.annotations-identical', 'PodSandboxAttributes.annotations', 'MUST', `${ANNOTATIONS_IDENTICAL} PodSandboxStatus used to instantiate the PodSandbox this status represents.`, ['cri.stats.sandbox-annotations']),
   untested('network-config.omit-empty-cidr', 'NetworkConfig.pod_cidr', 'SHOULD', 'CIDR to use for pod IP addresses. If the CIDR is empty, runtimes should omit it.', 'what a runtime does with the CIDR happens in its network setup, which the CRI does not report'),
   tested('runtime-condition.required', 'RuntimeCondition (RuntimeReady, NetworkReady)', 'REQUIRED', 'Required conditions: Conditions are required for kubelet to work properly. If any required condition is unmet, the node will be not ready.', ['cri.runtime.status-conditions']),
   tested('runtime-handler.unique-name', 'RuntimeHandler.name', 'MUST', 'Name must be unique in StatusResponse.', ['cri.runtime.handler-names-unique']),
   untested('runtime-features.handler-independent', 'RuntimeFeatures', 'SHOULD', 'The features contained in the RuntimeFeatures should depend only on the cri implementation independent of runtime handlers.', 'StatusResponse carries one RuntimeFeatures for the whole runtime, so there is nothing per handler to compare'),
-  untested('status.info-json', 'StatusResponse.info', 'SHOULD', 'The key could be arbitrary string, and value should be in json format.', 'no test yet: cri.runtime.status-verbose checks the conditions of a verbose Status, not its info values'),
+  tested('status.info-json', 'StatusResponse.info', 'SHOULD', 'The key could be arbitrary string, and value should be in json format.', ['cri.runtime.info-json']),
   tested('status.info-verbose-only', 'StatusResponse.info', 'SHOULD', 'It should only be returned non-empty when Verbose is true.', ['cri.runtime.info-only-verbose']),
   untested('runtime-config.cgroup-driver-static', 'LinuxRuntimeConfiguration.cgroup_driver', 'SHOULD NOT', 'Note: this field should not change for the lifecycle of the Kubelet, or while there are running containers.', 'it spans the kubelet\'s life, of which a run sees seconds; cri.runtime.runtime-config compares two answers within the run'),
   untested('runtime-config.cgroup-driver-change', 'LinuxRuntimeConfiguration.cgroup_driver', 'MUST', 'If the runtime wishes to change this value, it must be accompanied by removal of all pods, and a restart of the Kubelet.', 'it binds the node\'s operator, who changes the runtime\'s configuration'),

@@ -37,6 +37,11 @@ const catchingTest: Record<CriFault, string> = {
   'duplicate-container-name-accepted': 'cri.container.duplicate-name',
   'attach-without-streams-accepted': 'cri.streaming.attach-invalid',
   'reopen-log-error-creates-file': 'cri.logs.reopen-error-no-file',
+  'stats-container-annotations-dropped': 'cri.stats.container-annotations',
+  'stats-sandbox-annotations-dropped': 'cri.stats.sandbox-annotations',
+  'info-not-json': 'cri.runtime.info-json',
+  'runtime-version-not-semver': 'cri.runtime.version-semver',
+  'pull-unknown-handler-accepted': 'cri.image.pull-unknown-handler',
 };
 
 /** Faults of rules the ledger found unchecked (suites/cri/rules): the whole suite runs and only the new test may fail. */
@@ -55,6 +60,11 @@ const caughtAlone: readonly CriFault[] = [
   'duplicate-container-name-accepted',
   'attach-without-streams-accepted',
   'reopen-log-error-creates-file',
+  'stats-container-annotations-dropped',
+  'stats-sandbox-annotations-dropped',
+  'info-not-json',
+  'runtime-version-not-semver',
+  'pull-unknown-handler-accepted',
 ];
 
 describe('CRI fault variants of the reference runtime', () => {
