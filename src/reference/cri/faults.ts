@@ -38,6 +38,8 @@ export const CRI_FAULTS = {
   'info-not-json': 'the verbose info of PodSandboxStatus is plain text, not JSON',
   'runtime-version-not-semver': 'Version reports runtime_version "0.1", not a semantic version',
   'pull-unknown-handler-accepted': 'PullImage ignores an unknown runtime handler in its ImageSpec',
+  'restore-pod-starts-containers': 'RestorePod starts the containers it restores',
+  'restore-pod-leaves-sandbox-on-error': 'a RestorePod that fails leaves the sandbox it created',
   'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
 } as const;
 

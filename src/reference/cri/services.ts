@@ -255,21 +255,27 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       writeFileSync(r.outputPath, JSON.stringify({ kind: 'conformal-reference-pod-checkpoint', sandbox: sandbox.config, containers: ids.map((id) => runtime.container(id).config) }));
     },
     RestorePod: async (r) => {
-      let saved: { kind?: string; sandbox?: PodSandboxConfig; containers?: ContainerConfig[] };
+      // With the fault, a restore that fails leaves behind the sandbox it had made.
+      const fail = (error: CriStatusError): never => {
+        if (runtime.has('restore-pod-leaves-sandbox-on-error') && r.config) runtime.runSandbox(r.config as PodSandboxConfig, r.runtimeHandler ?? '');
+        throw error;
+      };
+      let saved: { kind?: string; sandbox?: PodSandboxConfig; containers?: ContainerConfig[] } = {};
       try {
         saved = JSON.parse(readFileSync(r.checkpointPath, 'utf8')) as typeof saved;
       } catch {
-        throw notFound(`checkpoint ${JSON.stringify(r.checkpointPath)}`);
+        fail(notFound(`checkpoint ${JSON.stringify(r.checkpointPath)}`));
       }
-      if (saved.kind !== 'conformal-reference-pod-checkpoint' || !saved.sandbox) throw invalid('not a pod checkpoint of this runtime');
+      if (saved.kind !== 'conformal-reference-pod-checkpoint' || !saved.sandbox) fail(invalid('not a pod checkpoint of this runtime'));
       const config = (r.config as PodSandboxConfig | null) ?? saved.sandbox;
       const sandbox = runtime.runSandbox(config, r.runtimeHandler ?? '');
       await runtime.openPortMappings(sandbox);
       const configs = (r.containerConfigs as ContainerConfig[] | undefined)?.length ? (r.containerConfigs as ContainerConfig[]) : (saved.containers ?? []);
       const restored = configs.map((c) => {
         const container = runtime.createContainer(sandbox.id, c, config);
-        runtime.startContainer(container.id);
-        return { containerId: container.id, metadata: c.metadata };
+        // The caller starts restored containers (after its pre-start hooks); the fault starts them here.
+        if (runtime.has('restore-pod-starts-containers')) runtime.startContainer(container.id);
+        return { name: c.metadata.name, containerId: container.id };
       });
       return { podSandboxId: sandbox.id, restoredContainers: restored };
     },

@@ -42,6 +42,8 @@ const catchingTest: Record<CriFault, string> = {
   'info-not-json': 'cri.runtime.info-json',
   'runtime-version-not-semver': 'cri.runtime.version-semver',
   'pull-unknown-handler-accepted': 'cri.image.pull-unknown-handler',
+  'restore-pod-starts-containers': 'cri.checkpoint.restore-created',
+  'restore-pod-leaves-sandbox-on-error': 'cri.checkpoint.restore-error-cleans-up',
 };
 
 /** Faults of rules the ledger found unchecked (suites/cri/rules): the whole suite runs and only the new test may fail. */
@@ -65,6 +67,8 @@ const caughtAlone: readonly CriFault[] = [
   'info-not-json',
   'runtime-version-not-semver',
   'pull-unknown-handler-accepted',
+  'restore-pod-starts-containers',
+  'restore-pod-leaves-sandbox-on-error',
 ];
 
 describe('CRI fault variants of the reference runtime', () => {
