@@ -337,7 +337,7 @@ export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, ima
         throw error;
       }
     },
-    RemoveImage: (r) => void images.remove(r.image?.image ?? ''),
+    RemoveImage: (r) => void images.remove(r.image?.image ?? '', runtime.has('remove-image-keeps-other-tags')),
     ImageFsInfo: () => {
       const now = nowNanos();
       const used = images.list().reduce((n, image) => n + image.size, 0);

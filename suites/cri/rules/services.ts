@@ -42,6 +42,6 @@ export const serviceRules: readonly SpecRule[] = [
   ...streamRules('StreamImages', 'stream-images', ['cri.streaming-list.images']),
   tested('pull-image.returns-ref', 'PullImageResponse.image_ref', 'MUST', 'When referring to the same image, the container runtime MUST always return the same value for: - Image.id - Container.image_id - ContainerStatus.image_id - PullImageResponse.image_ref', ['cri.container.image-id']),
   tested('remove-image.idempotent', 'ImageService.RemoveImage', 'MUST NOT', 'This call is idempotent, and must not return an error if the image has already been removed.', ['cri.idempotence.remove-unknown-image']),
-  untested('remove-image.all-tags', 'ImageService.RemoveImage', 'MUST', 'Note that if the image is referenced by multiple tags (even across different repositories if they resolve to the same image digest), removing the image by a single tag will remove all of its tags.', 'no test yet: two tags of one image (busyboxAlias), one removed, then neither found by ImageStatus'),
+  tested('remove-image.all-tags', 'ImageService.RemoveImage', 'MUST', 'Note that if the image is referenced by multiple tags (even across different repositories if they resolve to the same image digest), removing the image by a single tag will remove all of its tags.', ['cri.image.remove-all-tags']),
   tested('remove-image.gone', 'ImageService.RemoveImage', 'MUST', 'The next call to ListImages, ImageStatus, ImageFsInfo will not return this image.', ['cri.image.remove', 'cri.image.remove-by-id']),
 ];

@@ -44,6 +44,7 @@ const catchingTest: Record<CriFault, string> = {
   'pull-unknown-handler-accepted': 'cri.image.pull-unknown-handler',
   'restore-pod-starts-containers': 'cri.checkpoint.restore-created',
   'restore-pod-leaves-sandbox-on-error': 'cri.checkpoint.restore-error-cleans-up',
+  'remove-image-keeps-other-tags': 'cri.image.remove-all-tags',
 };
 
 /** Faults of rules the ledger found unchecked (suites/cri/rules): the whole suite runs and only the new test may fail. */
@@ -69,6 +70,7 @@ const caughtAlone: readonly CriFault[] = [
   'pull-unknown-handler-accepted',
   'restore-pod-starts-containers',
   'restore-pod-leaves-sandbox-on-error',
+  'remove-image-keeps-other-tags',
 ];
 
 describe('CRI fault variants of the reference runtime', () => {
