@@ -204,6 +204,28 @@ export const optionalTests = [
     },
   }),
   defineTest<CriEnv>({
+    id: 'cri.checkpoint.pod-foreign-container',
+    title: 'CheckpointPod naming a container of another sandbox fails and writes no checkpoint',
+    spec: spec('CheckpointPodRequest.container_ids', 'every container must belong to pod_sandbox_id and be running; otherwise the runtime must fail the request without producing a checkpoint'),
+    profile: 'extended',
+    requires: ['node.local'],
+    tags: ['Feature:PodCheckpoint'],
+    operations: ['CheckpointPod'],
+    async run(ctx) {
+      const pod = await runPod(ctx);
+      const { container: foreign } = await runPodWithContainer(ctx);
+      const outputPath = join(ctx.env.workDir, 'checkpoints', `${ctx.unique('pod')}.tar`);
+      try {
+        await rt(ctx, 'CheckpointPod', { podSandboxId: pod.id, outputPath, containerIds: [foreign.id] });
+      } catch (error) {
+        if (isGrpcCode(error, grpc.status.UNIMPLEMENTED)) ctx.notSupported(`CheckpointPod answered UNIMPLEMENTED: ${(error as Error).message}`);
+        check(!existsSync(outputPath), `CheckpointPod failed and still wrote ${outputPath}`);
+        return;
+      }
+      check(false, `CheckpointPod of sandbox ${pod.id} accepted container ${foreign.id} of another sandbox`);
+    },
+  }),
+  defineTest<CriEnv>({
     id: 'cri.resources.update-sandbox',
     title: 'UpdatePodSandboxResources accepts new sandbox resources',
     spec: spec('RuntimeService.UpdatePodSandboxResources', 'the kubelet tells the runtime about in-place pod resizes'),

@@ -41,6 +41,7 @@ export const CRI_FAULTS = {
   'restore-pod-starts-containers': 'RestorePod starts the containers it restores',
   'restore-pod-leaves-sandbox-on-error': 'a RestorePod that fails leaves the sandbox it created',
   'remove-image-keeps-other-tags': 'RemoveImage by one tag removes only that tag; the image stays under its other tags',
+  'checkpoint-pod-takes-foreign-containers': 'CheckpointPod checkpoints a container of another sandbox',
   'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
 } as const;
 

@@ -251,6 +251,11 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       const sandbox = runtime.sandbox(r.podSandboxId);
       if (!r.outputPath) throw invalid('output_path is required');
       const ids: string[] = r.containerIds?.length ? r.containerIds : runtime.containersOf(sandbox.id).map((c) => c.id);
+      for (const id of ids) {
+        const container = runtime.container(id);
+        const foreign = container.sandboxId !== sandbox.id || container.state !== 'CONTAINER_RUNNING';
+        if (foreign && !runtime.has('checkpoint-pod-takes-foreign-containers')) throw precondition(`container ${id} is not a running container of sandbox ${sandbox.id}`);
+      }
       mkdirSync(dirname(r.outputPath), { recursive: true });
       writeFileSync(r.outputPath, JSON.stringify({ kind: 'conformal-reference-pod-checkpoint', sandbox: sandbox.config, containers: ids.map((id) => runtime.container(id).config) }));
     },

@@ -45,6 +45,7 @@ const catchingTest: Record<CriFault, string> = {
   'restore-pod-starts-containers': 'cri.checkpoint.restore-created',
   'restore-pod-leaves-sandbox-on-error': 'cri.checkpoint.restore-error-cleans-up',
   'remove-image-keeps-other-tags': 'cri.image.remove-all-tags',
+  'checkpoint-pod-takes-foreign-containers': 'cri.checkpoint.pod-foreign-container',
 };
 
 /** Faults of rules the ledger found unchecked (suites/cri/rules): the whole suite runs and only the new test may fail. */
@@ -71,6 +72,7 @@ const caughtAlone: readonly CriFault[] = [
   'restore-pod-starts-containers',
   'restore-pod-leaves-sandbox-on-error',
   'remove-image-keeps-other-tags',
+  'checkpoint-pod-takes-foreign-containers',
 ];
 
 describe('CRI fault variants of the reference runtime', () => {
