@@ -6,7 +6,7 @@ import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
 import { check, checkEqual, containerStatus, optionalRpc, podConfig, removePod, rt, runContainer, runPod, runPodWithContainer, type CriContext } from '../../src/interfaces/cri/kit.js';
 import { grpc, isGrpcCode } from '../../src/transport/grpc.js';
-import type { Container, Image, MetricDescriptor, PodSandbox } from '../../src/interfaces/cri/types.js';
+import type { Container, Image, MetricDescriptor, PodSandbox, PodSandboxConfig } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 
 /** Items of a Stream* RPC: every item exactly once, across responses of at least one item. */
@@ -21,15 +21,20 @@ interface RestoredPod {
   restoredContainers: { name: string; containerId: string }[];
 }
 
-/** A pod with one running container, checkpointed and restored as a new sandbox the ledger removes. */
-async function checkpointAndRestore(ctx: CriContext): Promise<RestoredPod> {
+/** A pod with one running container, checkpointed; the restore request for a new sandbox made of it. */
+async function checkpointPod(ctx: CriContext): Promise<{ checkpointPath: string; config: PodSandboxConfig }> {
   const pod = await runPod(ctx);
   await runContainer(ctx, pod);
   const outputPath = join(ctx.env.workDir, 'checkpoints', `${ctx.unique('pod')}.tar`);
   await optionalRpc(ctx, 'CheckpointPod', () => rt(ctx, 'CheckpointPod', { podSandboxId: pod.id, outputPath }));
   check(existsSync(outputPath), `no pod checkpoint at ${outputPath}`);
-  const config = { ...pod.config, metadata: { ...pod.config.metadata, name: ctx.unique('restored'), uid: ctx.unique('uid') } };
-  const restored = await optionalRpc(ctx, 'RestorePod', () => rt<RestoredPod>(ctx, 'RestorePod', { checkpointPath: outputPath, config, runtimeHandler: ctx.env.runtimeHandler }));
+  return { checkpointPath: outputPath, config: { ...pod.config, metadata: { ...pod.config.metadata, name: ctx.unique('restored'), uid: ctx.unique('uid') } } };
+}
+
+/** checkpointPod, then RestorePod with the run's runtime handler; the ledger removes the restored sandbox. */
+async function checkpointAndRestore(ctx: CriContext): Promise<RestoredPod> {
+  const request = await checkpointPod(ctx);
+  const restored = await optionalRpc(ctx, 'RestorePod', () => rt<RestoredPod>(ctx, 'RestorePod', { ...request, runtimeHandler: ctx.env.runtimeHandler }));
   ctx.ledger.add(`restored sandbox ${restored.podSandboxId}`, (signal) => removePod(ctx, restored.podSandboxId, signal));
   return restored;
 }
@@ -223,6 +228,28 @@ export const optionalTests = [
         return;
       }
       check(false, `CheckpointPod of sandbox ${pod.id} accepted container ${foreign.id} of another sandbox`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.checkpoint.restore-unknown-handler',
+    title: 'RestorePod with a runtime handler the runtime does not have is rejected',
+    spec: spec('RestorePodRequest.runtime_handler', 'the runtime must reject an unknown non-empty handler'),
+    profile: 'extended',
+    requires: ['node.local'],
+    tags: ['Feature:PodCheckpoint'],
+    operations: ['CheckpointPod', 'RestorePod'],
+    async run(ctx) {
+      const request = await checkpointPod(ctx);
+      const runtimeHandler = `conformal-unknown-${ctx.unique('handler')}`;
+      let restoredId: string | undefined;
+      try {
+        restoredId = (await rt<RestoredPod>(ctx, 'RestorePod', { ...request, runtimeHandler })).podSandboxId;
+      } catch (error) {
+        if (isGrpcCode(error, grpc.status.UNIMPLEMENTED)) ctx.notSupported(`RestorePod answered UNIMPLEMENTED: ${(error as Error).message}`);
+        return;
+      }
+      ctx.ledger.add(`sandbox restored with an unknown handler ${restoredId}`, (signal) => removePod(ctx, restoredId!, signal));
+      check(false, `RestorePod with runtime handler ${runtimeHandler} succeeded (sandbox ${restoredId})`);
     },
   }),
   defineTest<CriEnv>({

@@ -42,6 +42,7 @@ export const CRI_FAULTS = {
   'restore-pod-leaves-sandbox-on-error': 'a RestorePod that fails leaves the sandbox it created',
   'remove-image-keeps-other-tags': 'RemoveImage by one tag removes only that tag; the image stays under its other tags',
   'checkpoint-pod-takes-foreign-containers': 'CheckpointPod checkpoints a container of another sandbox',
+  'restore-pod-ignores-handler': 'RestorePod restores with the default handler when it is given one it does not have',
   'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
 } as const;
 

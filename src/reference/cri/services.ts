@@ -273,7 +273,8 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       }
       if (saved.kind !== 'conformal-reference-pod-checkpoint' || !saved.sandbox) fail(invalid('not a pod checkpoint of this runtime'));
       const config = (r.config as PodSandboxConfig | null) ?? saved.sandbox;
-      const sandbox = runtime.runSandbox(config, r.runtimeHandler ?? '');
+      const handler: string = r.runtimeHandler ?? '';
+      const sandbox = runtime.runSandbox(config, runtime.has('restore-pod-ignores-handler') && !KNOWN_HANDLERS.includes(handler) ? '' : handler);
       await runtime.openPortMappings(sandbox);
       const configs = (r.containerConfigs as ContainerConfig[] | undefined)?.length ? (r.containerConfigs as ContainerConfig[]) : (saved.containers ?? []);
       const restored = configs.map((c) => {

@@ -46,6 +46,7 @@ const catchingTest: Record<CriFault, string> = {
   'restore-pod-leaves-sandbox-on-error': 'cri.checkpoint.restore-error-cleans-up',
   'remove-image-keeps-other-tags': 'cri.image.remove-all-tags',
   'checkpoint-pod-takes-foreign-containers': 'cri.checkpoint.pod-foreign-container',
+  'restore-pod-ignores-handler': 'cri.checkpoint.restore-unknown-handler',
 };
 
 /** Faults of rules the ledger found unchecked (suites/cri/rules): the whole suite runs and only the new test may fail. */
@@ -73,6 +74,7 @@ const caughtAlone: readonly CriFault[] = [
   'restore-pod-leaves-sandbox-on-error',
   'remove-image-keeps-other-tags',
   'checkpoint-pod-takes-foreign-containers',
+  'restore-pod-ignores-handler',
 ];
 
 describe('CRI fault variants of the reference runtime', () => {
