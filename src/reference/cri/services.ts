@@ -273,8 +273,11 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       }
       if (saved.kind !== 'conformal-reference-pod-checkpoint' || !saved.sandbox) fail(invalid('not a pod checkpoint of this runtime'));
       const config = (r.config as PodSandboxConfig | null) ?? saved.sandbox;
+      // Checked here, not only by runSandbox, so the two faults about handlers stay apart.
       const handler: string = r.runtimeHandler ?? '';
-      const sandbox = runtime.runSandbox(config, runtime.has('restore-pod-ignores-handler') && !KNOWN_HANDLERS.includes(handler) ? '' : handler);
+      const known = KNOWN_HANDLERS.includes(handler);
+      if (!known && !runtime.has('restore-pod-ignores-handler')) throw invalid(`runtime handler "${handler}" is not configured`);
+      const sandbox = runtime.runSandbox(config, known ? handler : '');
       await runtime.openPortMappings(sandbox);
       const configs = (r.containerConfigs as ContainerConfig[] | undefined)?.length ? (r.containerConfigs as ContainerConfig[]) : (saved.containers ?? []);
       const restored = configs.map((c) => {
