@@ -1,7 +1,7 @@
 // Container lifecycle, status, attributes and listing with every filter.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, containerStatus, createContainer, execSync, expectRpcError, listContainers, rt, runContainer, runPod, runPodWithContainer, stopContainer, waitForState } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, containerStatus, createContainer, execSync, expectRpcError, imageStatus, listContainers, pull, rt, runContainer, runPod, runPodWithContainer, stopContainer, waitForState } from '../../src/interfaces/cri/kit.js';
 import { grpc } from '../../src/transport/grpc.js';
 import { spec } from './spec.js';
 
@@ -21,6 +21,25 @@ export const containerTests = [
       check(status.createdAt > 0, 'created_at is not set');
       checkEqual(status.startedAt, 0, 'started_at of a container never started');
       check(status.imageRef !== '', 'image_ref is empty');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.container.image-id',
+    title: "A container's image_id is the image_ref PullImage returned and the image's id",
+    spec: spec('PullImageResponse', 'when referring to the same image, the runtime MUST always return the same value for Image.id, Container.image_id, ContainerStatus.image_id and PullImageResponse.image_ref'),
+    profile: 'core',
+    operations: ['PullImage', 'ImageStatus', 'CreateContainer', 'ContainerStatus', 'ListContainers'],
+    async run(ctx) {
+      const pod = await runPod(ctx);
+      const imageRef = await pull(ctx, ctx.env.images.busybox, pod);
+      const image = await imageStatus(ctx, ctx.env.images.busybox);
+      check(image, `ImageStatus(${ctx.env.images.busybox}) found nothing after the pull`);
+      checkEqual(image.id, imageRef, 'Image.id against PullImageResponse.image_ref');
+      const container = await createContainer(ctx, pod);
+      checkEqual((await containerStatus(ctx, container.id)).imageId, imageRef, 'ContainerStatus.image_id against PullImageResponse.image_ref');
+      const [listed] = await listContainers(ctx, { id: container.id });
+      check(listed, 'ListContainers by id did not return the container');
+      checkEqual(listed.imageId, imageRef, 'Container.image_id against PullImageResponse.image_ref');
     },
   }),
   defineTest<CriEnv>({
@@ -178,6 +197,26 @@ export const containerTests = [
         return;
       }
       check(false, `CreateContainer in removed sandbox ${pod.id} succeeded (container ${id})`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.container.duplicate-name',
+    tags: ['Feature:DuplicateNames'],
+    title: 'Creating a second container with the same metadata in a sandbox fails',
+    spec: spec('ContainerConfig.metadata', 'this information will uniquely identify the container, and the runtime should leverage this to ensure correct operation'),
+    profile: 'extended',
+    operations: ['CreateContainer'],
+    async run(ctx) {
+      const pod = await runPod(ctx);
+      const first = await createContainer(ctx, pod);
+      let secondId: string | undefined;
+      try {
+        secondId = (await rt<{ containerId: string }>(ctx, 'CreateContainer', { podSandboxId: pod.id, config: first.config, sandboxConfig: pod.config })).containerId;
+      } catch {
+        return;
+      }
+      ctx.ledger.add(`duplicate container ${secondId}`, (signal) => ctx.env.client.runtime('RemoveContainer', { containerId: secondId }, signal).then(() => undefined));
+      check(secondId === first.id, `CreateContainer with the metadata of ${first.id} created a second container ${secondId}`);
     },
   }),
 ];

@@ -135,6 +135,18 @@ export const execTests = [
     },
   }),
   defineTest<CriEnv>({
+    id: 'cri.streaming.attach-invalid',
+    title: 'Attach without any stream requested is rejected',
+    spec: spec('AttachRequest', 'one of stdin, stdout and stderr MUST be true'),
+    profile: 'extended',
+    tags: ['Feature:Streaming'],
+    operations: ['Attach'],
+    async run(ctx) {
+      const { container } = await runPodWithContainer(ctx);
+      await expectRpcError('Attach with no streams', () => rt(ctx, 'Attach', { containerId: container.id, stdin: false, stdout: false, stderr: false }), [grpc.status.INVALID_ARGUMENT, grpc.status.UNKNOWN]);
+    },
+  }),
+  defineTest<CriEnv>({
     id: 'cri.streaming.attach',
     title: 'Attach returns a URL connected to the container process',
     spec: spec('RuntimeService.Attach', 'returns a streaming URL attached to the running container process'),

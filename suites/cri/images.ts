@@ -187,4 +187,44 @@ export const imageTests = [
       }
     },
   }),
+  defineTest<CriEnv>({
+    id: 'cri.image.pull-unknown-handler',
+    tags: ['Feature:RequestValidation'],
+    title: 'Pulling with a runtime handler the runtime does not have is rejected',
+    spec: spec('ImageSpec.runtime_handler', 'if the runtime handler is unknown, the request should be rejected'),
+    profile: 'extended',
+    operations: ['PullImage'],
+    async run(ctx) {
+      const image = { image: ctx.env.images.busybox, runtimeHandler: `conformal-unknown-${ctx.unique('handler')}` };
+      let ref: string | undefined;
+      try {
+        ref = (await img<{ imageRef: string }>(ctx, 'PullImage', { image })).imageRef;
+      } catch {
+        return;
+      }
+      check(false, `PullImage of ${image.image} with runtime handler ${image.runtimeHandler} succeeded with ${ref}`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.image.remove-all-tags',
+    tags: ['Feature:ImageTags', 'Serial'],
+    title: 'Removing an image by one of its tags removes it under every tag',
+    spec: spec('ImageService.RemoveImage', 'removing the image by a single tag will remove all of its tags'),
+    profile: 'extended',
+    requires: ['image.second-tag'],
+    // It removes the busybox image every other test uses; alone, no container of another test holds it.
+    serial: true,
+    operations: ['PullImage', 'RemoveImage', 'ImageStatus'],
+    async run(ctx) {
+      const { busybox } = ctx.env.images;
+      const alias = ctx.env.images.busyboxAlias!;
+      await pull(ctx, busybox);
+      await pull(ctx, alias);
+      ctx.ledger.add(`image ${busybox} pulled again for the tests after this one`, async (signal) => void (await ctx.env.client.image('PullImage', { image: { image: busybox } }, signal)));
+      await img(ctx, 'RemoveImage', { image: { image: alias } });
+      checkEqual(await imageStatus(ctx, alias), null, `ImageStatus(${alias}) after removing it`);
+      const other = await imageStatus(ctx, busybox);
+      check(other === null, `ImageStatus(${busybox}) still finds ${other?.id} with tags ${JSON.stringify(other?.repoTags)} after RemoveImage(${alias})`);
+    },
+  }),
 ];

@@ -5,8 +5,16 @@ import { join } from 'node:path';
 import { waitFor } from '../../src/core/deadline.js';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, containerStatus, parseCriLog, rt, runPodWithContainer, waitForState } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, containerStatus, parseCriLog, rt, runPodWithContainer, stopContainer, waitForState, type CriContext } from '../../src/interfaces/cri/kit.js';
 import { spec } from './spec.js';
+
+/** A running container that waits on stdin, once its log file exists on the host. */
+async function runLoggingContainer(ctx: CriContext): Promise<{ container: { id: string }; path: string }> {
+  const { pod, container } = await runPodWithContainer(ctx, { command: ['cat'], stdin: true });
+  const path = join(pod.config.logDirectory!, container.config.logPath!);
+  await waitFor(async () => (existsSync(path) ? true : undefined), { signal: ctx.signal, description: `log file ${path}` });
+  return { container, path };
+}
 
 export const logTests = [
   defineTest<CriEnv>({
@@ -39,12 +47,31 @@ export const logTests = [
     requires: ['node.local'],
     operations: ['ReopenContainerLog'],
     async run(ctx) {
-      const { pod, container } = await runPodWithContainer(ctx, { command: ['cat'], stdin: true });
-      const path = join(pod.config.logDirectory!, container.config.logPath!);
-      await waitFor(async () => (existsSync(path) ? true : undefined), { signal: ctx.signal, description: `log file ${path}` });
+      const { container, path } = await runLoggingContainer(ctx);
       renameSync(path, `${path}.1`);
       await rt(ctx, 'ReopenContainerLog', { containerId: container.id });
       check(existsSync(path), `ReopenContainerLog did not create a new file at ${path}`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.logs.reopen-error-no-file',
+    title: 'A ReopenContainerLog that fails creates no log file',
+    spec: spec('RuntimeService.ReopenContainerLog', 'once it returns error, new container log file MUST NOT be created'),
+    profile: 'core',
+    requires: ['node.local'],
+    operations: ['ReopenContainerLog'],
+    async run(ctx) {
+      const { container, path } = await runLoggingContainer(ctx);
+      await stopContainer(ctx, container.id);
+      renameSync(path, `${path}.1`);
+      try {
+        await rt(ctx, 'ReopenContainerLog', { containerId: container.id });
+      } catch (error) {
+        check(!existsSync(path), `ReopenContainerLog failed (${(error as Error).message}) and still created ${path}`);
+        return;
+      }
+      // Succeeding is allowed for a container that is not running; the rule binds only the failure.
+      ctx.log('ReopenContainerLog of an exited container succeeded');
     },
   }),
 ];

@@ -1,11 +1,12 @@
 // RPCs the CRI marks optional or feature-gated: streaming lists (CRIListStreaming), metrics,
 // checkpoint/restore, UpdatePodSandboxResources. UNIMPLEMENTED means "not supported".
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, optionalRpc, removePod, rt, runContainer, runPod, runPodWithContainer, type CriContext } from '../../src/interfaces/cri/kit.js';
-import type { Container, Image, MetricDescriptor, PodSandbox } from '../../src/interfaces/cri/types.js';
+import { check, checkEqual, containerStatus, optionalRpc, podConfig, removePod, rt, runContainer, runPod, runPodWithContainer, type CriContext } from '../../src/interfaces/cri/kit.js';
+import { grpc, isGrpcCode } from '../../src/transport/grpc.js';
+import type { Container, Image, MetricDescriptor, PodSandbox, PodSandboxConfig } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 import { STATS_CGROUP_PARENT } from './stats.js';
 
@@ -14,6 +15,29 @@ async function streamed<T>(ctx: CriContext, service: 'runtime' | 'image', rpc: s
   const responses = await optionalRpc(ctx, rpc, () => ctx.env.client.collect<Record<string, T[]>>(service, rpc, request, ctx.signal));
   for (const response of responses) check((response[field] ?? []).length > 0, `${rpc} sent a response with no items`);
   return responses.flatMap((r) => r[field] ?? []);
+}
+
+interface RestoredPod {
+  podSandboxId: string;
+  restoredContainers: { name: string; containerId: string }[];
+}
+
+/** A pod with one running container, checkpointed; the restore request for a new sandbox made of it. */
+async function checkpointPod(ctx: CriContext): Promise<{ checkpointPath: string; config: PodSandboxConfig }> {
+  const pod = await runPod(ctx);
+  await runContainer(ctx, pod);
+  const outputPath = join(ctx.env.workDir, 'checkpoints', `${ctx.unique('pod')}.tar`);
+  await optionalRpc(ctx, 'CheckpointPod', () => rt(ctx, 'CheckpointPod', { podSandboxId: pod.id, outputPath }));
+  check(existsSync(outputPath), `no pod checkpoint at ${outputPath}`);
+  return { checkpointPath: outputPath, config: { ...pod.config, metadata: { ...pod.config.metadata, name: ctx.unique('restored'), uid: ctx.unique('uid') } } };
+}
+
+/** checkpointPod, then RestorePod with the run's runtime handler; the ledger removes the restored sandbox. */
+async function checkpointAndRestore(ctx: CriContext): Promise<RestoredPod> {
+  const request = await checkpointPod(ctx);
+  const restored = await optionalRpc(ctx, 'RestorePod', () => rt<RestoredPod>(ctx, 'RestorePod', { ...request, runtimeHandler: ctx.env.runtimeHandler }));
+  ctx.ledger.add(`restored sandbox ${restored.podSandboxId}`, (signal) => removePod(ctx, restored.podSandboxId, signal));
+  return restored;
 }
 
 export const optionalTests = [
@@ -137,17 +161,98 @@ export const optionalTests = [
     tags: ['Feature:PodCheckpoint'],
     operations: ['CheckpointPod', 'RestorePod'],
     async run(ctx) {
-      const pod = await runPod(ctx);
-      await runContainer(ctx, pod);
-      const outputPath = join(ctx.env.workDir, 'checkpoints', `${ctx.unique('pod')}.tar`);
-      await optionalRpc(ctx, 'CheckpointPod', () => rt(ctx, 'CheckpointPod', { podSandboxId: pod.id, outputPath }));
-      check(existsSync(outputPath), `no pod checkpoint at ${outputPath}`);
-      const config = { ...pod.config, metadata: { ...pod.config.metadata, name: ctx.unique('restored'), uid: ctx.unique('uid') } };
-      const restored = await optionalRpc(ctx, 'RestorePod', () => rt<{ podSandboxId: string; restoredContainers: unknown[] }>(ctx, 'RestorePod', { checkpointPath: outputPath, config, runtimeHandler: ctx.env.runtimeHandler }));
-      ctx.ledger.add(`restored sandbox ${restored.podSandboxId}`, (signal) => removePod(ctx, restored.podSandboxId, signal));
+      const restored = await checkpointAndRestore(ctx);
       const { status } = await rt<{ status: { state: string } }>(ctx, 'PodSandboxStatus', { podSandboxId: restored.podSandboxId });
       checkEqual(status.state, 'SANDBOX_READY', 'state of the restored sandbox');
       checkEqual(restored.restoredContainers.length, 1, 'containers restored');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.checkpoint.restore-created',
+    title: 'RestorePod returns named containers in the created state, not started',
+    spec: spec('RuntimeService.RestorePod', 'every returned container must be in the CREATED state and must not have executed the restored process; names and container ids non-empty and unique'),
+    profile: 'extended',
+    requires: ['node.local'],
+    tags: ['Feature:PodCheckpoint'],
+    operations: ['CheckpointPod', 'RestorePod', 'ContainerStatus'],
+    async run(ctx) {
+      const restored = await checkpointAndRestore(ctx);
+      const names = restored.restoredContainers.map((c) => c.name);
+      const ids = restored.restoredContainers.map((c) => c.containerId);
+      check(names.every((n) => n !== '') && new Set(names).size === names.length, `restored container names ${JSON.stringify(names)} are not non-empty and unique`);
+      check(ids.every((id) => id !== '') && new Set(ids).size === ids.length, `restored container ids ${JSON.stringify(ids)} are not non-empty and unique`);
+      for (const id of ids) checkEqual((await containerStatus(ctx, id)).state, 'CONTAINER_CREATED', `state of restored container ${id}`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.checkpoint.restore-error-cleans-up',
+    title: 'A RestorePod of something that is no checkpoint fails and leaves no sandbox',
+    spec: spec('RuntimeService.RestorePod', 'the runtime must reject a checkpoint it cannot restore; on error it must remove any sandbox and containers created by the call'),
+    profile: 'extended',
+    requires: ['node.local'],
+    tags: ['Feature:PodCheckpoint'],
+    operations: ['RestorePod', 'ListPodSandbox'],
+    async run(ctx) {
+      const checkpointPath = join(ctx.env.workDir, 'checkpoints', ctx.unique('not-a-checkpoint'));
+      mkdirSync(checkpointPath, { recursive: true });
+      writeFileSync(join(checkpointPath, 'README'), 'not a checkpoint\n');
+      const marker = { 'conformal.io/restore': ctx.unique('restore') };
+      const config = podConfig(ctx, { labels: marker });
+      let restoredId: string | undefined;
+      try {
+        restoredId = (await rt<{ podSandboxId: string }>(ctx, 'RestorePod', { checkpointPath, config, runtimeHandler: ctx.env.runtimeHandler })).podSandboxId;
+      } catch (error) {
+        if (isGrpcCode(error, grpc.status.UNIMPLEMENTED)) ctx.notSupported(`RestorePod answered UNIMPLEMENTED: ${(error as Error).message}`);
+      }
+      if (restoredId !== undefined) ctx.ledger.add(`sandbox restored from no checkpoint ${restoredId}`, (signal) => removePod(ctx, restoredId!, signal));
+      check(restoredId === undefined, `RestorePod of ${checkpointPath}, which holds no checkpoint, succeeded (sandbox ${restoredId})`);
+      const { items } = await rt<{ items: PodSandbox[] }>(ctx, 'ListPodSandbox', { filter: { labelSelector: marker } });
+      for (const leftover of items) ctx.ledger.add(`sandbox left by a failed RestorePod ${leftover.id}`, (signal) => removePod(ctx, leftover.id, signal));
+      checkEqual(items.map((p) => p.id), [], 'sandboxes left behind by the failed RestorePod');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.checkpoint.pod-foreign-container',
+    title: 'CheckpointPod naming a container of another sandbox fails and writes no checkpoint',
+    spec: spec('CheckpointPodRequest.container_ids', 'every container must belong to pod_sandbox_id and be running; otherwise the runtime must fail the request without producing a checkpoint'),
+    profile: 'extended',
+    requires: ['node.local'],
+    tags: ['Feature:PodCheckpoint'],
+    operations: ['CheckpointPod'],
+    async run(ctx) {
+      const pod = await runPod(ctx);
+      const { container: foreign } = await runPodWithContainer(ctx);
+      const outputPath = join(ctx.env.workDir, 'checkpoints', `${ctx.unique('pod')}.tar`);
+      try {
+        await rt(ctx, 'CheckpointPod', { podSandboxId: pod.id, outputPath, containerIds: [foreign.id] });
+      } catch (error) {
+        if (isGrpcCode(error, grpc.status.UNIMPLEMENTED)) ctx.notSupported(`CheckpointPod answered UNIMPLEMENTED: ${(error as Error).message}`);
+        check(!existsSync(outputPath), `CheckpointPod failed and still wrote ${outputPath}`);
+        return;
+      }
+      check(false, `CheckpointPod of sandbox ${pod.id} accepted container ${foreign.id} of another sandbox`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.checkpoint.restore-unknown-handler',
+    title: 'RestorePod with a runtime handler the runtime does not have is rejected',
+    spec: spec('RestorePodRequest.runtime_handler', 'the runtime must reject an unknown non-empty handler'),
+    profile: 'extended',
+    requires: ['node.local'],
+    tags: ['Feature:PodCheckpoint'],
+    operations: ['CheckpointPod', 'RestorePod'],
+    async run(ctx) {
+      const request = await checkpointPod(ctx);
+      const runtimeHandler = `conformal-unknown-${ctx.unique('handler')}`;
+      let restoredId: string | undefined;
+      try {
+        restoredId = (await rt<RestoredPod>(ctx, 'RestorePod', { ...request, runtimeHandler })).podSandboxId;
+      } catch (error) {
+        if (isGrpcCode(error, grpc.status.UNIMPLEMENTED)) ctx.notSupported(`RestorePod answered UNIMPLEMENTED: ${(error as Error).message}`);
+        return;
+      }
+      ctx.ledger.add(`sandbox restored with an unknown handler ${restoredId}`, (signal) => removePod(ctx, restoredId!, signal));
+      check(false, `RestorePod with runtime handler ${runtimeHandler} succeeded (sandbox ${restoredId})`);
     },
   }),
   defineTest<CriEnv>({

@@ -1,9 +1,30 @@
 // Version, Status and runtime conditions, RuntimeConfig, UpdateRuntimeConfig.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, optionalRpc, rt } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, optionalRpc, rt, runPodWithContainer, type CriContext } from '../../src/interfaces/cri/kit.js';
 import type { StatusResponse, VersionResponse } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
+
+const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+/** The info maps of Status, PodSandboxStatus and ContainerStatus (of a fresh pod and container), by RPC. */
+async function infoOfEachStatus(ctx: CriContext, verbose: boolean): Promise<Record<string, { info?: Record<string, string> }>> {
+  const { pod, container } = await runPodWithContainer(ctx);
+  return {
+    Status: await rt(ctx, 'Status', { verbose }),
+    PodSandboxStatus: await rt(ctx, 'PodSandboxStatus', { podSandboxId: pod.id, verbose }),
+    ContainerStatus: await rt(ctx, 'ContainerStatus', { containerId: container.id, verbose }),
+  };
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const runtimeInfoTests = [
   defineTest<CriEnv>({
@@ -74,6 +95,57 @@ export const runtimeInfoTests = [
     async run(ctx) {
       // 10.88.0.0/16 is the CIDR containerd's own default CNI config uses; no traffic is sent.
       await optionalRpc(ctx, 'UpdateRuntimeConfig', () => rt(ctx, 'UpdateRuntimeConfig', { runtimeConfig: { networkConfig: { podCidr: '10.88.0.0/16' } } }));
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.info-only-verbose',
+    tags: ['Feature:StatusVerbose'],
+    title: 'Status, PodSandboxStatus and ContainerStatus return info only when verbose',
+    spec: spec('StatusResponse.info', 'it should only be returned non-empty when verbose is true (also PodSandboxStatusResponse and ContainerStatusResponse)'),
+    profile: 'extended',
+    operations: ['Status', 'PodSandboxStatus', 'ContainerStatus'],
+    async run(ctx) {
+      const answers = await infoOfEachStatus(ctx, false);
+      for (const [rpc, answer] of Object.entries(answers)) checkEqual(Object.keys(answer.info ?? {}), [], `info keys of ${rpc} without verbose`);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.handler-names-unique',
+    title: 'Status lists each runtime handler name once',
+    spec: spec('RuntimeHandler.name', 'name must be unique in StatusResponse'),
+    profile: 'core',
+    operations: ['Status'],
+    async run(ctx) {
+      const status = await rt<StatusResponse>(ctx, 'Status', { verbose: false });
+      const names = (status.runtimeHandlers ?? []).map((h) => h.name);
+      checkEqual(names.filter((name, i) => names.indexOf(name) !== i), [], 'runtime handler names listed more than once');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.info-json',
+    tags: ['Feature:StatusVerbose'],
+    title: 'Verbose info of Status, PodSandboxStatus and ContainerStatus is JSON',
+    spec: spec('StatusResponse.info', 'the value should be in json format (also PodSandboxStatusResponse and ContainerStatusResponse)'),
+    profile: 'extended',
+    operations: ['Status', 'PodSandboxStatus', 'ContainerStatus'],
+    async run(ctx) {
+      const answers = await infoOfEachStatus(ctx, true);
+      const notJson = Object.entries(answers).flatMap(([rpc, answer]) =>
+        Object.entries(answer.info ?? {}).filter(([, value]) => !parsesAsJson(value)).map(([key, value]) => `${rpc} info[${key}] = ${JSON.stringify(value.slice(0, 80))}`),
+      );
+      checkEqual(notJson, [], 'verbose info values that are not JSON');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.runtime.version-semver',
+    title: 'Version reports a semver-compatible runtime version',
+    spec: spec('VersionResponse.runtime_version', 'the string must be semver-compatible'),
+    profile: 'core',
+    operations: ['Version'],
+    async run(ctx) {
+      const version = await rt<VersionResponse>(ctx, 'Version', { version: '0.1.0' });
+      // semver.org's grammar, with the leading "v" Go's semver packages accept.
+      check(SEMVER.test(version.runtimeVersion), `runtime_version ${JSON.stringify(version.runtimeVersion)} is not a semantic version`);
     },
   }),
 ];

@@ -1,8 +1,8 @@
 // Pod sandbox lifecycle, status, attributes and listing with every filter.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, expectRpcError, podConfig, removePod, rt, runPod, sandboxStatus } from '../../src/interfaces/cri/kit.js';
-import type { PodSandbox } from '../../src/interfaces/cri/types.js';
+import { check, checkEqual, containerStatus, expectRpcError, listContainers, podConfig, removePod, rt, runPod, runPodWithContainer, sandboxStatus, type CriContext } from '../../src/interfaces/cri/kit.js';
+import type { PodSandbox, PodSandboxConfig, PodSandboxMetadata } from '../../src/interfaces/cri/types.js';
 import { grpc } from '../../src/transport/grpc.js';
 import { spec } from './spec.js';
 
@@ -10,6 +10,21 @@ async function listPods(ctx: Parameters<typeof rt>[0], filter: object): Promise<
   const { items } = await rt<{ items: PodSandbox[] }>(ctx, 'ListPodSandbox', { filter });
   return items;
 }
+
+/** RunPodSandbox must refuse this request; a sandbox it creates anyway is removed and the test fails. */
+async function expectRunPodRefused(ctx: CriContext, config: PodSandboxConfig, runtimeHandler: string, what: string): Promise<void> {
+  let created: string | undefined;
+  try {
+    created = (await rt<{ podSandboxId: string }>(ctx, 'RunPodSandbox', { config, runtimeHandler })).podSandboxId;
+  } catch {
+    return;
+  }
+  ctx.ledger.add(`sandbox ${what} ${created}`, (signal) => removePod(ctx, created!, signal));
+  check(false, `RunPodSandbox ${what} succeeded (sandbox ${created})`);
+}
+
+/** The four fields of PodSandboxMetadata in a fixed order, for comparison. */
+const metadataFields = (m: PodSandboxMetadata) => ({ name: m.name, uid: m.uid, namespace: m.namespace, attempt: m.attempt });
 
 export const sandboxTests = [
   defineTest<CriEnv>({
@@ -166,14 +181,85 @@ export const sandboxTests = [
     operations: ['RunPodSandbox'],
     async run(ctx) {
       const config = podConfig(ctx);
-      let created: string | undefined;
-      try {
-        created = (await rt<{ podSandboxId: string }>(ctx, 'RunPodSandbox', { config: { ...config, metadata: undefined }, runtimeHandler: ctx.env.runtimeHandler })).podSandboxId;
-      } catch {
-        return;
-      }
-      ctx.ledger.add(`sandbox without metadata ${created}`, (signal) => removePod(ctx, created!, signal));
-      check(false, `RunPodSandbox without metadata succeeded (sandbox ${created})`);
+      await expectRunPodRefused(ctx, { ...config, metadata: undefined as unknown as PodSandboxConfig['metadata'] }, ctx.env.runtimeHandler, 'without metadata');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.sandbox.metadata-attempt',
+    title: 'Pod sandbox status and listing return the metadata as given, attempt included',
+    spec: spec('PodSandboxMetadata', 'attempt: the kubelet counts sandbox re-creations with it and reads it back from status and listing'),
+    profile: 'core',
+    operations: ['RunPodSandbox', 'PodSandboxStatus', 'ListPodSandbox'],
+    async run(ctx) {
+      // A non-zero attempt: 0 is also what a runtime that drops the field reports.
+      const metadata = { name: ctx.unique('pod'), uid: ctx.unique('uid'), namespace: 'conformal', attempt: 3 };
+      const pod = await runPod(ctx, { metadata });
+      const status = await sandboxStatus(ctx, pod.id);
+      checkEqual(metadataFields(status.metadata), metadata, 'PodSandboxStatus.metadata');
+      const [listed] = await listPods(ctx, { id: pod.id });
+      check(listed, 'ListPodSandbox by id did not return the sandbox');
+      checkEqual(metadataFields(listed.metadata), metadata, 'listed metadata');
+      check(listed.createdAt > 0, `listed created_at ${listed.createdAt} is not > 0`);
+      checkEqual(listed.createdAt, status.createdAt, 'listed created_at against PodSandboxStatus.created_at');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.sandbox.stop-stops-containers',
+    title: 'Stopping a pod sandbox terminates its running containers',
+    spec: spec('RuntimeService.StopPodSandbox', 'if there are any running containers in the sandbox, they must be forcibly terminated'),
+    profile: 'core',
+    operations: ['StopPodSandbox', 'ContainerStatus'],
+    async run(ctx) {
+      const { pod, container } = await runPodWithContainer(ctx);
+      await rt(ctx, 'StopPodSandbox', { podSandboxId: pod.id });
+      const status = await containerStatus(ctx, container.id);
+      checkEqual(status.state, 'CONTAINER_EXITED', 'state of the container when StopPodSandbox has returned');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.sandbox.remove-removes-containers',
+    title: 'Removing a pod sandbox removes its containers, running ones included',
+    spec: spec('RuntimeService.RemovePodSandbox', 'if there are any running containers in the sandbox, they must be forcibly terminated and removed'),
+    profile: 'core',
+    operations: ['RemovePodSandbox', 'ListContainers', 'ContainerStatus'],
+    async run(ctx) {
+      const { pod, container } = await runPodWithContainer(ctx);
+      await rt(ctx, 'RemovePodSandbox', { podSandboxId: pod.id });
+      checkEqual((await listContainers(ctx, { podSandboxId: pod.id })).map((c) => c.id), [], 'containers listed in the removed sandbox');
+      await expectRpcError('ContainerStatus of a container of a removed sandbox', () => rt(ctx, 'ContainerStatus', { containerId: container.id }), [grpc.status.NOT_FOUND]);
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.sandbox.unknown-handler',
+    tags: ['Feature:RequestValidation'],
+    title: 'RunPodSandbox with a runtime handler the runtime does not have is rejected',
+    spec: spec('RunPodSandboxRequest', 'runtime_handler: if the runtime handler is unknown, this request should be rejected'),
+    profile: 'extended',
+    operations: ['RunPodSandbox'],
+    async run(ctx) {
+      await expectRunPodRefused(ctx, podConfig(ctx), `conformal-unknown-${ctx.unique('handler')}`, 'with an unknown runtime handler');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.sandbox.run-as-group-needs-user',
+    title: 'A pod sandbox with run_as_group and no run_as_user is refused',
+    spec: spec('LinuxSandboxSecurityContext', 'run_as_group should only be specified when run_as_user is specified; otherwise, the runtime MUST error'),
+    profile: 'core',
+    operations: ['RunPodSandbox'],
+    async run(ctx) {
+      const config = podConfig(ctx, { linux: { securityContext: { runAsGroup: { value: 5678 } } } });
+      await expectRunPodRefused(ctx, config, ctx.env.runtimeHandler, 'with run_as_group and no run_as_user');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.sandbox.host-port-zero',
+    title: 'A port mapping with host port 0 is accepted and allocates no host port',
+    spec: spec('PortMapping.host_port', 'the value 0 indicates NO host port should be allocated; implementations MUST handle it'),
+    profile: 'core',
+    operations: ['RunPodSandbox', 'PodSandboxStatus'],
+    async run(ctx) {
+      const pod = await runPod(ctx, { portMappings: [{ protocol: 'TCP', containerPort: 8080, hostPort: 0 }] });
+      checkEqual((await sandboxStatus(ctx, pod.id)).state, 'SANDBOX_READY', 'state of a sandbox with a host_port 0 mapping');
     },
   }),
 ];

@@ -2,7 +2,7 @@
 // no-new-privileges, seccomp. Checked from inside the container.
 import { defineTest } from '../../src/core/test.js';
 import type { CriEnv } from '../../src/interfaces/cri/env.js';
-import { check, checkEqual, execSync, runContainer, runPod, shell, type CriContext } from '../../src/interfaces/cri/kit.js';
+import { check, checkEqual, execSync, pull, rt, runContainer, runPod, shell, type CriContext } from '../../src/interfaces/cri/kit.js';
 import type { LinuxContainerSecurityContext } from '../../src/interfaces/cri/types.js';
 import { spec } from './spec.js';
 
@@ -21,6 +21,20 @@ async function procStatus(ctx: CriContext, containerId: string, field: string): 
   const line = text.split('\n').find((l) => l.startsWith(`${field}:`));
   check(line, `/proc/self/status has no ${field} line`);
   return line.slice(field.length + 1).trim();
+}
+
+/** CreateContainer or StartContainer must fail with this security context (the image is pulled first, so only the context can be refused). */
+async function expectSecurityRefused(ctx: CriContext, securityContext: LinuxContainerSecurityContext, what: string): Promise<void> {
+  const pod = await runPod(ctx);
+  await pull(ctx, ctx.env.images.busybox, pod);
+  let started: string | undefined;
+  try {
+    started = (await runContainer(ctx, pod, { linux: { securityContext } })).id;
+  } catch {
+    return;
+  }
+  const uid = await shell(ctx, started, 'id -u').catch(() => '?');
+  check(false, `a container ${what} was created and started (container ${started}, uid ${uid})`);
 }
 
 const hasCap = (mask: string, bit: bigint) => ((BigInt(`0x${mask}`) >> bit) & 1n) === 1n;
@@ -142,6 +156,26 @@ export const securityTests = [
       checkEqual(await procStatus(ctx, filtered.id, 'Seccomp'), '2', 'Seccomp mode with RuntimeDefault (2 = filter)');
       const unconfined = await withSecurity(ctx, { seccomp: { profileType: 'Unconfined' } });
       checkEqual(await procStatus(ctx, unconfined.id, 'Seccomp'), '0', 'Seccomp mode with Unconfined');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.security.run-as-group-needs-user',
+    title: 'run_as_group without run_as_user or run_as_username is refused',
+    spec: spec('LinuxContainerSecurityContext', 'run_as_group should only be specified when run_as_user or run_as_username is specified; otherwise, the runtime MUST error'),
+    profile: 'core',
+    operations: ['CreateContainer', 'StartContainer'],
+    async run(ctx) {
+      await expectSecurityRefused(ctx, { runAsGroup: { value: 5678 } }, 'with run_as_group and no user');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.security.unknown-username',
+    title: 'A run_as_username the image does not have is refused',
+    spec: spec('LinuxContainerSecurityContext', 'run_as_username: the user MUST exist in the container image and be resolved there by the runtime; otherwise, the runtime MUST error'),
+    profile: 'core',
+    operations: ['CreateContainer', 'StartContainer'],
+    async run(ctx) {
+      await expectSecurityRefused(ctx, { runAsUsername: 'conformal-no-such-user' }, 'with a run_as_username missing from the image');
     },
   }),
 ];

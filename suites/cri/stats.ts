@@ -11,6 +11,15 @@ import { spec } from './spec.js';
  */
 export const STATS_CGROUP_PARENT = '/conformal-stats';
 
+/** Annotations whose values a runtime has no reason to touch, to compare with what stats report. */
+const ANNOTATIONS = { 'conformal.io/note': 'stats annotation, with spaces', empty: '' };
+
+/** Annotations of stats attributes MUST be identical to those of the config: same keys, same values. */
+function checkAnnotations(actual: Record<string, string> | undefined, what: string): void {
+  const sorted = (map: Record<string, string>) => Object.entries(map).sort(([a], [b]) => a.localeCompare(b));
+  checkEqual(sorted(actual ?? {}), sorted(ANNOTATIONS), what);
+}
+
 function checkUsage(stats: ContainerStats, what: string): void {
   check(stats.cpu && stats.cpu.timestamp > 0, `${what}: cpu usage has no timestamp`);
   check(stats.memory && stats.memory.timestamp > 0, `${what}: memory usage has no timestamp`);
@@ -103,6 +112,34 @@ export const statsTests = [
       }
       checkEqual(Number(reported.memoryLimitInBytes), update.memoryLimitInBytes, 'memory limit reported after the update');
       checkEqual(Number(reported.cpuQuota), update.cpuQuota, 'cpu quota reported after the update');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.stats.container-annotations',
+    title: 'ContainerStats attributes carry the container annotations unchanged',
+    spec: spec('ContainerAttributes.annotations', 'MUST be identical to that of the corresponding ContainerConfig'),
+    profile: 'core',
+    operations: ['ContainerStats'],
+    async run(ctx) {
+      const { container } = await runPodWithContainer(ctx, { annotations: ANNOTATIONS });
+      const { stats } = await rt<{ stats: ContainerStats | null }>(ctx, 'ContainerStats', { containerId: container.id });
+      check(stats, 'ContainerStats returned no stats');
+      checkAnnotations(stats.attributes?.annotations, 'ContainerStats attributes.annotations');
+    },
+  }),
+  defineTest<CriEnv>({
+    id: 'cri.stats.sandbox-annotations',
+    title: 'PodSandboxStats attributes carry the sandbox annotations unchanged',
+    spec: spec('PodSandboxAttributes.annotations', 'MUST be identical to that of the corresponding PodSandboxStatus'),
+    profile: 'extended',
+    tags: ['Feature:PodSandboxStats'],
+    operations: ['PodSandboxStats'],
+    async run(ctx) {
+      const pod = await runPod(ctx, { annotations: ANNOTATIONS, linux: { cgroupParent: STATS_CGROUP_PARENT } });
+      await runContainer(ctx, pod);
+      const { stats } = await optionalRpc(ctx, 'PodSandboxStats', () => rt<{ stats: PodSandboxStats | null }>(ctx, 'PodSandboxStats', { podSandboxId: pod.id }));
+      check(stats, 'PodSandboxStats returned no stats');
+      checkAnnotations(stats.attributes?.annotations, 'PodSandboxStats attributes.annotations');
     },
   }),
 ];

@@ -1,6 +1,7 @@
 // The CRI interface plugin: options and flags, capability catalog, the suite, sessions against a
 // runtime or the embedded reference, and the reference served standalone.
 import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin.js';
+import type { RuleLedger } from '../../core/rules.js';
 import type { TestDefinition } from '../../core/test.js';
 import { startReferenceRuntime } from '../../reference/cri/server.js';
 import { capabilityCatalog, criProfiles } from './capabilities.js';
@@ -31,6 +32,9 @@ export const criPlugin: InterfacePlugin<CriEnv, CriOptions> = {
   profiles: criProfiles,
   async loadTests(): Promise<readonly TestDefinition<CriEnv>[]> {
     return (await import('../../../suites/cri/index.js')).criTests;
+  },
+  async loadRules(): Promise<RuleLedger> {
+    return (await import('../../../suites/cri/rules/index.js')).criRuleLedger;
   },
   validate: validateCriOptions,
   open: openCriSession,

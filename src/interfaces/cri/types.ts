@@ -64,6 +64,7 @@ export interface PodSandboxConfig {
     securityContext?: {
       namespaceOptions?: NamespaceOption;
       runAsUser?: Int64Value;
+      runAsGroup?: Int64Value;
       readonlyRootfs?: boolean;
       privileged?: boolean;
       seccomp?: SecurityProfile;

@@ -181,10 +181,17 @@ export class ImageStore {
     return image;
   }
 
-  /** Removes a tag (the image goes when no tag is left) or, given an id or digest, the whole image. */
-  remove(reference: string): void {
+  /**
+   * Removes the image with every tag and digest, whichever reference names it (RemoveImage); with
+   * `onlyTheTag`, a tag reference removes just that tag and the image goes with its last tag.
+   */
+  remove(reference: string, onlyTheTag = false): void {
     const image = this.find(reference);
     if (!image) return;
+    if (!onlyTheTag) {
+      this.#images.delete(image.id);
+      return;
+    }
     const parsed = parseReference(reference);
     const tag = canonicalTag(parsed);
     const byTag = !parsed.digest && tag !== undefined && image.repoTags.includes(tag);

@@ -38,6 +38,9 @@ export const notFound = (what: string) => new CriStatusError(grpc.status.NOT_FOU
 export const invalid = (message: string) => new CriStatusError(grpc.status.INVALID_ARGUMENT, message);
 export const precondition = (message: string) => new CriStatusError(grpc.status.FAILED_PRECONDITION, message);
 
+/** The runtime handlers the reference has: the default one ("") and "runc". */
+export const KNOWN_HANDLERS: readonly string[] = ['', 'runc'];
+
 export function nowNanos(): number {
   return Date.now() * 1_000_000;
 }
@@ -103,6 +106,8 @@ export interface ContainerRecord {
   config: ContainerConfig;
   image: ImageRecord;
   imageRef: string;
+  /** Container.image_id: the id PullImage answered as image_ref. */
+  imageId: string;
   state: ContainerState;
   createdAt: number;
   startedAt: number;
@@ -147,6 +152,12 @@ function mountTableFor(config: ContainerConfig): ReadonlySet<string> {
   return config.mounts?.length ? hostMountPoints() : new Set();
 }
 
+/** The fields of the image's /etc/passwd line for this user name. */
+function passwdEntry(image: ImageRecord, user: string): string[] | undefined {
+  const passwd = image.files.get('/etc/passwd')?.toString() ?? '';
+  return passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === user && fields.length > 2);
+}
+
 function matchesLabels(labels: StringMap | undefined, selector: StringMap | undefined): boolean {
   return Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
 }
@@ -181,7 +192,10 @@ export class ReferenceRuntime {
 
   runSandbox(config: PodSandboxConfig | undefined, runtimeHandler: string): SandboxRecord {
     if (!config?.metadata?.name || !config.metadata.uid || !config.metadata.namespace) throw invalid('sandbox config metadata needs name, uid and namespace');
-    if (runtimeHandler && runtimeHandler !== 'runc') throw invalid(`runtime handler "${runtimeHandler}" is not configured`);
+    if (!KNOWN_HANDLERS.includes(runtimeHandler) && !this.has('unknown-runtime-handler-accepted')) throw invalid(`runtime handler "${runtimeHandler}" is not configured`);
+    if (this.has('host-port-zero-refused') && (config.portMappings ?? []).some((m) => !m.hostPort)) throw invalid('port mapping without a host port');
+    const security = config.linux?.securityContext;
+    if (security?.runAsGroup && !security.runAsUser && !this.has('sandbox-run-as-group-without-user-accepted')) throw invalid('sandbox run_as_group is set without run_as_user');
     const key = (c: PodSandboxConfig) => `${c.metadata.name}_${c.metadata.namespace}_${c.metadata.uid}_${c.metadata.attempt ?? 0}`;
     for (const other of this.sandboxes.values()) {
       if (key(other.config) === key(config)) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `sandbox name ${key(config)} is reserved for ${other.id}`);
@@ -220,7 +234,7 @@ export class ReferenceRuntime {
   async stopSandbox(id: string): Promise<void> {
     const sandbox = this.sandboxes.get(id);
     if (!sandbox) return;
-    for (const container of this.containersOf(id)) await this.stopContainer(container.id, 0);
+    if (!this.has('stop-sandbox-leaves-containers-running')) for (const container of this.containersOf(id)) await this.stopContainer(container.id, 0);
     await sandbox.closeHostPorts?.();
     sandbox.closeHostPorts = undefined;
     if (!this.has('sandbox-ready-after-stop')) sandbox.state = 'SANDBOX_NOTREADY';
@@ -232,7 +246,7 @@ export class ReferenceRuntime {
       if (this.has('remove-sandbox-not-idempotent')) throw notFound(`sandbox ${id}`);
       return;
     }
-    for (const container of this.containersOf(id)) await this.removeContainer(container.id);
+    if (!this.has('remove-sandbox-keeps-containers')) for (const container of this.containersOf(id)) await this.removeContainer(container.id);
     await sandbox.closeHostPorts?.();
     this.sandboxes.delete(id);
   }
@@ -258,8 +272,9 @@ export class ReferenceRuntime {
     const imageName = config.image?.image ?? '';
     const image = this.images.find(imageName);
     if (!image) throw notFound(`image ${JSON.stringify(imageName)}`);
+    this.#checkUser(config, image);
     const clash = this.containersOf(sandboxId).find((c) => c.config.metadata.name === config.metadata.name && (c.config.metadata.attempt ?? 0) === (config.metadata.attempt ?? 0));
-    if (clash) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `container name ${config.metadata.name} is reserved for ${clash.id}`);
+    if (clash && !this.has('duplicate-container-name-accepted')) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `container name ${config.metadata.name} is reserved for ${clash.id}`);
     const logDirectory = sandboxConfig?.logDirectory || sandbox.config.logDirectory;
     const logPath = config.logPath ? (isAbsolute(config.logPath) ? config.logPath : logDirectory ? join(logDirectory, config.logPath) : '') : '';
     const container: ContainerRecord = {
@@ -268,6 +283,7 @@ export class ReferenceRuntime {
       config,
       image,
       imageRef: image.repoDigests[0] ?? image.id,
+      imageId: this.has('container-image-id-not-pull-ref') ? (image.repoDigests[0] ?? image.id) : image.id,
       state: 'CONTAINER_CREATED',
       createdAt: nowNanos(),
       startedAt: 0,
@@ -301,14 +317,24 @@ export class ReferenceRuntime {
     return [...entrypoint, ...args];
   }
 
+  /** A group without a user, or a user name the image's /etc/passwd lacks, is an error (LinuxContainerSecurityContext). */
+  #checkUser(config: ContainerConfig, image: ImageRecord): void {
+    const security = config.linux?.securityContext;
+    if (security?.runAsGroup && !security.runAsUser && !security.runAsUsername && !this.has('run-as-group-without-user-accepted')) {
+      throw invalid('run_as_group is set without run_as_user or run_as_username');
+    }
+    if (security?.runAsUsername && !this.has('unknown-username-accepted') && passwdEntry(image, security.runAsUsername) === undefined) {
+      throw invalid(`user ${JSON.stringify(security.runAsUsername)} is not in the image's /etc/passwd`);
+    }
+  }
+
   #identity(container: ContainerRecord): { uid: number; gid: number; groups: number[] } {
     const security = container.config.linux?.securityContext;
     if (this.has('run-as-user-ignored')) return { uid: 0, gid: 0, groups: [] };
     let uid = security?.runAsUser ? Number(security.runAsUser.value) : Number.NaN;
     if (Number.isNaN(uid)) {
       const user = security?.runAsUsername || container.image.config.User || '';
-      const passwd = container.image.files.get('/etc/passwd')?.toString() ?? '';
-      const entry = user === '' ? undefined : passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === user && fields.length > 2);
+      const entry = user === '' ? undefined : passwdEntry(container.image, user);
       uid = entry ? Number(entry[2]) : /^\d+/.test(user) ? Number.parseInt(user, 10) : 0;
     }
     const gid = security?.runAsGroup ? Number(security.runAsGroup.value) : uid === 1000 ? 1000 : uid === 0 ? 0 : uid;

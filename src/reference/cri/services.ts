@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { grpc } from '../../transport/grpc.js';
 import type { ContainerConfig, PodSandboxConfig } from '../../interfaces/cri/types.js';
 import { PullError, pullFromRegistry, type ImageRecord, type ImageStore } from './image-store.js';
-import { CriStatusError, invalid, notFound, nowNanos, precondition, type ContainerRecord, type ReferenceRuntime, type SandboxRecord } from './runtime.js';
+import { CriStatusError, KNOWN_HANDLERS, invalid, notFound, nowNanos, precondition, type ContainerRecord, type ReferenceRuntime, type SandboxRecord } from './runtime.js';
 import type { StreamingServer } from './streaming-server.js';
 
 export const REFERENCE_NAME = 'conformal-reference';
@@ -37,14 +37,15 @@ function streamHandler(fn: StreamHandler): grpc.handleServerStreamingCall<Req, u
   };
 }
 
-function sandboxMessage(s: SandboxRecord) {
-  return { id: s.id, metadata: s.config.metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: s.runtimeHandler };
+function sandboxMessage(runtime: ReferenceRuntime, s: SandboxRecord) {
+  const metadata = runtime.has('sandbox-attempt-dropped') ? { ...s.config.metadata, attempt: 0 } : s.config.metadata;
+  return { id: s.id, metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: s.runtimeHandler };
 }
 
 function sandboxStatus(runtime: ReferenceRuntime, s: SandboxRecord) {
   const options = s.config.linux?.securityContext?.namespaceOptions ?? {};
   return {
-    ...sandboxMessage(s),
+    ...sandboxMessage(runtime, s),
     annotations: runtime.has('annotations-dropped') ? {} : (s.config.annotations ?? {}),
     network: { ip: options.network === 'NODE' ? '' : s.ip, additionalIps: [] },
     linux: { namespaces: { options: { network: options.network ?? 'POD', pid: options.pid ?? 'POD', ipc: options.ipc ?? 'POD', targetId: options.targetId ?? '' } } },
@@ -62,7 +63,7 @@ function containerMessage(c: ContainerRecord) {
     metadata: c.config.metadata,
     image: imageSpec(c),
     imageRef: c.imageRef,
-    imageId: c.image.id,
+    imageId: c.imageId,
     state: c.state,
     createdAt: c.createdAt,
     labels: c.config.labels ?? {},
@@ -84,13 +85,13 @@ function containerStatus(c: ContainerRecord) {
   };
 }
 
-function containerStats(c: ContainerRecord) {
+function containerStats(runtime: ReferenceRuntime, c: ContainerRecord) {
   const now = nowNanos();
   const running = c.state === 'CONTAINER_RUNNING';
   // Simulated usage grows with run time so successive samples are plausible.
   const cpu = running ? Math.max(1, Math.round((now - c.startedAt) / 1000)) : 0;
   return {
-    attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: c.config.annotations ?? {} },
+    attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: runtime.has('stats-container-annotations-dropped') ? {} : (c.config.annotations ?? {}) },
     cpu: { timestamp: now, usageCoreNanoSeconds: { value: cpu }, usageNanoCores: { value: running ? 1000 : 0 } },
     memory: { timestamp: now, workingSetBytes: { value: running ? 1 << 20 : 0 }, usageBytes: { value: running ? 1 << 20 : 0 }, availableBytes: { value: 0 }, rssBytes: { value: running ? 1 << 19 : 0 }, pageFaults: { value: 0 }, majorPageFaults: { value: 0 } },
     writableLayer: { timestamp: now, fsId: { mountpoint: '/var/lib/conformal-reference' }, usedBytes: { value: [...c.layer.values()].reduce((n, b) => n + b.length, 0) }, inodesUsed: { value: c.layer.size } },
@@ -98,11 +99,11 @@ function containerStats(c: ContainerRecord) {
 }
 
 function sandboxStats(runtime: ReferenceRuntime, s: SandboxRecord) {
-  const containers = runtime.containersOf(s.id).map(containerStats);
+  const containers = runtime.containersOf(s.id).map((c) => containerStats(runtime, c));
   const now = nowNanos();
   const sum = (pick: (c: ReturnType<typeof containerStats>) => number) => containers.reduce((n, c) => n + pick(c), 0);
   return {
-    attributes: { id: s.id, metadata: s.config.metadata, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {} },
+    attributes: { id: s.id, metadata: s.config.metadata, labels: s.config.labels ?? {}, annotations: runtime.has('stats-sandbox-annotations-dropped') ? {} : (s.config.annotations ?? {}) },
     linux: {
       cpu: { timestamp: now, usageCoreNanoSeconds: { value: sum((c) => c.cpu.usageCoreNanoSeconds.value) }, usageNanoCores: { value: sum((c) => c.cpu.usageNanoCores.value) } },
       memory: { timestamp: now, workingSetBytes: { value: sum((c) => c.memory.workingSetBytes.value) }, usageBytes: { value: sum((c) => c.memory.usageBytes.value) } },
@@ -129,7 +130,7 @@ function podMetrics(runtime: ReferenceRuntime, s: SandboxRecord) {
     podSandboxId: s.id,
     metrics: [],
     containerMetrics: runtime.containersOf(s.id).map((c) => {
-      const stats = containerStats(c);
+      const stats = containerStats(runtime, c);
       return {
         containerId: c.id,
         metrics: [
@@ -151,14 +152,14 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
   const listContainerStats = (filter: Req | null) =>
     runtime
       .listContainers({ id: runtime.has('container-stats-ignore-id-filter') ? '' : filter?.id, podSandboxId: filter?.podSandboxId, labelSelector: filter?.labelSelector })
-      .map(containerStats);
+      .map((c) => containerStats(runtime, c));
   const listSandboxStats = (filter: Req | null) => runtime.listSandboxes({ id: filter?.id, labelSelector: filter?.labelSelector }).map((s) => sandboxStats(runtime, s));
   const handlers: Record<string, Handler> = {
-    Version: () => ({ version: '0.1.0', runtimeName: REFERENCE_NAME, runtimeVersion: REFERENCE_VERSION, runtimeApiVersion: 'v1' }),
+    Version: () => ({ version: '0.1.0', runtimeName: REFERENCE_NAME, runtimeVersion: runtime.has('runtime-version-not-semver') ? '0.1' : REFERENCE_VERSION, runtimeApiVersion: 'v1' }),
     Status: (r) => ({
       status: { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] },
       info: r.verbose ? { config: JSON.stringify({ podCidr: workState.podCidr, faults: [...runtime.faults] }) } : {},
-      runtimeHandlers: [{ name: '', features: { recursiveReadOnlyMounts: false, userNamespaces: false } }, { name: 'runc', features: { recursiveReadOnlyMounts: false, userNamespaces: false } }],
+      runtimeHandlers: [...KNOWN_HANDLERS, ...(runtime.has('runtime-handler-listed-twice') ? ['runc'] : [])].map((name) => ({ name, features: { recursiveReadOnlyMounts: false, userNamespaces: false } })),
       features: { supplementalGroupsPolicy: false, userNamespacesHostNetwork: false, mountOptions: false },
     }),
     RuntimeConfig: () => ({ linux: { cgroupDriver: 'CGROUPFS' } }),
@@ -177,12 +178,12 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       const sandbox = runtime.sandbox(r.podSandboxId);
       return {
         status: sandboxStatus(runtime, sandbox),
-        info: r.verbose ? { info: JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
+        info: r.verbose || runtime.has('info-without-verbose') ? { info: runtime.has('info-not-json') ? `pid 1, handler ${sandbox.runtimeHandler}` : JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
         containersStatuses: runtime.containersOf(sandbox.id).map(containerStatus),
         timestamp: nowNanos(),
       };
     },
-    ListPodSandbox: (r) => ({ items: runtime.listSandboxes(r.filter).map(sandboxMessage) }),
+    ListPodSandbox: (r) => ({ items: runtime.listSandboxes(r.filter).map((s) => sandboxMessage(runtime, s)) }),
     UpdatePodSandboxResources: (r) => void runtime.sandbox(r.podSandboxId),
     CreateContainer: (r) => ({ containerId: runtime.createContainer(r.podSandboxId, r.config as ContainerConfig, r.sandboxConfig as PodSandboxConfig).id }),
     StartContainer: (r) => void runtime.startContainer(r.containerId),
@@ -197,7 +198,10 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     },
     ReopenContainerLog: (r) => {
       const container = runtime.container(r.containerId);
-      if (container.state !== 'CONTAINER_RUNNING') throw precondition(`container ${r.containerId} is not running`);
+      if (container.state !== 'CONTAINER_RUNNING') {
+        if (runtime.has('reopen-log-error-creates-file')) container.log?.reopen();
+        throw precondition(`container ${r.containerId} is not running`);
+      }
       container.log?.reopen();
     },
     ExecSync: async (r) => {
@@ -225,7 +229,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     Attach: (r) => {
       const container = runtime.container(r.containerId);
       if (container.state !== 'CONTAINER_RUNNING') throw precondition(`container ${r.containerId} is not running`);
-      if (!r.stdin && !r.stdout && !r.stderr) throw invalid('one of stdin, stdout or stderr must be set');
+      if (!r.stdin && !r.stdout && !r.stderr && !runtime.has('attach-without-streams-accepted')) throw invalid('one of stdin, stdout or stderr must be set');
       return { url: streaming.url({ kind: 'attach', containerId: container.id, stdin: !!r.stdin, stdout: !!r.stdout, stderr: !!r.stderr }) };
     },
     PortForward: (r) => {
@@ -233,7 +237,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       if (sandbox.state !== 'SANDBOX_READY') throw precondition(`sandbox ${r.podSandboxId} is not ready`);
       return { url: streaming.url({ kind: 'portforward', sandboxId: sandbox.id }) };
     },
-    ContainerStats: (r) => ({ stats: containerStats(runtime.container(r.containerId)) }),
+    ContainerStats: (r) => ({ stats: containerStats(runtime, runtime.container(r.containerId)) }),
     ListContainerStats: (r) => ({ stats: listContainerStats(r.filter) }),
     PodSandboxStats: (r) => ({ stats: sandboxStats(runtime, runtime.sandbox(r.podSandboxId)) }),
     ListPodSandboxStats: (r) => ({ stats: listSandboxStats(r.filter) }),
@@ -247,25 +251,40 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       const sandbox = runtime.sandbox(r.podSandboxId);
       if (!r.outputPath) throw invalid('output_path is required');
       const ids: string[] = r.containerIds?.length ? r.containerIds : runtime.containersOf(sandbox.id).map((c) => c.id);
+      for (const id of ids) {
+        const container = runtime.container(id);
+        const foreign = container.sandboxId !== sandbox.id || container.state !== 'CONTAINER_RUNNING';
+        if (foreign && !runtime.has('checkpoint-pod-takes-foreign-containers')) throw precondition(`container ${id} is not a running container of sandbox ${sandbox.id}`);
+      }
       mkdirSync(dirname(r.outputPath), { recursive: true });
       writeFileSync(r.outputPath, JSON.stringify({ kind: 'conformal-reference-pod-checkpoint', sandbox: sandbox.config, containers: ids.map((id) => runtime.container(id).config) }));
     },
     RestorePod: async (r) => {
-      let saved: { kind?: string; sandbox?: PodSandboxConfig; containers?: ContainerConfig[] };
+      // With the fault, a restore that fails leaves behind the sandbox it had made.
+      const fail = (error: CriStatusError): never => {
+        if (runtime.has('restore-pod-leaves-sandbox-on-error') && r.config) runtime.runSandbox(r.config as PodSandboxConfig, r.runtimeHandler ?? '');
+        throw error;
+      };
+      let saved: { kind?: string; sandbox?: PodSandboxConfig; containers?: ContainerConfig[] } = {};
       try {
         saved = JSON.parse(readFileSync(r.checkpointPath, 'utf8')) as typeof saved;
       } catch {
-        throw notFound(`checkpoint ${JSON.stringify(r.checkpointPath)}`);
+        fail(notFound(`checkpoint ${JSON.stringify(r.checkpointPath)}`));
       }
-      if (saved.kind !== 'conformal-reference-pod-checkpoint' || !saved.sandbox) throw invalid('not a pod checkpoint of this runtime');
+      if (saved.kind !== 'conformal-reference-pod-checkpoint' || !saved.sandbox) fail(invalid('not a pod checkpoint of this runtime'));
       const config = (r.config as PodSandboxConfig | null) ?? saved.sandbox;
-      const sandbox = runtime.runSandbox(config, r.runtimeHandler ?? '');
+      // Checked here, not only by runSandbox, so the two faults about handlers stay apart.
+      const handler: string = r.runtimeHandler ?? '';
+      const known = KNOWN_HANDLERS.includes(handler);
+      if (!known && !runtime.has('restore-pod-ignores-handler')) throw invalid(`runtime handler "${handler}" is not configured`);
+      const sandbox = runtime.runSandbox(config, known ? handler : '');
       await runtime.openPortMappings(sandbox);
       const configs = (r.containerConfigs as ContainerConfig[] | undefined)?.length ? (r.containerConfigs as ContainerConfig[]) : (saved.containers ?? []);
       const restored = configs.map((c) => {
         const container = runtime.createContainer(sandbox.id, c, config);
-        runtime.startContainer(container.id);
-        return { containerId: container.id, metadata: c.metadata };
+        // The caller starts restored containers (after its pre-start hooks); the fault starts them here.
+        if (runtime.has('restore-pod-starts-containers')) runtime.startContainer(container.id);
+        return { name: c.metadata.name, containerId: container.id };
       });
       return { podSandboxId: sandbox.id, restoredContainers: restored };
     },
@@ -273,7 +292,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     ListPodSandboxMetrics: () => ({ podMetrics: [...runtime.sandboxes.values()].map((s) => podMetrics(runtime, s)) }),
   };
   const streams: Record<string, StreamHandler> = {
-    StreamPodSandboxes: async (r, call) => sendInChunks(call, runtime.listSandboxes(r.filter).map(sandboxMessage), 'podSandboxes'),
+    StreamPodSandboxes: async (r, call) => sendInChunks(call, runtime.listSandboxes(r.filter).map((s) => sandboxMessage(runtime, s)), 'podSandboxes'),
     StreamContainers: async (r, call) => sendInChunks(call, runtime.listContainers(r.filter).map(containerMessage), 'containers'),
     StreamContainerStats: async (r, call) => sendInChunks(call, listContainerStats(r.filter), 'containerStats'),
     StreamPodSandboxStats: async (r, call) => sendInChunks(call, listSandboxStats(r.filter), 'podSandboxStats'),
@@ -315,6 +334,8 @@ export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, ima
     PullImage: async (r, call) => {
       const reference: string = r.image?.image ?? '';
       if (!reference) throw invalid('image reference is empty');
+      const handler: string = r.image?.runtimeHandler ?? '';
+      if (!KNOWN_HANDLERS.includes(handler) && !runtime.has('pull-unknown-handler-accepted')) throw invalid(`runtime handler "${handler}" is not configured`);
       const deadline = call.getDeadline();
       const ms = deadline instanceof Date ? deadline.getTime() - Date.now() : Number.isFinite(Number(deadline)) ? Number(deadline) - Date.now() : 300_000;
       try {
@@ -325,7 +346,7 @@ export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, ima
         throw error;
       }
     },
-    RemoveImage: (r) => void images.remove(r.image?.image ?? ''),
+    RemoveImage: (r) => void images.remove(r.image?.image ?? '', runtime.has('remove-image-keeps-other-tags')),
     ImageFsInfo: () => {
       const now = nowNanos();
       const used = images.list().reduce((n, image) => n + image.size, 0);

@@ -1,0 +1,43 @@
+// Rules written on the messages of pod sandboxes, their networking and security in api.proto.
+import type { SpecRule } from '../../../src/core/rules.js';
+import { ANNOTATIONS_IDENTICAL, BINDS_KUBELET, NOT_OBSERVABLE_ANNOTATIONS, WINDOWS_ONLY, tested, untested } from './rule.js';
+
+export const sandboxMessageRules: readonly SpecRule[] = [
+  tested('version.runtime-version-semver', 'VersionResponse.runtime_version', 'MUST', 'Version of the container runtime. The string must be semver-compatible.', ['cri.runtime.version-semver']),
+  tested('version.api-version-semver', 'VersionResponse.runtime_api_version', 'MUST', 'API version of the container runtime. The string must be semver-compatible.', ['cri.runtime.version']),
+  tested('port-mapping.host-port-zero', 'PortMapping.host_port', 'MUST', 'Implementations MUST handle the case where this field is explicitly set to 0,', ['cri.sandbox.host-port-zero']),
+  untested('port-mapping.omit-zero', 'PortMapping.host_port', 'SHOULD', 'This field SHOULD be omitted when no port is required.', BINDS_KUBELET),
+  tested('namespace-mode.map', 'NamespaceMode', 'SHOULD', 'Runtimes should map these modes as appropriate for the technology underlying the runtime.', ['cri.namespaces.pid-container', 'cri.namespaces.pid-pod', 'cri.namespaces.host-ipc', 'cri.namespaces.host-pid', 'cri.namespaces.host-network']),
+  untested('namespace-mode.target-id', 'NamespaceMode.TARGET', 'MUST', 'When this is specified, a target_id must be specified in NamespaceOption and refer to a container previously created with NamespaceMode CONTAINER.', BINDS_KUBELET),
+  untested('namespace-option.target-same-pod', 'NamespaceOption.target_id', 'MUST', 'Target Container ID for NamespaceMode of TARGET. This container must have been previously created in the same pod.', BINDS_KUBELET),
+  untested('namespace-option.userns-default-pod', 'NamespaceOption.userns_options', 'MUST', 'If the struct is nil, then the POD mode must be assumed.', 'no test yet: the suite does not cover user namespaces (the reference advertises user_namespaces false)'),
+  tested('sandbox-security.run-as-group-needs-user', 'LinuxSandboxSecurityContext.run_as_group', 'MUST', 'run_as_group should only be specified when run_as_user is specified; otherwise, the runtime MUST error.', ['cri.sandbox.run-as-group-needs-user']),
+  untested('sandbox-security.privileged', 'LinuxSandboxSecurityContext.privileged', 'MUST', 'If a privileged container is to be executed within it, this MUST be true.', BINDS_KUBELET),
+  tested('security-profile.runtime-default', 'SecurityProfile.ProfileType.RuntimeDefault', 'SHOULD', 'The container runtime default profile should be used.', ['cri.security.seccomp']),
+  untested('security-profile.localhost', 'SecurityProfile.ProfileType.Localhost', 'SHOULD', 'A pre-defined profile on the node should be used.', 'no test yet: needs a seccomp profile file on the runtime\'s node (node.local), then a syscall it denies failing in the container'),
+  untested('security-profile.localhost-ref-only', 'SecurityProfile.localhost_ref', 'MUST', 'Must only be set if `ProfileType` is `Localhost`.', BINDS_KUBELET),
+  untested('security-profile.seccomp-absolute', 'SecurityProfile.localhost_ref', 'MUST', 'For seccomp, it must be an absolute path to the seccomp profile.', BINDS_KUBELET),
+  tested('sandbox-config.metadata-identifies', 'PodSandboxConfig.metadata', 'SHOULD', 'Metadata of the sandbox. This information will uniquely identify the sandbox, and the runtime should leverage this to ensure correct operation.', ['cri.sandbox.duplicate-name', 'cri.sandbox.metadata-attempt']),
+  tested('sandbox-config.annotations-returned', 'PodSandboxConfig.annotations', 'MUST', 'Annotations MUST NOT be altered by the runtime; the annotations stored here MUST be returned in the PodSandboxStatus associated with the pod this PodSandboxConfig creates.', ['cri.sandbox.labels-annotations']),
+  untested('sandbox-config.annotations-no-influence', 'PodSandboxConfig.annotations', 'SHOULD NOT', 'In general, in order to preserve a well-defined interface between the kubelet and the container runtime, annotations SHOULD NOT influence runtime behaviour.', NOT_OBSERVABLE_ANNOTATIONS),
+  untested('sandbox-config.typed-fields', 'PodSandboxConfig.annotations', 'SHOULD', 'Whenever possible, however, runtime authors SHOULD consider proposing new typed fields for any new features instead.', 'it asks runtime authors to propose API changes; no behaviour of a runtime shows it'),
+  tested('run-pod-sandbox.unknown-handler', 'RunPodSandboxRequest.runtime_handler', 'SHOULD', 'If the runtime handler is unknown, this request should be rejected.', ['cri.sandbox.unknown-handler']),
+  // Every sandbox of a run is created with the --runtime-handler value, "" unless the user names one.
+  tested('run-pod-sandbox.empty-handler-default', 'RunPodSandboxRequest.runtime_handler', 'SHOULD', 'An empty string should select the default handler, equivalent to the behavior before this feature was added.', ['cri.sandbox.run-ready']),
+  tested('sandbox-status.created-at', 'PodSandboxStatus.created_at', 'MUST', 'Creation timestamp of the sandbox in nanoseconds. Must be > 0.', ['cri.sandbox.run-ready']),
+  tested('sandbox-status.annotations-identical', 'PodSandboxStatus.annotations', 'MUST', `${ANNOTATIONS_IDENTICAL} PodSandboxConfig used to instantiate the pod sandbox this status represents.`, ['cri.sandbox.labels-annotations']),
+  tested('sandbox-status.info-json', 'PodSandboxStatusResponse.info', 'SHOULD', 'The key could be arbitrary string, and value should be in json format.', ['cri.runtime.info-json']),
+  tested('sandbox-status.info-verbose-only', 'PodSandboxStatusResponse.info', 'SHOULD', 'It should only be returned non-empty when Verbose is true.', ['cri.runtime.info-only-verbose']),
+  tested('pod-sandbox.created-at', 'PodSandbox.created_at', 'MUST', 'Creation timestamps of the PodSandbox in nanoseconds. Must be > 0.', ['cri.sandbox.metadata-attempt']),
+  tested('pod-sandbox.annotations-identical', 'PodSandbox.annotations', 'MUST', `${ANNOTATIONS_IDENTICAL} PodSandboxConfig used to instantiate this PodSandbox.`, ['cri.sandbox.labels-annotations']),
+  tested('pod-sandbox-attributes.annotations-identical', 'PodSandboxAttributes.annotations', 'MUST', `${ANNOTATIONS_IDENTICAL} PodSandboxStatus used to instantiate the PodSandbox this status represents.`, ['cri.stats.sandbox-annotations']),
+  untested('network-config.omit-empty-cidr', 'NetworkConfig.pod_cidr', 'SHOULD', 'CIDR to use for pod IP addresses. If the CIDR is empty, runtimes should omit it.', 'what a runtime does with the CIDR happens in its network setup, which the CRI does not report'),
+  tested('runtime-condition.required', 'RuntimeCondition (RuntimeReady, NetworkReady)', 'REQUIRED', 'Required conditions: Conditions are required for kubelet to work properly. If any required condition is unmet, the node will be not ready.', ['cri.runtime.status-conditions']),
+  tested('runtime-handler.unique-name', 'RuntimeHandler.name', 'MUST', 'Name must be unique in StatusResponse.', ['cri.runtime.handler-names-unique']),
+  untested('runtime-features.handler-independent', 'RuntimeFeatures', 'SHOULD', 'The features contained in the RuntimeFeatures should depend only on the cri implementation independent of runtime handlers.', 'StatusResponse carries one RuntimeFeatures for the whole runtime, so there is nothing per handler to compare'),
+  tested('status.info-json', 'StatusResponse.info', 'SHOULD', 'The key could be arbitrary string, and value should be in json format.', ['cri.runtime.info-json']),
+  tested('status.info-verbose-only', 'StatusResponse.info', 'SHOULD', 'It should only be returned non-empty when Verbose is true.', ['cri.runtime.info-only-verbose']),
+  untested('runtime-config.cgroup-driver-static', 'LinuxRuntimeConfiguration.cgroup_driver', 'SHOULD NOT', 'Note: this field should not change for the lifecycle of the Kubelet, or while there are running containers.', 'it spans the kubelet\'s life, of which a run sees seconds; cri.runtime.runtime-config compares two answers within the run'),
+  untested('runtime-config.cgroup-driver-change', 'LinuxRuntimeConfiguration.cgroup_driver', 'MUST', 'If the runtime wishes to change this value, it must be accompanied by removal of all pods, and a restart of the Kubelet.', 'it binds the node\'s operator, who changes the runtime\'s configuration'),
+  untested('windows-sandbox.run-as-username', 'WindowsSandboxSecurityContext.run_as_username', 'MUST', 'User name to run the container process as. If specified, the user MUST exist in the container image and be resolved there by the runtime; otherwise, the runtime MUST return error.', WINDOWS_ONLY),
+];
