@@ -73,6 +73,12 @@ function validOffset(ctx: DriverContext, snapshotId: string | undefined, offset:
   return snapshot !== undefined && value >= 0 && value <= snapshot.sizeBytes;
 }
 
+/** A capability answer with EXPAND_VOLUME left out. */
+function withoutExpandVolume<T extends { capabilities?: unknown[] }>(response: T): T {
+  const type = (c: unknown) => (c as { rpc?: { type?: string } | null }).rpc?.type;
+  return { ...response, capabilities: (response.capabilities ?? []).filter((c) => type(c) !== 'EXPAND_VOLUME') };
+}
+
 let duplicateCounter = 0;
 /** capacity-ignored: volume id -> the required_bytes it was asked for before being halved. */
 const halvedFrom = new Map<string, number>();
@@ -481,6 +487,21 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       on('GetPluginInfo', async (request, next) => {
         const response = await next(request);
         return { ...response, name: '' };
+      }),
+    ],
+  },
+  'expansion-without-rpc': {
+    description: 'GetPluginCapabilities still advertises volume expansion while neither ControllerGetCapabilities nor NodeGetCapabilities lists EXPAND_VOLUME',
+    rule: 'GetPluginCapabilities: a plugin with ONLINE expansion MUST implement the controller or node EXPAND_VOLUME capability (OFFLINE: the controller one)',
+    rpcs: ['ControllerGetCapabilities', 'NodeGetCapabilities'],
+    behaviour: [
+      on('ControllerGetCapabilities', async (request, next) => {
+        const response = await next(request);
+        return withoutExpandVolume(response);
+      }),
+      on('NodeGetCapabilities', async (request, next) => {
+        const response = await next(request);
+        return withoutExpandVolume(response);
       }),
     ],
   },
