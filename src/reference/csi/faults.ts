@@ -5,7 +5,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseCapability } from './capability.js';
 import type { DriverContext } from './context.js';
 import type { CsiHandlers, CsiRequests, RpcName } from './rpc.js';
-import { fail, isStatus, status } from './status.js';
+import { CsiStatusError, fail, isStatus, status } from './status.js';
 
 export interface CsiFaultInfo {
   /** What the faulty driver does. */
@@ -502,6 +502,21 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       on('NodeGetCapabilities', async (request, next) => {
         const response = await next(request);
         return withoutExpandVolume(response);
+      }),
+    ],
+  },
+  'error-without-message': {
+    description: 'NodeUnpublishVolume refuses with the right code but an empty status message',
+    rule: 'Error Scheme: the status message MUST contain a human readable description of error, if the status code is not OK',
+    rpcs: ['NodeUnpublishVolume'],
+    behaviour: [
+      on('NodeUnpublishVolume', async (request, next) => {
+        try {
+          return await next(request);
+        } catch (error) {
+          if (error instanceof CsiStatusError) fail(error.code, '');
+          throw error;
+        }
       }),
     ],
   },
