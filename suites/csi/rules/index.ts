@@ -2,10 +2,11 @@
 // the field comments of its protobuf blocks, which csi.proto repeats word for word, and the rows of
 // its error tables), with the tests that check it or the reason none can. One file per spec area.
 import type { RuleLedger } from '../../../src/core/rules.js';
+import { generalRules } from './general.js';
 import { identityRules } from './identity.js';
 
 export const csiLedger: RuleLedger = {
-  source: 'CSI spec.md v1.12.0, sections covered so far: Identity Service RPC',
+  source: 'CSI spec.md v1.12.0, sections covered so far: the general sections (Objective to RPC Interface, Error Scheme, Secrets Requirements, Protocol, Configuration and Operation) and Identity Service RPC',
   url: 'https://github.com/container-storage-interface/spec/blob/v1.12.0/spec.md',
-  rules: [...identityRules],
+  rules: [...generalRules, ...identityRules],
 };
