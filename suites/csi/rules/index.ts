@@ -6,10 +6,11 @@ import { generalRules } from './general.js';
 import { groupRules } from './group.js';
 import { identityRules } from './identity.js';
 import { metadataRules } from './metadata.js';
+import { nodeRules } from './node.js';
 import { snapshotRules } from './snapshots.js';
 
 export const csiLedger: RuleLedger = {
-  source: 'CSI spec.md v1.12.0, sections covered so far: the general sections (Objective to RPC Interface, Error Scheme, Secrets Requirements, Protocol, Configuration and Operation) Identity Service RPC, the snapshot RPCs of the Controller Service (CreateSnapshot, DeleteSnapshot, ListSnapshots, GetSnapshot), Group Controller Service RPCs and Snapshot Metadata Service RPCs',
+  source: 'CSI spec.md v1.12.0, sections covered so far: the general sections (Objective to RPC Interface, Error Scheme, Secrets Requirements, Protocol, Configuration and Operation) Identity Service RPC, the snapshot RPCs of the Controller Service (CreateSnapshot, DeleteSnapshot, ListSnapshots, GetSnapshot), Node Service RPC, Group Controller Service RPCs and Snapshot Metadata Service RPCs',
   url: 'https://github.com/container-storage-interface/spec/blob/v1.12.0/spec.md',
-  rules: [...generalRules, ...identityRules, ...snapshotRules, ...groupRules, ...metadataRules],
+  rules: [...generalRules, ...identityRules, ...snapshotRules, ...nodeRules, ...groupRules, ...metadataRules],
 };
