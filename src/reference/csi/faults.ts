@@ -66,6 +66,17 @@ const restartOnAborted: Wrapper<any> = async (request: { startingToken?: string 
   }
 };
 
+/** A wrapper that runs the real handler and lets `recover` answer in place of its error (or throw). */
+function recovering(recover: (error: unknown) => unknown): Wrapper<any> {
+  return async (request: unknown, next: (r: unknown) => Promise<unknown>) => {
+    try {
+      return await next(request);
+    } catch (error) {
+      return recover(error);
+    }
+  };
+}
+
 /** Whether starting_offset is one the real logic accepts (so only valid offsets are ignored). */
 function validOffset(ctx: DriverContext, snapshotId: string | undefined, offset: unknown): boolean {
   const snapshot = ctx.state.snapshots.get(snapshotId ?? '');
@@ -510,14 +521,40 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     rule: 'Error Scheme: the status message MUST contain a human readable description of error, if the status code is not OK',
     rpcs: ['NodeUnpublishVolume'],
     behaviour: [
-      on('NodeUnpublishVolume', async (request, next) => {
-        try {
-          return await next(request);
-        } catch (error) {
-          if (error instanceof CsiStatusError) fail(error.code, '');
-          throw error;
-        }
+      on('NodeUnpublishVolume', recovering((error) => {
+        if (error instanceof CsiStatusError) fail(error.code, '');
+        throw error;
+      })),
+    ],
+  },
+  'node-unstage-unknown-volume-ok': {
+    description: 'NodeUnstageVolume of a volume id the driver does not know answers OK',
+    rule: 'NodeUnstageVolume errors: Volume does not exist -> 5 NOT_FOUND',
+    rpcs: ['NodeUnstageVolume'],
+    behaviour: [
+      on('NodeUnstageVolume', recovering((error) => {
+        if (isStatus(error, status.NOT_FOUND)) return {};
+        throw error;
+      })),
+    ],
+  },
+  'member-snapshot-delete-ok': {
+    description: 'DeleteSnapshot of a member of a group snapshot answers OK (and keeps it) instead of refusing',
+    rule: 'DeleteSnapshot errors: Snapshot is part of a group -> 3 INVALID_ARGUMENT',
+    rpcs: ['DeleteSnapshot'],
+    behaviour: [
+      on('DeleteSnapshot', async (request, next, ctx) => {
+        if (ctx.state.snapshots.get(request.snapshotId ?? '')?.groupSnapshotId) return {};
+        return next(request);
       }),
+    ],
+  },
+  'delta-offset-out-of-range-accepted': {
+    description: 'GetMetadataDelta streams from offset 0 when starting_offset lies beyond the volume',
+    rule: 'GetMetadataDelta errors: Invalid starting_offset -> 11 OUT_OF_RANGE',
+    rpcs: ['GetMetadataDelta'],
+    behaviour: [
+      on('GetMetadataDelta', (request, next, ctx) => next(validOffset(ctx, request.targetSnapshotId, request.startingOffset) ? request : { ...request, startingOffset: 0 })),
     ],
   },
   'probe-error': {

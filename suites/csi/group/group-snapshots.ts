@@ -102,6 +102,18 @@ export const groupSnapshotTests = [
     },
   }),
   errorCase({
+    id: 'csi.group.delete-member-snapshot.refused',
+    profile: 'extended',
+    title: 'DeleteSnapshot of a snapshot that belongs to a group snapshot is rejected as invalid',
+    rpc: 'DeleteSnapshot', what: 'of a member of a group snapshot', rule: 'Snapshot is part of a group: INVALID_ARGUMENT', code: 'INVALID_ARGUMENT',
+    requires: [...GROUP, 'controller.CREATE_DELETE_SNAPSHOT'], tags: [...tags, 'Feature:Snapshots'], uses: [CREATE],
+    setup: async (k) => {
+      const { group } = await groupOf(k, await twoVolumes(k));
+      return group.snapshots[0]!;
+    },
+    call: (k, member) => k.controller.DeleteSnapshot({ snapshotId: member.snapshotId }),
+  }),
+  errorCase({
     id: 'csi.group.get-group-snapshot.missing-id',
     profile: 'extended',
     title: 'GetVolumeGroupSnapshot without a group id is rejected as invalid',

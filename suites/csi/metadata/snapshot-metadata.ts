@@ -163,6 +163,14 @@ export const snapshotMetadataTests = [
     call: (k, { base }) => k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: '' }),
   }),
   errorCase({
+    id: 'csi.metadata.get-delta.offset-out-of-range',
+    title: 'GetMetadataDelta from an offset past the end of the volume is out of range',
+    rpc: DELTA, what: 'with starting_offset beyond the volume', rule: 'Invalid starting_offset: OUT_OF_RANGE', code: 'OUT_OF_RANGE', requires: METADATA, profile: 'extended', tags, uses: ['CreateSnapshot'],
+    setup: blockSnapshots,
+    call: (k, { base, target, volume }) =>
+      k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: target.snapshotId, startingOffset: volume.capacityBytes * 4 + k.options.expandSize * 4 }),
+  }),
+  errorCase({
     id: 'csi.metadata.get-delta.unknown-target',
     title: 'GetMetadataDelta to a snapshot that does not exist reports it not found',
     rpc: DELTA, what: 'to an unknown target snapshot', rule: 'Invalid base_snapshot_id or target_snapshot_id: NOT_FOUND', code: 'NOT_FOUND', requires: METADATA, profile: 'extended', tags, uses: ['CreateSnapshot'],

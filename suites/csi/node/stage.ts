@@ -94,6 +94,15 @@ export const stageTests = [
     }),
   }),
   errorCase({
+    id: 'csi.node.unstage-volume.unknown-volume',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
+    title: 'NodeUnstageVolume of a volume that does not exist reports it not found',
+    rpc: UNSTAGE, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.STAGE_UNSTAGE_VOLUME'],
+    setup: (k) => k.stagingPath(),
+    call: (k, path) => k.node.NodeUnstageVolume({ volumeId: MISSING_ID, stagingTargetPath: path }),
+  }),
+  errorCase({
     id: 'csi.node.unstage-volume.missing-volume-id',
     profile: 'extended',
     tags: ['Feature:StageUnstage'],

@@ -259,6 +259,6 @@ export const metadataRules: readonly SpecRule[] = [
     section: "GetMetadataDelta Errors",
     level: "MUST",
     text: "Invalid `starting_offset` | 11 OUT_OF_RANGE | The starting offset is negative or exceeds the volume size. (recovery: The caller should specify a valid offset.)",
-    untestedBecause: "not checked yet: only GetMetadataAllocated has out-of-range and negative starting_offset tests",
+    tests: ["csi.metadata.get-delta.offset-out-of-range"],
   },
 ];

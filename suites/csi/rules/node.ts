@@ -287,7 +287,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeUnstageVolume Errors",
     level: "MUST",
     text: "Volume does not exist | 5 NOT_FOUND | Indicates that a volume corresponding to the specified `volume_id` does not exist. (recovery: Caller MUST verify that the `volume_id` is correct and that the volume is accessible and has not been deleted before retrying with exponential back off.)",
-    untestedBecause: "not checked yet: no test unstages an unknown volume id (the NOT_FOUND row; csi.node.unstage-volume.never-staged uses a known volume)",
+    tests: ["csi.node.unstage-volume.unknown-volume"],
   },
   {
     id: "csi.rpc-interactions-and-reference-counting.1",

@@ -301,7 +301,7 @@ export const snapshotRules: readonly SpecRule[] = [
     section: "DeleteSnapshot Errors",
     level: "MUST",
     text: "Snapshot is part of a group | 3 INVALID_ARGUMENT | Indicates that the snapshot corresponding to the specified `snapshot_id` could not be deleted because it is part of a group snapshot and CAN NOT be deleted stand alone. (recovery: Caller SHOULD stop calling DeleteSnapshot and call DeleteVolumeGroupSnapshot instead.)",
-    untestedBecause: "not checked yet: a test would call DeleteSnapshot on a member of a group snapshot (one that carries group_snapshot_id) and expect INVALID_ARGUMENT",
+    tests: ["csi.group.delete-member-snapshot.refused"],
   },
   {
     id: "csi.delete-snapshot.errors.5",
