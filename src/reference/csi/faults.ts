@@ -557,6 +557,34 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       on('GetMetadataDelta', (request, next, ctx) => next(validOffset(ctx, request.targetSnapshotId, request.startingOffset) ? request : { ...request, startingOffset: 0 })),
     ],
   },
+  'delta-ignores-max-results': {
+    description: 'GetMetadataDelta pages by its own default whatever max_results says',
+    rule: 'GetMetadataDelta: the number of entries in block_metadata MUST be at most max_results when it is greater than zero',
+    rpcs: ['GetMetadataDelta'],
+    behaviour: [on('GetMetadataDelta', (request, next) => next({ ...request, maxResults: 0 }))],
+  },
+  'group-snapshot-without-creation-time': {
+    description: 'CreateVolumeGroupSnapshot answers a group snapshot without creation_time',
+    rule: 'VolumeGroupSnapshot: creation_time is REQUIRED',
+    rpcs: ['CreateVolumeGroupSnapshot'],
+    behaviour: [
+      on('CreateVolumeGroupSnapshot', async (request, next) => {
+        const { groupSnapshot } = await next(request);
+        return { groupSnapshot: groupSnapshot && { ...groupSnapshot, creationTime: null } };
+      }),
+    ],
+  },
+  'group-ready-before-members': {
+    description: 'CreateVolumeGroupSnapshot reports the group ready_to_use while its member snapshots say they are not',
+    rule: 'VolumeGroupSnapshot: if any snapshot in the list has ready_to_use false, the SP MUST set ready_to_use to false',
+    rpcs: ['CreateVolumeGroupSnapshot'],
+    behaviour: [
+      on('CreateVolumeGroupSnapshot', async (request, next) => {
+        const { groupSnapshot } = await next(request);
+        return { groupSnapshot: groupSnapshot && { ...groupSnapshot, readyToUse: true, snapshots: (groupSnapshot.snapshots ?? []).map((s) => ({ ...s, readyToUse: false })) } };
+      }),
+    ],
+  },
   'probe-error': {
     description: 'Probe of a healthy plugin fails with INTERNAL',
     rule: 'Probe: a healthy, ready plugin answers 0 OK (errors only when not healthy: FAILED_PRECONDITION)',

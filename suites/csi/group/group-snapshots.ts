@@ -39,6 +39,22 @@ export const groupSnapshotTests = [
       await k.group.DeleteVolumeGroupSnapshot({ groupSnapshotId: group.groupSnapshotId, snapshotIds: group.snapshots.map((s) => s.snapshotId) });
     },
   }),
+  csiTest({
+    id: 'csi.group.create-group-snapshot.status-fields',
+    title: 'CreateVolumeGroupSnapshot reports when the group was cut, and ready only when every member is',
+    spec: spec(CREATE, 'creation_time is REQUIRED; ready_to_use MUST be false if any member snapshot is not ready'),
+    profile: 'extended',
+    requires: GROUP,
+    tags,
+    operations: [CREATE, 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { group } = await groupOf(k, await twoVolumes(k));
+      k.assert(group.creationTime !== null && group.creationTime.seconds > 0, 'CreateVolumeGroupSnapshot: creation_time is missing');
+      const unready = group.snapshots.filter((s) => !s.readyToUse).map((s) => s.snapshotId);
+      k.assert(!group.readyToUse || unready.length === 0, `CreateVolumeGroupSnapshot: group ready_to_use although members ${unready.join(', ')} are not`);
+    },
+  }),
   errorCase({
     id: 'csi.group.create-group-snapshot.missing-name',
     profile: 'extended',

@@ -40,6 +40,25 @@ function checkStream(k: CsiKit, rpc: string, messages: MetadataResponse[], start
   }
 }
 
+/** A test that asks `rpc` for one range per message and checks that no message carries more. */
+function maxResultsTest(rpc: string, id: string, ask: (k: CsiKit, snapshots: Awaited<ReturnType<typeof blockSnapshots>>) => Promise<MetadataResponse[]>) {
+  return csiTest({
+    id,
+    title: `${rpc} puts no more ranges in a message than max_results`,
+    spec: spec(rpc, 'max_results limits the tuples per response message'),
+    profile: 'extended',
+    requires: METADATA,
+    tags,
+    operations: [rpc],
+    async run(ctx) {
+      const k = csi(ctx);
+      for (const message of await ask(k, await blockSnapshots(k))) {
+        k.assert(message.blockMetadata.length <= 1, `${rpc} max_results 1: a message carries ${message.blockMetadata.length} ranges`);
+      }
+    },
+  });
+}
+
 export const snapshotMetadataTests = [
   csiTest({
     id: 'csi.metadata.get-allocated.stream',
@@ -73,22 +92,7 @@ export const snapshotMetadataTests = [
       checkStream(k, `${ALLOCATED} from ${offset}`, await k.metadata.GetMetadataAllocated({ snapshotId: base.snapshotId, startingOffset: offset }), offset);
     },
   }),
-  csiTest({
-    id: 'csi.metadata.get-allocated.max-results',
-    title: 'GetMetadataAllocated puts no more ranges in a message than max_results',
-    spec: spec('GetMetadataAllocated', 'max_results limits the tuples per response message'),
-    profile: 'extended',
-    requires: METADATA,
-    tags,
-    operations: [ALLOCATED],
-    async run(ctx) {
-      const k = csi(ctx);
-      const { base } = await blockSnapshots(k);
-      for (const message of await k.metadata.GetMetadataAllocated({ snapshotId: base.snapshotId, maxResults: 1 })) {
-        k.assert(message.blockMetadata.length <= 1, `GetMetadataAllocated max_results 1: a message carries ${message.blockMetadata.length} ranges`);
-      }
-    },
-  }),
+  maxResultsTest(ALLOCATED, 'csi.metadata.get-allocated.max-results', (k, { base }) => k.metadata.GetMetadataAllocated({ snapshotId: base.snapshotId, maxResults: 1 })),
   errorCase({
     id: 'csi.metadata.get-allocated.missing-id',
     title: 'GetMetadataAllocated without a snapshot id is rejected as invalid',
@@ -148,6 +152,8 @@ export const snapshotMetadataTests = [
       checkStream(k, `${DELTA} from ${offset}`, messages, offset);
     },
   }),
+  maxResultsTest(DELTA, 'csi.metadata.get-delta.max-results',
+    (k, { base, target }) => k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: target.snapshotId, maxResults: 1 })),
   errorCase({
     id: 'csi.metadata.get-delta.missing-base',
     title: 'GetMetadataDelta without a base snapshot is rejected as invalid',

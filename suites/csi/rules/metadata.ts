@@ -210,7 +210,7 @@ export const metadataRules: readonly SpecRule[] = [
     section: "GetMetadataDelta › GetMetadataDeltaResponse.block_metadata",
     level: "MUST",
     text: "If the value of max_results in the GetMetadataDeltaRequest message is greater than zero, then the number of entries in this list MUST be less than or equal to that value.",
-    untestedBecause: "not checked yet: csi.metadata.get-allocated.max-results checks max_results for GetMetadataAllocated only",
+    tests: ["csi.metadata.get-delta.max-results"],
   },
   {
     id: "csi.get-metadata-delta.response.block-metadata.2",
