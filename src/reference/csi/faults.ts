@@ -84,10 +84,10 @@ function validOffset(ctx: DriverContext, snapshotId: string | undefined, offset:
   return snapshot !== undefined && value >= 0 && value <= snapshot.sizeBytes;
 }
 
-/** A capability answer with EXPAND_VOLUME left out. */
-function withoutExpandVolume<T extends { capabilities?: unknown[] }>(response: T): T {
+/** A capability answer with the RPC capability `left` left out. */
+function without<T extends { capabilities?: unknown[] }>(response: T, left: string): T {
   const type = (c: unknown) => (c as { rpc?: { type?: string } | null }).rpc?.type;
-  return { ...response, capabilities: (response.capabilities ?? []).filter((c) => type(c) !== 'EXPAND_VOLUME') };
+  return { ...response, capabilities: (response.capabilities ?? []).filter((c) => type(c) !== left) };
 }
 
 let duplicateCounter = 0;
@@ -508,11 +508,11 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
     behaviour: [
       on('ControllerGetCapabilities', async (request, next) => {
         const response = await next(request);
-        return withoutExpandVolume(response);
+        return without(response, 'EXPAND_VOLUME');
       }),
       on('NodeGetCapabilities', async (request, next) => {
         const response = await next(request);
-        return withoutExpandVolume(response);
+        return without(response, 'EXPAND_VOLUME');
       }),
     ],
   },
@@ -582,6 +582,17 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       on('CreateVolumeGroupSnapshot', async (request, next) => {
         const { groupSnapshot } = await next(request);
         return { groupSnapshot: groupSnapshot && { ...groupSnapshot, readyToUse: true, snapshots: (groupSnapshot.snapshots ?? []).map((s) => ({ ...s, readyToUse: false })) } };
+      }),
+    ],
+  },
+  'published-nodes-without-publish': {
+    description: 'ControllerGetCapabilities lists LIST_VOLUMES_PUBLISHED_NODES but not PUBLISH_UNPUBLISH_VOLUME',
+    rule: 'ControllerGetCapabilities: an SP with LIST_VOLUMES_PUBLISHED_NODES MUST also support PUBLISH_UNPUBLISH_VOLUME',
+    rpcs: ['ControllerGetCapabilities'],
+    behaviour: [
+      on('ControllerGetCapabilities', async (request, next) => {
+        const response = await next(request);
+        return without(response, 'PUBLISH_UNPUBLISH_VOLUME');
       }),
     ],
   },

@@ -1561,7 +1561,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "ControllerGetCapabilities › Type.LIST_VOLUMES_PUBLISHED_NODES",
     level: "MUST",
     text: "The SP MUST also support PUBLISH_UNPUBLISH_VOLUME.",
-    untestedBecause: "not checked yet: csi.controller.get-capabilities.published-nodes-needs-list checks that LIST_VOLUMES comes with it, not PUBLISH_UNPUBLISH_VOLUME",
+    tests: ["csi.controller.get-capabilities.published-nodes-needs-publish"],
   },
   {
     id: "csi.controller-get-capabilities.type.volume-condition.1",

@@ -33,6 +33,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'delta-ignores-max-results': ['csi.metadata.get-delta.max-results'],
   'group-snapshot-without-creation-time': ['csi.group.create-group-snapshot.status-fields'],
   'group-ready-before-members': ['csi.group.create-group-snapshot.status-fields'],
+  'published-nodes-without-publish': ['csi.controller.get-capabilities.published-nodes-needs-publish'],
   'error-without-message': ['csi.general.error-status.message'],
   'expansion-without-rpc': ['csi.identity.get-plugin-capabilities.expansion-needs-rpc'],
   'group-snapshot-not-idempotent': ['csi.group.create-group-snapshot.idempotent'],
@@ -57,4 +58,5 @@ export const EXPECTED: Record<string, readonly string[]> = {
 export const ONLY_CAUGHT_BY_EXPECTED: readonly string[] = [
   'expansion-without-rpc', 'error-without-message', 'node-unstage-unknown-volume-ok', 'member-snapshot-delete-ok', 'delta-offset-out-of-range-accepted',
   'delta-ignores-max-results', 'group-snapshot-without-creation-time', 'group-ready-before-members',
+  'published-nodes-without-publish',
 ];
