@@ -596,6 +596,33 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       }),
     ],
   },
+  'stage-ignores-access-type': {
+    description: 'NodeStageVolume answers OK (staging nothing) when the capability does not fit the volume',
+    rule: 'NodeStageVolume errors: Exceeds capabilities -> 9 FAILED_PRECONDITION',
+    rpcs: ['NodeStageVolume'],
+    behaviour: [
+      on('NodeStageVolume', recovering((error) => {
+        if (isStatus(error, status.FAILED_PRECONDITION)) return {};
+        throw error;
+      })),
+    ],
+  },
+  'delete-volume-drops-snapshots': {
+    description: 'DeleteVolume also deletes the snapshots taken of the volume',
+    rule: 'DeleteVolume: snapshots of a deleted volume MUST still be fully operational (or the volume MUST NOT be altered and FAILED_PRECONDITION returned)',
+    rpcs: ['DeleteVolume'],
+    behaviour: [
+      on('DeleteVolume', async (request, next, ctx) => {
+        const response = await next(request);
+        for (const snapshot of [...ctx.state.snapshots.values()]) {
+          if (snapshot.sourceVolumeId !== request.volumeId) continue;
+          ctx.state.snapshots.delete(snapshot.id);
+          if (snapshot.name) ctx.state.snapshotIdsByName.delete(snapshot.name);
+        }
+        return response;
+      }),
+    ],
+  },
   'probe-error': {
     description: 'Probe of a healthy plugin fails with INTERNAL',
     rule: 'Probe: a healthy, ready plugin answers 0 OK (errors only when not healthy: FAILED_PRECONDITION)',

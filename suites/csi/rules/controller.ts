@@ -42,7 +42,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "CreateVolume",
     level: "MUST",
     text: "Values specified in `mutable_parameters` MUST take precedence over the values from `parameters`.",
-    untestedBecause: "not checked yet: no test sends the same key in parameters and mutable_parameters and reads which value the volume got",
+    untestedBecause: "no RPC returns a volume's parameters or mutable_parameters, so which value took effect is not observable through the API",
   },
   {
     id: "csi.create-volume.7",
@@ -161,7 +161,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "CreateVolume › CreateVolumeRequest",
     level: "MUST",
     text: "Plugins MUST treat these as if they take precedence over the parameters field.",
-    untestedBecause: "not checked yet: no test sends the same key in parameters and mutable_parameters and reads which value the volume got",
+    untestedBecause: "no RPC returns a volume's parameters or mutable_parameters, so which value took effect is not observable through the API",
   },
   {
     id: "csi.create-volume.request.2",
@@ -700,21 +700,21 @@ export const controllerRules: readonly SpecRule[] = [
     section: "DeleteVolume",
     level: "SHOULD",
     text: "CSI plugins SHOULD treat volumes independent from their snapshots.",
-    untestedBecause: "not checked yet: no test deletes a volume that has a snapshot and then restores the snapshot",
+    untestedBecause: "a SHOULD: a plugin that cannot keep snapshots apart from their volume may refuse instead (the MUST NOT rule below), which csi.controller.delete-volume.keeps-snapshots accepts",
   },
   {
     id: "csi.delete-volume.5",
     section: "DeleteVolume",
     level: "MUST",
     text: "If the Controller Plugin supports deleting a volume without affecting its existing snapshots, then these snapshots MUST still be fully operational and acceptable as sources for new volumes as well as appear on `ListSnapshot` calls once the volume has been deleted.",
-    untestedBecause: "not checked yet: no test deletes a volume that has a snapshot and then restores the snapshot",
+    tests: ["csi.controller.delete-volume.keeps-snapshots"],
   },
   {
     id: "csi.delete-volume.6",
     section: "DeleteVolume",
     level: "MUST NOT",
     text: "When a Controller Plugin does not support deleting a volume without affecting its existing snapshots, then the volume MUST NOT be altered in any way by the request and the operation must return the `FAILED_PRECONDITION` error code and MAY include meaningful human-readable information in the `status.message` field.",
-    untestedBecause: "not checked yet: no test deletes a volume that has a snapshot and then checks either outcome (snapshot usable, or volume untouched and FAILED_PRECONDITION)",
+    tests: ["csi.controller.delete-volume.keeps-snapshots"],
   },
   {
     id: "csi.delete-volume.request.volume-id.1",
@@ -1414,7 +1414,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "ControllerModifyVolume › ControllerModifyVolumeRequest",
     level: "MUST NOT",
     text: "SPs MUST NOT modify volumes based on the absence of keys, only keys that are specified should result in modifications to the volume.",
-    untestedBecause: "not checked yet: no test modifies one mutable key and checks that the keys left out keep their values",
+    untestedBecause: "no RPC returns a volume's parameters or mutable_parameters, so which value took effect is not observable through the API",
   },
   {
     id: "csi.controller-modify-volume.errors.1",

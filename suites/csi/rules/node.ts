@@ -119,7 +119,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeStageVolume › NodeStageVolumeRequest.volume_capability",
     level: "MUST",
     text: "Otherwise SP MUST return the appropriate gRPC error code.",
-    untestedBecause: "not checked yet: no test stages a volume with a capability it does not support (the NodeStageVolume 'Exceeds capabilities' row)",
+    tests: ["csi.node.stage-volume.exceeds-capabilities"],
   },
   {
     id: "csi.node-stage-volume.request.volume-capability.3",
@@ -175,7 +175,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeStageVolume Errors",
     level: "MUST",
     text: "Exceeds capabilities | 9 FAILED_PRECONDITION | Indicates that the CO has specified capabilities not supported by the volume. (recovery: Caller MAY choose to call `ValidateVolumeCapabilities` to validate the volume capabilities, or wait for the volume to be unpublished on the node.)",
-    untestedBecause: "not checked yet: no test stages a volume with a capability it does not support (e.g. block access for a mount volume)",
+    tests: ["csi.node.stage-volume.exceeds-capabilities"],
   },
   {
     id: "csi.node-unstage-volume.1",

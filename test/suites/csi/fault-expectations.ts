@@ -34,6 +34,8 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'group-snapshot-without-creation-time': ['csi.group.create-group-snapshot.status-fields'],
   'group-ready-before-members': ['csi.group.create-group-snapshot.status-fields'],
   'published-nodes-without-publish': ['csi.controller.get-capabilities.published-nodes-needs-publish'],
+  'stage-ignores-access-type': ['csi.node.stage-volume.exceeds-capabilities'],
+  'delete-volume-drops-snapshots': ['csi.controller.delete-volume.keeps-snapshots'],
   'error-without-message': ['csi.general.error-status.message'],
   'expansion-without-rpc': ['csi.identity.get-plugin-capabilities.expansion-needs-rpc'],
   'group-snapshot-not-idempotent': ['csi.group.create-group-snapshot.idempotent'],
@@ -58,5 +60,5 @@ export const EXPECTED: Record<string, readonly string[]> = {
 export const ONLY_CAUGHT_BY_EXPECTED: readonly string[] = [
   'expansion-without-rpc', 'error-without-message', 'node-unstage-unknown-volume-ok', 'member-snapshot-delete-ok', 'delta-offset-out-of-range-accepted',
   'delta-ignores-max-results', 'group-snapshot-without-creation-time', 'group-ready-before-members',
-  'published-nodes-without-publish',
+  'published-nodes-without-publish', 'stage-ignores-access-type', 'delete-volume-drops-snapshots',
 ];
