@@ -623,6 +623,37 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       }),
     ],
   },
+  'topology-bad-key': {
+    description: 'CreateVolume adds an accessible topology whose key name ends with an underscore',
+    rule: 'Topology: a key name MUST begin and end with an alphanumeric character',
+    rpcs: ['CreateVolume'],
+    behaviour: [
+      on('CreateVolume', async (request, next) => {
+        const { volume } = await next(request);
+        return { volume: volume && { ...volume, accessibleTopology: [...(volume.accessibleTopology ?? []), { segments: { zone_: 'z1' } }] } };
+      }),
+    ],
+  },
+  'get-volume-other-context': {
+    description: 'ControllerGetVolume reports a volume_context with a key CreateVolume did not return',
+    rule: 'Volume: a volume uniquely identified by volume_id SHALL always report the same volume_context',
+    rpcs: ['ControllerGetVolume'],
+    behaviour: [
+      on('ControllerGetVolume', async (request, next) => {
+        const response = await next(request);
+        return { ...response, volume: response.volume && { ...response.volume, volumeContext: { ...response.volume.volumeContext, generation: 'later' } } };
+      }),
+    ],
+  },
+  'metadata-without-capacity': {
+    description: 'GetMetadataAllocated and GetMetadataDelta leave volume_capacity_bytes unset',
+    rule: 'GetMetadataAllocatedResponse / GetMetadataDeltaResponse: volume_capacity_bytes is REQUIRED',
+    rpcs: ['GetMetadataAllocated', 'GetMetadataDelta'],
+    behaviour: [
+      on('GetMetadataAllocated', async (request, next) => (await next(request)).map((m) => ({ ...m, volumeCapacityBytes: 0 }))),
+      on('GetMetadataDelta', async (request, next) => (await next(request)).map((m) => ({ ...m, volumeCapacityBytes: 0 }))),
+    ],
+  },
   'probe-error': {
     description: 'Probe of a healthy plugin fails with INTERNAL',
     rule: 'Probe: a healthy, ready plugin answers 0 OK (errors only when not healthy: FAILED_PRECONDITION)',

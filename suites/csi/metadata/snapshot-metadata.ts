@@ -154,6 +154,26 @@ export const snapshotMetadataTests = [
   }),
   maxResultsTest(DELTA, 'csi.metadata.get-delta.max-results',
     (k, { base, target }) => k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: target.snapshotId, maxResults: 1 })),
+  csiTest({
+    id: 'csi.metadata.capacity-reported',
+    title: 'GetMetadataAllocated and GetMetadataDelta report the volume capacity in every message',
+    spec: spec('GetMetadataAllocated', 'volume_capacity_bytes is REQUIRED'),
+    profile: 'extended',
+    requires: METADATA,
+    tags,
+    operations: [ALLOCATED, DELTA],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { base, target } = await blockSnapshots(k);
+      const streams = {
+        [ALLOCATED]: await k.metadata.GetMetadataAllocated({ snapshotId: target.snapshotId }),
+        [DELTA]: await k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: target.snapshotId }),
+      };
+      for (const [rpc, messages] of Object.entries(streams)) {
+        for (const message of messages) k.assert(message.volumeCapacityBytes > 0, `${rpc}: a message with volume_capacity_bytes ${message.volumeCapacityBytes}`);
+      }
+    },
+  }),
   errorCase({
     id: 'csi.metadata.get-delta.missing-base',
     title: 'GetMetadataDelta without a base snapshot is rejected as invalid',

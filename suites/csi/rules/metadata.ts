@@ -98,7 +98,7 @@ export const metadataRules: readonly SpecRule[] = [
     section: "GetMetadataAllocated › GetMetadataAllocatedResponse.volume_capacity_bytes",
     level: "REQUIRED",
     text: "This field is REQUIRED.",
-    untestedBecause: "not checked yet: the stream check accepts 0 (unset) and uses the capacity only when it is set",
+    tests: ["csi.metadata.capacity-reported"],
   },
   {
     id: "csi.get-metadata-allocated.response.block-metadata.1",
@@ -203,7 +203,7 @@ export const metadataRules: readonly SpecRule[] = [
     section: "GetMetadataDelta › GetMetadataDeltaResponse.volume_capacity_bytes",
     level: "REQUIRED",
     text: "This field is REQUIRED.",
-    untestedBecause: "not checked yet: the stream check accepts 0 (unset) and uses the capacity only when it is set",
+    tests: ["csi.metadata.capacity-reported"],
   },
   {
     id: "csi.get-metadata-delta.response.block-metadata.1",

@@ -36,6 +36,9 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'published-nodes-without-publish': ['csi.controller.get-capabilities.published-nodes-needs-publish'],
   'stage-ignores-access-type': ['csi.node.stage-volume.exceeds-capabilities'],
   'delete-volume-drops-snapshots': ['csi.controller.delete-volume.keeps-snapshots'],
+  'topology-bad-key': ['csi.node.get-info.topology-format'],
+  'get-volume-other-context': ['csi.controller.get-volume.same-context'],
+  'metadata-without-capacity': ['csi.metadata.capacity-reported'],
   'error-without-message': ['csi.general.error-status.message'],
   'expansion-without-rpc': ['csi.identity.get-plugin-capabilities.expansion-needs-rpc'],
   'group-snapshot-not-idempotent': ['csi.group.create-group-snapshot.idempotent'],
@@ -61,4 +64,5 @@ export const ONLY_CAUGHT_BY_EXPECTED: readonly string[] = [
   'expansion-without-rpc', 'error-without-message', 'node-unstage-unknown-volume-ok', 'member-snapshot-delete-ok', 'delta-offset-out-of-range-accepted',
   'delta-ignores-max-results', 'group-snapshot-without-creation-time', 'group-ready-before-members',
   'published-nodes-without-publish', 'stage-ignores-access-type', 'delete-volume-drops-snapshots',
+  'topology-bad-key', 'get-volume-other-context', 'metadata-without-capacity',
 ];
