@@ -77,6 +77,12 @@ function recovering(recover: (error: unknown) => unknown): Wrapper<any> {
   };
 }
 
+/** A node call that refuses any path of 128 bytes or more (the spec's minimum a plugin must accept). */
+const refuseLongPaths: Wrapper<any> = async (request: { stagingTargetPath?: string; targetPath?: string; volumePath?: string }, next: (r: unknown) => Promise<unknown>) => {
+  const long = [request.stagingTargetPath, request.targetPath, request.volumePath].find((p) => p !== undefined && Buffer.byteLength(p) >= 128);
+  return long === undefined ? next(request) : fail(status.INVALID_ARGUMENT, `path ${long} is too long`);
+};
+
 /** Whether starting_offset is one the real logic accepts (so only valid offsets are ignored). */
 function validOffset(ctx: DriverContext, snapshotId: string | undefined, offset: unknown): boolean {
   const snapshot = ctx.state.snapshots.get(snapshotId ?? '');
@@ -653,6 +659,12 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       on('GetMetadataAllocated', async (request, next) => (await next(request)).map((m) => ({ ...m, volumeCapacityBytes: 0 }))),
       on('GetMetadataDelta', async (request, next) => (await next(request)).map((m) => ({ ...m, volumeCapacityBytes: 0 }))),
     ],
+  },
+  'short-paths-only': {
+    description: 'Node calls refuse staging, target and volume paths of 128 bytes or more as INVALID_ARGUMENT',
+    rule: 'Node RPCs: at a minimum, SP MUST accept a max path length of at least 128 bytes',
+    rpcs: ['NodeStageVolume', 'NodeUnstageVolume', 'NodePublishVolume', 'NodeUnpublishVolume', 'NodeGetVolumeStats'],
+    behaviour: (['NodeStageVolume', 'NodeUnstageVolume', 'NodePublishVolume', 'NodeUnpublishVolume', 'NodeGetVolumeStats'] as const).map((rpc) => on(rpc, refuseLongPaths)),
   },
   'probe-error': {
     description: 'Probe of a healthy plugin fails with INTERNAL',

@@ -105,7 +105,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeStageVolume › NodeStageVolumeRequest.staging_target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes; a test would stage at a 128-byte path",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-stage-volume.request.volume-capability.1",
@@ -259,7 +259,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeUnstageVolume › NodeUnstageVolumeRequest.staging_target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes; a test would unstage at a 128-byte path",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-unstage-volume.errors.1",
@@ -413,7 +413,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodePublishVolume › NodePublishVolumeRequest.staging_target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes; a test would publish from a 128-byte staging path",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-publish-volume.request.target-path.1",
@@ -462,7 +462,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodePublishVolume › NodePublishVolumeRequest.target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes; a test would publish at a 128-byte target path",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-publish-volume.request.volume-capability.1",
@@ -630,7 +630,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeUnpublishVolume › NodeUnpublishVolumeRequest.target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes; a test would unpublish a 128-byte target path",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-unpublish-volume.errors.1",
@@ -700,7 +700,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeGetVolumeStats › NodeGetVolumeStatsRequest.volume_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes; a test would ask stats of a 128-byte volume path",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-get-volume-stats.request.staging-target-path.1",
@@ -714,7 +714,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeGetVolumeStats › NodeGetVolumeStatsRequest.staging_target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-get-volume-stats.response.volume-condition.1",
@@ -1008,7 +1008,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeExpandVolume › NodeExpandVolumeRequest.volume_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes; a test would expand at a 128-byte volume path",
+    untestedBecause: "not checked yet: csi.node.publish-volume.long-paths covers stage, publish, stats, unpublish and unstage, not NodeExpandVolume",
   },
   {
     id: "csi.node-expand-volume.request.staging-target-path.1",
@@ -1022,7 +1022,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeExpandVolume › NodeExpandVolumeRequest.staging_target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: the suite's paths are shorter than 128 bytes",
+    untestedBecause: "not checked yet: csi.node.publish-volume.long-paths covers stage, publish, stats, unpublish and unstage, not NodeExpandVolume",
   },
   {
     id: "csi.node-expand-volume.errors.1",

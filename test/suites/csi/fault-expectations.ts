@@ -39,6 +39,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'topology-bad-key': ['csi.node.get-info.topology-format'],
   'get-volume-other-context': ['csi.controller.get-volume.same-context'],
   'metadata-without-capacity': ['csi.metadata.capacity-reported'],
+  'short-paths-only': ['csi.node.publish-volume.long-paths'],
   'error-without-message': ['csi.general.error-status.message'],
   'expansion-without-rpc': ['csi.identity.get-plugin-capabilities.expansion-needs-rpc'],
   'group-snapshot-not-idempotent': ['csi.group.create-group-snapshot.idempotent'],
@@ -65,4 +66,5 @@ export const ONLY_CAUGHT_BY_EXPECTED: readonly string[] = [
   'delta-ignores-max-results', 'group-snapshot-without-creation-time', 'group-ready-before-members',
   'published-nodes-without-publish', 'stage-ignores-access-type', 'delete-volume-drops-snapshots',
   'topology-bad-key', 'get-volume-other-context', 'metadata-without-capacity',
+  'short-paths-only',
 ];
