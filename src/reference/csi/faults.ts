@@ -77,6 +77,8 @@ function recovering(recover: (error: unknown) => unknown): Wrapper<any> {
   };
 }
 
+const PATH_RPCS = ['NodeStageVolume', 'NodeUnstageVolume', 'NodePublishVolume', 'NodeUnpublishVolume', 'NodeGetVolumeStats', 'NodeExpandVolume'] as const;
+
 /** A node call that refuses any path of 128 bytes or more (the spec's minimum a plugin must accept). */
 const refuseLongPaths: Wrapper<any> = async (request: { stagingTargetPath?: string; targetPath?: string; volumePath?: string }, next: (r: unknown) => Promise<unknown>) => {
   const long = [request.stagingTargetPath, request.targetPath, request.volumePath].find((p) => p !== undefined && Buffer.byteLength(p) >= 128);
@@ -663,8 +665,20 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
   'short-paths-only': {
     description: 'Node calls refuse staging, target and volume paths of 128 bytes or more as INVALID_ARGUMENT',
     rule: 'Node RPCs: at a minimum, SP MUST accept a max path length of at least 128 bytes',
-    rpcs: ['NodeStageVolume', 'NodeUnstageVolume', 'NodePublishVolume', 'NodeUnpublishVolume', 'NodeGetVolumeStats'],
-    behaviour: (['NodeStageVolume', 'NodeUnstageVolume', 'NodePublishVolume', 'NodeUnpublishVolume', 'NodeGetVolumeStats'] as const).map((rpc) => on(rpc, refuseLongPaths)),
+    rpcs: PATH_RPCS,
+    behaviour: PATH_RPCS.map((rpc) => on(rpc, refuseLongPaths)),
+  },
+  'volume-topology-without-capability': {
+    description: 'The plugin no longer advertises VOLUME_ACCESSIBILITY_CONSTRAINTS (and NodeGetInfo drops its topology), yet CreateVolume still answers accessible_topology',
+    rule: 'Volume.accessible_topology: a plugin that returns this field MUST also set the VOLUME_ACCESSIBILITY_CONSTRAINTS plugin capability',
+    rpcs: ['GetPluginCapabilities', 'NodeGetInfo'],
+    behaviour: [
+      on('GetPluginCapabilities', async (request, next) => {
+        const { capabilities } = await next(request);
+        return { capabilities: (capabilities ?? []).filter((c) => c.service?.type !== 'VOLUME_ACCESSIBILITY_CONSTRAINTS') };
+      }),
+      on('NodeGetInfo', async (request, next) => ({ ...(await next(request)), accessibleTopology: null })),
+    ],
   },
   'probe-error': {
     description: 'Probe of a healthy plugin fails with INTERNAL',

@@ -406,7 +406,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "CreateVolume › Volume.accessible_topology",
     level: "MUST",
     text: "A plugin that returns this field MUST also set the VOLUME_ACCESSIBILITY_CONSTRAINTS plugin capability.",
-    untestedBecause: "not checked yet: csi.node.get-info.topology-needs-capability checks this for NodeGetInfo only, not for the volume's accessible_topology",
+    tests: ["csi.controller.create-volume.topology-needs-capability"],
   },
   {
     id: "csi.create-volume.topology-requirement.requisite.1",
@@ -868,7 +868,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "ControllerPublishVolume › ControllerPublishVolumeResponse",
     level: "SHALL NOT",
     text: "The contents of this field SHALL NOT be mutable.",
-    untestedBecause: "not checked yet: no test compares the publish_context of a repeated, identical ControllerPublishVolume with the first",
+    tests: ["csi.controller.publish-volume.idempotent"],
   },
   {
     id: "csi.controller-publish-volume.response.3",

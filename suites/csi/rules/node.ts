@@ -1008,7 +1008,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeExpandVolume › NodeExpandVolumeRequest.volume_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: csi.node.publish-volume.long-paths covers stage, publish, stats, unpublish and unstage, not NodeExpandVolume",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-expand-volume.request.staging-target-path.1",
@@ -1022,7 +1022,7 @@ export const nodeRules: readonly SpecRule[] = [
     section: "NodeExpandVolume › NodeExpandVolumeRequest.staging_target_path",
     level: "MUST",
     text: "SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes.",
-    untestedBecause: "not checked yet: csi.node.publish-volume.long-paths covers stage, publish, stats, unpublish and unstage, not NodeExpandVolume",
+    tests: ["csi.node.publish-volume.long-paths"],
   },
   {
     id: "csi.node-expand-volume.errors.1",

@@ -40,6 +40,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'get-volume-other-context': ['csi.controller.get-volume.same-context'],
   'metadata-without-capacity': ['csi.metadata.capacity-reported'],
   'short-paths-only': ['csi.node.publish-volume.long-paths'],
+  'volume-topology-without-capability': ['csi.controller.create-volume.topology-needs-capability'],
   'error-without-message': ['csi.general.error-status.message'],
   'expansion-without-rpc': ['csi.identity.get-plugin-capabilities.expansion-needs-rpc'],
   'group-snapshot-not-idempotent': ['csi.group.create-group-snapshot.idempotent'],
@@ -66,5 +67,5 @@ export const ONLY_CAUGHT_BY_EXPECTED: readonly string[] = [
   'delta-ignores-max-results', 'group-snapshot-without-creation-time', 'group-ready-before-members',
   'published-nodes-without-publish', 'stage-ignores-access-type', 'delete-volume-drops-snapshots',
   'topology-bad-key', 'get-volume-other-context', 'metadata-without-capacity',
-  'short-paths-only',
+  'short-paths-only', 'volume-topology-without-capability',
 ];
