@@ -680,6 +680,19 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       on('NodeGetInfo', async (request, next) => ({ ...(await next(request)), accessibleTopology: null })),
     ],
   },
+  'controller-publish-ignores-access-type': {
+    description: 'ControllerPublishVolume answers OK (attaching nothing) when asked for an access type the volume was not created with',
+    rule: 'ControllerPublishVolume.volume_capability: SP MUST ensure the CO can use the published volume as described, otherwise return the appropriate gRPC error code',
+    rpcs: ['ControllerPublishVolume'],
+    behaviour: [
+      on('ControllerPublishVolume', async (request, next, ctx) => {
+        const volume = ctx.state.volumes.get(request.volumeId ?? '');
+        const asked = request.volumeCapability?.block ? 'block' : request.volumeCapability?.mount ? 'mount' : undefined;
+        if (volume && asked && asked !== volume.accessType) return { publishContext: {} };
+        return next(request);
+      }),
+    ],
+  },
   'probe-error': {
     description: 'Probe of a healthy plugin fails with INTERNAL',
     rule: 'Probe: a healthy, ready plugin answers 0 OK (errors only when not healthy: FAILED_PRECONDITION)',

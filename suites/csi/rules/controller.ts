@@ -819,7 +819,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "ControllerPublishVolume › ControllerPublishVolumeRequest.volume_capability",
     level: "MUST",
     text: "Otherwise SP MUST return the appropriate gRPC error code.",
-    untestedBecause: "not checked yet: no test publishes a volume with a capability it was not created for and expects an error",
+    tests: ["csi.controller.publish-volume.wrong-access-type"],
   },
   {
     id: "csi.controller-publish-volume.request.volume-capability.3",
