@@ -99,6 +99,8 @@ function without<T extends { capabilities?: unknown[] }>(response: T, left: stri
 }
 
 let duplicateCounter = 0;
+/** validate-answers-once: volume ids already validated. */
+const validatedOnce = new Set<string>();
 /** capacity-ignored: volume id -> the required_bytes it was asked for before being halved. */
 const halvedFrom = new Map<string, number>();
 
@@ -690,6 +692,21 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
         const asked = request.volumeCapability?.block ? 'block' : request.volumeCapability?.mount ? 'mount' : undefined;
         if (volume && asked && asked !== volume.accessType) return { publishContext: {} };
         return next(request);
+      }),
+    ],
+  },
+  'validate-answers-once': {
+    description: 'ValidateVolumeCapabilities confirms a volume the first time only; later calls answer without confirmed',
+    rule: 'ValidateVolumeCapabilities: this operation MUST be idempotent',
+    rpcs: ['ValidateVolumeCapabilities'],
+    behaviour: [
+      on('ValidateVolumeCapabilities', async (request, next) => {
+        const response = await next(request);
+        if (!validatedOnce.has(request.volumeId ?? '')) {
+          validatedOnce.add(request.volumeId ?? '');
+          return response;
+        }
+        return { ...response, confirmed: null, message: 'validated before' };
       }),
     ],
   },

@@ -21,6 +21,23 @@ export const validateTests = [
     },
   }),
   csiTest({
+    id: 'csi.controller.validate-volume-capabilities.repeatable',
+    title: 'ValidateVolumeCapabilities gives the same answer when asked again',
+    spec: spec(RPC, 'this operation MUST be idempotent'),
+    profile: 'core',
+    requires: CREATE_DELETE,
+    operations: [RPC, 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const capability = k.capability();
+      const volume = await k.createVolume({ volumeCapabilities: [capability] });
+      const ask = () => k.controller.ValidateVolumeCapabilities({ volumeId: volume.volumeId, volumeCapabilities: [capability], volumeContext: volume.volumeContext, parameters: k.options.volumeParameters });
+      const answer = (r: Awaited<ReturnType<typeof ask>>) => (r.confirmed === null ? 'not confirmed' : `confirmed ${r.confirmed.volumeCapabilities.length} capabilities`);
+      const first = answer(await ask());
+      for (const again of await k.repeat(ask)) k.assert(answer(again) === first, `ValidateVolumeCapabilities asked again: ${answer(again)}, first ${first}`);
+    },
+  }),
+  csiTest({
     id: 'csi.controller.validate-volume-capabilities.rejects-other-type',
     tags: ['Feature:BlockVolume'],
     title: 'ValidateVolumeCapabilities does not confirm block access for a mount volume',

@@ -1099,7 +1099,7 @@ export const controllerRules: readonly SpecRule[] = [
     section: "ValidateVolumeCapabilities",
     level: "MUST",
     text: "This operation MUST be idempotent.",
-    untestedBecause: "not checked yet: no test repeats ValidateVolumeCapabilities and compares the answers",
+    tests: ["csi.controller.validate-volume-capabilities.repeatable"],
   },
   {
     id: "csi.validate-volume-capabilities.4",
