@@ -710,6 +710,18 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
       }),
     ],
   },
+  'error-with-details': {
+    description: 'NodeUnpublishVolume refuses with the right code and message but adds status details',
+    rule: 'Error Scheme: the status details MUST be empty',
+    rpcs: ['NodeUnpublishVolume'],
+    behaviour: [
+      on('NodeUnpublishVolume', recovering((error) => {
+        // A google.rpc.Status with only code 3, as a plugin attaching details would send it.
+        if (error instanceof CsiStatusError) throw new CsiStatusError(error.code, error.details, { 'grpc-status-details-bin': Buffer.from([0x08, error.code]) });
+        throw error;
+      })),
+    ],
+  },
   'probe-error': {
     description: 'Probe of a healthy plugin fails with INTERNAL',
     rule: 'Probe: a healthy, ready plugin answers 0 OK (errors only when not healthy: FAILED_PRECONDITION)',

@@ -1,5 +1,11 @@
 // Error Scheme: what every non-OK answer carries besides its code.
-import { csi, csiTest, spec } from '../define.js';
+import { csi, csiTest, spec, type CsiKit } from '../define.js';
+
+/** A documented refusal every node plugin must give: NodeUnpublishVolume without volume_id. */
+async function refusedUnpublish(k: CsiKit) {
+  const targetPath = await k.targetPath();
+  return k.expectGrpcError(k.node.NodeUnpublishVolume({ volumeId: '', targetPath }), 'INVALID_ARGUMENT', 'NodeUnpublishVolume without volume_id');
+}
 
 export const errorStatusTests = [
   csiTest({
@@ -10,10 +16,20 @@ export const errorStatusTests = [
     operations: ['NodeUnpublishVolume'],
     async run(ctx) {
       const k = csi(ctx);
-      // Any documented error will do; a missing volume_id is one every node plugin must refuse.
-      const error = await k.expectGrpcError(k.node.NodeUnpublishVolume({ volumeId: '', targetPath: await k.targetPath() }),
-        'INVALID_ARGUMENT', 'NodeUnpublishVolume without volume_id');
+      const error = await refusedUnpublish(k);
       k.assert(error.details.trim() !== '', 'NodeUnpublishVolume without volume_id: INVALID_ARGUMENT with an empty status message');
+    },
+  }),
+  csiTest({
+    id: 'csi.general.error-status.no-details',
+    title: 'An error answer carries no status details',
+    spec: spec('Error Scheme', 'the status details MUST be empty'),
+    profile: 'core',
+    operations: ['NodeUnpublishVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const error = await refusedUnpublish(k);
+      k.assert(!error.trailerKeys.includes('grpc-status-details-bin'), 'NodeUnpublishVolume without volume_id: the status carries details (grpc-status-details-bin)');
     },
   }),
 ];

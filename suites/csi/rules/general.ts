@@ -217,7 +217,7 @@ export const generalRules: readonly SpecRule[] = [
     section: "Error Scheme",
     level: "MUST",
     text: "The status `details` MUST be empty.",
-    untestedBecause: "not checked yet: a test would read the grpc-status-details-bin trailer of an error answer and require it absent",
+    tests: ["csi.general.error-status.no-details"],
   },
   {
     id: "csi.secrets-requirements.1",

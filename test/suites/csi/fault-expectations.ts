@@ -43,6 +43,7 @@ export const EXPECTED: Record<string, readonly string[]> = {
   'volume-topology-without-capability': ['csi.controller.create-volume.topology-needs-capability'],
   'controller-publish-ignores-access-type': ['csi.controller.publish-volume.wrong-access-type'],
   'validate-answers-once': ['csi.controller.validate-volume-capabilities.repeatable'],
+  'error-with-details': ['csi.general.error-status.no-details'],
   'error-without-message': ['csi.general.error-status.message'],
   'expansion-without-rpc': ['csi.identity.get-plugin-capabilities.expansion-needs-rpc'],
   'group-snapshot-not-idempotent': ['csi.group.create-group-snapshot.idempotent'],
@@ -70,5 +71,5 @@ export const ONLY_CAUGHT_BY_EXPECTED: readonly string[] = [
   'published-nodes-without-publish', 'stage-ignores-access-type', 'delete-volume-drops-snapshots',
   'topology-bad-key', 'get-volume-other-context', 'metadata-without-capacity',
   'short-paths-only', 'volume-topology-without-capability',
-  'controller-publish-ignores-access-type', 'validate-answers-once',
+  'controller-publish-ignores-access-type', 'validate-answers-once', 'error-with-details',
 ];
