@@ -13,6 +13,7 @@ import { modifyVolumeTests } from './controller/modify-volume.js';
 import { controllerPublishTests } from './controller/publish.js';
 import { snapshotTests } from './controller/snapshots.js';
 import { validateTests } from './controller/validate.js';
+import { errorStatusTests } from './general/error-status.js';
 import { groupSnapshotTests } from './group/group-snapshots.js';
 import { pluginCapabilityTests } from './identity/capabilities.js';
 import { pluginInfoTests } from './identity/plugin-info.js';
@@ -27,6 +28,7 @@ import { statsExpandTests } from './node/stats-expand.js';
 export const csiTests: readonly CsiTest[] = [
   ...pluginInfoTests,
   ...pluginCapabilityTests,
+  ...errorStatusTests,
   ...capabilityTests,
   ...createVolumeTests,
   ...contentSourceTests,

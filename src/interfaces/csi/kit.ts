@@ -22,6 +22,8 @@ export class CsiRpcError extends ConformanceError {
     readonly grpcCode: GrpcCodeName,
     readonly details: string,
     options?: { cause?: unknown },
+    /** Names of the trailers the status came with (grpc-status-details-bin among them when the plugin sent details). */
+    readonly trailerKeys: readonly string[] = [],
   ) {
     super(`${rpc} failed: ${grpcCode}${details ? ` (${details})` : ''}`, options);
   }
@@ -31,7 +33,8 @@ function toRpcError(rpc: string, error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'number') return error;
   const details = String((error as { details?: unknown }).details ?? '');
-  return new CsiRpcError(rpc, grpcCodeName(code) as GrpcCodeName, details, { cause: error });
+  const metadata = (error as { metadata?: { getMap?: () => Record<string, unknown> } }).metadata;
+  return new CsiRpcError(rpc, grpcCodeName(code) as GrpcCodeName, details, { cause: error }, Object.keys(metadata?.getMap?.() ?? {}));
 }
 
 type Bound<M> = { [K in keyof M]: M[K] extends [infer Req, infer Res] ? (request: Req) => Promise<Res> : never };

@@ -52,13 +52,13 @@ export class TestPaths {
    * A staging path: an existing directory (the CO creates it, per NodeStageVolume). `name` makes
    * it unique; the ledger removes it.
    */
-  async staging(name: string, ledger: Ledger, signal: AbortSignal): Promise<string> {
-    return this.make('staging', name, ledger, signal, this.config.createStagingPathCmd, this.config.removeStagingPathCmd);
+  async staging(name: string, ledger: Ledger, signal: AbortSignal, minBytes = 0): Promise<string> {
+    return this.make('staging', name, ledger, signal, this.config.createStagingPathCmd, this.config.removeStagingPathCmd, minBytes);
   }
 
   /** A target path: its parent exists, the path itself does not (creating it is the SP's job). */
-  async target(name: string, ledger: Ledger, signal: AbortSignal): Promise<string> {
-    return this.make('target', name, ledger, signal, this.config.createTargetPathCmd, this.config.removeTargetPathCmd);
+  async target(name: string, ledger: Ledger, signal: AbortSignal, minBytes = 0): Promise<string> {
+    return this.make('target', name, ledger, signal, this.config.createTargetPathCmd, this.config.removeTargetPathCmd, minBytes);
   }
 
   private async make(
@@ -68,10 +68,14 @@ export class TestPaths {
     signal: AbortSignal,
     create: readonly string[] | undefined,
     remove: readonly string[] | undefined,
+    minBytes: number,
   ): Promise<string> {
     const { baseDir, timeoutMs } = this.config;
+    // Padding that makes a path at least minBytes long (the spec's path-length minimum is tested this way).
+    const padding = (path: string) => 'p'.repeat(Math.max(0, minBytes - Buffer.byteLength(path)));
     if (create) {
-      const suggested = join(baseDir, `${kind}-${name}`);
+      const plain = join(baseDir, `${kind}-${name}`);
+      const suggested = `${plain}${padding(plain)}`;
       const path = (await runCommand(create, suggested, timeoutMs, signal)) || suggested;
       if (remove) ledger.add(`${kind} path ${path}`, (undoSignal) => runCommand(remove, path, timeoutMs, undoSignal).then(() => undefined));
       return path;
@@ -83,7 +87,12 @@ export class TestPaths {
     await this.#baseDirMade;
     const dir = await mkdtemp(join(baseDir, `${kind}-`));
     ledger.add(`${kind} directory ${dir}`, () => removeDirectory(dir));
-    return kind === 'staging' ? dir : join(dir, 'target');
+    const path = kind === 'staging' ? dir : join(dir, 'target');
+    const pad = padding(path);
+    if (pad === '') return path;
+    const padded = join(dir, pad);
+    await mkdir(padded);
+    return kind === 'staging' ? padded : join(padded, 'target');
   }
 
   /** What is at `path`: asked from checkPathCmd when given, else looked up locally. */

@@ -30,6 +30,9 @@ export const csiPlugin: InterfacePlugin<CsiEnv, CsiOptions> = {
   async loadTests(): Promise<readonly TestDefinition<CsiEnv>[]> {
     return (await import('../../../suites/csi/index.js')).csiTests;
   },
+  async loadRules() {
+    return (await import('../../../suites/csi/rules/index.js')).csiLedger;
+  },
   validate: validateCsiOptions,
   open: openCsiSession,
   referenceFlags: csiReferenceFlags,

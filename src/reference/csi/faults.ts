@@ -5,7 +5,7 @@ import { UsageError } from '../../core/errors.js';
 import { parseCapability } from './capability.js';
 import type { DriverContext } from './context.js';
 import type { CsiHandlers, CsiRequests, RpcName } from './rpc.js';
-import { fail, isStatus, status } from './status.js';
+import { CsiStatusError, fail, isStatus, status } from './status.js';
 
 export interface CsiFaultInfo {
   /** What the faulty driver does. */
@@ -66,6 +66,25 @@ const restartOnAborted: Wrapper<any> = async (request: { startingToken?: string 
   }
 };
 
+/** A wrapper that runs the real handler and lets `recover` answer in place of its error (or throw). */
+function recovering(recover: (error: unknown) => unknown): Wrapper<any> {
+  return async (request: unknown, next: (r: unknown) => Promise<unknown>) => {
+    try {
+      return await next(request);
+    } catch (error) {
+      return recover(error);
+    }
+  };
+}
+
+const PATH_RPCS = ['NodeStageVolume', 'NodeUnstageVolume', 'NodePublishVolume', 'NodeUnpublishVolume', 'NodeGetVolumeStats', 'NodeExpandVolume'] as const;
+
+/** A node call that refuses any path of 128 bytes or more (the spec's minimum a plugin must accept). */
+const refuseLongPaths: Wrapper<any> = async (request: { stagingTargetPath?: string; targetPath?: string; volumePath?: string }, next: (r: unknown) => Promise<unknown>) => {
+  const long = [request.stagingTargetPath, request.targetPath, request.volumePath].find((p) => p !== undefined && Buffer.byteLength(p) >= 128);
+  return long === undefined ? next(request) : fail(status.INVALID_ARGUMENT, `path ${long} is too long`);
+};
+
 /** Whether starting_offset is one the real logic accepts (so only valid offsets are ignored). */
 function validOffset(ctx: DriverContext, snapshotId: string | undefined, offset: unknown): boolean {
   const snapshot = ctx.state.snapshots.get(snapshotId ?? '');
@@ -73,7 +92,15 @@ function validOffset(ctx: DriverContext, snapshotId: string | undefined, offset:
   return snapshot !== undefined && value >= 0 && value <= snapshot.sizeBytes;
 }
 
+/** A capability answer with the RPC capability `left` left out. */
+function without<T extends { capabilities?: unknown[] }>(response: T, left: string): T {
+  const type = (c: unknown) => (c as { rpc?: { type?: string } | null }).rpc?.type;
+  return { ...response, capabilities: (response.capabilities ?? []).filter((c) => type(c) !== left) };
+}
+
 let duplicateCounter = 0;
+/** validate-answers-once: volume ids already validated. */
+const validatedOnce = new Set<string>();
 /** capacity-ignored: volume id -> the required_bytes it was asked for before being halved. */
 const halvedFrom = new Map<string, number>();
 
@@ -482,6 +509,217 @@ const FAULTS: Record<string, CsiFaultInfo & { behaviour: Behaviour }> = {
         const response = await next(request);
         return { ...response, name: '' };
       }),
+    ],
+  },
+  'expansion-without-rpc': {
+    description: 'GetPluginCapabilities still advertises volume expansion while neither ControllerGetCapabilities nor NodeGetCapabilities lists EXPAND_VOLUME',
+    rule: 'GetPluginCapabilities: a plugin with ONLINE expansion MUST implement the controller or node EXPAND_VOLUME capability (OFFLINE: the controller one)',
+    rpcs: ['ControllerGetCapabilities', 'NodeGetCapabilities'],
+    behaviour: [
+      on('ControllerGetCapabilities', async (request, next) => {
+        const response = await next(request);
+        return without(response, 'EXPAND_VOLUME');
+      }),
+      on('NodeGetCapabilities', async (request, next) => {
+        const response = await next(request);
+        return without(response, 'EXPAND_VOLUME');
+      }),
+    ],
+  },
+  'error-without-message': {
+    description: 'NodeUnpublishVolume refuses with the right code but an empty status message',
+    rule: 'Error Scheme: the status message MUST contain a human readable description of error, if the status code is not OK',
+    rpcs: ['NodeUnpublishVolume'],
+    behaviour: [
+      on('NodeUnpublishVolume', recovering((error) => {
+        if (error instanceof CsiStatusError) fail(error.code, '');
+        throw error;
+      })),
+    ],
+  },
+  'node-unstage-unknown-volume-ok': {
+    description: 'NodeUnstageVolume of a volume id the driver does not know answers OK',
+    rule: 'NodeUnstageVolume errors: Volume does not exist -> 5 NOT_FOUND',
+    rpcs: ['NodeUnstageVolume'],
+    behaviour: [
+      on('NodeUnstageVolume', recovering((error) => {
+        if (isStatus(error, status.NOT_FOUND)) return {};
+        throw error;
+      })),
+    ],
+  },
+  'member-snapshot-delete-ok': {
+    description: 'DeleteSnapshot of a member of a group snapshot answers OK (and keeps it) instead of refusing',
+    rule: 'DeleteSnapshot errors: Snapshot is part of a group -> 3 INVALID_ARGUMENT',
+    rpcs: ['DeleteSnapshot'],
+    behaviour: [
+      on('DeleteSnapshot', async (request, next, ctx) => {
+        if (ctx.state.snapshots.get(request.snapshotId ?? '')?.groupSnapshotId) return {};
+        return next(request);
+      }),
+    ],
+  },
+  'delta-offset-out-of-range-accepted': {
+    description: 'GetMetadataDelta streams from offset 0 when starting_offset lies beyond the volume',
+    rule: 'GetMetadataDelta errors: Invalid starting_offset -> 11 OUT_OF_RANGE',
+    rpcs: ['GetMetadataDelta'],
+    behaviour: [
+      on('GetMetadataDelta', (request, next, ctx) => next(validOffset(ctx, request.targetSnapshotId, request.startingOffset) ? request : { ...request, startingOffset: 0 })),
+    ],
+  },
+  'delta-ignores-max-results': {
+    description: 'GetMetadataDelta pages by its own default whatever max_results says',
+    rule: 'GetMetadataDelta: the number of entries in block_metadata MUST be at most max_results when it is greater than zero',
+    rpcs: ['GetMetadataDelta'],
+    behaviour: [on('GetMetadataDelta', (request, next) => next({ ...request, maxResults: 0 }))],
+  },
+  'group-snapshot-without-creation-time': {
+    description: 'CreateVolumeGroupSnapshot answers a group snapshot without creation_time',
+    rule: 'VolumeGroupSnapshot: creation_time is REQUIRED',
+    rpcs: ['CreateVolumeGroupSnapshot'],
+    behaviour: [
+      on('CreateVolumeGroupSnapshot', async (request, next) => {
+        const { groupSnapshot } = await next(request);
+        return { groupSnapshot: groupSnapshot && { ...groupSnapshot, creationTime: null } };
+      }),
+    ],
+  },
+  'group-ready-before-members': {
+    description: 'CreateVolumeGroupSnapshot reports the group ready_to_use while its member snapshots say they are not',
+    rule: 'VolumeGroupSnapshot: if any snapshot in the list has ready_to_use false, the SP MUST set ready_to_use to false',
+    rpcs: ['CreateVolumeGroupSnapshot'],
+    behaviour: [
+      on('CreateVolumeGroupSnapshot', async (request, next) => {
+        const { groupSnapshot } = await next(request);
+        return { groupSnapshot: groupSnapshot && { ...groupSnapshot, readyToUse: true, snapshots: (groupSnapshot.snapshots ?? []).map((s) => ({ ...s, readyToUse: false })) } };
+      }),
+    ],
+  },
+  'published-nodes-without-publish': {
+    description: 'ControllerGetCapabilities lists LIST_VOLUMES_PUBLISHED_NODES but not PUBLISH_UNPUBLISH_VOLUME',
+    rule: 'ControllerGetCapabilities: an SP with LIST_VOLUMES_PUBLISHED_NODES MUST also support PUBLISH_UNPUBLISH_VOLUME',
+    rpcs: ['ControllerGetCapabilities'],
+    behaviour: [
+      on('ControllerGetCapabilities', async (request, next) => {
+        const response = await next(request);
+        return without(response, 'PUBLISH_UNPUBLISH_VOLUME');
+      }),
+    ],
+  },
+  'stage-ignores-access-type': {
+    description: 'NodeStageVolume answers OK (staging nothing) when the capability does not fit the volume',
+    rule: 'NodeStageVolume errors: Exceeds capabilities -> 9 FAILED_PRECONDITION',
+    rpcs: ['NodeStageVolume'],
+    behaviour: [
+      on('NodeStageVolume', recovering((error) => {
+        if (isStatus(error, status.FAILED_PRECONDITION)) return {};
+        throw error;
+      })),
+    ],
+  },
+  'delete-volume-drops-snapshots': {
+    description: 'DeleteVolume also deletes the snapshots taken of the volume',
+    rule: 'DeleteVolume: snapshots of a deleted volume MUST still be fully operational (or the volume MUST NOT be altered and FAILED_PRECONDITION returned)',
+    rpcs: ['DeleteVolume'],
+    behaviour: [
+      on('DeleteVolume', async (request, next, ctx) => {
+        const response = await next(request);
+        for (const snapshot of [...ctx.state.snapshots.values()]) {
+          if (snapshot.sourceVolumeId !== request.volumeId) continue;
+          ctx.state.snapshots.delete(snapshot.id);
+          if (snapshot.name) ctx.state.snapshotIdsByName.delete(snapshot.name);
+        }
+        return response;
+      }),
+    ],
+  },
+  'topology-bad-key': {
+    description: 'CreateVolume adds an accessible topology whose key name ends with an underscore',
+    rule: 'Topology: a key name MUST begin and end with an alphanumeric character',
+    rpcs: ['CreateVolume'],
+    behaviour: [
+      on('CreateVolume', async (request, next) => {
+        const { volume } = await next(request);
+        return { volume: volume && { ...volume, accessibleTopology: [...(volume.accessibleTopology ?? []), { segments: { zone_: 'z1' } }] } };
+      }),
+    ],
+  },
+  'get-volume-other-context': {
+    description: 'ControllerGetVolume reports a volume_context with a key CreateVolume did not return',
+    rule: 'Volume: a volume uniquely identified by volume_id SHALL always report the same volume_context',
+    rpcs: ['ControllerGetVolume'],
+    behaviour: [
+      on('ControllerGetVolume', async (request, next) => {
+        const response = await next(request);
+        return { ...response, volume: response.volume && { ...response.volume, volumeContext: { ...response.volume.volumeContext, generation: 'later' } } };
+      }),
+    ],
+  },
+  'metadata-without-capacity': {
+    description: 'GetMetadataAllocated and GetMetadataDelta leave volume_capacity_bytes unset',
+    rule: 'GetMetadataAllocatedResponse / GetMetadataDeltaResponse: volume_capacity_bytes is REQUIRED',
+    rpcs: ['GetMetadataAllocated', 'GetMetadataDelta'],
+    behaviour: [
+      on('GetMetadataAllocated', async (request, next) => (await next(request)).map((m) => ({ ...m, volumeCapacityBytes: 0 }))),
+      on('GetMetadataDelta', async (request, next) => (await next(request)).map((m) => ({ ...m, volumeCapacityBytes: 0 }))),
+    ],
+  },
+  'short-paths-only': {
+    description: 'Node calls refuse staging, target and volume paths of 128 bytes or more as INVALID_ARGUMENT',
+    rule: 'Node RPCs: at a minimum, SP MUST accept a max path length of at least 128 bytes',
+    rpcs: PATH_RPCS,
+    behaviour: PATH_RPCS.map((rpc) => on(rpc, refuseLongPaths)),
+  },
+  'volume-topology-without-capability': {
+    description: 'The plugin no longer advertises VOLUME_ACCESSIBILITY_CONSTRAINTS (and NodeGetInfo drops its topology), yet CreateVolume still answers accessible_topology',
+    rule: 'Volume.accessible_topology: a plugin that returns this field MUST also set the VOLUME_ACCESSIBILITY_CONSTRAINTS plugin capability',
+    rpcs: ['GetPluginCapabilities', 'NodeGetInfo'],
+    behaviour: [
+      on('GetPluginCapabilities', async (request, next) => {
+        const { capabilities } = await next(request);
+        return { capabilities: (capabilities ?? []).filter((c) => c.service?.type !== 'VOLUME_ACCESSIBILITY_CONSTRAINTS') };
+      }),
+      on('NodeGetInfo', async (request, next) => ({ ...(await next(request)), accessibleTopology: null })),
+    ],
+  },
+  'controller-publish-ignores-access-type': {
+    description: 'ControllerPublishVolume answers OK (attaching nothing) when asked for an access type the volume was not created with',
+    rule: 'ControllerPublishVolume.volume_capability: SP MUST ensure the CO can use the published volume as described, otherwise return the appropriate gRPC error code',
+    rpcs: ['ControllerPublishVolume'],
+    behaviour: [
+      on('ControllerPublishVolume', async (request, next, ctx) => {
+        const volume = ctx.state.volumes.get(request.volumeId ?? '');
+        const asked = request.volumeCapability?.block ? 'block' : request.volumeCapability?.mount ? 'mount' : undefined;
+        if (volume && asked && asked !== volume.accessType) return { publishContext: {} };
+        return next(request);
+      }),
+    ],
+  },
+  'validate-answers-once': {
+    description: 'ValidateVolumeCapabilities confirms a volume the first time only; later calls answer without confirmed',
+    rule: 'ValidateVolumeCapabilities: this operation MUST be idempotent',
+    rpcs: ['ValidateVolumeCapabilities'],
+    behaviour: [
+      on('ValidateVolumeCapabilities', async (request, next) => {
+        const response = await next(request);
+        if (!validatedOnce.has(request.volumeId ?? '')) {
+          validatedOnce.add(request.volumeId ?? '');
+          return response;
+        }
+        return { ...response, confirmed: null, message: 'validated before' };
+      }),
+    ],
+  },
+  'error-with-details': {
+    description: 'NodeUnpublishVolume refuses with the right code and message but adds status details',
+    rule: 'Error Scheme: the status details MUST be empty',
+    rpcs: ['NodeUnpublishVolume'],
+    behaviour: [
+      on('NodeUnpublishVolume', recovering((error) => {
+        // A google.rpc.Status with only code 3, as a plugin attaching details would send it.
+        if (error instanceof CsiStatusError) throw new CsiStatusError(error.code, error.details, { 'grpc-status-details-bin': Buffer.from([0x08, error.code]) });
+        throw error;
+      })),
     ],
   },
   'probe-error': {

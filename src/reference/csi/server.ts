@@ -23,7 +23,11 @@ export interface CsiReferenceServer extends ReferenceServer {
 }
 
 function toServiceError(error: unknown): Partial<grpc.ServiceError> {
-  if (error instanceof CsiStatusError) return { code: error.code, details: error.details, message: error.details };
+  if (error instanceof CsiStatusError) {
+    const metadata = new grpc.Metadata();
+    for (const [key, value] of Object.entries(error.trailers)) metadata.set(key, value);
+    return { code: error.code, details: error.details, message: error.details, metadata };
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: grpc.status.INTERNAL, details: `reference driver bug: ${message}`, message };
 }

@@ -7,11 +7,14 @@ export { status };
 export class CsiStatusError extends Error {
   readonly code: status;
   readonly details: string;
+  /** Trailers sent with the status (the reference sends none; a fault variant may). */
+  readonly trailers: Readonly<Record<string, Buffer>>;
 
-  constructor(code: status, message: string) {
+  constructor(code: status, message: string, trailers: Readonly<Record<string, Buffer>> = {}) {
     super(message);
     this.code = code;
     this.details = message;
+    this.trailers = trailers;
   }
 
   override get name(): string {

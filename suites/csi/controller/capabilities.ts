@@ -83,6 +83,19 @@ export const capabilityTests = [
     },
   }),
   csiTest({
+    id: 'csi.controller.get-capabilities.published-nodes-needs-publish',
+    tags: ['Feature:ListVolumes'],
+    title: 'LIST_VOLUMES_PUBLISHED_NODES is advertised only together with PUBLISH_UNPUBLISH_VOLUME',
+    spec: spec('ControllerGetCapabilities', 'LIST_VOLUMES_PUBLISHED_NODES: the SP MUST also support PUBLISH_UNPUBLISH_VOLUME'),
+    profile: 'extended',
+    requires: ['controller.LIST_VOLUMES_PUBLISHED_NODES'],
+    operations: ['ControllerGetCapabilities'],
+    async run(ctx) {
+      const k = csi(ctx);
+      k.assert(k.has('controller.PUBLISH_UNPUBLISH_VOLUME'), 'ControllerGetCapabilities: LIST_VOLUMES_PUBLISHED_NODES without PUBLISH_UNPUBLISH_VOLUME');
+    },
+  }),
+  csiTest({
     id: 'csi.controller.get-capabilities.condition-needs-reporting-rpc',
     tags: ['Feature:VolumeCondition'],
     title: 'Controller VOLUME_CONDITION comes with ListVolumes or ControllerGetVolume to report it',

@@ -168,6 +168,20 @@ export const createVolumeTests = [
     },
   }),
   csiTest({
+    id: 'csi.controller.create-volume.topology-needs-capability',
+    title: 'A volume that reports its accessible topology comes from a plugin that advertises volume accessibility constraints',
+    spec: spec('CreateVolume', 'a plugin that returns Volume.accessible_topology MUST also set the VOLUME_ACCESSIBILITY_CONSTRAINTS plugin capability'),
+    profile: 'core',
+    requires: CREATE_DELETE,
+    operations: ['CreateVolume', 'GetPluginCapabilities'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const volume = await k.createVolume();
+      k.assert(volume.accessibleTopology.length === 0 || k.has('plugin.VOLUME_ACCESSIBILITY_CONSTRAINTS'),
+        'CreateVolume: accessible_topology set but VOLUME_ACCESSIBILITY_CONSTRAINTS not advertised');
+    },
+  }),
+  csiTest({
     id: 'csi.controller.create-volume.topology',
     title: 'CreateVolume places the volume where the requisite topology allows',
     spec: spec(RPC, 'the volume MUST be accessible from at least one requisite topology'),

@@ -1,9 +1,32 @@
 // Controller: DeleteVolume.
-import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, spec } from '../define.js';
+import { CsiRpcError } from '../../../src/interfaces/csi/kit.js';
+import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, SNAPSHOTS, spec } from '../define.js';
 
 const RPC = 'DeleteVolume';
 
 export const deleteVolumeTests = [
+  csiTest({
+    id: 'csi.controller.delete-volume.keeps-snapshots',
+    title: 'DeleteVolume of a volume with a snapshot leaves the snapshot usable, or refuses and leaves the volume',
+    spec: spec(RPC, 'deleting a volume MUST NOT affect its snapshots, or else MUST NOT alter the volume and fail with FAILED_PRECONDITION'),
+    profile: 'extended',
+    requires: SNAPSHOTS,
+    tags: ['Feature:Snapshots'],
+    operations: [RPC, 'CreateSnapshot', 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { volume, snapshot } = await k.volumeWithSnapshot();
+      try {
+        await k.controller.DeleteVolume({ volumeId: volume.volumeId });
+      } catch (error) {
+        // The other allowed answer: the plugin cannot delete a volume apart from its snapshots.
+        if (error instanceof CsiRpcError && error.grpcCode === 'FAILED_PRECONDITION') return;
+        throw error;
+      }
+      // Deleted without touching its snapshots: the snapshot must still restore (createVolume fails the test otherwise).
+      await k.createVolume({ volumeContentSource: { snapshot: { snapshotId: snapshot.snapshotId } } });
+    },
+  }),
   csiTest({
     id: 'csi.controller.delete-volume.basic',
     title: 'DeleteVolume removes a volume',

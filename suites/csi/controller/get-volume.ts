@@ -7,6 +7,23 @@ const tags = ['Feature:GetVolume'];
 
 export const getVolumeTests = [
   csiTest({
+    id: 'csi.controller.get-volume.same-context',
+    title: 'ControllerGetVolume reports the volume_context CreateVolume returned',
+    spec: spec('CreateVolume', 'a volume uniquely identified by volume_id SHALL always report the same volume_context'),
+    profile: 'extended',
+    requires: GET,
+    tags,
+    operations: [RPC, 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const created = await k.createVolume();
+      const { volume } = await k.controller.ControllerGetVolume({ volumeId: created.volumeId });
+      const sorted = (context: Record<string, string> | undefined) => JSON.stringify(Object.entries(context ?? {}).sort());
+      k.assert(sorted(volume?.volumeContext) === sorted(created.volumeContext),
+        `ControllerGetVolume: volume_context ${sorted(volume?.volumeContext)}, CreateVolume said ${sorted(created.volumeContext)}`);
+    },
+  }),
+  csiTest({
     id: 'csi.controller.get-volume.basic',
     title: 'ControllerGetVolume returns the volume CreateVolume made',
     spec: spec(RPC, 'volume is REQUIRED and describes the volume'),

@@ -41,6 +41,16 @@ export const controllerPublishTests = [
     call: (k, volume) => k.controller.ControllerPublishVolume({ volumeId: volume.volumeId, nodeId: '', volumeCapability: k.capability() }),
   }),
   errorCase({
+    id: 'csi.controller.publish-volume.wrong-access-type',
+    profile: 'extended',
+    tags: ['Feature:ControllerPublish', 'Feature:BlockVolume'],
+    title: 'ControllerPublishVolume of a block volume with mount access is refused',
+    rpc: PUB, what: 'of a block volume as mount', rule: 'volume_capability: SP MUST ensure the CO can use the published volume as described, otherwise return the appropriate error',
+    code: ['FAILED_PRECONDITION', 'INVALID_ARGUMENT'], requires: [...PUBLISH, 'access-type.block', 'access-type.mount'], uses: ['CreateVolume'],
+    setup: (k) => k.createVolume({ volumeCapabilities: [k.capability({ type: 'block' })] }),
+    call: (k, volume) => k.controller.ControllerPublishVolume({ volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: k.capability({ type: 'mount' }), readonly: false }),
+  }),
+  errorCase({
     id: 'csi.controller.publish-volume.missing-capability',
     profile: 'extended',
     tags: ['Feature:ControllerPublish'],

@@ -1,7 +1,14 @@
 // Controller: ValidateVolumeCapabilities.
-import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, spec } from '../define.js';
+import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, spec, type CsiKit } from '../define.js';
 
 const RPC = 'ValidateVolumeCapabilities';
+
+/** A volume created with one capability, and a call that asks ValidateVolumeCapabilities about exactly that capability. */
+async function validatingOwnCapability(k: CsiKit) {
+  const capability = k.capability();
+  const volume = await k.createVolume({ volumeCapabilities: [capability] });
+  return () => k.controller.ValidateVolumeCapabilities({ volumeId: volume.volumeId, volumeCapabilities: [capability], volumeContext: volume.volumeContext, parameters: k.options.volumeParameters });
+}
 
 export const validateTests = [
   csiTest({
@@ -13,11 +20,24 @@ export const validateTests = [
     operations: [RPC, 'CreateVolume'],
     async run(ctx) {
       const k = csi(ctx);
-      const capability = k.capability();
-      const volume = await k.createVolume({ volumeCapabilities: [capability] });
-      const response = await k.controller.ValidateVolumeCapabilities({ volumeId: volume.volumeId, volumeCapabilities: [capability], volumeContext: volume.volumeContext, parameters: k.options.volumeParameters });
+      const response = await (await validatingOwnCapability(k))();
       k.assert(response.confirmed !== null, `ValidateVolumeCapabilities: capability the volume was created with is not confirmed (${response.message || 'no message'})`);
       k.assert(response.confirmed!.volumeCapabilities.length >= 1, 'ValidateVolumeCapabilities: confirmed lists no capabilities');
+    },
+  }),
+  csiTest({
+    id: 'csi.controller.validate-volume-capabilities.repeatable',
+    title: 'ValidateVolumeCapabilities gives the same answer when asked again',
+    spec: spec(RPC, 'this operation MUST be idempotent'),
+    profile: 'core',
+    requires: CREATE_DELETE,
+    operations: [RPC, 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const ask = await validatingOwnCapability(k);
+      const answer = (r: Awaited<ReturnType<typeof ask>>) => (r.confirmed === null ? 'not confirmed' : `confirmed ${r.confirmed.volumeCapabilities.length} capabilities`);
+      const first = answer(await ask());
+      for (const again of await k.repeat(ask)) k.assert(answer(again) === first, `ValidateVolumeCapabilities asked again: ${answer(again)}, first ${first}`);
     },
   }),
   csiTest({

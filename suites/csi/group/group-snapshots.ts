@@ -39,6 +39,22 @@ export const groupSnapshotTests = [
       await k.group.DeleteVolumeGroupSnapshot({ groupSnapshotId: group.groupSnapshotId, snapshotIds: group.snapshots.map((s) => s.snapshotId) });
     },
   }),
+  csiTest({
+    id: 'csi.group.create-group-snapshot.status-fields',
+    title: 'CreateVolumeGroupSnapshot reports when the group was cut, and ready only when every member is',
+    spec: spec(CREATE, 'creation_time is REQUIRED; ready_to_use MUST be false if any member snapshot is not ready'),
+    profile: 'extended',
+    requires: GROUP,
+    tags,
+    operations: [CREATE, 'CreateVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { group } = await groupOf(k, await twoVolumes(k));
+      k.assert(group.creationTime !== null && group.creationTime.seconds > 0, 'CreateVolumeGroupSnapshot: creation_time is missing');
+      const unready = group.snapshots.filter((s) => !s.readyToUse).map((s) => s.snapshotId);
+      k.assert(!group.readyToUse || unready.length === 0, `CreateVolumeGroupSnapshot: group ready_to_use although members ${unready.join(', ')} are not`);
+    },
+  }),
   errorCase({
     id: 'csi.group.create-group-snapshot.missing-name',
     profile: 'extended',
@@ -100,6 +116,18 @@ export const groupSnapshotTests = [
       const gotIds = (got?.snapshots ?? []).map((s) => s.snapshotId).sort();
       k.assert(JSON.stringify(gotIds) === JSON.stringify([...ids].sort()), `GetVolumeGroupSnapshot: members [${gotIds.join(', ')}], created with [${ids.join(', ')}]`);
     },
+  }),
+  errorCase({
+    id: 'csi.group.delete-member-snapshot.refused',
+    profile: 'extended',
+    title: 'DeleteSnapshot of a snapshot that belongs to a group snapshot is rejected as invalid',
+    rpc: 'DeleteSnapshot', what: 'of a member of a group snapshot', rule: 'Snapshot is part of a group: INVALID_ARGUMENT', code: 'INVALID_ARGUMENT',
+    requires: [...GROUP, 'controller.CREATE_DELETE_SNAPSHOT'], tags: [...tags, 'Feature:Snapshots'], uses: [CREATE],
+    setup: async (k) => {
+      const { group } = await groupOf(k, await twoVolumes(k));
+      return group.snapshots[0]!;
+    },
+    call: (k, member) => k.controller.DeleteSnapshot({ snapshotId: member.snapshotId }),
   }),
   errorCase({
     id: 'csi.group.get-group-snapshot.missing-id',

@@ -45,6 +45,25 @@ export const pluginCapabilityTests = [
     },
   }),
   csiTest({
+    id: 'csi.identity.get-plugin-capabilities.expansion-needs-rpc',
+    title: 'A plugin that advertises ONLINE or OFFLINE volume expansion also advertises an EXPAND_VOLUME capability',
+    spec: spec('GetPluginCapabilities', 'VolumeExpansion ONLINE: MUST implement the controller or node EXPAND_VOLUME capability; OFFLINE: MUST implement the controller one'),
+    profile: 'extended',
+    tags: ['Feature:Expansion'],
+    requiresAny: ['expansion.ONLINE', 'expansion.OFFLINE'],
+    operations: ['GetPluginCapabilities', 'ControllerGetCapabilities', 'NodeGetCapabilities'],
+    async run(ctx) {
+      const k = csi(ctx);
+      // Without it a CO sees expansion promised and no RPC to perform it.
+      if (k.has('expansion.OFFLINE')) {
+        k.assert(k.has('controller.EXPAND_VOLUME'), 'GetPluginCapabilities: OFFLINE volume expansion without the controller EXPAND_VOLUME capability');
+      } else {
+        k.assert(k.has('controller.EXPAND_VOLUME') || k.has('node.EXPAND_VOLUME'),
+          'GetPluginCapabilities: ONLINE volume expansion without a controller or node EXPAND_VOLUME capability');
+      }
+    },
+  }),
+  csiTest({
     id: 'csi.identity.probe.healthy',
     title: 'Probe of a serving plugin succeeds and does not report it unready',
     spec: spec('Probe', 'a healthy plugin answers OK; ready is true or unset once it serves requests'),

@@ -40,6 +40,25 @@ function checkStream(k: CsiKit, rpc: string, messages: MetadataResponse[], start
   }
 }
 
+/** A test that asks `rpc` for one range per message and checks that no message carries more. */
+function maxResultsTest(rpc: string, id: string, ask: (k: CsiKit, snapshots: Awaited<ReturnType<typeof blockSnapshots>>) => Promise<MetadataResponse[]>) {
+  return csiTest({
+    id,
+    title: `${rpc} puts no more ranges in a message than max_results`,
+    spec: spec(rpc, 'max_results limits the tuples per response message'),
+    profile: 'extended',
+    requires: METADATA,
+    tags,
+    operations: [rpc],
+    async run(ctx) {
+      const k = csi(ctx);
+      for (const message of await ask(k, await blockSnapshots(k))) {
+        k.assert(message.blockMetadata.length <= 1, `${rpc} max_results 1: a message carries ${message.blockMetadata.length} ranges`);
+      }
+    },
+  });
+}
+
 export const snapshotMetadataTests = [
   csiTest({
     id: 'csi.metadata.get-allocated.stream',
@@ -73,22 +92,7 @@ export const snapshotMetadataTests = [
       checkStream(k, `${ALLOCATED} from ${offset}`, await k.metadata.GetMetadataAllocated({ snapshotId: base.snapshotId, startingOffset: offset }), offset);
     },
   }),
-  csiTest({
-    id: 'csi.metadata.get-allocated.max-results',
-    title: 'GetMetadataAllocated puts no more ranges in a message than max_results',
-    spec: spec('GetMetadataAllocated', 'max_results limits the tuples per response message'),
-    profile: 'extended',
-    requires: METADATA,
-    tags,
-    operations: [ALLOCATED],
-    async run(ctx) {
-      const k = csi(ctx);
-      const { base } = await blockSnapshots(k);
-      for (const message of await k.metadata.GetMetadataAllocated({ snapshotId: base.snapshotId, maxResults: 1 })) {
-        k.assert(message.blockMetadata.length <= 1, `GetMetadataAllocated max_results 1: a message carries ${message.blockMetadata.length} ranges`);
-      }
-    },
-  }),
+  maxResultsTest(ALLOCATED, 'csi.metadata.get-allocated.max-results', (k, { base }) => k.metadata.GetMetadataAllocated({ snapshotId: base.snapshotId, maxResults: 1 })),
   errorCase({
     id: 'csi.metadata.get-allocated.missing-id',
     title: 'GetMetadataAllocated without a snapshot id is rejected as invalid',
@@ -148,6 +152,28 @@ export const snapshotMetadataTests = [
       checkStream(k, `${DELTA} from ${offset}`, messages, offset);
     },
   }),
+  maxResultsTest(DELTA, 'csi.metadata.get-delta.max-results',
+    (k, { base, target }) => k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: target.snapshotId, maxResults: 1 })),
+  csiTest({
+    id: 'csi.metadata.capacity-reported',
+    title: 'GetMetadataAllocated and GetMetadataDelta report the volume capacity in every message',
+    spec: spec('GetMetadataAllocated', 'volume_capacity_bytes is REQUIRED'),
+    profile: 'extended',
+    requires: METADATA,
+    tags,
+    operations: [ALLOCATED, DELTA],
+    async run(ctx) {
+      const k = csi(ctx);
+      const { base, target } = await blockSnapshots(k);
+      const streams = {
+        [ALLOCATED]: await k.metadata.GetMetadataAllocated({ snapshotId: target.snapshotId }),
+        [DELTA]: await k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: target.snapshotId }),
+      };
+      for (const [rpc, messages] of Object.entries(streams)) {
+        for (const message of messages) k.assert(message.volumeCapacityBytes > 0, `${rpc}: a message with volume_capacity_bytes ${message.volumeCapacityBytes}`);
+      }
+    },
+  }),
   errorCase({
     id: 'csi.metadata.get-delta.missing-base',
     title: 'GetMetadataDelta without a base snapshot is rejected as invalid',
@@ -161,6 +187,14 @@ export const snapshotMetadataTests = [
     rpc: DELTA, what: 'without target_snapshot_id', rule: 'Missing argument: INVALID_ARGUMENT', code: 'INVALID_ARGUMENT', requires: METADATA, profile: 'extended', tags, uses: ['CreateSnapshot'],
     setup: blockSnapshots,
     call: (k, { base }) => k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: '' }),
+  }),
+  errorCase({
+    id: 'csi.metadata.get-delta.offset-out-of-range',
+    title: 'GetMetadataDelta from an offset past the end of the volume is out of range',
+    rpc: DELTA, what: 'with starting_offset beyond the volume', rule: 'Invalid starting_offset: OUT_OF_RANGE', code: 'OUT_OF_RANGE', requires: METADATA, profile: 'extended', tags, uses: ['CreateSnapshot'],
+    setup: blockSnapshots,
+    call: (k, { base, target, volume }) =>
+      k.metadata.GetMetadataDelta({ baseSnapshotId: base.snapshotId, targetSnapshotId: target.snapshotId, startingOffset: volume.capacityBytes * 4 + k.options.expandSize * 4 }),
   }),
   errorCase({
     id: 'csi.metadata.get-delta.unknown-target',

@@ -4,7 +4,42 @@ import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, spec } from '../def
 const PUB = 'NodePublishVolume';
 const UNPUB = 'NodeUnpublishVolume';
 
+/** The path length (bytes) every plugin must accept at least. */
+const MIN_PATH_BYTES = 128;
+
 export const nodePublishTests = [
+  csiTest({
+    id: 'csi.node.publish-volume.long-paths',
+    title: 'Node calls accept staging, target and volume paths of 128 bytes and more',
+    spec: spec(PUB, 'SP SHOULD support the maximum path length allowed by the operating system/filesystem, but, at a minimum, SP MUST accept a max path length of at least 128 bytes'),
+    profile: 'core',
+    requires: CREATE_DELETE,
+    operations: [PUB, UNPUB, 'NodeStageVolume', 'NodeUnstageVolume', 'NodeGetVolumeStats', 'NodeExpandVolume', 'CreateVolume', 'ControllerPublishVolume'],
+    async run(ctx) {
+      const k = csi(ctx);
+      const volume = await k.createVolume();
+      const capability = k.capability();
+      let publishContext = {};
+      if (k.has('controller.PUBLISH_UNPUBLISH_VOLUME')) {
+        ({ publishContext } = await k.controller.ControllerPublishVolume({
+          volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: capability, readonly: false, volumeContext: volume.volumeContext,
+        }));
+      }
+      let stagingPath: string | undefined;
+      if (k.has('node.STAGE_UNSTAGE_VOLUME')) {
+        stagingPath = await k.env.paths.staging(ctx.unique('long-stage'), ctx.ledger, ctx.signal, MIN_PATH_BYTES);
+        await k.node.NodeStageVolume({ volumeId: volume.volumeId, publishContext, stagingTargetPath: stagingPath, volumeCapability: capability, volumeContext: volume.volumeContext });
+      }
+      const targetPath = await k.env.paths.target(ctx.unique('long-target'), ctx.ledger, ctx.signal, MIN_PATH_BYTES);
+      await k.node.NodePublishVolume(k.publishRequest(volume, { publishContext, stagingPath, capability }, targetPath));
+      const paths = { volumePath: targetPath, ...(stagingPath ? { stagingTargetPath: stagingPath } : {}) };
+      if (k.has('node.GET_VOLUME_STATS')) await k.node.NodeGetVolumeStats({ volumeId: volume.volumeId, ...paths });
+      // Expanding to the size the volume has is allowed at any time (idempotent), so only the paths are under test.
+      if (k.has('node.EXPAND_VOLUME')) await k.node.NodeExpandVolume({ volumeId: volume.volumeId, ...paths, capacityRange: { requiredBytes: volume.capacityBytes } });
+      await k.node.NodeUnpublishVolume({ volumeId: volume.volumeId, targetPath });
+      if (stagingPath) await k.node.NodeUnstageVolume({ volumeId: volume.volumeId, stagingTargetPath: stagingPath });
+    },
+  }),
   csiTest({
     id: 'csi.node.publish-volume.basic',
     title: 'NodePublishVolume publishes a volume at the target path and NodeUnpublishVolume withdraws it',

@@ -94,6 +94,37 @@ export const stageTests = [
     }),
   }),
   errorCase({
+    id: 'csi.node.stage-volume.exceeds-capabilities',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage', 'Feature:BlockVolume'],
+    title: 'NodeStageVolume of a block volume with mount access is refused',
+    rpc: STAGE, what: 'of a block volume as mount', rule: 'Exceeds capabilities: FAILED_PRECONDITION', code: ['FAILED_PRECONDITION', 'INVALID_ARGUMENT'],
+    requires: [...STAGING, 'access-type.block', 'access-type.mount'], uses: ['CreateVolume', 'ControllerPublishVolume'],
+    setup: async (k) => {
+      const capability = k.capability({ type: 'block' });
+      const volume = await k.createVolume({ volumeCapabilities: [capability] });
+      let publishContext = {};
+      if (k.has('controller.PUBLISH_UNPUBLISH_VOLUME')) {
+        ({ publishContext } = await k.controller.ControllerPublishVolume({
+          volumeId: volume.volumeId, nodeId: k.nodeId, volumeCapability: capability, readonly: false, volumeContext: volume.volumeContext,
+        }));
+      }
+      return { volume, publishContext, path: await k.stagingPath() };
+    },
+    call: (k, { volume, publishContext, path }) => k.node.NodeStageVolume({
+      volumeId: volume.volumeId, publishContext, stagingTargetPath: path, volumeCapability: k.capability({ type: 'mount' }), volumeContext: volume.volumeContext,
+    }),
+  }),
+  errorCase({
+    id: 'csi.node.unstage-volume.unknown-volume',
+    profile: 'extended',
+    tags: ['Feature:StageUnstage'],
+    title: 'NodeUnstageVolume of a volume that does not exist reports it not found',
+    rpc: UNSTAGE, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.STAGE_UNSTAGE_VOLUME'],
+    setup: (k) => k.stagingPath(),
+    call: (k, path) => k.node.NodeUnstageVolume({ volumeId: MISSING_ID, stagingTargetPath: path }),
+  }),
+  errorCase({
     id: 'csi.node.unstage-volume.missing-volume-id',
     profile: 'extended',
     tags: ['Feature:StageUnstage'],

@@ -24,6 +24,22 @@ describe('TestPaths', () => {
     expect(existsSync(dirname(target))).toBe(false);
   });
 
+  it('pads paths to a minimum length in bytes, keeping their kinds, and removes them with the ledger', async () => {
+    const baseDir = mkdtempSync(join(tmpdir(), 'csi-paths-'));
+    const paths = new TestPaths({ baseDir, timeoutMs: 5000 });
+    const ledger = new Ledger();
+    const staging = await paths.staging('s', ledger, signal, 128);
+    const target = await paths.target('t', ledger, signal, 128);
+    expect(Buffer.byteLength(staging)).toBeGreaterThanOrEqual(128);
+    expect(Buffer.byteLength(target)).toBeGreaterThanOrEqual(128);
+    expect(await paths.check(staging, signal)).toBe('directory');
+    expect(await paths.check(target, signal)).toBe('not_found');
+    expect(await paths.check(dirname(target), signal)).toBe('directory');
+    expect(await ledger.drain(signal)).toEqual([]);
+    expect(existsSync(staging)).toBe(false);
+    expect(existsSync(dirname(target))).toBe(false);
+  });
+
   it('removes a per-test directory the driver left a target in, and one already gone', async () => {
     const baseDir = mkdtempSync(join(tmpdir(), 'csi-paths-'));
     const paths = new TestPaths({ baseDir, timeoutMs: 5000 });

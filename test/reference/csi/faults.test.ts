@@ -16,6 +16,14 @@ async function publishedVolume(d: CsiDriver, mode: Parameters<typeof mountCap>[0
   return v;
 }
 
+/** A 256 MiB volume with two snapshots: enough changed ranges for the metadata RPCs. */
+async function twoSnapshots(d: CsiDriver) {
+  const v = await createVolume(d, 'v', { capacityRange: { requiredBytes: 256 * MiB } });
+  const base = (await d.CreateSnapshot({ name: 'base', sourceVolumeId: v.volumeId })).snapshot!.snapshotId!;
+  const target = (await d.CreateSnapshot({ name: 'target', sourceVolumeId: v.volumeId })).snapshot!.snapshotId!;
+  return { base, target };
+}
+
 /** fault name -> a check of the rule that the reference passes and the variant fails. */
 const SCENARIOS: Record<string, (d: CsiDriver) => Promise<void>> = {
   'create-volume-not-idempotent': async (d) => {
@@ -185,6 +193,84 @@ const SCENARIOS: Record<string, (d: CsiDriver) => Promise<void>> = {
   },
   'get-plugin-info-empty-name': async (d) => {
     expect((await d.GetPluginInfo({})).name).not.toBe('');
+  },
+  'expansion-without-rpc': async (d) => {
+    expect((await d.ControllerGetCapabilities({})).capabilities!.map((c) => c.rpc?.type)).toContain('EXPAND_VOLUME');
+  },
+  'error-without-message': async (d) => {
+    expect(await expectCode(d.NodeUnpublishVolume({ targetPath: '/x' }), status.INVALID_ARGUMENT)).not.toBe('');
+  },
+  'error-with-details': async (d) => {
+    const error = await d.NodeUnpublishVolume({ targetPath: '/x' }).then(() => undefined, (e: unknown) => e);
+    expect((error as { trailers?: object }).trailers).toEqual({});
+  },
+  'node-unstage-unknown-volume-ok': async (d) => {
+    await expectCode(d.NodeUnstageVolume({ volumeId: 'does-not-exist', stagingTargetPath: STAGE }), status.NOT_FOUND);
+  },
+  'member-snapshot-delete-ok': async (d) => {
+    const v = await createVolume(d, 'v');
+    const { groupSnapshot } = await d.CreateVolumeGroupSnapshot({ name: 'g', sourceVolumeIds: [v.volumeId!] });
+    await expectCode(d.DeleteSnapshot({ snapshotId: groupSnapshot!.snapshots![0]!.snapshotId }), status.INVALID_ARGUMENT);
+  },
+  'delta-offset-out-of-range-accepted': async (d) => {
+    const { base, target } = await twoSnapshots(d);
+    await expectCode(d.GetMetadataDelta({ baseSnapshotId: base, targetSnapshotId: target, startingOffset: 1024 * MiB * 1024 }), status.OUT_OF_RANGE);
+  },
+  'delta-ignores-max-results': async (d) => {
+    const { base, target } = await twoSnapshots(d);
+    for (const m of await d.GetMetadataDelta({ baseSnapshotId: base, targetSnapshotId: target, maxResults: 1 })) expect(m.blockMetadata!.length).toBeLessThanOrEqual(1);
+  },
+  'metadata-without-capacity': async (d) => {
+    const { base, target } = await twoSnapshots(d);
+    for (const m of await d.GetMetadataAllocated({ snapshotId: target })) expect(Number(m.volumeCapacityBytes)).toBeGreaterThan(0);
+    for (const m of await d.GetMetadataDelta({ baseSnapshotId: base, targetSnapshotId: target })) expect(Number(m.volumeCapacityBytes)).toBeGreaterThan(0);
+  },
+  'group-snapshot-without-creation-time': async (d) => {
+    const v = await createVolume(d, 'v');
+    expect((await d.CreateVolumeGroupSnapshot({ name: 'g', sourceVolumeIds: [v.volumeId!] })).groupSnapshot?.creationTime).toBeTruthy();
+  },
+  'group-ready-before-members': async (d) => {
+    const v = await createVolume(d, 'v');
+    const group = (await d.CreateVolumeGroupSnapshot({ name: 'g', sourceVolumeIds: [v.volumeId!] })).groupSnapshot!;
+    expect(!group.readyToUse || group.snapshots!.every((s) => s.readyToUse)).toBe(true);
+  },
+  'published-nodes-without-publish': async (d) => {
+    expect((await d.ControllerGetCapabilities({})).capabilities!.map((c) => c.rpc?.type)).toContain('PUBLISH_UNPUBLISH_VOLUME');
+  },
+  'stage-ignores-access-type': async (d) => {
+    const v = await createVolume(d, 'b', { volumeCapabilities: [blockCap()] });
+    await expectCode(d.NodeStageVolume({ volumeId: v.volumeId, stagingTargetPath: STAGE, volumeCapability: mountCap() }), status.FAILED_PRECONDITION);
+  },
+  'delete-volume-drops-snapshots': async (d) => {
+    const v = await createVolume(d, 'v');
+    const s = (await d.CreateSnapshot({ name: 's', sourceVolumeId: v.volumeId })).snapshot!;
+    await d.DeleteVolume({ volumeId: v.volumeId });
+    await createVolume(d, 'r', { volumeContentSource: { snapshot: { snapshotId: s.snapshotId } } });
+  },
+  'topology-bad-key': async (d) => {
+    const keys = (await createVolume(d, 'v')).accessibleTopology!.flatMap((t) => Object.keys(t.segments ?? {}));
+    expect(keys.filter((k) => !/[a-zA-Z0-9]$/.test(k))).toEqual([]);
+  },
+  'get-volume-other-context': async (d) => {
+    const v = await createVolume(d, 'v');
+    expect((await d.ControllerGetVolume({ volumeId: v.volumeId })).volume?.volumeContext).toEqual(v.volumeContext);
+  },
+  'short-paths-only': async (d) => {
+    const v = await createVolume(d, 'v');
+    await d.NodeStageVolume({ volumeId: v.volumeId, stagingTargetPath: `/csi/${'p'.repeat(130)}`, volumeCapability: mountCap() });
+  },
+  'volume-topology-without-capability': async (d) => {
+    const v = await createVolume(d, 'v');
+    const services = (await d.GetPluginCapabilities({})).capabilities!.map((c) => c.service?.type);
+    expect(v.accessibleTopology!.length === 0 || services.includes('VOLUME_ACCESSIBILITY_CONSTRAINTS')).toBe(true);
+  },
+  'controller-publish-ignores-access-type': async (d) => {
+    const v = await createVolume(d, 'b', { volumeCapabilities: [blockCap()] });
+    await expectCode(d.ControllerPublishVolume({ volumeId: v.volumeId, nodeId: 'conformal-node-1', volumeCapability: mountCap() }), status.INVALID_ARGUMENT);
+  },
+  'validate-answers-once': async (d) => {
+    const v = await createVolume(d, 'v');
+    for (let i = 0; i < 2; i++) expect((await d.ValidateVolumeCapabilities({ volumeId: v.volumeId, volumeCapabilities: [mountCap()] })).confirmed).toBeTruthy();
   },
   'probe-error': async (d) => {
     await d.Probe({});

@@ -4,10 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { CSI_FAULT_NAMES } from '../../../src/reference/csi/index.js';
 import { csiTests } from '../../../suites/csi/index.js';
-import { EXPECTED } from './fault-expectations.js';
+import { EXPECTED, ONLY_CAUGHT_BY_EXPECTED } from './fault-expectations.js';
 import { focusOnIds, runCsiSuite } from './run-suite.js';
-
-
 
 /** Runs `work` over `items` with at most `limit` at once (each run starts its own reference server). */
 async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -41,4 +39,11 @@ describe('CSI suite against fault-injected reference drivers', () => {
     });
     expect(outcomes.filter((o) => o.error !== undefined || o.missed.length > 0 || o.ran !== EXPECTED[o.fault]!.length)).toEqual([]);
   }, 240_000);
+
+  it.each(ONLY_CAUGHT_BY_EXPECTED)('%s is caught by its expected tests and by no other test of a full run', async (fault) => {
+    const { result, error } = await runCsiSuite({ referenceFault: fault });
+    expect(error).toBeUndefined();
+    const failed = result.results.filter((r) => r.status === 'failed').map((r) => r.id).sort();
+    expect(failed).toEqual([...EXPECTED[fault]!].sort());
+  }, 120_000);
 });
