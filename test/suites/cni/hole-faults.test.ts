@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultName } from '../../../src/reference/cni/faults.js';
 import { notPassed, referenceBuilt, runCni } from './run-cni.js';
+import { repeatedCiRun } from '../../support/real-tools.js';
 
 /** What the faultless reference skips alone (one plugin: no chain) and as a chain (no chaining before 0.3.0). */
 const ALONE_SKIP = 'cni.chain.prev-result-passed: skipped';
@@ -27,7 +28,7 @@ const HOLES: ReadonlyArray<[FaultName, readonly string[], { chain?: boolean }?]>
   ['chain-drops-routes', ['cni.chain.prev-result-passed'], { chain: true }],
 ];
 
-describe.runIf(referenceBuilt())('CNI ledger holes: only the new test catches each fault', () => {
+describe.runIf(referenceBuilt() && !repeatedCiRun)('CNI ledger holes: only the new test catches each fault', () => {
   it.each(HOLES)('%s fails exactly %j', async (fault, caughtBy, how = {}) => {
     const run = await runCni({ referenceFault: fault, simulatedNetns: true, ...(how.chain ? { referenceChain: true } : { profile: 'strict' }) });
     const failed = run.results.filter((r) => r.status === 'failed').map((r) => r.id);
