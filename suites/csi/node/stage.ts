@@ -4,6 +4,8 @@ import { CREATE_DELETE, csi, csiTest, errorCase, MISSING_ID, spec } from '../def
 const STAGE = 'NodeStageVolume';
 const UNSTAGE = 'NodeUnstageVolume';
 const STAGING = [...CREATE_DELETE, 'node.STAGE_UNSTAGE_VOLUME'] as const;
+// Staging is optional in CSI (node.STAGE_UNSTAGE_VOLUME): every test here is of that feature.
+const STAGE_UNSTAGE_FEATURE = { profile: 'extended', tags: ['Feature:StageUnstage'] } as const;
 
 export const stageTests = [
   csiTest({
@@ -23,8 +25,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.missing-volume-id',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeStageVolume without a volume id is rejected as invalid',
     rpc: STAGE, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['node.STAGE_UNSTAGE_VOLUME'],
     setup: (k) => k.stagingPath(),
@@ -32,8 +33,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.missing-path',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeStageVolume without a staging path is rejected as invalid',
     rpc: STAGE, what: 'without staging_target_path', rule: 'staging_target_path is REQUIRED', code: 'INVALID_ARGUMENT', requires: STAGING, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),
@@ -41,8 +41,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.missing-capability',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeStageVolume without a volume capability is rejected as invalid',
     rpc: STAGE, what: 'without volume_capability', rule: 'volume_capability is REQUIRED', code: 'INVALID_ARGUMENT', requires: STAGING, uses: ['CreateVolume'],
     setup: async (k) => ({ volume: await k.createVolume(), path: await k.stagingPath() }),
@@ -50,8 +49,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.unknown-volume',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeStageVolume of a volume that does not exist reports it not found',
     rpc: STAGE, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.STAGE_UNSTAGE_VOLUME'],
     uses: ['ControllerPublishVolume'],
@@ -77,8 +75,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.stage-volume.incompatible',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeStageVolume again with another mount flag set reports an incompatible staging',
     rpc: STAGE, what: 'again with other mount flags', rule: 'Volume published but is incompatible: ALREADY_EXISTS', code: 'ALREADY_EXISTS',
     requires: [...STAGING, 'access-type.mount'], uses: ['CreateVolume'],
@@ -117,8 +114,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.unstage-volume.unknown-volume',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeUnstageVolume of a volume that does not exist reports it not found',
     rpc: UNSTAGE, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.STAGE_UNSTAGE_VOLUME'],
     setup: (k) => k.stagingPath(),
@@ -126,8 +122,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.unstage-volume.missing-volume-id',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeUnstageVolume without a volume id is rejected as invalid',
     rpc: UNSTAGE, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['node.STAGE_UNSTAGE_VOLUME'],
     setup: (k) => k.stagingPath(),
@@ -135,8 +130,7 @@ export const stageTests = [
   }),
   errorCase({
     id: 'csi.node.unstage-volume.missing-path',
-    profile: 'extended',
-    tags: ['Feature:StageUnstage'],
+    ...STAGE_UNSTAGE_FEATURE,
     title: 'NodeUnstageVolume without a staging path is rejected as invalid',
     rpc: UNSTAGE, what: 'without staging_target_path', rule: 'staging_target_path is REQUIRED', code: 'INVALID_ARGUMENT', requires: STAGING, uses: ['CreateVolume'],
     setup: (k) => k.createVolume(),

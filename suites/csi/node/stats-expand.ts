@@ -5,6 +5,8 @@ const STATS = 'NodeGetVolumeStats';
 const EXPAND = 'NodeExpandVolume';
 const WITH_STATS = [...CREATE_DELETE, 'node.GET_VOLUME_STATS'] as const;
 const WITH_EXPAND = [...CREATE_DELETE, 'node.EXPAND_VOLUME'] as const;
+// NodeGetVolumeStats is optional (node.GET_VOLUME_STATS).
+const VOLUME_STATS_FEATURE = { profile: 'extended', tags: ['Feature:VolumeStats'] } as const;
 
 export const statsExpandTests = [
   csiTest({
@@ -29,8 +31,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.missing-volume-id',
-    profile: 'extended',
-    tags: ['Feature:VolumeStats'],
+    ...VOLUME_STATS_FEATURE,
     title: 'NodeGetVolumeStats without a volume id is rejected as invalid',
     rpc: STATS, what: 'without volume_id', rule: 'volume_id is REQUIRED', code: 'INVALID_ARGUMENT', requires: ['node.GET_VOLUME_STATS'],
     setup: (k) => k.targetPath(),
@@ -38,8 +39,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.missing-path',
-    profile: 'extended',
-    tags: ['Feature:VolumeStats'],
+    ...VOLUME_STATS_FEATURE,
     title: 'NodeGetVolumeStats without a volume path is rejected as invalid',
     rpc: STATS, what: 'without volume_path', rule: 'volume_path is REQUIRED', code: 'INVALID_ARGUMENT', requires: WITH_STATS, uses: ['NodePublishVolume'],
     setup: (k) => k.publishedVolume(),
@@ -47,8 +47,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.unknown-volume',
-    profile: 'extended',
-    tags: ['Feature:VolumeStats'],
+    ...VOLUME_STATS_FEATURE,
     title: 'NodeGetVolumeStats of a volume that does not exist reports it not found',
     rpc: STATS, what: 'of an unknown volume', rule: 'Volume does not exist: NOT_FOUND', code: 'NOT_FOUND', requires: ['node.GET_VOLUME_STATS'],
     setup: (k) => k.targetPath(),
@@ -56,8 +55,7 @@ export const statsExpandTests = [
   }),
   errorCase({
     id: 'csi.node.get-volume-stats.wrong-path',
-    profile: 'extended',
-    tags: ['Feature:VolumeStats'],
+    ...VOLUME_STATS_FEATURE,
     title: 'NodeGetVolumeStats at a path where the volume is not published reports it not found',
     rpc: STATS, what: 'at a path the volume is not published at', rule: 'Volume does not exist on volume_path: NOT_FOUND', code: 'NOT_FOUND', requires: WITH_STATS, uses: ['NodePublishVolume'],
     setup: async (k) => ({ published: await k.publishedVolume(), elsewhere: await k.targetPath() }),
