@@ -7,20 +7,18 @@
 # Debian's 1.6 binaries that 40-cri.sh and the 1.6 run rely on.
 # The tags leave out the snapshotters that need cgo (btrfs, devmapper, zfs), so CGO_ENABLED=0 builds.
 
+# shellcheck source=../lib/go-install.sh
+source .ci/lib/go-install.sh
+
 conformal_containerd2_setup() {
   local version="v2.4.2"
   local dir="${CONFORMAL_TOOLS:?CONFORMAL_TOOLS must be set}/containerd-$version/bin"
-  local stamp="$dir/.containerd-$version"
   local started=$SECONDS
-  mkdir -p "$dir"
-  if [ ! -x "$dir/containerd" ] || [ ! -x "$dir/containerd-shim-runc-v2" ] || [ ! -e "$stamp" ]; then
-    if ! CGO_ENABLED=0 GOBIN="$dir" go install -tags no_btrfs,no_devmapper,no_zfs \
-      "github.com/containerd/containerd/v2/cmd/containerd@$version" \
-      "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$version"; then
-      echo "42-containerd2: go install containerd@$version failed" >&2
-      return 1
-    fi
-    touch "$stamp"
+  if ! CGO_ENABLED=0 conformal_go_install "$dir" "containerd-$version" -tags no_btrfs,no_devmapper,no_zfs \
+    "github.com/containerd/containerd/v2/cmd/containerd@$version" \
+    "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2@$version"; then
+    echo "42-containerd2: go install containerd@$version failed" >&2
+    return 1
   fi
   export CONFORMAL_CONTAINERD2="$dir/containerd"
   echo "42-containerd2: containerd $version ready in $((SECONDS - started)) s"

@@ -8,6 +8,9 @@
 #     as flaky. Exports CONFORMAL_TESTGRID_JUNIT.
 # Sourced, so no `set -e` and no `exit`: failures are reported and the tests that need the tool fail.
 
+# shellcheck source=../lib/go-install.sh
+source .ci/lib/go-install.sh
+
 conformal_reports_setup() {
   local fake_gcs_version="v1.56.1"
   local bin="${CONFORMAL_TOOLS:?CONFORMAL_TOOLS must be set}/bin"
@@ -22,14 +25,8 @@ conformal_reports_setup() {
   fi
   [ -x /usr/bin/chromium ] && export CONFORMAL_CHROMIUM=/usr/bin/chromium
 
-  local stamp="$bin/.fake-gcs-server-$fake_gcs_version"
-  if [ ! -x "$bin/fake-gcs-server" ] || [ ! -e "$stamp" ]; then
-    if GOBIN="$bin" go install "github.com/fsouza/fake-gcs-server@$fake_gcs_version"; then
-      touch "$stamp"
-    else
-      echo "60-reports: go install fake-gcs-server@$fake_gcs_version failed" >&2
-    fi
-  fi
+  conformal_go_install "$bin" "fake-gcs-server-$fake_gcs_version" "github.com/fsouza/fake-gcs-server@$fake_gcs_version" \
+    || echo "60-reports: go install fake-gcs-server@$fake_gcs_version failed" >&2
   [ -x "$bin/fake-gcs-server" ] && export CONFORMAL_FAKE_GCS="$bin/fake-gcs-server"
 
   # Our own program; its go.mod/go.sum pin the testgrid module fetched from the Go module proxy.
