@@ -41,6 +41,12 @@ export function parsedField<T>(parse: (value: string | number, field: string) =>
 /** A duration field: "30s", "500ms", "2m" or a number of seconds, in milliseconds. */
 export const durationField = (field: string) => parsedField(parseDuration, field);
 
+/** A FlagSpec `parse` for a duration flag: rejects a bad value naming the flag, keeps the text for the schema. */
+export const checkedDurationFlag = (flag: string) => (value: string) => {
+  parseDuration(value, flag);
+  return value;
+};
+
 const stringList = z.union([z.string().transform((s) => [s]), z.array(z.string())]);
 
 export const runSettingsSchema = z

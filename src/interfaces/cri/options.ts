@@ -1,7 +1,7 @@
 // The `cri:` section of the YAML config and the flags mapped onto it (docs/cri/README.md).
 import { z } from 'zod';
 import { describedFlag, type FlagSpec } from '../../core/plugin.js';
-import { durationField as duration, parseDuration } from '../../core/settings.js';
+import { checkedDurationFlag, durationField as duration } from '../../core/settings.js';
 import { UsageError } from '../../core/errors.js';
 import { CRI_FAULTS } from '../../reference/cri/faults.js';
 
@@ -27,11 +27,6 @@ export const criOptionsSchema = z
 
 export type CriOptions = z.output<typeof criOptionsSchema>;
 
-const checkedDuration = (flag: string) => (value: string) => {
-  parseDuration(value, flag);
-  return value;
-};
-
 const checkedFault = (value: string) => {
   if (!(value in CRI_FAULTS)) throw new UsageError(`--reference-fault must be one of ${Object.keys(CRI_FAULTS).join(', ')}, got "${value}"`, { field: '--reference-fault' });
   return value;
@@ -43,8 +38,8 @@ export const criFlags: readonly FlagSpec[] = [
   { flags: '--runtime-handler <name>', key: 'runtimeHandler', description: 'runtime handler (RuntimeClass handler) for test sandboxes (runtime default)' },
   { flags: '--test-images <file>', key: 'testImages', description: 'YAML naming test images the runtime already has or can pull (default: built and served on a loopback registry)' },
   { flags: '--host-ports', key: 'hostPorts', description: 'the runtime maps hostPort on 127.0.0.1 (needs a CNI portmap setup); enables the port mapping test' },
-  { flags: '--connect-timeout <duration>', key: 'connectTimeout', description: 'how long to wait for the runtime to accept connections (10s)', parse: checkedDuration('--connect-timeout') },
-  { flags: '--rpc-timeout <duration>', key: 'rpcTimeout', description: 'upper bound of one RPC, image pulls included (60s)', parse: checkedDuration('--rpc-timeout') },
+  { flags: '--connect-timeout <duration>', key: 'connectTimeout', description: 'how long to wait for the runtime to accept connections (10s)', parse: checkedDurationFlag('--connect-timeout') },
+  { flags: '--rpc-timeout <duration>', key: 'rpcTimeout', description: 'upper bound of one RPC, image pulls included (60s)', parse: checkedDurationFlag('--rpc-timeout') },
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
 ];
 

@@ -1,0 +1,23 @@
+// Creating objects for a test: each carries the run's labels and is registered in the test's
+// ledger before the body goes on, so it is removed even when the test fails.
+import { ApiException, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { Ledger } from '../core/ledger.js';
+import { raceSignal } from '../core/deadline.js';
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+/** Creates `object` with `labels` merged in; the ledger deletes it (a 404 then is fine). */
+export async function createTracked<T extends KubernetesObject>(kc: KubeConfig, ledger: Ledger, object: T, labels: Record<string, string>, signal: AbortSignal): Promise<T> {
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const body = { ...object, metadata: { ...object.metadata, labels: { ...object.metadata?.labels, ...labels } } } as T;
+  const created = await raceSignal(api.create(body), signal, `creating ${object.kind} ${object.metadata?.name}`);
+  const where = created.metadata?.namespace ? `${created.metadata.namespace}/` : '';
+  ledger.add(`${object.kind} ${where}${created.metadata?.name}`, async (undoSignal) => {
+    await raceSignal(api.delete(created), undoSignal, `deleting ${object.kind} ${created.metadata?.name}`).catch((error: unknown) => {
+      if (!isNotFound(error)) throw error;
+    });
+  });
+  return created;
+}
