@@ -60,29 +60,39 @@ function operationsOf(doc: Doc): Map<string, Operation> {
   return out;
 }
 
-class ContractClient {
-  readonly calls: ContractCall[] = [];
+/** The document's operations and a validator per response schema, read and compiled once. */
+class ContractDocument {
+  readonly operations: Map<string, Operation>;
   private readonly ajv = new Ajv({ strict: false, allErrors: true });
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(
-    private readonly base: string,
-    private readonly operations: Map<string, Operation>,
-    doc: Doc,
-    private readonly token: string | undefined,
-  ) {
+  constructor() {
+    const doc = parse(readFileSync(CLOUD_CONTROL_DOCUMENT, 'utf8')) as Doc;
+    this.operations = operationsOf(doc);
     this.ajv.addSchema(doc as object, 'cloud-control');
   }
 
-  private validator(ref: string): ValidateFunction {
+  validator(ref: string): ValidateFunction {
     let v = this.validators.get(ref);
     if (!v) this.validators.set(ref, (v = this.ajv.compile({ $ref: `cloud-control${ref}` })));
     return v;
   }
+}
+
+let loaded: ContractDocument | undefined;
+
+class ContractClient {
+  readonly calls: ContractCall[] = [];
+
+  constructor(
+    private readonly base: string,
+    private readonly doc: ContractDocument,
+    private readonly token: string | undefined,
+  ) {}
 
   /** Calls an operation; `expect` lists the statuses this call may answer. Returns the parsed body. */
   async call(operationId: string, args: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; expect: number[] }): Promise<{ status: number; body: any }> {
-    const op = this.operations.get(operationId);
+    const op = this.doc.operations.get(operationId);
     if (!op) throw new Error(`the document has no operation ${operationId}`);
     const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(args.params?.[name] ?? ''));
     const url = new URL(this.base.replace(/\/$/, '') + path);
@@ -107,7 +117,7 @@ class ContractClient {
         } catch {
           problems.push(`body is not JSON: ${text.slice(0, 200)}`);
         }
-        const validate = this.validator(schema);
+        const validate = this.doc.validator(schema);
         if (body !== undefined && !validate(body)) problems.push(...(validate.errors ?? []).map((e) => `body${e.instancePath} ${e.message}`));
       } else if (schema === null && text !== '') {
         problems.push(`status ${status} is documented without a body, got ${text.slice(0, 200)}`);
@@ -128,9 +138,8 @@ class ContractClient {
 }
 
 export async function checkCloudControlContract(baseUrl: string, options: { token?: string; runId?: string } = {}): Promise<ContractReport> {
-  const doc = parse(readFileSync(CLOUD_CONTROL_DOCUMENT, 'utf8')) as Doc;
-  const operations = operationsOf(doc);
-  const c = new ContractClient(baseUrl, operations, doc, options.token);
+  loaded ??= new ContractDocument();
+  const c = new ContractClient(baseUrl, loaded, options.token);
   const runId = options.runId ?? randomBytes(3).toString('hex');
   const missingId = `conformal-contract-missing-${runId}`;
   let instanceId: string | undefined;
@@ -211,6 +220,6 @@ export async function checkCloudControlContract(baseUrl: string, options: { toke
   return {
     calls: c.calls,
     problems: c.calls.flatMap((call) => call.problems.map((p) => `${call.operationId} ${call.method} ${call.url}: ${p}`)),
-    notCalled: [...operations.keys()].filter((id) => !called.has(id)),
+    notCalled: [...loaded.operations.keys()].filter((id) => !called.has(id)),
   };
 }

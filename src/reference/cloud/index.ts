@@ -34,6 +34,7 @@ export async function startReferenceCloud(options: ReferenceCloudOptions): Promi
   const close = async () => {
     await agent.close();
     await ccm.stop();
+    client.close();
     await control.close();
   };
   try {

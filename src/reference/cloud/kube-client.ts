@@ -11,7 +11,9 @@ import {
   setHeaderOptions,
   type KubernetesListObject,
   type KubernetesObject,
+  type RequestContext,
 } from '@kubernetes/client-node';
+import { Agent } from 'node:https';
 import type { NodeObject, ServiceObject } from './kube-types.js';
 
 export interface Logger {
@@ -26,16 +28,42 @@ export const SILENT: Logger = { info: () => undefined, warn: () => undefined, de
 export const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 export const STRATEGIC_PATCH = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
 
+/**
+ * client-node 1.x makes a new HTTPS agent, so a new TLS handshake, for every request. A controller
+ * built on client-go keeps its connection; so does this config: one keep-alive agent with the TLS
+ * options client-node chose (watches still get connections of their own).
+ */
+class PooledKubeConfig extends KubeConfig {
+  private agent: Agent | undefined;
+
+  override async applySecurityAuthentication(context: RequestContext): Promise<void> {
+    await super.applySecurityAuthentication(context);
+    const chosen = context.getAgent();
+    if (!(chosen instanceof Agent)) return;
+    this.agent ??= new Agent({ ...chosen.options, keepAlive: true });
+    context.setAgent(this.agent);
+  }
+
+  destroy(): void {
+    this.agent?.destroy();
+  }
+}
+
 export class KubeClient {
-  readonly config: KubeConfig;
+  readonly config: PooledKubeConfig;
   readonly core: CoreV1Api;
   readonly coordination: CoordinationV1Api;
 
   constructor(kubeconfig: string) {
-    this.config = new KubeConfig();
+    this.config = new PooledKubeConfig();
     this.config.loadFromString(kubeconfig);
     this.core = this.config.makeApiClient(CoreV1Api);
     this.coordination = this.config.makeApiClient(CoordinationV1Api);
+  }
+
+  /** Closes the pooled connections. */
+  close(): void {
+    this.config.destroy();
   }
 }
 

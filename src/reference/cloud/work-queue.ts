@@ -51,6 +51,8 @@ export class WorkQueue {
   }
 
   private async drain(): Promise<void> {
+    // Start on a later tick, so keys added in one burst (an informer's initial list) coalesce.
+    await new Promise((r) => setImmediate(r));
     try {
       for (let key = this.next(); key !== undefined && !this.closed; key = this.next()) {
         try {

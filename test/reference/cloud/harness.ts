@@ -121,14 +121,23 @@ export function eventsPath(namespace = 'default'): string {
   return `/api/v1/namespaces/${namespace}/events`;
 }
 
-/** A Node as a kubelet with --cloud-provider=external registers it. */
+/**
+ * Watch options from the Nodes' or default Services' resourceVersion now: a watch from it sees
+ * every later change, however soon the controllers act (one without sees only what is left by then).
+ */
+export async function since(h: CloudHarness, collection: 'nodes' | 'services'): Promise<Record<string, string>> {
+  const list = collection === 'nodes' ? await h.core.listNode({ limit: 1 }) : await h.core.listNamespacedService({ namespace: 'default', limit: 1 });
+  return { resourceVersion: list.metadata!.resourceVersion! };
+}
+
+/** A Node as a kubelet with --cloud-provider=external registers it; the resourceVersion it was created with. */
 export async function registerNode(
   h: CloudHarness,
   name: string,
   extra: { labels?: Record<string, string>; annotations?: Record<string, string>; podCIDR?: string; ready?: 'True' | 'False' | 'Unknown' } = {},
-): Promise<void> {
+): Promise<string> {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  await h.core.createNode({
+  const created = await h.core.createNode({
     body: {
       metadata: { name, labels: { 'kubernetes.io/hostname': name, ...extra.labels }, annotations: extra.annotations },
       spec: {
@@ -141,6 +150,7 @@ export async function registerNode(
       },
     },
   });
+  return created.metadata!.resourceVersion!;
 }
 
 /** Sets the Ready condition as the kubelet (or the node lifecycle controller) would. */
@@ -150,4 +160,43 @@ export async function setReady(h: CloudHarness, name: string, status: 'True' | '
     { name, body: { status: { conditions: [{ type: 'Ready', status, reason: 'Test', message: 'set by the test', lastHeartbeatTime: now, lastTransitionTime: now }] } } },
     STRATEGIC_PATCH,
   );
+}
+
+export const UNINITIALIZED = 'node.cloudprovider.kubernetes.io/uninitialized';
+export const SHUTDOWN = 'node.cloudprovider.kubernetes.io/shutdown';
+export const FINALIZER = 'service.kubernetes.io/load-balancer-cleanup';
+
+export type Node = { metadata: { name: string; labels: Record<string, string>; uid: string }; spec: { providerID?: string; taints?: { key: string }[]; podCIDRs?: string[] }; status: { addresses: { type: string; address: string }[]; conditions: { type: string; status: string; reason: string; message: string }[] } };
+export type Service = { metadata: { name: string; uid: string; resourceVersion: string; finalizers?: string[] }; status?: { loadBalancer?: { ingress?: { ip?: string; ipMode?: string }[] } } };
+
+export const tainted = (n: Node, key: string) => (n.spec.taints ?? []).some((t) => t.key === key);
+export const cond = (n: Node, type: string) => n.status.conditions.find((c) => c.type === type);
+export const instanceId = (providerID = '') => providerID.split('/').pop()!;
+
+export function lbService(name: string, extra: Record<string, unknown> = {}) {
+  return { metadata: { name }, spec: { type: 'LoadBalancer', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...extra } };
+}
+
+export type Instance = { id: string; providerID: string; state: string; addresses: { type: string; address: string }[] };
+
+/** An instance made through cloud-control and its Node registered as its kubelet would; the Node's resourceVersion at creation. */
+export async function newNode(
+  h: CloudHarness,
+  name: string,
+  extra: Parameters<typeof registerNode>[2] = {},
+  request: { zone?: string; instanceType?: string } = {},
+): Promise<{ instance: Instance; rv: string }> {
+  const instance = (await h.control('POST', '/v1/instances', { nodeName: name, ...request })).body as Instance;
+  const rv = await registerNode(h, name, extra);
+  return { instance, rv };
+}
+
+export function initialised(h: CloudHarness, name: string, also: (n: Node) => boolean = () => true, timeoutMs = 5000): Promise<Node> {
+  return watchUntil<Node>(h.kc, '/api/v1/nodes', (n) => n.metadata.name === name && !tainted(n, UNINITIALIZED) && also(n), `${name} initialised`, timeoutMs);
+}
+
+export const hasInternalIp = (n: Node) => n.status.addresses.some((a) => a.type === 'InternalIP');
+
+export async function ingressOf(h: CloudHarness, name: string, timeoutMs = 5000): Promise<Service> {
+  return watchUntil<Service>(h.kc, '/api/v1/namespaces/default/services', (s) => s.metadata.name === name && !!s.status?.loadBalancer?.ingress?.length, `${name} ingress`, timeoutMs);
 }

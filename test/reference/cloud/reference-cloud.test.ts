@@ -4,32 +4,31 @@ import { CoordinationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkCloudControlContract } from '../../support/cloud-control-contract.js';
 import {
+  cond,
   eventPredicate,
   eventsPath,
+  FINALIZER,
+  hasInternalIp,
+  ingressOf,
+  initialised,
+  instanceId,
+  lbService,
+  newNode,
   pollUntil,
   registerNode,
   seenWithin,
   setReady,
+  SHUTDOWN,
+  since,
   startCloudHarness,
+  tainted,
+  UNINITIALIZED,
   watchUntil,
   type CloudHarness,
   type EventLike,
+  type Node,
+  type Service,
 } from './harness.js';
-
-const UNINITIALIZED = 'node.cloudprovider.kubernetes.io/uninitialized';
-const SHUTDOWN = 'node.cloudprovider.kubernetes.io/shutdown';
-const FINALIZER = 'service.kubernetes.io/load-balancer-cleanup';
-
-type Node = { metadata: { name: string; labels: Record<string, string>; uid: string }; spec: { providerID?: string; taints?: { key: string }[]; podCIDRs?: string[] }; status: { addresses: { type: string; address: string }[]; conditions: { type: string; status: string; reason: string; message: string }[] } };
-type Service = { metadata: { name: string; uid: string; resourceVersion: string; finalizers?: string[] }; status?: { loadBalancer?: { ingress?: { ip?: string; ipMode?: string }[] } } };
-
-const tainted = (n: Node, key: string) => (n.spec.taints ?? []).some((t) => t.key === key);
-const cond = (n: Node, type: string) => n.status.conditions.find((c) => c.type === type);
-const instanceId = (providerID = '') => providerID.split('/').pop()!;
-
-function lbService(name: string, extra: Record<string, unknown> = {}) {
-  return { metadata: { name }, spec: { type: 'LoadBalancer', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...extra } };
-}
 
 describe('reference cloud', () => {
   let h: CloudHarness;
@@ -93,18 +92,16 @@ describe('reference cloud', () => {
     const instance = (await h.control('POST', '/v1/instances', { nodeName: 'made-0', zone: 'conformal-east-b', instanceType: 'c1.large' })).body;
     const secondary = instance.addresses.filter((a: { type: string }) => a.type === 'InternalIP')[1];
     await registerNode(h, 'made-0', { labels: { 'example.com/team': 'blue' }, annotations: { 'alpha.kubernetes.io/provided-node-ip': secondary.address } });
-    const node = await watchUntil<Node>(h.kc, '/api/v1/nodes', (n) => n.metadata.name === 'made-0' && !tainted(n, UNINITIALIZED) && n.status.addresses.length > 1, 'made-0 initialised');
+    const node = await initialised(h, 'made-0', hasInternalIp);
     expect(node.spec.providerID).toBe(instance.providerID);
     expect(node.metadata.labels).toMatchObject({ 'example.com/team': 'blue', 'topology.kubernetes.io/zone': 'conformal-east-b', 'node.kubernetes.io/instance-type': 'c1.large' });
     expect(node.status.addresses).toEqual([secondary, instance.addresses.find((a: { type: string }) => a.type === 'ExternalIP'), { type: 'Hostname', address: 'made-0' }]);
   });
 
   it('keeps a node with a bogus provided-node-ip tainted while others initialise', async () => {
-    await h.control('POST', '/v1/instances', { nodeName: 'bogus-ip' });
-    await h.control('POST', '/v1/instances', { nodeName: 'good-ip' });
-    await registerNode(h, 'bogus-ip', { annotations: { 'alpha.kubernetes.io/provided-node-ip': '192.0.2.77' } });
-    await registerNode(h, 'good-ip');
-    await watchUntil<Node>(h.kc, '/api/v1/nodes', (n) => n.metadata.name === 'good-ip' && !tainted(n, UNINITIALIZED), 'good-ip initialised');
+    await newNode(h, 'bogus-ip', { annotations: { 'alpha.kubernetes.io/provided-node-ip': '192.0.2.77' } });
+    await newNode(h, 'good-ip');
+    await initialised(h, 'good-ip');
     const bogus = (await h.core.readNode({ name: 'bogus-ip' })) as unknown as Node;
     expect(tainted(bogus, UNINITIALIZED)).toBe(true);
     expect(bogus.spec.providerID).toBeUndefined();
@@ -112,7 +109,7 @@ describe('reference cloud', () => {
 
   it('gives a LoadBalancer Service a finalizer, an ingress IP and events, and cleans up on deletion', async () => {
     await h.core.createNamespacedService({ namespace: 'default', body: lbService('web') as never });
-    const svc = await watchUntil<Service>(h.kc, '/api/v1/namespaces/default/services', (s) => s.metadata.name === 'web' && !!s.status?.loadBalancer?.ingress?.length, 'web ingress');
+    const svc = await ingressOf(h, 'web');
     expect(svc.metadata.finalizers).toContain(FINALIZER);
     const ingress = svc.status!.loadBalancer!.ingress!;
     expect(ingress).toEqual([{ ip: expect.stringMatching(/^198\.51\.100\.\d+$/), ipMode: 'VIP' }]);
@@ -128,8 +125,9 @@ describe('reference cloud', () => {
     expect(ensuring).toHaveLength(1);
     expect(Number(ensuring[0]!.metadata.resourceVersion)).toBeLessThan(Number((ensured as unknown as { metadata: { resourceVersion: string } }).metadata.resourceVersion));
 
+    const from = await since(h, 'services');
     await h.core.deleteNamespacedService({ namespace: 'default', name: 'web' });
-    await watchUntil(h.kc, '/api/v1/namespaces/default/services', (s: Service, type) => s.metadata.name === 'web' && type === 'DELETED', 'web deleted');
+    await watchUntil(h.kc, '/api/v1/namespaces/default/services', (s: Service, type) => s.metadata.name === 'web' && type === 'DELETED', 'web deleted', 5000, from);
     expect((await h.control('GET', `/v1/load-balancers?serviceUID=${svc.metadata.uid}`)).body.items).toEqual([]);
     await watchUntil<EventLike>(h.kc, eventsPath(), eventPredicate('web', 'DeletedLoadBalancer'), 'DeletedLoadBalancer');
     await watchUntil<EventLike>(h.kc, eventsPath(), eventPredicate('web', 'DeletingLoadBalancer'), 'DeletingLoadBalancer');
@@ -137,7 +135,7 @@ describe('reference cloud', () => {
 
   it('re-ensures on a port change without moving the ingress and does not rewrite an unchanged status', async () => {
     await h.core.createNamespacedService({ namespace: 'default', body: lbService('stable') as never });
-    const first = await watchUntil<Service>(h.kc, '/api/v1/namespaces/default/services', (s) => s.metadata.name === 'stable' && !!s.status?.loadBalancer?.ingress?.length, 'stable ingress');
+    const first = await ingressOf(h, 'stable');
     await h.core.patchNamespacedService(
       { namespace: 'default', name: 'stable', body: [{ op: 'add', path: '/spec/ports/-', value: { name: 'https', port: 443, protocol: 'TCP' } }] },
     );
@@ -155,7 +153,7 @@ describe('reference cloud', () => {
   it('leaves Services with a loadBalancerClass alone', async () => {
     await h.core.createNamespacedService({ namespace: 'default', body: lbService('classy', { loadBalancerClass: 'example.com/other' }) as never });
     await h.core.createNamespacedService({ namespace: 'default', body: lbService('plain') as never });
-    await watchUntil<Service>(h.kc, '/api/v1/namespaces/default/services', (s) => s.metadata.name === 'plain' && !!s.status?.loadBalancer?.ingress?.length, 'plain ingress');
+    await ingressOf(h, 'plain');
     const classy = (await h.core.readNamespacedService({ namespace: 'default', name: 'classy' })) as unknown as Service;
     expect(classy.metadata.finalizers).toBeUndefined();
     expect(classy.status?.loadBalancer).toEqual({});
@@ -166,7 +164,7 @@ describe('reference cloud', () => {
 
   it('moves backends off a node labelled for exclusion and back', async () => {
     await h.core.createNamespacedService({ namespace: 'default', body: lbService('backends') as never });
-    const svc = await watchUntil<Service>(h.kc, '/api/v1/namespaces/default/services', (s) => s.metadata.name === 'backends' && !!s.status?.loadBalancer?.ingress?.length, 'backends ingress');
+    const svc = await ingressOf(h, 'backends');
     const backends = async () => (await h.control('GET', `/v1/load-balancers?serviceUID=${svc.metadata.uid}`)).body.items[0].backends as string[];
     expect(await backends()).toContain('conformal-node-1');
     const label = (value: string | null) =>
@@ -187,13 +185,12 @@ describe('reference cloud', () => {
     const pending = (await h.core.readNamespacedService({ namespace: 'default', name: 'failing' })) as unknown as Service;
     expect(pending.metadata.finalizers).toContain(FINALIZER);
     expect((await h.control('DELETE', '/v1/faults/ensure-load-balancer')).status).toBe(204);
-    await watchUntil<Service>(h.kc, '/api/v1/namespaces/default/services', (s) => s.metadata.name === 'failing' && !!s.status?.loadBalancer?.ingress?.length, 'failing ingress after the fault is cleared');
+    await ingressOf(h, 'failing');
   });
 
   it('sets NetworkUnavailable from the route outcome and removes blackholes but not foreign routes', async () => {
     expect((await h.control('PUT', '/v1/faults/create-route', { message: 'route table full', node: 'routed' })).status).toBe(204);
-    await h.control('POST', '/v1/instances', { nodeName: 'routed' });
-    await registerNode(h, 'routed', { podCIDR: '10.244.50.0/24' });
+    await newNode(h, 'routed', { podCIDR: '10.244.50.0/24' });
     const failing = await watchUntil<Node>(h.kc, '/api/v1/nodes', (n) => n.metadata.name === 'routed' && cond(n, 'NetworkUnavailable')?.status === 'True', 'NetworkUnavailable=True');
     expect(cond(failing, 'NetworkUnavailable')).toMatchObject({ reason: 'NoRouteCreated', message: 'RouteController failed to create a route' });
     const event = await watchUntil<EventLike>(h.kc, eventsPath(), eventPredicate('routed', 'FailedToCreateRoute'), 'FailedToCreateRoute');
@@ -222,12 +219,12 @@ describe('reference cloud', () => {
   });
 
   it('deletes the Node of a terminated instance with a DeletingNode event', async () => {
-    const instance = (await h.control('POST', '/v1/instances', { nodeName: 'doomed' })).body;
-    await registerNode(h, 'doomed');
-    await watchUntil<Node>(h.kc, '/api/v1/nodes', (n) => n.metadata.name === 'doomed' && !tainted(n, UNINITIALIZED), 'doomed initialised');
+    const { instance } = await newNode(h, 'doomed');
+    await initialised(h, 'doomed');
     await setReady(h, 'doomed', 'Unknown');
+    const from = await since(h, 'nodes');
     expect((await h.control('DELETE', `/v1/instances/${instance.id}`)).status).toBe(204);
-    await watchUntil(h.kc, '/api/v1/nodes', (n: Node, type) => n.metadata.name === 'doomed' && type === 'DELETED', 'doomed deleted');
+    await watchUntil(h.kc, '/api/v1/nodes', (n: Node, type) => n.metadata.name === 'doomed' && type === 'DELETED', 'doomed deleted', 5000, from);
     const event = await watchUntil<EventLike>(h.kc, eventsPath(), eventPredicate('doomed', 'DeletingNode'), 'DeletingNode');
     expect(event).toMatchObject({ type: 'Normal', message: 'Deleting node doomed because it does not exist in the cloud provider', source: { component: 'cloud-node-lifecycle-controller' } });
   });
@@ -247,7 +244,7 @@ describe('reference cloud without eligible nodes', () => {
       await h.core.createNamespacedService({ namespace: 'default', body: lbService('lonely') as never });
       const warning = await watchUntil<EventLike>(h.kc, eventsPath(), eventPredicate('lonely', 'UnAvailableLoadBalancer'), 'UnAvailableLoadBalancer');
       expect(warning).toMatchObject({ type: 'Warning', message: 'There are no available nodes for LoadBalancer' });
-      await watchUntil<Service>(h.kc, '/api/v1/namespaces/default/services', (s) => s.metadata.name === 'lonely' && !!s.status?.loadBalancer?.ingress?.length, 'lonely ingress');
+      await ingressOf(h, 'lonely');
     } finally {
       await h.close();
     }
