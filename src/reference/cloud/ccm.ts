@@ -1,8 +1,9 @@
 // The reference cloud-controller-manager: one node and one service informer shared by the four
 // controllers (as a SharedInformerFactory would), started once the caches are filled.
+import { DeadlineError } from '../../core/errors.js';
 import { CloudNodeController } from './cloud-node-controller.js';
 import type { ControllerContext } from './context.js';
-import { DeadlineError } from '../../core/errors.js';
+import { faultPredicate } from './faults.js';
 import { nodeInformer, serviceInformer, type KubeClient } from './kube-client.js';
 import { hasTaint, UNINITIALIZED_TAINT } from './kube-types.js';
 import type { CloudModel } from './model.js';
@@ -10,7 +11,6 @@ import { NodeLifecycleController } from './node-lifecycle-controller.js';
 import type { ResolvedOptions } from './options.js';
 import { RouteController } from './route-controller.js';
 import { ServiceController } from './service-controller.js';
-import { faultPredicate } from './faults.js';
 
 export class ReferenceCcm {
   readonly ctx: ControllerContext;

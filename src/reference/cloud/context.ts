@@ -1,6 +1,6 @@
 // What every reference controller is given: the API client and shared informers, the cloud, the
 // fault predicate, the periods, and the read-modify-write helpers for Nodes they share.
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Node } from '@kubernetes/client-node';
 import type { CloudFaultName } from './faults.js';
 import type { Cidr } from './ip.js';
 import { MERGE_PATCH, retryOnConflict, STRATEGIC_PATCH, type KubeClient, type Logger, type SharedInformer } from './kube-client.js';
@@ -58,7 +58,7 @@ export async function updateNode(ctx: ControllerContext, name: string, modify: (
     fresh = true;
     const next = current && modify(structuredClone(current));
     if (!next) return undefined;
-    return JSON.parse(JSON.stringify(await ctx.client.core.replaceNode({ name, body: next as never }))) as NodeObject;
+    return JSON.parse(JSON.stringify(await ctx.client.core.replaceNode({ name, body: next as unknown as V1Node }))) as NodeObject;
   });
 }
 

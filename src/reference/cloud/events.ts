@@ -75,6 +75,7 @@ export class EventRecorder {
         message,
         type,
         source: { component: this.component },
+        // client-node's serializer passes a timestamp string through unchanged.
         firstTimestamp: now as unknown as Date,
         lastTimestamp: now as unknown as Date,
         count: 1,

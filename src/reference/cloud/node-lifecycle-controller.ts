@@ -61,7 +61,7 @@ export class NodeLifecycleController {
       const instance = instanceOf(this.ctx.cloud, node);
       if (instance?.state === 'stopped' && !this.ctx.faulty('no-shutdown-taint') && !hasTaint(node, SHUTDOWN_TAINT)) {
         await changeTaints(this.ctx, name, (taints) => (taints.some((t) => t.key === SHUTDOWN_TAINT) ? undefined : [...taints, { key: SHUTDOWN_TAINT, effect: 'NoSchedule' }])).catch(
-          (error: unknown) => this.ctx.log.warn(`failed to apply shutdown taint to node ${name}, it may have been deleted.`),
+          (error: unknown) => this.ctx.log.warn(`failed to apply shutdown taint to node ${name}, it may have been deleted: ${errorMessage(error)}`),
         );
       }
     }
