@@ -5,6 +5,7 @@ import { benchCsi } from './csi.js';
 import { benchKube } from './kube.js';
 import { benchCri } from './cri.js';
 import { benchCni } from './cni.js';
+import { benchCloud } from './cloud.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
@@ -15,6 +16,7 @@ const benches: Bench[] = [
   { name: 'kube', run: benchKube },
   { name: 'cri', run: benchCri },
   { name: 'cni', run: benchCni },
+  { name: 'cloud', run: benchCloud },
 ];
 
 const only = process.argv.slice(2);
