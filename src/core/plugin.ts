@@ -124,6 +124,11 @@ export interface InterfacePlugin<Env = any, Options = any> {
    * values reach serveReference() under their keys. `run` flags are not accepted there.
    */
   readonly referenceFlags?: readonly FlagSpec[];
+  /**
+   * Whether `conformal reference <name>` needs --endpoint (default 'required'). The Kubernetes-API
+   * interfaces serve an API server that picks a free loopback port when none is given.
+   */
+  readonly referenceEndpoint?: 'required' | 'optional';
   /** Serves the in-memory reference implementation standalone (`conformal reference <name>`). */
-  serveReference?(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer>;
+  serveReference?(options: { endpoint?: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer>;
 }

@@ -6,6 +6,7 @@ const loaders: Record<string, () => Promise<InterfacePlugin>> = {
   csi: async () => (await import('./csi/plugin.js')).csiPlugin,
   cri: async () => (await import('./cri/plugin.js')).criPlugin,
   cni: async () => (await import('./cni/plugin.js')).cniPlugin,
+  cloud: async () => (await import('./cloud/plugin.js')).cloudPlugin,
 };
 
 export function interfaceNames(): string[] {

@@ -6,6 +6,7 @@ import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { TargetUnreachableError, UsageError } from '../core/errors.js';
 import { raceSignal, deadlineSignal } from '../core/deadline.js';
 import { startKubeServer, type KubeServer } from '../kube/index.js';
+import { reuseConnections } from './connections.js';
 import type { KubeTargetOptions } from './options.js';
 
 export interface KubeTarget {
@@ -63,14 +64,26 @@ export async function openKubeTarget(options: KubeTargetOptions, signal: AbortSi
   validateKubeTarget(options);
   if (options.kubeconfig || options.inCluster) {
     const kc = loadKubeConfig(options);
-    const version = await probeVersion(kc, options.connectTimeout, signal);
-    return { kc, server: kc.getCurrentCluster()!.server, version, embedded: false, close: async () => undefined };
+    const release = reuseConnections(kc);
+    const version = await probeVersion(kc, options.connectTimeout, signal).catch((error: unknown) => {
+      release();
+      throw error;
+    });
+    return { kc, server: kc.getCurrentCluster()!.server, version, embedded: false, close: async () => release() };
   }
   const server: KubeServer = await startKubeServer();
   try {
     const kc = server.kubeConfig();
-    const version = await probeVersion(kc, options.connectTimeout, signal);
-    return { kc, server: server.url, version, embedded: true, embeddedKubeconfig: server.kubeconfig, close: () => server.close() };
+    const release = reuseConnections(kc);
+    const version = await probeVersion(kc, options.connectTimeout, signal).catch((error: unknown) => {
+      release();
+      throw error;
+    });
+    const close = async () => {
+      release();
+      await server.close();
+    };
+    return { kc, server: server.url, version, embedded: true, embeddedKubeconfig: server.kubeconfig, close };
   } catch (error) {
     await server.close();
     throw error;

@@ -3,7 +3,7 @@ import { checkLedger, ledgerMarkdown, type RuleLedger } from '../../src/core/rul
 import { interfaceNames, loadInterface } from '../../src/interfaces/registry.js';
 
 /** Interfaces whose spec text has been read into a ledger; every interface joins as its ledger lands. */
-const LEDGER_REQUIRED: readonly string[] = ['cni', 'cri', 'csi'];
+const LEDGER_REQUIRED: readonly string[] = ['cloud', 'cni', 'cri', 'csi'];
 
 const ledger = (rules: RuleLedger['rules']): RuleLedger => ({ source: 'SPEC.md', rules });
 const ids = new Set(['t.one', 't.two']);

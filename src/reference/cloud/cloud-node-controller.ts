@@ -91,7 +91,7 @@ export class CloudNodeController {
       // A stale mirror of the instance's tags is applied over the node's own labels.
       for (const key of Object.keys(labels)) if (!KUBERNETES_NAMESPACE.test(key)) labels[key] = 'cloud-value';
     }
-    Object.assign(labels, wellKnownLabels(meta, !this.ctx.faulty('beta-zone-labels-only')));
+    Object.assign(labels, wellKnownLabels(this.ctx.faulty('no-region-label') ? { ...meta, region: '' } : meta, !this.ctx.faulty('beta-zone-labels-only')));
     const additional = this.ctx.faulty('kubernetes-io-label') ? meta.additionalLabels : admissibleAdditionalLabels(labels, meta.additionalLabels);
     node.metadata.labels = { ...additional, ...labels };
   }

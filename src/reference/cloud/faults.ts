@@ -10,6 +10,7 @@ const FAULTS = {
     'The uninitialized taint is removed in an update of its own, before the update that sets spec.providerID and the labels.',
   'beta-zone-labels-only':
     'Zone and region are written only under the deprecated failure-domain.beta.kubernetes.io keys, never under topology.kubernetes.io.',
+  'no-region-label': 'Zone and instance type are labelled, the region under neither key.',
   'kubernetes-io-label': "The cloud's node.kubernetes.io/conformal-pool label is kept although it is in the kubernetes.io namespace.",
   'duplicate-addresses': 'The InternalIP address is listed twice in status.addresses.',
   'ignores-provided-node-ip':
@@ -25,6 +26,9 @@ const FAULTS = {
   'no-shutdown-taint': 'A NotReady node whose instance is stopped does not get the shutdown taint.',
   'shutdown-taint-kept-after-start': 'The shutdown taint stays on a node that is Ready again.',
   // service-controller
+  'ingress-before-finalizer':
+    'The cleanup finalizer is added only after the load balancer is made and its ingress published, so a deletion in between leaks it.',
+  'load-balancer-ports-dropped': "The cloud's load balancer is made without the Service's ports.",
   'no-ensuring-event': 'Ensuring a load balancer emits EnsuredLoadBalancer but no EnsuringLoadBalancer first.',
   'finalizer-never-removed':
     'Cleanup deletes the load balancer and clears the status but leaves the service.kubernetes.io/load-balancer-cleanup finalizer.',

@@ -141,10 +141,22 @@ export class ServiceController {
       this.recorder.event(ref(svc), 'Normal', 'DeletedLoadBalancer', 'Deleted load balancer');
     } else {
       if (!this.ctx.faulty('no-ensuring-event')) this.recorder.event(ref(svc), 'Normal', 'EnsuringLoadBalancer', 'Ensuring load balancer');
-      await this.changeFinalizer(svc, true);
+      const finalizerLate = this.ctx.faulty('ingress-before-finalizer');
+      if (!finalizerLate) await this.changeFinalizer(svc, true);
       status = this.ensure(svc, key);
       this.recorder.event(ref(svc), 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer');
+      if (finalizerLate) {
+        await this.publish(svc, previous, status);
+        await this.changeFinalizer(svc, true);
+        return false;
+      }
     }
+    await this.publish(svc, previous, status);
+    return deleting;
+  }
+
+  /** Patches status.loadBalancer when it changed (never otherwise: a re-sync must not write). */
+  private async publish(svc: ServiceObject, previous: { ingress?: LoadBalancerIngress[] }, status: { ingress?: LoadBalancerIngress[] }): Promise<void> {
     if (!statusEqual(previous, status)) {
       try {
         await this.ctx.client.core.patchNamespacedServiceStatus(
@@ -155,7 +167,6 @@ export class ServiceController {
         if (statusCode(error) !== 404) throw new Error(`failed to update load balancer status: ${errorMessage(error)}`, { cause: error });
       }
     }
-    return deleting;
   }
 
   /** EnsureLoadBalancer with the current backends; the status to publish. */
@@ -165,7 +176,7 @@ export class ServiceController {
       this.recorder.event(ref(svc), 'Warning', 'UnAvailableLoadBalancer', 'There are no available nodes for LoadBalancer');
     }
     this.lastSyncedNodes.set(key, backendKey(nodes));
-    const ports = (svc.spec?.ports ?? []).map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port, ...(p.nodePort ? { nodePort: p.nodePort } : {}) }));
+    const ports = this.ctx.faulty('load-balancer-ports-dropped') ? [] : (svc.spec?.ports ?? []).map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.port, ...(p.nodePort ? { nodePort: p.nodePort } : {}) }));
     let lb;
     try {
       lb = this.ctx.cloud.ensureLoadBalancer(

@@ -95,6 +95,37 @@ const CHECKS = {
     expect(node.metadata.labels['topology.kubernetes.io/zone'], 'GA zone label equals the beta one').toBe(node.metadata.labels['failure-domain.beta.kubernetes.io/zone']);
     expect(node.metadata.labels['topology.kubernetes.io/region'], 'GA region label equals the beta one').toBe(node.metadata.labels['failure-domain.beta.kubernetes.io/region']);
   },
+  async regionLabel(h: CloudHarness) {
+    await newNode(h, 'n-region');
+    const node = await initialised(h, 'n-region');
+    expect(node.metadata.labels['topology.kubernetes.io/region'], 'the node carries its region label').toBeTruthy();
+  },
+  async finalizerBeforeIngress(h: CloudHarness) {
+    const from = await since(h, 'services');
+    await h.core.createNamespacedService({ namespace: 'default', body: lbService('s-order') as never });
+    let early = false;
+    await watchUntil<Service>(
+      h.kc,
+      SERVICES,
+      (svc) => {
+        if (svc.metadata.name !== 's-order') return false;
+        const withIngress = (svc.status?.loadBalancer?.ingress ?? []).length > 0;
+        const finalized = (svc.metadata.finalizers ?? []).includes('service.kubernetes.io/load-balancer-cleanup');
+        if (withIngress && !finalized) early = true;
+        return withIngress && finalized;
+      },
+      's-order provisioned',
+      DUE_MS,
+      from,
+    );
+    expect(early, 'no version of the Service has an ingress without the cleanup finalizer').toBe(false);
+  },
+  async cloudPorts(h: CloudHarness) {
+    await h.core.createNamespacedService({ namespace: 'default', body: lbService('s-ports') as never });
+    const svc = await ingressOf(h, 's-ports');
+    const [lb] = (await h.control('GET', `/v1/load-balancers?serviceUID=${svc.metadata.uid}`)).body.items as Array<{ ports: Array<{ port: number }> }>;
+    expect(lb!.ports.map((p) => p.port), "the cloud's load balancer has the Service's ports").toEqual([80]);
+  },
   async noKubernetesLabels(h: CloudHarness) {
     await newNode(h, 'n-k8s');
     const node = await initialised(h, 'n-k8s');
@@ -234,6 +265,9 @@ const CAUGHT_BY: Record<CloudFaultName, { check: CheckName; failure: string; opt
   'provider-id-empty': { check: 'providerId', failure: 'providerID set by initialisation' },
   'taint-removed-before-init': { check: 'taintLast', failure: 'no version of the node without the taint lacks providerID or labels' },
   'beta-zone-labels-only': { check: 'gaLabels', failure: 'GA zone label equals the beta one' },
+  'no-region-label': { check: 'regionLabel', failure: 'the node carries its region label' },
+  'ingress-before-finalizer': { check: 'finalizerBeforeIngress', failure: 'no version of the Service has an ingress without the cleanup finalizer' },
+  'load-balancer-ports-dropped': { check: 'cloudPorts', failure: "the cloud's load balancer has the Service's ports" },
   'kubernetes-io-label': { check: 'noKubernetesLabels', failure: 'no provider label in the kubernetes.io and k8s.io namespaces' },
   'duplicate-addresses': { check: 'uniqueAddresses', failure: 'no duplicate (type, address)' },
   'ignores-provided-node-ip': { check: 'providedIpFirst', failure: 'the provided node IP is the first address' },
