@@ -20,4 +20,5 @@ export function spec(section: string, rule: string, path = ''): SpecReference {
 
 /** Tests that create Nodes and instances: they change the cluster, so they are Disruptive. */
 export const NODE_TAGS = ['Feature:CloudControl', 'Disruptive'] as const;
-export const REGISTER = [CloudCapability.instances] as const;
+/** cloud-control first: without the endpoint, the skip reason names its flag. */
+export const REGISTER = [CloudCapability.cloudControl, CloudCapability.instances] as const;

@@ -19,7 +19,7 @@ export const lifecycleTests = [
     title: 'a NotReady node whose instance is gone is deleted, with a DeletingNode event',
     spec: spec('cloud node lifecycle controller', 'a NotReady node whose instance does not exist is deleted; Normal DeletingNode is recorded', LIFECYCLE),
     profile: 'extended',
-    requires: [CloudCapability.instances],
+    requires: [CloudCapability.cloudControl, CloudCapability.instances],
     tags: TAGS,
     operations: ['InstanceExists'],
     async run(ctx) {
@@ -40,7 +40,7 @@ export const lifecycleTests = [
     title: 'a NotReady node whose instance is stopped gets the shutdown taint',
     spec: spec('cloud node lifecycle controller', `a NotReady node whose instance is shut down gets ${SHUTDOWN_TAINT}:NoSchedule`, LIFECYCLE),
     profile: 'extended',
-    requires: [CloudCapability.shutdown],
+    requires: [CloudCapability.cloudControl, CloudCapability.shutdown],
     tags: SHUTDOWN_TAGS,
     operations: ['InstanceShutdown'],
     async run(ctx) {
@@ -58,7 +58,7 @@ export const lifecycleTests = [
     title: 'the shutdown taint is removed once the instance runs and the node is Ready again',
     spec: spec('cloud node lifecycle controller', 'Ready nodes lose the shutdown taint', LIFECYCLE),
     profile: 'extended',
-    requires: [CloudCapability.shutdown],
+    requires: [CloudCapability.cloudControl, CloudCapability.shutdown],
     tags: SHUTDOWN_TAGS,
     async run(ctx) {
       const node = await registerNode(ctx, { podCidr: false });
@@ -76,7 +76,7 @@ export const lifecycleTests = [
     title: 'a node whose instance is only stopped is never deleted',
     spec: spec('cloud node lifecycle controller', 'an instance that exists but is shut down must not cause its Node to be deleted', LIFECYCLE),
     profile: 'extended',
-    requires: [CloudCapability.shutdown],
+    requires: [CloudCapability.cloudControl, CloudCapability.shutdown],
     tags: SHUTDOWN_TAGS,
     async run(ctx) {
       const stopped = await registerNode(ctx, { podCidr: false });

@@ -1,6 +1,6 @@
 // The service controller checked against the cloud itself (cloud-control) and against changes of
 // the node set: what the load balancer really holds, and failures the cloud is made to return.
-import type { V1Node } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1Node } from '@kubernetes/client-node';
 import { waitFor } from '../../src/core/deadline.js';
 import { ConformanceError } from '../../src/core/errors.js';
 import { CloudCapability } from '../../src/interfaces/cloud/capabilities.js';
@@ -11,7 +11,7 @@ import { cloudTest, NODE_TAGS, spec, type CloudContext } from './define.js';
 import { initialised, registerNode } from './kubelet.js';
 import { createService, ingressOf, provisioned, serviceNamespace, SERVICE_CONTROLLER } from './services.js';
 
-const LB_CLOUD = [CloudCapability.loadBalancer, CloudCapability.cloudLoadBalancers] as const;
+const LB_CLOUD = [CloudCapability.loadBalancer, CloudCapability.cloudControl, CloudCapability.cloudLoadBalancers] as const;
 
 /** Polls cloud-control (it has no watch) until the Service's load balancer satisfies `accept`. */
 function cloudLoadBalancer(ctx: CloudContext, uid: string, accept: (lb: CloudLoadBalancer | undefined) => boolean, description: string): Promise<CloudLoadBalancer | undefined> {
@@ -30,7 +30,6 @@ function cloudLoadBalancer(ctx: CloudContext, uid: string, accept: (lb: CloudLoa
 }
 
 async function setNodeLabel(ctx: CloudContext, name: string, key: string, value: string | null): Promise<void> {
-  const { setHeaderOptions, PatchStrategy } = await import('@kubernetes/client-node');
   await raceSignal(ctx.env.core.patchNode({ name, body: { metadata: { labels: { [key]: value } } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)), ctx.signal, `labelling node ${name}`);
 }
 
@@ -97,7 +96,7 @@ export const loadBalancerCloudTests = [
     title: 'a cloud error while ensuring is reported as SyncLoadBalancerFailed and retried',
     spec: spec('service controller', 'an EnsureLoadBalancer error records Warning SyncLoadBalancerFailed and the sync is retried with backoff', SERVICE_CONTROLLER),
     profile: 'extended',
-    requires: [CloudCapability.loadBalancer, CloudCapability.ensureFault],
+    requires: [CloudCapability.loadBalancer, CloudCapability.cloudControl, CloudCapability.ensureFault],
     tags: ['Feature:CloudControl'],
     async run(ctx) {
       const where = await serviceNamespace(ctx);

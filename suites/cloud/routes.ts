@@ -12,7 +12,7 @@ import { createInstance, registerNode } from './kubelet.js';
 
 const ROUTE_CONTROLLER = 'controllers/route/route_controller.go';
 const ROUTES = [CloudCapability.routes] as const;
-const ROUTES_CLOUD = [CloudCapability.routes, CloudCapability.cloudRoutes, CloudCapability.instances] as const;
+const ROUTES_CLOUD = [CloudCapability.routes, CloudCapability.cloudControl, CloudCapability.cloudRoutes, CloudCapability.instances] as const;
 
 function networkCondition(node: V1Node | undefined) {
   return node?.status?.conditions?.find((c) => c.type === 'NetworkUnavailable');

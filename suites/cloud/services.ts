@@ -1,6 +1,6 @@
 // LoadBalancer Services for the service-controller tests: one namespace per test, a watch of its
 // Services and of the events about the Service, and a re-sync barrier.
-import type { V1Service } from '@kubernetes/client-node';
+import { PatchStrategy, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
 import { isIP } from 'node:net';
 import { raceSignal } from '../../src/core/deadline.js';
 import { ConformanceError } from '../../src/core/errors.js';
@@ -86,7 +86,6 @@ export const ENSURED = { reason: 'EnsuredLoadBalancer', type: 'Normal' } as cons
 
 /** Merge-patches the Service (the client picks the content type from the body's form). */
 export async function patchService(ctx: CloudContext, svc: TestService, patch: Record<string, unknown>): Promise<V1Service> {
-  const { setHeaderOptions, PatchStrategy } = await import('@kubernetes/client-node');
   return raceSignal(
     ctx.env.core.patchNamespacedService({ name: svc.name, namespace: svc.namespace, body: patch }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)),
     ctx.signal,

@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { conformal } from '../support/cli.js';
+import { conformal, spawnConformal } from '../support/cli.js';
 
 describe('conformal run cloud', { timeout: 90_000 }, () => {
   it('exits 2 naming the flag for contradictory cluster flags and a bad cloud-control URL', async () => {
@@ -36,5 +36,38 @@ describe('conformal run cloud', { timeout: 90_000 }, () => {
     expect(existsSync(join(reports, 'artifacts', 'junit_01.xml'))).toBe(true);
     const junit = await readFile(join(reports, 'artifacts', 'junit_01.xml'), 'utf8');
     expect(junit).toContain('[sig-cloud-provider] [cloud] conformal setup');
+  });
+
+  it('against `conformal reference cloud` as an external cluster: all pass with --cloud-control; without it the cloud tests skip naming the flag and the core still runs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cloud-ref-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const urlFile = join(dir, 'cloud-control.url');
+    const server = spawnConformal(['reference', 'cloud', '--kubeconfig-out', kubeconfig, '--cloud-control-out', urlFile]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('conformal reference cloud did not start in 30 s')), 30_000);
+        server.stdout!.on('data', (d: Buffer) => {
+          if (d.toString().includes('serving the cloud reference')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        server.on('exit', (code) => reject(new Error(`conformal reference cloud exited with ${code}`)));
+      });
+      const url = (await readFile(urlFile, 'utf8')).trim();
+      const full = await conformal(['run', 'cloud', '--kubeconfig', kubeconfig, '--cloud-control', url, '--report-dir', join(dir, 'full')]);
+      expect(full.stdout).toMatch(/35 passed, 0 failed, 0 skipped/);
+      expect(full.code).toBe(0);
+      const apiOnly = await conformal(['run', 'cloud', '--kubeconfig', kubeconfig, '--report-dir', join(dir, 'api')]);
+      expect(apiOnly.code).toBe(0);
+      const results = JSON.parse(await readFile(join(dir, 'api', 'artifacts', 'results.json'), 'utf8')) as { results: Array<{ id: string; profile: string; status: string; reason?: string }> };
+      const core = results.results.filter((r) => r.profile === 'core');
+      expect(core.every((r) => r.status === 'passed'), JSON.stringify(core.filter((r) => r.status !== 'passed'))).toBe(true);
+      const skipped = results.results.filter((r) => r.status === 'skipped');
+      expect(skipped.length).toBeGreaterThan(20);
+      expect(skipped.filter((r) => !r.reason?.startsWith('needs --cloud-control')).map((r) => `${r.id}: ${r.reason}`)).toEqual([]);
+    } finally {
+      server.kill('SIGTERM');
+    }
   });
 });
