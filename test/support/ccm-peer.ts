@@ -60,7 +60,7 @@ export async function startUpstreamCcm(options: UpstreamCcmOptions): Promise<Ups
     kubeconfigPath = join(dir, 'kubeconfig');
     writeFileSync(kubeconfigPath, options.kubeconfig, { mode: 0o600 });
   }
-  // The fake reads nothing from it, but the CCM wants the flag.
+  // The fake reads nothing from it; passed as a real provider's command line would.
   const cloudConfigPath = join(dir, 'cloud.conf');
   writeFileSync(cloudConfigPath, '');
 

@@ -12,7 +12,7 @@ import { startKubeServer } from '../../../src/kube/index.js';
 import { kubeconfigYaml } from '../../../src/kube/kubeconfig.js';
 import { startUpstreamCcm, type UpstreamCcm } from '../../support/ccm-peer.js';
 import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
-import { CloudControlClient, type Instance } from './cloud-control.js';
+import { CloudControlClient, type Instance, type NodeAddress } from './cloud-control.js';
 import { collectionUntil, objectUntil, type KubeObject } from './kube-until.js';
 
 const ccmPath = requireTool('CONFORMAL_CCM_PEER');
@@ -164,7 +164,9 @@ function describeCcmPeer(serverName: string, start: () => Promise<Cluster>, know
       expect(labels['failure-domain.beta.kubernetes.io/region']).toBe(instanceA.region);
       expect(labels['node.kubernetes.io/instance-type']).toBe(instanceA.instanceType);
       expect(labels['beta.kubernetes.io/instance-type']).toBe(instanceA.instanceType);
-      expect(node.status.addresses).toEqual(expect.arrayContaining(instanceA.addresses));
+      // The CCM patches the addresses right after the update that removed the taint.
+      const hasAddress = (n: KubeObject, a: NodeAddress) => ((n?.status?.addresses as NodeAddress[] | undefined) ?? []).some((b) => b.type === a.type && b.address === a.address);
+      await objectUntil(kube, NODES, nodeA, (n) => instanceA.addresses.every((a) => hasAddress(n, a)), { what: `${nodeA} gets the instance's addresses`, timeoutMs: waitMs });
       await eventUntil(`Synced event for ${nodeA}`, (e) => e.reason === 'Synced' && e.involvedObject?.name === nodeA);
     });
 
