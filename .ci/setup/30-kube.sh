@@ -7,6 +7,9 @@
 # k8s.io/kubernetes and points every staging module at its published v0.x twin, then go build.
 # Nothing fetched is kept in the repo; the GOPATH/GOCACHE caches make reruns fast.
 
+# shellcheck source=../lib/k8s-version.sh
+source .ci/lib/k8s-version.sh
+
 conformal_kube_setup() {
   local k8s_version="v1.32.13"
   local staging_version="v0.${k8s_version#v1.}"
@@ -41,13 +44,8 @@ conformal_kube_setup() {
       go mod edit "${args[@]}"
       go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
       # Stamp the version so /version and kubectl's skew check see the real release.
-      local minor="${k8s_version#v1.}"
-      minor="${minor%%.*}"
-      local ldflags="-s"
-      local pkg
-      for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-        ldflags="$ldflags -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
-      done
+      local ldflags
+      ldflags="-s $(conformal_k8s_version_ldflags "$k8s_version")"
       GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
       GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl
       touch "$stamp"
