@@ -2,7 +2,7 @@
 // then a Node as a kubelet started with --cloud-provider=external creates it (the uninitialized
 // taint, a Hostname address, Ready), its Lease renewed while the instance runs, so the CCM treats
 // it exactly like a real node. Both are removed by the test's ledger, the Node first.
-import { CoordinationV1Api, type V1Node, type V1NodeCondition } from '@kubernetes/client-node';
+import { CoordinationV1Api, PatchStrategy, setHeaderOptions, V1MicroTime, type V1Node, type V1NodeCondition } from '@kubernetes/client-node';
 import { raceSignal } from '../../src/core/deadline.js';
 import { isNotFound } from '../../src/kube-kit/objects.js';
 import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
@@ -55,11 +55,14 @@ export async function createInstance(ctx: CloudContext, nodeName: string, zone?:
 
 async function renewLease(ctx: CloudContext, name: string, signal: AbortSignal): Promise<void> {
   const api = ctx.env.kc.makeApiClient(CoordinationV1Api);
-  const body = { metadata: { name, namespace: LEASE_NAMESPACE, labels: runLabels(ctx.env.runId, ctx.test.id) }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: new Date() } };
+  // renewTime is a MicroTime: kube-apiserver refuses a timestamp without six fractional digits.
+  const renewTime = new V1MicroTime();
   try {
-    await raceSignal(api.replaceNamespacedLease({ name, namespace: LEASE_NAMESPACE, body }), signal, `renewing lease ${name}`);
+    // A patch: a Lease may not be replaced without its resourceVersion.
+    await raceSignal(api.patchNamespacedLease({ name, namespace: LEASE_NAMESPACE, body: { spec: { renewTime } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch)), signal, `renewing lease ${name}`);
   } catch (error) {
     if (!isNotFound(error)) throw error;
+    const body = { metadata: { name, namespace: LEASE_NAMESPACE, labels: runLabels(ctx.env.runId, ctx.test.id) }, spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime } };
     await raceSignal(api.createNamespacedLease({ namespace: LEASE_NAMESPACE, body }), signal, `creating lease ${name}`);
   }
 }
