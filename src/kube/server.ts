@@ -83,7 +83,7 @@ export class KubeHttpServer {
       res.end();
       return;
     }
-    this.json(res, apiError.code, apiError.toStatus());
+    this.json(res, apiError.code, apiError.toStatus(), 'application/json', apiError.warnings);
   }
 
   private json(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
