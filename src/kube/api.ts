@@ -106,7 +106,8 @@ export class KubeApi {
   /** @internal for the controllers */
   key(type: ResourceType): string {
     const key = storageKey(type);
-    this.typesByStorage.set(key, type);
+    // A collection answers to the type that owns it, not to one that borrows it.
+    if (!type.storedAs) this.typesByStorage.set(key, type);
     return key;
   }
 
@@ -124,15 +125,22 @@ export class KubeApi {
 
   /** The object as the requested version presents it (CRD versions share storage; conversion "None"). */
   present(served: Served, obj: KubeObject): KubeObject {
+    if (served.type.storedAs) return served.type.storedAs.fromStorage(obj);
     const apiVersion = apiVersionOf(served.type.group, served.version.name);
     return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
   }
 
   private current(target: Target): KubeObject {
+    const obj = this.stored(target);
+    if (!obj) throw notFound(target.served.type, target.name!);
+    return obj;
+  }
+
+  /** The stored object the target names, in the target type's form; undefined when there is none. */
+  private stored(target: Target): KubeObject | undefined {
     const { type } = target.served;
     const obj = this.store.collection(this.key(type)).objects.get(objectKey(target.namespace, target.name!));
-    if (!obj) throw notFound(type, target.name!);
-    return obj;
+    return obj && type.storedAs ? type.storedAs.fromStorage(obj) : obj;
   }
 
   private requireNamespace(target: Target, name: string, creating: boolean): void {
@@ -289,14 +297,14 @@ export class KubeApi {
       const key = keys[index]!;
       if (prefix && !key.startsWith(prefix)) continue;
       if (start && key < start) continue;
-      const obj = objects.get(key)!;
+      const obj = this.present(target.served, objects.get(key)!);
       if (labels && !labels(obj.metadata.labels ?? {})) continue;
       if (fields && !fields(obj)) continue;
       if (limit > 0 && items.length === limit) {
         continueKey = key;
         break;
       }
-      items.push(this.present(target.served, obj));
+      items.push(obj);
     }
     const result: ListResult = { items, resourceVersion: String(listRv) };
     if (continueKey !== undefined) {
@@ -359,8 +367,9 @@ export class KubeApi {
     const previous = this.store.collection(key).objects.get(objKey);
     const rv = this.store.nextRv();
     obj.metadata.resourceVersion = String(rv);
-    this.controllers.track(previous, obj, key, objKey);
-    this.store.put(key, objKey, obj, rv);
+    const stored = type.storedAs ? type.storedAs.toStorage(obj) : obj;
+    this.controllers.track(previous, stored, key, objKey);
+    this.store.put(key, objKey, stored, rv);
     if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io' && !obj.metadata.deletionTimestamp) {
       this.registry.putCustom(typeFromCrd(obj));
     }
@@ -527,7 +536,7 @@ export class KubeApi {
       throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${target.name})`);
     }
     config.metadata.name = target.name!;
-    const existing = this.store.collection(this.key(type)).objects.get(objectKey(target.namespace, target.name!));
+    const existing = this.stored(target);
     const force = target.query.get('force') === 'true';
     const request = { config, manager, force, apiVersion: config.apiVersion, strategyOf: this.strategyOf(target.served) };
     if (!existing) {

@@ -1,6 +1,7 @@
 // The built-in resource types this server serves: the ones the SMI, cloud-provider and Cluster API
 // suites touch. Objects only: nothing schedules pods or runs controllers besides garbage collection.
 import { isDeepStrictEqual } from 'node:util';
+import { eventFromStorage, eventToStorage } from './events.js';
 import { immutable, isObject, list, path, record, required, setDefault, setDefaultPointer } from './field-rules.js';
 import { nodeDefaults, nodePrepareCreate, nodeValidate, nodeValidateUpdate } from './nodes.js';
 import { podDefaults, podPrepareCreate, podTolerations, workloadDefaults } from './pods.js';
@@ -25,7 +26,7 @@ interface BuiltinSpec {
   age?: boolean;
   /** Start tables with Name (default true). */
   nameColumn?: boolean;
-  hooks?: Partial<Pick<ResourceType, 'defaults' | 'prepareCreate' | 'prepareUpdate' | 'prepareStatus' | 'validate' | 'validateUpdate' | 'validateStatus' | 'normalize' | 'allocate'>>;
+  hooks?: Partial<Pick<ResourceType, 'defaults' | 'prepareCreate' | 'prepareUpdate' | 'prepareStatus' | 'validate' | 'validateUpdate' | 'validateStatus' | 'normalize' | 'storedAs' | 'allocate'>>;
 }
 
 /** Built-in printers declare Age as a string column and fill it with the humanized age. */
@@ -319,7 +320,8 @@ export function builtinTypes(): ResourceType[] {
     build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'],
       columns: [{ name: 'Secrets', type: 'string', cell: (o) => ((o.secrets ?? []) as unknown[]).length }] }),
     build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(true), age: false, nameColumn: false }),
-    build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(false), age: false, nameColumn: false }),
+    build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(false), age: false, nameColumn: false,
+      hooks: { storedAs: { key: '/events', toStorage: eventToStorage, fromStorage: eventFromStorage } } }),
     build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true,
       columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
     build({ group: 'apps', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'],

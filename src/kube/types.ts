@@ -119,12 +119,14 @@ export interface ResourceType {
   crdName?: string;
   /** Verbs when not the full set (discovery lists them; others answer 405). */
   verbs?: string[];
+  /** Kept in another resource's collection and converted on the way in and out (events.k8s.io Events are core Events). */
+  storedAs?: { key: string; toStorage: (obj: KubeObject) => KubeObject; fromStorage: (obj: KubeObject) => KubeObject };
   /** Create-only review resources (access reviews, whoami): the answer to a POST, never stored. */
   review?: (body: KubeObject) => KubeObject;
 }
 
-export function storageKey(type: Pick<ResourceType, 'group' | 'plural'>): string {
-  return `${type.group}/${type.plural}`;
+export function storageKey(type: Pick<ResourceType, 'group' | 'plural' | 'storedAs'>): string {
+  return type.storedAs?.key ?? `${type.group}/${type.plural}`;
 }
 
 export function apiVersionOf(group: string, version: string): string {

@@ -6,12 +6,15 @@ import type { KubeApi, Target } from './api.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { expired } from './status.js';
 import type { StoreEvent, Watcher } from './store.js';
+import { partialMetadata } from './media.js';
 import { toTable } from './table.js';
 import { apiVersionOf, storageKey, type KubeObject } from './types.js';
 
 export interface WatchOptions {
   bookmarkIntervalMs: number;
   table: boolean;
+  /** Events carry PartialObjectMetadata of this meta.k8s.io version (metadata informers). */
+  metadataOnly?: string;
   /** A watcher that lets this much output pile up unread is cut off (it re-watches, like after the real cacher drops a slow watcher). */
   maxBacklogBytes?: number;
 }
@@ -25,8 +28,9 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   const fields = parseFieldSelector(query.get('fieldSelector'));
   const namespace = type.namespaced ? target.namespace : undefined;
   const apiVersion = apiVersionOf(type.group, version.name);
-  const matches = (obj: KubeObject | undefined): boolean => {
-    if (!obj) return false;
+  const matches = (stored: KubeObject | undefined): boolean => {
+    if (!stored) return false;
+    const obj = api.present(target.served, stored);
     if (namespace && obj.metadata.namespace !== namespace) return false;
     if (target.name && obj.metadata.name !== target.name) return false;
     if (labels && !labels(obj.metadata.labels ?? {})) return false;
@@ -43,12 +47,19 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
 
   // Serialized once per event and apiVersion: every watcher of the same version shares the string.
   const serialize = (eventType: string, obj: KubeObject): string => {
-    const presented = obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+    const presented = api.present(target.served, obj);
+    if (options.metadataOnly) return metadataLine(eventType, presented, options.metadataOnly);
     if (options.table) {
       const table = toTable([presented], version.columns, { resourceVersion: obj.metadata.resourceVersion }, 'Metadata', version.nameColumn !== false);
       return `${JSON.stringify({ type: eventType, object: table })}\n`;
     }
     return eventLine(eventType, presented);
+  };
+
+  // Bookmarks have the form of the watched objects (a metadata informer decodes only PartialObjectMetadata).
+  const bookmark = (metadata: Record<string, unknown>): string => {
+    const object = options.metadataOnly ? { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${options.metadataOnly}`, metadata } : { kind: type.kind, apiVersion, metadata };
+    return `${JSON.stringify({ type: 'BOOKMARK', object })}\n`;
   };
 
   let closed = false;
@@ -87,7 +98,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
       }
     }
     if (sendInitial && bookmarks) {
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion, metadata: { resourceVersion: String(api.store.currentRv), annotations: { 'k8s.io/initial-events-end': 'true' } } } })}\n`);
+      res.write(bookmark({ resourceVersion: String(api.store.currentRv), annotations: { 'k8s.io/initial-events-end': 'true' } }));
     }
   } else {
     const since = Number(rvParam);
@@ -115,7 +126,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   if (bookmarks) {
     const timer = setInterval(() => {
       const rv = Math.max(lastRv, api.store.currentRv);
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion, metadata: { resourceVersion: String(rv) } } })}\n`);
+      res.write(bookmark({ resourceVersion: String(rv) }));
     }, options.bookmarkIntervalMs);
     timer.unref();
     timers.push(timer);
@@ -128,6 +139,24 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   }
   res.on('close', stop);
   res.socket?.on('close', stop);
+}
+
+const metadataCache = new WeakMap<object, Map<string, string>>();
+
+/** A metadata-only watch line, shared by every metadata watcher of the same object and event. */
+function metadataLine(eventType: string, obj: KubeObject, version: string): string {
+  let lines = metadataCache.get(obj);
+  if (!lines) {
+    lines = new Map();
+    metadataCache.set(obj, lines);
+  }
+  const key = `${eventType}/${version}`;
+  let line = lines.get(key);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type: eventType, object: partialMetadata(obj, version) })}\n`;
+    lines.set(key, line);
+  }
+  return line;
 }
 
 const jsonCache = new WeakMap<object, string>();

@@ -36,6 +36,17 @@ export const scenario: Scenario = {
       apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e2' }, eventTime: '2026-01-02T03:04:05.500000Z', reportingController: 'c.example.com/x', reportingInstance: 'i', action: 'A', reason: 'R', type: 'Normal', regarding: { kind: 'Pod', name: 'p', namespace: ns },
     });
     observe('events.k8s.io event', ev2, { code: 201, fields: ['eventTime', 'deprecatedFirstTimestamp', 'deprecatedSource', 'regarding'] });
+    // One storage for both event APIs, each in its own form.
+    observe('a core event read as events.k8s.io', await client.request('GET', `/apis/events.k8s.io/v1/namespaces/${ns}/events/e1`), {
+      code: 200,
+      fields: ['apiVersion', 'regarding', 'deprecatedFirstTimestamp', 'deprecatedSource', 'reportingController', 'involvedObject', 'note'],
+    });
+    observe('an events.k8s.io event read as core', await client.request('GET', `/api/v1/namespaces/${ns}/events/e2`), {
+      code: 200,
+      fields: ['apiVersion', 'involvedObject', 'reportingComponent', 'reportingInstance', 'eventTime', 'source', 'regarding'],
+    });
+    const names = async (path: string) => ((await client.request('GET', path)).body.items ?? []).map((e: { metadata: { name: string } }) => e.metadata.name);
+    observe('both lists hold both events', { code: 200, headers: {}, body: { core: await names(`/api/v1/namespaces/${ns}/events`), events: await names(`/apis/events.k8s.io/v1/namespaces/${ns}/events`) } }, { code: 200, fields: ['core', 'events'] });
     for (const eventTime of ['2026-01-02T03:04:05.1234567Z', '2026-01-02T03:04:05.5Z', '2026-01-02T03:04:05Z', 'yesterday']) {
       const bad = await client.request('POST', `/apis/events.k8s.io/v1/namespaces/${ns}/events`, { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e3' }, eventTime, reportingController: 'c.example.com/x', reportingInstance: 'i', action: 'A', reason: 'R', type: 'Normal' });
       observe(`micro time ${eventTime}`, bad, { code: 400, fields: ['message'] });

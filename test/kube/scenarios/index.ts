@@ -8,6 +8,7 @@ import { scenario as gc } from './gc.js';
 import { scenario as goShape } from './go-shape.js';
 import { scenario as lists } from './lists.js';
 import { scenario as loadBalancers } from './load-balancers.js';
+import { scenario as metadataOnly } from './metadata-only.js';
 import { scenario as namespaces } from './namespaces.js';
 import { scenario as nodes } from './nodes.js';
 import { scenario as noopWrites } from './noop-writes.js';
@@ -20,5 +21,5 @@ import { scenario as workloads } from './workloads.js';
 
 export const scenarios: Scenario[] = [
   crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery, gc,
-  statusWrites, loadBalancers, nodes, serviceAllocation, noopWrites, goShape,
+  statusWrites, loadBalancers, nodes, serviceAllocation, noopWrites, goShape, metadataOnly,
 ];
