@@ -463,12 +463,21 @@ export class KubeApi {
    */
   private zeroOf(target: Target, obj: KubeObject): KubeObject | undefined {
     const message = target.served.type.builtin ? wireMessageOf(obj.apiVersion, obj.kind) : undefined;
-    return message ? (goShape({ apiVersion: obj.apiVersion, kind: obj.kind }, message).object as KubeObject) : undefined;
+    if (!message) return undefined;
+    // Read, never written: one per message serves every create.
+    let zero = ZEROS.get(message);
+    if (!zero) ZEROS.set(message, (zero = goShape({ apiVersion: obj.apiVersion, kind: obj.kind }, message).object as KubeObject));
+    return zero;
   }
 
-  /** After the strategy and allocation, a built-in object written out as its Go type would be. */
+  /**
+   * After the strategy and allocation, a built-in object written out as its Go type would be.
+   * Types without hooks that add or remove fields keep the shape their body was given.
+   */
   private finalShape(target: Target, obj: KubeObject): KubeObject {
-    return target.served.type.builtin ? this.goShaped({ ...target, query: IGNORE_UNKNOWN }, obj, []) : obj;
+    const { type } = target.served;
+    const reshaped = type.defaults || type.normalize || type.prepareCreate || type.prepareUpdate || type.prepareStatus || type.allocate || type.storedAs;
+    return type.builtin && reshaped ? this.goShaped({ ...target, query: IGNORE_UNKNOWN }, obj, []) : obj;
   }
 
   patch(target: Target, body: string, contentType: string): WriteResult {
@@ -746,6 +755,7 @@ export class KubeApi {
 }
 
 const IGNORE_UNKNOWN = new URLSearchParams({ fieldValidation: 'Ignore' });
+const ZEROS = new Map<object, KubeObject>();
 
 /** Runs a write; a failure carries the warnings gathered until then (kube-apiserver sends both). */
 function withWarnings(warnings: string[], write: () => WriteResult): WriteResult {

@@ -19,9 +19,20 @@ const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 const AS_FORMS = new Set<Form>(['Table', 'PartialObjectMetadata', 'PartialObjectMetadataList']);
 const PLAIN: Negotiated = { form: 'Object', version: 'v1' };
 
+const remembered = new Map<string, Negotiated>();
+
 /** The first media range of the header this server can serve, in the client's order; 406 if none. */
 export function negotiate(accept: string | undefined): Negotiated {
   if (!accept) return PLAIN;
+  // Clients send the same few headers on every request: decide each once.
+  const known = remembered.get(accept);
+  if (known) return known;
+  const negotiated = choose(accept);
+  if (remembered.size < 256) remembered.set(accept, negotiated);
+  return negotiated;
+}
+
+function choose(accept: string): Negotiated {
   let protobufOnly = false;
   for (const range of accept.split(',')) {
     const [type = '', ...params] = range.split(';').map((p) => p.trim());

@@ -128,7 +128,7 @@ export class KubeHttpServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.authorized(req)) throw unauthorized();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url ?? '/');
     const parts = url.pathname.split('/').filter((p) => p !== '');
     const accept = req.headers.accept;
 
@@ -182,7 +182,7 @@ export class KubeHttpServer {
     throw resourceNotFound();
   }
 
-  private target(url: URL, group: string, version: string, segments: string[], req: IncomingMessage): Target {
+  private target(url: RequestUrl, group: string, version: string, segments: string[], req: IncomingMessage): Target {
     const registry = this.api.registry;
     let namespace: string | undefined;
     let rest = segments;
@@ -205,7 +205,7 @@ export class KubeHttpServer {
     return target;
   }
 
-  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, group: string, version: string, segments: string[]): Promise<void> {
+  private async resource(req: IncomingMessage, res: ServerResponse, url: RequestUrl, group: string, version: string, segments: string[]): Promise<void> {
     const target = this.target(url, group, version, segments, req);
     const method = req.method ?? 'GET';
     const contentType = req.headers['content-type'] ?? 'application/json';
@@ -217,7 +217,8 @@ export class KubeHttpServer {
     const write = (result: WriteResult) => {
       const object = result.object as KubeObject;
       const reduced = metadataOnly && object?.metadata && object.kind !== 'Status' && !Array.isArray(object.items) ? partialMetadata(object, metadataOnly) : object;
-      this.json(res, result.code, reduced, 'application/json', result.warnings);
+      // A written object is usually the stored one: its JSON is made once for the answer and every watcher.
+      this.json(res, result.code, reduced?.metadata ? cachedJson(reduced) : reduced, 'application/json', result.warnings);
     };
     const { type } = target.served;
     if (type.verbs && !(method === 'POST' && type.verbs.includes('create'))) {
@@ -272,6 +273,17 @@ export class KubeHttpServer {
         throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
   }
+}
+
+interface RequestUrl {
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+/** Path and query of a request target (origin-form, as HTTP/1.1 clients send it): cheaper than a WHATWG URL per request. */
+function requestUrl(raw: string): RequestUrl {
+  const q = raw.indexOf('?');
+  return q < 0 ? { pathname: raw, searchParams: new URLSearchParams() } : { pathname: raw.slice(0, q), searchParams: new URLSearchParams(raw.slice(q + 1)) };
 }
 
 function listMeta(listed: ListResult): Record<string, unknown> {

@@ -62,10 +62,11 @@ function parseMessages(table: string): Map<string, WireMessage> {
 
 export const wireMessages = parseMessages(WIRE_MESSAGES);
 
+const kindMessages = new Map(Object.entries(WIRE_KINDS).map(([gvk, name]) => [gvk, wireMessages.get(name)!]));
+
 /** The message of a built-in kind, if the table has it (DeleteOptions is served in every group). */
 export function wireMessageOf(apiVersion: string, kind: string): WireMessage | undefined {
-  const name = WIRE_KINDS[`${apiVersion}/${kind}`] ?? WIRE_KINDS[`*/${kind}`];
-  return name === undefined ? undefined : wireMessages.get(name);
+  return kindMessages.get(`${apiVersion}/${kind}`) ?? kindMessages.get(`*/${kind}`);
 }
 
 /** A body Go could not decode into the type (wrong JSON type, bad quantity or time). */
@@ -103,18 +104,27 @@ function goTypeName(type: WireType): string {
 
 interface Context {
   unknown: string[];
-  /** The Go struct being decoded and the dotted JSON path (no indices), for Go's error text. */
-  struct: string;
-  goPath: string;
-  /** The Go type of the field being decoded, when it is a named scalar. */
-  goType?: string;
+  /** Path to the value being shaped (field names, [index], map keys): unknown fields are reported with it. */
+  segments: string[];
+  /** The fields being decoded and their messages, outermost first: Go's error texts name the struct, JSON path and type. */
+  fields: WireField[];
+  messages: WireMessage[];
+}
+
+function joinPath(segments: string[]): string {
+  let out = '';
+  for (const segment of segments) out += segment.startsWith('[') || out === '' ? segment : `.${segment}`;
+  return out;
 }
 
 function mismatch(value: unknown, type: WireType, ctx: Context): WireDecodeError {
   const integer = type.kind === 'scalar' && (type.scalar === 'i32' || type.scalar === 'i64');
   const kind = typeof value === 'number' && !integer ? 'number' : jsonKind(value);
-  const goType = type.kind === 'scalar' && ctx.goType ? ctx.goType : goTypeName(type);
-  return new WireDecodeError(`json: cannot unmarshal ${kind} into Go struct field ${ctx.struct}.${ctx.goPath} of type ${goType}`);
+  const field = ctx.fields[ctx.fields.length - 1];
+  const struct = ctx.messages[ctx.messages.length - 1]?.name.replace(/^.*\./, '') ?? '';
+  const goPath = ctx.fields.map((f) => f.json).join('.');
+  const goType = type.kind === 'scalar' && field?.goType ? field.goType : goTypeName(type);
+  return new WireDecodeError(`json: cannot unmarshal ${kind} into Go struct field ${struct}.${goPath} of type ${goType}`);
 }
 
 const OMIT = Symbol('omit');
@@ -131,7 +141,7 @@ function zero(type: WireType): unknown {
     case 'message': {
       let cached = zeroMessages.get(type.name);
       if (!cached) {
-        cached = shapeMessage(undefined, wireMessages.get(type.name)!, '', { unknown: [], struct: '', goPath: '' });
+        cached = shapeMessage(undefined, wireMessages.get(type.name)!, { unknown: [], segments: [], fields: [], messages: [] });
         zeroMessages.set(type.name, cached);
       }
       return structuredClone(cached);
@@ -188,7 +198,7 @@ function shapeTime(value: unknown, micro: boolean, type: WireType, ctx: Context)
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function shapeValue(value: unknown, type: WireType, ctx: Context, path: string): unknown {
+function shapeValue(value: unknown, type: WireType, ctx: Context): unknown {
   switch (type.kind) {
     case 'scalar':
       switch (type.scalar) {
@@ -224,7 +234,7 @@ function shapeValue(value: unknown, type: WireType, ctx: Context, path: string):
           throw mismatch(value, type, ctx);
         case 'ExtraValue':
           if (!Array.isArray(value)) throw mismatch(value, type, ctx);
-          return value.map((v) => (v === null ? '' : shapeValue(v, { kind: 'scalar', scalar: 's' }, ctx, path)));
+          return value.map((v) => (v === null ? '' : shapeValue(v, { kind: 'scalar', scalar: 's' }, ctx)));
         case 'RawExtension':
         case 'FieldsV1':
           return value;
@@ -233,18 +243,30 @@ function shapeValue(value: unknown, type: WireType, ctx: Context, path: string):
     case 'message': {
       const message = wireMessages.get(type.name)!;
       if (!isObject(value)) throw mismatch(value, type, ctx);
-      return shapeMessage(value, message, path, ctx);
+      return shapeMessage(value, message, ctx);
     }
     case 'list': {
       if (!Array.isArray(value)) throw mismatch(value, type, ctx);
-      return value.map((item, i) => (item === null ? zero(type.of) : shapeValue(item, type.of, ctx, `${path}[${i}]`)));
+      return value.map((item, i) => {
+        if (item === null) return zero(type.of);
+        ctx.segments.push(`[${i}]`);
+        const shaped = shapeValue(item, type.of, ctx);
+        ctx.segments.pop();
+        return shaped;
+      });
     }
     case 'map': {
       if (!isObject(value)) throw mismatch(value, type, ctx);
       const out: Obj = {};
       for (const key of Object.keys(value).sort()) {
         const item = value[key];
-        out[key] = item === null ? zero(type.of) : shapeValue(item, type.of, ctx, `${path}.${key}`);
+        if (item === null) {
+          out[key] = zero(type.of);
+          continue;
+        }
+        ctx.segments.push(key);
+        out[key] = shapeValue(item, type.of, ctx);
+        ctx.segments.pop();
       }
       return out;
     }
@@ -252,43 +274,58 @@ function shapeValue(value: unknown, type: WireType, ctx: Context, path: string):
   return value;
 }
 
-function shapeField(input: Obj, field: WireField, ctx: Context, path: string): unknown {
+function shapeField(input: Obj, field: WireField, ctx: Context): unknown {
   const raw = input[field.json];
   if (raw === undefined || raw === null) {
     if (nilable(field)) return field.omitempty ? OMIT : null;
     if (field.type.kind === 'scalar' && field.omitempty) return OMIT;
     return zero(field.type);
   }
-  const shaped = shapeValue(raw, field.type, ctx, path);
+  const shaped = shapeValue(raw, field.type, ctx);
   if (!field.pointer && field.omitempty && isEmpty(shaped, field.type)) return OMIT;
   return shaped;
 }
 
-function fill(input: Obj, message: WireMessage, path: string, ctx: Context, out: Obj, seen: Set<string>): void {
+function fill(input: Obj, message: WireMessage, ctx: Context, out: Obj): void {
   for (const field of message.fields) {
     if (field.inline && field.type.kind === 'message') {
-      fill(input, wireMessages.get(field.type.name)!, path, ctx, out, seen);
+      fill(input, wireMessages.get(field.type.name)!, ctx, out);
       continue;
     }
-    seen.add(field.json);
-    const fieldPath = path ? `${path}.${field.json}` : field.json;
-    const outer = { struct: ctx.struct, goPath: ctx.goPath, goType: ctx.goType };
-    ctx.struct = message.name.replace(/^.*\./, '');
-    ctx.goPath = outer.goPath ? `${outer.goPath}.${field.json}` : field.json;
-    ctx.goType = field.goType;
-    const shaped = shapeField(input, field, ctx, fieldPath);
-    ctx.struct = outer.struct;
-    ctx.goPath = outer.goPath;
-    ctx.goType = outer.goType;
+    ctx.fields.push(field);
+    ctx.messages.push(message);
+    ctx.segments.push(field.json);
+    const shaped = shapeField(input, field, ctx);
+    ctx.segments.pop();
+    ctx.messages.pop();
+    ctx.fields.pop();
     if (shaped !== OMIT) out[field.json] = shaped;
   }
 }
 
-function shapeMessage(input: Obj | undefined, message: WireMessage, path: string, ctx: Context): Obj {
+const jsonNames = new Map<WireMessage, Set<string>>();
+
+/** The JSON names a message knows, its inline structs' included. */
+function namesOf(message: WireMessage): Set<string> {
+  let names = jsonNames.get(message);
+  if (!names) {
+    names = new Set();
+    for (const field of message.fields) {
+      if (field.inline && field.type.kind === 'message') for (const n of namesOf(wireMessages.get(field.type.name)!)) names.add(n);
+      else names.add(field.json);
+    }
+    jsonNames.set(message, names);
+  }
+  return names;
+}
+
+function shapeMessage(input: Obj | undefined, message: WireMessage, ctx: Context): Obj {
   const out: Obj = {};
-  const seen = new Set<string>();
-  fill(input ?? {}, message, path, ctx, out, seen);
-  if (input) for (const key of Object.keys(input)) if (!seen.has(key)) ctx.unknown.push(path ? `${path}.${key}` : key);
+  fill(input ?? {}, message, ctx, out);
+  if (input) {
+    const names = namesOf(message);
+    for (const key of Object.keys(input)) if (!names.has(key)) ctx.unknown.push(joinPath([...ctx.segments, key]));
+  }
   return out;
 }
 
@@ -303,8 +340,8 @@ export interface Shaped {
  * kind first, then the fields of the message. Throws WireDecodeError where Go's decoder fails.
  */
 export function goShape(obj: Obj, message: WireMessage): Shaped {
-  const ctx: Context = { unknown: [], struct: message.name.replace(/^.*\./, ''), goPath: '' };
+  const ctx: Context = { unknown: [], segments: [], fields: [], messages: [] };
   const { apiVersion, kind, ...rest } = obj;
-  const body = shapeMessage(rest, message, '', ctx);
+  const body = shapeMessage(rest, message, ctx);
   return { object: { apiVersion, kind, ...body }, unknown: ctx.unknown };
 }
