@@ -286,48 +286,71 @@ function shapeField(input: Obj, field: WireField, ctx: Context): unknown {
   return shaped;
 }
 
-function fill(input: Obj, message: WireMessage, ctx: Context, out: Obj): void {
+/** A field as a message reads it: the field and the struct it belongs to (an inline struct's own). */
+interface Member {
+  field: WireField;
+  owner: WireMessage;
+}
+
+interface Plan {
+  /** Every JSON name the message knows, inline structs' included. */
+  members: Map<string, Member>;
+  /** Fields Go writes even when absent (non-omitempty fields, structs): their zero values. */
+  alwaysWritten: Member[];
+}
+
+const plans = new Map<WireMessage, Plan>();
+
+function planOf(message: WireMessage): Plan {
+  let plan = plans.get(message);
+  if (plan) return plan;
+  plan = { members: new Map(), alwaysWritten: [] };
   for (const field of message.fields) {
     if (field.inline && field.type.kind === 'message') {
-      fill(input, wireMessages.get(field.type.name)!, ctx, out);
+      const inner = planOf(wireMessages.get(field.type.name)!);
+      for (const [name, member] of inner.members) plan.members.set(name, member);
+      plan.alwaysWritten.push(...inner.alwaysWritten);
       continue;
     }
-    ctx.fields.push(field);
-    ctx.messages.push(message);
-    ctx.segments.push(field.json);
-    const shaped = shapeField(input, field, ctx);
-    ctx.segments.pop();
-    ctx.messages.pop();
-    ctx.fields.pop();
-    if (shaped !== OMIT) out[field.json] = shaped;
+    const member = { field, owner: message };
+    plan.members.set(field.json, member);
+    if (shapeField({}, field, { unknown: [], segments: [], fields: [], messages: [] }) !== OMIT) plan.alwaysWritten.push(member);
   }
+  plans.set(message, plan);
+  return plan;
 }
 
-const jsonNames = new Map<WireMessage, Set<string>>();
-
-/** The JSON names a message knows, its inline structs' included. */
-function namesOf(message: WireMessage): Set<string> {
-  let names = jsonNames.get(message);
-  if (!names) {
-    names = new Set();
-    for (const field of message.fields) {
-      if (field.inline && field.type.kind === 'message') for (const n of namesOf(wireMessages.get(field.type.name)!)) names.add(n);
-      else names.add(field.json);
-    }
-    jsonNames.set(message, names);
-  }
-  return names;
-}
-
+/**
+ * The fields the input has, shaped, then the zero values of the fields Go always writes: work in
+ * proportion to what the body holds rather than to everything its type could hold.
+ */
 function shapeMessage(input: Obj | undefined, message: WireMessage, ctx: Context): Obj {
+  const plan = planOf(message);
   const out: Obj = {};
-  fill(input ?? {}, message, ctx, out);
   if (input) {
-    const names = namesOf(message);
-    for (const key of Object.keys(input)) if (!names.has(key)) ctx.unknown.push(joinPath([...ctx.segments, key]));
+    for (const key of Object.keys(input)) {
+      const member = plan.members.get(key);
+      if (!member) {
+        ctx.unknown.push(joinPath([...ctx.segments, key]));
+        continue;
+      }
+      ctx.fields.push(member.field);
+      ctx.messages.push(member.owner);
+      ctx.segments.push(key);
+      const shaped = shapeField(input, member.field, ctx);
+      ctx.segments.pop();
+      ctx.messages.pop();
+      ctx.fields.pop();
+      if (shaped !== OMIT) out[key] = shaped;
+    }
+  }
+  for (const { field } of plan.alwaysWritten) {
+    if (input === undefined || !(field.json in input)) out[field.json] = shapeField(EMPTY, field, ctx);
   }
   return out;
 }
+
+const EMPTY: Obj = {};
 
 export interface Shaped {
   object: Obj;
