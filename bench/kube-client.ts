@@ -74,13 +74,13 @@ export class RawKubeClient {
   }
 
   /** Opens a watch (the path must carry watch=true); events are parsed line by line. */
-  watch(path: string): Promise<WatchStream> {
+  watch(path: string, accept = 'application/json'): Promise<WatchStream> {
     return new Promise((resolve, reject) => {
       const events: WatchStream['events'] = [];
       let waiters: (() => boolean)[] = [];
       let endResolve!: () => void;
       const ended = new Promise<void>((r) => (endResolve = r));
-      const req = request(`${this.endpoint.url}${path}`, { headers: { Authorization: `Bearer ${this.endpoint.token}`, Accept: 'application/json' }, ca: this.endpoint.caCert }, (res) => {
+      const req = request(`${this.endpoint.url}${path}`, { headers: { Authorization: `Bearer ${this.endpoint.token}`, Accept: accept }, ca: this.endpoint.caCert }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           reject(new Error(`watch ${path} answered ${res.statusCode}`));

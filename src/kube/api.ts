@@ -30,6 +30,7 @@ import {
 import { listStrategy, strategicMergePatch } from './strategic-merge.js';
 import { objectKey, Store } from './store.js';
 import { apiVersionOf, storageKey, type KubeObject, type ResourceType } from './types.js';
+import { goShape, WireDecodeError, wireMessageOf, type Shaped } from './wire.js';
 
 type Obj = Record<string, unknown>;
 
@@ -105,7 +106,8 @@ export class KubeApi {
   /** @internal for the controllers */
   key(type: ResourceType): string {
     const key = storageKey(type);
-    this.typesByStorage.set(key, type);
+    // A collection answers to the type that owns it, not to one that borrows it.
+    if (!type.storedAs) this.typesByStorage.set(key, type);
     return key;
   }
 
@@ -123,15 +125,22 @@ export class KubeApi {
 
   /** The object as the requested version presents it (CRD versions share storage; conversion "None"). */
   present(served: Served, obj: KubeObject): KubeObject {
+    if (served.type.storedAs) return served.type.storedAs.fromStorage(obj);
     const apiVersion = apiVersionOf(served.type.group, served.version.name);
     return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
   }
 
   private current(target: Target): KubeObject {
+    const obj = this.stored(target);
+    if (!obj) throw notFound(target.served.type, target.name!);
+    return obj;
+  }
+
+  /** The stored object the target names, in the target type's form; undefined when there is none. */
+  private stored(target: Target): KubeObject | undefined {
     const { type } = target.served;
     const obj = this.store.collection(this.key(type)).objects.get(objectKey(target.namespace, target.name!));
-    if (!obj) throw notFound(type, target.name!);
-    return obj;
+    return obj && type.storedAs ? type.storedAs.fromStorage(obj) : obj;
   }
 
   private requireNamespace(target: Target, name: string, creating: boolean): void {
@@ -145,13 +154,16 @@ export class KubeApi {
     }
   }
 
-  /** Checks apiVersion/kind and namespace of a request body against the URL. */
-  private checkBody(target: Target, body: unknown): KubeObject {
+  /**
+   * Checks apiVersion/kind and namespace of a request body against the URL; built-in bodies take
+   * the shape of their Go type (unless `shape` is false: an applied configuration stays partial).
+   */
+  private checkBody(target: Target, body: unknown, warnings: string[] = [], shape = true): KubeObject {
     if (!isObject(body)) throw badRequest('the body of the request was not a JSON object');
     const { type, version } = target.served;
     const expected = apiVersionOf(type.group, version.name);
     // Bodies arrive freshly parsed (or freshly patched) and belong to this request: no copy needed.
-    const obj = body as KubeObject;
+    let obj = body as KubeObject;
     if (obj.apiVersion !== undefined && obj.apiVersion !== expected && !(target.subresource === 'scale')) {
       throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${expected})`);
     }
@@ -160,6 +172,7 @@ export class KubeApi {
     }
     obj.apiVersion = expected;
     obj.kind = type.kind;
+    if (shape) obj = this.goShaped(target, obj, warnings);
     if (!isObject(obj.metadata)) obj.metadata = {};
     if (type.namespaced) {
       if (obj.metadata.namespace && obj.metadata.namespace !== target.namespace) {
@@ -172,11 +185,39 @@ export class KubeApi {
     return obj;
   }
 
-  /** Type defaults, CRD schema (prune/default/validate) and built-in validation; throws 422. */
-  private admit(served: Served, obj: KubeObject, creating: boolean, fieldValidation: string | null, warnings: string[], old?: KubeObject): void {
-    const { type, version } = served;
+  /** A built-in object as kube-apiserver's decoder leaves it (wire.ts); unknown fields per fieldValidation. */
+  private goShaped(target: Target, obj: KubeObject, warnings: string[]): KubeObject {
+    const { type, version } = target.served;
+    const message = type.builtin && target.subresource !== 'scale' ? wireMessageOf(obj.apiVersion, obj.kind) : undefined;
+    if (!message) return obj;
+    const cannot = `${type.kind} in version "${version.name}" cannot be handled as a ${type.kind}`;
+    let shaped: Shaped;
+    try {
+      shaped = goShape(obj, message);
+    } catch (error) {
+      if (error instanceof WireDecodeError) throw badRequest(`${cannot}: ${error.message}`);
+      throw error;
+    }
+    const validation = target.query.get('fieldValidation');
+    if (shaped.unknown.length > 0 && validation === 'Strict') {
+      throw badRequest(`${cannot}: strict decoding error: ${shaped.unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
+    }
+    if (validation !== 'Ignore') for (const f of shaped.unknown) warnings.push(`unknown field "${f}"`);
+    return shaped.object as KubeObject;
+  }
+
+  /**
+   * What kube-apiserver does between decoding a body and storing it, in its order: decode-time
+   * defaults (and CRD schema pruning/defaulting), field ownership (`track`), the strategy's
+   * preparation and admission plugins, validation, then allocation (cluster IPs, node ports).
+   * `old` is the stored object on an update; throws 422.
+   */
+  private admit(target: Target, obj: KubeObject, warnings: string[], old: KubeObject | undefined, track: () => void): void {
+    const { type, version } = target.served;
+    const status = target.subresource === 'status';
+    const fieldValidation = target.query.get('fieldValidation');
     const errors: FieldError[] = [];
-    if (creating) type.defaults?.(obj);
+    type.defaults?.(obj);
     type.normalize?.(obj);
     if (version.admit) {
       const before = fieldValidation === 'Ignore' ? undefined : structuredClone(obj);
@@ -189,16 +230,23 @@ export class KubeApi {
         for (const f of unknown) warnings.push(`unknown field "${f}"`);
       }
     }
-    if (type.validate) errors.push(...type.validate(obj));
-    if (old && type.validateUpdate) errors.push(...type.validateUpdate(old, obj));
+    track();
+    if (!old) type.prepareCreate?.(obj);
+    else if (status) type.prepareStatus?.(obj, old);
+    else type.prepareUpdate?.(obj, old);
+    if (status && old && type.validateStatus) errors.push(...type.validateStatus(obj, old));
+    else {
+      if (type.validate) errors.push(...type.validate(obj));
+      if (old && type.validateUpdate) errors.push(...type.validateUpdate(old, obj));
+    }
     if (!type.builtin && version.scale) errors.push(...scaleReplicasErrors(obj, version.scale.specReplicasPath));
     if (type.group === 'apiextensions.k8s.io' && type.plural === 'customresourcedefinitions') {
       crdDefaults(obj);
       errors.push(...validateCrd(obj));
     }
-    const labelErrors = validateMetadata(obj);
-    errors.push(...labelErrors);
+    errors.push(...validateMetadata(obj));
     if (errors.length > 0) throw invalid(type.kind, type.group, obj.metadata.name ?? '', errors);
+    if (!status && type.allocate) type.allocate(obj, old, this.store.collection(this.key(type)).objects.values());
   }
 
   /** A review request's body, checked like any other (apiVersion, kind). */
@@ -249,14 +297,14 @@ export class KubeApi {
       const key = keys[index]!;
       if (prefix && !key.startsWith(prefix)) continue;
       if (start && key < start) continue;
-      const obj = objects.get(key)!;
+      const obj = this.present(target.served, objects.get(key)!);
       if (labels && !labels(obj.metadata.labels ?? {})) continue;
       if (fields && !fields(obj)) continue;
       if (limit > 0 && items.length === limit) {
         continueKey = key;
         break;
       }
-      items.push(this.present(target.served, obj));
+      items.push(obj);
     }
     const result: ListResult = { items, resourceVersion: String(listRv) };
     if (continueKey !== undefined) {
@@ -270,10 +318,14 @@ export class KubeApi {
 
   // ---- writes --------------------------------------------------------------------------------
 
-  create(target: Target, body: unknown, applied?: KubeObject['metadata']['managedFields']): WriteResult {
+  create(target: Target, body: unknown, applied?: KubeObject['metadata']['managedFields'], warnings: string[] = []): WriteResult {
+    return withWarnings(warnings, () => this.createObject(target, body, applied, warnings));
+  }
+
+  private createObject(target: Target, body: unknown, applied: KubeObject['metadata']['managedFields'] | undefined, warnings: string[]): WriteResult {
     const { type } = target.served;
     if (target.subresource) throw new KubeApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
-    const obj = this.checkBody(target, body);
+    const obj = this.checkBody(target, body, warnings);
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     if (!meta.name) throw invalid(type.kind, type.group, '', [{ type: 'FieldValueRequired', field: 'metadata.name', detail: 'name or generateName is required' }]);
@@ -284,9 +336,13 @@ export class KubeApi {
     meta.uid = randomUUID();
     meta.creationTimestamp = nowTimestamp();
     if (type.generation) meta.generation = 1;
+    // Status is not the main resource's to write (nodes excepted: kubelets register with it).
     if (target.served.version.status && type.plural !== 'nodes') delete obj.status;
-    const warnings: string[] = [];
-    this.admit(target.served, obj, true, target.query.get('fieldValidation'), warnings);
+    const manager = this.manager(target);
+    this.admit(target, obj, warnings, undefined, () => {
+      if (applied) obj.metadata.managedFields = applied;
+      else recordUpdate(this.zeroOf(target, obj), withoutResetFields(target, obj), manager, obj.apiVersion, this.strategyOf(target.served));
+    });
     if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io') {
       const spec = obj.spec as { group: string; names: { plural: string } };
       if (this.registry.claims(spec.group, spec.names.plural, meta.name)) {
@@ -297,11 +353,10 @@ export class KubeApi {
     const collection = this.store.collection(this.key(type));
     const key = objectKey(meta.namespace, meta.name);
     if (collection.objects.has(key)) throw alreadyExists(type, meta.name);
-    if (applied) obj.metadata.managedFields = applied;
-    else recordUpdate(undefined, obj, this.manager(target), obj.apiVersion, this.strategyOf(target.served));
-    if (this.dryRun(target)) return { object: obj, code: 201, warnings };
-    this.write(type, obj);
-    return { object: obj, code: 201, warnings };
+    const stored = this.finalShape(target, obj);
+    if (this.dryRun(target)) return { object: stored, code: 201, warnings };
+    this.write(type, stored);
+    return { object: stored, code: 201, warnings };
   }
 
   /** Stores a new state (assigning the resourceVersion) and runs the side effects of CRDs and owner references. */
@@ -312,16 +367,22 @@ export class KubeApi {
     const previous = this.store.collection(key).objects.get(objKey);
     const rv = this.store.nextRv();
     obj.metadata.resourceVersion = String(rv);
-    this.controllers.track(previous, obj, key, objKey);
-    this.store.put(key, objKey, obj, rv);
+    const stored = type.storedAs ? type.storedAs.toStorage(obj) : obj;
+    this.controllers.track(previous, stored, key, objKey);
+    this.store.put(key, objKey, stored, rv);
     if (type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io' && !obj.metadata.deletionTimestamp) {
       this.registry.putCustom(typeFromCrd(obj));
     }
   }
 
   update(target: Target, body: unknown): WriteResult {
+    const warnings: string[] = [];
+    return withWarnings(warnings, () => this.updateObject(target, body, warnings));
+  }
+
+  private updateObject(target: Target, body: unknown, warnings: string[]): WriteResult {
     const { type } = target.served;
-    const obj = this.checkBody(target, body);
+    const obj = this.checkBody(target, body, warnings);
     if (obj.metadata.name !== undefined && obj.metadata.name !== target.name) {
       throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${target.name})`);
     }
@@ -335,51 +396,56 @@ export class KubeApi {
     } else if (rv !== existing.metadata.resourceVersion) {
       throw conflict(type, target.name!, STALE_OBJECT);
     }
-    return this.commit(target, existing, obj);
+    return this.commit(target, existing, obj, false, warnings);
   }
 
   /** The shared tail of update and patch: subresource rules, generation, admission, no-op detection, finalizers. */
-  private commit(target: Target, existing: KubeObject, proposed: KubeObject, applyManaged = false): WriteResult {
+  private commit(target: Target, existing: KubeObject, proposed: KubeObject, applyManaged = false, warnings: string[] = []): WriteResult {
     const { type, version } = target.served;
     let next: KubeObject;
     if (target.subresource === 'status') {
-      next = { ...structuredClone(existing), status: proposed.status };
-      if (proposed.status === undefined) delete next.status;
-      next.apiVersion = proposed.apiVersion;
+      next = type.builtin ? statusWrite(existing, proposed) : { ...structuredClone(existing), apiVersion: proposed.apiVersion, status: proposed.status };
+      if (next.status === undefined) delete next.status;
     } else {
       next = proposed;
       if (version.status) {
         if (existing.status === undefined) delete next.status;
         else next.status = structuredClone(existing.status);
       }
-      const meta = next.metadata;
-      meta.uid = existing.metadata.uid!;
-      meta.creationTimestamp = existing.metadata.creationTimestamp!;
-      if (existing.metadata.deletionTimestamp) {
-        meta.deletionTimestamp = existing.metadata.deletionTimestamp;
-        meta.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds ?? 0;
-        const added = (meta.finalizers ?? []).filter((f) => !(existing.metadata.finalizers ?? []).includes(f));
-        if (added.length > 0) {
-          throw invalid(type.kind, type.group, target.name!, [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
-        }
-      } else {
-        delete meta.deletionTimestamp;
-        delete meta.deletionGracePeriodSeconds;
-      }
     }
-    next.metadata.resourceVersion = existing.metadata.resourceVersion!;
+    // What no update may change (rest.BeforeUpdate), the status subresource included.
+    const meta = next.metadata;
+    meta.uid = existing.metadata.uid!;
+    meta.creationTimestamp = existing.metadata.creationTimestamp!;
+    if (existing.metadata.deletionTimestamp) {
+      meta.deletionTimestamp = existing.metadata.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = existing.metadata.deletionGracePeriodSeconds ?? 0;
+      const added = (meta.finalizers ?? []).filter((f) => !(existing.metadata.finalizers ?? []).includes(f));
+      if (added.length > 0) {
+        throw invalid(type.kind, type.group, target.name!, [{ type: 'FieldValueForbidden', field: 'metadata.finalizers', detail: `no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}` }]);
+      }
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+    meta.resourceVersion = existing.metadata.resourceVersion!;
     if (type.generation) {
       const { metadata: _m1, status: _s1, ...specBefore } = existing;
       const { metadata: _m2, status: _s2, ...specAfter } = next;
-      next.metadata.generation = (existing.metadata.generation ?? 1) + (isDeepStrictEqual(specBefore, specAfter) ? 0 : 1);
+      // Deployments also count annotation changes: they are copied to the ReplicaSets.
+      const annotationsCount = type.group === 'apps' && type.plural === 'deployments' && target.subresource !== 'status' && !isDeepStrictEqual(existing.metadata.annotations ?? {}, meta.annotations ?? {});
+      meta.generation = (existing.metadata.generation ?? 1) + (isDeepStrictEqual(specBefore, specAfter) && !annotationsCount ? 0 : 1);
     } else {
-      delete next.metadata.generation;
+      delete meta.generation;
     }
-    const warnings: string[] = [];
-    this.admit(target.served, next, false, target.query.get('fieldValidation'), warnings, existing);
+    const manager = this.manager(target);
+    this.admit(target, next, warnings, existing, () => {
+      if (!applyManaged) recordUpdate(existing, next, manager, next.apiVersion, this.strategyOf(target.served), target.subresource);
+    });
+    next = this.finalShape(target, next);
     const isCrd = type.plural === 'customresourcedefinitions' && type.group === 'apiextensions.k8s.io';
     if (isCrd && target.subresource !== 'status') next.status = crdStatus(next, nowTimestamp());
-    if (!applyManaged) recordUpdate(existing, next, this.manager(target), next.apiVersion, this.strategyOf(target.served), target.subresource);
+    // kube-apiserver skips writes that change nothing: same resourceVersion, no watch event.
     if (sameExceptTimes(existing, next)) return { object: this.present(target.served, existing), code: 200, warnings };
     if (this.dryRun(target)) return { object: next, code: 200, warnings };
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
@@ -391,10 +457,38 @@ export class KubeApi {
     return { object: this.present(target.served, next), code: 200, warnings };
   }
 
+  /**
+   * What a create is compared with to find the fields its manager takes: a built-in's Go zero value
+   * (an empty spec that was there all along is nobody's), or nothing for custom resources.
+   */
+  private zeroOf(target: Target, obj: KubeObject): KubeObject | undefined {
+    const message = target.served.type.builtin ? wireMessageOf(obj.apiVersion, obj.kind) : undefined;
+    if (!message) return undefined;
+    // Read, never written: one per message serves every create.
+    let zero = ZEROS.get(message);
+    if (!zero) ZEROS.set(message, (zero = goShape({ apiVersion: obj.apiVersion, kind: obj.kind }, message).object as KubeObject));
+    return zero;
+  }
+
+  /**
+   * After the strategy and allocation, a built-in object written out as its Go type would be.
+   * Types without hooks that add or remove fields keep the shape their body was given.
+   */
+  private finalShape(target: Target, obj: KubeObject): KubeObject {
+    const { type } = target.served;
+    const reshaped = type.defaults || type.normalize || type.prepareCreate || type.prepareUpdate || type.prepareStatus || type.allocate || type.storedAs;
+    return type.builtin && reshaped ? this.goShaped({ ...target, query: IGNORE_UNKNOWN }, obj, []) : obj;
+  }
+
   patch(target: Target, body: string, contentType: string): WriteResult {
+    const warnings: string[] = [];
+    return withWarnings(warnings, () => this.patchObject(target, body, contentType, warnings));
+  }
+
+  private patchObject(target: Target, body: string, contentType: string, warnings: string[]): WriteResult {
     const { type } = target.served;
     const media = contentType.split(';')[0]!.trim();
-    if (media === 'application/apply-patch+yaml' || media === 'application/apply-patch+cbor') return this.apply(target, body);
+    if (media === 'application/apply-patch+yaml' || media === 'application/apply-patch+cbor') return this.apply(target, body, warnings);
     const existing = this.current(target);
     const base = target.subresource === 'scale' ? this.scaleOf(target.served, existing) : structuredClone(existing);
     let parsed: unknown;
@@ -428,13 +522,13 @@ export class KubeApi {
         throw unsupportedMediaType(contentType);
     }
     if (target.subresource === 'scale') return this.writeScale(target, existing, patched);
-    const obj = this.checkBody(target, patched);
+    const obj = this.checkBody(target, patched, warnings);
     if (obj.metadata.name !== target.name) throw badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${target.name})`);
     if (obj.metadata.resourceVersion !== existing.metadata.resourceVersion) throw conflict(type, target.name!, STALE_OBJECT);
-    return this.commit(target, existing, obj);
+    return this.commit(target, existing, obj, false, warnings);
   }
 
-  private apply(target: Target, body: string): WriteResult {
+  private apply(target: Target, body: string, warnings: string[]): WriteResult {
     const { type } = target.served;
     const manager = target.query.get('fieldManager');
     if (!manager) {
@@ -446,24 +540,25 @@ export class KubeApi {
     } catch (error) {
       throw badRequest(`error decoding YAML: ${(error as Error).message}`);
     }
-    const config = this.checkBody(target, parsed);
+    const config = this.checkBody(target, parsed, warnings, false);
     if (config.metadata.name !== undefined && config.metadata.name !== target.name) {
       throw badRequest(`the name of the object (${config.metadata.name}) does not match the name on the URL (${target.name})`);
     }
     config.metadata.name = target.name!;
-    const existing = this.store.collection(this.key(type)).objects.get(objectKey(target.namespace, target.name!));
+    const existing = this.stored(target);
     const force = target.query.get('force') === 'true';
     const request = { config, manager, force, apiVersion: config.apiVersion, strategyOf: this.strategyOf(target.served) };
     if (!existing) {
       const created = serverSideApply({ live: undefined, ...request });
-      return this.create({ ...target, name: undefined, query: withManager(target.query, manager) }, created, created.metadata.managedFields);
+      return this.create({ ...target, name: undefined, query: withManager(target.query, manager) }, created, created.metadata.managedFields, warnings);
     }
     const merged = serverSideApply({ live: existing, ...request, ...(target.subresource ? { subresource: target.subresource } : {}) });
     if (config.metadata.resourceVersion !== undefined && config.metadata.resourceVersion !== existing.metadata.resourceVersion) {
       throw conflict(type, target.name!, STALE_OBJECT);
     }
-    merged.metadata.resourceVersion = existing.metadata.resourceVersion!;
-    return this.commit(target, existing, merged, true);
+    const shaped = this.goShaped(target, merged, warnings);
+    shaped.metadata.resourceVersion = existing.metadata.resourceVersion!;
+    return this.commit(target, existing, shaped, true, warnings);
   }
 
   // ---- scale ---------------------------------------------------------------------------------
@@ -532,7 +627,8 @@ export class KubeApi {
     if (!['Background', 'Foreground', 'Orphan'].includes(policy)) {
       throw invalid('DeleteOptions', 'meta.k8s.io', '', [{ type: 'FieldValueNotSupported', field: 'propagationPolicy', value: policy, detail: 'supported values: "Foreground", "Background", "Orphan", "nil"' }]);
     }
-    if (this.dryRun(target)) return { object: this.present(target.served, existing), code: 200, warnings: [] };
+    const dryRun = this.dryRun(target) || (Array.isArray(options.dryRun) && options.dryRun.includes('All'));
+    if (dryRun) return { object: this.present(target.served, existing), code: 200, warnings: [] };
     const finalizers = [...(existing.metadata.finalizers ?? [])];
     if (policy === 'Foreground' && !finalizers.includes(FOREGROUND)) finalizers.push(FOREGROUND);
     if (policy === 'Orphan' && !finalizers.includes(ORPHAN)) finalizers.push(ORPHAN);
@@ -656,6 +752,43 @@ export class KubeApi {
       warnings: [],
     };
   }
+}
+
+const IGNORE_UNKNOWN = new URLSearchParams({ fieldValidation: 'Ignore' });
+const ZEROS = new Map<object, KubeObject>();
+
+/** Runs a write; a failure carries the warnings gathered until then (kube-apiserver sends both). */
+function withWarnings(warnings: string[], write: () => WriteResult): WriteResult {
+  try {
+    return write();
+  } catch (error) {
+    if (error instanceof KubeApiError) error.warnings = warnings;
+    throw error;
+  }
+}
+
+/**
+ * A new object as field ownership sees it: without the status when the type has a status
+ * subresource (a node registers with one, but the creator does not own it). Updates need no such
+ * view: the status is copied from the stored object, so nobody takes it over. The copy shares
+ * metadata, so the managedFields recorded on it land on `obj`.
+ */
+function withoutResetFields(target: Target, obj: KubeObject): KubeObject {
+  if (!target.served.version.status || !('status' in obj)) return obj;
+  const { status: _status, ...rest } = obj;
+  return rest as KubeObject;
+}
+
+/**
+ * A write to the status subresource of a built-in: everything but metadata and status stays as
+ * stored; metadata changes are kept (finalizers, labels, annotations, owner references), as the
+ * built-in status strategies do; prepareStatus hooks hold back what a type protects.
+ */
+function statusWrite(existing: KubeObject, proposed: KubeObject): KubeObject {
+  const next: KubeObject = { apiVersion: proposed.apiVersion, kind: proposed.kind, metadata: proposed.metadata };
+  for (const [key, value] of Object.entries(existing)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(key)) next[key] = structuredClone(value);
+  if (proposed.status !== undefined) next.status = proposed.status;
+  return next;
 }
 
 function withManager(query: URLSearchParams, manager: string): URLSearchParams {

@@ -11,8 +11,17 @@ function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+let stampedSecond = -1;
+let stamp = '';
+
+/** The current time as metav1.Time writes it (seconds); formatted once per second, not per write. */
 export function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== stampedSecond) {
+    stampedSecond = second;
+    stamp = new Date(second * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  }
+  return stamp;
 }
 
 interface Owner {
@@ -49,6 +58,15 @@ function slot(list: Owner[], manager: string, operation: 'Apply' | 'Update', api
   return owner;
 }
 
+const fieldSets = new WeakMap<KubeObject, FieldSet>();
+
+/** Field sets of objects that are never changed (stored ones, zero values) are made once. */
+function fieldsOfCached(obj: KubeObject, strategyOf: ListStrategyOf): FieldSet {
+  let fields = fieldSets.get(obj);
+  if (!fields) fieldSets.set(obj, (fields = fieldsOf(obj, strategyOf)));
+  return fields;
+}
+
 /** After create/update/patch: `manager` takes the fields it changed; fields that are gone lose their owners. */
 export function recordUpdate(
   before: KubeObject | undefined,
@@ -58,7 +76,7 @@ export function recordUpdate(
   strategyOf: ListStrategyOf,
   subresource?: string,
 ): void {
-  const oldFields: FieldSet = before ? fieldsOf(before, strategyOf) : new Map();
+  const oldFields: FieldSet = before ? fieldsOfCached(before, strategyOf) : new Map();
   const newFields = fieldsOf(after, strategyOf);
   const changed = [...newFields].filter(([p, v]) => oldFields.get(p) !== v).map(([p]) => p);
   const list = owners(before);

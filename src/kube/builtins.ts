@@ -1,6 +1,11 @@
 // The built-in resource types this server serves: the ones the SMI, cloud-provider and Cluster API
 // suites touch. Objects only: nothing schedules pods or runs controllers besides garbage collection.
 import { isDeepStrictEqual } from 'node:util';
+import { eventFromStorage, eventToStorage } from './events.js';
+import { immutable, isObject, list, path, record, required, setDefault, setDefaultPointer } from './field-rules.js';
+import { nodeDefaults, nodePrepareCreate, nodeValidate, nodeValidateUpdate } from './nodes.js';
+import { podDefaults, podPrepareCreate, podTolerations, workloadDefaults } from './pods.js';
+import { serviceDefaults, ServiceAllocator, servicePrepareCreate, servicePrepareUpdate, serviceValidate, serviceValidateStatus, serviceValidateUpdate } from './services.js';
 import type { FieldError } from './status.js';
 import { humanDuration } from './table.js';
 import type { KubeObject, PrinterColumn, ResourceType, ResourceVersion } from './types.js';
@@ -21,31 +26,7 @@ interface BuiltinSpec {
   age?: boolean;
   /** Start tables with Name (default true). */
   nameColumn?: boolean;
-  defaults?: (obj: KubeObject) => void;
-  validate?: (obj: KubeObject) => FieldError[];
-  validateUpdate?: (old: KubeObject, next: KubeObject) => FieldError[];
-  normalize?: (obj: KubeObject) => void;
-}
-
-function path(obj: unknown, ...keys: string[]): unknown {
-  let cur: unknown = obj;
-  for (const key of keys) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
-}
-
-function record(obj: Record<string, unknown>, key: string): Record<string, unknown> {
-  const existing = obj[key];
-  if (existing !== null && typeof existing === 'object' && !Array.isArray(existing)) return existing as Record<string, unknown>;
-  const created: Record<string, unknown> = {};
-  obj[key] = created;
-  return created;
-}
-
-function setDefault(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (obj[key] === undefined) obj[key] = value;
+  hooks?: Partial<Pick<ResourceType, 'defaults' | 'prepareCreate' | 'prepareUpdate' | 'prepareStatus' | 'validate' | 'validateUpdate' | 'validateStatus' | 'normalize' | 'storedAs' | 'allocate'>>;
 }
 
 /** Built-in printers declare Age as a string column and fill it with the humanized age. */
@@ -65,7 +46,7 @@ function build(spec: BuiltinSpec): ResourceType {
   };
   if (spec.nameColumn === false) version.nameColumn = false;
   if (spec.scale) version.scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
-  const type: ResourceType = {
+  return {
     group: spec.group ?? '',
     kind: spec.kind,
     listKind: `${spec.kind}List`,
@@ -77,127 +58,23 @@ function build(spec: BuiltinSpec): ResourceType {
     versions: [version],
     generation: spec.generation ?? false,
     builtin: true,
+    ...spec.hooks,
   };
-  if (spec.defaults) type.defaults = spec.defaults;
-  if (spec.validate) type.validate = spec.validate;
-  if (spec.validateUpdate) type.validateUpdate = spec.validateUpdate;
-  if (spec.normalize) type.normalize = spec.normalize;
-  return type;
 }
 
-// 10.96.0.0/12 is the conventional service range; addresses are only strings here, never routed.
-// 10.96.0.1 belongs to the "kubernetes" service, so allocation starts above it.
-let nextServiceIp = 10;
-function allocateClusterIp(): string {
-  const n = nextServiceIp++;
-  return `10.96.${(n >> 8) & 255}.${n & 255}`;
-}
-
-// NodePorts come from the default 30000-32767 range, handed out in turn.
-let nextNodePort = 30000;
-function allocateNodePort(): number {
-  const port = nextNodePort;
-  nextNodePort = nextNodePort >= 32767 ? 30000 : nextNodePort + 1;
-  return port;
-}
-
-function required(field: string): FieldError {
-  return { type: 'FieldValueRequired', field, detail: '' };
-}
-
+/** SetDefaults_Namespace and _NamespaceStatus (every write). */
 const namespaceDefaults = (obj: KubeObject): void => {
   const name = obj.metadata.name ?? '';
-  obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': name };
+  if (name) obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': name };
+  setDefault(record(obj, 'status'), 'phase', 'Active');
+};
+
+/** On create a namespace is Active and carries the "kubernetes" finalizer. */
+const namespacePrepareCreate = (obj: KubeObject): void => {
+  obj.status = { phase: 'Active' };
   const spec = record(obj, 'spec');
-  setDefault(spec, 'finalizers', ['kubernetes']);
-  const status = record(obj, 'status');
-  status.phase = 'Active';
-};
-
-const serviceDefaults = (obj: KubeObject): void => {
-  const spec = record(obj, 'spec');
-  setDefault(spec, 'type', 'ClusterIP');
-  if (spec.type !== 'ExternalName') {
-    if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = allocateClusterIp();
-    setDefault(spec, 'clusterIPs', [spec.clusterIP]);
-    setDefault(spec, 'ipFamilies', ['IPv4']);
-    setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
-    setDefault(spec, 'internalTrafficPolicy', 'Cluster');
-  }
-  setDefault(spec, 'sessionAffinity', 'None');
-  const exposed = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
-  if (exposed) setDefault(spec, 'externalTrafficPolicy', 'Cluster');
-  if (spec.type === 'LoadBalancer') setDefault(spec, 'allocateLoadBalancerNodePorts', true);
-  const nodePorts = spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
-  if (Array.isArray(spec.ports)) {
-    for (const port of spec.ports as Record<string, unknown>[]) {
-      setDefault(port, 'protocol', 'TCP');
-      setDefault(port, 'targetPort', port.port);
-      if (nodePorts && (port.nodePort === undefined || port.nodePort === 0)) port.nodePort = allocateNodePort();
-    }
-  }
-  const status = record(obj, 'status');
-  setDefault(status, 'loadBalancer', {});
-};
-
-const serviceValidate = (obj: KubeObject): FieldError[] => {
-  const spec = (obj.spec ?? {}) as Record<string, unknown>;
-  if (spec.type === 'ExternalName' || spec.clusterIP === 'None') return [];
-  if (!Array.isArray(spec.ports) || spec.ports.length === 0) return [required('spec.ports')];
-  return [];
-};
-
-/** PodSpec defaults, for pods and for the pod templates of workloads. */
-function podSpecDefaults(spec: Record<string, unknown>): void {
-  setDefault(spec, 'restartPolicy', 'Always');
-  setDefault(spec, 'dnsPolicy', 'ClusterFirst');
-  setDefault(spec, 'schedulerName', 'default-scheduler');
-  setDefault(spec, 'terminationGracePeriodSeconds', 30);
-  setDefault(spec, 'securityContext', {});
-  for (const c of [spec.containers, spec.initContainers].flatMap((list) => (Array.isArray(list) ? list : [])) as Record<string, unknown>[]) {
-    const image = typeof c.image === 'string' ? c.image : '';
-    const tagged = /:[^/]+$/.test(image) && !image.endsWith(':latest');
-    setDefault(c, 'imagePullPolicy', tagged || image.includes('@') ? 'IfNotPresent' : 'Always');
-    setDefault(c, 'terminationMessagePath', '/dev/termination-log');
-    setDefault(c, 'terminationMessagePolicy', 'File');
-    setDefault(c, 'resources', {});
-    for (const port of (Array.isArray(c.ports) ? c.ports : []) as Record<string, unknown>[]) setDefault(port, 'protocol', 'TCP');
-  }
-}
-
-const podDefaults = (obj: KubeObject): void => {
-  const spec = record(obj, 'spec');
-  podSpecDefaults(spec);
-  setDefault(spec, 'enableServiceLinks', true);
-  setDefault(spec, 'preemptionPolicy', 'PreemptLowerPriority');
-  setDefault(spec, 'priority', 0);
-  const status = record(obj, 'status');
-  setDefault(status, 'phase', 'Pending');
-  setDefault(status, 'qosClass', 'BestEffort');
-};
-
-const podValidate = (obj: KubeObject): FieldError[] => {
-  const containers = path(obj, 'spec', 'containers');
-  if (!Array.isArray(containers) || containers.length === 0) return [required('spec.containers')];
-  const errors: FieldError[] = [];
-  containers.forEach((c: unknown, i) => {
-    if (!path(c, 'name')) errors.push(required(`spec.containers[${i}].name`));
-    if (!path(c, 'image')) errors.push(required(`spec.containers[${i}].image`));
-  });
-  return errors;
-};
-
-const workloadDefaults = (deployment: boolean) => (obj: KubeObject): void => {
-  const spec = record(obj, 'spec');
-  setDefault(spec, 'replicas', 1);
-  podSpecDefaults(record(record(spec, 'template'), 'spec'));
-  if (deployment) {
-    setDefault(spec, 'revisionHistoryLimit', 10);
-    setDefault(spec, 'progressDeadlineSeconds', 600);
-    const strategy = record(spec, 'strategy');
-    if (strategy.type === undefined) strategy.type = 'RollingUpdate';
-    if (strategy.type === 'RollingUpdate') setDefault(strategy, 'rollingUpdate', { maxUnavailable: '25%', maxSurge: '25%' });
-  }
+  const finalizers = Array.isArray(spec.finalizers) ? (spec.finalizers as string[]) : [];
+  if (!finalizers.includes('kubernetes')) spec.finalizers = [...finalizers, 'kubernetes'];
 };
 
 const workloadValidate = (obj: KubeObject): FieldError[] => {
@@ -211,6 +88,31 @@ const workloadValidate = (obj: KubeObject): FieldError[] => {
   return errors;
 };
 
+const podValidate = (obj: KubeObject): FieldError[] => {
+  const containers = path(obj, 'spec', 'containers');
+  if (!Array.isArray(containers) || containers.length === 0) return [required('spec.containers')];
+  const errors: FieldError[] = [];
+  containers.forEach((c: unknown, i) => {
+    if (!path(c, 'name')) errors.push(required(`spec.containers[${i}].name`));
+    if (!path(c, 'image')) errors.push(required(`spec.containers[${i}].image`));
+  });
+  return errors;
+};
+
+/** Status writes to a pod may not touch its owner references (old kubelets corrupted them). */
+const podPrepareStatus = (next: KubeObject, old: KubeObject): void => {
+  if (old.metadata.ownerReferences) next.metadata.ownerReferences = old.metadata.ownerReferences;
+  else delete next.metadata.ownerReferences;
+  const status = record(next, 'status');
+  if (!status.qosClass && isObject(old.status) && old.status.qosClass) status.qosClass = old.status.qosClass;
+};
+
+/** Status writes to a deployment keep its labels. */
+const deploymentPrepareStatus = (next: KubeObject, old: KubeObject): void => {
+  if (old.metadata.labels) next.metadata.labels = old.metadata.labels;
+  else delete next.metadata.labels;
+};
+
 const count = (o: KubeObject, ...keys: string[]) => Number(path(o, ...keys) ?? 0);
 
 // The columns kube-apiserver's own printers show (kubectl get), without the wide ones.
@@ -219,11 +121,6 @@ const deploymentColumns: PrinterColumn[] = [
   { name: 'Up-to-date', type: 'string', cell: (o) => count(o, 'status', 'updatedReplicas') },
   { name: 'Available', type: 'string', cell: (o) => count(o, 'status', 'availableReplicas') },
 ];
-
-/** A field that may not change once set, in apimachinery's words. */
-function immutable(field: string, before: unknown, after: unknown, detail = 'field is immutable'): FieldError[] {
-  return isDeepStrictEqual(before, after) ? [] : [{ type: 'FieldValueInvalid', field, value: after, detail }];
-}
 
 const selectorImmutable = (old: KubeObject, next: KubeObject): FieldError[] => immutable('spec.selector', path(old, 'spec', 'selector'), path(next, 'spec', 'selector'));
 
@@ -370,46 +267,69 @@ function reviewType(group: string, kind: string, plural: string, answer: (body: 
   return type;
 }
 
+/** SetDefaults_Endpoints and discovery's SetDefaults_EndpointPort: ports are TCP unless said otherwise. */
+const endpointsDefaults = (o: KubeObject): void => {
+  for (const subset of list(o.subsets)) for (const port of list(subset.ports)) setDefault(port, 'protocol', 'TCP');
+};
+const sliceDefaults = (o: KubeObject): void => {
+  for (const port of list(o.ports)) {
+    setDefaultPointer(port, 'name', '');
+    setDefaultPointer(port, 'protocol', 'TCP');
+  }
+};
+
 export function builtinTypes(): ResourceType[] {
+  const services = new ServiceAllocator();
   return [
     // There is no authorization: the token may do everything, which is what these reviews say.
     reviewType('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', (body) => ({ spec: body.spec ?? {}, status: { allowed: true } }), false),
     reviewType('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', () => ({ status: { userInfo: IDENTITY } }), true),
-    build({ kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], status: true, defaults: namespaceDefaults,
+    build({ kind: 'Namespace', plural: 'namespaces', namespaced: false, shortNames: ['ns'], status: true,
+      hooks: { defaults: namespaceDefaults, prepareCreate: namespacePrepareCreate },
       columns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] }),
-    build({ kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true, columns: nodeColumns, age: false }),
-    build({ kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true,
-      defaults: serviceDefaults, validate: serviceValidate, columns: serviceColumns }),
-    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], columns: endpointsColumns }),
-    build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, columns: sliceColumns }),
-    build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true,
-      defaults: podDefaults, validate: podValidate, columns: podColumns }),
-    build({ kind: 'Secret', plural: 'secrets', namespaced: true, defaults: (o) => { if (o.type === undefined) o.type = 'Opaque'; },
-      validateUpdate: (old, next) => [...immutable('type', old.type, next.type), ...immutableData(old, next)],
-      // stringData is write-only: merged into data (base64) and never stored.
-      normalize: (o) => {
-        if (o.stringData === null || typeof o.stringData !== 'object') return;
-        const data = { ...((o.data ?? {}) as Record<string, string>) };
-        for (const [k, v] of Object.entries(o.stringData as Record<string, string>)) data[k] = Buffer.from(String(v)).toString('base64');
-        o.data = data;
-        delete o.stringData;
+    build({ kind: 'Node', plural: 'nodes', namespaced: false, shortNames: ['no'], status: true, columns: nodeColumns, age: false,
+      hooks: { defaults: nodeDefaults, prepareCreate: nodePrepareCreate, validate: nodeValidate, validateUpdate: nodeValidateUpdate, validateStatus: (next, old) => [...nodeValidate(next), ...nodeValidateUpdate(old, next)] } }),
+    build({ kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true, columns: serviceColumns,
+      hooks: {
+        defaults: serviceDefaults, prepareCreate: servicePrepareCreate, prepareUpdate: servicePrepareUpdate, validate: serviceValidate,
+        validateUpdate: serviceValidateUpdate, validateStatus: (next) => serviceValidateStatus(next), allocate: (obj, old, peers) => services.allocate(obj, old, peers),
+      } }),
+    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], columns: endpointsColumns, hooks: { defaults: endpointsDefaults } }),
+    build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, columns: sliceColumns, hooks: { defaults: sliceDefaults } }),
+    build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true, columns: podColumns,
+      hooks: { defaults: podDefaults, prepareCreate: podPrepareCreate, prepareUpdate: podTolerations, prepareStatus: podPrepareStatus, validate: podValidate } }),
+    build({ kind: 'Secret', plural: 'secrets', namespaced: true,
+      hooks: {
+        defaults: (o) => setDefault(o, 'type', 'Opaque'),
+        validateUpdate: (old, next) => [...immutable('type', old.type, next.type), ...immutableData(old, next)],
+        // stringData is write-only: merged into data (base64) and never stored.
+        normalize: (o) => {
+          if (o.stringData === null || typeof o.stringData !== 'object') return;
+          const data = { ...((o.data ?? {}) as Record<string, string>) };
+          for (const [k, v] of Object.entries(o.stringData as Record<string, string>)) data[k] = Buffer.from(String(v)).toString('base64');
+          o.data = data;
+          delete o.stringData;
+        },
       },
       columns: [
         { name: 'Type', type: 'string', jsonPath: '.type' },
         { name: 'Data', type: 'string', cell: (o) => Object.keys((o.data ?? {}) as object).length },
       ] }),
-    build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'], validateUpdate: immutableData,
+    build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'], hooks: { validateUpdate: immutableData },
       columns: [{ name: 'Data', type: 'string', cell: (o) => Object.keys((o.data ?? {}) as object).length + Object.keys((o.binaryData ?? {}) as object).length }] }),
     build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'],
       columns: [{ name: 'Secrets', type: 'string', cell: (o) => ((o.secrets ?? []) as unknown[]).length }] }),
     build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(true), age: false, nameColumn: false }),
-    build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(false), age: false, nameColumn: false }),
+    build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(false), age: false, nameColumn: false,
+      hooks: { storedAs: { key: '/events', toStorage: eventToStorage, fromStorage: eventFromStorage } } }),
     build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true,
       columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
     build({ group: 'apps', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'],
-      status: true, scale: true, generation: true, defaults: workloadDefaults(true), validate: workloadValidate, validateUpdate: selectorImmutable, columns: deploymentColumns }),
+      status: true, scale: true, generation: true, columns: deploymentColumns,
+      hooks: { defaults: workloadDefaults(true), prepareCreate: (o) => void (o.status = {}), prepareStatus: deploymentPrepareStatus, validate: workloadValidate, validateUpdate: selectorImmutable } }),
     build({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'],
-      status: true, scale: true, generation: true, defaults: workloadDefaults(false), validate: workloadValidate, validateUpdate: selectorImmutable, columns: replicaSetColumns }),
+      status: true, scale: true, generation: true, columns: replicaSetColumns,
+      hooks: { defaults: workloadDefaults(false), prepareCreate: (o) => void (o.status = {}), validate: workloadValidate, validateUpdate: selectorImmutable } }),
     build({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false,
       shortNames: ['crd', 'crds'], status: true, generation: true, age: false,
       // The CRD printer shows the creation time itself, not an age.

@@ -15,6 +15,13 @@ function isObject(value: unknown): value is Obj {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** A leaf value as a string that is equal exactly when the values are (never '', the list item marker). */
+function leaf(v: unknown): string {
+  if (typeof v === 'string') return `s${v}`;
+  if (typeof v === 'number' || typeof v === 'boolean') return `${typeof v}${String(v)}`;
+  return JSON.stringify(v) ?? 'undefined';
+}
+
 /** Paths of `obj` as FieldsV1 elements (f:name, k:{"name":"x"}, v:"x"). Only tracked metadata is included. */
 export function fieldsOf(obj: Obj, strategyOf: ListStrategyOf): FieldSet {
   const out: FieldSet = new Map();
@@ -36,10 +43,10 @@ export function fieldsOf(obj: Obj, strategyOf: ListStrategyOf): FieldSet {
         } else if (strategy && !strategy.mergeKey) {
           for (const item of v) out.set(`${p}${SEP}v:${JSON.stringify(item)}`, '');
         } else {
-          out.set(p, JSON.stringify(v));
+          out.set(p, leaf(v));
         }
       } else {
-        out.set(p, JSON.stringify(v));
+        out.set(p, leaf(v));
       }
     }
   };
@@ -53,10 +60,33 @@ export function fieldsOf(obj: Obj, strategyOf: ListStrategyOf): FieldSet {
   return out;
 }
 
-/** FieldsV1 JSON from a set of paths: leaves are {}, a node owned itself and through children gets ".". */
+const FIELDS_CACHE_SIZE = 512;
+const fieldsCache = new Map<string, JsonObject>();
+
+/**
+ * FieldsV1 JSON from a set of paths: leaves are {}, a node owned itself and through children
+ * gets ".". Objects written alike share one (frozen) result: a thousand ConfigMaps of one shape
+ * cost one conversion.
+ */
 export function toFieldsV1(paths: Iterable<string>): JsonObject {
-  const root: JsonObject = {};
   const all = [...paths];
+  const key = all.join('\u0000');
+  let cached = fieldsCache.get(key);
+  if (!cached) {
+    cached = deepFreeze(buildFieldsV1(all));
+    if (fieldsCache.size >= FIELDS_CACHE_SIZE) fieldsCache.delete(fieldsCache.keys().next().value!);
+    fieldsCache.set(key, cached);
+  }
+  return cached;
+}
+
+function deepFreeze(obj: JsonObject): JsonObject {
+  for (const child of Object.values(obj)) deepFreeze(child as JsonObject);
+  return Object.freeze(obj);
+}
+
+function buildFieldsV1(all: string[]): JsonObject {
+  const root: JsonObject = {};
   for (const path of all) {
     let node = root;
     for (const element of path.split(SEP)) {

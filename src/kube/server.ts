@@ -10,7 +10,8 @@ import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResou
 import { openApiV2, openApiV3ForGroupVersion, openApiV3Index } from './openapi.js';
 import { decodeProtobufObject } from './protobuf.js';
 import { badRequest, KubeApiError, resourceNotFound, unauthorized, unsupportedBody } from './status.js';
-import { TABLE_MEDIA, toTable, type IncludeObject } from './table.js';
+import { checkForm, negotiate, partialMetadata } from './media.js';
+import { toTable, type IncludeObject } from './table.js';
 import { apiVersionOf, type KubeObject } from './types.js';
 import { cachedJson, serveWatch } from './watch.js';
 
@@ -83,7 +84,7 @@ export class KubeHttpServer {
       res.end();
       return;
     }
-    this.json(res, apiError.code, apiError.toStatus());
+    this.json(res, apiError.code, apiError.toStatus(), 'application/json', apiError.warnings);
   }
 
   private json(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
@@ -127,7 +128,7 @@ export class KubeHttpServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!this.authorized(req)) throw unauthorized();
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url ?? '/');
     const parts = url.pathname.split('/').filter((p) => p !== '');
     const accept = req.headers.accept;
 
@@ -181,7 +182,7 @@ export class KubeHttpServer {
     throw resourceNotFound();
   }
 
-  private target(url: URL, group: string, version: string, segments: string[], req: IncomingMessage): Target {
+  private target(url: RequestUrl, group: string, version: string, segments: string[], req: IncomingMessage): Target {
     const registry = this.api.registry;
     let namespace: string | undefined;
     let rest = segments;
@@ -204,14 +205,21 @@ export class KubeHttpServer {
     return target;
   }
 
-  private async resource(req: IncomingMessage, res: ServerResponse, url: URL, group: string, version: string, segments: string[]): Promise<void> {
+  private async resource(req: IncomingMessage, res: ServerResponse, url: RequestUrl, group: string, version: string, segments: string[]): Promise<void> {
     const target = this.target(url, group, version, segments, req);
     const method = req.method ?? 'GET';
     const contentType = req.headers['content-type'] ?? 'application/json';
-    const table = !!req.headers.accept && TABLE_MEDIA.test(req.headers.accept);
+    const negotiated = negotiate(req.headers.accept);
+    const table = negotiated.form === 'Table';
+    const metadataOnly = negotiated.form === 'PartialObjectMetadata' || negotiated.form === 'PartialObjectMetadataList' ? negotiated.version : undefined;
     const include = (url.searchParams.get('includeObject') ?? 'Metadata') as IncludeObject;
     const api = this.api;
-    const write = (result: WriteResult) => this.json(res, result.code, result.object, 'application/json', result.warnings);
+    const write = (result: WriteResult) => {
+      const object = result.object as KubeObject;
+      const reduced = metadataOnly && object?.metadata && object.kind !== 'Status' && !Array.isArray(object.items) ? partialMetadata(object, metadataOnly) : object;
+      // A written object is usually the stored one: its JSON is made once for the answer and every watcher.
+      this.json(res, result.code, reduced?.metadata ? cachedJson(reduced) : reduced, 'application/json', result.warnings);
+    };
     const { type } = target.served;
     if (type.verbs && !(method === 'POST' && type.verbs.includes('create'))) {
       throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -226,15 +234,18 @@ export class KubeHttpServer {
         if (target.name === undefined) {
           const watch = url.searchParams.get('watch');
           if (watch === 'true' || watch === '1') {
-            serveWatch(api, target, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 1000, table, maxBacklogBytes: this.options.watchBacklogBytes });
+            serveWatch(api, target, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 1000, table, metadataOnly, maxBacklogBytes: this.options.watchBacklogBytes });
             return;
           }
           const listed = api.list(target);
+          checkForm(negotiated, type, true);
           if (table) return this.json(res, 200, toTable(listed.items, target.served.version.columns, listMeta(listed), include, target.served.version.nameColumn !== false));
-          return this.json(res, 200, listJson(target, listed));
+          return this.json(res, 200, listJson(target, listed, metadataOnly));
         }
         if (target.name !== undefined && url.searchParams.get('watch') === 'true') throw resourceNotFound();
         const obj = api.get(target);
+        checkForm(negotiated, type, false);
+        if (metadataOnly) return this.json(res, 200, partialMetadata(target.subresource === 'scale' ? api.scaleOf(target.served, obj) : obj, metadataOnly));
         if (target.subresource === 'scale') return this.json(res, 200, api.scaleOf(target.served, obj));
         if (table) return this.json(res, 200, toTable([obj], target.served.version.columns, { resourceVersion: obj.metadata.resourceVersion }, include, target.served.version.nameColumn !== false));
         return this.json(res, 200, cachedJson(obj));
@@ -264,6 +275,17 @@ export class KubeHttpServer {
   }
 }
 
+interface RequestUrl {
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+/** Path and query of a request target (origin-form, as HTTP/1.1 clients send it): cheaper than a WHATWG URL per request. */
+function requestUrl(raw: string): RequestUrl {
+  const q = raw.indexOf('?');
+  return q < 0 ? { pathname: raw, searchParams: new URLSearchParams() } : { pathname: raw.slice(0, q), searchParams: new URLSearchParams(raw.slice(q + 1)) };
+}
+
 function listMeta(listed: ListResult): Record<string, unknown> {
   const meta: Record<string, unknown> = { resourceVersion: listed.resourceVersion };
   if (listed.continueToken) meta.continue = listed.continueToken;
@@ -271,9 +293,16 @@ function listMeta(listed: ListResult): Record<string, unknown> {
   return meta;
 }
 
-/** Lists are assembled from cached item JSON: a 10k list costs string joins, not 10k serializations. */
-function listJson(target: Target, listed: ListResult): string {
+/**
+ * Lists are assembled from cached item JSON: a 10k list costs string joins, not 10k
+ * serializations. With `metadataOnly` (a meta.k8s.io version) it is a PartialObjectMetadataList.
+ */
+function listJson(target: Target, listed: ListResult, metadataOnly?: string): string {
   const { type, version } = target.served;
+  if (metadataOnly) {
+    const head = JSON.stringify({ kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${metadataOnly}`, metadata: listMeta(listed) });
+    return `${head.slice(0, -1)},"items":[${listed.items.map((item: KubeObject) => JSON.stringify(partialMetadata(item, metadataOnly))).join(',')}]}`;
+  }
   const head = JSON.stringify({ kind: type.listKind, apiVersion: apiVersionOf(type.group, version.name), metadata: listMeta(listed) });
   return `${head.slice(0, -1)},"items":[${listed.items.map((item: KubeObject) => cachedJson(item)).join(',')}]}`;
 }

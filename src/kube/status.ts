@@ -26,6 +26,8 @@ export class KubeApiError extends Error {
   readonly code: number;
   readonly reason: string;
   readonly details: StatusDetails | undefined;
+  /** Warnings gathered before the failure (unknown fields): kube-apiserver sends them with the error. */
+  warnings: string[] = [];
 
   constructor(code: number, reason: string, message: string, details?: StatusDetails) {
     super(message);
@@ -115,6 +117,8 @@ export interface FieldError {
   /** The detail text after "Invalid value: ...:" or the fixed text of the type. */
   detail: string;
   value?: unknown;
+  /** The value as Go's %#v prints it (structs, slices), when JSON would not match. */
+  goValue?: string;
 }
 
 const typeText: Record<FieldError['type'], string> = {
@@ -132,14 +136,16 @@ export function renderFieldError(error: FieldError): string {
   if (error.type === 'FieldValueRequired' || error.type === 'FieldValueForbidden') {
     return error.detail ? `${head}: ${error.detail}` : head;
   }
-  const value = error.value === undefined ? '' : `${JSON.stringify(error.value)}: `;
-  return `${head}: ${value}${error.detail}`;
+  const value = error.goValue ?? (error.value === undefined ? undefined : JSON.stringify(error.value));
+  const withValue = value === undefined ? head : `${head}: ${value}`;
+  return error.detail ? `${withValue}: ${error.detail}` : withValue;
 }
 
 /** 422 Invalid: `Kind "name" is invalid: [field: detail, ...]`. */
 export function invalid(kind: string, group: string, name: string, errors: FieldError[]): KubeApiError {
   const causes = errors.map((e) => ({ reason: e.type, message: renderFieldError(e), field: e.field }));
-  const parts = errors.map((e) => `${e.field}: ${renderFieldError(e)}`);
+  // The message lists each distinct error once (field.ErrorList.ToAggregate); the causes keep all.
+  const parts = [...new Set(errors.map((e) => `${e.field}: ${renderFieldError(e)}`))];
   const summary = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   const d: StatusDetails = { name };
   if (group) d.group = group;

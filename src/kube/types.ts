@@ -97,24 +97,36 @@ export interface ResourceType {
   generation: boolean;
   /** Built-in types take strategic merge patches; custom resources do not. */
   builtin: boolean;
-  /** Fills server-side defaults on create (clusterIP, namespace finalizers, ...). */
+  /** Decode-time defaults (Go's SetDefaults_*), applied to every body written, status writes included. */
   defaults?: (obj: KubeObject) => void;
+  /** What a create adds before validation (PrepareForCreate and admission plugins: status reset, finalizers, taints). */
+  prepareCreate?: (obj: KubeObject) => void;
+  /** What an update of the main resource adjusts before validation (PrepareForUpdate). */
+  prepareUpdate?: (next: KubeObject, old: KubeObject) => void;
+  /** What a status write may not change besides the spec (pods keep their owner references, deployments their labels). */
+  prepareStatus?: (next: KubeObject, old: KubeObject) => void;
   /** Type-specific validation beyond metadata (built-ins). */
   validate?: (obj: KubeObject) => FieldError[];
   /** Rewrites applied on every write, before validation (a Secret's stringData into data). */
   normalize?: (obj: KubeObject) => void;
   /** Rules between the stored object and its replacement (immutable fields). */
   validateUpdate?: (old: KubeObject, next: KubeObject) => FieldError[];
+  /** Validation of a write to the status subresource (instead of validate and validateUpdate). */
+  validateStatus?: (next: KubeObject, old: KubeObject) => FieldError[];
+  /** Assigns what the server hands out (cluster IPs, node ports) after validation; throws 422. */
+  allocate?: (obj: KubeObject, old: KubeObject | undefined, peers: Iterable<KubeObject>) => void;
   /** The CRD object that defines this resource, when it is custom. */
   crdName?: string;
   /** Verbs when not the full set (discovery lists them; others answer 405). */
   verbs?: string[];
+  /** Kept in another resource's collection and converted on the way in and out (events.k8s.io Events are core Events). */
+  storedAs?: { key: string; toStorage: (obj: KubeObject) => KubeObject; fromStorage: (obj: KubeObject) => KubeObject };
   /** Create-only review resources (access reviews, whoami): the answer to a POST, never stored. */
   review?: (body: KubeObject) => KubeObject;
 }
 
-export function storageKey(type: Pick<ResourceType, 'group' | 'plural'>): string {
-  return `${type.group}/${type.plural}`;
+export function storageKey(type: Pick<ResourceType, 'group' | 'plural' | 'storedAs'>): string {
+  return type.storedAs?.key ?? `${type.group}/${type.plural}`;
 }
 
 export function apiVersionOf(group: string, version: string): string {

@@ -6,12 +6,15 @@ import type { KubeApi, Target } from './api.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { expired } from './status.js';
 import type { StoreEvent, Watcher } from './store.js';
+import { partialMetadata } from './media.js';
 import { toTable } from './table.js';
 import { apiVersionOf, storageKey, type KubeObject } from './types.js';
 
 export interface WatchOptions {
   bookmarkIntervalMs: number;
   table: boolean;
+  /** Events carry PartialObjectMetadata of this meta.k8s.io version (metadata informers). */
+  metadataOnly?: string;
   /** A watcher that lets this much output pile up unread is cut off (it re-watches, like after the real cacher drops a slow watcher). */
   maxBacklogBytes?: number;
 }
@@ -25,8 +28,11 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   const fields = parseFieldSelector(query.get('fieldSelector'));
   const namespace = type.namespaced ? target.namespace : undefined;
   const apiVersion = apiVersionOf(type.group, version.name);
-  const matches = (obj: KubeObject | undefined): boolean => {
-    if (!obj) return false;
+  // Types stored in another's form are matched in their own (field selectors name their fields).
+  const view = type.storedAs ? (obj: KubeObject) => api.present(target.served, obj) : (obj: KubeObject) => obj;
+  const matches = (stored: KubeObject | undefined): boolean => {
+    if (!stored) return false;
+    const obj = view(stored);
     if (namespace && obj.metadata.namespace !== namespace) return false;
     if (target.name && obj.metadata.name !== target.name) return false;
     if (labels && !labels(obj.metadata.labels ?? {})) return false;
@@ -40,15 +46,28 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
   res.flushHeaders();
+  // Events go straight to the socket as whole HTTP chunks: one write each instead of the four
+  // (size, CRLF, data, CRLF) corked until the next tick that res.write makes, for every watcher.
+  // res.end() still writes the last chunk.
+  const put = (framed: string): void => {
+    res.socket?.write(framed);
+  };
 
   // Serialized once per event and apiVersion: every watcher of the same version shares the string.
   const serialize = (eventType: string, obj: KubeObject): string => {
-    const presented = obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+    const presented = obj.apiVersion === apiVersion ? obj : api.present(target.served, obj);
+    if (options.metadataOnly) return metadataLine(eventType, presented, options.metadataOnly);
     if (options.table) {
       const table = toTable([presented], version.columns, { resourceVersion: obj.metadata.resourceVersion }, 'Metadata', version.nameColumn !== false);
-      return `${JSON.stringify({ type: eventType, object: table })}\n`;
+      return chunk(`${JSON.stringify({ type: eventType, object: table })}\n`);
     }
     return eventLine(eventType, presented);
+  };
+
+  // Bookmarks have the form of the watched objects (a metadata informer decodes only PartialObjectMetadata).
+  const bookmark = (metadata: Record<string, unknown>): string => {
+    const object = options.metadataOnly ? { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${options.metadataOnly}`, metadata } : { kind: type.kind, apiVersion, metadata };
+    return chunk(`${JSON.stringify({ type: 'BOOKMARK', object })}\n`);
   };
 
   let closed = false;
@@ -59,7 +78,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   const timers: NodeJS.Timeout[] = [];
   const emit = (eventType: string, obj: KubeObject): void => {
     if (closed) return;
-    res.write(serialize(eventType, obj));
+    put(serialize(eventType, obj));
     // A client that stopped reading must not make the server hold every later event for it.
     if (res.writableLength > limit) stop();
   };
@@ -87,7 +106,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
       }
     }
     if (sendInitial && bookmarks) {
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion, metadata: { resourceVersion: String(api.store.currentRv), annotations: { 'k8s.io/initial-events-end': 'true' } } } })}\n`);
+      put(bookmark({ resourceVersion: String(api.store.currentRv), annotations: { 'k8s.io/initial-events-end': 'true' } }));
     }
   } else {
     const since = Number(rvParam);
@@ -115,7 +134,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   if (bookmarks) {
     const timer = setInterval(() => {
       const rv = Math.max(lastRv, api.store.currentRv);
-      res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion, metadata: { resourceVersion: String(rv) } } })}\n`);
+      put(bookmark({ resourceVersion: String(rv) }));
     }, options.bookmarkIntervalMs);
     timer.unref();
     timers.push(timer);
@@ -130,10 +149,33 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   res.socket?.on('close', stop);
 }
 
+const metadataCache = new WeakMap<object, Map<string, string>>();
+
+/** A watch line as one HTTP/1.1 chunk (size in hex, CRLF, data, CRLF). */
+function chunk(line: string): string {
+  return `${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`;
+}
+
+/** A metadata-only watch line (as a chunk), shared by every metadata watcher of the same object and event. */
+function metadataLine(eventType: string, obj: KubeObject, version: string): string {
+  let lines = metadataCache.get(obj);
+  if (!lines) {
+    lines = new Map();
+    metadataCache.set(obj, lines);
+  }
+  const key = `${eventType}/${version}`;
+  let line = lines.get(key);
+  if (line === undefined) {
+    line = chunk(`${JSON.stringify({ type: eventType, object: partialMetadata(obj, version) })}\n`);
+    lines.set(key, line);
+  }
+  return line;
+}
+
 const jsonCache = new WeakMap<object, string>();
 const lineCache = new WeakMap<object, Map<string, string>>();
 
-/** One watch line per (object, event type), shared by every watcher that receives it. */
+/** One watch line (as a chunk) per (object, event type), shared by every watcher that receives it. */
 function eventLine(eventType: string, obj: object): string {
   let lines = lineCache.get(obj);
   if (!lines) {
@@ -142,7 +184,7 @@ function eventLine(eventType: string, obj: object): string {
   }
   let line = lines.get(eventType);
   if (line === undefined) {
-    line = `{"type":"${eventType}","object":${cachedJson(obj)}}\n`;
+    line = chunk(`{"type":"${eventType}","object":${cachedJson(obj)}}\n`);
     lines.set(eventType, line);
   }
   return line;
