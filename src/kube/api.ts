@@ -390,7 +390,7 @@ export class KubeApi {
     const existing = this.current(target);
     const rv = obj.metadata.resourceVersion;
     if (rv === undefined || rv === '') {
-      if (!type.builtin) {
+      if (!type.builtin || type.unconditionalUpdate === false) {
         throw invalid(type.kind, type.group, target.name!, [{ type: 'FieldValueInvalid', field: 'metadata.resourceVersion', value: 0, detail: 'must be specified for an update' }]);
       }
     } else if (rv !== existing.metadata.resourceVersion) {

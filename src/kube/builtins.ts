@@ -12,6 +12,7 @@ import type { KubeObject, PrinterColumn, ResourceType, ResourceVersion } from '.
 
 interface BuiltinSpec {
   group?: string;
+  unconditionalUpdate?: false;
   version?: string;
   kind: string;
   plural: string;
@@ -58,6 +59,7 @@ function build(spec: BuiltinSpec): ResourceType {
     versions: [version],
     generation: spec.generation ?? false,
     builtin: true,
+    ...(spec.unconditionalUpdate === false ? { unconditionalUpdate: false } : {}),
     ...spec.hooks,
   };
 }
@@ -322,7 +324,8 @@ export function builtinTypes(): ResourceType[] {
     build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(true), age: false, nameColumn: false }),
     build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(false), age: false, nameColumn: false,
       hooks: { storedAs: { key: '/events', toStorage: eventToStorage, fromStorage: eventFromStorage } } }),
-    build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true,
+    // kube-apiserver's lease strategy refuses updates without a resourceVersion (leader election relies on it).
+    build({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases', namespaced: true, unconditionalUpdate: false,
       columns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] }),
     build({ group: 'apps', kind: 'Deployment', plural: 'deployments', namespaced: true, shortNames: ['deploy'], categories: ['all'],
       status: true, scale: true, generation: true, columns: deploymentColumns,

@@ -97,6 +97,8 @@ export interface ResourceType {
   generation: boolean;
   /** Built-in types take strategic merge patches; custom resources do not. */
   builtin: boolean;
+  /** An update may leave out metadata.resourceVersion (AllowUnconditionalUpdate); false for Leases and custom resources. */
+  unconditionalUpdate?: boolean;
   /** Decode-time defaults (Go's SetDefaults_*), applied to every body written, status writes included. */
   defaults?: (obj: KubeObject) => void;
   /** What a create adds before validation (PrepareForCreate and admission plugins: status reset, finalizers, taints). */

@@ -38,10 +38,18 @@ async function standingNodes(kc: KubeConfig, cloud: CloudControlClient, signal: 
       await cloud.createInstance({ nodeName: name }, signal);
       const podCIDR = `10.244.${i}.0/24`;
       await core.createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name } }, spec: { podCIDR, podCIDRs: [podCIDR], taints: [{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }] } } });
-      const node = await core.readNodeStatus({ name });
-      const now = new Date();
-      node.status = { ...node.status, addresses: [{ type: 'Hostname', address: name }], conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'standing node', lastHeartbeatTime: now, lastTransitionTime: now }] };
-      await core.replaceNodeStatus({ name, body: node });
+      // The CCM writes the Node at the same time: read, modify, write, again on a conflict.
+      for (let attempt = 0; ; attempt++) {
+        const node = await core.readNodeStatus({ name });
+        const now = new Date();
+        node.status = { ...node.status, addresses: node.status?.addresses?.length ? node.status.addresses : [{ type: 'Hostname', address: name }], conditions: [...(node.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'standing node', lastHeartbeatTime: now, lastTransitionTime: now }] };
+        try {
+          await core.replaceNodeStatus({ name, body: node });
+          break;
+        } catch (error) {
+          if (attempt >= 10 || (error as { code?: number }).code !== 409) throw error;
+        }
+      }
     }
     const settled = (n: V1Node | undefined) =>
       !!n && !(n.spec?.taints ?? []).some((t) => t.key === UNINITIALIZED_TAINT) && (n.status?.conditions ?? []).some((c) => c.type === 'NetworkUnavailable' && c.reason === 'RouteCreated');

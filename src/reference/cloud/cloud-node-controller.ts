@@ -107,9 +107,8 @@ export class CloudNodeController {
       return;
     }
     if (addresses.length === 0) return;
-    if (this.ctx.faulty('duplicate-addresses')) {
-      const internal = addresses.find((a) => a.type === 'InternalIP');
-      if (internal) addresses.push({ ...internal });
+    if (this.ctx.faulty('internal-ip-as-hostname')) {
+      addresses = addresses.map((a) => (a.type === 'InternalIP' ? { ...a, address: `ip-${a.address.replaceAll('.', '-')}.conformal.internal` } : a));
     }
     if (!addressesDiffer(node.status?.addresses, addresses)) return;
     await setNodeAddresses(this.ctx, node.metadata.name, addresses);

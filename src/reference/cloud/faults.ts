@@ -12,7 +12,7 @@ const FAULTS = {
     'Zone and region are written only under the deprecated failure-domain.beta.kubernetes.io keys, never under topology.kubernetes.io.',
   'no-region-label': 'Zone and instance type are labelled, the region under neither key.',
   'kubernetes-io-label': "The cloud's node.kubernetes.io/conformal-pool label is kept although it is in the kubernetes.io namespace.",
-  'duplicate-addresses': 'The InternalIP address is listed twice in status.addresses.',
+  'internal-ip-as-hostname': "The InternalIP address is written as the instance's DNS name instead of its IP.",
   'ignores-provided-node-ip':
     'The alpha.kubernetes.io/provided-node-ip annotation does not reorder or filter the addresses: the cloud order is kept.',
   'bogus-provided-ip-initialises':

@@ -1,6 +1,7 @@
 // Every fault of the reference cloud really deviates: a check of the behaviour the fault breaks
 // passes on the correct reference and fails, with that check's own message, on the faulty one.
 // Checks look only through the Kubernetes API and cloud-control, as the cloud suite does.
+import { isIP } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { CLOUD_FAULTS, type CloudFaultName, type ReferenceCloudOptions } from '../../../src/reference/cloud/index.js';
 import {
@@ -137,6 +138,8 @@ const CHECKS = {
     const node = await initialised(h, 'n-dup', hasInternalIp);
     const pairs = node.status.addresses.map((a) => `${a.type}/${a.address}`);
     expect(pairs, 'no duplicate (type, address) in status.addresses').toEqual([...new Set(pairs)]);
+    const internal = node.status.addresses.filter((a) => a.type === 'InternalIP').map((a) => a.address);
+    expect(internal.every((a) => isIP(a) !== 0), 'every InternalIP is an IP address').toBe(true);
   },
   async providedIpFirst(h: CloudHarness) {
     const instance = (await h.control('POST', '/v1/instances', { nodeName: 'n-ip' })).body as Instance;
@@ -269,7 +272,7 @@ const CAUGHT_BY: Record<CloudFaultName, { check: CheckName; failure: string; opt
   'ingress-before-finalizer': { check: 'finalizerBeforeIngress', failure: 'no version of the Service has an ingress without the cleanup finalizer' },
   'load-balancer-ports-dropped': { check: 'cloudPorts', failure: "the cloud's load balancer has the Service's ports" },
   'kubernetes-io-label': { check: 'noKubernetesLabels', failure: 'no provider label in the kubernetes.io and k8s.io namespaces' },
-  'duplicate-addresses': { check: 'uniqueAddresses', failure: 'no duplicate (type, address)' },
+  'internal-ip-as-hostname': { check: 'uniqueAddresses', failure: 'every InternalIP is an IP address' },
   'ignores-provided-node-ip': { check: 'providedIpFirst', failure: 'the provided node IP is the first address' },
   'bogus-provided-ip-initialises': { check: 'bogusIpKeepsTaint', failure: 'a bogus provided-node-ip keeps the node tainted' },
   'overwrites-user-label': { check: 'userLabelKept', failure: "the kubelet's label keeps its value" },

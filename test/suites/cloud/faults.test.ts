@@ -15,7 +15,7 @@ const caughtBy: Record<string, readonly string[]> = {
   'ingress-before-finalizer': ['cloud.lb.provisioned'],
   'load-balancer-ports-dropped': ['cloud.lb.cloud.matches-service'],
   'kubernetes-io-label': ['cloud.node.register.no-reserved-labels'],
-  'duplicate-addresses': ['cloud.node.existing.addresses', 'cloud.node.register.addresses'],
+  'internal-ip-as-hostname': ['cloud.node.existing.addresses', 'cloud.node.register.addresses'],
   'ignores-provided-node-ip': ['cloud.node.register.provided-node-ip'],
   'bogus-provided-ip-initialises': ['cloud.node.register.bogus-provided-ip'],
   'overwrites-user-label': ['cloud.node.register.user-labels-kept'],
