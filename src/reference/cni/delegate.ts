@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { givenEnvironment } from './given-env.js';
 import { CniError, Code, type Command, type Request } from './skel.js';
 
 const DELEGATE_TIMEOUT_MS = 20_000;
@@ -31,7 +32,7 @@ export function delegate(type: string, command: Command, request: Request): unkn
   const binary = locate(type, request);
   const child = spawnSync(binary, [], {
     input: request.stdinText,
-    env: { ...process.env, CNI_COMMAND: command },
+    env: { ...givenEnvironment(), CNI_COMMAND: command },
     encoding: 'utf8',
     timeout: DELEGATE_TIMEOUT_MS,
     maxBuffer: 1024 * 1024,
