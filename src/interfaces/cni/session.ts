@@ -16,6 +16,7 @@ import { versionInfoSchema, describeIssues } from './schemas.js';
 import { REFERENCE_UNSUPPORTED_FIELD, resolveTarget } from './target.js';
 import { compareVersions, isSpecVersion } from './versions.js';
 import { listAllocations } from './leaks.js';
+import { ReferencePlacement } from './reference-placement.js';
 
 async function pickNetns(embedded: boolean, simulated: boolean, context: OpenContext): Promise<{ provider?: NetnsProvider; why?: string }> {
   if (simulated) {
@@ -65,12 +66,15 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
     context.log.warn(netns.why);
   }
   const unsupportedField = options.unsupportedField ?? (target.embedded ? REFERENCE_UNSUPPORTED_FIELD : undefined);
+  const makeEnv = (over: CniRuntime) => new CniTestEnv(over, options.profile, netns.provider, versions, options.concurrentAdds, warnings, unsupportedField);
+  const placement = target.embedded ? new ReferencePlacement(runtime, await delegationTests(), makeEnv) : undefined;
   // The runner copies warnings when the session opens: deviations found up front reach the report.
-  if (options.profile === 'compatible') warnings.push(...(await probeDeviations(runtime, context.signal)).map(asWarning));
+  if (options.profile === 'compatible') warnings.push(...(await probeDeviations(placement?.inProcessRuntime ?? runtime, context.signal)).map(asWarning));
   const capabilities = deriveCapabilities(network, versions, netns.provider !== undefined, options.ipamPool, unsupportedField !== undefined);
-  const env = new CniTestEnv(runtime, options.profile, netns.provider, versions, options.concurrentAdds, warnings, unsupportedField);
+  const networks = () => (placement ? placement.networks() : [{ network, runtime }]);
   return {
-    env,
+    env: makeEnv(runtime),
+    ...(placement ? { placement: (test) => placement.placement(test) } : {}),
     capabilities,
     warnings,
     implementation: {
@@ -81,10 +85,19 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
       details: { network: network.name, cniVersion: network.cniVersion, cniPath: target.cniPath.join(':'), profile: options.profile, namespaces: netns.provider?.kind ?? 'none' },
     },
     async leakCheck() {
-      return [...runtime.cachedAttachments().map((a) => `CNI attachment ${a.containerID}/${a.ifname} was never deleted`), ...(target.embedded ? listAllocations(network) : [])];
+      return networks().flatMap(({ network: net, runtime: over }) => [
+        ...over.cachedAttachments().map((a) => `CNI attachment ${a.containerID}/${a.ifname} was never deleted`),
+        ...(target.embedded ? listAllocations(net) : []),
+      ]);
     },
     async close() {},
   };
+}
+
+/** Ids of the tests cited for a rule of SPEC.md section 4 (plugin delegation): loaded with the suite's rules. */
+async function delegationTests(): Promise<Set<string>> {
+  const { delegationRules } = await import('../../../suites/cni/rules/section4-delegation.js');
+  return new Set(delegationRules.flatMap((rule) => rule.tests ?? []));
 }
 
 /** With --plugin alone the config's version is a placeholder: use the highest the plugin advertises. */

@@ -128,11 +128,17 @@ export function installedFault(): FaultName | undefined {
   }
 }
 
-/** Prints the error object on stdout (or stderr for the error-on-stderr fault) and sets exit code 1. */
-export function reportError(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): void {
+/** The error object a plugin prints for `error`, and where (stderr only for the error-on-stderr fault). */
+export function errorOutput(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): { stream: 'stdout' | 'stderr'; text: string } {
   const cniError = error instanceof CniError ? error : new CniError(999, `internal error: ${(error as Error)?.message ?? String(error)}`);
   const object = { cniVersion: cniVersion && isSpecVersion(cniVersion) ? cniVersion : LATEST_VERSION, code: fault === 'error-code-as-string' ? String(cniError.code) : cniError.code, msg: cniError.message, ...(cniError.details ? { details: cniError.details } : {}) };
-  (fault === 'error-on-stderr' ? process.stderr : process.stdout).write(`${JSON.stringify(object)}\n`);
+  return { stream: fault === 'error-on-stderr' ? 'stderr' : 'stdout', text: `${JSON.stringify(object)}\n` };
+}
+
+/** Prints the error object and sets exit code 1. */
+export function reportError(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): void {
+  const { stream, text } = errorOutput(error, cniVersion, fault);
+  process[stream].write(text);
   process.exitCode = 1;
 }
 
