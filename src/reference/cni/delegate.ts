@@ -3,11 +3,10 @@
 // `ipamInProcess: true`, a delegate that is the reference's own IPAM executable runs inside this
 // process instead (same code, same store and lock, same output read the same way), which saves a
 // process start per call; any other IPAM plugin is still executed.
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { givenEnvironment } from './given-env.js';
-import { CniError, Code, errorOutput, type Command, type Request } from './skel.js';
+import { CniError, Code, errorOutput, write, type Command, type Request } from './skel.js';
 
 const DELEGATE_TIMEOUT_MS = 20_000;
 
@@ -52,6 +51,8 @@ export function isOwnIpam(binary: string, self: string = process.argv[1] ?? ''):
 }
 
 function execute(binary: string, command: Command, request: Request): DelegateOutput {
+  // Loaded here: a call that executes nothing (VERSION, a rejected request, in-process IPAM) skips it.
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const child = spawnSync(binary, [], {
     input: request.stdinText,
     env: { ...givenEnvironment(), CNI_COMMAND: command },
@@ -71,7 +72,7 @@ async function inProcess(command: Command, request: Request): Promise<DelegateOu
     return { status: 0, stdout: output === undefined ? '' : JSON.stringify(output) };
   } catch (error) {
     const { stream, text } = errorOutput(error, request.cniVersion, request.fault);
-    if (stream === 'stderr') process.stderr.write(text);
+    if (stream === 'stderr') write('stderr', text);
     return { status: 1, stdout: stream === 'stdout' ? text : '' };
   }
 }
