@@ -91,6 +91,8 @@ export interface TestPlacement<Env> {
   readonly env: Env;
   /** Runs alone, after the parallel-safe tests. */
   readonly serial: boolean;
+  /** Starts before the other parallel-safe tests: it is among the longest, so it does not end the run alone. */
+  readonly first?: boolean;
 }
 
 export interface ReferenceServer {

@@ -161,6 +161,7 @@ export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<Test
   const results = new Map<string, TestResult>();
   const parallel: Array<{ entry: CatalogEntry<Env>; env: Env }> = [];
   const serial: Array<{ entry: CatalogEntry<Env>; env: Env }> = [];
+  const first: Array<{ entry: CatalogEntry<Env>; env: Env }> = [];
 
   const finish = (entry: CatalogEntry<Env>, body: Body) => {
     const result: TestResult = { ...baseResult(entry), ...body };
@@ -180,8 +181,9 @@ export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<Test
       continue;
     }
     const placement = options.placement?.(entry.test) ?? { env: options.env, serial: entry.test.serial === true };
-    (placement.serial ? serial : parallel).push({ entry, env: placement.env });
+    (placement.serial ? serial : placement.first ? first : parallel).push({ entry, env: placement.env });
   }
+  parallel.unshift(...first);
 
   const execute = async ({ entry, env }: { entry: CatalogEntry<Env>; env: Env }) => {
     options.onTestStart?.(entry);

@@ -194,6 +194,15 @@ describe('runCatalog', () => {
     expect(serialSawOthers).toBe(true);
   });
 
+  it('starts the tests placed first before the others, and reports in catalog order', async () => {
+    const started: string[] = [];
+    const tests = ['t.a', 't.b', 't.long'].map((id) => fakeTest({ id, run: async () => { started.push(id); } }));
+    const env = fakeEnv();
+    const results = await runCatalog(options(tests, { parallel: 1, placement: (test) => ({ env, serial: false, first: test.id === 't.long' }) }));
+    expect(started).toEqual(['t.long', 't.a', 't.b']);
+    expect(results.map((r) => r.id)).toEqual(['t.a', 't.b', 't.long']);
+  });
+
   it('records filtered tests with the reason and does not run them', async () => {
     let ran = false;
     const results = await runCatalog(options([fakeTest({ id: 't.skipme', run: async () => { ran = true; } })], { select: makeSelector({ focus: [], skip: ['skipme'] }) }));

@@ -54,7 +54,8 @@ export class ReferencePlacement {
       env = this.makeEnv(this.#runtime(name, inProcess));
       this.#envs.set(key, env);
     }
-    return { env, serial: false };
+    // The tests with a network of their own or an executed delegate are the longest: started first.
+    return { env, serial: false, first: Boolean(test.serial) || !inProcess };
   }
 
   /** Every network tests ran on, with a runtime over it. */

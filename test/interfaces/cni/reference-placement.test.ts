@@ -26,8 +26,9 @@ describe('ReferencePlacement', () => {
   });
 
   it('keeps the rest of the configuration and the network name for ordinary tests', () => {
-    const { env, serial } = placement().placement(test('cni.other'));
+    const { env, serial, first } = placement().placement(test('cni.other'));
     expect(serial).toBe(false);
+    expect(first).toBe(false);
     expect(env.runtime.network.name).toBe('conformal-ref');
     expect(firstPlugin(env)).toMatchObject({ type: 'conformal-ref', ipam: { type: 'conformal-ref-ipam' } });
   });
@@ -36,6 +37,8 @@ describe('ReferencePlacement', () => {
     const places = placement();
     const own = places.placement(test('cni.delegating-serial', true));
     expect(own.serial).toBe(false);
+    expect(own.first).toBe(true);
+    expect(places.placement(test('cni.delegating')).first).toBe(true);
     expect(own.env.runtime.network.name).toBe(isolatedName('conformal-ref', 'cni.delegating-serial'));
     expect(firstPlugin(own.env)[IPAM_IN_PROCESS]).toBeUndefined();
     expect(places.networks().map((n) => n.network.name).sort()).toEqual(['conformal-ref', 'conformal-ref-cni.delegating-serial']);
