@@ -39,6 +39,8 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
       throw new TargetUnreachableError(String(plugin.type), (error as Error).message, { cause: error });
     }
   }
+  // Whether namespaces can be made does not depend on the plugins: found out meanwhile.
+  const netnsChoice = pickNetns(target.embedded, options.simulatedNetns, context);
   const probeRuntime = new CniRuntime(target.network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
   const warnings: string[] = [];
   const perPlugin: string[][] = [];
@@ -60,7 +62,7 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
   const versions = perPlugin.reduce((common, list) => common.filter((v) => list.includes(v))).filter(isSpecVersion).sort(compareVersions);
   const network = settleVersion(target.network, versions, Boolean(options.plugin && !options.netConfig), warnings);
   const runtime = new CniRuntime(network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
-  const netns = await pickNetns(target.embedded, options.simulatedNetns, context);
+  const netns = await netnsChoice;
   if (netns.why) {
     warnings.push(netns.provider ? netns.why : `${netns.why}: tests that need a network namespace are skipped (capability privileges.netns)`);
     context.log.warn(netns.why);
