@@ -31,7 +31,7 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option('--focus <regex>', 'run only tests whose full name or id matches (repeatable, ORed)').argParser(collect))
     .addOption(new Option('--skip <regex>', 'do not run tests whose full name or id matches (repeatable, ORed)').argParser(collect))
     .option('--label-filter <expr>', 'select by tags, e.g. "Conformance && !Feature:Snapshots"')
-    .option('--parallel <n>', 'tests run at once (serial tests always run alone; default 4)')
+    .option('--parallel <n>', 'tests run at once (serial tests run alone unless the target gives them a scope of their own; default 4)')
     .option('--timeout <duration>', 'deadline per test attempt, e.g. 30s (default 60s)')
     .option('--cleanup-timeout <duration>', 'deadline for removing what a test created (default 60s)')
     .option('--retries <n>', 'extra attempts for a failing test; a pass on retry is reported as flaky (default 0)')

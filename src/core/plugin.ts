@@ -76,9 +76,23 @@ export interface Session<Env> {
   readonly implementation: ImplementationInfo;
   /** Warnings to surface in the report (e.g. compatibility-profile deviations). */
   readonly warnings?: readonly string[];
+  /**
+   * Where one test runs, when the session does not run every test alike: an environment of its own
+   * (say, a network no other test uses) and whether it must still run alone. Default: `env` and
+   * the test's `serial`.
+   */
+  placement?(test: TestDefinition<Env>): TestPlacement<Env>;
   /** Called after every test has finished: objects created by this run that the target still has. */
   leakCheck?(signal: AbortSignal): Promise<string[]>;
   close(): Promise<void>;
+}
+
+export interface TestPlacement<Env> {
+  readonly env: Env;
+  /** Runs alone, after the parallel-safe tests. */
+  readonly serial: boolean;
+  /** Starts before the other parallel-safe tests: it is among the longest, so it does not end the run alone. */
+  readonly first?: boolean;
 }
 
 export interface ReferenceServer {

@@ -84,6 +84,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       entries,
       select,
       env: session.env,
+      ...(session.placement ? { placement: session.placement.bind(session) } : {}),
       capabilities: session.capabilities,
       profiles: plugin.profiles,
       capabilityCatalog: plugin.capabilityCatalog,

@@ -7,15 +7,17 @@ import { describeError } from './describe-error.js';
 import { NotSupportedError } from './errors.js';
 import { Ledger } from './ledger.js';
 import type { CatalogEntry, Decision } from './catalog.js';
-import type { CapabilityInfo, ProfileDefinition } from './plugin.js';
+import type { CapabilityInfo, ProfileDefinition, TestPlacement } from './plugin.js';
 import { skipReason } from './profiles.js';
 import { NOT_FINISHED_REASON, type AttemptResult, type ErrorInfo, type TestResult } from './results.js';
-import type { TestContext } from './test.js';
+import type { TestContext, TestDefinition } from './test.js';
 
 export interface RunnerOptions<Env> {
   readonly entries: readonly CatalogEntry<Env>[];
   readonly select: (entry: CatalogEntry<Env>) => Decision;
   readonly env: Env;
+  /** The session's placement of a test (Session.placement); default: `env` and the test's `serial`. */
+  readonly placement?: (test: TestDefinition<Env>) => TestPlacement<Env>;
   readonly capabilities: ReadonlySet<string>;
   /** The interface's profiles and capability kinds, so a skip says which profile, feature, setting or environment is missing. */
   readonly profiles?: readonly ProfileDefinition[];
@@ -70,7 +72,7 @@ async function ownError(body: Promise<unknown>, raced: unknown): Promise<unknown
   return settled === 'grace' ? raced : settled.error;
 }
 
-async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, options: RunnerOptions<Env>): Promise<AttemptResult> {
+async function runAttempt<Env>(entry: CatalogEntry<Env>, env: Env, attempt: number, options: RunnerOptions<Env>): Promise<AttemptResult> {
   const { test } = entry;
   const timeoutMs = test.timeoutMs ?? options.timeoutMs;
   const log: string[] = [];
@@ -82,7 +84,7 @@ async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, option
   let counter = 0;
   const tag = `${options.runId}-${shortHash(test.id)}-${attempt}`;
   const context: TestContext<Env> = {
-    env: options.env,
+    env,
     capabilities: options.capabilities,
     ledger,
     signal: deadline.signal,
@@ -137,11 +139,11 @@ async function runAttempt<Env>(entry: CatalogEntry<Env>, attempt: number, option
   return { ...common, status: 'passed' };
 }
 
-async function runEntry<Env>(entry: CatalogEntry<Env>, options: RunnerOptions<Env>): Promise<Body> {
+async function runEntry<Env>(entry: CatalogEntry<Env>, env: Env, options: RunnerOptions<Env>): Promise<Body> {
   const attempts: AttemptResult[] = [];
   for (let attempt = 1; attempt <= options.retries + 1; attempt++) {
     if (options.interrupt.aborted) break;
-    const result = await runAttempt(entry, attempt, options);
+    const result = await runAttempt(entry, env, attempt, options);
     attempts.push(result);
     if (result.status !== 'failed') break;
   }
@@ -157,8 +159,9 @@ async function runEntry<Env>(entry: CatalogEntry<Env>, options: RunnerOptions<En
 /** Runs every entry; results come back in catalog order. */
 export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<TestResult[]> {
   const results = new Map<string, TestResult>();
-  const parallel: CatalogEntry<Env>[] = [];
-  const serial: CatalogEntry<Env>[] = [];
+  const parallel: Array<{ entry: CatalogEntry<Env>; env: Env }> = [];
+  const serial: Array<{ entry: CatalogEntry<Env>; env: Env }> = [];
+  const first: Array<{ entry: CatalogEntry<Env>; env: Env }> = [];
 
   const finish = (entry: CatalogEntry<Env>, body: Body) => {
     const result: TestResult = { ...baseResult(entry), ...body };
@@ -177,23 +180,22 @@ export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<Test
       finish(entry, { status: 'skipped', reason, durationMs: 0, attempts: [] });
       continue;
     }
-    (entry.test.serial ? serial : parallel).push(entry);
+    const placement = options.placement?.(entry.test) ?? { env: options.env, serial: entry.test.serial === true };
+    (placement.serial ? serial : placement.first ? first : parallel).push({ entry, env: placement.env });
   }
+  parallel.unshift(...first);
 
-  const execute = async (entry: CatalogEntry<Env>) => {
+  const execute = async ({ entry, env }: { entry: CatalogEntry<Env>; env: Env }) => {
     options.onTestStart?.(entry);
-    finish(entry, await runEntry(entry, options));
+    finish(entry, await runEntry(entry, env, options));
   };
 
   let next = 0;
   const worker = async () => {
-    while (next < parallel.length) {
-      const entry = parallel[next++]!;
-      await execute(entry);
-    }
+    while (next < parallel.length) await execute(parallel[next++]!);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, parallel.length)) }, worker));
-  for (const entry of serial) await execute(entry);
+  for (const placed of serial) await execute(placed);
 
   return options.entries.map((entry) => results.get(entry.test.id)!);
 }

@@ -177,6 +177,32 @@ describe('runCatalog', () => {
     expect(results.map((r) => r.id)).toEqual(tests.map((t) => t.id)); // catalog order kept
   });
 
+  it('runs a test where the session places it: in its own environment, and in parallel when placed so although serial', async () => {
+    let running = 0;
+    let serialSawOthers = false;
+    const own = fakeEnv();
+    const seen = new Map<string, FakeEnv>();
+    const body = async (ctx: { env: FakeEnv; test: { id: string } }) => { seen.set(ctx.test.id, ctx.env); running++; await sleep(30); running--; };
+    const tests = [
+      fakeTest({ id: 't.shared', run: body }),
+      fakeTest({ id: 't.own', serial: true, run: async (ctx) => { serialSawOthers = running > 0; await body(ctx); } }),
+    ];
+    const shared = fakeEnv();
+    await runCatalog(options(tests, { env: shared, placement: (test) => (test.id === 't.own' ? { env: own, serial: false } : { env: shared, serial: test.serial === true }) }));
+    expect(seen.get('t.shared')).toBe(shared);
+    expect(seen.get('t.own')).toBe(own);
+    expect(serialSawOthers).toBe(true);
+  });
+
+  it('starts the tests placed first before the others, and reports in catalog order', async () => {
+    const started: string[] = [];
+    const tests = ['t.a', 't.b', 't.long'].map((id) => fakeTest({ id, run: async () => { started.push(id); } }));
+    const env = fakeEnv();
+    const results = await runCatalog(options(tests, { parallel: 1, placement: (test) => ({ env, serial: false, first: test.id === 't.long' }) }));
+    expect(started).toEqual(['t.long', 't.a', 't.b']);
+    expect(results.map((r) => r.id)).toEqual(['t.a', 't.b', 't.long']);
+  });
+
   it('records filtered tests with the reason and does not run them', async () => {
     let ran = false;
     const results = await runCatalog(options([fakeTest({ id: 't.skipme', run: async () => { ran = true; } })], { select: makeSelector({ focus: [], skip: ['skipme'] }) }));

@@ -19,9 +19,12 @@ export async function probeDeviations(runtime: CniRuntime, signal: AbortSignal):
   const found: string[] = [];
   const stdin = JSON.stringify(runtime.request(0, { signal }));
   const probeAttachment = { containerID: 'conformal-probe', ifname: 'eth0' };
-  const add = await runtime.raw(0, 'ADD', probeAttachment, stdin, signal, { CNI_CONTAINERID: undefined });
+  // Independent (the ADD is rejected before it touches anything): both at once.
+  const [add, del] = await Promise.all([
+    runtime.raw(0, 'ADD', probeAttachment, stdin, signal, { CNI_CONTAINERID: undefined }),
+    runtime.raw(0, 'DEL', probeAttachment, stdin, signal, { CNI_PATH: undefined }),
+  ]);
   if (add.exitCode !== 0 && add.error && add.error.cniVersion === undefined) found.push(deviation.errorWithoutVersion(add.type));
-  const del = await runtime.raw(0, 'DEL', probeAttachment, stdin, signal, { CNI_PATH: undefined });
   if (del.exitCode !== 0 && del.error?.code === 4 && del.error.msg.includes('CNI_PATH')) found.push(deviation.requiresCniPath(del.type));
   return found;
 }

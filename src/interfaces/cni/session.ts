@@ -16,6 +16,7 @@ import { versionInfoSchema, describeIssues } from './schemas.js';
 import { REFERENCE_UNSUPPORTED_FIELD, resolveTarget } from './target.js';
 import { compareVersions, isSpecVersion } from './versions.js';
 import { listAllocations } from './leaks.js';
+import { ReferencePlacement } from './reference-placement.js';
 
 async function pickNetns(embedded: boolean, simulated: boolean, context: OpenContext): Promise<{ provider?: NetnsProvider; why?: string }> {
   if (simulated) {
@@ -38,6 +39,8 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
       throw new TargetUnreachableError(String(plugin.type), (error as Error).message, { cause: error });
     }
   }
+  // Whether namespaces can be made does not depend on the plugins: found out meanwhile.
+  const netnsChoice = pickNetns(target.embedded, options.simulatedNetns, context);
   const probeRuntime = new CniRuntime(target.network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
   const warnings: string[] = [];
   const perPlugin: string[][] = [];
@@ -59,18 +62,21 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
   const versions = perPlugin.reduce((common, list) => common.filter((v) => list.includes(v))).filter(isSpecVersion).sort(compareVersions);
   const network = settleVersion(target.network, versions, Boolean(options.plugin && !options.netConfig), warnings);
   const runtime = new CniRuntime(network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
-  const netns = await pickNetns(target.embedded, options.simulatedNetns, context);
+  const netns = await netnsChoice;
   if (netns.why) {
     warnings.push(netns.provider ? netns.why : `${netns.why}: tests that need a network namespace are skipped (capability privileges.netns)`);
     context.log.warn(netns.why);
   }
   const unsupportedField = options.unsupportedField ?? (target.embedded ? REFERENCE_UNSUPPORTED_FIELD : undefined);
+  const makeEnv = (over: CniRuntime) => new CniTestEnv(over, options.profile, netns.provider, versions, options.concurrentAdds, warnings, unsupportedField);
+  const placement = target.embedded ? new ReferencePlacement(runtime, await delegationTests(), makeEnv) : undefined;
   // The runner copies warnings when the session opens: deviations found up front reach the report.
-  if (options.profile === 'compatible') warnings.push(...(await probeDeviations(runtime, context.signal)).map(asWarning));
+  if (options.profile === 'compatible') warnings.push(...(await probeDeviations(placement?.inProcessRuntime ?? runtime, context.signal)).map(asWarning));
   const capabilities = deriveCapabilities(network, versions, netns.provider !== undefined, options.ipamPool, unsupportedField !== undefined);
-  const env = new CniTestEnv(runtime, options.profile, netns.provider, versions, options.concurrentAdds, warnings, unsupportedField);
+  const networks = () => (placement ? placement.networks() : [{ network, runtime }]);
   return {
-    env,
+    env: makeEnv(runtime),
+    ...(placement ? { placement: (test) => placement.placement(test) } : {}),
     capabilities,
     warnings,
     implementation: {
@@ -81,10 +87,19 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
       details: { network: network.name, cniVersion: network.cniVersion, cniPath: target.cniPath.join(':'), profile: options.profile, namespaces: netns.provider?.kind ?? 'none' },
     },
     async leakCheck() {
-      return [...runtime.cachedAttachments().map((a) => `CNI attachment ${a.containerID}/${a.ifname} was never deleted`), ...(target.embedded ? listAllocations(network) : [])];
+      return networks().flatMap(({ network: net, runtime: over }) => [
+        ...over.cachedAttachments().map((a) => `CNI attachment ${a.containerID}/${a.ifname} was never deleted`),
+        ...(target.embedded ? listAllocations(net) : []),
+      ]);
     },
     async close() {},
   };
+}
+
+/** Ids of the tests cited for a rule of SPEC.md section 4 (plugin delegation): loaded with the suite's rules. */
+async function delegationTests(): Promise<Set<string>> {
+  const { delegationRules } = await import('../../../suites/cni/rules/section4-delegation.js');
+  return new Set(delegationRules.flatMap((rule) => rule.tests ?? []));
 }
 
 /** With --plugin alone the config's version is a placeholder: use the highest the plugin advertises. */

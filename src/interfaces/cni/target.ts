@@ -23,7 +23,7 @@ export const REFERENCE_IPAM_TYPE = 'conformal-ref-ipam';
 export const REFERENCE_META_TYPE = 'conformal-ref-meta';
 
 /**
- * The reference executables: each launcher (script) requires its plugin's bundle,
+ * The reference executables: each launcher (script) starts its plugin's bundle,
  * dist/cni-ref/<type>.cjs, which scripts/bundle-cni-ref.mjs builds from the compiled entry point.
  */
 export const REFERENCE_EXECUTABLES = [
@@ -34,6 +34,8 @@ export const REFERENCE_EXECUTABLES = [
 
 /** The bundle a reference launcher loads. */
 export const referenceBundle = (type: string): string => packagePath('dist/cni-ref', `${type}.cjs`);
+/** What the launchers load it with (src/reference/cni/launch.ts, bundled). */
+export const REFERENCE_LAUNCH = packagePath('dist/cni-ref', 'launch.cjs');
 /** A field the reference plugin rejects with code 2 (it only makes veth interfaces). */
 export const REFERENCE_UNSUPPORTED_FIELD = { key: 'mode', value: 'macvtap' } as const;
 /** Benchmarking (RFC 2544) and unique-local ranges: never routed, used only inside test namespaces. */

@@ -1,5 +1,5 @@
 // Address arithmetic for the reference IPAM: IPv4 and IPv6 as BigInt, subnets as CIDR strings.
-import { isIP } from 'node:net';
+import { ipFamily } from './ip-family.js';
 
 export interface Subnet {
   readonly family: 4 | 6;
@@ -9,7 +9,7 @@ export interface Subnet {
 }
 
 export function ipToBigInt(ip: string): bigint {
-  if (isIP(ip) === 4) return ip.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n);
+  if (ipFamily(ip) === 4) return ip.split('.').reduce((acc, part) => (acc << 8n) + BigInt(Number(part)), 0n);
   const [head = '', tail = ''] = ip.split('::');
   const h = head ? head.split(':') : [];
   const t = ip.includes('::') ? (tail ? tail.split(':') : []) : [];
@@ -38,7 +38,7 @@ export function bigIntToIp(value: bigint, family: 4 | 6): string {
 
 export function parseSubnet(cidr: string): Subnet {
   const [ip = '', prefixText = ''] = cidr.split('/');
-  const family = isIP(ip);
+  const family = ipFamily(ip);
   const prefix = Number(prefixText);
   if (family === 0 || !Number.isInteger(prefix)) throw new Error(`invalid subnet ${JSON.stringify(cidr)}`);
   const bits = family === 4 ? 32 : 128;
@@ -48,7 +48,7 @@ export function parseSubnet(cidr: string): Subnet {
 }
 
 export function contains(subnet: Subnet, ip: string): boolean {
-  if (isIP(ip) !== subnet.family) return false;
+  if (ipFamily(ip) !== subnet.family) return false;
   return ipToBigInt(ip) >> BigInt(subnet.bits - subnet.prefix) === subnet.network >> BigInt(subnet.bits - subnet.prefix);
 }
 

@@ -4,7 +4,6 @@
 import { mkdirSync, readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
 
 export interface Owner {
   readonly containerID: string;
@@ -48,6 +47,8 @@ export class AllocationStore {
       this.#write(allocations);
       return out;
     }
+    // Loaded here: reading (CHECK, STATUS) needs no lock, and the library installs exit handlers when loaded.
+    const { default: lockfile } = await import('proper-lockfile');
     const release = await lockfile.lock(this.#dir, {
       lockfilePath: join(this.#dir, 'store.lock'),
       retries: { retries: 200, minTimeout: 5, maxTimeout: 50 },

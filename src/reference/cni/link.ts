@@ -1,8 +1,7 @@
 // The container interface the reference plugin creates: a real veth (both ends inside the
-// namespace, so nothing touches the host) configured with `ip` argv calls when CNI_NETNS is a
-// named namespace, or a simulated interface file when CNI_NETNS is a directory.
-import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+// namespace, so nothing touches the host) configured by `ip` (argv; the steps of one ADD go to a
+// single `ip -batch -`) when CNI_NETNS is a named namespace, or a simulated interface file when
+// CNI_NETNS is a directory. Every `ip` process costs a fork of this one, hence as few as possible.
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { isSimulatedNetns, readSimulatedInterface, removeSimulatedInterface, simulatedInterfaceExists, writeSimulatedInterface } from '../../interfaces/cni/simulated-netns.js';
@@ -21,12 +20,24 @@ export interface LinkFacts {
   readonly addresses: readonly string[];
 }
 
-function ip(args: readonly string[]): string {
+class IpError extends CniError {
+  constructor(
+    args: readonly string[],
+    readonly stderr: string,
+    fallback: string,
+  ) {
+    super(Code.LinkFailed, `ip ${args.join(' ')} failed: ${stderr || fallback}`);
+  }
+}
+
+/** Runs `ip` with an argv array (and `input` on stdin for -batch); returns stdout. */
+function ip(args: readonly string[], input?: string): string {
+  // Loaded here: a plugin call in a simulated namespace never needs it.
+  const { execFileSync } = process.getBuiltinModule('node:child_process');
   try {
-    return execFileSync('ip', [...args], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('ip', [...args], { encoding: 'utf8', timeout: 10_000, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new CniError(Code.LinkFailed, `ip ${args.join(' ')} failed: ${stderr || (error as Error).message}`);
+    throw new IpError(args, String((error as { stderr?: unknown }).stderr ?? '').trim(), (error as Error).message);
   }
 }
 
@@ -38,61 +49,88 @@ function namespaceName(netns: string): string {
   return basename(netns);
 }
 
-/** Peer name in the namespace: short and derived from the interface name so DEL can find it. */
-const peerOf = (ifname: string) => `rp${createHash('sha256').update(ifname).digest('hex').slice(0, 10)}`;
+/** FNV-1a, 32 bits: enough to tell interface names in one namespace apart. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
 
+/** Peer name in the namespace: short and derived from the interface name so DEL can find it. */
+const peerOf = (ifname: string) => `rp${fnv1a(ifname).toString(16).padStart(8, '0')}`;
+
+/** A random MAC, locally administered and unicast (it only has to be unlikely to repeat in a namespace). */
 const randomMac = () => {
-  const bytes = randomBytes(6);
-  bytes[0] = (bytes[0]! & 0xfe) | 0x02; // locally administered, unicast
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  const bytes = Array.from({ length: 6 }, () => Math.floor(Math.random() * 256));
+  bytes[0] = (bytes[0]! & 0xfe) | 0x02;
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':');
 };
+
+/** A word of ip's batch language: whitespace in a value from the config would read as more words. */
+function word(value: string, what: string): string {
+  if (value === '' || /\s/.test(value)) throw new CniError(Code.InvalidConfig, `${what} ${JSON.stringify(value)} is not a single word`);
+  return value;
+}
 
 export function linkExists(netns: string, ifname: string): boolean {
   if (isSimulatedNetns(netns)) return simulatedInterfaceExists(netns, ifname);
-  const ns = namespaceName(netns);
   try {
-    execFileSync('ip', ['-n', ns, 'link', 'show', 'dev', ifname], { stdio: 'ignore', timeout: 10_000 });
+    ip(['-n', namespaceName(netns), 'link', 'show', 'dev', ifname]);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof IpError) return false;
+    throw error;
   }
 }
 
 export function createLink(netns: string, spec: LinkSpec): LinkFacts {
+  const mac = randomMac();
   if (isSimulatedNetns(netns)) {
-    const mac = randomMac();
     writeSimulatedInterface(netns, { name: spec.ifname, mac, addresses: spec.addresses, routes: spec.skipRoutes ? [] : spec.routes });
     return { mac, addresses: spec.addresses };
   }
   const ns = namespaceName(netns);
-  const peer = peerOf(spec.ifname);
-  ip(['-n', ns, 'link', 'add', spec.ifname, 'type', 'veth', 'peer', 'name', peer]);
+  const dev = spec.ifname;
+  const peer = peerOf(dev);
+  const steps = [
+    `link add ${dev} address ${mac} type veth peer name ${peer}`,
+    ...spec.addresses.map((address) => `addr add ${word(address, 'address')} dev ${dev}${address.includes(':') ? ' nodad' : ''}`),
+    `link set ${peer} up`,
+    `link set ${dev} up`,
+    ...(spec.skipRoutes ? [] : spec.routes.map((route) => `route add ${word(route.dst, 'route dst')}${route.gw ? ` via ${word(route.gw, 'route gw')}` : ''} dev ${dev}`)),
+  ];
   try {
-    for (const address of spec.addresses) ip(['-n', ns, 'addr', 'add', address, 'dev', spec.ifname, ...(address.includes(':') ? ['nodad'] : [])]);
-    ip(['-n', ns, 'link', 'set', peer, 'up']);
-    ip(['-n', ns, 'link', 'set', spec.ifname, 'up']);
-    if (!spec.skipRoutes) {
-      for (const route of spec.routes) ip(['-n', ns, 'route', 'add', route.dst, ...(route.gw ? ['via', route.gw] : []), 'dev', spec.ifname]);
-    }
-    const [link] = JSON.parse(ip(['-j', '-n', ns, 'link', 'show', 'dev', spec.ifname])) as Array<{ address: string }>;
-    return { mac: link?.address ?? '', addresses: spec.addresses };
+    ip(['-n', ns, '-batch', '-'], `${steps.join('\n')}\n`);
   } catch (error) {
-    deleteLink(netns, spec.ifname);
+    // ip stops at the first failing line ("Command failed -:N"); past the first, the link exists.
+    const line = /Command failed -:(\d+)/.exec(error instanceof IpError ? error.stderr : '')?.[1];
+    if (line !== '1') deleteLink(netns, dev);
     throw error;
   }
+  return { mac, addresses: spec.addresses };
 }
 
 /** Removes the interface if it and its namespace still exist; missing things are not errors (DEL). */
 export function deleteLink(netns: string, ifname: string): void {
   if (netns === '' || !existsSync(netns)) return;
   if (isSimulatedNetns(netns)) return removeSimulatedInterface(netns, ifname);
-  if (linkExists(netns, ifname)) ip(['-n', namespaceName(netns), 'link', 'delete', ifname]);
+  try {
+    ip(['-n', namespaceName(netns), 'link', 'delete', ifname]);
+  } catch (error) {
+    if (!(error instanceof IpError && /Cannot find device/.test(error.stderr))) throw error;
+  }
 }
 
 /** Addresses currently on the interface, or undefined when it does not exist. */
 export function linkAddresses(netns: string, ifname: string): string[] | undefined {
   if (isSimulatedNetns(netns)) return readSimulatedInterface(netns, ifname)?.addresses.slice();
-  if (!linkExists(netns, ifname)) return undefined;
-  const [link] = JSON.parse(ip(['-j', '-n', namespaceName(netns), 'addr', 'show', 'dev', ifname])) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;
+  let shown: string;
+  try {
+    shown = ip(['-j', '-n', namespaceName(netns), 'addr', 'show', 'dev', ifname]);
+  } catch (error) {
+    if (error instanceof IpError && /does not exist/.test(error.stderr)) return undefined;
+    throw error;
+  }
+  const [link] = JSON.parse(shown) as Array<{ addr_info?: Array<{ local: string; prefixlen: number }> }>;
   return (link?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
 }

@@ -44,7 +44,7 @@ function checkMode(request: Request): void {
   throw new CniError(Code.UnsupportedField, `unsupported field mode=${JSON.stringify(mode)}: only "veth" is supported`);
 }
 
-function add(request: Request): unknown {
+async function add(request: Request): Promise<unknown> {
   checkMode(request);
   const dir = dataDir(request);
   const link = linkName(request);
@@ -54,13 +54,13 @@ function add(request: Request): unknown {
   }
   const prev = request.fault === 'drops-prev-result' ? fromAnyVersion(undefined) : fromAnyVersion(request.config.prevResult);
   const type = ipamType(request);
-  const ipam = type ? fromAnyVersion(delegate(type, 'ADD', request)) : fromAnyVersion(undefined);
+  const ipam = type ? fromAnyVersion(await delegate(type, 'ADD', request)) : fromAnyVersion(undefined);
   let mac: string;
   try {
     mac = createLink(request.netns, { ifname: link, addresses: ipam.ips.map((i) => i.address), routes: ipam.routes, skipRoutes: request.fault === 'routes-not-installed' }).mac;
   } catch (error) {
     // Undo the delegate's allocation before failing (the spec's advice for failed ADDs).
-    if (type) delegate(type, 'DEL', request);
+    if (type) await delegate(type, 'DEL', request);
     throw error;
   }
   writeFileSync(recordFile(dir, request.containerID, request.ifname), JSON.stringify({ containerID: request.containerID, ifname: request.ifname, netns: request.netns, ...(link !== request.ifname ? { link } : {}) } satisfies Record_));
@@ -76,7 +76,7 @@ function add(request: Request): unknown {
   return toVersion(result, version);
 }
 
-function del(request: Request): void {
+async function del(request: Request): Promise<void> {
   const dir = dataDir(request);
   const file = recordFile(dir, request.containerID, request.ifname);
   let known = true;
@@ -87,12 +87,12 @@ function del(request: Request): void {
   }
   if (!known && request.fault === 'del-not-idempotent') throw new CniError(Code.UnknownContainer, `no attachment ${request.containerID}/${request.ifname}`);
   const type = ipamType(request);
-  if (type) delegate(type, 'DEL', request);
+  if (type) await delegate(type, 'DEL', request);
   if (request.fault !== 'del-keeps-interface') deleteLink(request.netns, linkName(request));
   rmSync(file, { force: true });
 }
 
-function check(request: Request): unknown {
+async function check(request: Request): Promise<unknown> {
   if (request.config.prevResult === undefined) throw new CniError(Code.InvalidConfig, 'CHECK needs prevResult');
   const prev = fromAnyVersion(request.config.prevResult);
   const link = linkName(request);
@@ -108,12 +108,12 @@ function check(request: Request): unknown {
     }
   }
   const type = ipamType(request);
-  if (type && request.fault !== 'check-skips-ipam') delegate(type, 'CHECK', request);
+  if (type && request.fault !== 'check-skips-ipam') await delegate(type, 'CHECK', request);
   // Extra interfaces, addresses or routes added by later plugins are tolerated: only ours are checked.
   return request.fault === 'check-prints-result' ? request.config.prevResult : undefined;
 }
 
-function gc(request: Request): void {
+async function gc(request: Request): Promise<void> {
   const dir = dataDir(request);
   const valid = validAttachments(request) ?? [];
   const errors: string[] = [];
@@ -130,7 +130,7 @@ function gc(request: Request): void {
   const type = ipamType(request);
   if (type) {
     try {
-      delegate(type, 'GC', request);
+      await delegate(type, 'GC', request);
     } catch (error) {
       errors.push((error as Error).message);
     }
@@ -153,7 +153,7 @@ export async function pluginMain(request: Request): Promise<unknown> {
     case 'STATUS': {
       if (request.fault === 'status-unavailable') throw new CniError(Code.NotAvailable, 'plugin reports itself unavailable');
       const type = ipamType(request);
-      if (type && atLeast(request.cniVersion, '1.1.0')) delegate(type, 'STATUS', request);
+      if (type && atLeast(request.cniVersion, '1.1.0')) await delegate(type, 'STATUS', request);
       return undefined;
     }
   }

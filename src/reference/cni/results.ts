@@ -1,6 +1,6 @@
 // Result conversion for the reference plugins: they work on one internal shape (1.1.0) and
 // print exactly the requested version's shape; prevResults of any version are read back.
-import { isIP } from 'node:net';
+import { ipFamily } from './ip-family.js';
 import { resultFamily } from '../../interfaces/cni/versions.js';
 
 export interface Iface {
@@ -33,7 +33,7 @@ export interface Result {
 
 export const emptyResult = (): Result => ({ interfaces: [], ips: [], routes: [] });
 
-const familyOf = (cidr: string): 4 | 6 => (isIP(cidr.split('/')[0] ?? '') === 6 ? 6 : 4);
+const familyOf = (cidr: string): 4 | 6 => (ipFamily(cidr.split('/')[0] ?? '') === 6 ? 6 : 4);
 const dropEmpty = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /** The result in exactly `version`'s shape. */

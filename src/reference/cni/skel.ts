@@ -1,7 +1,7 @@
 // The reference plugins' skeleton: reads the CNI environment and stdin, validates them the way the
 // spec text says (strict), and prints results or error objects on stdout. Kept to node: imports
 // so each plugin execution starts fast.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isSpecVersion, LATEST_VERSION, SPEC_VERSIONS, atLeast } from '../../interfaces/cni/versions.js';
 import { isFaultName, type FaultName } from './faults.js';
@@ -128,16 +128,38 @@ export function installedFault(): FaultName | undefined {
   }
 }
 
-/** Prints the error object on stdout (or stderr for the error-on-stderr fault) and sets exit code 1. */
-export function reportError(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): void {
+/** The error object a plugin prints for `error`, and where (stderr only for the error-on-stderr fault). */
+export function errorOutput(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): { stream: 'stdout' | 'stderr'; text: string } {
   const cniError = error instanceof CniError ? error : new CniError(999, `internal error: ${(error as Error)?.message ?? String(error)}`);
   const object = { cniVersion: cniVersion && isSpecVersion(cniVersion) ? cniVersion : LATEST_VERSION, code: fault === 'error-code-as-string' ? String(cniError.code) : cniError.code, msg: cniError.message, ...(cniError.details ? { details: cniError.details } : {}) };
-  (fault === 'error-on-stderr' ? process.stderr : process.stdout).write(`${JSON.stringify(object)}\n`);
+  return { stream: fault === 'error-on-stderr' ? 'stderr' : 'stdout', text: `${JSON.stringify(object)}\n` };
+}
+
+/**
+ * Writes all of `text` to stdout or stderr at once. process.stdout would first build a stream (for
+ * the pipe a runtime gives, a net.Socket and the modules behind it), which costs a plugin start
+ * more than the write; a non-blocking pipe that is full is simply written again.
+ */
+export function write(stream: 'stdout' | 'stderr', text: string): void {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(stream === 'stdout' ? 1 : 2, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
+/** Prints the error object and sets exit code 1. */
+export function reportError(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): void {
+  const { stream, text } = errorOutput(error, cniVersion, fault);
+  write(stream, text);
   process.exitCode = 1;
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  write('stdout', `${JSON.stringify(value)}\n`);
 }
 
 /** Answers VERSION: echoes the requested version when supported (as the spec text says). */
@@ -159,7 +181,7 @@ export async function runPlugin(handler: (request: Request) => Promise<unknown>)
     version = request.cniVersion;
     const output = await handler(request);
     // Only the interface plugin (not its IPAM plugin): the runtime sees a bad result, not a failed delegate.
-    if (fault === 'add-prints-non-json' && request.command === 'ADD' && basename(process.argv[1] ?? '') === 'conformal-ref') process.stdout.write(`added ${request.ifname}\n`);
+    if (fault === 'add-prints-non-json' && request.command === 'ADD' && basename(process.argv[1] ?? '') === 'conformal-ref') write('stdout', `added ${request.ifname}\n`);
     else if (output !== undefined) printJson(output);
   } catch (error) {
     reportError(error, version, fault);

@@ -64,3 +64,9 @@ export class SharedExclusiveLock {
     }
   }
 }
+
+/** The locks of one network: per attachment, and GC against everything else. */
+export class NetworkLocks {
+  readonly perAttachment = new KeyedQueue();
+  readonly gc = new SharedExclusiveLock();
+}

@@ -8,7 +8,7 @@ import type { CachedAttachment } from './cache.js';
 import { ResultCache } from './cache.js';
 import { derivePluginRequest, type JsonObject, type NetworkList } from './config.js';
 import { invokePlugin, PluginFailedError, requireJsonResult, type Attachment, type CniCommand, type PluginOutcome } from './invoke.js';
-import { KeyedQueue, SharedExclusiveLock } from './locks.js';
+import { NetworkLocks } from './locks.js';
 
 export interface RuntimeSettings {
   readonly cniPath: readonly string[];
@@ -36,14 +36,23 @@ export const GC_KEYS = ['cni.dev/valid-attachments', 'cni.dev/attachments'] as c
 
 export class CniRuntime {
   readonly #cache: ResultCache;
-  readonly #perAttachment = new KeyedQueue();
-  readonly #gcLock = new SharedExclusiveLock();
+  readonly #locks: NetworkLocks;
 
   constructor(
     readonly network: NetworkList,
     readonly settings: RuntimeSettings,
+    locks = new NetworkLocks(),
   ) {
     this.#cache = new ResultCache(settings.cacheDir);
+    this.#locks = locks;
+  }
+
+  /**
+   * The same network (same name, so the same attachments) with its plugins configured otherwise:
+   * it shares this runtime's result cache and locks, so the serialisation rules hold across both.
+   */
+  withPlugins(plugins: readonly JsonObject[]): CniRuntime {
+    return new CniRuntime({ ...this.network, plugins }, this.settings, this.#locks);
   }
 
   #invoke(index: number, command: CniCommand, attachment: Attachment | undefined, stdin: JsonObject, signal: AbortSignal): Promise<PluginOutcome> {
@@ -61,7 +70,7 @@ export class CniRuntime {
   }
 
   #serialise<T>(attachment: Attachment, task: () => Promise<T>): Promise<T> {
-    return this.#gcLock.shared(() => this.#perAttachment.run(`${attachment.containerID}/${attachment.ifname}`, task));
+    return this.#locks.gc.shared(() => this.#locks.perAttachment.run(`${attachment.containerID}/${attachment.ifname}`, task));
   }
 
   /** Attachments added and not yet deleted (the leak check lists them). */
@@ -145,7 +154,7 @@ export class CniRuntime {
    * the network disables GC or its version has none.
    */
   gc(valid: readonly Attachment[], options: OperationOptions & { keys?: readonly string[] }): Promise<PluginOutcome[] | undefined> {
-    return this.#gcLock.exclusive(async () => {
+    return this.#locks.gc.exclusive(async () => {
       const version = options.cniVersion ?? this.network.cniVersion;
       if (this.network.disableGC || !hasGcAndStatus(version)) return undefined;
       const list = valid.map((a) => ({ containerID: a.containerID, ifname: a.ifname }));
