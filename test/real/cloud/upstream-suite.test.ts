@@ -65,3 +65,13 @@ for (const server of ['kube-apiserver', 'in-memory'] as const) {
     });
   });
 }
+
+describe('docs/cloud/upstream-ccm.md', () => {
+  it('states, test by test, the results the comparison asserts', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(new URL('../../../docs/cloud/upstream-ccm.md', import.meta.url), 'utf8');
+    const rows = Object.fromEntries([...text.matchAll(/^\| `(cloud\.[^`]+)` \| (\w+) \| (\w+) \|$/gm)].map((m) => [m[1], [m[2], m[3]]]));
+    const expected = Object.fromEntries(Object.entries(UPSTREAM_EXPECTED).map(([id, row]) => [id, [row.status, row.status]]));
+    expect(rows).toEqual(expected);
+  });
+});
