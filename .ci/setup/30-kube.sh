@@ -7,6 +7,30 @@
 # k8s.io/kubernetes and points every staging module at its published v0.x twin, then go build.
 # Nothing fetched is kept in the repo; the GOPATH/GOCACHE caches make reruns fast.
 
+# shellcheck source=../lib/go-install.sh
+source .ci/lib/go-install.sh
+
+conformal_kube_build() { # $1 = Kubernetes version, $2 = staging version, $3 = bin dir; run inside the wrapper module
+  local gomod mods m pkg
+  gomod="$(go mod download -json "k8s.io/kubernetes@$1" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')" && [ -n "$gomod" ] || return 1
+  # Every "k8s.io/x => ./staging/src/k8s.io/x" line becomes a pin to the published twin.
+  mods="$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\1#p' "$gomod")"
+  local args=("-require=k8s.io/kubernetes@$1")
+  for m in $mods; do
+    args+=("-replace=$m=$m@$2")
+  done
+  go mod edit "${args[@]}" && go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")" || return 1
+  # Stamp the version so /version and kubectl's skew check see the real release.
+  local minor="${1#v1.}"
+  minor="${minor%%.*}"
+  local ldflags="-s"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X $pkg.gitVersion=$1 -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
+  go build -trimpath -ldflags="$ldflags" -o "$3/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver &&
+    go build -trimpath -ldflags="$ldflags" -o "$3/kubectl" k8s.io/kubernetes/cmd/kubectl
+}
+
 conformal_kube_setup() {
   local k8s_version="v1.32.13"
   local staging_version="v0.${k8s_version#v1.}"
@@ -22,41 +46,9 @@ conformal_kube_setup() {
 
   local stamp="$bin/.kube-$k8s_version"
   if [ ! -x "$bin/kube-apiserver" ] || [ ! -x "$bin/kubectl" ] || [ ! -e "$stamp" ]; then
-    local work
-    work="$(mktemp -d)"
-    (
-      set -e
-      cd "$work"
-      go mod init conformal.invalid/kubebuild >/dev/null 2>&1
-      local gomod
-      gomod="$(go mod download -json "k8s.io/kubernetes@$k8s_version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
-      # Every "k8s.io/x => ./staging/src/k8s.io/x" line becomes a pin to the published twin.
-      local mods
-      mods="$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\1#p' "$gomod")"
-      local args=("-require=k8s.io/kubernetes@$k8s_version")
-      local m
-      for m in $mods; do
-        args+=("-replace=$m=$m@$staging_version")
-      done
-      go mod edit "${args[@]}"
-      go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
-      # Stamp the version so /version and kubectl's skew check see the real release.
-      local minor="${k8s_version#v1.}"
-      minor="${minor%%.*}"
-      local ldflags="-s"
-      local pkg
-      for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-        ldflags="$ldflags -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
-      done
-      GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
-      GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl
-      touch "$stamp"
-    )
-    local rc=$?
-    rm -rf "$work"
-    if [ $rc -ne 0 ]; then
+    if ! conformal_in_wrapper_module "$stamp" conformal_kube_build "$k8s_version" "$staging_version" "$bin"; then
       echo "30-kube: building kube-apiserver $k8s_version failed" >&2
-      return $rc
+      return 1
     fi
   fi
   export CONFORMAL_KUBE_APISERVER="$bin/kube-apiserver"
