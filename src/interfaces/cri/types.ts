@@ -86,6 +86,8 @@ export interface Mount {
   hostPath: string;
   readonly?: boolean;
   propagation?: MountPropagation;
+  /** With readonly: mounts below the host path are read-only too. */
+  recursiveReadOnly?: boolean;
 }
 
 export interface LinuxContainerResources {
@@ -109,6 +111,10 @@ export interface LinuxContainerSecurityContext {
   supplementalGroups?: number[];
   noNewPrivs?: boolean;
   seccomp?: SecurityProfile;
+  /** Paths the runtime must mask (bind /dev/null or an empty tmpfs over them). */
+  maskedPaths?: string[];
+  /** Paths the runtime must make read-only. */
+  readonlyPaths?: string[];
 }
 
 export interface ContainerConfig {

@@ -12,6 +12,8 @@ export interface ImageRecord {
   size: number;
   config: { Env?: string[]; Cmd?: string[]; Entrypoint?: string[]; User?: string; WorkingDir?: string };
   files: Map<string, Buffer>;
+  /** Every path of the layers (files of any size, directories, links). */
+  paths: Set<string>;
 }
 
 export interface ParsedReference {
@@ -92,11 +94,12 @@ function digestOf(content: Buffer): string {
 /** Regular files up to this size are kept in memory for `cat`; binaries are skipped. */
 const KEPT_FILE_LIMIT = 64 * 1024;
 
-function filesOf(layer: Buffer, into: Map<string, Buffer>): void {
+function filesOf(layer: Buffer, into: Map<string, Buffer>, paths: Set<string>): void {
   const tarball = layer[0] === 0x1f && layer[1] === 0x8b ? gunzipSync(layer) : layer;
   const parser = new Parser({
     onReadEntry: (entry) => {
-      const path = '/' + entry.path.replace(/^\.?\//, '');
+      const path = '/' + entry.path.replace(/^\.?\//, '').replace(/\/$/, '');
+      if (path !== '/') paths.add(path);
       if (entry.type !== 'File' || (entry.size ?? 0) > KEPT_FILE_LIMIT) {
         entry.resume();
         return;
@@ -109,10 +112,20 @@ function filesOf(layer: Buffer, into: Map<string, Buffer>): void {
   parser.end(tarball);
 }
 
-/** Pulls `reference`; returns the image id (config digest), the manifest digest and the record parts. */
-export async function pullFromRegistry(reference: string, signal: AbortSignal): Promise<{ record: Omit<ImageRecord, 'repoTags' | 'repoDigests'>; manifestDigest: string; parsed: ParsedReference }> {
+/** Registry host -> the host:port actually asked for its images (containerd's hosts.toml mirrors). */
+export type RegistryMirrors = ReadonlyMap<string, string>;
+
+/**
+ * Pulls `reference`; returns the image id (config digest), the manifest digest and the record parts.
+ * A mirrored registry is fetched from its mirror; the image keeps the name it was asked by.
+ */
+export async function pullFromRegistry(
+  reference: string,
+  signal: AbortSignal,
+  mirrors: RegistryMirrors = new Map(),
+): Promise<{ record: Omit<ImageRecord, 'repoTags' | 'repoDigests'>; manifestDigest: string; parsed: ParsedReference }> {
   const parsed = parseReference(reference);
-  const base = `${baseUrl(parsed.registry)}/v2/${parsed.repository}`;
+  const base = `${baseUrl(mirrors.get(parsed.registry) ?? parsed.registry)}/v2/${parsed.repository}`;
   let manifestResponse = await fetchBytes(`${base}/manifests/${parsed.digest ?? parsed.tag}`, signal, MANIFEST_TYPES);
   let manifestDigest = parsed.digest ?? manifestResponse.digest ?? digestOf(manifestResponse.body);
   let manifest = JSON.parse(manifestResponse.body.toString()) as {
@@ -134,14 +147,15 @@ export async function pullFromRegistry(reference: string, signal: AbortSignal): 
   if (digestOf(configBlob.body) !== manifest.config.digest) throw new PullError(`${reference}: config digest mismatch`, false);
   const config = (JSON.parse(configBlob.body.toString()) as { config?: ImageRecord['config'] }).config ?? {};
   const files = new Map<string, Buffer>();
+  const paths = new Set<string>();
   let size = configBlob.body.length;
   for (const layer of manifest.layers ?? []) {
     const blob = await fetchBytes(`${base}/blobs/${layer.digest}`, signal);
     if (digestOf(blob.body) !== layer.digest) throw new PullError(`${reference}: layer ${layer.digest} digest mismatch`, false);
     size += blob.body.length;
-    filesOf(blob.body, files);
+    filesOf(blob.body, files, paths);
   }
-  return { record: { id: manifest.config.digest, size, config, files }, manifestDigest, parsed };
+  return { record: { id: manifest.config.digest, size, config, files, paths }, manifestDigest, parsed };
 }
 
 export class ImageStore {

@@ -136,7 +136,7 @@ export class StreamingServer {
       ws.close();
       return;
     }
-    const socket = connect(target, '127.0.0.1');
+    const socket = connect(target.port, target.host);
     socket.on('data', (chunk: Buffer) => ws.readyState === ws.OPEN && ws.send(frame(0, chunk)));
     socket.on('end', () => ws.close());
     socket.on('error', (error) => {

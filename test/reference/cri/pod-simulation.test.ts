@@ -1,0 +1,98 @@
+// What the reference runtime simulates for CRI test tools: pod addresses on loopback with servers
+// really listening there, pulls through a registry mirror, OOM kills, recursive read-only mounts,
+// the cAdvisor metric families, sysctls.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CriClient } from '../../../src/interfaces/cri/client.js';
+import { startReferenceRuntime, type RunningReferenceRuntime } from '../../../src/reference/cri/server.js';
+import { startTestImageRegistry, type TestImageRegistry } from '../../../src/registry/test-image-set.js';
+import { grpc } from '../../../src/transport/grpc.js';
+
+describe('reference CRI runtime: simulated pods', () => {
+  let dir: string;
+  let registry: TestImageRegistry;
+  let server: RunningReferenceRuntime;
+  let client: CriClient;
+  const image = 'gcr.io/conformal/busybox:1.0';
+  let n = 0;
+  const rt = <T,>(name: string, request: object) => client.runtime<T>(name, request, AbortSignal.timeout(10_000));
+  const pod = async (extra: object = {}) => {
+    const config = { metadata: { name: `p${++n}`, uid: `u${n}`, namespace: 'ns', attempt: 0 }, ...extra };
+    const { podSandboxId } = await rt<{ podSandboxId: string }>('RunPodSandbox', { config });
+    return { podSandboxId, config };
+  };
+  const container = async (p: { podSandboxId: string; config: object }, config: object) => {
+    const { containerId } = await rt<{ containerId: string }>('CreateContainer', { podSandboxId: p.podSandboxId, config: { metadata: { name: `c${++n}` }, image: { image }, ...config }, sandboxConfig: p.config });
+    return containerId;
+  };
+  const status = async (containerId: string) => (await rt<{ status: { state: string; reason: string; exitCode: number } }>('ContainerStatus', { containerId })).status;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cri-ref-sim-'));
+    registry = await startTestImageRegistry();
+    // Images named gcr.io/… come from the loopback registry: the mirror keeps their names.
+    server = await startReferenceRuntime({ endpoint: `unix://${join(dir, 'cri.sock')}`, registryMirrors: new Map([['gcr.io', registry.registry.host]]) });
+    client = new CriClient({ runtimeEndpoint: server.address });
+    await client.connect(5000);
+    const { imageRef } = await client.image<{ imageRef: string }>('PullImage', { image: { image } }, AbortSignal.timeout(10_000));
+    const listed = await client.image<{ images: Array<{ id: string; repoTags: string[] }> }>('ListImages', {}, AbortSignal.timeout(5000));
+    expect(listed.images.find((i) => i.id === imageRef)?.repoTags).toEqual([image]);
+  });
+  afterAll(async () => {
+    client.close();
+    await server.close();
+    await registry.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives each pod a loopback address where its servers really listen', async () => {
+    const p = await pod();
+    const id = await container(p, { command: ['httpd', '-f', '-p', '18080', '-h', '/www'] });
+    await rt('StartContainer', { containerId: id });
+    const { status: sandbox } = await rt<{ status: { network: { ip: string } } }>('PodSandboxStatus', { podSandboxId: p.podSandboxId });
+    expect(sandbox.network.ip).toMatch(/^127\.88\.\d+\.\d+$/);
+    const response = await fetch(`http://${sandbox.network.ip}:18080/`, { signal: AbortSignal.timeout(5000) });
+    expect(await response.text()).toBe('conformal test image\n');
+    await rt('StopPodSandbox', { podSandboxId: p.podSandboxId });
+    await rt('RemovePodSandbox', { podSandboxId: p.podSandboxId });
+  });
+
+  it('ends a container that allocates more than its memory limit as OOMKilled with 137', async () => {
+    const p = await pod();
+    const id = await container(p, { command: ['sh', '-c', 'dd if=/dev/zero of=/dev/null bs=20M'], linux: { resources: { memoryLimitInBytes: 15 << 20 } } });
+    await rt('StartContainer', { containerId: id });
+    await expect.poll(async () => (await status(id)).state, { timeout: 5000 }).toBe('CONTAINER_EXITED');
+    expect(await status(id)).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
+  });
+
+  it('claims recursive read-only mounts and refuses them unless read-only and private', async () => {
+    const { runtimeHandlers } = await rt<{ runtimeHandlers: Array<{ features: { recursiveReadOnlyMounts: boolean } }> }>('Status', {});
+    expect(runtimeHandlers.every((h) => h.features.recursiveReadOnlyMounts)).toBe(true);
+    const p = await pod();
+    const mount = { containerPath: '/mnt', hostPath: dir, readonly: true, recursiveReadOnly: true };
+    await expect(container(p, { mounts: [{ ...mount, readonly: false }] })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+    await expect(container(p, { mounts: [{ ...mount, propagation: 'PROPAGATION_HOST_TO_CONTAINER' }] })).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+    const id = await container(p, { command: ['sleep', '60'], mounts: [mount] });
+    await rt('StartContainer', { containerId: id });
+    const touched = await rt<{ stderr: Buffer; exitCode: number }>('ExecSync', { containerId: id, cmd: ['touch', '/mnt/f'], timeout: 5 });
+    expect(touched.exitCode).toBe(1);
+    expect(Buffer.from(touched.stderr).toString()).toContain('Read-only file system');
+  });
+
+  it('shows the sandbox sysctls under /proc/sys and labels every metric as its descriptor says', async () => {
+    const p = await pod({ linux: { sysctls: { 'kernel.shm_rmid_forced': '1' } } });
+    const id = await container(p, { command: ['top'] });
+    await rt('StartContainer', { containerId: id });
+    const read = await rt<{ stdout: Buffer }>('ExecSync', { containerId: id, cmd: ['cat', '/proc/sys/kernel/shm_rmid_forced'], timeout: 5 });
+    expect(Buffer.from(read.stdout).toString()).toBe('1\n');
+    const { descriptors } = await rt<{ descriptors: Array<{ name: string; labelKeys: string[] }> }>('ListMetricDescriptors', {});
+    const keys = new Map(descriptors.map((d) => [d.name, d.labelKeys.length]));
+    expect(keys.has('container_memory_working_set_bytes') && keys.has('container_oom_events_total')).toBe(true);
+    const { podMetrics } = await rt<{ podMetrics: Array<{ podSandboxId: string; containerMetrics: Array<{ metrics: Array<{ name: string; labelValues: string[] }> }> }> }>('ListPodSandboxMetrics', {});
+    const metrics = podMetrics.find((m) => m.podSandboxId === p.podSandboxId)!.containerMetrics.flatMap((c) => c.metrics);
+    expect(metrics.length).toBe(descriptors.length);
+    for (const metric of metrics) expect(metric.labelValues.length, metric.name).toBe(keys.get(metric.name));
+  });
+});
