@@ -109,6 +109,7 @@ export interface LinuxContainerSecurityContext {
   runAsUsername?: string;
   readonlyRootfs?: boolean;
   supplementalGroups?: number[];
+  supplementalGroupsPolicy?: 'Merge' | 'Strict';
   noNewPrivs?: boolean;
   seccomp?: SecurityProfile;
   /** Paths the runtime must mask (bind /dev/null or an empty tmpfs over them). */

@@ -171,6 +171,22 @@ function passwdEntry(image: ImageRecord, user: string): string[] | undefined {
   return passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === user && fields.length > 2);
 }
 
+/** The /etc/passwd line of the image for this uid. */
+function passwdEntryByUid(image: ImageRecord, uid: number): string[] | undefined {
+  const passwd = image.files.get('/etc/passwd')?.toString() ?? '';
+  return passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[2] === String(uid) && fields.length > 3);
+}
+
+/** Groups of the image's /etc/group that list `user` as a member. */
+function imageGroupsOf(image: ImageRecord, user: string): number[] {
+  const groups = image.files.get('/etc/group')?.toString() ?? '';
+  return groups
+    .split('\n')
+    .map((line) => line.split(':'))
+    .filter((fields) => (fields[3] ?? '').split(',').includes(user))
+    .map((fields) => Number(fields[2]));
+}
+
 function matchesLabels(labels: StringMap | undefined, selector: StringMap | undefined): boolean {
   return Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
 }
@@ -367,7 +383,12 @@ export class ReferenceRuntime {
     }
   }
 
-  #identity(container: ContainerRecord): { uid: number; gid: number; groups: number[] } {
+  /**
+   * The user a container's processes run as (ContainerStatus.user): uid and gid from the security
+   * context or the image's /etc/passwd; supplementary groups are the listed ones, plus, with the
+   * Merge policy (the default), the groups /etc/group of the image gives the user.
+   */
+  identity(container: ContainerRecord): { uid: number; gid: number; groups: number[] } {
     const security = container.config.linux?.securityContext;
     if (this.has('run-as-user-ignored')) return { uid: 0, gid: 0, groups: [] };
     let uid = security?.runAsUser ? Number(security.runAsUser.value) : Number.NaN;
@@ -376,8 +397,11 @@ export class ReferenceRuntime {
       const entry = user === '' ? undefined : passwdEntry(container.image, user);
       uid = entry ? Number(entry[2]) : /^\d+/.test(user) ? Number.parseInt(user, 10) : 0;
     }
-    const gid = security?.runAsGroup ? Number(security.runAsGroup.value) : uid === 1000 ? 1000 : uid === 0 ? 0 : uid;
-    return { uid, gid, groups: (security?.supplementalGroups ?? []).map(Number) };
+    const account = passwdEntryByUid(container.image, uid);
+    const gid = security?.runAsGroup ? Number(security.runAsGroup.value) : account ? Number(account[3]) : uid === 0 ? 0 : uid;
+    const listed = (security?.supplementalGroups ?? []).map(Number);
+    const fromImage = security?.supplementalGroupsPolicy === 'Strict' || !account ? [] : imageGroupsOf(container.image, account[0]!);
+    return { uid, gid, groups: [...new Set([...listed, ...fromImage])].filter((g) => g !== gid) };
   }
 
   /** The bounding capability set: the default set with adds and drops applied, or all when privileged. */
@@ -424,7 +448,7 @@ export class ReferenceRuntime {
   /** The process host of a container: identity, filesystem view, pod network. */
   processHost(container: ContainerRecord, pid: number): ProcessHost {
     const sandbox = this.sandbox(container.sandboxId);
-    const identity = this.#identity(container);
+    const identity = this.identity(container);
     const security = container.config.linux?.securityContext;
     const nodeNetwork = sandbox.config.linux?.securityContext?.namespaceOptions?.network === 'NODE';
     const hostname = nodeNetwork ? nodeHostname() : this.has('hostname-ignored') ? sandbox.id.slice(0, 12) : sandbox.utsName || sandbox.config.hostname || sandbox.config.metadata.name;

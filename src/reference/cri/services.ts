@@ -72,7 +72,8 @@ function containerMessage(c: ContainerRecord) {
   };
 }
 
-function containerStatus(c: ContainerRecord) {
+function containerStatus(runtime: ReferenceRuntime, c: ContainerRecord) {
+  const { uid, gid, groups } = runtime.identity(c);
   return {
     ...containerMessage(c),
     startedAt: c.startedAt,
@@ -83,6 +84,8 @@ function containerStatus(c: ContainerRecord) {
     mounts: c.config.mounts ?? [],
     logPath: c.log?.path ?? '',
     resources: { linux: c.resources ?? {} },
+    // The identity of the container's first process (SupplementalGroupsPolicy): gid among the groups, as `id -G` lists it.
+    user: { linux: { uid, gid, supplementalGroups: [gid, ...groups] } },
   };
 }
 
@@ -154,7 +157,7 @@ async function sendInChunks<T>(call: grpc.ServerWritableStream<Req, unknown>, it
 }
 
 export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingServer, workState: { podCidr: string }): grpc.UntypedServiceImplementation {
-  const statusOf = (id: string) => containerStatus(runtime.container(id));
+  const statusOf = (id: string) => containerStatus(runtime, runtime.container(id));
   const listContainerStats = (filter: Req | null) =>
     runtime
       .listContainers({ id: runtime.has('container-stats-ignore-id-filter') ? '' : filter?.id, podSandboxId: filter?.podSandboxId, labelSelector: filter?.labelSelector })
@@ -166,7 +169,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       status: { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] },
       info: r.verbose ? { config: JSON.stringify({ podCidr: workState.podCidr, faults: [...runtime.faults] }) } : {},
       runtimeHandlers: [...KNOWN_HANDLERS, ...(runtime.has('runtime-handler-listed-twice') ? ['runc'] : [])].map((name) => ({ name, features: { recursiveReadOnlyMounts: true, userNamespaces: false } })),
-      features: { supplementalGroupsPolicy: false, userNamespacesHostNetwork: false, mountOptions: false },
+      features: { supplementalGroupsPolicy: true, userNamespacesHostNetwork: false, mountOptions: false },
     }),
     RuntimeConfig: () => ({ linux: { cgroupDriver: 'CGROUPFS' } }),
     UpdateRuntimeConfig: (r) => {
@@ -185,7 +188,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       return {
         status: sandboxStatus(runtime, sandbox),
         info: r.verbose || runtime.has('info-without-verbose') ? { info: runtime.has('info-not-json') ? `pid 1, handler ${sandbox.runtimeHandler}` : JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
-        containersStatuses: runtime.containersOf(sandbox.id).map(containerStatus),
+        containersStatuses: runtime.containersOf(sandbox.id).map((c) => containerStatus(runtime, c)),
         timestamp: nowNanos(),
       };
     },
@@ -251,7 +254,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       const container = runtime.container(r.containerId);
       if (!r.location) throw invalid('checkpoint location is required');
       mkdirSync(dirname(r.location), { recursive: true });
-      writeFileSync(r.location, JSON.stringify({ kind: 'conformal-reference-checkpoint', container: containerStatus(container), config: container.config }));
+      writeFileSync(r.location, JSON.stringify({ kind: 'conformal-reference-checkpoint', container: containerStatus(runtime, container), config: container.config }));
     },
     CheckpointPod: (r) => {
       const sandbox = runtime.sandbox(r.podSandboxId);
@@ -313,7 +316,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
             containerEventType: event.type,
             createdAt: event.createdAt,
             podSandboxStatus: sandbox ? sandboxStatus(runtime, sandbox) : null,
-            containersStatuses: container ? [containerStatus(container)] : [],
+            containersStatuses: container ? [containerStatus(runtime, container)] : [],
           });
         });
         call.on('cancelled', () => {

@@ -1,12 +1,13 @@
 // What the reference runtime simulates for CRI test tools: pod addresses on loopback with servers
 // really listening there, pulls through a registry mirror, OOM kills, recursive read-only mounts,
 // the cAdvisor metric families, sysctls.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CriClient } from '../../../src/interfaces/cri/client.js';
 import { startReferenceRuntime, type RunningReferenceRuntime } from '../../../src/reference/cri/server.js';
+import { buildImage, layerOf, tarDirectory } from '../../../src/registry/oci-image.js';
 import { startTestImageRegistry, type TestImageRegistry } from '../../../src/registry/test-image-set.js';
 import { grpc } from '../../../src/transport/grpc.js';
 
@@ -94,5 +95,25 @@ describe('reference CRI runtime: simulated pods', () => {
     const metrics = podMetrics.find((m) => m.podSandboxId === p.podSandboxId)!.containerMetrics.flatMap((c) => c.metrics);
     expect(metrics.length).toBe(descriptors.length);
     for (const metric of metrics) expect(metric.labelValues.length, metric.name).toBe(keys.get(metric.name));
+  });
+
+  it('adds the groups the image gives the user unless the policy is Strict, and reports the user in ContainerStatus', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cri-ref-groups-'));
+    mkdirSync(join(root, 'etc'));
+    writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0::/root:/bin/sh\ndefault-user:x:1000:1000::/home:/bin/sh\n');
+    writeFileSync(join(root, 'etc/group'), 'root:x:0:\ndefault-user:x:1000:\ngroup-defined-in-image:x:50000:default-user\n');
+    registry.registry.push('conformal/groups', '1.0', buildImage([layerOf(await tarDirectory(root))], { cmd: ['sh'] }));
+    rmSync(root, { recursive: true, force: true });
+    const groupsImage = 'gcr.io/conformal/groups:1.0';
+    await client.image('PullImage', { image: { image: groupsImage } }, AbortSignal.timeout(10_000));
+    const p = await pod();
+    for (const [policy, expected] of [['Merge', [1000, 1234, 50000]], ['Strict', [1000, 1234]]] as const) {
+      const id = await container(p, { image: { image: groupsImage }, command: ['sleep', '60'], linux: { securityContext: { runAsUser: { value: 1000 }, supplementalGroups: [1234], supplementalGroupsPolicy: policy } } });
+      await rt('StartContainer', { containerId: id });
+      const { status } = await rt<{ status: { user: { linux: { uid: number; gid: number; supplementalGroups: number[] } } } }>('ContainerStatus', { containerId: id });
+      expect(status.user.linux, policy).toEqual({ uid: 1000, gid: 1000, supplementalGroups: [...expected] });
+      const groups = await rt<{ stdout: Buffer }>('ExecSync', { containerId: id, cmd: ['id', '-G'], timeout: 5 });
+      expect(Buffer.from(groups.stdout).toString(), policy).toBe(`${expected.join(' ')}\n`);
+    }
   });
 });
