@@ -31,7 +31,8 @@ export function findBusybox(): string | undefined {
   return BUSYBOX_CANDIDATES.find((path) => existsSync(path));
 }
 
-async function rootfsLayer(busybox: string | undefined): Promise<{ blob: BuiltImage['layers'][number]; diffId: string }> {
+/** The busybox root filesystem every test image starts from, as one layer. */
+export async function busyboxRootfsLayer(busybox: string | undefined): Promise<{ blob: BuiltImage['layers'][number]; diffId: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'conformal-rootfs-'));
   try {
     for (const sub of ['bin', 'etc', 'tmp', 'root', 'proc', 'sys', 'dev', 'www', 'home/conformal']) mkdirSync(join(dir, sub), { recursive: true });
@@ -61,7 +62,7 @@ export interface TestImageRegistry {
 /** Builds the test images and serves them on a loopback registry. */
 export async function startTestImageRegistry(options: { busybox?: string; port?: number } = {}): Promise<TestImageRegistry> {
   const busybox = options.busybox ?? findBusybox();
-  const layer = await rootfsLayer(busybox);
+  const layer = await busyboxRootfsLayer(busybox);
   const registry = new OciRegistry();
   const host = await registry.listen('127.0.0.1', options.port ?? 0);
   const main = buildImage([layer], { cmd: ['/bin/sh'] });
@@ -88,7 +89,8 @@ export async function startTestImageRegistry(options: { busybox?: string; port?:
   };
 }
 
-async function tarFromFiles(files: Record<string, string>): Promise<Buffer> {
+/** A layer tarball holding these files (name relative to the root -> content). */
+export async function tarFromFiles(files: Record<string, string>): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'conformal-layer-'));
   try {
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);

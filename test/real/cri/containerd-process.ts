@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '../../../src/core/deadline.js';
+import { unmountUnder } from '../../support/mounts.js';
 
 const execFile = promisify(execFileCb);
 
@@ -172,17 +173,6 @@ async function killShims(dir: string): Promise<void> {
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
-}
-
-/** Unmounts every mount point below `dir`, deepest first. */
-async function unmountUnder(dir: string): Promise<void> {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .map((path) => path.replace(/\\040/g, ' '))
-    .filter((path) => path.startsWith(dir + '/'))
-    .sort((a, b) => b.length - a.length);
-  for (const path of mounts) await execFile('umount', ['-l', path]).catch(() => undefined);
 }
 
 /** Removes the (empty) cgroup directories the sandbox stats tests asked for, in every v1 hierarchy and v2. */

@@ -1,0 +1,100 @@
+// critest's test images, made from busybox and served on conformal's loopback registry so critest
+// runs with no public registry: every repository critest v1.37.0 names (gcr.io/k8s-staging-cri-tools,
+// registry.k8s.io/e2e-test-images, the pause image of registry.k8s.io and k8s.gcr.io) is pushed
+// under its path, and the runtime is told to pull those registries from here (a mirror: containerd's
+// hosts.toml, the reference's --registry-mirror), so images keep the names critest compares with.
+// Built as cri-tools' images/ Dockerfiles build them (busybox plus a file or a USER), except where
+// noted in docs/cri/critest.md.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildImage, goArch, layerOf, tarDirectory, type BuiltImage } from '../../src/registry/oci-image.js';
+import { OciRegistry } from '../../src/registry/registry-server.js';
+import { busyboxRootfsLayer, tarFromFiles } from '../../src/registry/test-image-set.js';
+
+/** The registries critest pulls from; the runtime under test pulls them from the loopback registry. */
+export const CRITEST_REGISTRIES = ['gcr.io', 'registry.k8s.io', 'k8s.gcr.io'] as const;
+
+const TOOLS = 'k8s-staging-cri-tools';
+
+export interface CritestImages {
+  readonly registry: OciRegistry;
+  /** The --test-images-file content: critest's two overridable images, named by the loopback host. */
+  readonly testImagesYaml: string;
+  close(): Promise<void>;
+}
+
+type Layer = ReturnType<typeof layerOf>;
+
+/** A layer of files and symbolic links (name -> content, or { link } for a link). */
+async function layerOfTree(entries: Record<string, string | { link: string }>): Promise<Layer> {
+  const dir = mkdtempSync(join(tmpdir(), 'conformal-critest-layer-'));
+  try {
+    for (const [name, entry] of Object.entries(entries)) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      if (typeof entry === 'string') writeFileSync(join(dir, name), entry);
+      else symlinkSync(entry.link, join(dir, name));
+    }
+    return layerOf(await tarDirectory(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every applet the host's busybox has, linked in /bin as the busybox image does (critest uses pgrep, pidof, ls -A, top …). */
+function appletLinks(busybox: string): Record<string, { link: string }> {
+  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((name) => /^[\w.-]+$/.test(name) && name !== 'busybox');
+  return Object.fromEntries(applets.map((name) => [`bin/${name}`, { link: 'busybox' }]));
+}
+
+/** /etc/passwd and /etc/group of the busybox image (www-data is a user there), plus `extra` lines. */
+function accounts(extra: { passwd?: string; group?: string } = {}): Record<string, string> {
+  return {
+    'etc/passwd': `root:x:0:0:root:/root:/bin/sh\nwww-data:x:33:33:www-data:/var/www:/bin/false\nnobody:x:65534:65534:nobody:/home:/bin/false\n${extra.passwd ?? ''}`,
+    'etc/group': `root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n${extra.group ?? ''}`,
+    'var/run/.keep': '',
+  };
+}
+
+export async function startCritestImages(busybox: string): Promise<CritestImages> {
+  const base = await busyboxRootfsLayer(busybox);
+  const applets = await layerOfTree({ ...appletLinks(busybox), ...accounts() });
+  const busyboxImage = (options: Parameters<typeof buildImage>[1] = { cmd: ['sh'] }, ...more: Layer[]) => buildImage([base, applets, ...more], options);
+  const registry = new OciRegistry();
+  const host = await registry.listen('127.0.0.1');
+  const push = (repository: string, tags: readonly string[], image: BuiltImage) => tags.forEach((tag) => registry.push(repository, tag, image));
+
+  // images/image-test: busybox plus a file named after the image, so every name is a distinct image.
+  const testImage = async (file: string) => busyboxImage({ cmd: ['sh'] }, layerOf(await tarFromFiles({ [file]: `${file}\n` })));
+  push(`${TOOLS}/test-image-latest`, ['latest'], await testImage('test-image-latest'));
+  push(`${TOOLS}/test-image-tag`, ['test'], await testImage('test-image-tag'));
+  push(`${TOOLS}/test-image-tag`, ['all'], await testImage('test-image-tag-all'));
+  for (const n of [1, 2, 3]) push(`${TOOLS}/test-image-${n}`, ['latest'], await testImage(`test-image-${n}`));
+  push(`${TOOLS}/test-image-tags`, ['1', '2', '3'], await testImage('same-image'));
+
+  // images/image-user: busybox with a USER (cri-tools' images/build script names these four).
+  const users: Record<string, string> = { 'test-image-user-uid': '1002', 'test-image-user-username': 'www-data', 'test-image-user-uid-group': '1003:1004', 'test-image-user-username-group': 'www-data:1004' };
+  for (const [name, user] of Object.entries(users)) push(`${TOOLS}/${name}`, ['latest'], busyboxImage({ cmd: ['sh'], user }));
+
+  // images/image-predefined-group: default-user (1000) belongs to group-defined-in-image (50000).
+  const predefined = await layerOfTree(accounts({ passwd: 'default-user:x:1000:1000::/home/default-user:/bin/sh\n', group: 'default-user:x:1000:\ngroup-defined-in-image:x:50000:default-user\n' }));
+  push(`${TOOLS}/test-image-predefined-group`, ['latest'], busyboxImage({ cmd: ['sh'], user: '1000' }, predefined));
+
+  // Web servers: busybox httpd in the foreground on the port the real image's server uses.
+  const page = await layerOfTree({ 'www/index.html': 'conformal stand-in for nginx\n' });
+  const httpd = (port: number, banner?: string) =>
+    busyboxImage({ cmd: ['sh', '-c', `${banner ? `echo ${banner}; ` : ''}echo $$ > /var/run/nginx.pid; exec httpd -f -p ${port} -h /www`] }, page);
+  push(`${TOOLS}/hostnet-nginx-${goArch()}`, ['latest'], httpd(12003));
+  push('e2e-test-images/nginx', ['1.14-2'], httpd(80));
+  // The multi-container spec looks for "httpd" in the server's log.
+  push('e2e-test-images/httpd', ['2.4.39-4'], httpd(80, 'httpd serving on port 80'));
+  push('e2e-test-images/busybox', ['1.29-2'], busyboxImage());
+  push('pause', ['3.9'], busyboxImage({ entrypoint: ['/bin/sleep', '2147483647'] }));
+
+  return {
+    registry,
+    testImagesYaml: `defaultTestContainerImage: ${host}/e2e-test-images/busybox:1.29-2\nwebServerTestImage: ${host}/e2e-test-images/nginx:1.14-2\n`,
+    close: () => registry.close(),
+  };
+}
