@@ -83,9 +83,10 @@ export async function startCritestImages(busybox: string): Promise<CritestImages
 
   // Web servers: busybox httpd in the foreground on the port the real image's server uses.
   const page = await layerOfTree({ 'www/index.html': 'conformal stand-in for nginx\n' });
-  const httpd = (port: number, banner?: string) =>
+  const httpd = (port: number | string, banner?: string) =>
     busyboxImage({ cmd: ['sh', '-c', `${banner ? `echo ${banner}; ` : ''}echo $$ > /var/run/nginx.pid; exec httpd -f -p ${port} -h /www`] }, page);
-  push(`${TOOLS}/hostnet-nginx-${goArch()}`, ['latest'], httpd(12003));
+  // With host network it listens on the node: loopback only (critest checks 127.0.0.1:12003).
+  push(`${TOOLS}/hostnet-nginx-${goArch()}`, ['latest'], httpd('127.0.0.1:12003'));
   push('e2e-test-images/nginx', ['1.14-2'], httpd(80));
   // The multi-container spec looks for "httpd" in the server's log.
   push('e2e-test-images/httpd', ['2.4.39-4'], httpd(80, 'httpd serving on port 80'));

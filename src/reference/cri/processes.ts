@@ -235,8 +235,9 @@ const commands: Record<string, Command> = {
     return 0;
   },
   async httpd(args, host, io, signal) {
-    // busybox httpd -f -p PORT -h DIR: serve in the foreground until killed.
-    const port = Number(args[args.indexOf('-p') + 1]);
+    // busybox httpd -f -p [IP:]PORT -h DIR: serve in the foreground until killed. The address is
+    // the pod's (or the node's loopback with host network) whatever IP is named.
+    const port = Number((args[args.indexOf('-p') + 1] ?? '').split(':').pop());
     const dir = args.includes('-h') ? args[args.indexOf('-h') + 1]! : '/www';
     if (!Number.isInteger(port) || port <= 0) {
       io.stderr('httpd: bad port\n');

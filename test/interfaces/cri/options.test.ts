@@ -30,6 +30,7 @@ describe('CRI options', () => {
 describe('conformal reference cri --registry-mirror', () => {
   it('collects REGISTRY=HOST:PORT pairs and refuses anything else naming the flag', () => {
     expect(parseRegistryMirror('k8s.gcr.io=127.0.0.1:5000', parseRegistryMirror('gcr.io=127.0.0.1:5000', undefined))).toEqual({ 'gcr.io': '127.0.0.1:5000', 'k8s.gcr.io': '127.0.0.1:5000' });
+    expect(parseRegistryMirror('gcr.io=unix:///run/registry.sock', undefined)).toEqual({ 'gcr.io': 'unix:///run/registry.sock' });
     for (const bad of ['gcr.io', 'gcr.io=', '=127.0.0.1:5000', 'gcr.io=http://127.0.0.1:5000']) expect(() => parseRegistryMirror(bad, undefined)).toThrow(/--registry-mirror/);
   });
 });

@@ -33,8 +33,9 @@ describe('reference CRI runtime: simulated pods', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cri-ref-sim-'));
     registry = await startTestImageRegistry();
-    // Images named gcr.io/… come from the loopback registry: the mirror keeps their names.
-    server = await startReferenceRuntime({ endpoint: `unix://${join(dir, 'cri.sock')}`, registryMirrors: new Map([['gcr.io', registry.registry.host]]) });
+    // Images named gcr.io/… come from the loopback registry (through its unix socket): the mirror keeps their names.
+    await registry.registry.listenUnix(join(dir, 'registry.sock'));
+    server = await startReferenceRuntime({ endpoint: `unix://${join(dir, 'cri.sock')}`, registryMirrors: new Map([['gcr.io', `unix://${join(dir, 'registry.sock')}`]]) });
     client = new CriClient({ runtimeEndpoint: server.address });
     await client.connect(5000);
     const { imageRef } = await client.image<{ imageRef: string }>('PullImage', { image: { image } }, AbortSignal.timeout(10_000));
