@@ -9,7 +9,7 @@ import { OciRegistry } from './registry-server.js';
 /** Where Debian's busybox-static (and most distributions' busybox) installs the binary. */
 export const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox'];
 
-const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'env', 'id', 'hostname', 'httpd', 'ls', 'mkdir', 'touch', 'grep', 'true', 'false', 'wc', 'head', 'ps', 'stat', 'nc', 'top', 'kill', 'readlink'];
+const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'env', 'id', 'hostname', 'httpd', 'ls', 'mkdir', 'touch', 'grep', 'true', 'false', 'wc', 'head', 'ps', 'stat', 'nc', 'top', 'kill', 'readlink', 'dd'];
 
 /** References the suite pulls; the same shape a --test-images file gives. */
 export interface TestImageRefs {
@@ -41,6 +41,9 @@ export async function busyboxRootfsLayer(busybox: string | undefined): Promise<{
       copyFileSync(busybox, join(dir, 'bin/busybox'));
       chmodSync(join(dir, 'bin/busybox'), 0o755);
       for (const applet of APPLETS) symlinkSync('busybox', join(dir, 'bin', applet));
+    } else {
+      // Without busybox, empty stand-ins: the reference runs a command only if the image has it.
+      for (const applet of APPLETS) writeFileSync(join(dir, 'bin', applet), '', { mode: 0o755 });
     }
     writeFileSync(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nconformal:x:1000:1000:conformal:/home/conformal:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
     writeFileSync(join(dir, 'etc/group'), 'root:x:0:\nconformal:x:1000:\nnogroup:x:65534:\n');

@@ -6,7 +6,7 @@
 // Built as cri-tools' images/ Dockerfiles build them (busybox plus a file or a USER), except where
 // noted in docs/cri/critest.md.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildImage, goArch, layerOf, tarDirectory, type BuiltImage } from '../../src/registry/oci-image.js';
@@ -27,26 +27,67 @@ export interface CritestImages {
 
 type Layer = ReturnType<typeof layerOf>;
 
-/** A layer of files and symbolic links (name -> content, or { link } for a link). */
-async function layerOfTree(entries: Record<string, string | { link: string }>): Promise<Layer> {
+/** A layer of what `populate` puts in a fresh directory. */
+async function layerBuiltIn(populate: (dir: string) => void): Promise<Layer> {
   const dir = mkdtempSync(join(tmpdir(), 'conformal-critest-layer-'));
   try {
-    for (const [name, entry] of Object.entries(entries)) {
-      mkdirSync(join(dir, name, '..'), { recursive: true });
-      if (typeof entry === 'string') writeFileSync(join(dir, name), entry);
-      else symlinkSync(entry.link, join(dir, name));
-    }
+    populate(dir);
     return layerOf(await tarDirectory(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Every applet the host's busybox has, linked in /bin as the busybox image does (critest uses pgrep, pidof, ls -A, top …). */
-function appletLinks(busybox: string): Record<string, { link: string }> {
-  const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((name) => /^[\w.-]+$/.test(name) && name !== 'busybox');
-  return Object.fromEntries(applets.map((name) => [`bin/${name}`, { link: 'busybox' }]));
+function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
 }
+
+/** A layer of these files (path -> content). */
+const layerOfTree = (files: Record<string, string>) => layerBuiltIn((dir) => writeFiles(dir, files));
+
+/**
+ * busybox and every applet it has as hard links in /bin, as the busybox image installs them (a
+ * masked /bin/ls then masks ls only, not busybox itself as a symbolic link would), and `files`.
+ */
+const appletsLayer = (busybox: string, files: Record<string, string>) =>
+  layerBuiltIn((dir) => {
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(busybox, join(dir, 'bin/busybox'));
+    chmodSync(join(dir, 'bin/busybox'), 0o755);
+    const applets = execFileSync(busybox, ['--list'], { encoding: 'utf8' }).split('\n').filter((name) => /^[\w.-]+$/.test(name) && name !== 'busybox');
+    for (const applet of applets) linkSync(join(dir, 'bin/busybox'), join(dir, 'bin', applet));
+    writeFiles(dir, { ...files, ...Object.fromEntries(Object.entries(MISSING_APPLETS).filter(([path]) => !applets.includes(path.slice('bin/'.length)))) });
+    for (const path of Object.keys(MISSING_APPLETS)) if (!applets.includes(path.slice('bin/'.length))) chmodSync(join(dir, path), 0o755);
+  });
+
+/**
+ * The two applets critest runs that Debian's busybox-static leaves out, as busybox sh scripts with
+ * the output critest reads: pgrep NAME (the PIDs, status 1 for none) and ipcs -m (the segments).
+ */
+const MISSING_APPLETS: Record<string, string> = {
+  'bin/pgrep': `#!/bin/sh
+status=1
+for dir in /proc/[0-9]*; do
+  pid=\${dir#/proc/}
+  [ "$pid" = "$$" ] && continue
+  name=$(cat "$dir/comm" 2>/dev/null) || continue
+  case "$name" in *"$1"*) echo "$pid"; status=0 ;; esac
+done
+exit $status
+`,
+  'bin/ipcs': `#!/bin/sh
+echo
+echo "------ Shared Memory Segments --------"
+echo "key        shmid      owner      perms      bytes      nattch     status"
+tail -n +2 /proc/sysvipc/shm | while read -r key shmid perms size cpid lpid nattch rest; do
+  printf '0x%08x %-10s %-10s %-10s %-10s %s\\n' "$key" "$shmid" root "$perms" "$size" "$nattch"
+done
+echo
+`,
+};
 
 /** /etc/passwd and /etc/group of the busybox image (www-data is a user there), plus `extra` lines. */
 function accounts(extra: { passwd?: string; group?: string } = {}): Record<string, string> {
@@ -59,7 +100,7 @@ function accounts(extra: { passwd?: string; group?: string } = {}): Record<strin
 
 export async function startCritestImages(busybox: string): Promise<CritestImages> {
   const base = await busyboxRootfsLayer(busybox);
-  const applets = await layerOfTree({ ...appletLinks(busybox), ...accounts() });
+  const applets = await appletsLayer(busybox, accounts());
   const busyboxImage = (options: Parameters<typeof buildImage>[1] = { cmd: ['sh'] }, ...more: Layer[]) => buildImage([base, applets, ...more], options);
   const registry = new OciRegistry();
   const host = await registry.listen('127.0.0.1');

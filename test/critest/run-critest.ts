@@ -10,8 +10,8 @@ import { promisify } from 'node:util';
 import { CLI } from '../support/cli.js';
 import { packagePath } from '../../src/core/paths.js';
 import { unmountUnder } from '../support/mounts.js';
-import { RealNetns, runIp } from '../../src/interfaces/cni/netns.js';
 import { CRITEST_REGISTRIES } from './images.js';
+import { enter, type RunNamespaces } from './namespaces.js';
 
 const execFile = promisify(execFileCb);
 
@@ -75,8 +75,8 @@ export interface CritestOptions {
    * of its own timeout): a runtime that hangs an RPC then costs this long, not five minutes.
    */
   readonly rpcTimeout?: string;
-  /** Run critest in this network namespace (nsenter: the mount namespace stays the node's). */
-  readonly netns?: string;
+  /** Namespaces to run critest in (namespaces.ts). */
+  readonly namespaces?: RunNamespaces;
 }
 
 export async function runCritest(options: CritestOptions): Promise<CritestRun> {
@@ -97,7 +97,7 @@ export async function runCritest(options: CritestOptions): Promise<CritestRun> {
   ];
   const started = Date.now();
   try {
-    const [command, ...argv] = inNetns(options.netns, [options.critest, ...args]);
+    const [command, ...argv] = enter(options.namespaces, [options.critest, ...args]);
     const result = await execFile(command!, argv, {
       cwd: work,
       // The ginkgo CLI critest re-executes itself through sits next to it; its temp dirs go in ours.
@@ -122,23 +122,6 @@ export async function runCritest(options: CritestOptions): Promise<CritestRun> {
   }
 }
 
-/**
- * argv entering network namespace `netns` first. nsenter, not `ip netns exec`: the latter gives each
- * process a mount namespace of its own, and critest's mount specs need the runtime to see its mounts.
- */
-function inNetns(netns: string | undefined, argv: readonly string[]): string[] {
-  return netns ? ['nsenter', `--net=/run/netns/${netns}`, '--', ...argv] : [...argv];
-}
-
-/** A network namespace of its own with loopback up: concurrent runs then never share a port. */
-export async function createNetns(name: string): Promise<{ name: string; remove(): Promise<void> }> {
-  const netns = new RealNetns();
-  const signal = AbortSignal.timeout(10_000);
-  const ns = await netns.create(name, signal);
-  await runIp(['-n', name, 'link', 'set', 'lo', 'up'], signal);
-  return { name, remove: () => netns.remove(ns, AbortSignal.timeout(10_000)) };
-}
-
 export interface ServedReference {
   readonly endpoint: string;
   stop(): Promise<void>;
@@ -148,11 +131,11 @@ export interface ServedReference {
  * `conformal reference cri` as a child process, pulling the `mirrors` registries from `registry`
  * (host:port, or unix:///path for a reference in another network namespace).
  */
-export async function serveReference(options: { registry: string; mirrors: readonly string[]; fault?: string; netns?: string }): Promise<ServedReference> {
+export async function serveReference(options: { registry: string; mirrors: readonly string[]; fault?: string; namespaces?: RunNamespaces }): Promise<ServedReference> {
   const dir = mkdtempSync(join(tmpdir(), 'conformal-critest-ref-'));
   const endpoint = `unix://${join(dir, 'cri.sock')}`;
   const args = [CLI, 'reference', 'cri', '--endpoint', endpoint, ...options.mirrors.flatMap((m) => ['--registry-mirror', `${m}=${options.registry}`]), ...(options.fault ? ['--reference-fault', options.fault] : [])];
-  const [command, ...argv] = inNetns(options.netns, [process.execPath, ...args]);
+  const [command, ...argv] = enter(options.namespaces, [process.execPath, ...args]);
   const child: ChildProcess = spawn(command!, argv, { cwd: packagePath(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -181,24 +164,24 @@ export async function serveReference(options: { registry: string; mirrors: reado
 }
 
 /**
- * critest against a `conformal reference cri` it starts for the run, both in network namespace
- * `netns`: the reference pulls critest's images (and those the test images file names by the
- * registry's loopback address) through the registry's unix socket.
+ * critest against a `conformal reference cri` it starts for the run, both in `namespaces`: the
+ * reference pulls critest's images (and those the test images file names by the registry's
+ * loopback address) through the registry's unix socket.
  */
 export async function critestAgainstReference(options: {
   readonly critest: string;
   readonly registryHost: string;
   readonly registrySocket: string;
   readonly testImagesFile: string;
-  readonly netns: string;
+  readonly namespaces: RunNamespaces;
   readonly fault?: string;
   readonly parallel: number;
 }): Promise<CritestRun> {
   const mirrors = [...CRITEST_REGISTRIES, options.registryHost];
-  const reference = await serveReference({ registry: `unix://${options.registrySocket}`, mirrors, netns: options.netns, ...(options.fault ? { fault: options.fault } : {}) });
+  const reference = await serveReference({ registry: `unix://${options.registrySocket}`, mirrors, namespaces: options.namespaces, ...(options.fault ? { fault: options.fault } : {}) });
   try {
     // 15 s per RPC: a fault that hangs one (ExecSync past its timeout) then costs 15 s, not 300.
-    return await runCritest({ critest: options.critest, endpoint: reference.endpoint, testImagesFile: options.testImagesFile, parallel: options.parallel, rpcTimeout: '15s', netns: options.netns, timeoutMs: 300_000 });
+    return await runCritest({ critest: options.critest, endpoint: reference.endpoint, testImagesFile: options.testImagesFile, parallel: options.parallel, rpcTimeout: '15s', namespaces: options.namespaces, timeoutMs: 300_000 });
   } finally {
     await reference.stop();
   }

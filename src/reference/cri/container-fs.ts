@@ -1,6 +1,6 @@
 // What a simulated container sees as its filesystem: bind mounts onto real host paths, a
 // writable layer in memory, generated /etc files and /proc/self/status, then the image's files.
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mount } from '../../interfaces/cri/types.js';
 
@@ -28,6 +28,15 @@ function under(path: string, roots: readonly string[] | undefined): boolean {
 
 export function isMaskedPath(view: FsView, rawPath: string): boolean {
   return under(normalize(rawPath), view.maskedPaths);
+}
+
+/** Whether anything (a file, link or directory) is at this path of the container's filesystem. */
+export function containerPathExists(view: FsView, rawPath: string): boolean {
+  const path = resolve(view, rawPath);
+  if (under(path, view.maskedPaths)) return view.maskedPaths!.some((m) => normalize(m) === path);
+  const mounted = mountFor(view, path);
+  if (mounted) return existsSync(mounted.hostPath) && !hiddenByLaterMount(view, mounted.mount, mounted.hostPath);
+  return view.generated().has(path) || view.layer.has(path) || view.imageFiles.has(path) || Boolean(view.imagePaths?.has(path)) || listContainerDir(view, path) !== undefined;
 }
 
 /** A path below a bind mount the container made is the same path below that mount's source. */

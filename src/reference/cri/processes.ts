@@ -57,6 +57,8 @@ export interface ProcessHost {
   readonly pids?: PidNamespace;
   /** True for a path the runtime masked (MaskedPaths): running it is refused. */
   isMasked?(path: string): boolean;
+  /** Whether the container's filesystem has this path: commands run only if the image has them. */
+  exists?(path: string): boolean;
   /** Whether the process holds this capability (e.g. "NET_ADMIN") in its effective set; absent: root holds all. */
   capable?(capability: string): boolean;
   /** Whether the container's seccomp profile makes this system call fail with EPERM. */
@@ -390,16 +392,27 @@ function processes(host: ProcessHost): Array<{ pid: number; argv: readonly strin
   return host.pids?.list() ?? [];
 }
 
-/** A command of the shell `argv0`: resolved in /bin (where busybox links its applets), run as a child process. */
+/**
+ * Where `name` is in the container: a path as given, else the first directory of $PATH that has it.
+ * Undefined when the image has no such file (a host that cannot tell finds everything in /bin).
+ */
+export function resolveCommand(name: string, host: Pick<ProcessHost, 'env' | 'exists'>): string | undefined {
+  if (name.includes('/')) return !host.exists || host.exists(name) ? name : undefined;
+  if (!host.exists) return `/bin/${name}`;
+  const dirs = (host.env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':').filter(Boolean);
+  return dirs.map((dir) => `${dir.replace(/\/$/, '')}/${name}`).find((path) => host.exists!(path));
+}
+
+/** A command of the shell `argv0`, run as a child process if the image has it and the reference can simulate it. */
 function runChild(argv0: string, argv: readonly string[], host: ProcessHost, io: ShellIO, signal: AbortSignal, replace: boolean): Promise<number> {
   const name = argv[0] ?? '';
-  const path = name.includes('/') ? name : `/bin/${name}`;
-  if (host.isMasked?.(path)) {
+  const path = resolveCommand(name, host);
+  if (path && host.isMasked?.(path)) {
     io.stderr(`${argv0}: ${name}: Permission denied\n`);
     return Promise.resolve(126);
   }
-  if (!isKnownCommand(name)) {
-    io.stderr(`${argv0}: ${name}: not found\n`);
+  if (!path || !isKnownCommand(name)) {
+    io.stderr(`${argv0}: ${name}: not found${path ? ' (not simulated by the reference)' : ''}\n`);
     return Promise.resolve(127);
   }
   if (replace) return runProcess(argv, host, io, signal);

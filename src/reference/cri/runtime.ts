@@ -17,13 +17,13 @@ import type {
   PodSandboxState,
   StringMap,
 } from '../../interfaces/cri/types.js';
-import { hostMountPoints, isMaskedPath, listContainerDir, makeContainerDir, readContainerFile, writeContainerFile, type FsView } from './container-fs.js';
+import { containerPathExists, hostMountPoints, isMaskedPath, listContainerDir, makeContainerDir, readContainerFile, writeContainerFile, type FsView } from './container-fs.js';
 import { CriLogWriter } from './cri-log.js';
 import type { CriFault } from './faults.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import { openHostPorts } from './host-ports.js';
 import { loadSeccompProfile, nodeListeningSockets, nodeSharedMemory } from './node-view.js';
-import { KILLED_EXIT_CODE, PidNamespace, runProcess, type ProcessHost, type ProcessIO } from './processes.js';
+import { isKnownCommand, KILLED_EXIT_CODE, PidNamespace, resolveCommand, runProcess, type ProcessHost, type ProcessIO } from './processes.js';
 
 /** A gRPC status to answer with; services.ts turns it into the call's error. */
 export class CriStatusError extends Error {
@@ -364,6 +364,16 @@ export class ReferenceRuntime {
     return container;
   }
 
+  /** Why `name` cannot be started in the container (not in its image, or not simulated), or undefined. */
+  #missingExecutable(container: ContainerRecord, name: string): string | undefined {
+    const host = this.processHost(container, 0);
+    const path = resolveCommand(name, host);
+    if (!path) return `exec: "${name}": executable file not found in $PATH`;
+    if (host.isMasked?.(path)) return `exec: "${name}": permission denied`;
+    if (!isKnownCommand(name)) return `exec: "${name}": the reference does not simulate this program`;
+    return undefined;
+  }
+
   /** The argv a container runs: command/args override the image's entrypoint/cmd as Docker does. */
   argvOf(container: ContainerRecord): string[] {
     const { config, image } = container;
@@ -500,6 +510,7 @@ export class ReferenceRuntime {
       readFile: (path) => readContainerFile(view, path),
       listDir: (path) => listContainerDir(view, path),
       isMasked: (path) => isMaskedPath(view, path),
+      exists: (path) => containerPathExists(view, path),
       readLink: (path) => this.#namespaceLink(container, path),
       writeFile: (path, content, append) => writeContainerFile(view, path, content, append),
       serveHttp: (port, dir) => this.#serveHttp(sandbox, view, port, dir),
@@ -600,6 +611,12 @@ export class ReferenceRuntime {
     if (container.state !== 'CONTAINER_CREATED') throw precondition(`container ${id} is ${container.state}, not CONTAINER_CREATED`);
     const argv = this.argvOf(container);
     if (argv.length === 0) throw invalid('no command given and the image has none');
+    const missing = this.#missingExecutable(container, argv[0]!);
+    if (missing) {
+      // As runc fails: the task never starts and the container ends with StartError.
+      Object.assign(container, { state: 'CONTAINER_EXITED', finishedAt: nowNanos(), exitCode: 128, reason: 'StartError' });
+      throw new CriStatusError(grpc.status.UNKNOWN, `failed to start container ${id}: ${missing}`);
+    }
     container.pid = this.#pidNamespace(container).start(argv);
     const host = this.processHost(container, container.pid);
     const kill = new AbortController();
@@ -674,6 +691,8 @@ export class ReferenceRuntime {
     const container = this.container(id);
     if (container.state !== 'CONTAINER_RUNNING') throw precondition(`container ${id} is not running`);
     if (argv.length === 0) throw invalid('exec needs a command');
+    const missing = this.#missingExecutable(container, argv[0]!);
+    if (missing) throw new CriStatusError(grpc.status.UNKNOWN, `failed to exec in container ${id}: ${missing}`);
     const pid = this.#pidNamespace(container).start(argv);
     // Exec'd processes die with the container.
     const combined = AbortSignal.any([signal, container.kill?.signal ?? new AbortController().signal]);

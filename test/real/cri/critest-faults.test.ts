@@ -2,8 +2,8 @@
 // --reference-fault NAME`): which faults critest catches, next to the conformal test that catches
 // each, must be docs/cri/critest.md's sensitivity table. A fault counts as caught when a spec that
 // passes on the clean reference fails. Runs once per CI run (not in the second, Node 24, run).
-// Faults run side by side, each reference and its critest in a network namespace of their own:
-// critest's specs use fixed ports (12000-12003), which concurrent runs would otherwise share.
+// Faults run side by side, each reference and its critest in namespaces of their own
+// (test/critest/namespaces.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { CRI_FAULTS, type CriFault } from '../../../src/reference/cri/faults.js'
 import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
 import { documentedTable } from '../../critest/documented.js';
 import { startCritestImages, type CritestImages } from '../../critest/images.js';
-import { createNetns, critestAgainstReference, type CritestRun } from '../../critest/run-critest.js';
+import { critestAgainstReference, type CritestRun } from '../../critest/run-critest.js';
+import { createRunNamespaces, type RunNamespaces } from '../../critest/namespaces.js';
 import { catchingTest } from '../../suites/cri/catching-tests.js';
 import { packagePath } from '../../../src/core/paths.js';
 
@@ -45,27 +46,27 @@ describe.skipIf(!critest || !busybox || !isRoot || repeatedCiRun)('critest again
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  const critestAgainst = (netns: string, fault?: CriFault): Promise<CritestRun> =>
-    critestAgainstReference({ critest: critest!, registryHost: images.registry.host, registrySocket, testImagesFile: imagesFile, netns, parallel: PARALLEL, ...(fault ? { fault } : {}) });
+  const critestAgainst = (namespaces: RunNamespaces, fault?: CriFault): Promise<CritestRun> =>
+    critestAgainstReference({ critest: critest!, registryHost: images.registry.host, registrySocket, testImagesFile: imagesFile, namespaces, parallel: PARALLEL, ...(fault ? { fault } : {}) });
 
   it('catches the faults docs/cri/critest.md says, by the specs it names', async () => {
     const started = Date.now();
-    const namespaces = await Promise.all(Array.from({ length: WORKERS }, (_, i) => createNetns(`conformal-critest-${process.pid}-${i}`)));
+    const namespaces = await Promise.all(Array.from({ length: WORKERS }, (_, i) => createRunNamespaces(`conformal-critest-${process.pid}-${i}`, mkdtempSync(join(work, `ns${i}-`)))));
     const caught = new Map<CriFault, string[]>();
     try {
-      const clean = await critestAgainst(namespaces[0]!.name);
+      const clean = await critestAgainst(namespaces[0]!);
       const passing = new Set(clean.specs.filter((s) => s.state === 'passed').map((s) => s.name));
       const queue = Object.keys(CRI_FAULTS) as CriFault[];
       await Promise.all(
-        namespaces.map(async (netns) => {
+        namespaces.map(async (ns) => {
           for (let fault = queue.shift(); fault; fault = queue.shift()) {
-            const run = await critestAgainst(netns.name, fault);
+            const run = await critestAgainst(ns, fault);
             caught.set(fault, run.specs.filter((s) => s.state !== 'passed' && s.state !== 'skipped' && passing.has(s.name)).map((s) => s.name).sort());
           }
         }),
       );
     } finally {
-      await Promise.all(namespaces.map((netns) => netns.remove().catch(() => undefined)));
+      await Promise.all(namespaces.map((ns) => ns.remove().catch(() => undefined)));
     }
     const mismatches: string[] = [];
     // docs/cri/critest.md: fault | what it breaks | conformal test | critest specs that fail (a count or "not caught") | one of them.

@@ -1,8 +1,7 @@
 // critest against `conformal reference cri`, its images served by conformal's loopback registry:
 // every spec passes except the rows of docs/cri/critest.md's reference table, each of which ends as
-// that row says. Needs root (critest's mount specs mount on the node; the run has a network
-// namespace of its own, so critest's fixed ports 12000-12003 are not shared with the containerd
-// run) and .ci/setup/41-critest.sh.
+// that row says. Needs root (critest's mount specs mount on the node; the run has network and IPC
+// namespaces of its own, test/critest/namespaces.ts) and .ci/setup/41-critest.sh.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool } from '../../support/real-tools.js';
 import { documentedTable } from '../../critest/documented.js';
 import { startCritestImages, type CritestImages } from '../../critest/images.js';
-import { createNetns, critestAgainstReference } from '../../critest/run-critest.js';
+import { critestAgainstReference } from '../../critest/run-critest.js';
+import { createRunNamespaces } from '../../critest/namespaces.js';
 
 const critest = requireTool('CONFORMAL_CRITEST');
 const busybox = requireTool('CONFORMAL_BUSYBOX');
@@ -19,7 +19,7 @@ if (process.env.CI === 'true' && !isRoot) throw new Error('critest needs root un
 
 describe.skipIf(!critest || !busybox || !isRoot)('critest against the reference runtime', () => {
   let images: CritestImages;
-  let netns: Awaited<ReturnType<typeof createNetns>>;
+  let namespaces: Awaited<ReturnType<typeof createRunNamespaces>>;
   let work: string;
   let imagesFile: string;
 
@@ -29,17 +29,17 @@ describe.skipIf(!critest || !busybox || !isRoot)('critest against the reference 
     await images.registry.listenUnix(join(work, 'registry.sock'));
     imagesFile = join(work, 'test-images.yaml');
     writeFileSync(imagesFile, images.testImagesYaml);
-    netns = await createNetns(`conformal-critest-ref-${process.pid}`);
+    namespaces = await createRunNamespaces(`conformal-critest-ref-${process.pid}`, work);
   }, 60_000);
 
   afterAll(async () => {
-    await netns?.remove();
+    await namespaces?.remove();
     await images?.close();
     if (work) rmSync(work, { recursive: true, force: true });
   }, 30_000);
 
   it('passes every spec but the documented ones, which end as documented', async () => {
-    const run = await critestAgainstReference({ critest: critest!, registryHost: images.registry.host, registrySocket: join(work, 'registry.sock'), testImagesFile: imagesFile, netns: netns.name, parallel: 4 });
+    const run = await critestAgainstReference({ critest: critest!, registryHost: images.registry.host, registrySocket: join(work, 'registry.sock'), testImagesFile: imagesFile, namespaces, parallel: 4 });
     const documented = new Map(documentedTable('reference').map(([name, status]) => [name!, status!]));
     const mismatches: string[] = [];
     for (const spec of run.specs) {

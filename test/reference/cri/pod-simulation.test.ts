@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CriClient } from '../../../src/interfaces/cri/client.js';
 import { startReferenceRuntime, type RunningReferenceRuntime } from '../../../src/reference/cri/server.js';
 import { buildImage, layerOf, tarDirectory } from '../../../src/registry/oci-image.js';
-import { startTestImageRegistry, type TestImageRegistry } from '../../../src/registry/test-image-set.js';
+import { busyboxRootfsLayer, findBusybox, startTestImageRegistry, type TestImageRegistry } from '../../../src/registry/test-image-set.js';
 import { grpc } from '../../../src/transport/grpc.js';
 
 describe('reference CRI runtime: simulated pods', () => {
@@ -103,7 +103,7 @@ describe('reference CRI runtime: simulated pods', () => {
     mkdirSync(join(root, 'etc'));
     writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0::/root:/bin/sh\ndefault-user:x:1000:1000::/home:/bin/sh\n');
     writeFileSync(join(root, 'etc/group'), 'root:x:0:\ndefault-user:x:1000:\ngroup-defined-in-image:x:50000:default-user\n');
-    registry.registry.push('conformal/groups', '1.0', buildImage([layerOf(await tarDirectory(root))], { cmd: ['sh'] }));
+    registry.registry.push('conformal/groups', '1.0', buildImage([await busyboxRootfsLayer(findBusybox()), layerOf(await tarDirectory(root))], { cmd: ['sh'] }));
     rmSync(root, { recursive: true, force: true });
     const groupsImage = 'gcr.io/conformal/groups:1.0';
     await client.image('PullImage', { image: { image: groupsImage } }, AbortSignal.timeout(10_000));
@@ -116,5 +116,18 @@ describe('reference CRI runtime: simulated pods', () => {
       const groups = await rt<{ stdout: Buffer }>('ExecSync', { containerId: id, cmd: ['id', '-G'], timeout: 5 });
       expect(Buffer.from(groups.stdout).toString(), policy).toBe(`${expected.join(' ')}\n`);
     }
+  });
+
+  it('runs only what the image has: a missing program fails StartContainer with StartError and ExecSync with an error', async () => {
+    const p = await pod();
+    const missing = await container(p, { command: ['no-such-program'] });
+    await expect(rt('StartContainer', { containerId: missing })).rejects.toMatchObject({ code: grpc.status.UNKNOWN });
+    expect(await status(missing)).toMatchObject({ state: 'CONTAINER_EXITED', reason: 'StartError', exitCode: 128 });
+    const running = await container(p, { command: ['sleep', '60'] });
+    await rt('StartContainer', { containerId: running });
+    await expect(rt('ExecSync', { containerId: running, cmd: ['ipcs', '-m'], timeout: 5 })).rejects.toThrow(/executable file not found/);
+    const shell = await rt<{ exitCode: number; stderr: Buffer }>('ExecSync', { containerId: running, cmd: ['sh', '-c', 'ipcs -m'], timeout: 5 });
+    expect(shell.exitCode).toBe(127);
+    expect(Buffer.from(shell.stderr).toString()).toBe('sh: ipcs: not found\n');
   });
 });
