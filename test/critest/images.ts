@@ -132,7 +132,9 @@ export async function startCritestImages(busybox: string): Promise<CritestImages
   // The multi-container spec looks for "httpd" in the server's log.
   push('e2e-test-images/httpd', ['2.4.39-4'], httpd(80, 'httpd serving on port 80'));
   push('e2e-test-images/busybox', ['1.29-2'], busyboxImage());
-  push('pause', ['3.9'], busyboxImage({ entrypoint: ['/bin/sleep', '2147483647'] }));
+  // A sandbox image that waits forever, under a name of its own: in a shared PID namespace critest's
+  // `pgrep sleep` must not find it.
+  push('pause', ['3.9'], busyboxImage({ entrypoint: ['/bin/tail', '-f', '/dev/null'] }));
 
   return {
     registry,
