@@ -22,7 +22,7 @@ function host(files: Record<string, string> = {}, readonly = false): ProcessHost
   };
 }
 
-async function run(argv: string[], h = host(), stdin: string[] = []) {
+async function run(argv: string[], h: ProcessHost = host(), stdin: string[] = []) {
   let stdout = '';
   let stderr = '';
   const code = await runProcess(argv, h, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => stdin.shift() ?? null }, new AbortController().signal);
