@@ -18,3 +18,19 @@ conformal_go_install() {
   GOBIN="$dir" go install "$@" || return 1
   touch "$stamp"
 }
+
+# conformal_in_wrapper_module STAMP COMMAND [ARG …]
+# For what `go install pkg@version` cannot build (a module with replace lines, a test binary): runs
+# COMMAND in a throwaway module (a temp dir after `go mod init`, where go fills go.mod and go.sum from
+# the module proxy) and touches STAMP when COMMAND succeeds; the temp dir is removed either way.
+# COMMAND must chain its steps with && and return their status: set -e does not hold in the setup
+# scripts, which .ci/run sources on the left of `||`.
+conformal_in_wrapper_module() {
+  local stamp="$1" work rc
+  shift
+  work="$(mktemp -d)" || return 1
+  (cd "$work" && go mod init conformal.invalid/wrapper >/dev/null 2>&1 && GOFLAGS="${GOFLAGS:-} -mod=mod" "$@") && touch "$stamp"
+  rc=$?
+  rm -rf "$work"
+  return $rc
+}

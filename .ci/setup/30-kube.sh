@@ -9,6 +9,25 @@
 
 # shellcheck source=../lib/k8s-version.sh
 source .ci/lib/k8s-version.sh
+# shellcheck source=../lib/go-install.sh
+source .ci/lib/go-install.sh
+
+conformal_kube_build() { # $1 = Kubernetes version, $2 = staging version, $3 = bin dir; run inside the wrapper module
+  local gomod mods m
+  gomod="$(go mod download -json "k8s.io/kubernetes@$1" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')" && [ -n "$gomod" ] || return 1
+  # Every "k8s.io/x => ./staging/src/k8s.io/x" line becomes a pin to the published twin.
+  mods="$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\1#p' "$gomod")"
+  local args=("-require=k8s.io/kubernetes@$1")
+  for m in $mods; do
+    args+=("-replace=$m=$m@$2")
+  done
+  go mod edit "${args[@]}" && go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")" || return 1
+  # Stamp the version so /version and kubectl's skew check see the real release.
+  local ldflags
+  ldflags="-s $(conformal_k8s_version_ldflags "$1")"
+  go build -trimpath -ldflags="$ldflags" -o "$3/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver &&
+    go build -trimpath -ldflags="$ldflags" -o "$3/kubectl" k8s.io/kubernetes/cmd/kubectl
+}
 
 conformal_kube_setup() {
   local k8s_version="v1.32.13"
@@ -25,36 +44,9 @@ conformal_kube_setup() {
 
   local stamp="$bin/.kube-$k8s_version"
   if [ ! -x "$bin/kube-apiserver" ] || [ ! -x "$bin/kubectl" ] || [ ! -e "$stamp" ]; then
-    local work
-    work="$(mktemp -d)"
-    (
-      set -e
-      cd "$work"
-      go mod init conformal.invalid/kubebuild >/dev/null 2>&1
-      local gomod
-      gomod="$(go mod download -json "k8s.io/kubernetes@$k8s_version" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')"
-      # Every "k8s.io/x => ./staging/src/k8s.io/x" line becomes a pin to the published twin.
-      local mods
-      mods="$(sed -n 's#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\1#p' "$gomod")"
-      local args=("-require=k8s.io/kubernetes@$k8s_version")
-      local m
-      for m in $mods; do
-        args+=("-replace=$m=$m@$staging_version")
-      done
-      go mod edit "${args[@]}"
-      go mod edit -go="$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$gomod")"
-      # Stamp the version so /version and kubectl's skew check see the real release.
-      local ldflags
-      ldflags="-s $(conformal_k8s_version_ldflags "$k8s_version")"
-      GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver
-      GOFLAGS="${GOFLAGS:-} -mod=mod" go build -trimpath -ldflags="$ldflags" -o "$bin/kubectl" k8s.io/kubernetes/cmd/kubectl
-      touch "$stamp"
-    )
-    local rc=$?
-    rm -rf "$work"
-    if [ $rc -ne 0 ]; then
+    if ! conformal_in_wrapper_module "$stamp" conformal_kube_build "$k8s_version" "$staging_version" "$bin"; then
       echo "30-kube: building kube-apiserver $k8s_version failed" >&2
-      return $rc
+      return 1
     fi
   fi
   export CONFORMAL_KUBE_APISERVER="$bin/kube-apiserver"

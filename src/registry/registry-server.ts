@@ -18,6 +18,7 @@ export class OciRegistry {
   readonly #generators = new Map<string, (tag: string) => BuiltImage>();
   readonly requests: RegistryRequestLog[] = [];
   #server: Server | undefined;
+  readonly #unixServers: Server[] = [];
   #host = '';
 
   /** host:port once listening, e.g. 127.0.0.1:40123. */
@@ -51,7 +52,21 @@ export class OciRegistry {
     return this.#host;
   }
 
+  /** Also serves on a unix socket: clients in other network namespaces reach it through the filesystem. */
+  async listenUnix(path: string): Promise<void> {
+    const server = createServer((req, res) => this.#handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(path, () => resolve());
+    });
+    this.#unixServers.push(server);
+  }
+
   async close(): Promise<void> {
+    for (const unix of this.#unixServers.splice(0)) {
+      unix.closeAllConnections();
+      await new Promise<void>((resolve) => unix.close(() => resolve()));
+    }
     const server = this.#server;
     if (!server) return;
     this.#server = undefined;

@@ -9,7 +9,7 @@ import { OciRegistry } from './registry-server.js';
 /** Where Debian's busybox-static (and most distributions' busybox) installs the binary. */
 export const BUSYBOX_CANDIDATES = ['/bin/busybox', '/usr/bin/busybox'];
 
-const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'env', 'id', 'hostname', 'httpd', 'ls', 'mkdir', 'touch', 'grep', 'true', 'false', 'wc', 'head', 'ps', 'stat', 'nc', 'top', 'kill', 'readlink'];
+const APPLETS = ['sh', 'echo', 'cat', 'sleep', 'env', 'id', 'hostname', 'httpd', 'ls', 'mkdir', 'touch', 'grep', 'true', 'false', 'wc', 'head', 'ps', 'stat', 'nc', 'top', 'kill', 'readlink', 'dd'];
 
 /** References the suite pulls; the same shape a --test-images file gives. */
 export interface TestImageRefs {
@@ -31,7 +31,8 @@ export function findBusybox(): string | undefined {
   return BUSYBOX_CANDIDATES.find((path) => existsSync(path));
 }
 
-async function rootfsLayer(busybox: string | undefined): Promise<{ blob: BuiltImage['layers'][number]; diffId: string }> {
+/** The busybox root filesystem every test image starts from, as one layer. */
+export async function busyboxRootfsLayer(busybox: string | undefined): Promise<{ blob: BuiltImage['layers'][number]; diffId: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'conformal-rootfs-'));
   try {
     for (const sub of ['bin', 'etc', 'tmp', 'root', 'proc', 'sys', 'dev', 'www', 'home/conformal']) mkdirSync(join(dir, sub), { recursive: true });
@@ -40,6 +41,9 @@ async function rootfsLayer(busybox: string | undefined): Promise<{ blob: BuiltIm
       copyFileSync(busybox, join(dir, 'bin/busybox'));
       chmodSync(join(dir, 'bin/busybox'), 0o755);
       for (const applet of APPLETS) symlinkSync('busybox', join(dir, 'bin', applet));
+    } else {
+      // Without busybox, empty stand-ins: the reference runs a command only if the image has it.
+      for (const applet of APPLETS) writeFileSync(join(dir, 'bin', applet), '', { mode: 0o755 });
     }
     writeFileSync(join(dir, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\nconformal:x:1000:1000:conformal:/home/conformal:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n');
     writeFileSync(join(dir, 'etc/group'), 'root:x:0:\nconformal:x:1000:\nnogroup:x:65534:\n');
@@ -61,7 +65,7 @@ export interface TestImageRegistry {
 /** Builds the test images and serves them on a loopback registry. */
 export async function startTestImageRegistry(options: { busybox?: string; port?: number } = {}): Promise<TestImageRegistry> {
   const busybox = options.busybox ?? findBusybox();
-  const layer = await rootfsLayer(busybox);
+  const layer = await busyboxRootfsLayer(busybox);
   const registry = new OciRegistry();
   const host = await registry.listen('127.0.0.1', options.port ?? 0);
   const main = buildImage([layer], { cmd: ['/bin/sh'] });
@@ -88,7 +92,8 @@ export async function startTestImageRegistry(options: { busybox?: string; port?:
   };
 }
 
-async function tarFromFiles(files: Record<string, string>): Promise<Buffer> {
+/** A layer tarball holding these files (name relative to the root -> content). */
+export async function tarFromFiles(files: Record<string, string>): Promise<Buffer> {
   const dir = mkdtempSync(join(tmpdir(), 'conformal-layer-'));
   try {
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);

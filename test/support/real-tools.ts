@@ -18,7 +18,8 @@ export function requireTool(envVar: string): string | undefined {
 
 /**
  * True in CI's second run of the test command (under the other Node version). Comparisons whose
- * subject is a fault table (the CNI ledger-hole faults) cost minutes and do not depend on the Node version that runs conformal, so
- * they run once, in the first run; everything else runs under both.
+ * subject is a fault table (the CNI ledger-hole faults, critest against the CRI faults) cost minutes
+ * and do not depend on the Node version that runs conformal, so they run once, in the first run;
+ * everything else runs under both.
  */
 export const repeatedCiRun = process.env.CONFORMAL_CI_REPEAT === '1';

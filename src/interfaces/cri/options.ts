@@ -43,7 +43,20 @@ export const criFlags: readonly FlagSpec[] = [
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
 ];
 
+/** `--registry-mirror gcr.io=127.0.0.1:5000` (or =unix:///path.sock): pulls of images named gcr.io/… go to that registry. */
+export function parseRegistryMirror(value: string, previous: unknown): Record<string, string> {
+  const match = /^([^=\s/]+)=([^=\s/]+|unix:\/\/\/[^=\s]+)$/.exec(value);
+  if (!match) throw new UsageError(`--registry-mirror takes REGISTRY=HOST:PORT or REGISTRY=unix:///PATH (e.g. gcr.io=127.0.0.1:5000), got "${value}"`, { field: '--registry-mirror' });
+  return { ...((previous as Record<string, string> | undefined) ?? {}), [match[1]!]: match[2]! };
+}
+
 /** `conformal reference cri`: what the served runtime does. */
 export const criReferenceFlags: readonly FlagSpec[] = [
   describedFlag(criFlags, '--reference-fault', "serve a fault-injected variant of the runtime (for conformal's own tests)"),
+  {
+    flags: '--registry-mirror <registry=host:port>',
+    key: 'registryMirrors',
+    description: 'pull images named REGISTRY/… from HOST:PORT or unix:///PATH instead (plain HTTP), keeping their names; repeatable',
+    parse: parseRegistryMirror,
+  },
 ];

@@ -16,7 +16,8 @@ export const CRI_SPEC_VERSION = 'runtime.v1 (cri-api master 2026-07-23)';
 
 async function serveReference(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
   const { referenceFault } = options as Partial<CriOptions>;
-  const server = await startReferenceRuntime({ endpoint: options.endpoint, faults: referenceFault ? [referenceFault as CriFault] : [] });
+  const mirrors = new Map(Object.entries((options.registryMirrors as Record<string, string> | undefined) ?? {}));
+  const server = await startReferenceRuntime({ endpoint: options.endpoint, faults: referenceFault ? [referenceFault as CriFault] : [], registryMirrors: mirrors });
   log.info(`CRI reference runtime serving on ${server.address}`);
   return server;
 }

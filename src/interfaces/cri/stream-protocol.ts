@@ -3,6 +3,9 @@
 // byte naming its channel. Shared by the suite's client and the reference's server.
 
 export const CHANNEL_PROTOCOL = 'v4.channel.k8s.io';
+/** v5 adds one message to v4: [255, channel] closes that stream (the client's way to end stdin). */
+export const CHANNEL_PROTOCOL_V5 = 'v5.channel.k8s.io';
+export const CLOSE_SIGNAL = 255;
 
 /** Channel numbers of remote command (exec, attach). */
 export const Channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4 } as const;

@@ -86,6 +86,8 @@ export interface Mount {
   hostPath: string;
   readonly?: boolean;
   propagation?: MountPropagation;
+  /** With readonly: mounts below the host path are read-only too. */
+  recursiveReadOnly?: boolean;
 }
 
 export interface LinuxContainerResources {
@@ -107,8 +109,13 @@ export interface LinuxContainerSecurityContext {
   runAsUsername?: string;
   readonlyRootfs?: boolean;
   supplementalGroups?: number[];
+  supplementalGroupsPolicy?: 'Merge' | 'Strict';
   noNewPrivs?: boolean;
   seccomp?: SecurityProfile;
+  /** Paths the runtime must mask (bind /dev/null or an empty tmpfs over them). */
+  maskedPaths?: string[];
+  /** Paths the runtime must make read-only. */
+  readonlyPaths?: string[];
 }
 
 export interface ContainerConfig {

@@ -11,8 +11,8 @@ function loopbackHost(hostIp: string | undefined): string {
   throw new Error(`host_ip ${hostIp} is not a loopback address; the reference runtime binds loopback only`);
 }
 
-/** Opens every TCP host port; `target(containerPort)` gives the loopback port serving it now. */
-export async function openHostPorts(mappings: readonly PortMapping[], target: (containerPort: number) => number | undefined): Promise<() => Promise<void>> {
+/** Opens every TCP host port; `target(containerPort)` gives the loopback address and port serving it now. */
+export async function openHostPorts(mappings: readonly PortMapping[], target: (containerPort: number) => { host: string; port: number } | undefined): Promise<() => Promise<void>> {
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
   const closeAll = async () => {
@@ -26,9 +26,9 @@ export async function openHostPorts(mappings: readonly PortMapping[], target: (c
       const server = createServer((client) => {
         sockets.add(client);
         client.on('close', () => sockets.delete(client));
-        const port = target(containerPort);
-        if (port === undefined) return void client.destroy();
-        const upstream = connect(port, '127.0.0.1');
+        const serving = target(containerPort);
+        if (serving === undefined) return void client.destroy();
+        const upstream = connect(serving.port, serving.host);
         sockets.add(upstream);
         upstream.on('close', () => sockets.delete(upstream));
         client.pipe(upstream).pipe(client);

@@ -4,6 +4,7 @@
 import { gunzipSync } from 'node:zlib';
 import { Parser } from 'tar';
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 
 export interface ImageRecord {
   id: string;
@@ -12,6 +13,8 @@ export interface ImageRecord {
   size: number;
   config: { Env?: string[]; Cmd?: string[]; Entrypoint?: string[]; User?: string; WorkingDir?: string };
   files: Map<string, Buffer>;
+  /** Every path of the layers (files of any size, directories, links). */
+  paths: Set<string>;
 }
 
 export interface ParsedReference {
@@ -73,16 +76,34 @@ function baseUrl(registry: string): string {
   return `${loopback ? 'http' : 'https'}://${registry}`;
 }
 
-async function fetchBytes(url: string, signal: AbortSignal, accept?: string): Promise<{ body: Buffer; type: string; digest: string | null }> {
-  let response: Response;
+/** GET over a unix socket (a registry mirror given as unix:///path). */
+function getOverUnixSocket(socketPath: string, url: string, signal: AbortSignal, accept?: string): Promise<{ status: number; body: Buffer; type: string; digest: string | null }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ socketPath, path: new URL(url).pathname, headers: accept ? { Accept: accept } : {}, signal }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), type: String(res.headers['content-type'] ?? ''), digest: (res.headers['docker-content-digest'] as string | undefined) ?? null }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function fetchBytes(url: string, signal: AbortSignal, accept?: string, socketPath?: string): Promise<{ body: Buffer; type: string; digest: string | null }> {
+  let response: { status: number; body: Buffer; type: string; digest: string | null };
   try {
-    response = await fetch(url, { signal, headers: accept ? { Accept: accept } : {} });
+    if (socketPath) response = await getOverUnixSocket(socketPath, url, signal, accept);
+    else {
+      const answer = await fetch(url, { signal, headers: accept ? { Accept: accept } : {} });
+      response = { status: answer.status, body: Buffer.from(await answer.arrayBuffer()), type: answer.headers.get('content-type') ?? '', digest: answer.headers.get('docker-content-digest') };
+    }
   } catch (error) {
-    throw new PullError(`cannot reach ${url}: ${(error as Error).message}`, false);
+    throw new PullError(`cannot reach ${url}${socketPath ? ` (${socketPath})` : ''}: ${(error as Error).message}`, false);
   }
   if (response.status === 404) throw new PullError(`${url}: not found`, true);
-  if (!response.ok) throw new PullError(`${url}: HTTP ${response.status}`, false);
-  return { body: Buffer.from(await response.arrayBuffer()), type: response.headers.get('content-type') ?? '', digest: response.headers.get('docker-content-digest') };
+  if (response.status < 200 || response.status > 299) throw new PullError(`${url}: HTTP ${response.status}`, false);
+  return response;
 }
 
 function digestOf(content: Buffer): string {
@@ -92,11 +113,12 @@ function digestOf(content: Buffer): string {
 /** Regular files up to this size are kept in memory for `cat`; binaries are skipped. */
 const KEPT_FILE_LIMIT = 64 * 1024;
 
-function filesOf(layer: Buffer, into: Map<string, Buffer>): void {
+function filesOf(layer: Buffer, into: Map<string, Buffer>, paths: Set<string>): void {
   const tarball = layer[0] === 0x1f && layer[1] === 0x8b ? gunzipSync(layer) : layer;
   const parser = new Parser({
     onReadEntry: (entry) => {
-      const path = '/' + entry.path.replace(/^\.?\//, '');
+      const path = '/' + entry.path.replace(/^\.?\//, '').replace(/\/$/, '');
+      if (path !== '/') paths.add(path);
       if (entry.type !== 'File' || (entry.size ?? 0) > KEPT_FILE_LIMIT) {
         entry.resume();
         return;
@@ -109,11 +131,25 @@ function filesOf(layer: Buffer, into: Map<string, Buffer>): void {
   parser.end(tarball);
 }
 
-/** Pulls `reference`; returns the image id (config digest), the manifest digest and the record parts. */
-export async function pullFromRegistry(reference: string, signal: AbortSignal): Promise<{ record: Omit<ImageRecord, 'repoTags' | 'repoDigests'>; manifestDigest: string; parsed: ParsedReference }> {
+/** Registry host -> the host:port (or unix:///socket) actually asked for its images (containerd's hosts.toml mirrors). */
+export type RegistryMirrors = ReadonlyMap<string, string>;
+
+/**
+ * Pulls `reference`; returns the image id (config digest), the manifest digest and the record parts.
+ * A mirrored registry is fetched from its mirror; the image keeps the name it was asked by.
+ */
+export async function pullFromRegistry(
+  reference: string,
+  signal: AbortSignal,
+  mirrors: RegistryMirrors = new Map(),
+): Promise<{ record: Omit<ImageRecord, 'repoTags' | 'repoDigests'>; manifestDigest: string; parsed: ParsedReference }> {
   const parsed = parseReference(reference);
-  const base = `${baseUrl(parsed.registry)}/v2/${parsed.repository}`;
-  let manifestResponse = await fetchBytes(`${base}/manifests/${parsed.digest ?? parsed.tag}`, signal, MANIFEST_TYPES);
+  const mirror = mirrors.get(parsed.registry);
+  // A mirror may be a unix socket (unix:///path): a client in another network namespace still reaches it.
+  const socketPath = mirror?.startsWith('unix://') ? mirror.slice('unix://'.length) : undefined;
+  const base = socketPath ? `http://localhost/v2/${parsed.repository}` : `${baseUrl(mirror ?? parsed.registry)}/v2/${parsed.repository}`;
+  const get = (url: string, accept?: string) => fetchBytes(url, signal, accept, socketPath);
+  let manifestResponse = await get(`${base}/manifests/${parsed.digest ?? parsed.tag}`, MANIFEST_TYPES);
   let manifestDigest = parsed.digest ?? manifestResponse.digest ?? digestOf(manifestResponse.body);
   let manifest = JSON.parse(manifestResponse.body.toString()) as {
     mediaType?: string;
@@ -125,23 +161,24 @@ export async function pullFromRegistry(reference: string, signal: AbortSignal): 
     const arch = process.arch === 'x64' ? 'amd64' : process.arch;
     const chosen = manifest.manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === arch) ?? manifest.manifests[0];
     if (!chosen) throw new PullError(`${reference}: image index lists no manifest`, true);
-    manifestResponse = await fetchBytes(`${base}/manifests/${chosen.digest}`, signal, MANIFEST_TYPES);
+    manifestResponse = await get(`${base}/manifests/${chosen.digest}`, MANIFEST_TYPES);
     manifest = JSON.parse(manifestResponse.body.toString()) as typeof manifest;
     if (!parsed.digest) manifestDigest = manifestResponse.digest ?? manifestDigest;
   }
   if (!manifest.config) throw new PullError(`${reference}: manifest has no config`, false);
-  const configBlob = await fetchBytes(`${base}/blobs/${manifest.config.digest}`, signal);
+  const configBlob = await get(`${base}/blobs/${manifest.config.digest}`);
   if (digestOf(configBlob.body) !== manifest.config.digest) throw new PullError(`${reference}: config digest mismatch`, false);
   const config = (JSON.parse(configBlob.body.toString()) as { config?: ImageRecord['config'] }).config ?? {};
   const files = new Map<string, Buffer>();
+  const paths = new Set<string>();
   let size = configBlob.body.length;
   for (const layer of manifest.layers ?? []) {
-    const blob = await fetchBytes(`${base}/blobs/${layer.digest}`, signal);
+    const blob = await get(`${base}/blobs/${layer.digest}`);
     if (digestOf(blob.body) !== layer.digest) throw new PullError(`${reference}: layer ${layer.digest} digest mismatch`, false);
     size += blob.body.length;
-    filesOf(blob.body, files);
+    filesOf(blob.body, files, paths);
   }
-  return { record: { id: manifest.config.digest, size, config, files }, manifestDigest, parsed };
+  return { record: { id: manifest.config.digest, size, config, files, paths }, manifestDigest, parsed };
 }
 
 export class ImageStore {

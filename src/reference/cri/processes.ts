@@ -1,6 +1,39 @@
-// Simulated container processes: a small command table (echo, cat, sh -c, sleep, env, id,
-// hostname, httpd, touch, true/false) and a tiny shell for `sh -c` scripts, enough for exec,
-// logs, attach and port-forward to behave like a real busybox container.
+// Simulated container processes: a command table of busybox applets (echo, cat, sh, sleep, top,
+// env, id, hostname, httpd, ls, grep, ps, pgrep, pidof, netstat, ipcs, ping, brctl, chmod, …) run
+// with the container's identity, capabilities and filesystem view, and a PID table per PID
+// namespace, enough for exec, logs, attach, port-forward and the checks of CRI test tools to
+// behave as in a busybox container.
+import { runInteractive, runScript, type RunCommand, type ShellIO } from './shell.js';
+
+/** The processes of one PID namespace: PIDs in order from 1, with their argv (ps, pgrep, /proc/N/cmdline). */
+export class PidNamespace {
+  #next = 1;
+  readonly #processes = new Map<number, readonly string[]>();
+
+  /** A new PID running `argv`. */
+  start(argv: readonly string[]): number {
+    const pid = this.#next++;
+    this.#processes.set(pid, argv);
+    return pid;
+  }
+
+  /** `exec`: the PID now runs `argv`. */
+  replace(pid: number, argv: readonly string[]): void {
+    this.#processes.set(pid, argv);
+  }
+
+  exit(pid: number): void {
+    this.#processes.delete(pid);
+  }
+
+  list(): Array<{ pid: number; argv: readonly string[] }> {
+    return [...this.#processes].map(([pid, argv]) => ({ pid, argv }));
+  }
+
+  argv(pid: number): readonly string[] | undefined {
+    return this.#processes.get(pid);
+  }
+}
 
 /** What a simulated process can see and touch. */
 export interface ProcessHost {
@@ -18,6 +51,30 @@ export interface ProcessHost {
   readLink(path: string): string | undefined;
   /** Starts serving files of `dir` on the pod's `port`; returns a stop function. */
   serveHttp(port: number, dir: string): Promise<() => void>;
+  /** Entries of a directory the container sees; undefined when it is not one. */
+  listDir?(path: string): readonly string[] | undefined;
+  /** The PID namespace `pid` lives in; absent: a namespace of its own. */
+  readonly pids?: PidNamespace;
+  /** True for a path the runtime masked (MaskedPaths): running it is refused. */
+  isMasked?(path: string): boolean;
+  /** Whether the container's filesystem has this path: commands run only if the image has them. */
+  exists?(path: string): boolean;
+  /** Whether the process holds this capability (e.g. "NET_ADMIN") in its effective set; absent: root holds all. */
+  capable?(capability: string): boolean;
+  /** Whether the container's seccomp profile makes this system call fail with EPERM. */
+  seccompDenies?(syscall: string): boolean;
+  /** Changes the hostname of the UTS namespace. */
+  setHostname?(name: string): void;
+  /** `netstat -ln` lines for the listening sockets of the network namespace. */
+  listeningSockets?(): readonly string[];
+  /** `ipcs -m` lines for the shared memory segments of the IPC namespace. */
+  sharedMemory?(): readonly string[];
+  /** `mkdir -p`; returns an error text or undefined. */
+  makeDir?(path: string): string | undefined;
+  /** A bind mount in the container's own mount namespace; returns an error text or undefined. */
+  bindMount?(source: string, target: string): string | undefined;
+  /** Takes `bytes` of memory; false when that exceeds the container's limit (the container is OOM-killed). */
+  allocate?(bytes: number): boolean;
 }
 
 export interface ProcessIO {
@@ -43,7 +100,7 @@ function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-type Command = (args: string[], host: ProcessHost, io: ProcessIO, signal: AbortSignal) => Promise<number>;
+type Command = (args: string[], host: ProcessHost, io: ProcessIO, signal: AbortSignal, argv0: string) => Promise<number>;
 
 const commands: Record<string, Command> = {
   async echo(args, _host, io) {
@@ -83,15 +140,29 @@ const commands: Record<string, Command> = {
     return 0;
   },
   async id(args, host, io) {
-    if (args[0] === '-u') io.stdout(`${host.uid}\n`);
-    else if (args[0] === '-g') io.stdout(`${host.gid}\n`);
-    else if (args[0] === '-G') io.stdout(`${[host.gid, ...host.groups.filter((g) => g !== host.gid)].join(' ')}\n`);
+    const flags = new Set(args.filter((a) => a.startsWith('-')).flatMap((a) => [...a.slice(1)]));
+    // -n prints names, looked up in the image's /etc/passwd and /etc/group.
+    const nameOf = (file: string, id: number) => host.readFile(file)?.toString().split('\n').map((line) => line.split(':')).find((f) => f[2] === String(id))?.[0] ?? String(id);
+    if (flags.has('u')) io.stdout(`${flags.has('n') ? nameOf('/etc/passwd', host.uid) : host.uid}\n`);
+    else if (flags.has('g')) io.stdout(`${flags.has('n') ? nameOf('/etc/group', host.gid) : host.gid}\n`);
+    else if (flags.has('G')) io.stdout(`${[host.gid, ...host.groups.filter((g) => g !== host.gid)].join(' ')}\n`);
     else io.stdout(`uid=${host.uid} gid=${host.gid}\n`);
     return 0;
   },
-  async hostname(_args, host, io) {
-    io.stdout(`${host.hostname}\n`);
-    return 0;
+  async hostname(args, host, io) {
+    const name = args.filter((a) => !a.startsWith('-'))[0];
+    if (name === undefined) {
+      io.stdout(`${host.hostname}\n`);
+      return 0;
+    }
+    try {
+      if (!host.setHostname) throw new Error('sethostname: Operation not permitted');
+      host.setHostname(name);
+      return 0;
+    } catch (error) {
+      io.stderr(`hostname: ${(error as Error).message}\n`);
+      return 1;
+    }
   },
   async readlink(args, host, io) {
     const target = host.readLink(args.filter((a) => !a.startsWith('-'))[0] ?? '');
@@ -106,14 +177,53 @@ const commands: Record<string, Command> = {
     return 1;
   },
   async mkdir(args, host, io) {
-    // Directories are implicit in the in-memory layer; only a read-only rootfs refuses them.
     for (const path of args.filter((a) => !a.startsWith('-'))) {
-      const error = host.writeFile(`${path}/.keep`, Buffer.alloc(0), true);
+      const error = host.makeDir ? host.makeDir(path) : host.writeFile(`${path}/.keep`, Buffer.alloc(0), true);
       if (error) {
         io.stderr(`mkdir: can't create directory '${path}': ${error}\n`);
         return 1;
       }
     }
+    return 0;
+  },
+  async mount(args, host, io) {
+    // Only bind mounts (mount --bind SRC DST, mount -o bind SRC DST), which need CAP_SYS_ADMIN.
+    const [source, target] = args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-o' && args[i - 1] !== '-t');
+    if (!args.includes('--bind') && !args.some((a, i) => args[i - 1] === '-o' && a.split(',').includes('bind'))) {
+      io.stderr('mount: only bind mounts are simulated\n');
+      return 1;
+    }
+    if (!capable(host, 'SYS_ADMIN')) {
+      io.stderr('mount: permission denied (are you root?)\n');
+      return 1;
+    }
+    const error = source && target && host.bindMount ? host.bindMount(source, target) : 'mounting failed';
+    if (error) {
+      io.stderr(`mount: mounting ${source ?? ''} on ${target ?? ''} failed: ${error}\n`);
+      return 1;
+    }
+    return 0;
+  },
+  async dd(args, host, io, signal) {
+    const option = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+    const size = (text: string | undefined) => {
+      const match = /^(\d+)([kKMG]?)$/.exec(text ?? '512');
+      return match ? Number(match[1]) * ({ '': 1, k: 1024, K: 1024, M: 1 << 20, G: 1 << 30 } as Record<string, number>)[match[2]!]! : Number.NaN;
+    };
+    const blockSize = size(option('bs'));
+    if (Number.isNaN(blockSize)) {
+      io.stderr(`dd: invalid number '${option('bs') ?? ''}'\n`);
+      return 1;
+    }
+    // dd holds one block in memory: more than the memory limit gets the container OOM-killed.
+    if (host.allocate && !host.allocate(blockSize)) return KILLED_EXIT_CODE;
+    const count = option('count');
+    if (count === undefined) {
+      // Without count, copying from /dev/zero never ends.
+      await sleepFor(2 ** 31 - 1, signal);
+      return KILLED_EXIT_CODE;
+    }
+    io.stderr(`${count}+0 records in\n${count}+0 records out\n`);
     return 0;
   },
   async touch(args, host, io) {
@@ -127,8 +237,9 @@ const commands: Record<string, Command> = {
     return 0;
   },
   async httpd(args, host, io, signal) {
-    // busybox httpd -f -p PORT -h DIR: serve in the foreground until killed.
-    const port = Number(args[args.indexOf('-p') + 1]);
+    // busybox httpd -f -p [IP:]PORT -h DIR: serve in the foreground until killed. The address is
+    // the pod's (or the node's loopback with host network) whatever IP is named.
+    const port = Number((args[args.indexOf('-p') + 1] ?? '').split(':').pop());
     const dir = args.includes('-h') ? args[args.indexOf('-h') + 1]! : '/www';
     if (!Number.isInteger(port) || port <= 0) {
       io.stderr('httpd: bad port\n');
@@ -139,139 +250,205 @@ const commands: Record<string, Command> = {
     stop();
     return KILLED_EXIT_CODE;
   },
-  async sh(args, host, io, signal) {
-    if (args[0] !== '-c' || args[1] === undefined) {
-      io.stderr('sh: the simulated shell only runs `sh -c SCRIPT`\n');
+  async sh(args, host, io, signal, argv0) {
+    const shellHost = { ...host, listDir: (path: string) => host.listDir?.(path) };
+    const runCommand: RunCommand = (argv, childIO, childSignal, replace) => runChild(argv0, argv, host, childIO, childSignal, replace);
+    if (args[0] !== '-c') return runInteractive(shellHost, io, signal, runCommand);
+    if (args[1] === undefined) {
+      io.stderr(`${argv0}: -c requires an argument\n`);
       return 2;
     }
-    return runScript(args[1], host, io, signal);
+    return runScript(args[1], shellHost, io, signal, runCommand);
+  },
+  async top(_args, _host, _io, signal) {
+    // The snapshot loop of top only ends when the process is killed; its screen output is left out.
+    await sleepFor(2 ** 31 - 1, signal);
+    return KILLED_EXIT_CODE;
+  },
+  async ls(args, host, io) {
+    const all = args.some((a) => /^-\w*[aA]/.test(a));
+    const recursive = args.some((a) => /^-\w*R/.test(a));
+    const paths = args.filter((a) => !a.startsWith('-'));
+    let status = 0;
+    const list = (path: string, header: boolean) => {
+      const entries = host.listDir?.(path);
+      if (entries === undefined) {
+        if (host.readFile(path) !== undefined) return void io.stdout(`${path}\n`);
+        io.stderr(`ls: ${path}: No such file or directory\n`);
+        status = 1;
+        return;
+      }
+      const shown = entries.filter((name) => all || !name.startsWith('.'));
+      io.stdout(`${header ? `${path}:\n` : ''}${shown.map((name) => `${name}\n`).join('')}`);
+      if (recursive) for (const name of shown) if (host.listDir?.(`${path.replace(/\/$/, '')}/${name}`) !== undefined) list(`${path.replace(/\/$/, '')}/${name}`, true);
+    };
+    for (const path of paths.length ? paths : ['.']) list(path === '.' ? host.env['PWD'] ?? '/' : path, recursive);
+    return status;
+  },
+  async grep(args, host, io, signal) {
+    const flags = new Set(args.filter((a) => /^-[a-zA-Z]+$/.test(a)).flatMap((a) => [...a.slice(1)]));
+    const [pattern, ...files] = args.filter((a) => !/^-[a-zA-Z]+$/.test(a));
+    if (pattern === undefined) {
+      io.stderr('grep: no pattern\n');
+      return 2;
+    }
+    const source = flags.has('F') ? pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : flags.has('E') ? pattern : basicToExtended(pattern);
+    const regex = new RegExp(source, flags.has('i') ? 'i' : '');
+    let text = '';
+    if (files.length === 0) for (let chunk = await io.readStdin(signal); chunk !== null; chunk = await io.readStdin(signal)) text += chunk;
+    else {
+      for (const file of files) {
+        const content = host.readFile(file);
+        if (content === undefined) {
+          io.stderr(`grep: ${file}: No such file or directory\n`);
+          return 2;
+        }
+        text += content.toString();
+      }
+    }
+    const matched = text.split('\n').filter((line, index, lines) => (index < lines.length - 1 || line !== '') && regex.test(line) !== flags.has('v'));
+    if (flags.has('c')) io.stdout(`${matched.length}\n`);
+    else if (!flags.has('q')) io.stdout(matched.map((line) => `${line}\n`).join(''));
+    return matched.length > 0 ? 0 : 1;
+  },
+  async seq(args, _host, io) {
+    const [first, last] = args.length >= 2 ? [Number(args[0]), Number(args[1])] : [1, Number(args[0])];
+    for (let n = first; n <= last; n++) io.stdout(`${n}\n`);
+    return 0;
+  },
+  async sync() {
+    return 0;
+  },
+  async ps(_args, host, io) {
+    io.stdout(`PID   USER     COMMAND\n${processes(host).map((p) => `${String(p.pid).padStart(5)} ${String(host.uid).padEnd(8)} ${p.argv.join(' ')}\n`).join('')}`);
+    return 0;
+  },
+  async pgrep(args, host, io) {
+    const pattern = args.filter((a) => !a.startsWith('-'))[0] ?? '';
+    const full = args.includes('-f');
+    const regex = new RegExp(basicToExtended(pattern));
+    const found = processes(host).filter((p) => p.pid !== host.pid && regex.test(full ? p.argv.join(' ') : basename(p.argv[0] ?? '')));
+    io.stdout(found.map((p) => `${p.pid}\n`).join(''));
+    return found.length > 0 ? 0 : 1;
+  },
+  async pidof(args, host, io) {
+    const found = processes(host).filter((p) => args.includes(basename(p.argv[0] ?? '')));
+    if (found.length > 0) io.stdout(`${found.map((p) => p.pid).reverse().join(' ')}\n`);
+    return found.length > 0 ? 0 : 1;
+  },
+  async netstat(_args, host, io) {
+    io.stdout(`Active Internet connections (only servers)\nProto Recv-Q Send-Q Local Address           Foreign Address         State\n${(host.listeningSockets?.() ?? []).map((line) => `${line}\n`).join('')}`);
+    return 0;
+  },
+  async ipcs(_args, host, io) {
+    io.stdout(`\n------ Shared Memory Segments --------\nkey        shmid      owner      perms      bytes      nattch     status\n${(host.sharedMemory?.() ?? []).map((line) => `${line}\n`).join('')}\n`);
+    return 0;
+  },
+  async chmod(args, host, io) {
+    const [, ...paths] = args.filter((a) => !a.startsWith('-'));
+    for (const path of paths) {
+      if (host.seccompDenies?.('chmod') || host.seccompDenies?.('fchmodat')) {
+        io.stderr(`chmod: ${path}: Operation not permitted\n`);
+        return 1;
+      }
+    }
+    return 0;
+  },
+  async ping(args, host, io, signal) {
+    const target = args.filter((a) => !a.startsWith('-'))[0] ?? '';
+    io.stdout(`PING ${target} (${target}): 56 data bytes\n`);
+    // Raw ICMP sockets need CAP_NET_RAW; with it, ping runs until it is killed (no packets are sent).
+    if (!capable(host, 'NET_RAW')) {
+      io.stderr('ping: permission denied (are you root?)\n');
+      return 1;
+    }
+    await sleepFor(2 ** 31 - 1, signal);
+    return KILLED_EXIT_CODE;
+  },
+  async brctl(args, host, io) {
+    // Creating a bridge needs CAP_NET_ADMIN; nothing is created on the node.
+    if (!capable(host, 'NET_ADMIN')) {
+      io.stderr(`brctl: bridge ${args[1] ?? ''}: Operation not permitted\n`);
+      return 1;
+    }
+    return 0;
   },
 };
 
-/** Runs argv in the simulated process table; unknown commands exit 127 like a shell. */
+/** BRE → JavaScript: in a basic regular expression `\(`, `\|`, `\+` are the operators and `(`, `|`, `+` are literal. */
+function basicToExtended(pattern: string): string {
+  return pattern.replace(/\\([(){}|+?])|([(){}|+?])/g, (_m, escaped: string | undefined, plainChar: string | undefined) => (escaped ? escaped : `\\${plainChar}`));
+}
+
+function basename(path: string): string {
+  return path.split('/').pop() ?? path;
+}
+
+function capable(host: ProcessHost, capability: string): boolean {
+  return host.capable ? host.capable(capability) : host.uid === 0;
+}
+
+function processes(host: ProcessHost): Array<{ pid: number; argv: readonly string[] }> {
+  return host.pids?.list() ?? [];
+}
+
+/**
+ * Where `name` is in the container: a path as given, else the first directory of $PATH that has it.
+ * Undefined when the image has no such file (a host that cannot tell finds everything in /bin).
+ */
+export function resolveCommand(name: string, host: Pick<ProcessHost, 'env' | 'exists'>): string | undefined {
+  if (name.includes('/')) return !host.exists || host.exists(name) ? name : undefined;
+  if (!host.exists) return `/bin/${name}`;
+  const dirs = (host.env['PATH'] ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin').split(':').filter(Boolean);
+  return dirs.map((dir) => `${dir.replace(/\/$/, '')}/${name}`).find((path) => host.exists!(path));
+}
+
+/** A command of the shell `argv0`, run as a child process if the image has it and the reference can simulate it. */
+function runChild(argv0: string, argv: readonly string[], host: ProcessHost, io: ShellIO, signal: AbortSignal, replace: boolean): Promise<number> {
+  const name = argv[0] ?? '';
+  const path = resolveCommand(name, host);
+  if (path && host.isMasked?.(path)) {
+    io.stderr(`${argv0}: ${name}: Permission denied\n`);
+    return Promise.resolve(126);
+  }
+  if (!path || !isKnownCommand(name)) {
+    io.stderr(`${argv0}: ${name}: not found${path ? ' (not simulated by the reference)' : ''}\n`);
+    return Promise.resolve(127);
+  }
+  if (replace) return runProcess(argv, host, io, signal);
+  const pid = host.pids?.start(argv) ?? host.pid + 1;
+  return runProcess(argv, { ...host, pid }, io, signal);
+}
+
+/** Runs argv as process `host.pid` of the simulated process table; unknown commands exit 127 like a shell. */
 export async function runProcess(argv: readonly string[], host: ProcessHost, io: ProcessIO, signal: AbortSignal): Promise<number> {
   const [name, ...args] = argv;
-  const base = (name ?? '').split('/').pop() ?? '';
-  const command = commands[base];
+  const command = commands[basename(name ?? '')];
   if (!command) {
     io.stderr(`${name ?? ''}: not found\n`);
     return 127;
   }
-  return command(args, host, io, signal);
+  host.pids?.replace(host.pid, argv);
+  try {
+    return await command(args, withProc(host), io, signal, name ?? '');
+  } finally {
+    if (host.pids?.argv(host.pid) === argv) host.pids.exit(host.pid);
+  }
+}
+
+/** /proc/self/cmdline and /proc/PID/cmdline come from the PID table. */
+function withProc(host: ProcessHost): ProcessHost {
+  return {
+    ...host,
+    readFile: (path) => {
+      const pid = /^\/proc\/(self|\d+)\/cmdline$/.exec(path)?.[1];
+      if (pid === undefined || !host.pids) return host.readFile(path);
+      const argv = host.pids.argv(pid === 'self' ? host.pid : Number(pid));
+      return argv ? Buffer.from(argv.map((a) => `${a}\0`).join('')) : undefined;
+    },
+  };
 }
 
 export function isKnownCommand(name: string): boolean {
-  return (name.split('/').pop() ?? '') in commands;
-}
-
-interface SimpleCommand {
-  argv: string[];
-  /** stdout redirection target: a file, or "&2" for stderr. */
-  redirect?: { target: string; append: boolean };
-}
-
-type Operator = ';' | '&&' | '||';
-
-/** Splits a script into words and operators, honouring quotes and expanding $$ and $VAR. */
-function tokenize(script: string, host: ProcessHost): Array<string | { op: string }> {
-  const tokens: Array<string | { op: string }> = [];
-  let word = '';
-  let inWord = false;
-  const push = () => {
-    if (inWord) tokens.push(word);
-    word = '';
-    inWord = false;
-  };
-  const expand = (text: string) =>
-    text.replace(/\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (match, name: string | undefined) => (match === '$$' ? String(host.pid) : (host.env[name ?? ''] ?? '')));
-  for (let i = 0; i < script.length; i++) {
-    const c = script[i]!;
-    if (c === "'") {
-      const end = script.indexOf("'", i + 1);
-      word += script.slice(i + 1, end < 0 ? undefined : end);
-      inWord = true;
-      i = end < 0 ? script.length : end;
-    } else if (c === '"') {
-      const end = script.indexOf('"', i + 1);
-      word += expand(script.slice(i + 1, end < 0 ? undefined : end));
-      inWord = true;
-      i = end < 0 ? script.length : end;
-    } else if (c === ' ' || c === '\t' || c === '\n') {
-      push();
-      if (c === '\n') tokens.push({ op: ';' });
-    } else if (script.startsWith('&&', i) || script.startsWith('||', i) || script.startsWith('>>', i) || script.startsWith('>&2', i) || script.startsWith('1>&2', i)) {
-      push();
-      const op = ['&&', '||', '>>', '>&2', '1>&2'].find((o) => script.startsWith(o, i))!;
-      tokens.push({ op });
-      i += op.length - 1;
-    } else if (c === ';' || c === '>') {
-      push();
-      tokens.push({ op: c });
-    } else if (c === '$') {
-      const match = /^\$\$|^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/.exec(script.slice(i));
-      if (match) {
-        word += expand(match[0]);
-        inWord = true;
-        i += match[0].length - 1;
-      } else {
-        word += c;
-        inWord = true;
-      }
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  push();
-  return tokens;
-}
-
-function parse(tokens: Array<string | { op: string }>): Array<{ command: SimpleCommand; next?: Operator }> {
-  const list: Array<{ command: SimpleCommand; next?: Operator }> = [];
-  let current: SimpleCommand = { argv: [] };
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (typeof token === 'string') current.argv.push(token);
-    else if (token.op === '>&2' || token.op === '1>&2') current.redirect = { target: '&2', append: false };
-    else if (token.op === '>' || token.op === '>>') {
-      const target = tokens[++i];
-      if (typeof target === 'string') current.redirect = { target, append: token.op === '>>' };
-    } else {
-      if (current.argv.length > 0) list.push({ command: current, next: token.op as Operator });
-      current = { argv: [] };
-    }
-  }
-  if (current.argv.length > 0) list.push({ command: current });
-  return list;
-}
-
-async function runScript(script: string, host: ProcessHost, io: ProcessIO, signal: AbortSignal): Promise<number> {
-  const list = parse(tokenize(script, host));
-  let status = 0;
-  let skip = false;
-  for (const { command, next } of list) {
-    if (!skip) {
-      if (signal.aborted) return KILLED_EXIT_CODE;
-      const [name, ...args] = command.argv;
-      if (name === 'exit') return Number(args[0] ?? status) & 0xff;
-      if (name === 'exec') command.argv.shift();
-      status = await runRedirected(command, host, io, signal);
-    }
-    skip = (next === '&&' && status !== 0) || (next === '||' && status === 0);
-  }
-  return status;
-}
-
-async function runRedirected(command: SimpleCommand, host: ProcessHost, io: ProcessIO, signal: AbortSignal): Promise<number> {
-  const redirect = command.redirect;
-  if (!redirect) return runProcess(command.argv, host, io, signal);
-  if (redirect.target === '&2') return runProcess(command.argv, host, { ...io, stdout: io.stderr }, signal);
-  let captured = '';
-  const status = await runProcess(command.argv, host, { ...io, stdout: (text) => (captured += text) }, signal);
-  const error = host.writeFile(redirect.target, Buffer.from(captured), redirect.append);
-  if (error) {
-    io.stderr(`sh: can't create ${redirect.target}: ${error}\n`);
-    return 1;
-  }
-  return status;
+  return basename(name) in commands;
 }

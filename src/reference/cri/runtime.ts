@@ -17,12 +17,13 @@ import type {
   PodSandboxState,
   StringMap,
 } from '../../interfaces/cri/types.js';
-import { hostMountPoints, readContainerFile, writeContainerFile, type FsView } from './container-fs.js';
+import { containerPathExists, hostMountPoints, isMaskedPath, listContainerDir, makeContainerDir, readContainerFile, writeContainerFile, type FsView } from './container-fs.js';
 import { CriLogWriter } from './cri-log.js';
 import type { CriFault } from './faults.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import { openHostPorts } from './host-ports.js';
-import { KILLED_EXIT_CODE, runProcess, type ProcessHost, type ProcessIO } from './processes.js';
+import { loadSeccompProfile, nodeListeningSockets, nodeSharedMemory } from './node-view.js';
+import { isKnownCommand, KILLED_EXIT_CODE, PidNamespace, resolveCommand, runProcess, type ProcessHost, type ProcessIO } from './processes.js';
 
 /** A gRPC status to answer with; services.ts turns it into the call's error. */
 export class CriStatusError extends Error {
@@ -92,10 +93,14 @@ export interface SandboxRecord {
   runtimeHandler: string;
   state: PodSandboxState;
   createdAt: number;
+  /** A loopback address of its own (127.88.x.y), so servers of the pod are reachable at pod IP and port. */
   ip: string;
-  /** Container port -> loopback port of the simulated server listening there. */
-  ports: Map<number, number>;
-  nextPid: number;
+  /** Container port -> where the simulated server listening there really is. */
+  ports: Map<number, { host: string; port: number }>;
+  /** The pod's PID namespace; PID 1 is the sandbox's own (pause) process. */
+  pids: PidNamespace;
+  /** Set by `hostname NAME` in a container of the pod (the pod's UTS namespace). */
+  utsName?: string;
   /** Closes the host-port listeners of the port mappings. */
   closeHostPorts?: () => Promise<void>;
 }
@@ -125,6 +130,14 @@ export interface ContainerRecord {
   pid: number;
   /** Host mount points at creation, for mount propagation. */
   mountPointsAtStart: ReadonlySet<string>;
+  /** The container's own PID namespace (pid CONTAINER), made when it starts. */
+  pids?: PidNamespace;
+  /** System calls a Localhost seccomp profile denies (and, with a failing default, the ones it allows). */
+  seccomp?: ReturnType<typeof loadSeccompProfile>;
+  /** Bind mounts made inside the container (target -> source). */
+  ownMounts: Map<string, string>;
+  /** Set when a process went over the memory limit: the container ends as OOMKilled. */
+  oomKilled?: boolean;
 }
 
 export type ContainerEvent = { containerId: string; type: ContainerEventType; createdAt: number; sandboxId: string };
@@ -158,15 +171,39 @@ function passwdEntry(image: ImageRecord, user: string): string[] | undefined {
   return passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === user && fields.length > 2);
 }
 
+/** The /etc/passwd line of the image for this uid. */
+function passwdEntryByUid(image: ImageRecord, uid: number): string[] | undefined {
+  const passwd = image.files.get('/etc/passwd')?.toString() ?? '';
+  return passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[2] === String(uid) && fields.length > 3);
+}
+
+/** Groups of the image's /etc/group that list `user` as a member. */
+function imageGroupsOf(image: ImageRecord, user: string): number[] {
+  const groups = image.files.get('/etc/group')?.toString() ?? '';
+  return groups
+    .split('\n')
+    .map((line) => line.split(':'))
+    .filter((fields) => (fields[3] ?? '').split(',').includes(user))
+    .map((fields) => Number(fields[2]));
+}
+
 function matchesLabels(labels: StringMap | undefined, selector: StringMap | undefined): boolean {
   return Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
+}
+
+/** 127.88.0.2, 127.88.0.3, …: every address of 127.0.0.0/8 is loopback on Linux. */
+function podAddress(n: number): string {
+  const host = 2 + (n % 65_000);
+  return `127.88.${Math.floor(host / 254)}.${(host % 254) + 1}`;
 }
 
 export class ReferenceRuntime {
   readonly sandboxes = new Map<string, SandboxRecord>();
   readonly containers = new Map<string, ContainerRecord>();
   readonly #eventListeners = new Set<(event: ContainerEvent) => void>();
-  #nextIp = 2;
+  /** The node's PID namespace, shared by containers with pid NODE. */
+  readonly #nodePids = new PidNamespace();
+  #nextIp = 0;
 
   constructor(
     readonly images: ImageStore,
@@ -200,15 +237,17 @@ export class ReferenceRuntime {
     for (const other of this.sandboxes.values()) {
       if (key(other.config) === key(config)) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `sandbox name ${key(config)} is reserved for ${other.id}`);
     }
+    const pids = new PidNamespace();
+    pids.start(['/pause']);
     const sandbox: SandboxRecord = {
       id: newId(),
       config,
       runtimeHandler,
       state: 'SANDBOX_READY',
       createdAt: nowNanos(),
-      ip: `10.88.0.${this.#nextIp++ % 250}`,
+      ip: podAddress(this.#nextIp++),
       ports: new Map(),
-      nextPid: 2,
+      pids,
     };
     this.sandboxes.set(sandbox.id, sandbox);
     return sandbox;
@@ -273,6 +312,20 @@ export class ReferenceRuntime {
     const image = this.images.find(imageName);
     if (!image) throw notFound(`image ${JSON.stringify(imageName)}`);
     this.#checkUser(config, image);
+    for (const mount of config.mounts ?? []) {
+      // A recursive read-only mount must be read-only and private (Mount.recursive_read_only).
+      if (mount.recursiveReadOnly && !mount.readonly) throw invalid(`mount ${mount.containerPath}: recursive_read_only needs readonly`);
+      if (mount.recursiveReadOnly && (mount.propagation ?? 'PROPAGATION_PRIVATE') !== 'PROPAGATION_PRIVATE') throw invalid(`mount ${mount.containerPath}: recursive_read_only needs PROPAGATION_PRIVATE, got ${mount.propagation}`);
+    }
+    const seccomp = config.linux?.securityContext?.seccomp;
+    let seccompProfile: ContainerRecord['seccomp'];
+    if (seccomp?.profileType === 'Localhost' && !config.linux?.securityContext?.privileged) {
+      try {
+        seccompProfile = loadSeccompProfile(seccomp.localhostRef ?? '');
+      } catch (error) {
+        throw invalid((error as Error).message);
+      }
+    }
     const clash = this.containersOf(sandboxId).find((c) => c.config.metadata.name === config.metadata.name && (c.config.metadata.attempt ?? 0) === (config.metadata.attempt ?? 0));
     if (clash && !this.has('duplicate-container-name-accepted')) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `container name ${config.metadata.name} is reserved for ${clash.id}`);
     const logDirectory = sandboxConfig?.logDirectory || sandbox.config.logDirectory;
@@ -292,10 +345,12 @@ export class ReferenceRuntime {
       reason: '',
       resources: config.linux?.resources ?? {},
       layer: new Map(),
+      ownMounts: new Map(),
       listeners: new Set(),
       pid: 0,
       // With the fault, no snapshot: every later host mount counts as seen at start.
       mountPointsAtStart: this.has('mount-propagation-ignored') ? new Set(['*']) : mountTableFor(config),
+      ...(seccompProfile ? { seccomp: seccompProfile } : {}),
       ...(logPath ? { log: new CriLogWriter(logPath, this.has('logs-not-cri-format')) } : {}),
     };
     this.containers.set(container.id, container);
@@ -307,6 +362,16 @@ export class ReferenceRuntime {
     const container = this.containers.get(id) ?? [...this.containers.values()].find((c) => id.length >= 6 && c.id.startsWith(id));
     if (!container) throw notFound(`container ${JSON.stringify(id)}`);
     return container;
+  }
+
+  /** Why `name` cannot be started in the container (not in its image, or not simulated), or undefined. */
+  #missingExecutable(container: ContainerRecord, name: string): string | undefined {
+    const host = this.processHost(container, 0);
+    const path = resolveCommand(name, host);
+    if (!path) return `exec: "${name}": executable file not found in $PATH`;
+    if (host.isMasked?.(path)) return `exec: "${name}": permission denied`;
+    if (!isKnownCommand(name)) return `exec: "${name}": the reference does not simulate this program`;
+    return undefined;
   }
 
   /** The argv a container runs: command/args override the image's entrypoint/cmd as Docker does. */
@@ -328,7 +393,12 @@ export class ReferenceRuntime {
     }
   }
 
-  #identity(container: ContainerRecord): { uid: number; gid: number; groups: number[] } {
+  /**
+   * The user a container's processes run as (ContainerStatus.user): uid and gid from the security
+   * context or the image's /etc/passwd; supplementary groups are the listed ones, plus, with the
+   * Merge policy (the default), the groups /etc/group of the image gives the user.
+   */
+  identity(container: ContainerRecord): { uid: number; gid: number; groups: number[] } {
     const security = container.config.linux?.securityContext;
     if (this.has('run-as-user-ignored')) return { uid: 0, gid: 0, groups: [] };
     let uid = security?.runAsUser ? Number(security.runAsUser.value) : Number.NaN;
@@ -337,11 +407,15 @@ export class ReferenceRuntime {
       const entry = user === '' ? undefined : passwdEntry(container.image, user);
       uid = entry ? Number(entry[2]) : /^\d+/.test(user) ? Number.parseInt(user, 10) : 0;
     }
-    const gid = security?.runAsGroup ? Number(security.runAsGroup.value) : uid === 1000 ? 1000 : uid === 0 ? 0 : uid;
-    return { uid, gid, groups: (security?.supplementalGroups ?? []).map(Number) };
+    const account = passwdEntryByUid(container.image, uid);
+    const gid = security?.runAsGroup ? Number(security.runAsGroup.value) : account ? Number(account[3]) : uid === 0 ? 0 : uid;
+    const listed = (security?.supplementalGroups ?? []).map(Number);
+    const fromImage = security?.supplementalGroupsPolicy === 'Strict' || !account ? [] : imageGroupsOf(container.image, account[0]!);
+    return { uid, gid, groups: [...new Set([...listed, ...fromImage])].filter((g) => g !== gid) };
   }
 
-  #procStatus(container: ContainerRecord, uid: number): string {
+  /** The bounding capability set: the default set with adds and drops applied, or all when privileged. */
+  #boundingSet(container: ContainerRecord): bigint {
     const security = container.config.linux?.securityContext;
     const all = (1n << 41n) - 1n;
     let bounding: bigint;
@@ -358,6 +432,12 @@ export class ReferenceRuntime {
       if (drop.some((c) => c.toUpperCase() === 'ALL')) bounding = 0n;
       else bounding &= ~capabilityMask(drop);
     }
+    return bounding;
+  }
+
+  #procStatus(container: ContainerRecord, uid: number): string {
+    const security = container.config.linux?.securityContext;
+    const bounding = this.#boundingSet(container);
     const effective = uid === 0 ? bounding : 0n;
     const hex = (mask: bigint) => mask.toString(16).padStart(16, '0');
     const seccomp = security?.seccomp?.profileType === 'RuntimeDefault' || security?.seccomp?.profileType === 'Localhost' ? 2 : 0;
@@ -378,10 +458,10 @@ export class ReferenceRuntime {
   /** The process host of a container: identity, filesystem view, pod network. */
   processHost(container: ContainerRecord, pid: number): ProcessHost {
     const sandbox = this.sandbox(container.sandboxId);
-    const identity = this.#identity(container);
+    const identity = this.identity(container);
     const security = container.config.linux?.securityContext;
     const nodeNetwork = sandbox.config.linux?.securityContext?.namespaceOptions?.network === 'NODE';
-    const hostname = nodeNetwork ? nodeHostname() : this.has('hostname-ignored') ? sandbox.id.slice(0, 12) : sandbox.config.hostname || sandbox.config.metadata.name;
+    const hostname = nodeNetwork ? nodeHostname() : this.has('hostname-ignored') ? sandbox.id.slice(0, 12) : sandbox.utsName || sandbox.config.hostname || sandbox.config.metadata.name;
     const dns = sandbox.config.dnsConfig;
     const generated = () =>
       new Map<string, string>([
@@ -392,6 +472,8 @@ export class ReferenceRuntime {
           [...(dns?.searches?.length ? [`search ${dns.searches.join(' ')}`] : []), ...(dns?.servers ?? []).map((s) => `nameserver ${s}`), ...(dns?.options?.length ? [`options ${dns.options.join(' ')}`] : [])].join('\n') + '\n',
         ],
         ['/proc/self/status', this.#procStatus(container, identity.uid)],
+        // Sysctls of the sandbox, as the pod's namespaces show them.
+        ...Object.entries(sandbox.config.linux?.sysctls ?? {}).map(([key, value]) => [`/proc/sys/${key.replace(/\./g, '/')}`, `${value}\n`] as [string, string]),
       ]);
     const view: FsView = {
       mounts: container.config.mounts ?? [],
@@ -400,6 +482,10 @@ export class ReferenceRuntime {
       imageFiles: container.image.files,
       generated,
       layer: container.layer,
+      imagePaths: container.image.paths,
+      maskedPaths: security?.privileged ? [] : (security?.maskedPaths ?? []),
+      readonlyPaths: security?.privileged ? [] : (security?.readonlyPaths ?? []),
+      ownMounts: container.ownMounts,
     };
     const env: Record<string, string> = {};
     for (const entry of container.image.config.Env ?? []) {
@@ -408,16 +494,63 @@ export class ReferenceRuntime {
     }
     env['HOSTNAME'] = hostname;
     for (const kv of container.config.envs ?? []) env[kv.key] = String(kv.value);
+    const options = this.#namespaceModes(container);
+    const effective = identity.uid === 0 ? this.#boundingSet(container) : 0n;
+    const capable = (name: string) => (effective & capabilityMask([name])) !== 0n;
+    const seccompDenies = (syscall: string) => {
+      const profile = container.seccomp;
+      return profile !== undefined && (profile.denied.has(syscall) || (profile.allowed !== undefined && !profile.allowed.has(syscall)));
+    };
     return {
       env,
       ...identity,
       hostname,
       pid,
+      pids: this.#pidNamespace(container),
       readFile: (path) => readContainerFile(view, path),
+      listDir: (path) => listContainerDir(view, path),
+      isMasked: (path) => isMaskedPath(view, path),
+      exists: (path) => containerPathExists(view, path),
       readLink: (path) => this.#namespaceLink(container, path),
       writeFile: (path, content, append) => writeContainerFile(view, path, content, append),
       serveHttp: (port, dir) => this.#serveHttp(sandbox, view, port, dir),
+      capable,
+      seccompDenies,
+      setHostname: (name) => {
+        if (!capable('SYS_ADMIN') || seccompDenies('sethostname') || nodeNetwork) throw new Error('sethostname: Operation not permitted');
+        sandbox.utsName = name;
+      },
+      listeningSockets: () =>
+        options.network === 'NODE' ? nodeListeningSockets() : [...sandbox.ports.keys()].map((port) => `tcp        0      0 ${`0.0.0.0:${port}`.padEnd(23)} 0.0.0.0:*               LISTEN`),
+      sharedMemory: () => (options.ipc === 'NODE' ? nodeSharedMemory() : []),
+      makeDir: (path) => makeContainerDir(view, path),
+      bindMount: (source, target) => {
+        if (listContainerDir(view, target) === undefined) return `${target}: No such file or directory`;
+        container.ownMounts.set(target.replace(/\/+$/, '') || '/', source.replace(/\/+$/, '') || '/');
+        return undefined;
+      },
+      allocate: (bytes) => {
+        const limit = Number(container.resources?.memoryLimitInBytes ?? 0);
+        if (limit <= 0 || bytes <= limit) return true;
+        container.oomKilled = true;
+        container.kill?.abort();
+        return false;
+      },
     };
+  }
+
+  /** The effective namespace modes of a container: its own options, else its sandbox's; unset is POD. */
+  #namespaceModes(container: ContainerRecord): { pid: string; ipc: string; network: string } {
+    const pod = this.sandbox(container.sandboxId).config.linux?.securityContext?.namespaceOptions;
+    const own = container.config.linux?.securityContext?.namespaceOptions;
+    return { pid: own?.pid ?? pod?.pid ?? 'POD', ipc: own?.ipc ?? pod?.ipc ?? 'POD', network: pod?.network ?? 'POD' };
+  }
+
+  #pidNamespace(container: ContainerRecord): PidNamespace {
+    const mode = this.#namespaceModes(container).pid;
+    if (mode === 'NODE') return this.#nodePids;
+    if (mode === 'CONTAINER') return (container.pids ??= new PidNamespace());
+    return this.sandbox(container.sandboxId).pids;
   }
 
   /**
@@ -442,6 +575,11 @@ export class ReferenceRuntime {
     return `${kind}:[${4026532000 + (Number.parseInt(owner.slice(0, 6), 16) % 100_000)}]`;
   }
 
+  /**
+   * A server of the pod listens on the pod's loopback address at the container port (the node's
+   * 127.0.0.1 with host network); when that port cannot be bound (not root, or taken on the node) it
+   * gets another one there, which port mappings and port-forward still reach.
+   */
   async #serveHttp(sandbox: SandboxRecord, view: FsView, port: number, dir: string): Promise<() => void> {
     if (sandbox.ports.has(port)) throw new Error(`port ${port} is in use`);
     const server: Server = createServer((req, res) => {
@@ -450,8 +588,17 @@ export class ReferenceRuntime {
       res.writeHead(body ? 200 : 404, { 'Content-Type': 'text/html' });
       res.end(body ?? '404 Not Found\n');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    sandbox.ports.set(port, (server.address() as AddressInfo).port);
+    const host = sandbox.config.linux?.securityContext?.namespaceOptions?.network === 'NODE' ? '127.0.0.1' : sandbox.ip;
+    const listen = (on: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(on, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    await listen(port).catch(() => listen(0));
+    sandbox.ports.set(port, { host, port: (server.address() as AddressInfo).port });
     return () => {
       sandbox.ports.delete(port);
       server.closeAllConnections();
@@ -459,20 +606,18 @@ export class ReferenceRuntime {
     };
   }
 
-  pidFor(container: ContainerRecord): number {
-    const sandbox = this.sandbox(container.sandboxId);
-    const pidMode = container.config.linux?.securityContext?.namespaceOptions?.pid ?? 'CONTAINER';
-    if (pidMode === 'CONTAINER') return container.pid || 1;
-    return sandbox.nextPid++;
-  }
-
   startContainer(id: string): void {
     const container = this.container(id);
     if (container.state !== 'CONTAINER_CREATED') throw precondition(`container ${id} is ${container.state}, not CONTAINER_CREATED`);
     const argv = this.argvOf(container);
     if (argv.length === 0) throw invalid('no command given and the image has none');
-    const pidMode = container.config.linux?.securityContext?.namespaceOptions?.pid ?? 'CONTAINER';
-    container.pid = pidMode === 'CONTAINER' ? 1 : this.sandbox(container.sandboxId).nextPid++;
+    const missing = this.#missingExecutable(container, argv[0]!);
+    if (missing) {
+      // As runc fails: the task never starts and the container ends with StartError.
+      Object.assign(container, { state: 'CONTAINER_EXITED', finishedAt: nowNanos(), exitCode: 128, reason: 'StartError' });
+      throw new CriStatusError(grpc.status.UNKNOWN, `failed to start container ${id}: ${missing}`);
+    }
+    container.pid = this.#pidNamespace(container).start(argv);
     const host = this.processHost(container, container.pid);
     const kill = new AbortController();
     const stdin = new StdinQueue();
@@ -497,7 +642,7 @@ export class ReferenceRuntime {
         container.state = 'CONTAINER_EXITED';
         container.finishedAt = nowNanos();
         container.exitCode = code;
-        container.reason = kill.signal.aborted ? 'Killed' : code === 0 ? 'Completed' : 'Error';
+        container.reason = container.oomKilled ? 'OOMKilled' : kill.signal.aborted ? 'Killed' : code === 0 ? 'Completed' : 'Error';
         this.#emit(container, 'CONTAINER_STOPPED_EVENT');
       });
   }
@@ -546,7 +691,9 @@ export class ReferenceRuntime {
     const container = this.container(id);
     if (container.state !== 'CONTAINER_RUNNING') throw precondition(`container ${id} is not running`);
     if (argv.length === 0) throw invalid('exec needs a command');
-    const pid = this.pidFor(container) === 1 ? 2 : this.sandbox(container.sandboxId).nextPid++;
+    const missing = this.#missingExecutable(container, argv[0]!);
+    if (missing) throw new CriStatusError(grpc.status.UNKNOWN, `failed to exec in container ${id}: ${missing}`);
+    const pid = this.#pidNamespace(container).start(argv);
     // Exec'd processes die with the container.
     const combined = AbortSignal.any([signal, container.kill?.signal ?? new AbortController().signal]);
     return runProcess(argv, this.processHost(container, pid), io, combined);

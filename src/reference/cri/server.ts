@@ -3,7 +3,7 @@
 import { grpc, bindServer, shutdownServer } from '../../transport/grpc.js';
 import { imageServiceClient, runtimeServiceClient } from '../../interfaces/cri/proto.js';
 import type { CriFault } from './faults.js';
-import { ImageStore } from './image-store.js';
+import { ImageStore, type RegistryMirrors } from './image-store.js';
 import { ReferenceRuntime } from './runtime.js';
 import { imageHandlers, runtimeHandlers } from './services.js';
 import { StreamingServer } from './streaming-server.js';
@@ -11,6 +11,8 @@ import { StreamingServer } from './streaming-server.js';
 export interface ReferenceRuntimeOptions {
   readonly endpoint: string;
   readonly faults?: Iterable<CriFault>;
+  /** Registry host -> loopback host:port serving its images (offline runs of tools such as critest). */
+  readonly registryMirrors?: RegistryMirrors;
 }
 
 export interface RunningReferenceRuntime {
@@ -26,7 +28,7 @@ export async function startReferenceRuntime(options: ReferenceRuntimeOptions): P
   await streaming.listen();
   const server = new grpc.Server();
   server.addService(runtimeServiceClient().service, runtimeHandlers(runtime, streaming, { podCidr: '' }));
-  server.addService(imageServiceClient().service, imageHandlers(runtime, images, '/var/lib/conformal-reference/images'));
+  server.addService(imageServiceClient().service, imageHandlers(runtime, images, '/var/lib/conformal-reference/images', options.registryMirrors));
   const address = await bindServer(server, options.endpoint);
   return {
     address,

@@ -4,9 +4,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { grpc } from '../../transport/grpc.js';
 import type { ContainerConfig, PodSandboxConfig } from '../../interfaces/cri/types.js';
-import { PullError, pullFromRegistry, type ImageRecord, type ImageStore } from './image-store.js';
+import { PullError, pullFromRegistry, type ImageRecord, type ImageStore, type RegistryMirrors } from './image-store.js';
 import { CriStatusError, KNOWN_HANDLERS, invalid, notFound, nowNanos, precondition, type ContainerRecord, type ReferenceRuntime, type SandboxRecord } from './runtime.js';
 import type { StreamingServer } from './streaming-server.js';
+import { containerMetrics, METRIC_DESCRIPTORS, type MetricSource } from './metrics.js';
 
 export const REFERENCE_NAME = 'conformal-reference';
 export const REFERENCE_VERSION = '0.1.0';
@@ -71,7 +72,8 @@ function containerMessage(c: ContainerRecord) {
   };
 }
 
-function containerStatus(c: ContainerRecord) {
+function containerStatus(runtime: ReferenceRuntime, c: ContainerRecord) {
+  const { uid, gid, groups } = runtime.identity(c);
   return {
     ...containerMessage(c),
     startedAt: c.startedAt,
@@ -82,6 +84,8 @@ function containerStatus(c: ContainerRecord) {
     mounts: c.config.mounts ?? [],
     logPath: c.log?.path ?? '',
     resources: { linux: c.resources ?? {} },
+    // The identity of the container's first process (SupplementalGroupsPolicy): gid among the groups, as `id -G` lists it.
+    user: { linux: { uid, gid, supplementalGroups: [gid, ...groups] } },
   };
 }
 
@@ -119,11 +123,6 @@ function imageMessage(image: ImageRecord) {
   return { id: image.id, repoTags: image.repoTags, repoDigests: image.repoDigests, size: image.size, uid, username: uid ? '' : user.split(':')[0] ?? '', spec: { image: image.id }, pinned: false };
 }
 
-const METRICS = [
-  { name: 'container_cpu_usage_seconds_total', help: 'Cumulative CPU time consumed, in seconds.', labelKeys: ['container_id'] },
-  { name: 'container_memory_working_set_bytes', help: 'Current working set, in bytes.', labelKeys: ['container_id'] },
-];
-
 function podMetrics(runtime: ReferenceRuntime, s: SandboxRecord) {
   const now = nowNanos();
   return {
@@ -131,13 +130,23 @@ function podMetrics(runtime: ReferenceRuntime, s: SandboxRecord) {
     metrics: [],
     containerMetrics: runtime.containersOf(s.id).map((c) => {
       const stats = containerStats(runtime, c);
-      return {
-        containerId: c.id,
-        metrics: [
-          { name: METRICS[0]!.name, timestamp: now, metricType: 'COUNTER', labelValues: [c.id], value: { value: Math.floor(stats.cpu.usageCoreNanoSeconds.value / 1e9) } },
-          { name: METRICS[1]!.name, timestamp: now, metricType: 'GAUGE', labelValues: [c.id], value: { value: stats.memory.workingSetBytes.value } },
-        ],
+      const source: MetricSource = {
+        id: c.id,
+        name: c.config.metadata.name,
+        image: c.config.image?.image ?? '',
+        podName: s.config.metadata.name,
+        namespace: s.config.metadata.namespace,
+        running: c.state === 'CONTAINER_RUNNING',
+        startedAtNanos: c.startedAt,
+        cpuNanos: stats.cpu.usageCoreNanoSeconds.value,
+        memoryBytes: stats.memory.workingSetBytes.value,
+        layerBytes: stats.writableLayer.usedBytes.value,
+        layerFiles: stats.writableLayer.inodesUsed.value,
+        processes: c.state === 'CONTAINER_RUNNING' ? 1 : 0,
+        oomKilled: Boolean(c.oomKilled),
+        resources: c.resources ?? {},
       };
+      return { containerId: c.id, metrics: containerMetrics(source, now) };
     }),
   };
 }
@@ -148,7 +157,7 @@ async function sendInChunks<T>(call: grpc.ServerWritableStream<Req, unknown>, it
 }
 
 export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingServer, workState: { podCidr: string }): grpc.UntypedServiceImplementation {
-  const statusOf = (id: string) => containerStatus(runtime.container(id));
+  const statusOf = (id: string) => containerStatus(runtime, runtime.container(id));
   const listContainerStats = (filter: Req | null) =>
     runtime
       .listContainers({ id: runtime.has('container-stats-ignore-id-filter') ? '' : filter?.id, podSandboxId: filter?.podSandboxId, labelSelector: filter?.labelSelector })
@@ -159,8 +168,8 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     Status: (r) => ({
       status: { conditions: [{ type: 'RuntimeReady', status: true, reason: '', message: '' }, { type: 'NetworkReady', status: true, reason: '', message: '' }] },
       info: r.verbose ? { config: JSON.stringify({ podCidr: workState.podCidr, faults: [...runtime.faults] }) } : {},
-      runtimeHandlers: [...KNOWN_HANDLERS, ...(runtime.has('runtime-handler-listed-twice') ? ['runc'] : [])].map((name) => ({ name, features: { recursiveReadOnlyMounts: false, userNamespaces: false } })),
-      features: { supplementalGroupsPolicy: false, userNamespacesHostNetwork: false, mountOptions: false },
+      runtimeHandlers: [...KNOWN_HANDLERS, ...(runtime.has('runtime-handler-listed-twice') ? ['runc'] : [])].map((name) => ({ name, features: { recursiveReadOnlyMounts: true, userNamespaces: false } })),
+      features: { supplementalGroupsPolicy: true, userNamespacesHostNetwork: false, mountOptions: false },
     }),
     RuntimeConfig: () => ({ linux: { cgroupDriver: 'CGROUPFS' } }),
     UpdateRuntimeConfig: (r) => {
@@ -179,7 +188,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       return {
         status: sandboxStatus(runtime, sandbox),
         info: r.verbose || runtime.has('info-without-verbose') ? { info: runtime.has('info-not-json') ? `pid 1, handler ${sandbox.runtimeHandler}` : JSON.stringify({ pid: 1, runtimeHandler: sandbox.runtimeHandler }) } : {},
-        containersStatuses: runtime.containersOf(sandbox.id).map(containerStatus),
+        containersStatuses: runtime.containersOf(sandbox.id).map((c) => containerStatus(runtime, c)),
         timestamp: nowNanos(),
       };
     },
@@ -245,7 +254,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       const container = runtime.container(r.containerId);
       if (!r.location) throw invalid('checkpoint location is required');
       mkdirSync(dirname(r.location), { recursive: true });
-      writeFileSync(r.location, JSON.stringify({ kind: 'conformal-reference-checkpoint', container: containerStatus(container), config: container.config }));
+      writeFileSync(r.location, JSON.stringify({ kind: 'conformal-reference-checkpoint', container: containerStatus(runtime, container), config: container.config }));
     },
     CheckpointPod: (r) => {
       const sandbox = runtime.sandbox(r.podSandboxId);
@@ -288,7 +297,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
       });
       return { podSandboxId: sandbox.id, restoredContainers: restored };
     },
-    ListMetricDescriptors: () => ({ descriptors: METRICS }),
+    ListMetricDescriptors: () => ({ descriptors: METRIC_DESCRIPTORS }),
     ListPodSandboxMetrics: () => ({ podMetrics: [...runtime.sandboxes.values()].map((s) => podMetrics(runtime, s)) }),
   };
   const streams: Record<string, StreamHandler> = {
@@ -307,7 +316,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
             containerEventType: event.type,
             createdAt: event.createdAt,
             podSandboxStatus: sandbox ? sandboxStatus(runtime, sandbox) : null,
-            containersStatuses: container ? [containerStatus(container)] : [],
+            containersStatuses: container ? [containerStatus(runtime, container)] : [],
           });
         });
         call.on('cancelled', () => {
@@ -322,7 +331,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
   return implementation;
 }
 
-export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, imageFsRoot: string): grpc.UntypedServiceImplementation {
+export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, imageFsRoot: string, mirrors?: RegistryMirrors): grpc.UntypedServiceImplementation {
   const filtered = (filter: Req | null) => images.list().filter((image) => !filter?.image?.image || images.find(filter.image.image)?.id === image.id).map(imageMessage);
   const handlers: Record<string, Handler> = {
     ListImages: (r) => ({ images: filtered(r.filter) }),
@@ -339,7 +348,7 @@ export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, ima
       const deadline = call.getDeadline();
       const ms = deadline instanceof Date ? deadline.getTime() - Date.now() : Number.isFinite(Number(deadline)) ? Number(deadline) - Date.now() : 300_000;
       try {
-        const pulled = await pullFromRegistry(reference, AbortSignal.timeout(Math.max(1000, ms)));
+        const pulled = await pullFromRegistry(reference, AbortSignal.timeout(Math.max(1000, ms)), mirrors);
         return { imageRef: images.add(pulled).id };
       } catch (error) {
         if (error instanceof PullError) throw new CriStatusError(error.notFound ? grpc.status.NOT_FOUND : grpc.status.UNKNOWN, `pulling ${reference}: ${error.message}`);

@@ -6,10 +6,11 @@ import { conformal } from '../../support/cli.js';
 const optionsOf = (help: string) => [...help.matchAll(/^\s+(--[\w-]+)/gm)].map((m) => m[1]).sort();
 
 describe('conformal reference', { timeout: 60_000 }, () => {
-  it('cri --help lists only --endpoint (no run flags such as --runtime-endpoint, --test-images, --host-ports)', async () => {
+  it('cri --help lists --endpoint and --registry-mirror (no run flags such as --runtime-endpoint, --test-images, --host-ports)', async () => {
     const run = await conformal(['reference', 'cri', '--help']);
     expect(run.code).toBe(0);
-    expect(optionsOf(run.stdout)).toEqual(['--endpoint']);
+    expect(optionsOf(run.stdout)).toEqual(['--endpoint', '--registry-mirror']);
+    expect(run.stdout).toMatch(/--registry-mirror <registry=host:port>\s+pull images named REGISTRY/);
   });
 
   it('csi --help lists --endpoint and what the served driver offers, in serving terms', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, UsageError } from '../../../src/core/errors.js';
-import { criFlags, criOptionsSchema } from '../../../src/interfaces/cri/options.js';
+import { criFlags, criOptionsSchema, parseRegistryMirror } from '../../../src/interfaces/cri/options.js';
 import { openCriSession } from '../../../src/interfaces/cri/session.js';
 import { readTestImagesFile } from '../../../src/interfaces/cri/test-images-file.js';
 import { RunLog } from '../../../src/core/log.js';
@@ -24,6 +24,14 @@ describe('CRI options', () => {
     const context = { signal: new AbortController().signal, log: new RunLog('quiet', () => {}), workDir: tmpdir(), runId: 'abc' };
     await expect(openCriSession(criOptionsSchema.parse({ runtimeEndpoint: 'unix:///nowhere.sock', referenceFault: 'hostname-ignored' }), context)).rejects.toMatchObject({ field: '--reference-fault' });
     await expect(openCriSession(criOptionsSchema.parse({ imageEndpoint: 'unix:///nowhere.sock' }), context)).rejects.toMatchObject({ field: '--image-endpoint' });
+  });
+});
+
+describe('conformal reference cri --registry-mirror', () => {
+  it('collects REGISTRY=HOST:PORT pairs and refuses anything else naming the flag', () => {
+    expect(parseRegistryMirror('k8s.gcr.io=127.0.0.1:5000', parseRegistryMirror('gcr.io=127.0.0.1:5000', undefined))).toEqual({ 'gcr.io': '127.0.0.1:5000', 'k8s.gcr.io': '127.0.0.1:5000' });
+    expect(parseRegistryMirror('gcr.io=unix:///run/registry.sock', undefined)).toEqual({ 'gcr.io': 'unix:///run/registry.sock' });
+    for (const bad of ['gcr.io', 'gcr.io=', '=127.0.0.1:5000', 'gcr.io=http://127.0.0.1:5000']) expect(() => parseRegistryMirror(bad, undefined)).toThrow(/--registry-mirror/);
   });
 });
 

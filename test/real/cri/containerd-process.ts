@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { waitFor } from '../../../src/core/deadline.js';
+import { unmountUnder } from '../../support/mounts.js';
+import { enter, type RunNamespaces } from '../../critest/namespaces.js';
 
 const execFile = promisify(execFileCb);
 
@@ -21,9 +23,13 @@ export interface ContainerdOptions {
   readonly configVersion: 2 | 4;
   /** host:port of the loopback registry, declared plain HTTP in hosts.toml. */
   readonly registryHost: string;
+  /** Registries (e.g. gcr.io) whose images are pulled from `mirror` instead, keeping their names. */
+  readonly mirrors?: { readonly registries: readonly string[]; readonly host: string };
   /** Image the CRI plugin runs as the sandbox ("pause") container. */
   readonly sandboxImage: string;
   readonly cniBinDir?: string;
+  /** Namespaces to run containerd in (its host-IPC containers then share its IPC namespace). */
+  readonly namespaces?: RunNamespaces;
 }
 
 export interface RunningContainerd {
@@ -117,9 +123,15 @@ export async function startContainerd(options: ContainerdOptions): Promise<Runni
   for (const sub of ['root', 'state', 'opt', 'cni', `certs.d/${options.registryHost}`]) mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, 'config.toml'), config(dir, options));
   writeFileSync(join(dir, 'cni', '10-conformal.conflist'), cniConfig(bridge));
-  writeFileSync(join(dir, 'certs.d', options.registryHost, 'hosts.toml'), `server = "http://${options.registryHost}"\n[host."http://${options.registryHost}"]\n  capabilities = ["pull", "resolve"]\n`);
+  const plainHttp = (host: string) => `server = "http://${host}"\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`;
+  writeFileSync(join(dir, 'certs.d', options.registryHost, 'hosts.toml'), plainHttp(options.registryHost));
+  for (const registry of options.mirrors?.registries ?? []) {
+    mkdirSync(join(dir, 'certs.d', registry), { recursive: true });
+    writeFileSync(join(dir, 'certs.d', registry, 'hosts.toml'), plainHttp(options.mirrors!.host));
+  }
   let output = '';
-  const child: ChildProcess = spawn(options.containerd, ['--config', join(dir, 'config.toml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, ...argv] = enter(options.namespaces, [options.containerd, '--config', join(dir, 'config.toml')]);
+  const child: ChildProcess = spawn(command!, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);
   };
@@ -172,17 +184,6 @@ async function killShims(dir: string): Promise<void> {
     }
   }
   await new Promise((resolve) => setTimeout(resolve, 200));
-}
-
-/** Unmounts every mount point below `dir`, deepest first. */
-async function unmountUnder(dir: string): Promise<void> {
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .map((path) => path.replace(/\\040/g, ' '))
-    .filter((path) => path.startsWith(dir + '/'))
-    .sort((a, b) => b.length - a.length);
-  for (const path of mounts) await execFile('umount', ['-l', path]).catch(() => undefined);
 }
 
 /** Removes the (empty) cgroup directories the sandbox stats tests asked for, in every v1 hierarchy and v2. */

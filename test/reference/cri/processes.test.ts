@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runProcess, type ProcessHost } from '../../../src/reference/cri/processes.js';
+import { PidNamespace, runProcess, type ProcessHost } from '../../../src/reference/cri/processes.js';
 
 function host(files: Record<string, string> = {}, readonly = false): ProcessHost & { files: Map<string, Buffer> } {
   const map = new Map(Object.entries(files).map(([k, v]) => [k, Buffer.from(v)]));
@@ -22,7 +22,7 @@ function host(files: Record<string, string> = {}, readonly = false): ProcessHost
   };
 }
 
-async function run(argv: string[], h = host(), stdin: string[] = []) {
+async function run(argv: string[], h: ProcessHost = host(), stdin: string[] = []) {
   let stdout = '';
   let stderr = '';
   const code = await runProcess(argv, h, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), readStdin: async () => stdin.shift() ?? null }, new AbortController().signal);
@@ -64,5 +64,70 @@ describe('simulated container processes', () => {
     const sleeping = runProcess(['sleep', '3600'], host(), { stdout: () => {}, stderr: () => {}, readStdin: async () => null }, kill.signal);
     kill.abort();
     expect(await sleeping).toBe(137);
+  });
+
+  it('keeps a PID table: exec replaces the shell, /proc/N/cmdline, pgrep and pidof see live processes only', async () => {
+    const pids = new PidNamespace();
+    pids.start(['/pause']);
+    const h: ProcessHost = { ...host(), pids, pid: pids.start(['sh']) };
+    const kill = new AbortController();
+    const server = runProcess(['sh', '-c', 'exec sleep 3600'], h, { stdout: () => {}, stderr: () => {}, readStdin: async () => null }, kill.signal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(pids.argv(h.pid)).toEqual(['sleep', '3600']);
+    const peer: ProcessHost = { ...host(), pids, pid: pids.start(['sh']) };
+    expect((await run(['cat', '/proc/1/cmdline'], peer)).stdout).toBe('/pause\0');
+    expect((await run(['pidof', 'sleep'], peer)).stdout).toBe(`${h.pid}\n`);
+    expect((await run(['sh', '-c', 'pgrep sleep || echo none'], peer)).stdout).toBe(`${h.pid}\n`);
+    kill.abort();
+    expect(await server).toBe(137);
+    expect((await run(['sh', '-c', 'pgrep sleep || echo none'], peer)).stdout).toBe('none\n');
+  });
+
+  it('runs top until killed and an interactive sh from stdin lines', async () => {
+    const kill = new AbortController();
+    const top = runProcess(['top'], host(), { stdout: () => {}, stderr: () => {}, readStdin: async () => null }, kill.signal);
+    kill.abort();
+    expect(await top).toBe(137);
+    const interactive = await run(['/bin/sh'], host(), ['echo -n hello\n', 'exit 3\n', 'echo after exit\n']);
+    expect(interactive).toMatchObject({ code: 3, stdout: 'hello' });
+  });
+
+  it('refuses masked commands like a shell and checks capabilities and seccomp', async () => {
+    const masked = await run(['/bin/sh', '-c', 'ls'], { ...host(), isMasked: (path) => path === '/bin/ls' });
+    expect(masked).toMatchObject({ code: 126, stderr: '/bin/sh: ls: Permission denied\n' });
+    const noCaps = { ...host(), capable: () => false };
+    expect(await run(['brctl', 'addbr', 'foobar'], noCaps)).toMatchObject({ code: 1, stderr: 'brctl: bridge foobar: Operation not permitted\n' });
+    expect((await run(['brctl', 'addbr', 'foobar'], { ...host(), capable: (c) => c === 'NET_ADMIN' })).code).toBe(0);
+    const ping = await run(['ping', '127.0.0.1'], noCaps);
+    expect(ping.stdout).not.toBe('');
+    expect(ping.stderr).toContain('permission denied');
+    expect(await run(['chmod', '400', '/'], { ...host(), seccompDenies: (call) => call === 'chmod' })).toMatchObject({ code: 1, stderr: 'chmod: /: Operation not permitted\n' });
+    expect((await run(['mount', '--bind', '/etc', '/mnt'], noCaps)).code).toBe(1);
+  });
+
+  it('sets the hostname through the host and reports its refusal', async () => {
+    let name = '';
+    expect((await run(['hostname', 'new-name'], { ...host(), setHostname: (n) => void (name = n) })).code).toBe(0);
+    expect(name).toBe('new-name');
+    const refused = await run(['hostname', 'x'], { ...host(), setHostname: () => { throw new Error('sethostname: Operation not permitted'); } });
+    expect(refused).toMatchObject({ code: 1, stderr: 'hostname: sethostname: Operation not permitted\n' });
+  });
+
+  it('dd with a block over the memory limit is OOM-killed; with a count it copies and exits', async () => {
+    let asked = 0;
+    const limited = { ...host(), allocate: (bytes: number) => ((asked = bytes), bytes <= 15 << 20) };
+    expect((await run(['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=20M'], limited)).code).toBe(137);
+    expect(asked).toBe(20 << 20);
+    expect((await run(['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1M', 'count=2'], limited)).code).toBe(0);
+  });
+
+  it('lists directories, greps files and stdin, and names users with id -n', async () => {
+    const h = { ...host({ '/etc/passwd': 'root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/:/bin/false\n', '/proc/self/status': 'Name:\tsh\nSeccomp:\t2\n' }), uid: 33, listDir: (path: string) => (path === '/mnt' ? ['b', '.hidden', 'a'] : undefined) };
+    expect((await run(['ls', '-A', '/mnt'], h)).stdout).toBe('b\n.hidden\na\n');
+    expect((await run(['ls', '/mnt'], h)).stdout).toBe('b\na\n');
+    expect((await run(['ls', '/nope'], h)).code).toBe(1);
+    expect((await run(['grep', 'Seccomp:', '/proc/self/status'], h)).stdout).toBe('Seccomp:\t2\n');
+    expect((await run(['grep', '-q', 'x'], h, ['a\n', 'b\n'])).code).toBe(1);
+    expect((await run(['id', '-nu'], h)).stdout).toBe('www-data\n');
   });
 });

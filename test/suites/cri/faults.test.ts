@@ -2,52 +2,8 @@
 // rule it breaks (and that test passes on the clean reference, see reference.test.ts).
 import { describe, expect, it } from 'vitest';
 import { CRI_FAULTS, type CriFault } from '../../../src/reference/cri/faults.js';
+import { catchingTest } from './catching-tests.js';
 import { onlyId, runCriAgainstReference } from './run-reference.js';
-
-const catchingTest: Record<CriFault, string> = {
-  'remove-sandbox-not-idempotent': 'cri.idempotence.remove-sandbox',
-  'list-containers-ignores-label-filter': 'cri.container.list-filters',
-  'exec-sync-loses-exit-code': 'cri.exec-sync.exit-code',
-  'sandbox-ready-after-stop': 'cri.sandbox.stop-not-ready',
-  'logs-not-cri-format': 'cri.logs.cri-format',
-  'list-sandbox-ignores-state-filter': 'cri.sandbox.list-filter-state',
-  'stop-container-not-idempotent': 'cri.idempotence.stop-container-twice',
-  'image-status-missing-is-error': 'cri.image.status-absent',
-  'exec-sync-ignores-timeout': 'cri.exec-sync.timeout',
-  'hostname-ignored': 'cri.network.hostname',
-  'run-as-user-ignored': 'cri.security.run-as-user',
-  'readonly-rootfs-ignored': 'cri.security.readonly-rootfs',
-  'annotations-dropped': 'cri.sandbox.labels-annotations',
-  'exec-url-dead': 'cri.streaming.exec',
-  'events-skip-started': 'cri.events.lifecycle',
-  'container-stats-ignore-id-filter': 'cri.stats.list-containers',
-  'port-mappings-ignored': 'cri.network.host-port',
-  'mount-propagation-ignored': 'cri.mounts.propagation',
-  'stop-sandbox-leaves-containers-running': 'cri.sandbox.stop-stops-containers',
-  'remove-sandbox-keeps-containers': 'cri.sandbox.remove-removes-containers',
-  'unknown-runtime-handler-accepted': 'cri.sandbox.unknown-handler',
-  'sandbox-attempt-dropped': 'cri.sandbox.metadata-attempt',
-  'run-as-group-without-user-accepted': 'cri.security.run-as-group-needs-user',
-  'unknown-username-accepted': 'cri.security.unknown-username',
-  'sandbox-run-as-group-without-user-accepted': 'cri.sandbox.run-as-group-needs-user',
-  'container-image-id-not-pull-ref': 'cri.container.image-id',
-  'host-port-zero-refused': 'cri.sandbox.host-port-zero',
-  'info-without-verbose': 'cri.runtime.info-only-verbose',
-  'runtime-handler-listed-twice': 'cri.runtime.handler-names-unique',
-  'duplicate-container-name-accepted': 'cri.container.duplicate-name',
-  'attach-without-streams-accepted': 'cri.streaming.attach-invalid',
-  'reopen-log-error-creates-file': 'cri.logs.reopen-error-no-file',
-  'stats-container-annotations-dropped': 'cri.stats.container-annotations',
-  'stats-sandbox-annotations-dropped': 'cri.stats.sandbox-annotations',
-  'info-not-json': 'cri.runtime.info-json',
-  'runtime-version-not-semver': 'cri.runtime.version-semver',
-  'pull-unknown-handler-accepted': 'cri.image.pull-unknown-handler',
-  'restore-pod-starts-containers': 'cri.checkpoint.restore-created',
-  'restore-pod-leaves-sandbox-on-error': 'cri.checkpoint.restore-error-cleans-up',
-  'remove-image-keeps-other-tags': 'cri.image.remove-all-tags',
-  'checkpoint-pod-takes-foreign-containers': 'cri.checkpoint.pod-foreign-container',
-  'restore-pod-ignores-handler': 'cri.checkpoint.restore-unknown-handler',
-};
 
 /** Faults of rules the ledger found unchecked (suites/cri/rules): the whole suite runs and only the new test may fail. */
 const caughtAlone: readonly CriFault[] = [
