@@ -128,6 +128,38 @@ const commands: Record<string, Command> = {
     }
     return status;
   },
+  async tail(args, host, io, signal) {
+    // tail [-n N] [-f] [FILE]: the last N lines (default 10); -f then waits until killed, as a
+    // pause-like entrypoint (`tail -f /dev/null`) does.
+    let lines = 10;
+    let follow = false;
+    const files: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      if (arg === '-f' || arg === '-F') follow = true;
+      else if (arg === '-n') lines = Number(args[++i]);
+      else if (arg.startsWith('-n')) lines = Number(arg.slice(2));
+      else files.push(arg);
+    }
+    if (!Number.isInteger(lines) || lines < 0) {
+      io.stderr('tail: invalid number of lines\n');
+      return 1;
+    }
+    for (const path of files) {
+      const content = path === '/dev/null' ? Buffer.alloc(0) : host.readFile(path);
+      if (content === undefined) {
+        io.stderr(`tail: can't open '${path}': No such file or directory\n`);
+        return 1;
+      }
+      const all = content.toString().split('\n');
+      if (all.at(-1) === '') all.pop();
+      const last = lines === 0 ? [] : all.slice(-lines);
+      if (last.length > 0) io.stdout(`${last.join('\n')}\n`);
+    }
+    if (!follow) return 0;
+    await sleepFor(2 ** 31 - 1, signal);
+    return KILLED_EXIT_CODE;
+  },
   async sleep(args, _host, _io, signal) {
     const value = args[0] ?? '';
     const seconds = value === 'infinity' || value === 'inf' ? Infinity : Number(value);

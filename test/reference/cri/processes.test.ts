@@ -66,6 +66,21 @@ describe('simulated container processes', () => {
     expect(await sleeping).toBe(137);
   });
 
+  it('tails files, and with -f keeps running until killed (a pause-like entrypoint)', async () => {
+    const log = host({ '/var/log/x': 'a\nb\nc\n' });
+    expect((await run(['tail', '-n', '2', '/var/log/x'], log)).stdout).toBe('b\nc\n');
+    expect((await run(['tail', '-n1', '/var/log/x'], log)).stdout).toBe('c\n');
+    expect((await run(['tail', '/missing'])).code).toBe(1);
+    const kill = new AbortController();
+    let settled = false;
+    const following = runProcess(['tail', '-f', '/dev/null'], host(), { stdout: () => {}, stderr: () => {}, readStdin: async () => null }, kill.signal);
+    void following.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    kill.abort();
+    expect(await following).toBe(137);
+  });
+
   it('keeps a PID table: exec replaces the shell, /proc/N/cmdline, pgrep and pidof see live processes only', async () => {
     const pids = new PidNamespace();
     pids.start(['/pause']);
