@@ -173,9 +173,67 @@ async function createVolumeThroughput(): Promise<void> {
   process.stdout.write('  (server: `conformal reference csi` in its own process, as csi-sanity or a CO would use it)\n');
 }
 
+/** One timed run of a process under GNU time: wall and user+system CPU seconds of it and its children. */
+async function timedRun(argv: readonly string[], cwd: string): Promise<{ wall: number; cpu: number; output: string }> {
+  const timesFile = join(cwd, 'times');
+  const started = performance.now();
+  // Failures are results here (a failed spec exits non-zero); only the figures matter.
+  const output = await run('/usr/bin/time', ['-f', '%U %S', '-o', timesFile, ...argv], { cwd, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 })
+    .then((r) => r.stdout + r.stderr)
+    .catch((error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`);
+  const wall = (performance.now() - started) / 1000;
+  const [user, system] = (await readFile(timesFile, 'utf8')).trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wall, cpu: user! + system!, output };
+}
+
+/**
+ * The vendor path: conformal and csi-sanity (CONFORMAL_CSI_SANITY, built by .ci/setup/20-csi.sh)
+ * against the same external driver (`conformal reference csi` served alone), alternating, so both
+ * see the same load. Per test = the client's CPU over the tests it ran (skips excluded).
+ */
+async function againstCsiSanity(): Promise<void> {
+  const sanity = process.env.CONFORMAL_CSI_SANITY;
+  if (!sanity) {
+    process.stdout.write('  (skipped: set CONFORMAL_CSI_SANITY to a csi-sanity binary, as .ci/setup/20-csi.sh does)\n');
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'conformal-bench-vendor-'));
+  const socket = join(dir, 'csi.sock');
+  const server = await startStandaloneReference(socket);
+  const rounds = 5;
+  const results = { conformal: [] as { wall: number; cpu: number; tests: number }[], sanity: [] as { wall: number; cpu: number; tests: number }[] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const c = await timedRun([process.execPath, packagePath('bin', 'conformal.js'), 'run', 'csi', '--endpoint', `unix://${socket}`, '-q', '--report-dir', join(dir, `report-${round}`)], dir);
+      const counts = /(\d+) passed, (\d+) failed/.exec(c.output);
+      if (!counts) throw new Error(`conformal printed no summary:\n${c.output.slice(-2000)}`);
+      results.conformal.push({ wall: c.wall, cpu: c.cpu, tests: Number(counts[1]) + Number(counts[2]) });
+      const work = await mkdtemp(join(dir, 'sanity-'));
+      const s = await timedRun([sanity, `--csi.endpoint=unix://${socket}`, `--csi.mountdir=${join(work, 'mount')}`, `--csi.stagingdir=${join(work, 'staging')}`, '--csi.testvolumesize=16777216', '--ginkgo.no-color'], work);
+      const ran = /Ran (\d+) of \d+ Specs/.exec(s.output);
+      if (!ran) throw new Error(`csi-sanity printed no summary:\n${s.output.slice(-2000)}`);
+      results.sanity.push({ wall: s.wall, cpu: s.cpu, tests: Number(ran[1]) });
+    }
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await rm(dir, { recursive: true, force: true });
+  }
+  const summarise = (samples: { wall: number; cpu: number; tests: number }[]) => ({ wall: distribution(samples.map((x) => x.wall)).p50, cpu: distribution(samples.map((x) => x.cpu)).p50, tests: samples[0]!.tests });
+  const c = summarise(results.conformal);
+  const s = summarise(results.sanity);
+  const perTest = (x: { cpu: number; tests: number }) => (x.cpu / x.tests) * 1000;
+  figure(`conformal run csi --endpoint, ${c.tests} tests`, c.wall, 's', `wall, median of ${rounds}; CPU ${c.cpu.toFixed(2)} s`);
+  figure(`csi-sanity, ${s.tests} specs`, s.wall, 's', `wall, median of ${rounds}; CPU ${s.cpu.toFixed(2)} s`);
+  figure('  client CPU per test, conformal', perTest(c), 'ms', `(csi-sanity ${perTest(s).toFixed(2)} ms; ratio ${(perTest(c) / perTest(s)).toFixed(2)}, goal <= 1)`);
+  figure('  wall, conformal / csi-sanity', c.wall / s.wall, '×', `(goal < 1 with ${(c.tests / s.tests).toFixed(1)}× the tests, goal > 2)`);
+}
+
 export async function benchCsi(): Promise<void> {
   heading('csi: whole suite against the embedded reference');
   await wholeProcess();
+  heading('csi: the vendor path, beside csi-sanity against the same external driver');
+  await againstCsiSanity();
   heading('csi: reference driver throughput');
   await createVolumeThroughput();
 }
