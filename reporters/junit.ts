@@ -3,21 +3,19 @@
 // tags; skip reasons kept in <skipped>; filtered tests as the empty "skipped" marker testgrid drops;
 // tests cut short by an interrupt as skipped "not finished"; a run that ended early as one failing
 // synthetic test first (as Ginkgo reports a failed BeforeSuite), so a JUnit-only reader sees it red.
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { NOT_FINISHED_REASON, type AttemptResult, type RunFailure, type RunResult, type TestResult } from '../src/core/results.js';
 import { namePrefix } from '../src/core/test.js';
-import { cleanText, shortMessage } from './sanitize.js';
+import { shortMessage } from './sanitize.js';
+import { attrs, textElement, xmlDocument, type XmlElement } from './xml.js';
 
 export const JUNIT_SUITE_NAME = 'conformal';
 
 // Testgrid rejects a non-numeric time; never write NaN or Infinity whatever a clock reported.
 const seconds = (ms: number) => (Number.isFinite(ms) ? Math.max(0, ms) / 1000 : 0).toFixed(3);
 
-function addProperties(node: XMLBuilder, properties: Array<[string, string | number]>): void {
-  if (properties.length === 0) return;
-  const container = node.ele('properties');
-  for (const [name, value] of properties) container.ele('property', { name: cleanText(name), value: cleanText(String(value)) });
+function properties(list: Array<[string, string | number]>): XmlElement | undefined {
+  if (list.length === 0) return undefined;
+  return { property: list.map(([name, value]) => attrs({ name, value: String(value) })) };
 }
 
 function attemptBody(test: TestResult, attempt: AttemptResult): string {
@@ -25,48 +23,42 @@ function attemptBody(test: TestResult, attempt: AttemptResult): string {
   if (attempt.error?.detail) parts.push(attempt.error.detail);
   for (const cleanup of attempt.cleanupFailures ?? []) parts.push(cleanup.message);
   if (attempt.log.length) parts.push('log:', ...attempt.log);
-  return cleanText(parts.join('\n'));
+  return parts.join('\n');
 }
 
-function addTestcase(suite: XMLBuilder, test: TestResult, attempt: AttemptResult | undefined, interfaceName: string): void {
-  const testcase = suite.ele('testcase', {
-    name: cleanText(test.name),
-    classname: `${JUNIT_SUITE_NAME}.${interfaceName}`,
-    time: seconds(attempt?.durationMs ?? test.durationMs),
-  });
+/** What ends a testcase: skipped, failure or system-out, by the attempt's outcome. */
+function outcome(test: TestResult, attempt: AttemptResult | undefined): XmlElement {
+  if (test.status === 'filtered') return { skipped: attrs({ message: 'skipped' }) };
+  if (attempt?.status === 'interrupted') return { skipped: textElement({ message: NOT_FINISHED_REASON }, attemptBody(test, attempt)) };
+  if (!attempt || attempt.status === 'skipped') return { skipped: textElement({ message: shortMessage(test.reason ?? 'skipped: not supported') }, test.reason ?? '') };
+  if (attempt.status === 'failed') {
+    const message = attempt.error?.message ?? 'failed';
+    return { failure: textElement({ message: shortMessage(message), type: attempt.error?.code ?? 'failed' }, `${message}\n${attemptBody(test, attempt)}`) };
+  }
+  return attempt.log.length ? { 'system-out': textElement({}, attempt.log.join('\n')) } : {};
+}
+
+function testcase(test: TestResult, attempt: AttemptResult | undefined, interfaceName: string): XmlElement {
   // Testgrid turns numeric testcase properties into metrics; keep descriptive ones non-numeric.
-  const properties: Array<[string, string | number]> = [
+  const list: Array<[string, string | number]> = [
     ['id', test.id],
     ['spec', `${test.spec.section}: ${test.spec.rule}`],
   ];
-  for (const [name, value] of Object.entries(attempt?.measurements ?? {})) properties.push([name, value]);
-  addProperties(testcase, properties);
-
-  if (test.status === 'filtered') {
-    testcase.ele('skipped', { message: 'skipped' });
-    return;
-  }
-  if (attempt?.status === 'interrupted') {
-    testcase.ele('skipped', { message: NOT_FINISHED_REASON }).txt(cleanText(attemptBody(test, attempt)));
-    return;
-  }
-  if (!attempt || attempt.status === 'skipped') {
-    testcase.ele('skipped', { message: shortMessage(test.reason ?? 'skipped: not supported') }).txt(cleanText(test.reason ?? ''));
-    return;
-  }
-  if (attempt.status === 'failed') {
-    const message = attempt.error?.message ?? 'failed';
-    testcase.ele('failure', { message: shortMessage(message), type: attempt.error?.code ?? 'failed' }).txt(`${cleanText(message)}\n${attemptBody(test, attempt)}`);
-    return;
-  }
-  if (attempt.log.length) testcase.ele('system-out').txt(cleanText(attempt.log.join('\n')));
+  for (const [name, value] of Object.entries(attempt?.measurements ?? {})) list.push([name, value]);
+  return {
+    ...attrs({ name: test.name, classname: `${JUNIT_SUITE_NAME}.${interfaceName}`, time: seconds(attempt?.durationMs ?? test.durationMs) }),
+    properties: properties(list),
+    ...outcome(test, attempt),
+  };
 }
 
 /** The synthetic test standing for what ended the run early: "[sig-storage] [csi] conformal setup: reach the target". */
-function addRunFailure(suite: XMLBuilder, iface: RunResult['interface'], failure: RunFailure, durationMs: number): void {
-  const testcase = suite.ele('testcase', { name: cleanText(`${namePrefix(iface.name, iface.sig)} conformal ${failure.step}`), classname: `${JUNIT_SUITE_NAME}.${iface.name}`, time: seconds(durationMs) });
+function runFailureCase(iface: RunResult['interface'], failure: RunFailure, durationMs: number): XmlElement {
   const { message, code, detail } = failure.error;
-  testcase.ele('failure', { message: shortMessage(message), type: code ?? 'aborted' }).txt(cleanText(detail ? `${message}\n${detail}` : message));
+  return {
+    ...attrs({ name: `${namePrefix(iface.name, iface.sig)} conformal ${failure.step}`, classname: `${JUNIT_SUITE_NAME}.${iface.name}`, time: seconds(durationMs) }),
+    failure: textElement({ message: shortMessage(message), type: code ?? 'aborted' }, detail ? `${message}\n${detail}` : message),
+  };
 }
 
 interface SuiteCounts {
@@ -76,12 +68,10 @@ interface SuiteCounts {
   readonly disabled: number;
 }
 
-/** The <testsuites> root and its one <testsuite>, both carrying the counts testgrid and Sonobuoy read. */
-function openSuite(counts: SuiteCounts, durationMs: number, startedAt: string): XMLBuilder {
-  const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' });
-  const attributes = { ...counts, errors: 0, time: seconds(durationMs) };
-  const root = doc.ele('testsuites', { name: JUNIT_SUITE_NAME, ...attributes });
-  return root.ele('testsuite', { name: JUNIT_SUITE_NAME, ...attributes, timestamp: startedAt.replace(/\.\d+Z$/, '') });
+/** The <testsuites> document with its one <testsuite>, both carrying the counts testgrid and Sonobuoy read. */
+function suiteDocument(counts: SuiteCounts, durationMs: number, startedAt: string, suite: XmlElement): string {
+  const attributes = { name: JUNIT_SUITE_NAME, ...counts, errors: 0, time: seconds(durationMs) };
+  return xmlDocument('testsuites', { ...attrs(attributes), testsuite: { ...attrs({ ...attributes, timestamp: startedAt.replace(/\.\d+Z$/, '') }), ...suite } });
 }
 
 /** Per conformance profile: profile.<name>.core = success | partial | failure | not-claimed, and the features. */
@@ -107,8 +97,12 @@ export function renderJunit(run: RunResult): string {
   const failures = run.results.reduce((n, t) => n + t.attempts.filter((a) => a.status === 'failed').length, 0) + synthetic;
   const interrupted = run.results.reduce((n, t) => n + t.attempts.filter((a) => a.status === 'interrupted').length, 0);
   const skipped = run.results.filter((t) => t.status === 'skipped' || t.status === 'filtered').length + interrupted;
-  const suite = openSuite({ tests, failures, skipped, disabled: summary.filtered }, run.durationMs, run.startedAt);
-  addProperties(suite, [
+  const cases: XmlElement[] = run.failure ? [runFailureCase(run.interface, run.failure, run.durationMs)] : [];
+  for (const test of run.results) {
+    if (test.attempts.length === 0) cases.push(testcase(test, undefined, run.interface.name));
+    else for (const attempt of test.attempts) cases.push(testcase(test, attempt, run.interface.name));
+  }
+  const suiteProperties = properties([
     ['harness.version', run.harness.version],
     ['interface', run.interface.name],
     ['interface.specVersion', run.interface.specVersion],
@@ -123,17 +117,10 @@ export function renderJunit(run: RunResult): string {
     ['leaks', run.leaks.length],
     ...profileProperties(run),
   ]);
-  if (run.failure) addRunFailure(suite, run.interface, run.failure, run.durationMs);
-  for (const test of run.results) {
-    if (test.attempts.length === 0) addTestcase(suite, test, undefined, run.interface.name);
-    else for (const attempt of test.attempts) addTestcase(suite, test, attempt, run.interface.name);
-  }
-  return suite.end({ prettyPrint: true });
+  return suiteDocument({ tests, failures, skipped, disabled: summary.filtered }, run.durationMs, run.startedAt, { properties: suiteProperties, testcase: cases });
 }
 
 /** The JUnit of a run that crashed before it had any result: only the failing synthetic test. */
 export function renderAbortedJunit(iface: RunResult['interface'], failure: RunFailure, startedAt: Date, durationMs: number): string {
-  const suite = openSuite({ tests: 1, failures: 1, skipped: 0, disabled: 0 }, durationMs, startedAt.toISOString());
-  addRunFailure(suite, iface, failure, durationMs);
-  return suite.end({ prettyPrint: true });
+  return suiteDocument({ tests: 1, failures: 1, skipped: 0, disabled: 0 }, durationMs, startedAt.toISOString(), { testcase: [runFailureCase(iface, failure, durationMs)] });
 }
