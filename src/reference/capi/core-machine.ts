@@ -2,7 +2,7 @@
 // the bootstrap config and InfraMachine, the bootstrap data secret and infrastructure surfaced on
 // the Machine, the Node found by providerID, the phases Pending → Provisioning → Provisioned →
 // Running, and deletion of the Node, InfraMachine and config before the finalizer goes.
-import { CLUSTER_NAME_LABEL, CoreFinalizer, type CapiObject } from '../../interfaces/capi/well-known.js';
+import { CLUSTER_NAME_LABEL, CoreFinalizer, SET_NAME_LABEL, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { ensureMeta, ensureStatus, get, isPaused, Kinds, ownerRef, removeFinalizer, type RefContext } from './context.js';
 import { ignoreNotFound, splitKey, withCondition } from './runtime.js';
 
@@ -18,7 +18,8 @@ export async function reconcileMachine(ctx: RefContext, key: string): Promise<vo
   const config = get(ctx, 'bootstrapConfig', namespace, configRef?.name);
   if (machine.metadata.deletionTimestamp) return deleteMachine(ctx, machine, infra, config);
 
-  const adopt = cluster && !machine.metadata.ownerReferences?.some((r) => r.controller) ? ownerRef(Kinds.cluster, cluster, false) : undefined;
+  // A Machine of a MachineSet waits for the set to take it back; others belong to the Cluster.
+  const adopt = cluster && !machine.metadata.ownerReferences?.some((r) => r.controller) && machine.metadata.labels?.[SET_NAME_LABEL] === undefined ? ownerRef(Kinds.cluster, cluster, false) : undefined;
   if (await ensureMeta(ctx, 'machine', machine, { finalizer: CoreFinalizer.machine, labels: { [CLUSTER_NAME_LABEL]: clusterName }, ...(adopt ? { owner: adopt } : {}) })) return;
   const refsOnce = ctx.faulty('owner-refs-once') && machine.status?.phase !== undefined;
   const labels = { [CLUSTER_NAME_LABEL]: clusterName };

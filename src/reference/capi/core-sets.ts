@@ -16,6 +16,18 @@ function owned(ctx: RefContext, kind: KindName, owner: CapiObject): CapiObject[]
     .filter((o): o is CapiObject => o !== undefined && o.metadata.ownerReferences!.some((r) => r.uid === owner.metadata.uid && r.controller));
 }
 
+/** Children that carry the owner's name label but lost their controller reference are taken back. */
+async function adopt(ctx: RefContext, kind: 'machineSet' | 'machineDeployment', owner: CapiObject, children: 'machine' | 'machineSet', label: string): Promise<boolean> {
+  if (ctx.faulty('owner-refs-once')) return false;
+  let adopted = false;
+  for (const child of ctx.informers[children].list()) {
+    if (child.metadata.namespace !== owner.metadata.namespace || child.metadata.labels?.[label] !== owner.metadata.name) continue;
+    if (child.metadata.ownerReferences?.some((r) => r.controller) || child.metadata.deletionTimestamp) continue;
+    adopted = (await ensureMeta(ctx, children, child, { owner: ownerRef(Kinds[kind], owner, true) })) || adopted;
+  }
+  return adopted;
+}
+
 /** Common first steps: pause, deletion of what it owns, finalizer, label and Cluster owner. */
 async function prelude(ctx: RefContext, kind: 'machineSet' | 'machineDeployment', object: CapiObject, children: 'machine' | 'machineSet', finalizer: string): Promise<CapiObject[] | undefined> {
   const { namespace, name } = object.metadata as { namespace: string; name: string };
@@ -28,8 +40,11 @@ async function prelude(ctx: RefContext, kind: 'machineSet' | 'machineDeployment'
     if (mine.length === 0) await removeFinalizer(ctx, kind, object, finalizer);
     return undefined;
   }
-  const adopt = cluster && !object.metadata.ownerReferences?.some((r) => r.controller) ? ownerRef(Kinds.cluster, cluster, false) : undefined;
-  if (await ensureMeta(ctx, kind, object, { finalizer, labels: { [CLUSTER_NAME_LABEL]: clusterName }, ...(adopt ? { owner: adopt } : {}) })) return undefined;
+  // A MachineSet of a MachineDeployment waits for it to take the set back; others belong to the Cluster.
+  const byCluster = cluster && !object.metadata.ownerReferences?.some((r) => r.controller) && object.metadata.labels?.[DEPLOYMENT_NAME_LABEL] === undefined;
+  const owner = byCluster ? ownerRef(Kinds.cluster, cluster, false) : undefined;
+  if (await ensureMeta(ctx, kind, object, { finalizer, labels: { [CLUSTER_NAME_LABEL]: clusterName }, ...(owner ? { owner } : {}) })) return undefined;
+  if (await adopt(ctx, kind, object, children, children === 'machine' ? SET_NAME_LABEL : DEPLOYMENT_NAME_LABEL)) return undefined;
   void name;
   return mine;
 }

@@ -3,7 +3,7 @@
 // Cluster, Machine, MachineSet and MachineDeployment controllers, all real clients of the API
 // server the kubeconfig names. start resolves once the CRDs are served and every informer is synced.
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
-import { ownerOfKind, type CapiObject } from '../../interfaces/capi/well-known.js';
+import { CLUSTER_NAME_LABEL, ownerOfKind, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { nodeInformer, SILENT, statusCode, type Logger } from '../cloud/kube-client.js';
 import { reconcileBootstrapConfig } from './bootstrap-provider.js';
 import { EMBEDDED_TIMING, InMemoryCloud, Kinds, type CapiTiming, type KindName, type RefContext } from './context.js';
@@ -140,7 +140,7 @@ function wire(ctx: RefContext): void {
   onChange('cluster', (c) => {
     add('cluster', keyOf(c));
     add('infraCluster', at(c, c.spec?.infrastructureRef?.name));
-    const ofCluster = (kind: KindName) => ctx.informers[kind].list().filter((o) => o.metadata.namespace === c.metadata.namespace && (o.spec?.clusterName === c.metadata.name || o.metadata.labels?.['cluster.x-k8s.io/cluster-name'] === c.metadata.name));
+    const ofCluster = (kind: KindName) => ctx.informers[kind].list().filter((o) => o.metadata.namespace === c.metadata.namespace && (o.spec?.clusterName === c.metadata.name || o.metadata.labels?.[CLUSTER_NAME_LABEL] === c.metadata.name));
     for (const m of ofCluster('machine')) machineAndRefs(m);
     for (const s of ofCluster('machineSet')) add('machineSet', keyOf(s));
     for (const d of ofCluster('machineDeployment')) add('machineDeployment', keyOf(d));
@@ -175,6 +175,10 @@ function wire(ctx: RefContext): void {
     if (owner) add('machineDeployment', at(s, owner.name));
   });
   onChange('machineDeployment', (d) => add('machineDeployment', keyOf(d)));
+  // A deleting Cluster waits for its workers to go: each one gone wakes it.
+  for (const kind of ['machine', 'machineSet', 'machineDeployment'] as const) {
+    ctx.informers[kind].on({ delete: (o) => add('cluster', at(o, o.metadata.labels?.[CLUSTER_NAME_LABEL])) });
+  }
   onChange('infraMachineTemplate', (t) => {
     if (!ctx.faulty('mutable-template')) return;
     for (const i of ctx.informers.infraMachine.list()) if (i.metadata.namespace === t.metadata.namespace) add('infraMachine', keyOf(i));

@@ -30,7 +30,7 @@ async function markPaused(ctx: RefContext, kind: 'infraCluster' | 'infraMachine'
 /** The hot-loop fault: a status that changes on every reconcile, and a requeue. */
 async function hotLoop(ctx: RefContext, kind: 'infraCluster' | 'infraMachine', object: CapiObject, queue: string): Promise<void> {
   await ctx.client.patchStatus(Kinds[kind], object.metadata.namespace!, object.metadata.name, { lastSyncTime: new Date().toISOString() });
-  ctx.queues[queue]!.addAfter(`${object.metadata.namespace}/${object.metadata.name}`, 50);
+  ctx.queues[queue]!.addAfter(`${object.metadata.namespace}/${object.metadata.name}`, 10);
 }
 
 export async function reconcileInfraCluster(ctx: RefContext, key: string): Promise<void> {
@@ -150,7 +150,7 @@ async function ensureNode(ctx: RefContext, key: string, infra: CapiObject): Prom
   const node: V1Node = {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    metadata: { name },
     spec: { providerID: infra.spec?.providerID },
     status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now as unknown as Date, lastTransitionTime: now as unknown as Date }] },
   };
