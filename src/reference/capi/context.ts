@@ -49,6 +49,8 @@ export interface RefContext {
   readonly nodes: SharedInformer<NodeObject & KubernetesObject>;
   /** MachineSet uid → names of Machines it created that the cache has not shown yet. */
   readonly pendingCreates: Map<string, Set<string>>;
+  /** "machineSet/ns/name" or "machineDeployment/ns/name" with a labelled child that lost its controller reference. */
+  readonly orphaned: Set<string>;
 }
 
 export function get(ctx: RefContext, kind: KindName, namespace: string, name: string | undefined): CapiObject | undefined {

@@ -19,6 +19,8 @@ function owned(ctx: RefContext, kind: KindName, owner: CapiObject): CapiObject[]
 /** Children that carry the owner's name label but lost their controller reference are taken back. */
 async function adopt(ctx: RefContext, kind: 'machineSet' | 'machineDeployment', owner: CapiObject, children: 'machine' | 'machineSet', label: string): Promise<boolean> {
   if (ctx.faulty('owner-refs-once')) return false;
+  // Only when a child was seen without its controller: a scan per reconcile would be quadratic at scale.
+  if (!ctx.orphaned.delete(`${kind}/${owner.metadata.namespace}/${owner.metadata.name}`)) return false;
   let adopted = false;
   for (const child of ctx.informers[children].list()) {
     if (child.metadata.namespace !== owner.metadata.namespace || child.metadata.labels?.[label] !== owner.metadata.name) continue;

@@ -3,7 +3,7 @@
 // Cluster, Machine, MachineSet and MachineDeployment controllers, all real clients of the API
 // server the kubeconfig names. start resolves once the CRDs are served and every informer is synced.
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
-import { CLUSTER_NAME_LABEL, ownerOfKind, type CapiObject } from '../../interfaces/capi/well-known.js';
+import { CLUSTER_NAME_LABEL, DEPLOYMENT_NAME_LABEL, ownerOfKind, SET_NAME_LABEL, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { nodeInformer, SILENT, statusCode, type Logger } from '../cloud/kube-client.js';
 import { reconcileBootstrapConfig } from './bootstrap-provider.js';
 import { EMBEDDED_TIMING, InMemoryCloud, Kinds, type CapiTiming, type KindName, type RefContext } from './context.js';
@@ -87,6 +87,7 @@ export async function startReferenceCapi(options: ReferenceCapiOptions): Promise
     queues: {},
     nodes: nodeInformer(client.kube, log),
     pendingCreates: new Map(),
+    orphaned: new Set(),
   };
   for (const kind of kinds) {
     const reconcile = RECONCILERS[kind];
@@ -163,14 +164,22 @@ function wire(ctx: RefContext): void {
       }
     });
   }
+  const orphan = (o: CapiObject, kind: 'machineSet' | 'machineDeployment', label: string) => {
+    const owner = o.metadata.labels?.[label];
+    if (!owner || o.metadata.ownerReferences?.some((r) => r.controller)) return;
+    ctx.orphaned.add(`${kind}/${o.metadata.namespace}/${owner}`);
+    add(kind, at(o, owner));
+  };
   onChange('machine', (m) => {
     machineAndRefs(m);
+    orphan(m, 'machineSet', SET_NAME_LABEL);
     if (m.spec?.providerID) byProviderID.set(m.spec.providerID, keyOf(m));
     const owner = ownerOfKind(m, 'MachineSet');
     if (owner) add('machineSet', at(m, owner.name));
   });
   onChange('machineSet', (s) => {
     add('machineSet', keyOf(s));
+    orphan(s, 'machineDeployment', DEPLOYMENT_NAME_LABEL);
     const owner = ownerOfKind(s, 'MachineDeployment');
     if (owner) add('machineDeployment', at(s, owner.name));
   });
