@@ -60,6 +60,7 @@ export const bootstrapTests = [
     title: 'an owned bootstrap config reports a data Secret that exists',
     spec: spec('bootstrap-config', 'BootstrapConfig: data secret', 'status.dataSecretName (1-253) names the Secret, with status.initialization.dataSecretCreated: true'),
     profile: 'core',
+    operations: ['BootstrapConfig'],
     requires: BOOTSTRAP,
     async run(ctx) {
       await readySecret(ctx);
@@ -70,6 +71,7 @@ export const bootstrapTests = [
     title: "the bootstrap data Secret has the contract's type, cluster-name label, controller owner and value key",
     spec: spec('bootstrap-config', 'BootstrapConfig: data secret', 'the Secret has label cluster.x-k8s.io/cluster-name, a controller owner reference to the config and the data under the key value'),
     profile: 'core',
+    operations: ['BootstrapConfig'],
     requires: BOOTSTRAP,
     async run(ctx) {
       const { scene, config, secret } = await readySecret(ctx);
@@ -88,6 +90,7 @@ export const bootstrapTests = [
     title: 'a bootstrap config without an owner reference to a Machine is left alone',
     spec: spec('bootstrap-config', 'BootstrapConfig: owner reference', 'the provider reconciles a config only once core set its owner reference to the Machine'),
     profile: 'core',
+    operations: ['BootstrapConfig'],
     requires: BOOTSTRAP,
     async run(ctx) {
       const scene = await configScene(ctx);

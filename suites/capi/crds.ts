@@ -20,6 +20,7 @@ const crdTests = (type: ProviderType) => [
     title: `the ${type} provider's CRDs carry the v1beta2 contract label naming served versions`,
     spec: spec(page[type], 'Contract rules / API version labels', 'CRDs carry cluster.x-k8s.io/v1beta2: <version>[_<version>], each a served version'),
     profile: 'core',
+    operations: ['CustomResourceDefinition'],
     requires: type === 'infrastructure' ? INFRA : BOOTSTRAP,
     async run(ctx) {
       fail(under(ctx, type).crds.flatMap(contractLabelProblems));
@@ -30,6 +31,7 @@ const crdTests = (type: ProviderType) => [
     title: `the ${type} provider's CRDs follow clusterctl's name and label rules`,
     spec: spec('clusterctl', 'Components YAML file / labels', 'CRD named <plural>.<group>, labelled cluster.x-k8s.io/provider=<type>-<name> and clusterctl.cluster.x-k8s.io'),
     profile: 'core',
+    operations: ['CustomResourceDefinition'],
     requires: type === 'infrastructure' ? INFRA : BOOTSTRAP,
     async run(ctx) {
       const provider = under(ctx, type);

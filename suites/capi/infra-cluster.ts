@@ -39,6 +39,7 @@ export const infraClusterTests = [
     title: 'an InfraCluster without an owner reference to a Cluster is left alone',
     spec: spec('infra-cluster', 'InfraCluster: owner reference', 'the provider reconciles an InfraCluster only once core set its owner reference to the Cluster'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     async run(ctx) {
       const ns = await namespace(ctx);
@@ -54,6 +55,7 @@ export const infraClusterTests = [
     title: 'an owned InfraCluster reports provisioned, with a valid control plane endpoint already set',
     spec: spec('infra-cluster', 'InfraCluster: initialization completed', 'status.initialization.provisioned is true only once spec.controlPlaneEndpoint {host, port} is set'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     async run(ctx) {
       const ns = await namespace(ctx);
@@ -71,6 +73,7 @@ export const infraClusterTests = [
     title: "the InfraCluster's failure domains have the v1beta2 list shape",
     spec: spec('infra-cluster', 'InfraCluster: failure domains', 'status.failureDomains is a list of {name, controlPlane, attributes}, names unique, 1 to 100'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     async run(ctx) {
       const provisioned = await readyEitherContract(ctx);
@@ -83,6 +86,7 @@ export const infraClusterTests = [
     title: "the InfraCluster's conditions are v1beta2 metav1.Conditions, with no v1beta1 failure fields",
     spec: spec('infra-cluster', 'InfraCluster: conditions; terminal failures', 'status.conditions has type, status, reason, lastTransitionTime (observedGeneration); v1beta2 drops failureReason/failureMessage'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     async run(ctx) {
       const infra = await readyEitherContract(ctx);
@@ -95,6 +99,7 @@ export const infraClusterTests = [
     title: 'an InfraCluster of a paused Cluster is not provisioned until the Cluster is unpaused',
     spec: spec('infra-cluster', 'InfraCluster: pausing', 'while Cluster spec.paused is true the provider does not reconcile the InfraCluster'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     run: (ctx) => heldWhilePaused(ctx, { paused: true }, (scene) => patch(ctx, CoreKinds.cluster, scene.ns, scene.cluster.metadata.name, { spec: { paused: false } })),
   }),
@@ -103,6 +108,7 @@ export const infraClusterTests = [
     title: 'an InfraCluster with the paused annotation is not provisioned until the annotation goes',
     spec: spec('infra-cluster', 'InfraCluster: pausing', 'an object with annotation cluster.x-k8s.io/paused is not reconciled'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     run: (ctx) => heldWhilePaused(ctx, { pausedAnnotation: true }, (scene) => patch(ctx, ctx.env.infra!.cluster, scene.ns, scene.infraName, { metadata: { annotations: { 'cluster.x-k8s.io/paused': null } } })),
   }),
@@ -111,6 +117,7 @@ export const infraClusterTests = [
     title: 'a deleted InfraCluster runs its finalizer and goes away',
     spec: spec('infra-cluster', 'InfraCluster: finalizer', 'the provider adds its finalizer and removes it once the infrastructure is cleaned up'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     async run(ctx) {
       const ns = await namespace(ctx);
@@ -128,6 +135,7 @@ export const infraClusterTests = [
     title: 'a provisioned InfraCluster is not rewritten while nothing changes',
     spec: e2eSpec('ValidateResourceVersionStable', 'no hot loop: resourceVersions stay stable once provisioned', 'resourceversion_helpers.go'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     async run(ctx) {
       const ns = await namespace(ctx);
@@ -149,6 +157,7 @@ export const infraClusterTests = [
     title: "a stripped InfraCluster finalizer comes back",
     spec: e2eSpec('ValidateFinalizersResilience', 'finalizers removed from provider objects are added back', 'finalizers_helpers.go'),
     profile: 'core',
+    operations: ['InfraCluster'],
     requires: INFRA,
     async run(ctx) {
       const ns = await namespace(ctx);

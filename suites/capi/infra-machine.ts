@@ -20,6 +20,7 @@ export const infraMachineTests = [
     title: 'an InfraMachine without an owner reference to a Machine is left alone',
     spec: spec('infra-machine', 'InfraMachine: owner reference', 'the provider reconciles an InfraMachine only once core set its owner reference to the Machine'),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const scene = await readyCluster(ctx);
@@ -37,6 +38,7 @@ export const infraMachineTests = [
     title: 'an InfraMachine is not provisioned before its Machine has bootstrap data',
     spec: spec('infra-machine', 'InfraMachine: initialization completed', "the provider waits for the Cluster's infrastructure and the Machine's spec.bootstrap.dataSecretName before creating the machine"),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const scene = await readyCluster(ctx);
@@ -53,6 +55,7 @@ export const infraMachineTests = [
     title: 'an InfraMachine reports provisioned with its providerID and well-formed addresses and conditions',
     spec: spec('infra-machine', 'InfraMachine: provider ID; addresses; initialization completed', 'spec.providerID (1-512) is set when status.initialization.provisioned becomes true; addresses have a known type'),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const started = Date.now();
@@ -70,6 +73,7 @@ export const infraMachineTests = [
     title: "an InfraMachine's providerID never changes once set",
     spec: spec('infra-machine', 'InfraMachine: provider ID', 'spec.providerID, once set, is stable: core finds the Node by it'),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const { ns, scene, m } = await provisionedMachine(ctx);
@@ -85,6 +89,7 @@ export const infraMachineTests = [
     title: "an InfraMachine placed in a failure domain reports it",
     spec: spec('infra-machine', 'InfraMachine: failure domain', "the provider honours the Machine's spec.failureDomain and reports it in status.failureDomain"),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const pick = (c: Obj) => (Array.isArray(c.status?.failureDomains) ? (c.status.failureDomains[0]?.name as string | undefined) : undefined);
@@ -99,6 +104,7 @@ export const infraMachineTests = [
     title: 'an InfraMachine of a paused Cluster is not provisioned until the Cluster is unpaused',
     spec: spec('infra-machine', 'InfraMachine: pausing', 'while Cluster spec.paused is true the provider does not reconcile the InfraMachine'),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const scene = await readyCluster(ctx);
@@ -117,6 +123,7 @@ export const infraMachineTests = [
     title: 'a change of the InfraMachineTemplate leaves existing clones as they are',
     spec: spec('infra-machine', 'InfraMachineTemplate', 'templates are cloned; a changed template reaches machines only through new clones (rollout), never by rewriting existing InfraMachines'),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const infra = ctx.env.infra!;
@@ -139,6 +146,7 @@ export const infraMachineTests = [
     title: 'a deleted InfraMachine runs its finalizer and goes away',
     spec: spec('infra-machine', 'InfraMachine: finalizer', 'the provider adds its finalizer and removes it once the machine is deleted in the cloud'),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const { ns, m, infraMachine } = await provisionedMachine(ctx);
@@ -152,6 +160,7 @@ export const infraMachineTests = [
     title: "a deleted InfraMachine's machine is gone from the cloud",
     spec: spec('infra-machine', 'InfraMachine: finalizer', 'deletion removes what the provider created in the cloud before the finalizer goes'),
     profile: 'extended',
+    operations: ['InfraMachine'],
     requires: [...INFRA, CapiCapability.cloudInventory],
     tags: ['Feature:CloudInventory'],
     async run(ctx) {
@@ -168,6 +177,7 @@ export const infraMachineTests = [
     title: 'a provisioned InfraMachine is not rewritten while nothing changes',
     spec: e2eSpec('ValidateResourceVersionStable', 'no hot loop: resourceVersions stay stable once provisioned', 'resourceversion_helpers.go'),
     profile: 'core',
+    operations: ['InfraMachine'],
     requires: INFRA,
     async run(ctx) {
       const { ns, scene, m } = await provisionedMachine(ctx);

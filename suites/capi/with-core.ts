@@ -72,6 +72,7 @@ export const withCoreTests = [
     title: 'a MachineDeployment scales 0 → 3 → 0; each Machine walks Pending → Provisioning → Provisioned → Running with a Node',
     spec: { section: 'Machine phases; MachineDeployment', rule: 'Machines walk the phases in order to Running with status.nodeRef; scaling down removes Machines, InfraMachines and Nodes', url: CORE_BOOK },
     profile: 'core',
+    operations: ['MachineDeployment', 'Machine'],
     requires: WITH_CORE,
     async run(ctx) {
       const w = await workers(ctx, 0);
@@ -103,6 +104,7 @@ export const withCoreTests = [
     title: 'deleting a Cluster removes its MachineDeployments, Machines and infrastructure before the Cluster goes',
     spec: e2eSpec('ClusterDeletionSpec', 'a deleted Cluster takes everything it owns with it', 'clusterctl_helpers.go'),
     profile: 'core',
+    operations: ['Cluster'],
     requires: WITH_CORE,
     async run(ctx) {
       const w = await workers(ctx, 2);
@@ -124,6 +126,7 @@ export const withCoreTests = [
     title: 'owner references stripped while the Cluster is paused are rebuilt after unpausing',
     spec: e2eSpec('ValidateOwnerReferencesResilience', 'pause, strip every ownerReference, unpause: the ownership graph is rebuilt', 'ownerreference_helpers.go'),
     profile: 'core',
+    operations: ['Cluster', 'MachineSet', 'Machine'],
     requires: WITH_CORE,
     async run(ctx) {
       const { w, machine, ns, set } = await oneRunning(ctx);
@@ -147,6 +150,7 @@ export const withCoreTests = [
     title: 'finalizers stripped from core and provider objects come back',
     spec: e2eSpec('ValidateFinalizersResilience', 'stripped finalizers of Cluster, MachineDeployment, MachineSet, Machine and provider objects are added back', 'finalizers_helpers.go'),
     profile: 'core',
+    operations: ['Cluster', 'MachineDeployment', 'MachineSet', 'Machine'],
     requires: WITH_CORE,
     async run(ctx) {
       const { w, machine, ns, set } = await oneRunning(ctx);
