@@ -90,7 +90,8 @@ async function createMachine(ctx: RefContext, set: CapiObject): Promise<string> 
   const infraRef = template.spec?.infrastructureRef;
   const configRef = template.spec?.bootstrap?.configRef;
   const machine = await ctx.client.create(Kinds.machine, namespace, {
-    metadata: { name, namespace, labels, ownerReferences: [ownerRef(Kinds.machineSet, set, true)] },
+    // Core's MachineSet controller creates Machines with the Machine finalizer already on.
+    metadata: { name, namespace, labels, finalizers: [CoreFinalizer.machine], ownerReferences: [ownerRef(Kinds.machineSet, set, true)] },
     spec: {
       ...template.spec,
       clusterName,
