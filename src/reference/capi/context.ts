@@ -51,6 +51,8 @@ export interface RefContext {
   readonly pendingCreates: Map<string, Set<string>>;
   /** "machineSet/ns/name" or "machineDeployment/ns/name" with a labelled child that lost its controller reference. */
   readonly orphaned: Set<string>;
+  /** Node name by spec.providerID, kept from the Node informer (a list scan per Machine would be quadratic). */
+  readonly nodeByProviderID: Map<string, string>;
 }
 
 export function get(ctx: RefContext, kind: KindName, namespace: string, name: string | undefined): CapiObject | undefined {

@@ -38,7 +38,8 @@ export async function reconcileMachine(ctx: RefContext, key: string): Promise<vo
     await ctx.client.patch(Kinds.machine, namespace, name, { spec: { providerID } });
     return;
   }
-  const node = providerID && !ctx.faulty('no-node-ref') ? ctx.nodes.list().find((n) => n.spec?.providerID === providerID) : undefined;
+  const nodeName = providerID && !ctx.faulty('no-node-ref') ? ctx.nodeByProviderID.get(providerID) : undefined;
+  const node = nodeName ? ctx.nodes.get(nodeName) : undefined;
   const phase = node ? 'Running' : infraReady ? 'Provisioned' : bootstrapReady ? 'Provisioning' : 'Pending';
   const generation = machine.metadata.generation;
   let conditions = withCondition(machine.status?.conditions, { type: 'BootstrapConfigReady', status: bootstrapReady ? 'True' : 'False', reason: bootstrapReady ? 'Ready' : 'NotReady', message: '', observedGeneration: generation });

@@ -88,6 +88,7 @@ export async function startReferenceCapi(options: ReferenceCapiOptions): Promise
     nodes: nodeInformer(client.kube, log),
     pendingCreates: new Map(),
     orphaned: new Set(),
+    nodeByProviderID: new Map(),
   };
   for (const kind of kinds) {
     const reconcile = RECONCILERS[kind];
@@ -192,6 +193,16 @@ function wire(ctx: RefContext): void {
     if (!ctx.faulty('mutable-template')) return;
     for (const i of ctx.informers.infraMachine.list()) if (i.metadata.namespace === t.metadata.namespace) add('infraMachine', keyOf(i));
   });
-  const onNode = (n: { spec?: { providerID?: string } }) => add('machine', byProviderID.get(n.spec?.providerID ?? ''));
-  ctx.nodes.on({ add: onNode, update: onNode, delete: onNode });
+  const onNode = (n: { metadata: { name: string }; spec?: { providerID?: string } }) => {
+    if (n.spec?.providerID) ctx.nodeByProviderID.set(n.spec.providerID, n.metadata.name);
+    add('machine', byProviderID.get(n.spec?.providerID ?? ''));
+  };
+  ctx.nodes.on({
+    add: onNode,
+    update: onNode,
+    delete: (n) => {
+      if (n.spec?.providerID) ctx.nodeByProviderID.delete(n.spec.providerID);
+      add('machine', byProviderID.get(n.spec?.providerID ?? ''));
+    },
+  });
 }
