@@ -1,0 +1,34 @@
+// Capabilities of a Cluster API management cluster, discovered once per run (session.ts): which
+// providers are under test (their CRDs found), whether core's CRDs are there and its controllers run.
+import type { CapabilityInfo, ProfileDefinition } from '../../core/plugin.js';
+
+export const CapiCapability = {
+  /** An infrastructure provider is under test: its InfraCluster and InfraMachine CRDs were found. */
+  infrastructure: 'infrastructure-provider',
+  /** A bootstrap provider is under test: its config CRD was found. */
+  bootstrap: 'bootstrap-provider',
+  /** Core's controllers run: a probe Cluster got core's finalizer. */
+  core: 'core-controllers',
+  /** The Cluster API core CRDs (Cluster, Machine …) are installed. */
+  coreApi: 'core-api',
+  /** The provider's cloud can be listed (the embedded reference's in-memory cloud). */
+  cloudInventory: 'cloud-inventory',
+} as const;
+
+export const capiCapabilityCatalog: readonly CapabilityInfo[] = [
+  { name: CapiCapability.infrastructure, kind: 'claim', description: 'an infrastructure provider is under test (--infrastructure names kinds whose CRDs exist; embedded: the reference provider)' },
+  { name: CapiCapability.bootstrap, kind: 'claim', description: 'a bootstrap provider is under test (--bootstrap names a kind whose CRD exists; embedded: the reference provider)' },
+  { name: CapiCapability.core, kind: 'claim', description: "Cluster API core controllers run in the cluster (a probe Cluster got core's finalizer)" },
+  { name: CapiCapability.coreApi, kind: 'environment', description: 'the Cluster API core CRDs (clusters, machines … in cluster.x-k8s.io) are installed' },
+  { name: CapiCapability.cloudInventory, kind: 'feature', description: "what the provider made in its cloud can be listed (the embedded reference's in-memory cloud)" },
+];
+
+export const capiProfiles: readonly ProfileDefinition[] = [
+  { name: 'infrastructure', description: 'an infrastructure provider against the v1beta2 InfraCluster and InfraMachine contract', claimedBy: [CapiCapability.infrastructure] },
+  { name: 'bootstrap', description: 'a bootstrap provider against the v1beta2 BootstrapConfig contract', claimedBy: [CapiCapability.bootstrap] },
+  {
+    name: 'with-core',
+    description: 'the providers driven through Cluster API core: MachineDeployments scale and Clusters delete with everything they own',
+    claimedBy: [CapiCapability.infrastructure, CapiCapability.bootstrap, CapiCapability.core],
+  },
+];

@@ -1,0 +1,43 @@
+// What every capi test receives as ctx.env.
+import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { KindRef } from './well-known.js';
+
+/** A provider CRD as the suite checks it. */
+export interface CrdInfo {
+  readonly name: string;
+  readonly group: string;
+  readonly kind: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly servedVersions: readonly string[];
+}
+
+export interface ProviderKinds {
+  readonly kinds: readonly KindRef[];
+  readonly crds: readonly CrdInfo[];
+}
+
+export interface InfraUnderTest extends ProviderKinds {
+  readonly cluster: KindRef;
+  readonly machine: KindRef;
+  readonly machineTemplate?: KindRef;
+  readonly clusterSpec: Readonly<Record<string, unknown>>;
+  readonly machineSpec: Readonly<Record<string, unknown>>;
+}
+
+export interface BootstrapUnderTest extends ProviderKinds {
+  readonly config: KindRef;
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+export interface CapiEnv {
+  readonly kc: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly runId: string;
+  readonly embedded: boolean;
+  readonly infra?: InfraUnderTest;
+  readonly bootstrap?: BootstrapUnderTest;
+  /** Core's controllers run: conformal leaves to them what core does (owner refs, status surfacing). */
+  readonly coreRunning: boolean;
+  /** The provider's cloud, listable for the embedded reference: "namespace/name" of what it made. */
+  readonly inventory?: () => { clusters: string[]; machines: string[] };
+}

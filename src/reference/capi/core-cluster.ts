@@ -1,0 +1,59 @@
+// The reference core Cluster controller: its finalizer, the owner reference on the InfraCluster,
+// the InfraCluster's provisioned/endpoint/failure domains surfaced on the Cluster, the phase, and
+// on deletion everything of the Cluster removed before the finalizer goes.
+import { CLUSTER_NAME_LABEL, CoreFinalizer, type CapiObject } from '../../interfaces/capi/well-known.js';
+import { ensureMeta, ensureStatus, get, Kinds, ownerRef, removeFinalizer, type KindName, type RefContext } from './context.js';
+import { splitKey, withCondition } from './runtime.js';
+
+/** Objects of `kind` labelled with the Cluster's name. */
+export function ofCluster(ctx: RefContext, kind: KindName, namespace: string, cluster: string): CapiObject[] {
+  return ctx.informers[kind].list().filter((o) => o.metadata.namespace === namespace && o.metadata.labels?.[CLUSTER_NAME_LABEL] === cluster);
+}
+
+export async function reconcileCluster(ctx: RefContext, key: string): Promise<void> {
+  const [namespace, name] = splitKey(key);
+  const cluster = get(ctx, 'cluster', namespace, name);
+  if (!cluster) return;
+  const infraName = cluster.spec?.infrastructureRef?.name as string | undefined;
+  const infra = get(ctx, 'infraCluster', namespace, infraName);
+  if (cluster.spec?.paused === true) {
+    return ensureStatus(ctx, 'cluster', cluster, { conditions: withCondition(cluster.status?.conditions, { type: 'Paused', status: 'True', reason: 'Paused', message: '', observedGeneration: cluster.metadata.generation }) });
+  }
+  if (cluster.metadata.deletionTimestamp) return deleteCluster(ctx, cluster, infra);
+  if (await ensureMeta(ctx, 'cluster', cluster, { finalizer: CoreFinalizer.cluster })) return;
+  if (infra && !(ctx.faulty('owner-refs-once') && cluster.status?.phase)) {
+    if (await ensureMeta(ctx, 'infraCluster', infra, { owner: ownerRef(Kinds.cluster, cluster, false), labels: { [CLUSTER_NAME_LABEL]: name } })) return;
+  }
+  const provisioned = infra?.status?.initialization?.provisioned === true;
+  const endpoint = infra?.spec?.controlPlaneEndpoint;
+  if (provisioned && endpoint?.host && !cluster.spec?.controlPlaneEndpoint?.host) {
+    await ctx.client.patch(Kinds.cluster, namespace, name, { spec: { controlPlaneEndpoint: endpoint } });
+  }
+  const phase = !infraName ? 'Pending' : provisioned ? 'Provisioned' : infra ? 'Provisioning' : 'Pending';
+  let conditions = withCondition(cluster.status?.conditions, { type: 'Paused', status: 'False', reason: 'NotPaused', message: '', observedGeneration: cluster.metadata.generation });
+  conditions = withCondition(conditions, { type: 'InfrastructureReady', status: provisioned ? 'True' : 'False', reason: provisioned ? 'Ready' : 'NotReady', message: '', observedGeneration: cluster.metadata.generation });
+  await ensureStatus(ctx, 'cluster', cluster, {
+    phase,
+    initialization: { infrastructureProvisioned: provisioned, controlPlaneInitialized: false },
+    ...(provisioned && infra?.status?.failureDomains ? { failureDomains: infra.status.failureDomains } : {}),
+    conditions,
+    observedGeneration: cluster.metadata.generation,
+  });
+}
+
+async function deleteCluster(ctx: RefContext, cluster: CapiObject, infra: CapiObject | undefined): Promise<void> {
+  const { namespace, name } = cluster.metadata as { namespace: string; name: string };
+  if (cluster.status?.phase !== 'Deleting') await ctx.client.patchStatus(Kinds.cluster, namespace, name, { phase: 'Deleting' });
+  if (!ctx.faulty('no-deletion-cascade')) {
+    // Workers first, then what is left of the Cluster's Machines, then its infrastructure.
+    const remaining: Array<[KindName, CapiObject]> = [];
+    for (const kind of ['machineDeployment', 'machineSet', 'machine'] as const) for (const o of ofCluster(ctx, kind, namespace, name)) remaining.push([kind, o]);
+    for (const [kind, o] of remaining) if (!o.metadata.deletionTimestamp) await ctx.client.remove(Kinds[kind], namespace, o.metadata.name);
+    if (remaining.length) return;
+    if (infra) {
+      if (!infra.metadata.deletionTimestamp) await ctx.client.remove(Kinds.infraCluster, namespace, infra.metadata.name);
+      return;
+    }
+  }
+  await removeFinalizer(ctx, 'cluster', cluster, CoreFinalizer.cluster);
+}

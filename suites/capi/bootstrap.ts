@@ -1,0 +1,104 @@
+// The BootstrapConfig contract (v1beta2): act only once owned by a Machine; report the data Secret
+// in status.dataSecretName with status.initialization.dataSecretCreated; the Secret has the
+// contract's type, label, controller owner reference and `value` key.
+import { ConformanceError } from '../../src/core/errors.js';
+import { CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, CoreKinds } from '../../src/interfaces/capi/well-known.js';
+import { BOOTSTRAP, capiTest, spec, type CapiContext } from './define.js';
+import { create, describe, namespace, ownerRefTo, watch, type Obj, type Observer } from './fixtures.js';
+
+const created = (o: Obj | undefined) => o?.status?.initialization?.dataSecretCreated === true;
+
+interface ConfigScene {
+  readonly ns: string;
+  readonly cluster: Obj;
+  readonly configs: Observer;
+}
+
+async function configScene(ctx: CapiContext): Promise<ConfigScene> {
+  const ns = await namespace(ctx);
+  const configs = await watch(ctx, ctx.env.bootstrap!.config, ns);
+  const cluster = await create(ctx, CoreKinds.cluster, ns, { metadata: { name: ctx.unique('cluster') }, spec: {} });
+  return { ns, cluster, configs };
+}
+
+/** A Machine with a bootstrap config from the provider's spec, owned as core does it (or not). */
+async function newConfig(ctx: CapiContext, scene: ConfigScene, owned = true): Promise<string> {
+  const kind = ctx.env.bootstrap!.config;
+  const name = ctx.unique('config');
+  const clusterName = scene.cluster.metadata.name;
+  const machine = await create(ctx, CoreKinds.machine, scene.ns, {
+    metadata: { name, labels: { [CLUSTER_NAME_LABEL]: clusterName } },
+    spec: {
+      clusterName,
+      bootstrap: owned ? { configRef: { apiGroup: kind.group, kind: kind.kind, name } } : {},
+      // The bootstrap profile tests no infrastructure provider: the reference points nowhere.
+      infrastructureRef: { apiGroup: 'infrastructure.conformal.io', kind: 'NoInfrastructure', name },
+    },
+  });
+  await create(ctx, kind, scene.ns, {
+    metadata: { name, labels: { [CLUSTER_NAME_LABEL]: clusterName }, ...(owned ? { ownerReferences: [ownerRefTo(CoreKinds.machine, machine, true)] } : {}) },
+    spec: structuredClone(ctx.env.bootstrap!.spec),
+  });
+  return name;
+}
+
+async function readySecret(ctx: CapiContext) {
+  const scene = await configScene(ctx);
+  const name = await newConfig(ctx, scene);
+  const config = await scene.configs.object(name, created, 'status.initialization.dataSecretCreated: true', ctx.signal, describe);
+  const secretName = config.status?.dataSecretName;
+  if (typeof secretName !== 'string' || secretName.length < 1 || secretName.length > 253) throw new ConformanceError(`config ${name} reports dataSecretCreated with status.dataSecretName ${JSON.stringify(secretName)}`);
+  const secret = await ctx.env.core.readNamespacedSecret({ name: secretName, namespace: scene.ns }).catch((error: unknown) => {
+    throw new ConformanceError(`config ${name} names data Secret ${secretName}, which cannot be read: ${(error as Error).message}`, { cause: error });
+  });
+  return { scene, config, secret };
+}
+
+export const bootstrapTests = [
+  capiTest({
+    id: 'capi.bootstrap.data-secret',
+    title: 'an owned bootstrap config reports a data Secret that exists',
+    spec: spec('bootstrap-config', 'BootstrapConfig: data secret', 'status.dataSecretName (1-253) names the Secret, with status.initialization.dataSecretCreated: true'),
+    profile: 'core',
+    operations: ['BootstrapConfig'],
+    requires: BOOTSTRAP,
+    async run(ctx) {
+      await readySecret(ctx);
+    },
+  }),
+  capiTest({
+    id: 'capi.bootstrap.secret-format',
+    title: "the bootstrap data Secret has the contract's type, cluster-name label, controller owner and value key",
+    spec: spec('bootstrap-config', 'BootstrapConfig: data secret', 'the Secret has label cluster.x-k8s.io/cluster-name, a controller owner reference to the config and the data under the key value'),
+    profile: 'core',
+    operations: ['BootstrapConfig'],
+    requires: BOOTSTRAP,
+    async run(ctx) {
+      const { scene, config, secret } = await readySecret(ctx);
+      const problems: string[] = [];
+      const where = `Secret ${secret.metadata?.name}`;
+      if (secret.type !== CAPI_SECRET_TYPE) problems.push(`${where} has type ${JSON.stringify(secret.type)}, expected ${CAPI_SECRET_TYPE}`);
+      if (secret.metadata?.labels?.[CLUSTER_NAME_LABEL] !== scene.cluster.metadata.name) problems.push(`${where} has ${CLUSTER_NAME_LABEL}=${JSON.stringify(secret.metadata?.labels?.[CLUSTER_NAME_LABEL])}, expected ${scene.cluster.metadata.name}`);
+      const controller = secret.metadata?.ownerReferences?.find((r) => r.controller);
+      if (controller?.uid !== config.metadata.uid) problems.push(`${where} is not controlled by config ${config.metadata.name} (controller: ${JSON.stringify(controller)})`);
+      if (!secret.data?.value) problems.push(`${where} has no key "value" (keys: ${Object.keys(secret.data ?? {}).join(', ')})`);
+      if (problems.length) throw new ConformanceError(problems.join('; '));
+    },
+  }),
+  capiTest({
+    id: 'capi.bootstrap.waits-for-owner',
+    title: 'a bootstrap config without an owner reference to a Machine is left alone',
+    spec: spec('bootstrap-config', 'BootstrapConfig: owner reference', 'the provider reconciles a config only once core set its owner reference to the Machine'),
+    profile: 'core',
+    operations: ['BootstrapConfig'],
+    requires: BOOTSTRAP,
+    async run(ctx) {
+      const scene = await configScene(ctx);
+      const orphan = await newConfig(ctx, scene, false);
+      const witness = await newConfig(ctx, scene);
+      await scene.configs.object(witness, created, 'the witness config ready', ctx.signal, describe);
+      const now = scene.configs.get(orphan);
+      if (now?.status?.dataSecretName || created(now)) throw new ConformanceError(`config ${orphan} has no owner but the provider acted on it: ${describe(now)}`);
+    },
+  }),
+];

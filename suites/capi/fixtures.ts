@@ -1,0 +1,174 @@
+// Building what a test needs the way Cluster API core would: Clusters and Machines around the
+// provider's own specs, with the owner references, the cluster-name label and the references core
+// sets, registered in the test's ledger; observers of each kind; and core's status surfacing when
+// core itself does not run.
+import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
+import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
+import { createTracked } from '../../src/kube-kit/objects.js';
+import { createTestNamespace } from '../../src/kube-kit/namespace.js';
+import { runLabels } from '../../src/kube-kit/run-labels.js';
+import { apiVersionOf, CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, CoreKinds, type CapiObject, type KindRef } from '../../src/interfaces/capi/well-known.js';
+import type { CapiContext } from './define.js';
+
+export type Obj = CapiObject & KubernetesObject & { metadata: { name: string } };
+export type Observer = ResourceObserver<Obj>;
+
+const MERGE = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export const namespace = (ctx: CapiContext) => createTestNamespace(ctx.env.kc, ctx, ctx.env.runId);
+
+export function watch(ctx: CapiContext, kind: KindRef, ns: string): Promise<Observer> {
+  return observe<Obj>(ctx.env.kc, { apiVersion: apiVersionOf(kind), kind: kind.kind, plural: kind.plural, namespace: ns }, ctx.ledger);
+}
+
+export function create(ctx: CapiContext, kind: KindRef, ns: string, body: Omit<Obj, 'apiVersion' | 'kind'>): Promise<Obj> {
+  const object = { apiVersion: apiVersionOf(kind), kind: kind.kind, ...body, metadata: { ...body.metadata, namespace: ns } };
+  return createTracked(ctx.env.kc, ctx.ledger, object as never, runLabels(ctx.env.runId, ctx.test.id), ctx.signal) as Promise<Obj>;
+}
+
+/** A merge patch of the object, or of its status subresource. */
+export async function patch(ctx: CapiContext, kind: KindRef, ns: string, name: string, body: unknown, status = false): Promise<Obj> {
+  const api = ctx.env.kc.makeApiClient(CustomObjectsApi);
+  const { group, version, plural } = kind;
+  const params = { group, version, plural, namespace: ns, name, body };
+  return (status ? api.patchNamespacedCustomObjectStatus(params, MERGE) : api.patchNamespacedCustomObject(params, MERGE)) as Promise<Obj>;
+}
+
+export async function remove(ctx: CapiContext, kind: KindRef, ns: string, name: string): Promise<void> {
+  const { group, version, plural } = kind;
+  await ctx.env.kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ group, version, plural, namespace: ns, name });
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+export const ownerRefTo = (kind: KindRef, o: Obj, controller: boolean) => ({ apiVersion: apiVersionOf(kind), kind: kind.kind, name: o.metadata.name, uid: o.metadata.uid!, ...(controller ? { controller: true, blockOwnerDeletion: true } : {}) });
+const refTo = (kind: KindRef, name: string) => ({ apiGroup: kind.group, kind: kind.kind, name });
+
+export const isProvisioned = (o: Obj | undefined) => o?.status?.initialization?.provisioned === true;
+
+export interface ClusterScene {
+  readonly ns: string;
+  readonly cluster: Obj;
+  readonly infraName: string;
+  readonly infraClusters: Observer;
+  readonly clusters: Observer;
+}
+
+/** An InfraCluster from the provider's spec, with no Cluster (so nobody sets its owner). */
+export function orphanInfraCluster(ctx: CapiContext, ns: string): Promise<Obj> {
+  return create(ctx, ctx.env.infra!.cluster, ns, { metadata: { name: ctx.unique('orphan') }, spec: clone(ctx.env.infra!.clusterSpec) });
+}
+
+/** An InfraMachine from the provider's spec that no Machine references (so nobody sets its owner). */
+export function orphanInfraMachine(ctx: CapiContext, ns: string, clusterName: string): Promise<Obj> {
+  return create(ctx, ctx.env.infra!.machine, ns, { metadata: { name: ctx.unique('orphan'), labels: { [CLUSTER_NAME_LABEL]: clusterName } }, spec: clone(ctx.env.infra!.machineSpec) });
+}
+
+/** A Cluster and its InfraCluster, owned and labelled as core does it. */
+export async function newCluster(ctx: CapiContext, ns: string, options: { paused?: boolean; pausedAnnotation?: boolean; scene?: Pick<ClusterScene, 'clusters' | 'infraClusters'> } = {}): Promise<ClusterScene> {
+  const infra = ctx.env.infra!;
+  const clusters = options.scene?.clusters ?? (await watch(ctx, CoreKinds.cluster, ns));
+  const infraClusters = options.scene?.infraClusters ?? (await watch(ctx, infra.cluster, ns));
+  const name = ctx.unique('cluster');
+  const cluster = await create(ctx, CoreKinds.cluster, ns, { metadata: { name }, spec: { ...(options.paused ? { paused: true } : {}), infrastructureRef: refTo(infra.cluster, name) } });
+  await create(ctx, infra.cluster, ns, {
+    metadata: {
+      name,
+      labels: { [CLUSTER_NAME_LABEL]: name },
+      ownerReferences: [ownerRefTo(CoreKinds.cluster, cluster, false)],
+      ...(options.pausedAnnotation ? { annotations: { 'cluster.x-k8s.io/paused': '' } } : {}),
+    },
+    spec: clone(infra.clusterSpec),
+  });
+  return { ns, cluster, infraName: name, infraClusters, clusters };
+}
+
+/** Waits for the InfraCluster to be provisioned and, where core does not run, surfaces it on the Cluster as core would. */
+export async function provisionedCluster(ctx: CapiContext, scene: ClusterScene): Promise<Obj> {
+  const infra = await scene.infraClusters.object(scene.infraName, isProvisioned, 'status.initialization.provisioned: true', ctx.signal, describe);
+  if (ctx.env.coreRunning) {
+    await scene.clusters.object(scene.cluster.metadata.name, (c) => c.status?.initialization?.infrastructureProvisioned === true, 'core surfacing the provisioned infrastructure', ctx.signal, describe);
+  } else {
+    if (infra.spec?.controlPlaneEndpoint) await patch(ctx, CoreKinds.cluster, scene.ns, scene.cluster.metadata.name, { spec: { controlPlaneEndpoint: infra.spec.controlPlaneEndpoint } });
+    await patch(ctx, CoreKinds.cluster, scene.ns, scene.cluster.metadata.name, { status: { initialization: { infrastructureProvisioned: true } } }, true);
+  }
+  return infra;
+}
+
+/** A short account of an object for timeout messages. */
+export function describe(o: Obj | undefined): string {
+  if (!o) return 'absent';
+  return JSON.stringify({ finalizers: o.metadata.finalizers, owners: o.metadata.ownerReferences?.map((r) => r.kind), spec: o.spec, status: o.status }).slice(0, 600);
+}
+
+export interface MachineScene {
+  readonly machine: Obj;
+  readonly infraName: string;
+  readonly infraMachines: Observer;
+  readonly machines: Observer;
+}
+
+/** A Machine of the Cluster with its bootstrap data Secret and its InfraMachine, owned as core does it. */
+export async function newMachine(
+  ctx: CapiContext,
+  scene: ClusterScene,
+  options: { failureDomain?: string; bootstrapData?: boolean; observers?: Pick<MachineScene, 'infraMachines' | 'machines'>; fromTemplate?: string } = {},
+): Promise<MachineScene> {
+  const infra = ctx.env.infra!;
+  const { ns } = scene;
+  const machines = options.observers?.machines ?? (await watch(ctx, CoreKinds.machine, ns));
+  const infraMachines = options.observers?.infraMachines ?? (await watch(ctx, infra.machine, ns));
+  const name = ctx.unique('machine');
+  const clusterName = scene.cluster.metadata.name;
+  let dataSecretName: string | undefined;
+  if (options.bootstrapData !== false) {
+    dataSecretName = `${name}-bootstrap`;
+    const secret: V1Secret = { apiVersion: 'v1', kind: 'Secret', type: CAPI_SECRET_TYPE, metadata: { name: dataSecretName, namespace: ns, labels: { [CLUSTER_NAME_LABEL]: clusterName } }, data: { value: Buffer.from('#!/bin/sh\ntrue\n').toString('base64') } };
+    await createTracked(ctx.env.kc, ctx.ledger, secret, runLabels(ctx.env.runId, ctx.test.id), ctx.signal);
+  }
+  const machine = await create(ctx, CoreKinds.machine, ns, {
+    metadata: { name, labels: { [CLUSTER_NAME_LABEL]: clusterName } },
+    spec: {
+      clusterName,
+      bootstrap: dataSecretName ? { dataSecretName } : {},
+      infrastructureRef: refTo(infra.machine, name),
+      ...(options.failureDomain ? { failureDomain: options.failureDomain } : {}),
+    },
+  });
+  await create(ctx, infra.machine, ns, {
+    metadata: {
+      name,
+      labels: { [CLUSTER_NAME_LABEL]: clusterName },
+      ...(options.fromTemplate ? { annotations: { 'cluster.x-k8s.io/cloned-from-name': options.fromTemplate, 'cluster.x-k8s.io/cloned-from-groupkind': `${infra.machineTemplate!.kind}.${infra.machineTemplate!.group}` } } : {}),
+      ownerReferences: [ownerRefTo(CoreKinds.machine, machine, true)],
+    },
+    spec: clone(infra.machineSpec),
+  });
+  return { machine, infraName: name, infraMachines, machines };
+}
+
+/** A fresh namespace with a Cluster whose infrastructure is provisioned. */
+export async function readyCluster(ctx: CapiContext): Promise<ClusterScene> {
+  const scene = await newCluster(ctx, await namespace(ctx));
+  await provisionedCluster(ctx, scene);
+  return scene;
+}
+
+/** A provisioned Cluster with one provisioned Machine. */
+export async function provisionedMachine(ctx: CapiContext, options: { failureDomain?: (cluster: Obj) => string | undefined } = {}) {
+  const ns = await namespace(ctx);
+  const scene = await newCluster(ctx, ns);
+  const infraCluster = await provisionedCluster(ctx, scene);
+  const failureDomain = options.failureDomain?.(infraCluster);
+  const m = await newMachine(ctx, scene, failureDomain ? { failureDomain } : {});
+  const infraMachine = await m.infraMachines.object(m.infraName, isProvisioned, 'status.initialization.provisioned: true', ctx.signal, describe);
+  return { ns, scene, infraCluster, m, infraMachine };
+}
+
+/**
+ * A witness for "never happens": a fresh Cluster's infrastructure provisioned. The provider worked
+ * through its queue meanwhile, so anything it would have done to earlier objects it has done.
+ */
+export async function witness(ctx: CapiContext, ns: string, scene?: Pick<ClusterScene, 'clusters' | 'infraClusters'>): Promise<void> {
+  const fresh = await newCluster(ctx, ns, scene ? { scene } : {});
+  await fresh.infraClusters.object(fresh.infraName, isProvisioned, 'the witness InfraCluster provisioned', ctx.signal, describe);
+}

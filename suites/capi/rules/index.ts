@@ -1,0 +1,88 @@
+// The Cluster API rule ledger: every MUST/SHOULD of the v1beta2 provider contract pages (infra
+// cluster, infra machine, bootstrap config, control plane, clusterctl) and the resilience checks
+// of CAPI's own e2e framework, in short form, each with the tests that check it or why none can.
+import type { RuleLedger, SpecRule } from '../../../src/core/rules.js';
+
+const IC = 'infra-cluster.md';
+const IM = 'infra-machine.md';
+const BC = 'bootstrap-config.md';
+const CP = 'control-plane.md';
+const CC = 'clusterctl.md';
+const E2E = 'test/framework';
+const noControlPlane = 'the control-plane profile is not part of this suite yet: no reference control plane provider exists to prove its tests';
+const installTime = (what: string) => `${what} is a property of the provider's release artefacts (components YAML, metadata.yaml), which a run against a management cluster does not see`;
+
+const common: SpecRule[] = [
+  { id: 'capi.common.namespaced-crds', section: 'overview: all resources', level: 'MUST', text: 'Provider resources are namespace-scoped CRDs with TypeMeta, ObjectMeta and a <Kind>List type.', tests: ['capi.infra.cluster.provisioned-with-endpoint', 'capi.bootstrap.data-secret'] },
+  { id: 'capi.common.crd-name', section: `${CC} CRD names`, level: 'MUST', text: 'The CRD name is the pluralised lower-case kind + "." + group.', tests: ['capi.infra.crd.clusterctl', 'capi.bootstrap.crd.clusterctl'] },
+  { id: 'capi.common.contract-label', section: 'API version labels', level: 'MUST', text: 'CRDs carry cluster.x-k8s.io/<contract>: <version>[_<version>], every listed version served.', tests: ['capi.infra.crd.contract-label', 'capi.bootstrap.crd.contract-label'] },
+  { id: 'capi.common.contract-matches-metadata', section: `${CC} metadata.yaml`, level: 'MUST', text: 'The contract in the label equals the contract metadata.yaml declares for the release series.', untestedBecause: installTime('metadata.yaml') },
+  { id: 'capi.common.aggregate-clusterrole', section: 'RBAC', level: 'MUST', text: 'Outside *.cluster.x-k8s.io, ship a ClusterRole labelled cluster.x-k8s.io/aggregate-to-manager: "true" giving core read/write.', untestedBecause: 'core reaching the provider objects is checked by the with-core profile; the ClusterRole itself is an install artefact' },
+  { id: 'capi.common.pause', section: 'Pausing', level: 'SHOULD', text: 'No reconciliation while Cluster spec.paused is true or the object has annotation cluster.x-k8s.io/paused.', tests: ['capi.infra.cluster.paused', 'capi.infra.cluster.paused-annotation', 'capi.infra.machine.paused'] },
+  { id: 'capi.common.conditions', section: 'Conditions', level: 'SHOULD', text: 'status.conditions are metav1.Conditions: type, status, reason, message, lastTransitionTime, observedGeneration.', tests: ['capi.infra.cluster.conditions', 'capi.infra.machine.provisioned'] },
+  { id: 'capi.common.no-terminal-failures', section: 'Terminal failures', level: 'MUST NOT', text: 'v1beta2 has no failureReason/failureMessage fields.', tests: ['capi.infra.cluster.conditions'] },
+  { id: 'capi.common.watch-filter', section: 'Multiple instances', level: 'SHOULD', text: 'Support --namespace and --watch-filter (label cluster.x-k8s.io/watch-filter).', untestedBecause: 'flags of the provider process, set at install time' },
+  { id: 'capi.common.status-rebuildable', section: 'Move', level: 'MUST', text: 'Status must be rebuildable from the environment: clusterctl move never restores status.', tests: ['capi.core.owner-references-restored'] },
+];
+
+const infraCluster: SpecRule[] = [
+  { id: 'capi.infra-cluster.endpoint', section: `${IC} control plane endpoint`, level: 'MUST', text: 'spec.controlPlaneEndpoint {host (1-512), port (1-65535)} when the provider owns the endpoint.', tests: ['capi.infra.cluster.provisioned-with-endpoint'] },
+  { id: 'capi.infra-cluster.failure-domains', section: `${IC} failure domains`, level: 'MUST', text: 'status.failureDomains is a list of {name (unique), controlPlane, attributes}, 1 to 100 entries.', tests: ['capi.infra.cluster.failure-domains'] },
+  { id: 'capi.infra-cluster.provisioned', section: `${IC} initialization completed`, level: 'MUST', text: 'status.initialization.provisioned: true, surfaced with the endpoint and failure domains.', tests: ['capi.infra.cluster.provisioned-with-endpoint'] },
+  { id: 'capi.infra-cluster.template', section: `${IC} InfraClusterTemplate`, level: 'MUST', text: 'A <Kind>Template with spec.template{metadata, spec} for ClusterClass.', untestedBecause: 'needed by ClusterClass only, which this suite does not drive yet' },
+  { id: 'capi.infra-cluster.externally-managed', section: `${IC} externally managed infrastructure`, level: 'MUST', text: 'Skip objects marked cluster.x-k8s.io/managed-by.', untestedBecause: 'whether a provider supports externally managed infrastructure is optional and not discoverable' },
+  { id: 'capi.infra-cluster.owner', section: `${IC} owner reference`, level: 'MUST', text: 'Core sets the owner reference to the Cluster; the provider acts only then.', tests: ['capi.infra.cluster.waits-for-owner'] },
+  { id: 'capi.infra-cluster.finalizer', section: `${IC} finalizer`, level: 'MUST', text: 'The provider adds its finalizer and deletion cleans the infrastructure up before removing it.', tests: ['capi.infra.cluster.deletion', 'capi.infra.cluster.finalizer-restored'] },
+];
+
+const infraMachine: SpecRule[] = [
+  { id: 'capi.infra-machine.provider-id', section: `${IM} provider ID`, level: 'MUST', text: "spec.providerID (1-512) equals the Node's spec.providerID and is stable once set.", tests: ['capi.infra.machine.provisioned', 'capi.infra.machine.provider-id-stable', 'capi.core.machine-deployment.scale'] },
+  { id: 'capi.infra-machine.failure-domain', section: `${IM} failure domain`, level: 'SHOULD', text: "Honour the Machine's spec.failureDomain; report status.failureDomain.", tests: ['capi.infra.machine.failure-domain'] },
+  { id: 'capi.infra-machine.addresses', section: `${IM} addresses`, level: 'SHOULD', text: 'status.addresses entries have type Hostname, ExternalIP, InternalIP, ExternalDNS or InternalDNS.', tests: ['capi.infra.machine.provisioned'] },
+  { id: 'capi.infra-machine.provisioned', section: `${IM} initialization completed`, level: 'MUST', text: 'status.initialization.provisioned: true, with providerID, failure domain and addresses.', tests: ['capi.infra.machine.provisioned'] },
+  { id: 'capi.infra-machine.wait', section: `${IM} initialization completed`, level: 'MUST', text: "Wait for the Cluster's infrastructure and the Machine's spec.bootstrap.dataSecretName before creating the machine.", tests: ['capi.infra.machine.waits-for-bootstrap-data'] },
+  { id: 'capi.infra-machine.template', section: `${IM} InfraMachineTemplate`, level: 'MUST', text: 'An InfraMachineTemplate, cloned by core; existing clones are not rewritten from it.', tests: ['capi.infra.machine.template-clone-kept', 'capi.core.machine-deployment.scale'] },
+  { id: 'capi.infra-machine.dry-run', section: `${IM} InfraMachineTemplate`, level: 'MUST', text: 'Webhooks skip immutability checks under annotation topology.cluster.x-k8s.io/dry-run.', untestedBecause: 'server-side-apply dry-run of templates matters to ClusterClass, which this suite does not drive yet' },
+  { id: 'capi.infra-machine.owner', section: `${IM} owner reference`, level: 'MUST', text: 'Core sets the owner reference to the Machine; the provider acts only then.', tests: ['capi.infra.machine.waits-for-owner'] },
+  { id: 'capi.infra-machine.finalizer', section: `${IM} finalizer`, level: 'MUST', text: 'Deletion removes the machine in the cloud before the finalizer goes.', tests: ['capi.infra.machine.deletion', 'capi.infra.machine.deletion-releases-cloud'] },
+  { id: 'capi.infra-machine.pause', section: `${IM} pausing`, level: 'SHOULD', text: 'No reconciliation while the Cluster is paused.', tests: ['capi.infra.machine.paused'] },
+  { id: 'capi.infra-machine.scale-from-zero', section: `${IM} scale from zero`, level: 'MAY', text: 'status.capacity and status.nodeInfo for autoscaling from zero.', untestedBecause: 'optional autoscaler data; no check of its values is possible without a cloud catalogue' },
+  { id: 'capi.infra-machine.no-hot-loop', section: `${E2E} ValidateResourceVersionStable`, level: 'MUST NOT', text: 'A provisioned object is not rewritten while nothing changes.', tests: ['capi.infra.machine.no-hot-loop', 'capi.infra.cluster.no-hot-loop'] },
+];
+
+const bootstrap: SpecRule[] = [
+  { id: 'capi.bootstrap.data-secret-name', section: `${BC} data secret`, level: 'MUST', text: 'status.dataSecretName (1-253) names the data Secret, whose name is deterministic.', tests: ['capi.bootstrap.data-secret'] },
+  { id: 'capi.bootstrap.data-secret-format', section: `${BC} data secret`, level: 'MUST', text: 'The Secret has label cluster.x-k8s.io/cluster-name, a controller owner reference to the config and the key value.', tests: ['capi.bootstrap.secret-format'] },
+  { id: 'capi.bootstrap.data-secret-created', section: `${BC} initialization completed`, level: 'MUST', text: 'status.initialization.dataSecretCreated: true once the Secret exists.', tests: ['capi.bootstrap.data-secret'] },
+  { id: 'capi.bootstrap.owner', section: `${BC} owner reference`, level: 'MUST', text: 'Core sets the owner reference to the Machine; the provider acts only then.', tests: ['capi.bootstrap.waits-for-owner'] },
+  { id: 'capi.bootstrap.template', section: `${BC} BootstrapConfigTemplate`, level: 'MUST', text: 'A BootstrapConfigTemplate, cloned by core for MachineDeployments.', tests: ['capi.core.machine-deployment.scale'] },
+  { id: 'capi.bootstrap.sentinel', section: `${BC} sentinel file`, level: 'MAY', text: 'The bootstrap data writes /run/cluster-api/bootstrap-success.complete.', untestedBecause: 'a file inside the machine, not visible through the management cluster' },
+  { id: 'capi.bootstrap.taint', section: `${BC} taint`, level: 'MAY', text: 'Nodes start with node.cluster.x-k8s.io/uninitialized:NoSchedule, removed by core.', untestedBecause: 'a taint on workload-cluster Nodes, written by the kubelet the bootstrap data configures' },
+];
+
+const controlPlane: SpecRule[] = [
+  { id: 'capi.control-plane.endpoint', section: `${CP} endpoint`, level: 'MUST', text: 'spec.controlPlaneEndpoint when the provider owns it.', untestedBecause: noControlPlane },
+  { id: 'capi.control-plane.replicas', section: `${CP} replicas`, level: 'MUST', text: 'spec.replicas, status replica counts and the scale subresource.', untestedBecause: noControlPlane },
+  { id: 'capi.control-plane.version', section: `${CP} version`, level: 'MUST', text: 'spec.version and status.versions[] (or status.version).', untestedBecause: noControlPlane },
+  { id: 'capi.control-plane.initialized', section: `${CP} initialization completed`, level: 'MUST', text: 'status.initialization.controlPlaneInitialized.', untestedBecause: noControlPlane },
+  { id: 'capi.control-plane.kubeconfig', section: `${CP} kubeconfig`, level: 'MUST', text: 'Secret <cluster>-kubeconfig of type cluster.x-k8s.io/secret with key value.', untestedBecause: noControlPlane },
+];
+
+const clusterctl: SpecRule[] = [
+  { id: 'capi.clusterctl.labels', section: `${CC} labels`, level: 'MUST', text: 'Components carry cluster.x-k8s.io/provider=<type>-<name>; clusterctl adds clusterctl.cluster.x-k8s.io.', tests: ['capi.infra.crd.clusterctl', 'capi.bootstrap.crd.clusterctl'] },
+  { id: 'capi.clusterctl.components', section: `${CC} components YAML`, level: 'MUST', text: 'One Namespace, namespaced objects inside it, a manager container, ${VAR} substitution.', untestedBecause: installTime('the components YAML') },
+  { id: 'capi.clusterctl.owner-chain', section: `${CC} move`, level: 'MUST', text: 'Every provider object links directly or indirectly to a Cluster.', tests: ['capi.core.owner-references-restored'] },
+];
+
+const resilience: SpecRule[] = [
+  { id: 'capi.e2e.owner-references', section: `${E2E} ValidateOwnerReferencesResilience`, level: 'MUST', text: 'Owner references stripped while paused are rebuilt after unpausing.', tests: ['capi.core.owner-references-restored'] },
+  { id: 'capi.e2e.finalizers', section: `${E2E} ValidateFinalizersResilience`, level: 'MUST', text: 'Stripped finalizers come back.', tests: ['capi.core.finalizers-restored', 'capi.infra.cluster.finalizer-restored'] },
+  { id: 'capi.e2e.deletion', section: `${E2E} ClusterDeletionSpec`, level: 'MUST', text: 'A deleted Cluster takes what it owns with it.', tests: ['capi.core.cluster.deletion-cascade'] },
+  { id: 'capi.e2e.machine-phases', section: 'Machine phases', level: 'MUST', text: 'Machines walk Pending → Provisioning → Provisioned → Running, with status.nodeRef when Running.', tests: ['capi.core.machine-deployment.scale'] },
+];
+
+export const capiRuleLedger: RuleLedger = {
+  source: 'Cluster API provider contracts v1beta2 (book, release-1.14; rules in short form) and the checks of its e2e test framework',
+  url: 'https://github.com/kubernetes-sigs/cluster-api/tree/release-1.14/docs/book/src/developer/providers/contracts',
+  rules: [...common, ...infraCluster, ...infraMachine, ...bootstrap, ...controlPlane, ...clusterctl, ...resilience],
+};

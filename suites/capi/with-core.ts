@@ -1,0 +1,173 @@
+// The providers driven through Cluster API core: a MachineDeployment scales 0 → N → 0 with every
+// Machine walking its phases to Running with a Node; deleting a Cluster removes all it owns; owner
+// references and finalizers stripped while paused come back (CAPI's own e2e resilience checks).
+import { ConformanceError } from '../../src/core/errors.js';
+import { CLUSTER_NAME_LABEL, CoreKinds, DEPLOYMENT_NAME_LABEL, MACHINE_PHASES, type KindRef } from '../../src/interfaces/capi/well-known.js';
+import { capiTest, e2eSpec, WITH_CORE, type CapiContext } from './define.js';
+import { create, describe, namespace, newCluster, patch, provisionedCluster, remove, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
+
+const SCALE_TO = 3;
+const CORE_BOOK = 'https://github.com/kubernetes-sigs/cluster-api/blob/release-1.14/docs/book/src/reference/api/labels-and-annotations.md';
+
+interface Workers {
+  readonly scene: ClusterScene;
+  readonly name: string;
+  readonly machines: Observer;
+  readonly infraMachines: Observer;
+  readonly sets: Observer;
+  readonly deployments: Observer;
+}
+
+/** A provisioned Cluster with a MachineDeployment of `replicas` over the providers' templates. */
+async function workers(ctx: CapiContext, replicas: number): Promise<Workers> {
+  const { infra, bootstrap } = ctx.env;
+  const ns = await namespace(ctx);
+  const scene = await newCluster(ctx, ns);
+  await provisionedCluster(ctx, scene);
+  const bootstrapTemplate = bootstrap!.kinds.find((k) => k.kind === `${bootstrap!.config.kind}Template`);
+  if (!infra!.machineTemplate || !bootstrapTemplate) throw new ConformanceError('the providers lack the InfraMachineTemplate or BootstrapConfigTemplate CRD the contract makes mandatory');
+  const name = ctx.unique('workers');
+  await create(ctx, infra!.machineTemplate, ns, { metadata: { name }, spec: { template: { spec: structuredClone(infra!.machineSpec) } } });
+  await create(ctx, bootstrapTemplate, ns, { metadata: { name }, spec: { template: { spec: structuredClone(bootstrap!.spec) } } });
+  const [machines, infraMachines, sets, deployments] = await Promise.all([watch(ctx, CoreKinds.machine, ns), watch(ctx, infra!.machine, ns), watch(ctx, CoreKinds.machineSet, ns), watch(ctx, CoreKinds.machineDeployment, ns)]);
+  const clusterName = scene.cluster.metadata.name;
+  const ref = (k: KindRef) => ({ apiGroup: k.group, kind: k.kind, name });
+  await create(ctx, CoreKinds.machineDeployment, ns, {
+    metadata: { name, labels: { [CLUSTER_NAME_LABEL]: clusterName } },
+    spec: {
+      clusterName,
+      replicas,
+      selector: { matchLabels: { [DEPLOYMENT_NAME_LABEL]: name } },
+      template: { metadata: { labels: { [DEPLOYMENT_NAME_LABEL]: name } }, spec: { clusterName, infrastructureRef: ref(infra!.machineTemplate), bootstrap: { configRef: ref(bootstrapTemplate) } } },
+    },
+  });
+  return { scene, name, machines, infraMachines, sets, deployments };
+}
+
+const ofDeployment = (w: Workers) => [...w.machines.latest.values()].filter((m) => m.metadata.labels?.[DEPLOYMENT_NAME_LABEL] === w.name);
+const running = (m: Obj) => m.status?.phase === 'Running' && typeof m.status?.nodeRef?.name === 'string';
+
+function allRunning(ctx: CapiContext, w: Workers, n: number): Promise<Obj[]> {
+  return w.machines.until(
+    () => {
+      const list = ofDeployment(w);
+      return list.length === n && list.every(running) ? list : undefined;
+    },
+    `${n} Machines Running with a nodeRef`,
+    ctx.signal,
+    () => ofDeployment(w).map((m) => `${m.metadata.name}: ${m.status?.phase ?? 'no phase'}${m.status?.nodeRef ? ' with nodeRef' : ''}`).join(', ') || 'no machine',
+  );
+}
+
+/** A MachineDeployment of one Running Machine, with its MachineSet. */
+async function oneRunning(ctx: CapiContext) {
+  const w = await workers(ctx, 1);
+  const [machine] = await allRunning(ctx, w, 1);
+  return { w, machine: machine!, ns: w.scene.ns, set: [...w.sets.latest.values()][0]! };
+}
+
+export const withCoreTests = [
+  capiTest({
+    id: 'capi.core.machine-deployment.scale',
+    title: 'a MachineDeployment scales 0 → 3 → 0; each Machine walks Pending → Provisioning → Provisioned → Running with a Node',
+    spec: { section: 'Machine phases; MachineDeployment', rule: 'Machines walk the phases in order to Running with status.nodeRef; scaling down removes Machines, InfraMachines and Nodes', url: CORE_BOOK },
+    profile: 'core',
+    operations: ['MachineDeployment', 'Machine'],
+    requires: WITH_CORE,
+    async run(ctx) {
+      const w = await workers(ctx, 0);
+      const ns = w.scene.ns;
+      await w.deployments.object(w.name, (d) => d.status?.replicas === 0 && typeof d.status?.selector === 'string', 'status.replicas 0 and a selector', ctx.signal, describe);
+      const started = Date.now();
+      await patch(ctx, CoreKinds.machineDeployment, ns, w.name, { spec: { replicas: SCALE_TO } });
+      const list = await allRunning(ctx, w, SCALE_TO);
+      ctx.measure('machines_running_seconds', (Date.now() - started) / 1000);
+      const problems: string[] = [];
+      for (const m of list) {
+        const phases = w.machines.history(m.metadata.name).map((e) => e.object.status?.phase).filter((p): p is string => typeof p === 'string');
+        const order = phases.map((p) => MACHINE_PHASES.indexOf(p as (typeof MACHINE_PHASES)[number]));
+        if (order.some((i) => i < 0) || order.some((i, k) => k > 0 && i < order[k - 1]!)) problems.push(`Machine ${m.metadata.name} went ${phases.join(' → ')}`);
+        const node = await ctx.env.core.readNode({ name: m.status!.nodeRef.name }).catch(() => undefined);
+        if (!node) problems.push(`Machine ${m.metadata.name} has nodeRef ${m.status!.nodeRef.name}, which does not exist`);
+        else if (node.spec?.providerID !== m.spec?.providerID) problems.push(`Node ${node.metadata?.name} has providerID ${node.spec?.providerID}, its Machine ${m.spec?.providerID}`);
+      }
+      if (problems.length) throw new ConformanceError(problems.join('; '));
+      const nodes = list.map((m) => m.status!.nodeRef.name as string);
+      await patch(ctx, CoreKinds.machineDeployment, ns, w.name, { spec: { replicas: 0 } });
+      await w.machines.until(() => (ofDeployment(w).length === 0 ? true : undefined), 'every Machine gone after scaling to 0', ctx.signal);
+      await w.infraMachines.until((latest) => (latest.size === 0 ? true : undefined), 'every InfraMachine gone', ctx.signal);
+      for (const node of nodes) if (await ctx.env.core.readNode({ name: node }).catch(() => undefined)) throw new ConformanceError(`Node ${node} is still there after its Machine was deleted`);
+    },
+  }),
+  capiTest({
+    id: 'capi.core.cluster.deletion-cascade',
+    title: 'deleting a Cluster removes its MachineDeployments, Machines and infrastructure before the Cluster goes',
+    spec: e2eSpec('ClusterDeletionSpec', 'a deleted Cluster takes everything it owns with it', 'clusterctl_helpers.go'),
+    profile: 'core',
+    operations: ['Cluster'],
+    requires: WITH_CORE,
+    async run(ctx) {
+      const w = await workers(ctx, 2);
+      await allRunning(ctx, w, 2);
+      const ns = w.scene.ns;
+      await remove(ctx, CoreKinds.cluster, ns, w.scene.cluster.metadata.name);
+      await w.scene.clusters.gone(w.scene.cluster.metadata.name, 'the Cluster gone', ctx.signal);
+      const left = [
+        ...[...w.deployments.latest.values()].map((o) => `MachineDeployment ${o.metadata.name}`),
+        ...[...w.machines.latest.values()].map((o) => `Machine ${o.metadata.name}`),
+        ...[...w.infraMachines.latest.values()].map((o) => `InfraMachine ${o.metadata.name}`),
+        ...[...w.scene.infraClusters.latest.values()].map((o) => `InfraCluster ${o.metadata.name}`),
+      ];
+      if (left.length) throw new ConformanceError(`the Cluster is gone but these of it are left: ${left.join(', ')}`);
+    },
+  }),
+  capiTest({
+    id: 'capi.core.owner-references-restored',
+    title: 'owner references stripped while the Cluster is paused are rebuilt after unpausing',
+    spec: e2eSpec('ValidateOwnerReferencesResilience', 'pause, strip every ownerReference, unpause: the ownership graph is rebuilt', 'ownerreference_helpers.go'),
+    profile: 'core',
+    operations: ['Cluster', 'MachineSet', 'Machine'],
+    requires: WITH_CORE,
+    async run(ctx) {
+      const { w, machine, ns, set } = await oneRunning(ctx);
+      const clusterName = w.scene.cluster.metadata.name;
+      const targets: Array<[KindRef, string, Observer, string]> = [
+        [CoreKinds.machineSet, set.metadata.name, w.sets, 'MachineDeployment'],
+        [CoreKinds.machine, machine.metadata.name, w.machines, 'MachineSet'],
+        [ctx.env.infra!.machine, machine.spec?.infrastructureRef?.name, w.infraMachines, 'Machine'],
+        [ctx.env.infra!.cluster, w.scene.infraName, w.scene.infraClusters, 'Cluster'],
+      ];
+      await patch(ctx, CoreKinds.cluster, ns, clusterName, { spec: { paused: true } });
+      for (const [kind, name] of targets) await patch(ctx, kind, ns, name, { metadata: { ownerReferences: null } });
+      await patch(ctx, CoreKinds.cluster, ns, clusterName, { spec: { paused: false } });
+      for (const [, name, observer, ownerKind] of targets) {
+        await observer.object(name, (o) => o.metadata.ownerReferences?.some((r) => r.kind === ownerKind) ?? false, `${name} owned by a ${ownerKind} again`, ctx.signal, describe);
+      }
+    },
+  }),
+  capiTest({
+    id: 'capi.core.finalizers-restored',
+    title: 'finalizers stripped from core and provider objects come back',
+    spec: e2eSpec('ValidateFinalizersResilience', 'stripped finalizers of Cluster, MachineDeployment, MachineSet, Machine and provider objects are added back', 'finalizers_helpers.go'),
+    profile: 'core',
+    operations: ['Cluster', 'MachineDeployment', 'MachineSet', 'Machine'],
+    requires: WITH_CORE,
+    async run(ctx) {
+      const { w, machine, ns, set } = await oneRunning(ctx);
+      const targets: Array<[KindRef, Obj, Observer]> = [
+        [CoreKinds.cluster, w.scene.clusters.get(w.scene.cluster.metadata.name)!, w.scene.clusters],
+        [CoreKinds.machineDeployment, w.deployments.get(w.name)!, w.deployments],
+        [CoreKinds.machineSet, set, w.sets],
+        [CoreKinds.machine, machine!, w.machines],
+        [ctx.env.infra!.machine, w.infraMachines.get(machine.spec?.infrastructureRef?.name)!, w.infraMachines],
+        [ctx.env.infra!.cluster, w.scene.infraClusters.get(w.scene.infraName)!, w.scene.infraClusters],
+      ];
+      for (const [kind, o] of targets) await patch(ctx, kind, ns, o.metadata.name, { metadata: { finalizers: null } });
+      for (const [kind, o, observer] of targets) {
+        const wanted = o.metadata.finalizers ?? [];
+        if (wanted.length === 0) throw new ConformanceError(`${kind.kind} ${o.metadata.name} had no finalizer to strip`);
+        await observer.object(o.metadata.name, (now) => wanted.every((f) => now.metadata.finalizers?.includes(f)), `${kind.kind} ${o.metadata.name} finalizers ${wanted.join(', ')} back`, ctx.signal, describe);
+      }
+    },
+  }),
+];

@@ -1,0 +1,89 @@
+// `conformal run capi` through the real CLI: bad flags are exit 2 naming the flag, a cluster that
+// does not answer is exit 3 with the report still written, and the reference served by
+// `conformal reference capi` passes as an external management cluster given by --kubeconfig.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { conformal, spawnConformal } from '../support/cli.js';
+
+describe('conformal run capi', { timeout: 90_000 }, () => {
+  it('exits 2 naming the flag for a malformed --infrastructure, a template without it, and flags the embedded run cannot use', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'capi-cli-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+    const malformed = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--infrastructure', 'dockercluster']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('--infrastructure');
+    const template = join(dir, 'template.yaml');
+    await writeFile(template, 'spec: {}\n');
+    const noKinds = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--cluster-template', template]);
+    expect(noKinds.code).toBe(2);
+    expect(noKinds.stderr).toContain('--cluster-template');
+    const badYaml = join(dir, 'bad.yaml');
+    await writeFile(badYaml, '- a list\n- not a spec\n');
+    const list = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--infrastructure', 'DockerCluster/DockerMachine', '--machine-template', badYaml]);
+    expect(list.code).toBe(2);
+    expect(list.stderr).toContain('--machine-template');
+    const embedded = await conformal(['run', 'capi', '--infrastructure', 'DockerCluster/DockerMachine']);
+    expect(embedded.code).toBe(2);
+    expect(embedded.stderr).toMatch(/--infrastructure needs --kubeconfig or --in-cluster/);
+  });
+
+  it('exits 3 when the API server does not answer, and still writes the report', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const dir = await mkdtemp(join(tmpdir(), 'capi-cli-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:${port}\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n`);
+    const reports = join(dir, 'report');
+    const run = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--infrastructure', 'DockerCluster/DockerMachine', '--connect-timeout', '1s', '--report-dir', reports]);
+    silent.close();
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(`127.0.0.1:${port}`);
+    expect(existsSync(join(reports, 'artifacts', 'junit_01.xml'))).toBe(true);
+    expect(await readFile(join(reports, 'artifacts', 'junit_01.xml'), 'utf8')).toContain('[sig-cluster-lifecycle] [capi] conformal setup');
+  });
+
+  it('against `conformal reference capi` as an external management cluster: all pass with the provider named; without --infrastructure its tests skip naming the flag', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'capi-ref-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const server = spawnConformal(['reference', 'capi', '--kubeconfig-out', kubeconfig]);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('conformal reference capi did not start in 30 s')), 30_000);
+        server.stdout!.on('data', (d: Buffer) => {
+          if (d.toString().includes('serving the capi reference')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        server.on('exit', (code) => reject(new Error(`conformal reference capi exited with ${code}`)));
+      });
+      const spec = join(dir, 'machine.yaml');
+      await writeFile(spec, 'apiVersion: infrastructure.conformal.io/v1beta2\nkind: ConformalMachine\nspec: {}\n');
+      const full = await conformal([
+        'run', 'capi', '--kubeconfig', kubeconfig,
+        '--infrastructure', 'ConformalCluster.infrastructure.conformal.io/ConformalMachine',
+        '--machine-template', spec,
+        '--bootstrap', 'ConformalConfig',
+        '--report-dir', join(dir, 'full'),
+      ]);
+      // Against an external cluster the in-memory cloud cannot be listed: that one extended test skips.
+      expect(full.stdout, full.stderr).toMatch(/29 passed, 0 failed, 1 skipped/);
+      expect(full.code, full.stdout.slice(-1500)).toBe(0);
+      const bare = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--report-dir', join(dir, 'bare')]);
+      // Nothing was shown to conform, so the run is not green (exit 1), and it says which flag is missing.
+      expect(bare.code, bare.stdout.slice(-1500) + bare.stderr.slice(-800)).toBe(1);
+      expect(bare.stdout).toContain('no --infrastructure');
+      const results = JSON.parse(await readFile(join(dir, 'bare', 'artifacts', 'results.json'), 'utf8')) as { results: Array<{ id: string; status: string; reason?: string }> };
+      expect(results.results.every((r) => r.status === 'skipped'), JSON.stringify(results.results.filter((r) => r.status !== 'skipped'))).toBe(true);
+      expect(results.results.some((r) => r.reason?.includes('infrastructure-provider'))).toBe(true);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
+});
