@@ -74,6 +74,15 @@ for (const server of servers) {
       const machine = await client.request('GET', `${machines}/${items[0]!.metadata.name}`);
       expect(condition(machine.body.status?.conditions, 'NodeHealthy')?.message).toBe('Waiting for Cluster control plane to be initialized');
     }, 150_000);
+
+    it('the Cluster reads back in v1beta1 through upstream\'s conversion webhook', async () => {
+      const old = await client.request('GET', `/apis/cluster.x-k8s.io/v1beta1/namespaces/${NS}/clusters/${SMOKE_CLUSTER}`);
+      expect(old.code, JSON.stringify(old.body).slice(0, 400)).toBe(200);
+      expect(old.body.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+      // v1beta1 refers with an ObjectReference (apiVersion), v1beta2 with a ContractVersionedObjectReference (apiGroup).
+      expect(old.body.spec.infrastructureRef).toMatchObject({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta2', kind: 'DevCluster', name: SMOKE_CLUSTER });
+      expect(old.body.status?.infrastructureReady).toBe(true);
+    });
   });
 }
 
