@@ -123,9 +123,13 @@ export class KubeApi {
     return target.query.getAll('dryRun').includes('All');
   }
 
-  /** The object as the requested version presents it (CRD versions share storage; conversion "None"). */
+  /**
+   * The object as the requested version presents it (CRD versions share storage; conversion "None").
+   * Webhook-converted types keep their stored version here: the HTTP layer converts (conversion.ts).
+   */
   present(served: Served, obj: KubeObject): KubeObject {
     if (served.type.storedAs) return served.type.storedAs.fromStorage(obj);
+    if (served.type.conversion) return obj;
     const apiVersion = apiVersionOf(served.type.group, served.version.name);
     return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
   }
@@ -491,36 +495,7 @@ export class KubeApi {
     if (media === 'application/apply-patch+yaml' || media === 'application/apply-patch+cbor') return this.apply(target, body, warnings);
     const existing = this.current(target);
     const base = target.subresource === 'scale' ? this.scaleOf(target.served, existing) : structuredClone(existing);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (error) {
-      throw badRequest(`error decoding patch: ${(error as Error).message}`);
-    }
-    let patched: unknown;
-    switch (media) {
-      case 'application/json-patch+json':
-        if (!Array.isArray(parsed)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-        try {
-          patched = jsonpatch.applyPatch(base, parsed as jsonpatch.Operation[], true, true).newDocument;
-        } catch (error) {
-          throw new KubeApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${(error as Error).message.split('\n')[0]}`);
-        }
-        break;
-      case 'application/merge-patch+json':
-        if (!isObject(parsed)) throw badRequest('a merge patch must be a JSON object');
-        patched = mergePatch.apply(base, parsed);
-        break;
-      case 'application/strategic-merge-patch+json':
-        if (!type.builtin) {
-          throw unsupportedMediaType(contentType);
-        }
-        if (!isObject(parsed)) throw badRequest('a strategic merge patch must be a JSON object');
-        patched = strategicMergePatch(base, parsed);
-        break;
-      default:
-        throw unsupportedMediaType(contentType);
-    }
+    const patched = patchDocument(base, body, contentType, type.builtin);
     if (target.subresource === 'scale') return this.writeScale(target, existing, patched);
     const obj = this.checkBody(target, patched, warnings);
     if (obj.metadata.name !== target.name) throw badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${target.name})`);
@@ -656,9 +631,12 @@ export class KubeApi {
     return { object: this.deleteResponse(target.served, removed), code: 200, warnings: [] };
   }
 
-  /** Pods and custom resources answer a delete with the object; other built-ins with a Status. */
+  /**
+   * Pods and custom resources answer a delete with the object; other built-ins with a Status, and so
+   * do custom resources converted by a webhook (in any version, as on kube-apiserver).
+   */
   private deleteResponse(served: Served, removed: KubeObject): unknown {
-    if (!served.type.builtin || served.type.plural === 'pods') return this.present(served, removed);
+    if ((!served.type.builtin && !served.type.conversion) || served.type.plural === 'pods') return this.present(served, removed);
     const details: Obj = { name: removed.metadata.name };
     if (served.type.group) details.group = served.type.group;
     details.kind = served.type.plural;
@@ -858,4 +836,40 @@ function decodeContinue(token: string): ContinueToken {
   } catch {
     throw badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
   }
+}
+
+/** A JSON, merge or (built-ins only) strategic merge patch applied to `base` (modified in place). */
+export function patchDocument(base: object, body: string, contentType: string, builtin: boolean): unknown {
+  const media = contentType.split(';')[0]!.trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw badRequest(`error decoding patch: ${(error as Error).message}`);
+  }
+  let patched: unknown;
+  switch (media) {
+    case 'application/json-patch+json':
+      if (!Array.isArray(parsed)) throw badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+      try {
+        patched = jsonpatch.applyPatch(base, parsed as jsonpatch.Operation[], true, true).newDocument;
+      } catch (error) {
+        throw new KubeApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${(error as Error).message.split('\n')[0]}`);
+      }
+      break;
+    case 'application/merge-patch+json':
+      if (!isObject(parsed)) throw badRequest('a merge patch must be a JSON object');
+      patched = mergePatch.apply(base, parsed);
+      break;
+    case 'application/strategic-merge-patch+json':
+      if (!builtin) {
+        throw unsupportedMediaType(contentType);
+      }
+      if (!isObject(parsed)) throw badRequest('a strategic merge patch must be a JSON object');
+      patched = strategicMergePatch(base, parsed);
+      break;
+    default:
+      throw unsupportedMediaType(contentType);
+  }
+  return patched;
 }

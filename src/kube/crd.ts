@@ -28,8 +28,14 @@ interface CrdVersion {
   additionalPrinterColumns?: { name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }[];
 }
 
+interface CrdConversion {
+  strategy?: string;
+  webhook?: { clientConfig?: { url?: string; service?: unknown; caBundle?: string }; conversionReviewVersions?: string[] };
+}
+
 interface CrdSpec {
   group: string;
+  conversion?: CrdConversion;
   names: CrdNames;
   scope: 'Namespaced' | 'Cluster';
   versions: CrdVersion[];
@@ -59,6 +65,7 @@ export function validateCrd(obj: KubeObject): FieldError[] {
   else if (versions.filter((v) => v.storage).length !== 1) {
     errors.push({ type: 'FieldValueInvalid', field: 'spec.versions', value: versions, detail: 'must have exactly one version marked as storage version' });
   }
+  errors.push(...validateConversion(spec.conversion));
   versions.forEach((v, i) => {
     if (!v.schema?.openAPIV3Schema) errors.push({ type: 'FieldValueRequired', field: `spec.versions[${i}].schema.openAPIV3Schema`, detail: 'schemas are required' });
     else if (v.schema.openAPIV3Schema.type !== 'object') {
@@ -71,6 +78,26 @@ export function validateCrd(obj: KubeObject): FieldError[] {
       }
     }
   });
+  return errors;
+}
+
+/** spec.conversion as apiextensions-apiserver checks it (ValidateCustomResourceConversion). */
+function validateConversion(conversion: CrdConversion | undefined): FieldError[] {
+  if (!isObject(conversion) || conversion.strategy === undefined) return [];
+  const { strategy, webhook } = conversion;
+  if (strategy !== 'None' && strategy !== 'Webhook') {
+    return [{ type: 'FieldValueNotSupported', field: 'spec.conversion.strategy', value: strategy, detail: 'supported values: "None", "Webhook"' }];
+  }
+  if (strategy === 'None') {
+    return webhook !== undefined ? [{ type: 'FieldValueForbidden', field: 'spec.conversion.webhookClientConfig', detail: 'should not be set when strategy is not set to Webhook' }] : [];
+  }
+  // apiextensions-apiserver validates its internal type, so the paths name that type's fields.
+  if (!isObject(webhook) || !isObject(webhook.clientConfig)) return [{ type: 'FieldValueRequired', field: 'spec.conversion.webhookClientConfig', detail: 'required when strategy is set to Webhook' }];
+  const errors: FieldError[] = [];
+  const versions = Array.isArray(webhook.conversionReviewVersions) ? (webhook.conversionReviewVersions as string[]) : [];
+  if (!versions.some((v) => v === 'v1' || v === 'v1beta1')) {
+    errors.push({ type: 'FieldValueInvalid', field: 'spec.conversion.conversionReviewVersions', value: versions, detail: 'must include at least one of v1, v1beta1' });
+  }
   return errors;
 }
 
@@ -145,5 +172,12 @@ export function typeFromCrd(obj: KubeObject): ResourceType {
     generation: true,
     builtin: false,
     crdName: obj.metadata.name!,
+    ...(conversionOf(spec.conversion) ?? {}),
   };
+}
+
+function conversionOf(conversion: CrdConversion | undefined): Pick<ResourceType, 'conversion'> | undefined {
+  if (conversion?.strategy !== 'Webhook' || !conversion.webhook) return undefined;
+  const config = conversion.webhook.clientConfig ?? {};
+  return { conversion: { url: config.url, service: config.service, caBundle: config.caBundle, reviewVersions: conversion.webhook.conversionReviewVersions ?? [] } };
 }

@@ -9,6 +9,7 @@ import { KubeApi, type ListResult, type Target, type WriteResult } from './api.j
 import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { openApiV2, openApiV3ForGroupVersion, openApiV3Index } from './openapi.js';
 import { decodeProtobufObject } from './protobuf.js';
+import { convertedWrite, convertObjects } from './conversion.js';
 import { badRequest, KubeApiError, resourceNotFound, unauthorized, unsupportedBody } from './status.js';
 import { checkForm, negotiate, partialMetadata } from './media.js';
 import { toTable, type IncludeObject } from './table.js';
@@ -214,13 +215,17 @@ export class KubeHttpServer {
     const metadataOnly = negotiated.form === 'PartialObjectMetadata' || negotiated.form === 'PartialObjectMetadataList' ? negotiated.version : undefined;
     const include = (url.searchParams.get('includeObject') ?? 'Metadata') as IncludeObject;
     const api = this.api;
-    const write = (result: WriteResult) => {
-      const object = result.object as KubeObject;
+    const { type } = target.served;
+    // CRD conversion webhooks: answers leave in the requested version; writes to another version than storage go through convertedWrite.
+    const desired = apiVersionOf(type.group, target.served.version.name);
+    const convert = type.conversion && !metadataOnly ? async (obj: KubeObject) => (await convertObjects(type, [obj], desired))[0]! : undefined;
+    const write = async (result: WriteResult) => {
+      let object = result.object as KubeObject;
+      if (convert && object?.kind === type.kind) object = await convert(object);
       const reduced = metadataOnly && object?.metadata && object.kind !== 'Status' && !Array.isArray(object.items) ? partialMetadata(object, metadataOnly) : object;
       // A written object is usually the stored one: its JSON is made once for the answer and every watcher.
       this.json(res, result.code, reduced?.metadata ? cachedJson(reduced) : reduced, 'application/json', result.warnings);
     };
-    const { type } = target.served;
     if (type.verbs && !(method === 'POST' && type.verbs.includes('create'))) {
       throw new KubeApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
@@ -229,22 +234,29 @@ export class KubeHttpServer {
       return write({ object: type.review(api.reviewBody(target, body)), code: 201, warnings: [] });
     }
 
+    if (type.conversion && !target.served.version.storage && method !== 'GET' && method !== 'DELETE') {
+      const body = method === 'PATCH' ? (await this.readBody(req)).toString('utf8') : this.parseObject(await this.readBody(req), contentType);
+      return write(await convertedWrite(api, target, method, body, contentType));
+    }
+
     switch (method) {
       case 'GET': {
         if (target.name === undefined) {
           const watch = url.searchParams.get('watch');
           if (watch === 'true' || watch === '1') {
-            serveWatch(api, target, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 1000, table, metadataOnly, maxBacklogBytes: this.options.watchBacklogBytes });
+            serveWatch(api, target, res, { bookmarkIntervalMs: this.options.bookmarkIntervalMs ?? 1000, table, metadataOnly, maxBacklogBytes: this.options.watchBacklogBytes, convert });
             return;
           }
           const listed = api.list(target);
+          if (convert) listed.items = await convertObjects(type, listed.items, desired);
           checkForm(negotiated, type, true);
           if (table) return this.json(res, 200, toTable(listed.items, target.served.version.columns, listMeta(listed), include, target.served.version.nameColumn !== false));
           return this.json(res, 200, listJson(target, listed, metadataOnly));
         }
         if (target.name !== undefined && url.searchParams.get('watch') === 'true') throw resourceNotFound();
-        const obj = api.get(target);
+        const stored = api.get(target);
         checkForm(negotiated, type, false);
+        const obj = convert && target.subresource !== 'scale' ? await convert(stored) : stored;
         if (metadataOnly) return this.json(res, 200, partialMetadata(target.subresource === 'scale' ? api.scaleOf(target.served, obj) : obj, metadataOnly));
         if (target.subresource === 'scale') return this.json(res, 200, api.scaleOf(target.served, obj));
         if (table) return this.json(res, 200, toTable([obj], target.served.version.columns, { resourceVersion: obj.metadata.resourceVersion }, include, target.served.version.nameColumn !== false));

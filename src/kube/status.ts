@@ -43,8 +43,9 @@ export class KubeApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
     };
+    // Some errors (a failing conversion webhook) carry no reason on kube-apiserver either.
+    if (this.reason) status.reason = this.reason;
     if (this.details) status.details = this.details;
     status.code = this.code;
     return status;

@@ -1,5 +1,6 @@
 // The shapes the API server works with: objects as plain JSON, and the description of a served
 // resource (built-in or from a CustomResourceDefinition).
+import type { ConversionWebhook } from './conversion.js';
 import type { FieldError } from './status.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -123,6 +124,8 @@ export interface ResourceType {
   verbs?: string[];
   /** Kept in another resource's collection and converted on the way in and out (events.k8s.io Events are core Events). */
   storedAs?: { key: string; toStorage: (obj: KubeObject) => KubeObject; fromStorage: (obj: KubeObject) => KubeObject };
+  /** CRD conversion by webhook: objects keep their stored version and are converted per request (conversion.ts). */
+  conversion?: ConversionWebhook;
   /** Create-only review resources (access reviews, whoami): the answer to a POST, never stored. */
   review?: (body: KubeObject) => KubeObject;
 }

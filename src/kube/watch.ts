@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import type { KubeApi, Target } from './api.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { expired } from './status.js';
+import { expired, KubeApiError } from './status.js';
 import type { StoreEvent, Watcher } from './store.js';
 import { partialMetadata } from './media.js';
 import { toTable } from './table.js';
@@ -17,6 +17,8 @@ export interface WatchOptions {
   metadataOnly?: string;
   /** A watcher that lets this much output pile up unread is cut off (it re-watches, like after the real cacher drops a slow watcher). */
   maxBacklogBytes?: number;
+  /** Converts objects not in the watched version (CRD conversion webhooks); events keep their order. */
+  convert?: (obj: KubeObject) => Promise<KubeObject>;
 }
 
 const DEFAULT_BACKLOG = 16 * 1024 * 1024;
@@ -76,11 +78,33 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   // The initial burst is written at once whatever its size; the limit applies to what comes after.
   let limit = Number.POSITIVE_INFINITY;
   const timers: NodeJS.Timeout[] = [];
-  const emit = (eventType: string, obj: KubeObject): void => {
+  // With a converter every line (bookmarks too) waits for the ones before it, so order and resourceVersions hold.
+  let queue: Promise<void> = Promise.resolve();
+  const output = (line: () => string | Promise<string>): void => {
     if (closed) return;
-    put(serialize(eventType, obj));
-    // A client that stopped reading must not make the server hold every later event for it.
-    if (res.writableLength > limit) stop();
+    if (!options.convert) {
+      put(line() as string);
+      // A client that stopped reading must not make the server hold every later event for it.
+      if (res.writableLength > limit) stop();
+      return;
+    }
+    queue = queue.then(async () => {
+      if (closed) return;
+      try {
+        const text = await line();
+        if (closed) return;
+        put(text);
+        if (res.writableLength > limit) stop();
+      } catch (error) {
+        const status = (error instanceof KubeApiError ? error : new KubeApiError(500, 'InternalError', String(error))).toStatus();
+        if (!closed) put(chunk(`${JSON.stringify({ type: 'ERROR', object: status })}\n`));
+        stop();
+      }
+    });
+  };
+  const convert = options.convert;
+  const emit = (eventType: string, obj: KubeObject): void => {
+    output(convert && obj.apiVersion !== apiVersion ? () => convert(obj).then((c) => serialize(eventType, c)) : () => serialize(eventType, obj));
   };
   const send = (event: StoreEvent): void => {
     const now = matches(event.object);
@@ -106,7 +130,8 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
       }
     }
     if (sendInitial && bookmarks) {
-      put(bookmark({ resourceVersion: String(api.store.currentRv), annotations: { 'k8s.io/initial-events-end': 'true' } }));
+      const rv = String(api.store.currentRv);
+      output(() => bookmark({ resourceVersion: rv, annotations: { 'k8s.io/initial-events-end': 'true' } }));
     }
   } else {
     const since = Number(rvParam);
@@ -134,7 +159,7 @@ export function serveWatch(api: KubeApi, target: Target, res: ServerResponse, op
   if (bookmarks) {
     const timer = setInterval(() => {
       const rv = Math.max(lastRv, api.store.currentRv);
-      put(bookmark({ resourceVersion: String(rv) }));
+      output(() => bookmark({ resourceVersion: String(rv) }));
     }, options.bookmarkIntervalMs);
     timer.unref();
     timers.push(timer);

@@ -1,6 +1,7 @@
 // Every differential scenario, in the order they run.
 import { scenario as apply } from './apply.js';
 import { scenario as conditionalUpdates } from './conditional-updates.js';
+import { scenario as conversionWebhook } from './conversion-webhook.js';
 import { scenario as crds } from './crds.js';
 import { scenario as crud } from './crud.js';
 import { scenario as discovery } from './discovery.js';
@@ -23,5 +24,5 @@ import { scenario as workloads } from './workloads.js';
 export const scenarios: Scenario[] = [
   crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery, gc,
   statusWrites, loadBalancers, nodes, serviceAllocation, noopWrites, goShape, metadataOnly,
-  conditionalUpdates,
+  conditionalUpdates, conversionWebhook,
 ];

@@ -1,0 +1,192 @@
+// Runs upstream Cluster API as a peer (docs/capi/upstream.md): the core manager and CAPD (whose
+// inMemory backend of DevCluster/DevMachine needs no Docker), built by .ci/setup/81-capi-peer.sh,
+// as child processes against any API server. Installs upstream's CRDs from the Go module cache with
+// their conversion webhooks pointed at the managers' loopback webhook servers (upstream's
+// patches/webhook_in_*.yaml name a Service instead), serves a self-signed certificate from
+// --webhook-cert-dir, waits until both managers report ready, keeps their logs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parse as parseYaml } from 'yaml';
+import { RawKubeClient, type KubeEndpoint } from '../../bench/kube-client.js';
+import { deadlineSignal } from '../../src/core/deadline.js';
+import { HarnessError } from '../../src/core/errors.js';
+import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
+import { servingCertificate } from '../../src/kube/tls.js';
+
+export interface CapiPeerOptions {
+  /** CONFORMAL_CAPI_CORE and CONFORMAL_CAPI_DOCKER. */
+  readonly coreBinary: string;
+  readonly dockerBinary: string;
+  /** CONFORMAL_CAPI_CONFIG: core's config/ directory, then CAPD's, ':'-separated. */
+  readonly config: string;
+  /** The management cluster's API server (the in-memory one or kube-apiserver). */
+  readonly endpoint: KubeEndpoint;
+  /** How long to wait for CRDs and both managers (default 120 s). */
+  readonly startTimeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface CapiPeer {
+  /** The kubeconfig both managers use (also for `conformal run capi --kubeconfig`). */
+  readonly kubeconfigPath: string;
+  /** Both managers' output so far (the last 2 MiB each), for failure messages. */
+  logs(): string;
+  close(): Promise<void>;
+}
+
+const LOG_LIMIT = 2 * 1024 * 1024;
+
+interface Manager {
+  readonly name: string;
+  readonly healthPort: number;
+  output: string;
+  exited(): boolean;
+  close(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Upstream's CRDs from one config/ directory, each with the conversion webhook its kustomize patch
+ * enables (patches/webhook_in_<plural>.yaml), pointed at https://127.0.0.1:PORT/convert.
+ */
+export function upstreamCrds(configDir: string, webhookPort: number, caBundle: string): Record<string, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const bases = join(configDir, 'crd', 'bases');
+  // The labels kustomize adds (the contract labels cluster.x-k8s.io/<contract>: <versions>, the provider label).
+  const labels = { ...kustomizeLabels(join(configDir, 'default', 'kustomization.yaml')), ...kustomizeLabels(join(configDir, 'crd', 'kustomization.yaml')) };
+  return readdirSync(bases).filter((f) => f.endsWith('.yaml')).sort().map((file) => {
+    const crd = parseYaml(readFileSync(join(bases, file), 'utf8'));
+    crd.metadata.labels = { ...crd.metadata.labels, ...labels };
+    const patch = join(configDir, 'crd', 'patches', `webhook_in_${crd.spec.names.plural}.yaml`);
+    if (existsSync(patch)) {
+      const reviewVersions = parseYaml(readFileSync(patch, 'utf8'))?.spec?.conversion?.webhook?.conversionReviewVersions ?? ['v1'];
+      crd.spec.conversion = { strategy: 'Webhook', webhook: { conversionReviewVersions: reviewVersions, clientConfig: { url: `https://127.0.0.1:${webhookPort}/convert`, caBundle } } };
+    }
+    return crd;
+  });
+}
+
+function kustomizeLabels(file: string): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const doc = parseYaml(readFileSync(file, 'utf8')) as { labels?: { pairs?: Record<string, string> }[]; commonLabels?: Record<string, string> };
+  return Object.assign({}, doc.commonLabels, ...(doc.labels ?? []).map((l) => l.pairs ?? {}));
+}
+
+function startManager(name: string, binary: string, args: string[], env: NodeJS.ProcessEnv, healthPort: number): Manager {
+  const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const manager: Manager = {
+    name,
+    healthPort,
+    output: '',
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    close: async () => {
+      process.removeListener('exit', killOnExit);
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const collect = (chunk: Buffer) => {
+    manager.output += chunk.toString('utf8');
+    if (manager.output.length > LOG_LIMIT) manager.output = manager.output.slice(-LOG_LIMIT);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  child.once('error', (error) => collect(Buffer.from(`cannot start ${binary}: ${error.message}\n`)));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  // A test worker that dies must not leave managers running against the next test's server.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  return manager;
+}
+
+/** controller-runtime's readiness endpoint (the webhook server's check included) answers 200. */
+async function ready(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer> {
+  const [coreConfig, dockerConfig] = options.config.split(':');
+  if (!coreConfig || !dockerConfig) throw new HarnessError(`CONFORMAL_CAPI_CONFIG must name two directories, got "${options.config}"`);
+  const dir = mkdtempSync(join(tmpdir(), 'conformal-capi-'));
+  const { endpoint } = options;
+  const kubeconfigPath = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfigYaml(endpoint.url, endpoint.token, endpoint.caCert), { mode: 0o600 });
+  // --webhook-cert-dir: tls.crt is its own CA (IP SAN 127.0.0.1), given to the API server as caBundle.
+  const { cert, key } = await servingCertificate();
+  writeFileSync(join(dir, 'tls.crt'), cert);
+  writeFileSync(join(dir, 'tls.key'), key, { mode: 0o600 });
+  const caBundle = Buffer.from(cert).toString('base64');
+  const managers: Manager[] = [];
+  const client = new RawKubeClient(endpoint, 8);
+  const close = async () => {
+    await Promise.all(managers.map((m) => m.close()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const logs = () => managers.map((m) => `==== ${m.name}\n${m.output}`).join('\n');
+  const deadline = deadlineSignal(options.startTimeoutMs ?? 120_000, 'Cluster API CRDs and managers to be ready', options.signal);
+  try {
+    const [coreWebhook, dockerWebhook] = [await freePort(), await freePort()];
+    const crds = [...upstreamCrds(coreConfig, coreWebhook, caBundle), ...upstreamCrds(dockerConfig, dockerWebhook, caBundle)];
+    for (const crd of crds) {
+      const created = await client.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+      if (created.code !== 201) throw new HarnessError(`creating CRD ${crd.metadata.name}: ${created.code} ${JSON.stringify(created.body).slice(0, 500)}`);
+    }
+    // Managers build their REST mappings at start: every version of every CRD must be served first.
+    for (const crd of crds) {
+      for (const version of crd.spec.versions.filter((v: { served: boolean }) => v.served)) {
+        const path = `/apis/${crd.spec.group}/${version.name}/${crd.spec.names.plural}`;
+        while ((await client.request('GET', `${path}?limit=1`)).code !== 200) {
+          if (deadline.signal.aborted) throw new HarnessError(`${path} not served in time`, { cause: deadline.signal.reason });
+          await sleep(200);
+        }
+      }
+    }
+    const common = (webhookPort: number, healthPort: number, diagnosticsPort: number) => [
+      `--kubeconfig=${kubeconfigPath}`,
+      '--leader-elect=false',
+      `--webhook-cert-dir=${dir}`,
+      `--webhook-port=${webhookPort}`,
+      `--health-addr=127.0.0.1:${healthPort}`,
+      `--diagnostics-address=127.0.0.1:${diagnosticsPort}`,
+      '--insecure-diagnostics',
+      '--v=2',
+    ];
+    const [coreHealth, coreDiag, dockerHealth, dockerDiag] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    managers.push(startManager('core', options.coreBinary, common(coreWebhook, coreHealth, coreDiag), {}, coreHealth));
+    // CAPD's inMemory backend listens for the workload clusters' fake API servers on POD_IP.
+    managers.push(startManager('docker', options.dockerBinary, common(dockerWebhook, dockerHealth, dockerDiag), { POD_IP: '127.0.0.1' }, dockerHealth));
+    for (;;) {
+      if (deadline.signal.aborted) throw new HarnessError(`Cluster API managers not ready in time; their output ends:\n${logs().slice(-6000)}`, { cause: deadline.signal.reason });
+      const gone = managers.find((m) => m.exited());
+      if (gone) throw new HarnessError(`the Cluster API ${gone.name} manager exited before it was ready; its output ends:\n${gone.output.slice(-6000)}`);
+      const states = await Promise.all(managers.map((m) => ready(m.healthPort)));
+      if (states.every(Boolean)) break;
+      await sleep(500);
+    }
+    options.signal?.addEventListener('abort', () => void close(), { once: true });
+    return { kubeconfigPath, logs, close };
+  } catch (error) {
+    await close();
+    throw error;
+  } finally {
+    deadline.dispose();
+  }
+}
