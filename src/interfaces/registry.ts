@@ -7,6 +7,7 @@ const loaders: Record<string, () => Promise<InterfacePlugin>> = {
   cri: async () => (await import('./cri/plugin.js')).criPlugin,
   cni: async () => (await import('./cni/plugin.js')).cniPlugin,
   cloud: async () => (await import('./cloud/plugin.js')).cloudPlugin,
+  smi: async () => (await import('./smi/plugin.js')).smiPlugin,
 };
 
 export function interfaceNames(): string[] {
