@@ -46,7 +46,7 @@ export function aggregatedGroups(api: KubeApi): Array<{ group: string; versions:
   return [...groups].map(([group, versions]) => ({ group, versions }));
 }
 
-function endpointOf(api: KubeApi, namespace: string, name: string, port: number): { host: string; port: number } {
+function endpointOf(api: KubeApi, namespace: string, name: string, port: number): { host: string; port: number } | undefined {
   const endpoints = read(api, 'endpoints', name, namespace);
   const service = read(api, 'services', name, namespace);
   const servicePort = ((service?.spec as { ports?: Array<{ port: number; targetPort?: number | string; name?: string }> } | undefined)?.ports ?? []).find((p) => p.port === port);
@@ -55,13 +55,22 @@ function endpointOf(api: KubeApi, namespace: string, name: string, port: number)
     const target = subset.ports?.find((p) => !servicePort?.name || p.name === servicePort.name) ?? subset.ports?.[0];
     if (address && target) return { host: address.ip, port: target.port };
   }
-  throw new KubeApiError(503, 'ServiceUnavailable', `service "${namespace}/${name}" has no ready endpoint`);
+  return undefined;
+}
+
+/** kube-aggregator answers an unreachable APIService with plain text, not a Status. */
+function unavailable(res: ServerResponse): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.end('service unavailable\n');
 }
 
 /** Forwards the request to the APIService's server and streams its answer back. */
 export function proxyToApiService(api: KubeApi, apiService: KubeObject, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const spec = apiService.spec as ApiServiceSpec;
-  const { host, port } = endpointOf(api, spec.service!.namespace ?? 'default', spec.service!.name ?? '', spec.service!.port ?? 443);
+  const endpoint = endpointOf(api, spec.service!.namespace ?? 'default', spec.service!.name ?? '', spec.service!.port ?? 443);
+  if (!endpoint) return Promise.resolve(unavailable(res));
+  const { host, port } = endpoint;
   const ca = spec.caBundle ? Buffer.from(spec.caBundle, 'base64').toString('utf8') : undefined;
   return new Promise((resolve) => {
     const headers = { ...req.headers };
@@ -77,12 +86,8 @@ export function proxyToApiService(api: KubeApi, apiService: KubeObject, req: Inc
         answer.once('error', () => resolve());
       },
     );
-    upstream.once('error', (error) => {
-      if (!res.headersSent) {
-        const status = new KubeApiError(503, 'ServiceUnavailable', `error trying to reach service: ${error.message}`).toStatus();
-        res.writeHead(503, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(status));
-      } else res.destroy();
+    upstream.once('error', () => {
+      unavailable(res);
       resolve();
     });
     req.pipe(upstream);

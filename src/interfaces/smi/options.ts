@@ -25,6 +25,8 @@ export const smiOptionsSchema = z
     exemptFeatures: z.array(z.enum(ALL_FEATURES as [string, ...string[]])).default([]),
     serverImage: z.string().min(1).default(DEFAULT_SERVER_IMAGE),
     clientImage: z.string().min(1).default(DEFAULT_CLIENT_IMAGE),
+    /** Send traffic through this endpoint (POST /send) instead of exec-ing the client in a pod. */
+    trafficEndpoint: z.string().url().optional(),
     /** Embedded reference only, for conformal's own tests: inject a named fault. */
     referenceFault: z.enum(faultNames).optional(),
   })
@@ -63,10 +65,12 @@ export const smiFlags: readonly FlagSpec[] = [
   { flags: '--exempt-features <list>', key: 'exemptFeatures', description: 'comma-separated features to leave out (their tests are skipped)', parse: checkedFeatures('--exempt-features') },
   { flags: '--server-image <image>', key: 'serverImage', description: `image of the test servers (${DEFAULT_SERVER_IMAGE})` },
   { flags: '--client-image <image>', key: 'clientImage', description: `image of the test client, run by pod exec (${DEFAULT_CLIENT_IMAGE})` },
+  { flags: '--traffic-endpoint <url>', key: 'trafficEndpoint', description: 'send traffic through this endpoint (docs/smi/README.md, "Traffic") instead of exec-ing the client in a pod; `conformal reference smi` serves one' },
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
 ];
 
 export const smiReferenceFlags: readonly FlagSpec[] = [
   { flags: '--kubeconfig-out <file>', key: 'kubeconfigOut', description: 'write the kubeconfig of the served API server here (required)' },
+  { flags: '--traffic-endpoint-out <file>', key: 'trafficEndpointOut', description: "write the URL of the reference data plane's traffic endpoint here" },
   describedFlag(smiFlags, '--reference-fault', "serve a fault-injected variant of the reference mesh (for conformal's own tests)"),
 ];

@@ -10,6 +10,7 @@ import { resolveFeatures, SmiFeature } from './features.js';
 import { meshNamed } from './meshes.js';
 import type { SmiOptions } from './options.js';
 import { EmbeddedTraffic } from './traffic-embedded.js';
+import { EndpointTraffic } from './traffic-endpoint.js';
 import { ExecTraffic, kubeExec } from './traffic-exec.js';
 import { validateSmiOptions } from './validate.js';
 
@@ -37,6 +38,7 @@ export async function openSmiSession(options: SmiOptions, context: OpenContext):
     const discovered = discoveredFeatures(served);
     // Only where the suite can be sure a client skips its own proxy: the reference honours it.
     if (target.embedded) discovered.add(SmiFeature.bypass);
+    const traffic = options.trafficEndpoint ? 'traffic endpoint' : target.embedded ? 'reference data plane' : 'pod exec';
     const capabilities = resolveFeatures(discovered, options.supportedFeatures, options.exemptFeatures);
     const mesh = options.mesh ? meshNamed(options.mesh) : undefined;
     const warnings: string[] = [];
@@ -47,7 +49,7 @@ export async function openSmiSession(options: SmiOptions, context: OpenContext):
       kc: target.kc,
       runId: context.runId,
       embedded: target.embedded,
-      traffic: reference ? new EmbeddedTraffic(reference) : new ExecTraffic(kubeExec(target.kc)),
+      traffic: reference ? new EmbeddedTraffic(reference) : options.trafficEndpoint ? new EndpointTraffic(options.trafficEndpoint) : new ExecTraffic(kubeExec(target.kc)),
       namespaceLabels: { ...mesh?.namespaceLabels, ...options.namespaceLabels },
       namespaceAnnotations: { ...mesh?.namespaceAnnotations },
       serverImage: options.serverImage,
@@ -65,6 +67,7 @@ export async function openSmiSession(options: SmiOptions, context: OpenContext):
         embeddedReference: target.embedded,
         details: {
           apiServer: target.server,
+          traffic,
           served: [...served].map(([g, v]) => `${g}/${v.join(',')}`).join(' '),
           ...(options.referenceFault ? { fault: options.referenceFault } : {}),
         },

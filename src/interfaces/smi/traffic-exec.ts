@@ -69,6 +69,6 @@ export class ExecTraffic implements Traffic {
     const out = await this.exec({ namespace: request.from.namespace, pod: request.from.pod, container: request.from.container ?? this.container }, clientArgv(request, count), signal);
     const replies = parseClientOutput(out.stdout, count, request.protocol);
     // A refused connection makes the client exit non-zero with nothing per request: all failed.
-    return out.ok ? replies : replies.map((r) => (r.ok ? r : { ...r, error: r.error ?? out.stderr.trim().slice(0, 200) }));
+    return out.ok ? replies : replies.map((r) => (r.ok ? r : { ...r, error: out.stderr.trim().slice(0, 200) || r.error }));
   }
 }

@@ -6,6 +6,7 @@ import { UsageError } from '../../core/errors.js';
 const FAULTS = {
   // access
   'allow-by-default': 'A destination no TrafficTarget names accepts every source (permissive mode).',
+  'sources-ignored': "Once a destination has a TrafficTarget, every meshed identity may reach it: the target's sources are not read.",
   'source-namespace-ignored': "A source ServiceAccount is matched by name only, whatever its namespace.",
   'deletion-not-revoking': 'A deleted TrafficTarget keeps allowing its sources.',
   'client-side-enforcement-only': 'Access is checked by the client proxy only; the server proxy lets everyone in.',
@@ -27,7 +28,7 @@ const FAULTS = {
   'port-mismatch-kept': 'A backend that shares no port with the root service stays in the split.',
   'split-updates-ignored': 'A TrafficSplit is read once when created; later changes to it are ignored.',
   // metrics
-  'metrics-unregistered': 'The metrics API runs but no APIService registers it.',
+  'metrics-namespaces-unlisted': "The metrics API's resource list leaves out namespaces (they are served all the same).",
   'label-selector-ignored': 'Listing pod metrics ignores the label selector.',
   'counts-off': 'Responses with a 5xx status are counted as successes.',
   'latency-quantiles-disordered': 'p50 and p99 response latencies are swapped.',

@@ -8,6 +8,8 @@ export { SMI_FAULTS, SMI_FAULT_NAMES, type SmiFaultName } from './faults.js';
 export { NO_PROXY_ANNOTATION } from './model.js';
 export type { SendReply, SendRequest } from './dataplane.js';
 
+export { startTrafficServer } from './traffic-server.js';
+
 export interface ReferenceMeshHandle {
   /** One request through the data plane, from the client-side proxy of `request.from`. */
   send(request: SendRequest): Promise<SendReply>;

@@ -106,7 +106,6 @@ export class ReferenceMesh {
   /** The metrics API behind an APIService, its Service's endpoint being the loopback server. */
   private async registerMetrics(): Promise<void> {
     this.metricsServer = await startMetricsServer(this.dataPlane.metrics, () => this.snapshot(), this.faulty);
-    if (this.faulty('metrics-unregistered')) return;
     const ns = METRICS_NAMESPACE;
     await this.ensure({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await this.ensure({ apiVersion: 'v1', kind: 'Service', metadata: { name: METRICS_SERVICE, namespace: ns }, spec: { ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } } as Obj);

@@ -45,7 +45,7 @@ function route(url: URL, recorder: MetricsRecorder, state: MeshState, faulty: Fa
   const prefix = `/apis/${METRICS_GROUP_VERSION}`;
   if (!url.pathname.startsWith(prefix)) return undefined;
   const parts = url.pathname.slice(prefix.length).split('/').filter(Boolean);
-  if (parts.length === 0) return RESOURCE_LIST;
+  if (parts.length === 0) return faulty('metrics-namespaces-unlisted') ? { ...RESOURCE_LIST, resources: RESOURCE_LIST.resources.filter((r) => r.name !== 'namespaces') } : RESOURCE_LIST;
   if (parts[0] !== 'namespaces') return undefined;
   const [, ns, kind, name, sub] = parts;
   if (!ns) return undefined;

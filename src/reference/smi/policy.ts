@@ -58,7 +58,7 @@ export function allowed(state: MeshState, caller: Caller, destination: Caller, c
   if (faulty('first-target-only')) targets = [...targets].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).slice(0, 1);
   return targets.some((t) => {
     const ns = t.metadata.namespace ?? '';
-    const sourceFits = t.spec.sources.some((s) => s.name === caller.serviceAccount && (faulty('source-namespace-ignored') || (s.namespace ?? ns) === caller.namespace));
+    const sourceFits = faulty('sources-ignored') || t.spec.sources.some((s) => s.name === caller.serviceAccount && (faulty('source-namespace-ignored') || (s.namespace ?? ns) === caller.namespace));
     if (!sourceFits) return false;
     return t.spec.rules.some((rule) => {
       if (rule.kind === 'HTTPRouteGroup') return routeGroupAllows(state.routeGroups.get(`${ns}/${rule.name}`), rule.matches, call, faulty);
