@@ -6,6 +6,7 @@ import { benchKube } from './kube.js';
 import { benchCri } from './cri.js';
 import { benchCni } from './cni.js';
 import { benchCloud } from './cloud.js';
+import { benchSmi } from './smi.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
@@ -17,6 +18,7 @@ const benches: Bench[] = [
   { name: 'cri', run: benchCri },
   { name: 'cni', run: benchCni },
   { name: 'cloud', run: benchCloud },
+  { name: 'smi', run: benchSmi },
 ];
 
 const only = process.argv.slice(2);

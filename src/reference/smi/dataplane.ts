@@ -2,7 +2,7 @@
 // container port (workload.ts); the client-side proxy is `send`, run for the pod a request starts
 // from: it applies TrafficSplits, picks an endpoint and hands the server proxy its identity.
 import { createSocket } from 'node:dgram';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { allowed, splitTarget, WeightedPicker, type Call, type Faulty } from './policy.js';
 import { keyOf, NO_PROXY_ANNOTATION, serviceAccountOf, type MeshState, type Pod } from './model.js';
@@ -29,6 +29,7 @@ interface Running {
 }
 
 const REQUEST_TIMEOUT_MS = 2000;
+
 const UDP_TIMEOUT_MS = 300;
 
 function portKind(name: string | undefined, protocol: string | undefined): PortKind {
@@ -42,6 +43,8 @@ export class DataPlane {
   private readonly picker = new WeightedPicker();
   private readonly roundRobin = new Map<string, number>();
   private sent = 0;
+  // Client proxies keep their connections to server proxies, as sidecars do (mTLS is costly to redo).
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
   constructor(private readonly state: () => MeshState, private readonly faulty: Faulty) {
     this.metrics = new MetricsRecorder(faulty);
@@ -84,6 +87,7 @@ export class DataPlane {
   }
 
   async close(): Promise<void> {
+    this.agent.destroy();
     await Promise.all([...this.running.values()].map((r) => r.close()));
     this.running.clear();
   }
@@ -103,7 +107,7 @@ export class DataPlane {
       if (!allowed(state, caller, destination, request, this.faulty)) return { ok: false, status: 403 };
     }
     const identity = proxied ? `${caller.namespace}/${caller.serviceAccount}/${source.metadata.name}` : undefined;
-    if (request.protocol === 'http') return httpCall(endpoint.port, request, identity);
+    if (request.protocol === 'http') return httpCall(endpoint.port, request, identity, this.agent);
     if (request.protocol === 'tcp') return tcpCall(endpoint.port, identity);
     return udpCall(endpoint.port, identity);
   }
@@ -127,11 +131,11 @@ function parseIdentity(identity: string | undefined): { namespace: string; servi
   return parts && parts.length === 3 ? { namespace: parts[0]!, serviceAccount: parts[1]!, pod: parts[2]! } : undefined;
 }
 
-function httpCall(port: number, call: Call, identity: string | undefined): Promise<SendReply> {
+function httpCall(port: number, call: Call, identity: string | undefined, agent: Agent): Promise<SendReply> {
   return new Promise((resolve) => {
     const headers: Record<string, string> = { ...call.headers };
     if (identity) headers[IDENTITY_HEADER] = identity;
-    const req = httpRequest({ host: '127.0.0.1', port, method: call.method ?? 'GET', path: call.path ?? '/', headers, timeout: REQUEST_TIMEOUT_MS, agent: false }, (res) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method: call.method ?? 'GET', path: call.path ?? '/', headers, timeout: REQUEST_TIMEOUT_MS, agent }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));

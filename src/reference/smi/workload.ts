@@ -2,7 +2,7 @@
 // pod's name (HTTP: JSON {pod, method, path}; /status/NNN answers NNN), and the pod's server-side
 // proxy in front of each. Only the proxies are reachable through the data plane.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer as createHttpServer, request as httpRequest, type Server as HttpServer } from 'node:http';
+import { Agent, createServer as createHttpServer, request as httpRequest, type Server as HttpServer } from 'node:http';
 import { connect, createServer as createTcpServer, type AddressInfo, type Server as TcpServer } from 'node:net';
 
 export type PortKind = 'http' | 'tcp' | 'udp';
@@ -43,6 +43,7 @@ async function startHttp(pod: string, port: number, admission: Admission): Promi
     res.end(JSON.stringify({ pod, method: req.method, path: req.url }));
   });
   const appPort = await listenTcp(app);
+  const toApp = new Agent({ keepAlive: true, maxSockets: 16 });
   const proxy = createHttpServer((req, res) => {
     const started = performance.now();
     const identity = req.headers[IDENTITY_HEADER] as string | undefined;
@@ -52,7 +53,7 @@ async function startHttp(pod: string, port: number, admission: Admission): Promi
       res.end('RBAC: access denied');
       return;
     }
-    const upstream = httpRequest({ host: '127.0.0.1', port: appPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+    const upstream = httpRequest({ host: '127.0.0.1', port: appPort, method: req.method, path: req.url, headers: req.headers, agent: toApp }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
       answer.once('end', () => admission.record(identity, (answer.statusCode ?? 502) < 500, performance.now() - started));
@@ -64,7 +65,13 @@ async function startHttp(pod: string, port: number, admission: Admission): Promi
     req.pipe(upstream);
   });
   const proxyPort = await listenTcp(proxy);
-  return { proxyPort, close: async () => void (await Promise.all([closeTcp(proxy)(), closeTcp(app)()])) };
+  return {
+    proxyPort,
+    close: async () => {
+      toApp.destroy();
+      await Promise.all([closeTcp(proxy)(), closeTcp(app)()]);
+    },
+  };
 }
 
 async function startTcp(pod: string, port: number, admission: Admission): Promise<{ proxyPort: number; close: Closer }> {
