@@ -69,7 +69,8 @@ export class TestApp {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name, labels: { app: name }, annotations: noProxy ? { [NO_PROXY_ANNOTATION]: 'true', 'sidecar.istio.io/inject': 'false', 'linkerd.io/inject': 'disabled', 'openservicemesh.io/sidecar-injection': 'disabled', 'kuma.io/sidecar-injection': 'disabled' } : {} },
-      spec: { serviceAccountName: serviceAccount, containers: [{ name: 'client', image: this.ctx.env.clientImage, command: ['sleep', '365d'] }] },
+      // The echo image's own entrypoint keeps the pod running (it has no shell or sleep); its `client` binary is exec-ed.
+      spec: { serviceAccountName: serviceAccount, containers: [{ name: 'client', image: this.ctx.env.clientImage }] },
     });
     return { namespace: this.namespace, pod: name, container: 'client' };
   }
