@@ -28,6 +28,7 @@ export const accessTests: readonly SmiTest[] = [
     title: 'Traffic Access: a TrafficTarget allows its source ServiceAccount and no other of the namespace',
     spec: spec('access', 'Specification', 'a TrafficTarget associates a set of traffic definitions (rules) with a service identity allocated to a group of pods'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
@@ -45,6 +46,7 @@ export const accessTests: readonly SmiTest[] = [
     title: 'Traffic Access: a source ServiceAccount of the same name in another namespace is refused',
     spec: spec('access', 'Specification', 'sources are ServiceAccounts identified by name and namespace'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
@@ -63,6 +65,7 @@ export const accessTests: readonly SmiTest[] = [
     title: 'Traffic Access: two TrafficTargets for one destination each allow their own source',
     spec: spec('access', 'Specification', 'TrafficTargets are additive'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
@@ -81,6 +84,7 @@ export const accessTests: readonly SmiTest[] = [
     title: 'Traffic Access: deleting the TrafficTarget refuses its source again',
     spec: spec('access', 'Specification', 'without a TrafficTarget, traffic is denied'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
@@ -97,6 +101,7 @@ export const accessTests: readonly SmiTest[] = [
     title: 'Traffic Access: a client without its own proxy is refused by the server side',
     spec: spec('access', 'Specification', 'access control is always enforced on the server side of a connection'),
     profile: 'extended',
+    operations: ['HTTP'],
     requires: [...ACCESS, SmiFeature.bypass],
     tags: ['Feature:ProxyBypass'],
     async run(ctx) {
@@ -115,6 +120,7 @@ export const accessTests: readonly SmiTest[] = [
     title: 'Traffic Access: a rule naming some matches of an HTTPRouteGroup allows only those',
     spec: spec('access', 'Specification', 'matches limit a rule to the named matches of the route group; omitted, all matches apply'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);

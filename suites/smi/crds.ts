@@ -45,6 +45,7 @@ export const crdTests: readonly SmiTest[] = [
     title: 'CRDs: each SMI kind is served at its v0.6.0 version and its schema defines the fields of the spec',
     spec: spec('access', 'Specification', 'the resources and fields of SMI v0.6.0 (access v1alpha3, specs v1alpha4, split v1alpha4)'),
     profile: 'core',
+    operations: ['CustomResourceDefinition'],
     requires: ACCESS,
     async run(ctx) {
       const api = ctx.env.kc.makeApiClient(ApiextensionsV1Api);
@@ -74,6 +75,7 @@ export const crdTests: readonly SmiTest[] = [
     title: 'CRDs: an HTTPRouteGroup with headers as a map of name to regex is accepted and kept',
     spec: spec('specs', 'HTTPRouteGroup', 'headers is a map of header name to regex (smi-spec #233, PR #237)'),
     profile: 'core',
+    operations: ['CustomResourceDefinition'],
     requires: ACCESS,
     async run(ctx) {
       const app = await testApp(ctx);

@@ -105,6 +105,7 @@ export const metricsTests: readonly SmiTest[] = [
     title: 'Traffic Metrics: metrics.smi-spec.io/v1alpha1 is an APIService serving pods and namespaces',
     spec: spec('metrics', 'Specification', 'the metrics are served through an APIService (an aggregated API), discoverable like any other'),
     profile: 'core',
+    operations: ['TrafficMetrics'],
     requires: METRICS,
     async run(ctx) {
       const service = await get<{ spec?: { group?: string; version?: string; service?: unknown } }>(ctx, '/apis/apiregistration.k8s.io/v1/apiservices/v1alpha1.metrics.smi-spec.io');
@@ -123,6 +124,7 @@ export const metricsTests: readonly SmiTest[] = [
     title: 'Traffic Metrics: success and failure counts of a pod agree with the traffic sent',
     spec: spec('metrics', 'Specification', 'success_count and failure_count of the requests a resource handled'),
     profile: 'core',
+    operations: ['TrafficMetrics'],
     requires: METRICS,
     async run(ctx) {
       const { deltas } = await countedTraffic(ctx, { 'pod server': podMetrics(ctx, 'server') });
@@ -136,6 +138,7 @@ export const metricsTests: readonly SmiTest[] = [
     title: 'Traffic Metrics: p50, p90 and p99 latencies are present, with a unit, and ordered',
     spec: spec('metrics', 'Specification', 'p99_response_latency, p90_response_latency, p50_response_latency'),
     profile: 'core',
+    operations: ['TrafficMetrics'],
     requires: METRICS,
     async run(ctx) {
       const { deltas } = await countedTraffic(ctx, { 'pod server': podMetrics(ctx, 'server') });
@@ -152,6 +155,7 @@ export const metricsTests: readonly SmiTest[] = [
     title: 'Traffic Metrics: the edges of a pod name its peer, the direction and the counts',
     spec: spec('metrics', 'Edges', 'edges describe traffic between a resource and its peers, direction to or from'),
     profile: 'core',
+    operations: ['TrafficMetrics'],
     requires: METRICS,
     async run(ctx) {
       const { app, deltas } = await countedTraffic(ctx, { 'edge from client': edgeOf(ctx, 'server', 'from') });
@@ -169,6 +173,7 @@ export const metricsTests: readonly SmiTest[] = [
     title: 'Traffic Metrics: a namespace counts the traffic of its pods',
     spec: spec('metrics', 'Specification', 'TrafficMetrics for namespaces'),
     profile: 'core',
+    operations: ['TrafficMetrics'],
     requires: METRICS,
     async run(ctx) {
       const { deltas } = await countedTraffic(ctx, { namespace: (app) => get<TrafficMetrics>(ctx, `${BASE}/namespaces/${app.namespace}`) });
@@ -180,6 +185,7 @@ export const metricsTests: readonly SmiTest[] = [
     title: 'Traffic Metrics: listing pods by label selector gives exactly the selected pods',
     spec: spec('metrics', 'Specification', 'TrafficMetricsList by label selector'),
     profile: 'core',
+    operations: ['TrafficMetrics'],
     requires: METRICS,
     async run(ctx) {
       const { app } = await countedTraffic(ctx, {});

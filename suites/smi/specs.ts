@@ -13,6 +13,7 @@ export const specsTests: readonly SmiTest[] = [
     title: 'Traffic Specs: pathRegex matches from the start of the path only',
     spec: spec('specs', 'HTTPRouteGroup', 'the regex is anchored to the start of the URI'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
@@ -27,6 +28,7 @@ export const specsTests: readonly SmiTest[] = [
     title: 'Traffic Specs: a match allows its methods only, and "*" allows every method',
     spec: spec('specs', 'HTTPRouteGroup', 'methods restrict a match; "*" matches any method'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
@@ -42,6 +44,7 @@ export const specsTests: readonly SmiTest[] = [
     title: 'Traffic Specs: every header of a match must fit',
     spec: spec('specs', 'HTTPRouteGroup', 'headers within one match are ANDed'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
@@ -57,6 +60,7 @@ export const specsTests: readonly SmiTest[] = [
     title: 'Traffic Specs: any one match of a route group allows the request',
     spec: spec('specs', 'HTTPRouteGroup', 'separate matches are ORed'),
     profile: 'core',
+    operations: ['HTTP'],
     requires: ACCESS,
     async run(ctx) {
       const { app, client } = await standardApp(ctx);

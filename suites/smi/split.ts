@@ -44,6 +44,7 @@ export const splitTests: readonly SmiTest[] = [
     title: 'Traffic Split: a 70/30 split is within 5 points over 500 requests',
     spec: spec('split', 'Specification', 'backends receive traffic in proportion to their weights'),
     profile: 'core',
+    operations: ['HTTP', 'TrafficSplit'],
     requires: SPLIT,
     timeoutMs: 120_000,
     async run(ctx) {
@@ -58,6 +59,7 @@ export const splitTests: readonly SmiTest[] = [
     title: 'Traffic Split: 100/0 sends everything to the first backend, 0/100 everything to the second',
     spec: spec('split', 'Specification', 'a backend of weight 0 receives no traffic'),
     profile: 'core',
+    operations: ['HTTP', 'TrafficSplit'],
     requires: SPLIT,
     timeoutMs: 120_000,
     async run(ctx) {
@@ -73,6 +75,7 @@ export const splitTests: readonly SmiTest[] = [
     title: 'Traffic Split: weights are relative, 1000/500 is two thirds and one third',
     spec: spec('split', 'Specification', 'weights are relative to the sum of the weights of all backends'),
     profile: 'core',
+    operations: ['HTTP', 'TrafficSplit'],
     requires: SPLIT,
     timeoutMs: 120_000,
     async run(ctx) {
@@ -87,6 +90,7 @@ export const splitTests: readonly SmiTest[] = [
     title: 'Traffic Split: with matches, matching requests go to the backends and the rest to the root service',
     spec: spec('split', 'A/B testing', 'requests that match none of the route groups are sent to the root service'),
     profile: 'core',
+    operations: ['HTTP', 'TrafficSplit'],
     requires: SPLIT,
     timeoutMs: 120_000,
     async run(ctx) {
@@ -104,6 +108,7 @@ export const splitTests: readonly SmiTest[] = [
     title: 'Traffic Split: a backend that shares no port with the root service gets no traffic',
     spec: spec('split', 'Ports', 'a backend service must share a port with the root service, otherwise it is excluded'),
     profile: 'core',
+    operations: ['HTTP', 'TrafficSplit'],
     requires: SPLIT,
     timeoutMs: 120_000,
     async run(ctx) {
@@ -118,6 +123,7 @@ export const splitTests: readonly SmiTest[] = [
     title: 'Traffic Split: a changed split takes effect within the consistency window',
     spec: spec('split', 'Specification', 'the split in force is the current TrafficSplit'),
     profile: 'core',
+    operations: ['HTTP', 'TrafficSplit'],
     requires: SPLIT,
     timeoutMs: 120_000,
     async run(ctx) {
