@@ -113,6 +113,8 @@ export async function startRealApiServer(apiserverPath: string, etcdPath: string
     `--service-account-key-file=${join(dir, 'sa.pub')}`,
     `--service-account-signing-key-file=${join(dir, 'sa.key')}`,
     '--service-cluster-ip-range=10.96.0.0/12',
+    // APIServices reach their Service's endpoints, not its cluster IP (nothing routes those here).
+    '--enable-aggregator-routing=true',
     // No controller manager runs, so nothing would ever create the default ServiceAccount.
     '--disable-admission-plugins=ServiceAccount',
     '--watch-cache=true',

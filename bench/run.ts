@@ -7,6 +7,7 @@ import { benchCri } from './cri.js';
 import { benchCni } from './cni.js';
 import { benchCloud } from './cloud.js';
 import { benchCapi } from './capi.js';
+import { benchSmi } from './smi.js';
 
 type Bench = { name: string; run: () => Promise<void> };
 
@@ -19,6 +20,7 @@ const benches: Bench[] = [
   { name: 'cni', run: benchCni },
   { name: 'cloud', run: benchCloud },
   { name: 'capi', run: benchCapi },
+  { name: 'smi', run: benchSmi },
 ];
 
 const only = process.argv.slice(2);

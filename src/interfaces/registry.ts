@@ -8,6 +8,7 @@ const loaders: Record<string, () => Promise<InterfacePlugin>> = {
   cni: async () => (await import('./cni/plugin.js')).cniPlugin,
   cloud: async () => (await import('./cloud/plugin.js')).cloudPlugin,
   capi: async () => (await import('./capi/plugin.js')).capiPlugin,
+  smi: async () => (await import('./smi/plugin.js')).smiPlugin,
 };
 
 export function interfaceNames(): string[] {

@@ -333,6 +333,9 @@ export function builtinTypes(): ResourceType[] {
     build({ group: 'apps', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true, shortNames: ['rs'], categories: ['all'],
       status: true, scale: true, generation: true, columns: replicaSetColumns,
       hooks: { defaults: workloadDefaults(false), prepareCreate: (o) => void (o.status = {}), validate: workloadValidate, validateUpdate: selectorImmutable } }),
+    // Registration only: src/kube/aggregator.ts proxies a service-backed group/version to its server.
+    build({ group: 'apiregistration.k8s.io', kind: 'APIService', plural: 'apiservices', namespaced: false, status: true,
+      columns: [{ name: 'Service', type: 'string', cell: (o) => { const s = (o.spec as { service?: { namespace?: string; name?: string } } | undefined)?.service; return s ? `${s.namespace}/${s.name}` : 'Local'; } }] }),
     build({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false,
       shortNames: ['crd', 'crds'], status: true, generation: true, age: false,
       // The CRD printer shows the creation time itself, not an age.

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { KubeApi, type ListResult, type Target, type WriteResult } from './api.js';
+import { aggregatedGroups, proxyToApiService, remoteApiService } from './aggregator.js';
 import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { openApiV2, openApiV3ForGroupVersion, openApiV3Index } from './openapi.js';
 import { decodeProtobufObject } from './protobuf.js';
@@ -153,9 +154,11 @@ export class KubeHttpServer {
     if (parts[0] === 'apis') {
       if (parts.length === 1) {
         if (wantsAggregated(accept)) return this.json(res, 200, aggregatedDiscovery(this.api.registry, false), AGGREGATED_MEDIA);
-        return this.json(res, 200, apiGroupList(this.api.registry));
+        return this.json(res, 200, withAggregated(apiGroupList(this.api.registry), aggregatedGroups(this.api)));
       }
       const group = parts[1]!;
+      const remote = parts.length >= 3 ? remoteApiService(this.api, group, parts[2]!) : undefined;
+      if (remote) return proxyToApiService(this.api, remote, req, res);
       if (parts.length === 2) {
         const doc = apiGroup(this.api.registry, group);
         if (!doc) throw resourceNotFound();
@@ -317,4 +320,13 @@ function listJson(target: Target, listed: ListResult, metadataOnly?: string): st
   }
   const head = JSON.stringify({ kind: type.listKind, apiVersion: apiVersionOf(type.group, version.name), metadata: listMeta(listed) });
   return `${head.slice(0, -1)},"items":[${listed.items.map((item: KubeObject) => cachedJson(item)).join(',')}]}`;
+}
+
+/** /apis with the groups of service-backed APIServices added (kube-aggregator merges them likewise). */
+function withAggregated(list: object, groups: Array<{ group: string; versions: string[] }>): object {
+  const doc = list as { groups: Array<{ name: string }> };
+  const extra = groups
+    .filter((g) => !doc.groups.some((known) => known.name === g.group))
+    .map((g) => ({ name: g.group, versions: g.versions.map((v) => ({ groupVersion: `${g.group}/${v}`, version: v })), preferredVersion: { groupVersion: `${g.group}/${g.versions[0]}`, version: g.versions[0] } }));
+  return { ...doc, groups: [...doc.groups, ...extra] };
 }

@@ -28,3 +28,24 @@ export function conformal(args: readonly string[], options: { timeoutMs?: number
 export function spawnConformal(args: readonly string[]): ChildProcess {
   return spawn(process.execPath, [CLI, ...args], { cwd: packagePath(), stdio: ['ignore', 'pipe', 'pipe'] });
 }
+
+/** Starts `conformal reference <name> ...args` and resolves once it says it is serving. */
+export async function startReferenceCli(name: string, args: readonly string[], timeoutMs = 30_000): Promise<ChildProcess> {
+  const server = spawnConformal(['reference', name, ...args]);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`conformal reference ${name} did not start in ${timeoutMs / 1000} s`)), timeoutMs);
+      server.stdout!.on('data', (d: Buffer) => {
+        if (d.toString().includes(`serving the ${name} reference`)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      server.on('exit', (code) => reject(new Error(`conformal reference ${name} exited with ${code}`)));
+    });
+  } catch (error) {
+    server.kill('SIGTERM');
+    throw error;
+  }
+  return server;
+}

@@ -1,4 +1,5 @@
 // Every differential scenario, in the order they run.
+import { scenario as aggregation, proxyScenario as aggregationProxy } from './aggregation.js';
 import { scenario as apply } from './apply.js';
 import { scenario as conditionalUpdates } from './conditional-updates.js';
 import { scenario as conversionWebhook } from './conversion-webhook.js';
@@ -24,5 +25,5 @@ import { scenario as workloads } from './workloads.js';
 export const scenarios: Scenario[] = [
   crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery, gc,
   statusWrites, loadBalancers, nodes, serviceAllocation, noopWrites, goShape, metadataOnly,
-  conditionalUpdates, conversionWebhook,
+  conditionalUpdates, conversionWebhook, aggregation, aggregationProxy,
 ];

@@ -30,6 +30,8 @@ export interface Scenario {
   name: string;
   /** Needs controllers (garbage collector, namespace controller) besides the API server. */
   controllers?: boolean;
+  /** Needs Endpoints on 127.0.0.1, which kube-apiserver refuses: runs on the in-memory server only. */
+  loopbackEndpoints?: boolean;
   run(ctx: ScenarioContext): Promise<void>;
 }
 
