@@ -141,7 +141,20 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
       let mesh: TraefikMesh;
       let client: LoopbackPod;
       let stranger: LoopbackPod;
-      const call = (from: LoopbackPod, path: string) => getVia(mesh.trafficProxy, `http://api.${ns}.traefik.mesh:${PORT}${path}`, from.ip);
+      const call = (from: LoopbackPod, path: string, service = 'api') => getVia(mesh.trafficProxy, `http://${service}.${ns}.traefik.mesh:${PORT}${path}`, from.ip);
+      const allowClient = async () => {
+        const target = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.access}/namespaces/${ns}/traffictargets`, {
+          apiVersion: TRAEFIK_MESH_SMI.access,
+          kind: 'TrafficTarget',
+          metadata: { name: 'client-to-api', namespace: ns },
+          spec: {
+            destination: { kind: 'ServiceAccount', name: 'api', namespace: ns },
+            rules: [{ kind: 'HTTPRouteGroup', name: 'api-routes', matches: ['everything'] }],
+            sources: [{ kind: 'ServiceAccount', name: 'client', namespace: ns }],
+          },
+        });
+        expect(target.code, JSON.stringify(target.body)).toBe(201);
+      };
 
       beforeAll(async () => {
         mesh = await startTraefikMesh({ meshBinary: meshPath!, traefikBinary: traefikPath!, crdDir: crdDir!, endpoint: cluster.endpoint, acl: true });
@@ -164,17 +177,7 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
           spec: { matches: [{ name: 'everything', pathRegex: '/.*', methods: ['*'] }] },
         });
         expect(group.code, JSON.stringify(group.body)).toBe(201);
-        const target = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.access}/namespaces/${ns}/traffictargets`, {
-          apiVersion: TRAEFIK_MESH_SMI.access,
-          kind: 'TrafficTarget',
-          metadata: { name: 'client-to-api', namespace: ns },
-          spec: {
-            destination: { kind: 'ServiceAccount', name: 'api', namespace: ns },
-            rules: [{ kind: 'HTTPRouteGroup', name: 'api-routes', matches: ['everything'] }],
-            sources: [{ kind: 'ServiceAccount', name: 'client', namespace: ns }],
-          },
-        });
-        expect(target.code, JSON.stringify(target.body)).toBe(201);
+        await allowClient();
         const allowed = await answerUntil('client → api once allowed', () => call(client, '/allowed'), (a) => a.status === 200);
         expect(podOf(allowed)).toBe('api');
         expect((await call(stranger, '/stranger')).status).toBe(403);
@@ -182,6 +185,32 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
         const deleted = await kube.request('DELETE', `/apis/${TRAEFIK_MESH_SMI.access}/namespaces/${ns}/traffictargets/client-to-api`);
         expect(deleted.code).toBe(200);
         await answerUntil('client → api once the TrafficTarget is gone', () => call(client, '/again'), (a) => a.status === 403);
+      }, STEP_MS);
+
+      it('a TrafficSplit is open to the pods allowed to every backend, through a second proxy hop', async () => {
+        await allowClient();
+        const apiB = await pod(ns, 'api-b', 'api', 41, TARGET_PORT);
+        await publishService(kube, { namespace: ns, name: 'api-b', port: PORT, targetPort: TARGET_PORT, pods: [apiB] });
+        await publishService(kube, { namespace: ns, name: 'shop', port: PORT, targetPort: TARGET_PORT, pods: [] });
+        const split = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.split}/namespaces/${ns}/trafficsplits`, {
+          apiVersion: TRAEFIK_MESH_SMI.split,
+          kind: 'TrafficSplit',
+          metadata: { name: 'shop', namespace: ns },
+          spec: { service: 'shop', backends: [{ service: 'api', weight: 1 }, { service: 'api-b', weight: 1 }] },
+        });
+        expect(split.code, JSON.stringify(split.body)).toBe(201);
+        await answerUntil('client → shop (split)', () => call(client, '/shop', 'shop'), (a) => a.status === 200);
+        const seen = new Set<string>();
+        for (let i = 0; i < 6; i++) {
+          const answer = await call(client, '/shop', 'shop');
+          expect(answer.status, answer.body).toBe(200);
+          seen.add(podOf(answer));
+        }
+        expect([...seen].sort()).toEqual(['api', 'api-b']);
+        // The backends are reached by name through the proxy again; the second hop admits the
+        // request by the client's address in X-Forwarded-For, so a stranger stays out.
+        expect((await call(stranger, '/shop', 'shop')).status).toBe(403);
+        expect((await call(stranger, '/direct', 'api-b')).status).toBe(403);
       }, STEP_MS);
     });
   });
