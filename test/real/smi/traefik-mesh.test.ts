@@ -42,6 +42,17 @@ async function answerUntil(what: string, get: () => Promise<HttpAnswer>, accept:
   }
 }
 
+/** A TrafficSplit of apex Service `service` (also its name) over `backends` (Service → weight). */
+async function createSplit(kube: RawKubeClient, ns: string, service: string, backends: Record<string, number>): Promise<void> {
+  const created = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.split}/namespaces/${ns}/trafficsplits`, {
+    apiVersion: TRAEFIK_MESH_SMI.split,
+    kind: 'TrafficSplit',
+    metadata: { name: service, namespace: ns },
+    spec: { service, backends: Object.entries(backends).map(([name, weight]) => ({ service: name, weight })) },
+  });
+  expect(created.code, JSON.stringify(created.body)).toBe(201);
+}
+
 const podOf = (answer: HttpAnswer) => (JSON.parse(answer.body) as { pod: string }).pod;
 
 function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>): void {
@@ -103,13 +114,7 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
       }, STEP_MS);
 
       it('a TrafficSplit sends the apex Service’s traffic to its backends by weight', async () => {
-        const created = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.split}/namespaces/${ns}/trafficsplits`, {
-          apiVersion: TRAEFIK_MESH_SMI.split,
-          kind: 'TrafficSplit',
-          metadata: { name: 'web', namespace: ns },
-          spec: { service: 'web', backends: [{ service: 'web-v1', weight: 3 }, { service: 'web-v2', weight: 1 }] },
-        });
-        expect(created.code, JSON.stringify(created.body)).toBe(201);
+        await createSplit(kube, ns, 'web', { 'web-v1': 3, 'web-v2': 1 });
         await answerUntil('web (split) through the mesh', () => call('web', '/split'), (a) => a.status === 200);
         const counts = new Map<string, number>();
         for (let i = 0; i < 40; i++) {
@@ -192,13 +197,7 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
         const apiB = await pod(ns, 'api-b', 'api', 41, TARGET_PORT);
         await publishService(kube, { namespace: ns, name: 'api-b', port: PORT, targetPort: TARGET_PORT, pods: [apiB] });
         await publishService(kube, { namespace: ns, name: 'shop', port: PORT, targetPort: TARGET_PORT, pods: [] });
-        const split = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.split}/namespaces/${ns}/trafficsplits`, {
-          apiVersion: TRAEFIK_MESH_SMI.split,
-          kind: 'TrafficSplit',
-          metadata: { name: 'shop', namespace: ns },
-          spec: { service: 'shop', backends: [{ service: 'api', weight: 1 }, { service: 'api-b', weight: 1 }] },
-        });
-        expect(split.code, JSON.stringify(split.body)).toBe(201);
+        await createSplit(kube, ns, 'shop', { api: 1, 'api-b': 1 });
         await answerUntil('client → shop (split)', () => call(client, '/shop', 'shop'), (a) => a.status === 200);
         const seen = new Set<string>();
         for (let i = 0; i < 6; i++) {
