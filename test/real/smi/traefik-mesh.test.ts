@@ -13,7 +13,7 @@ import { startTraefikMesh, TRAEFIK_MESH_SMI, type TraefikMesh } from '../../supp
 
 const meshPath = requireTool('CONFORMAL_TRAEFIK_MESH');
 const traefikPath = requireTool('CONFORMAL_TRAEFIK');
-const crdDir = process.env.CONFORMAL_TRAEFIK_MESH_CRDS;
+const crdDir = requireTool('CONFORMAL_TRAEFIK_MESH_CRDS');
 const apiserverPath = requireTool('CONFORMAL_KUBE_APISERVER');
 const etcdPath = requireTool('CONFORMAL_ETCD');
 
