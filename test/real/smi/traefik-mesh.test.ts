@@ -91,6 +91,7 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
         client = await pod(ns, 'client', 'client', 10);
         v1 = await pod(ns, 'web-v1', 'web', 21, TARGET_PORT);
         v2 = await pod(ns, 'web-v2', 'web', 22, TARGET_PORT);
+        await publishService(kube, { namespace: 'kube-system', name: 'web-v1', port: PORT, targetPort: TARGET_PORT, pods: [v1] });
         await publishService(kube, { namespace: ns, name: 'web-v1', port: PORT, targetPort: TARGET_PORT, pods: [v1] });
         await publishService(kube, { namespace: ns, name: 'web-v2', port: PORT, targetPort: TARGET_PORT, pods: [v2] });
         // The apex of the split: no pods of its own.
@@ -108,9 +109,11 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
         expect(podOf(answer)).toBe('web-v1');
         expect(v1.received).toContain('/hello');
         expect(v2.received).not.toContain('/hello');
-        // The proxy answers only for Services it knows: a name with no Service behind it is not routed.
-        const unknown = await call('nothing-here', '/hello');
-        expect(unknown.status).not.toBe(200);
+        // Traefik Mesh leaves kube-system out of the mesh: the same Service there, published before
+        // the one that now routes, has no route (Traefik's 404).
+        const unmeshed = await getVia(mesh.trafficProxy, `http://web-v1.kube-system.traefik.mesh:${PORT}/hello`, client.ip);
+        expect(unmeshed.status, unmeshed.body).toBe(404);
+        expect(unmeshed.body).toContain('404 page not found');
       }, STEP_MS);
 
       it('a TrafficSplit sends the apex Service’s traffic to its backends by weight', async () => {
