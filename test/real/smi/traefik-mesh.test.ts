@@ -150,14 +150,15 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
       let client: LoopbackPod;
       let stranger: LoopbackPod;
       const call = (from: LoopbackPod, path: string, service = 'api') => getVia(mesh.trafficProxy, `http://${service}.${ns}.traefik.mesh:${PORT}${path}`, from.ip);
-      const allowClient = async () => {
+      /** A TrafficTarget from ServiceAccount client to api, for one match of one HTTPRouteGroup. */
+      const allowClient = async (name = 'client-to-api', group = 'api-routes', match = 'everything') => {
         const target = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.access}/namespaces/${ns}/traffictargets`, {
           apiVersion: TRAEFIK_MESH_SMI.access,
           kind: 'TrafficTarget',
-          metadata: { name: 'client-to-api', namespace: ns },
+          metadata: { name, namespace: ns },
           spec: {
             destination: { kind: 'ServiceAccount', name: 'api', namespace: ns },
-            rules: [{ kind: 'HTTPRouteGroup', name: 'api-routes', matches: ['everything'] }],
+            rules: [{ kind: 'HTTPRouteGroup', name: group, matches: [match] }],
             sources: [{ kind: 'ServiceAccount', name: 'client', namespace: ns }],
           },
         });
@@ -213,6 +214,26 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
         // request by the client's address in X-Forwarded-For, so a stranger stays out.
         expect((await call(stranger, '/shop', 'shop')).status).toBe(403);
         expect((await call(stranger, '/direct', 'api-b')).status).toBe(403);
+      }, STEP_MS);
+
+      it('a TrafficTarget allows only the paths of the HTTPRouteGroup matches it names', async () => {
+        const removed = await kube.request('DELETE', `/apis/${TRAEFIK_MESH_SMI.access}/namespaces/${ns}/traffictargets/client-to-api`);
+        expect(removed.code).toBe(200);
+        const group = await kube.request('POST', `/apis/${TRAEFIK_MESH_SMI.specs}/namespaces/${ns}/httproutegroups`, {
+          apiVersion: TRAEFIK_MESH_SMI.specs,
+          kind: 'HTTPRouteGroup',
+          metadata: { name: 'metrics', namespace: ns },
+          spec: { matches: [{ name: 'metrics', pathRegex: '/metrics', methods: ['GET'] }, { name: 'health', pathRegex: '/healthz', methods: ['GET'] }] },
+        });
+        expect(group.code, JSON.stringify(group.body)).toBe(201);
+        await allowClient('client-metrics', 'metrics', 'metrics');
+        // Once only the narrower target is in force, /allowed (open before) is refused.
+        await answerUntil('client → api /allowed refused', () => call(client, '/allowed'), (a) => a.status === 403);
+        const metrics = await answerUntil('client → api /metrics', () => call(client, '/metrics'), (a) => a.status === 200);
+        expect(podOf(metrics)).toBe('api');
+        // The group's other match is not named by the target.
+        expect((await call(client, '/healthz')).status).toBe(403);
+        expect((await call(stranger, '/metrics')).status).toBe(403);
       }, STEP_MS);
     });
   });
