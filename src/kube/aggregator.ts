@@ -1,7 +1,9 @@
 // APIService (apiregistration.k8s.io/v1): a group/version served by another server, reached
 // through this one, as kube-aggregator does. A request under /apis/<group>/<version> whose
-// APIService names a Service is proxied to that Service's first ready endpoint over HTTPS (as
-// kube-apiserver with --enable-aggregator-routing does: endpoints, not the cluster IP).
+// APIService names a Service is proxied over HTTPS to an ExternalName Service's host at the
+// APIService's port (as kube-aggregator's ResolveCluster does), or else to the Service's first
+// ready endpoint (as kube-apiserver with --enable-aggregator-routing does: there is no service
+// network here to reach a cluster IP through).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { KubeApi } from './api.js';
@@ -47,9 +49,11 @@ export function aggregatedGroups(api: KubeApi): Array<{ group: string; versions:
 }
 
 function endpointOf(api: KubeApi, namespace: string, name: string, port: number): { host: string; port: number } | undefined {
-  const endpoints = read(api, 'endpoints', name, namespace);
   const service = read(api, 'services', name, namespace);
-  const servicePort = ((service?.spec as { ports?: Array<{ port: number; targetPort?: number | string; name?: string }> } | undefined)?.ports ?? []).find((p) => p.port === port);
+  const serviceSpec = service?.spec as { type?: string; externalName?: string; ports?: Array<{ port: number; targetPort?: number | string; name?: string }> } | undefined;
+  if (serviceSpec?.type === 'ExternalName') return serviceSpec.externalName ? { host: serviceSpec.externalName.replace(/\.$/, ''), port } : undefined;
+  const endpoints = read(api, 'endpoints', name, namespace);
+  const servicePort = (serviceSpec?.ports ?? []).find((p) => p.port === port);
   for (const subset of (endpoints?.subsets ?? []) as Array<{ addresses?: Array<{ ip: string }>; ports?: Array<{ port: number; name?: string }> }>) {
     const address = subset.addresses?.[0];
     const target = subset.ports?.find((p) => !servicePort?.name || p.name === servicePort.name) ?? subset.ports?.[0];

@@ -2,6 +2,7 @@
 // suites touch. Objects only: nothing schedules pods or runs controllers besides garbage collection.
 import { isDeepStrictEqual } from 'node:util';
 import { eventFromStorage, eventToStorage } from './events.js';
+import { endpointsValidate } from './endpoints.js';
 import { immutable, isObject, list, path, record, required, setDefault, setDefaultPointer } from './field-rules.js';
 import { nodeDefaults, nodePrepareCreate, nodeValidate, nodeValidateUpdate } from './nodes.js';
 import { podDefaults, podPrepareCreate, podTolerations, workloadDefaults } from './pods.js';
@@ -296,7 +297,7 @@ export function builtinTypes(): ResourceType[] {
         defaults: serviceDefaults, prepareCreate: servicePrepareCreate, prepareUpdate: servicePrepareUpdate, validate: serviceValidate,
         validateUpdate: serviceValidateUpdate, validateStatus: (next) => serviceValidateStatus(next), allocate: (obj, old, peers) => services.allocate(obj, old, peers),
       } }),
-    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], columns: endpointsColumns, hooks: { defaults: endpointsDefaults } }),
+    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], columns: endpointsColumns, hooks: { defaults: endpointsDefaults, validate: endpointsValidate } }),
     build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, columns: sliceColumns, hooks: { defaults: sliceDefaults } }),
     build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true, columns: podColumns,
       hooks: { defaults: podDefaults, prepareCreate: podPrepareCreate, prepareUpdate: podTolerations, prepareStatus: podPrepareStatus, validate: podValidate } }),

@@ -103,19 +103,19 @@ export class ReferenceMesh {
     }
   }
 
-  /** The metrics API behind an APIService, its Service's endpoint being the loopback server. */
+  /** The metrics API behind an APIService whose Service names the loopback server (Endpoints may not hold loopback addresses). */
   private async registerMetrics(): Promise<void> {
     this.metricsServer = await startMetricsServer(this.dataPlane.metrics, () => this.snapshot(), this.faulty);
     const ns = METRICS_NAMESPACE;
     await this.ensure({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await this.ensure({ apiVersion: 'v1', kind: 'Service', metadata: { name: METRICS_SERVICE, namespace: ns }, spec: { ports: [{ name: 'https', port: 443, protocol: 'TCP' }] } } as Obj);
-    await this.ensure({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: METRICS_SERVICE, namespace: ns }, subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ name: 'https', port: this.metricsServer.port, protocol: 'TCP' }] }] } as Obj);
+    await this.ensure({ apiVersion: 'v1', kind: 'Service', metadata: { name: METRICS_SERVICE, namespace: ns }, spec: { type: 'ExternalName', externalName: 'localhost' } } as Obj);
     await this.ensure({
       apiVersion: 'apiregistration.k8s.io/v1',
       kind: 'APIService',
       metadata: { name: 'v1alpha1.metrics.smi-spec.io' },
-      // The serving certificate is self-signed for 127.0.0.1, not for the Service's DNS name.
-      spec: { group: 'metrics.smi-spec.io', version: 'v1alpha1', service: { namespace: ns, name: METRICS_SERVICE, port: 443 }, insecureSkipTLSVerify: true, groupPriorityMinimum: 100, versionPriority: 100 },
+      // An ExternalName Service is reached at the APIService's own port; the serving certificate is
+      // self-signed for 127.0.0.1, not for the Service's DNS name.
+      spec: { group: 'metrics.smi-spec.io', version: 'v1alpha1', service: { namespace: ns, name: METRICS_SERVICE, port: this.metricsServer.port }, insecureSkipTLSVerify: true, groupPriorityMinimum: 100, versionPriority: 100 },
     } as Obj);
   }
 }

@@ -6,6 +6,7 @@ import { scenario as conversionWebhook } from './conversion-webhook.js';
 import { scenario as crds } from './crds.js';
 import { scenario as crud } from './crud.js';
 import { scenario as discovery } from './discovery.js';
+import { scenario as endpoints } from './endpoints.js';
 import { scenario as finalizers } from './finalizers.js';
 import { scenario as gc } from './gc.js';
 import { scenario as goShape } from './go-shape.js';
@@ -25,5 +26,5 @@ import { scenario as workloads } from './workloads.js';
 export const scenarios: Scenario[] = [
   crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery, gc,
   statusWrites, loadBalancers, nodes, serviceAllocation, noopWrites, goShape, metadataOnly,
-  conditionalUpdates, conversionWebhook, aggregation, aggregationProxy,
+  conditionalUpdates, conversionWebhook, aggregation, aggregationProxy, endpoints,
 ];

@@ -30,8 +30,8 @@ export interface Scenario {
   name: string;
   /** Needs controllers (garbage collector, namespace controller) besides the API server. */
   controllers?: boolean;
-  /** Needs Endpoints on 127.0.0.1, which kube-apiserver refuses: runs on the in-memory server only. */
-  loopbackEndpoints?: boolean;
+  /** Why it runs on the in-memory server only (the real side cannot be set up for it here). */
+  inMemoryOnly?: string;
   run(ctx: ScenarioContext): Promise<void>;
 }
 
