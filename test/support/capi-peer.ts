@@ -4,7 +4,6 @@
 // their conversion webhooks pointed at the managers' loopback webhook servers (upstream's
 // patches/webhook_in_*.yaml name a Service instead), serves a self-signed certificate from
 // --webhook-cert-dir, waits until both managers report ready, keeps their logs.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,6 +15,7 @@ import { deadlineSignal } from '../../src/core/deadline.js';
 import { HarnessError } from '../../src/core/errors.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { servingCertificate } from '../../src/kube/tls.js';
+import { startChild } from './child.js';
 
 export interface CapiPeerOptions {
   /** CONFORMAL_CAPI_CORE and CONFORMAL_CAPI_DOCKER. */
@@ -38,12 +38,10 @@ export interface CapiPeer {
   close(): Promise<void>;
 }
 
-const LOG_LIMIT = 2 * 1024 * 1024;
-
 interface Manager {
   readonly name: string;
   readonly healthPort: number;
-  output: string;
+  readonly output: string;
   exited(): boolean;
   close(): Promise<void>;
 }
@@ -83,33 +81,8 @@ function kustomizeLabels(file: string): Record<string, string> {
 }
 
 function startManager(name: string, binary: string, args: string[], env: NodeJS.ProcessEnv, healthPort: number): Manager {
-  const child = spawn(binary, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const manager: Manager = {
-    name,
-    healthPort,
-    output: '',
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-    close: async () => {
-      process.removeListener('exit', killOnExit);
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-  const collect = (chunk: Buffer) => {
-    manager.output += chunk.toString('utf8');
-    if (manager.output.length > LOG_LIMIT) manager.output = manager.output.slice(-LOG_LIMIT);
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  child.once('error', (error) => collect(Buffer.from(`cannot start ${binary}: ${error.message}\n`)));
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  // A test worker that dies must not leave managers running against the next test's server.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  return manager;
+  const child = startChild(binary, args, { ...process.env, ...env });
+  return { name, healthPort, get output() { return child.output(); }, exited: child.exited, close: child.stop };
 }
 
 /** controller-runtime's readiness endpoint (the webhook server's check included) answers 200. */

@@ -3,7 +3,6 @@
 // whole data plane, and a small forward proxy standing in for what a cluster gives the mesh (DNS for
 // `svc.ns.traefik.mesh` and kube-proxy for the shadow Services that point at the proxy). See
 // docs/smi/traefik-mesh.md.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import { RawKubeClient, type KubeEndpoint } from '../../bench/kube-client.js';
 import { deadlineSignal, waitFor } from '../../src/core/deadline.js';
 import { HarnessError } from '../../src/core/errors.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
+import { startChild, type Child } from './child.js';
 import { freePort } from './loopback-workloads.js';
 
 /** The SMI versions Traefik Mesh 1.4 lists and watches (smi-sdk-go v0.4.1). */
@@ -30,7 +30,6 @@ const UDP_ENTRYPOINTS = 2;
 const MIN_HTTP = 5000;
 const MIN_TCP = 10000;
 const MIN_UDP = 15000;
-const LOG_LIMIT = 2 * 1024 * 1024;
 
 export interface TraefikMeshOptions {
   /** CONFORMAL_TRAEFIK_MESH: the controller. */
@@ -71,40 +70,6 @@ export interface ProxyRawData {
   routers?: Record<string, { rule?: string; service?: string; middlewares?: string[]; status?: string; entryPoints?: string[] }>;
   services?: Record<string, unknown>;
   middlewares?: Record<string, unknown>;
-}
-
-interface Child {
-  process: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-function startChild(binary: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-    if (output.length > LOG_LIMIT) output = output.slice(-LOG_LIMIT);
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  child.on('error', (error) => collect(Buffer.from(`\ncannot start ${binary}: ${error.message}\n`)));
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  // A test worker that dies must not leave the process running against the next test's server.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  return {
-    process: child,
-    output: () => output,
-    async stop() {
-      process.removeListener('exit', killOnExit);
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
 }
 
 /** The CRDs in `crdDir`, created (an existing one is kept) and waited for until each served version lists. */

@@ -2,6 +2,7 @@
 // tests written for the rule it breaks, and every test of the suite catches at least one fault
 // (it passes on the clean reference: reference.test.ts).
 import { describe, expect, it } from 'vitest';
+import { repeatedCiRun } from '../../support/real-tools.js';
 import { CAPI_FAULTS } from '../../../src/reference/capi/index.js';
 import { capiTests } from '../../../suites/capi/index.js';
 import { onlyId, runCapiAgainstReference } from './run-reference.js';
@@ -31,7 +32,8 @@ const caughtBy: Record<string, readonly string[]> = {
 };
 
 // The reference settles in well under a second, so a fault shows within a few; the variants run concurrently.
-describe.concurrent('capi fault variants of the reference', () => {
+// A fault table is about the suite, not the Node version: CI's second (Node 24) run leaves it out.
+describe.skipIf(repeatedCiRun).concurrent('capi fault variants of the reference', () => {
   it('covers every fault the reference can inject (at least 12), and every test catches one', () => {
     expect(Object.keys(caughtBy).sort()).toEqual(CAPI_FAULTS.map((f) => f.name).sort());
     expect(CAPI_FAULTS.length).toBeGreaterThanOrEqual(12);

@@ -2,6 +2,7 @@
 // breaks, and every test of the suite catches at least one fault (it passes on the clean
 // reference: reference.test.ts).
 import { describe, expect, it } from 'vitest';
+import { repeatedCiRun } from '../../support/real-tools.js';
 import { SMI_FAULTS } from '../../../src/reference/smi/index.js';
 import { smiTests } from '../../../suites/smi/index.js';
 import { onlyId, runSmiAgainstReference } from './run-reference.js';
@@ -39,7 +40,8 @@ const caughtBy: Record<string, readonly string[]> = {
 
 // Faults show within the 30 s consistency window at most, but a broken split is only given up on
 // after 10 weight checks of 500 requests; the variants run concurrently.
-describe.concurrent('smi fault variants of the reference mesh', () => {
+// A fault table is about the suite, not the Node version: CI's second (Node 24) run leaves it out.
+describe.skipIf(repeatedCiRun).concurrent('smi fault variants of the reference mesh', () => {
   it('covers every fault the reference can inject (at least 15), and every test catches one', () => {
     expect(Object.keys(caughtBy).sort()).toEqual(SMI_FAULTS.map((f) => f.name).sort());
     expect(SMI_FAULTS.length).toBeGreaterThanOrEqual(15);
