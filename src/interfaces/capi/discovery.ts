@@ -62,7 +62,9 @@ export async function probeCore(kc: KubeConfig, runId: string, timeoutMs: number
     await createTracked(kc, ledger, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, labels, deadline.signal);
     const ref = { apiVersion: apiVersionOf(CoreKinds.cluster), kind: 'Cluster', plural: 'clusters', namespace };
     const clusters = await observe<CapiObject & KubernetesObject & { metadata: { name: string } }>(kc, ref, ledger);
-    await createTracked(kc, ledger, { apiVersion: ref.apiVersion, kind: 'Cluster', metadata: { name: 'core-probe', namespace }, spec: {} }, labels, deadline.signal);
+    // Upstream's v1beta2 schema refuses an empty spec (minProperties 1); a service domain is inert.
+    const spec = { clusterNetwork: { serviceDomain: 'cluster.local' } };
+    await createTracked(kc, ledger, { apiVersion: ref.apiVersion, kind: 'Cluster', metadata: { name: 'core-probe', namespace }, spec }, labels, deadline.signal);
     await clusters.object('core-probe', (c) => c.metadata.finalizers?.includes(CoreFinalizer.cluster) ?? false, "core's finalizer", deadline.signal);
     return true;
   } catch (error) {
