@@ -153,6 +153,24 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/**
+ * `count` distinct free ports: every probe listener stays open until all are bound, because a port
+ * closed at once may be handed out again by the next probe (two Traefik entrypoints once got the same one).
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map((server) => new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
+      })),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+  }
+}
+
 export interface HttpAnswer {
   status: number;
   body: string;

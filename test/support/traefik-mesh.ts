@@ -14,7 +14,7 @@ import { deadlineSignal, waitFor } from '../../src/core/deadline.js';
 import { HarnessError } from '../../src/core/errors.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { startChild, type Child } from './child.js';
-import { freePort } from './loopback-workloads.js';
+import { freePorts } from './loopback-workloads.js';
 
 /** The SMI versions Traefik Mesh 1.4 lists and watches (smi-sdk-go v0.4.1). */
 export const TRAEFIK_MESH_SMI = {
@@ -211,13 +211,15 @@ export async function startTraefikMesh(options: TraefikMeshOptions): Promise<Tra
     if (ns.code !== 201 && ns.code !== 409) throw new HarnessError(`creating namespace ${namespace} answered ${ns.code}: ${JSON.stringify(ns.body)}`);
     await installSmiCrds(kube, options.crdDir, deadline.signal);
 
-    const entrypoints = new Map<string, number>();
-    for (let i = 0; i < HTTP_ENTRYPOINTS; i++) entrypoints.set(`http-${MIN_HTTP + i}`, await freePort());
-    for (let i = 0; i < TCP_ENTRYPOINTS; i++) entrypoints.set(`tcp-${MIN_TCP + i}`, await freePort());
-    for (let i = 0; i < UDP_ENTRYPOINTS; i++) entrypoints.set(`udp-${MIN_UDP + i}`, await freePort());
-    entrypoints.set('readiness', await freePort());
-    const controllerPort = await freePort();
-    const proxyApiPort = await freePort();
+    const names = [
+      ...Array.from({ length: HTTP_ENTRYPOINTS }, (_, i) => `http-${MIN_HTTP + i}`),
+      ...Array.from({ length: TCP_ENTRYPOINTS }, (_, i) => `tcp-${MIN_TCP + i}`),
+      ...Array.from({ length: UDP_ENTRYPOINTS }, (_, i) => `udp-${MIN_UDP + i}`),
+      'readiness',
+    ];
+    const ports = await freePorts(names.length + 2);
+    const entrypoints = new Map(names.map((name, i) => [name, ports[i]!] as const));
+    const [controllerPort, proxyApiPort] = ports.slice(names.length) as [number, number];
     const controllerUrl = `http://127.0.0.1:${controllerPort}`;
     const proxyApiUrl = `http://127.0.0.1:${proxyApiPort}`;
 
