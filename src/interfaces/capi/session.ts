@@ -3,8 +3,7 @@
 // runs, and build the env. Also the run's leak check.
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { OpenContext, Session } from '../../core/plugin.js';
-import { findLeaks } from '../../kube-kit/leak-check.js';
-import { openKubeTarget } from '../../kube-kit/target.js';
+import { openKubeSession, referenceLog } from '../../kube-kit/session.js';
 import { RefKinds, startReferenceCapi, type CapiFaultName, type ReferenceCapi } from '../../reference/capi/index.js';
 import { CapiCapability } from './capabilities.js';
 import { crdInfo, findCrd, hasCoreApi, kindRef, listCrds, probeCore } from './discovery.js';
@@ -52,23 +51,19 @@ function providers(crds: Awaited<ReturnType<typeof listCrds>>, infraFlag: string
 
 export async function openCapiSession(options: CapiOptions, context: OpenContext): Promise<Session<CapiEnv>> {
   const specs = validateCapiOptions(options);
-  const closers: Array<() => Promise<void>> = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
-  try {
-    const target = await openKubeTarget(options, context.signal);
-    closers.push(() => target.close());
+  const name = 'conformal reference Cluster API providers and core controllers';
+  return openKubeSession(options, context, { name, leakKinds: LEAK_KINDS }, async ({ target, onClose }) => {
     let reference: ReferenceCapi | undefined;
     let infraFlag = options.infrastructure;
     let bootstrapFlag = options.bootstrap;
     if (target.embedded) {
-      reference = await startReferenceCapi({
+      const started = await startReferenceCapi({
         kubeconfig: target.embeddedKubeconfig!,
         ...(options.referenceFault ? { fault: options.referenceFault as CapiFaultName } : {}),
-        log: { info: (m) => context.log.debug(m), warn: (m) => context.log.debug(m), debug: (m) => context.log.debug(m) },
+        log: referenceLog(context.log),
       });
-      closers.push(() => reference!.close());
+      reference = started;
+      onClose(() => started.close());
       infraFlag = `${qualified(RefKinds.infraCluster)}/${qualified(RefKinds.infraMachine)}`;
       bootstrapFlag = qualified(RefKinds.bootstrapConfig);
     }
@@ -100,24 +95,12 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
       env,
       capabilities,
       warnings,
-      implementation: {
-        name: target.embedded ? 'conformal reference Cluster API providers and core controllers' : [infra && `infrastructure ${qualified(infra.cluster)}`, bootstrap && `bootstrap ${qualified(bootstrap.config)}`].filter(Boolean).join(', ') || 'Cluster API management cluster',
-        version: target.version,
-        endpoint: target.embedded ? 'embedded reference' : target.server,
-        embeddedReference: target.embedded,
-        details: {
-          apiServer: target.server,
-          coreControllers: String(coreRunning),
-          ...(infra ? { infrastructure: `${infra.cluster.group}/${infra.cluster.version} ${infra.cluster.kind}, ${infra.machine.kind}` } : {}),
-          ...(bootstrap ? { bootstrap: `${bootstrap.config.group}/${bootstrap.config.version} ${bootstrap.config.kind}` } : {}),
-          ...(options.referenceFault ? { fault: options.referenceFault } : {}),
-        },
+      name: [infra && `infrastructure ${qualified(infra.cluster)}`, bootstrap && `bootstrap ${qualified(bootstrap.config)}`].filter(Boolean).join(', ') || 'Cluster API management cluster',
+      details: {
+        coreControllers: String(coreRunning),
+        ...(infra ? { infrastructure: `${infra.cluster.group}/${infra.cluster.version} ${infra.cluster.kind}, ${infra.machine.kind}` } : {}),
+        ...(bootstrap ? { bootstrap: `${bootstrap.config.group}/${bootstrap.config.version} ${bootstrap.config.kind}` } : {}),
       },
-      leakCheck: (signal) => findLeaks(target.kc, context.runId, LEAK_KINDS, signal),
-      close: closeAll,
     };
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
+  });
 }

@@ -3,8 +3,7 @@
 // build the env. Also the run's leak check.
 import { CoreV1Api } from '@kubernetes/client-node';
 import type { OpenContext, Session } from '../../core/plugin.js';
-import { findLeaks } from '../../kube-kit/leak-check.js';
-import { openKubeTarget } from '../../kube-kit/target.js';
+import { openKubeSession, referenceLog } from '../../kube-kit/session.js';
 import { startReferenceCloud, type CloudFaultName, type ReferenceCloud } from '../../reference/cloud/index.js';
 import { CloudCapability } from './capabilities.js';
 import { CloudControlClient, type CloudInfo } from './cloud-control.js';
@@ -35,24 +34,17 @@ function cloudCapabilities(info: CloudInfo | undefined): string[] {
 
 export async function openCloudSession(options: CloudOptions, context: OpenContext): Promise<Session<CloudEnv>> {
   validateCloudOptions(options);
-  const closers: Array<() => Promise<void>> = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
-  try {
-    const target = await openKubeTarget(options, context.signal);
-    closers.push(() => target.close());
-    let reference: ReferenceCloud | undefined;
+  const name = 'conformal reference cloud-controller-manager';
+  return openKubeSession(options, context, { name, leakKinds: LEAK_KINDS }, async ({ target, onClose }) => {
     let cloudControlUrl = options.cloudControl;
     if (target.embedded) {
-      reference = await startReferenceCloud({
+      const reference: ReferenceCloud = await startReferenceCloud({
         kubeconfig: target.embeddedKubeconfig!,
         clusterCIDR: options.clusterCidr,
         ...(options.referenceFault ? { fault: options.referenceFault as CloudFaultName } : {}),
-        // The reference's own chatter (nodes initialised, routes made) is detail, not run output.
-        log: { info: (m) => context.log.debug(m), warn: (m) => context.log.debug(m), debug: (m) => context.log.debug(m) },
+        log: referenceLog(context.log),
       });
-      closers.push(() => reference!.close());
+      onClose(() => reference.close());
       cloudControlUrl = reference.cloudControlUrl;
     }
     const cloud = cloudControlUrl ? new CloudControlClient(cloudControlUrl, options.cloudControlToken) : undefined;
@@ -83,23 +75,11 @@ export async function openCloudSession(options: CloudOptions, context: OpenConte
       env,
       capabilities,
       warnings,
-      implementation: {
-        name: target.embedded ? 'conformal reference cloud-controller-manager' : (info?.name ?? 'cloud-controller-manager'),
-        version: target.version,
-        endpoint: target.embedded ? 'embedded reference' : target.server,
-        embeddedReference: target.embedded,
-        details: {
-          apiServer: target.server,
-          ...(cloudControlUrl && !target.embedded ? { cloudControl: cloudControlUrl } : {}),
-          ...(info?.providerName ? { providerName: info.providerName } : {}),
-          ...(options.referenceFault ? { fault: options.referenceFault } : {}),
-        },
+      name: info?.name ?? 'cloud-controller-manager',
+      details: {
+        ...(cloudControlUrl && !target.embedded ? { cloudControl: cloudControlUrl } : {}),
+        ...(info?.providerName ? { providerName: info.providerName } : {}),
       },
-      leakCheck: (signal) => findLeaks(target.kc, context.runId, LEAK_KINDS, signal),
-      close: closeAll,
     };
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
+  });
 }

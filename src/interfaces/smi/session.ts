@@ -1,8 +1,7 @@
 // open(): reach the cluster (or start the embedded one with the reference mesh as its client),
 // discover the SMI groups and versions it serves, resolve the features and build the env.
 import type { OpenContext, Session } from '../../core/plugin.js';
-import { findLeaks } from '../../kube-kit/leak-check.js';
-import { openKubeTarget } from '../../kube-kit/target.js';
+import { openKubeSession, referenceLog } from '../../kube-kit/session.js';
 import { startReferenceMesh, type ReferenceMeshHandle } from '../../reference/smi/index.js';
 import { discoveredFeatures, servedSmiGroups } from './discovery.js';
 import type { SmiEnv } from './env.js';
@@ -18,21 +17,16 @@ const LEAK_KINDS = [{ apiVersion: 'v1', kind: 'Namespace' }];
 
 export async function openSmiSession(options: SmiOptions, context: OpenContext): Promise<Session<SmiEnv>> {
   validateSmiOptions(options);
-  const closers: Array<() => Promise<void>> = [];
-  const closeAll = async () => {
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-  };
-  try {
-    const target = await openKubeTarget(options, context.signal);
-    closers.push(() => target.close());
+  return openKubeSession(options, context, { name: 'conformal reference mesh', leakKinds: LEAK_KINDS }, async ({ target, onClose }) => {
     let reference: ReferenceMeshHandle | undefined;
     if (target.embedded) {
-      reference = await startReferenceMesh({
+      const started = await startReferenceMesh({
         kubeconfig: target.embeddedKubeconfig!,
         ...(options.referenceFault ? { fault: options.referenceFault } : {}),
-        log: { info: (m) => context.log.debug(m), warn: (m) => context.log.debug(m), debug: (m) => context.log.debug(m) },
+        log: referenceLog(context.log),
       });
-      closers.push(() => reference!.close());
+      reference = started;
+      onClose(() => started.close());
     }
     const served = await servedSmiGroups(target.kc, context.signal);
     const discovered = discoveredFeatures(served);
@@ -56,27 +50,7 @@ export async function openSmiSession(options: SmiOptions, context: OpenContext):
       clientImage: options.clientImage,
       served,
     };
-    return {
-      env,
-      capabilities,
-      warnings,
-      implementation: {
-        name: target.embedded ? 'conformal reference mesh' : (mesh?.title ?? 'service mesh'),
-        version: target.version,
-        endpoint: target.embedded ? 'embedded reference' : target.server,
-        embeddedReference: target.embedded,
-        details: {
-          apiServer: target.server,
-          traffic,
-          served: [...served].map(([g, v]) => `${g}/${v.join(',')}`).join(' '),
-          ...(options.referenceFault ? { fault: options.referenceFault } : {}),
-        },
-      },
-      leakCheck: (signal) => findLeaks(target.kc, context.runId, LEAK_KINDS, signal),
-      close: closeAll,
-    };
-  } catch (error) {
-    await closeAll();
-    throw error;
-  }
+    const details = { traffic, served: [...served].map(([g, v]) => `${g}/${v.join(',')}`).join(' ') };
+    return { env, capabilities, warnings, name: mesh?.title ?? 'service mesh', details };
+  });
 }
