@@ -38,15 +38,15 @@ async function expectOnly(ctx: SmiContext, app: TestApp, client: ClientPod, back
   await expectWeights(ctx, app.request(client, 'web', 'http', HTTP_PORT), { [backend]: 1 });
 }
 
+/** Every split test is core, sends HTTP through a TrafficSplit and may take two minutes (500 requests, retried). */
+const splitTest = (definition: Omit<SmiTest, 'profile' | 'operations' | 'requires' | 'timeoutMs'>): SmiTest =>
+  smiTest({ profile: 'core', operations: ['HTTP', 'TrafficSplit'], requires: SPLIT, timeoutMs: 120_000, ...definition });
+
 export const splitTests: readonly SmiTest[] = [
-  smiTest({
+  splitTest({
     id: 'smi.split.weights',
     title: 'Traffic Split: a 70/30 split is within 5 points over 500 requests',
     spec: spec('split', 'Specification', 'backends receive traffic in proportion to their weights'),
-    profile: 'core',
-    operations: ['HTTP', 'TrafficSplit'],
-    requires: SPLIT,
-    timeoutMs: 120_000,
     async run(ctx) {
       const { app, client } = await splitApp(ctx);
       await app.split('web', 'web', [{ service: 'web-v1', weight: 70 }, { service: 'web-v2', weight: 30 }]);
@@ -54,14 +54,10 @@ export const splitTests: readonly SmiTest[] = [
       await expectWeights(ctx, app.request(client, 'web', 'http', HTTP_PORT), { 'web-v1': 70, 'web-v2': 30 });
     },
   }),
-  smiTest({
+  splitTest({
     id: 'smi.split.all-or-nothing',
     title: 'Traffic Split: 100/0 sends everything to the first backend, 0/100 everything to the second',
     spec: spec('split', 'Specification', 'a backend of weight 0 receives no traffic'),
-    profile: 'core',
-    operations: ['HTTP', 'TrafficSplit'],
-    requires: SPLIT,
-    timeoutMs: 120_000,
     async run(ctx) {
       const { app, client } = await splitApp(ctx);
       const split = await app.split('web', 'web', [{ service: 'web-v1', weight: 100 }, { service: 'web-v2', weight: 0 }]);
@@ -70,14 +66,10 @@ export const splitTests: readonly SmiTest[] = [
       await expectOnly(ctx, app, client, 'web-v2');
     },
   }),
-  smiTest({
+  splitTest({
     id: 'smi.split.relative-weights',
     title: 'Traffic Split: weights are relative, 1000/500 is two thirds and one third',
     spec: spec('split', 'Specification', 'weights are relative to the sum of the weights of all backends'),
-    profile: 'core',
-    operations: ['HTTP', 'TrafficSplit'],
-    requires: SPLIT,
-    timeoutMs: 120_000,
     async run(ctx) {
       const { app, client } = await splitApp(ctx);
       await app.split('web', 'web', [{ service: 'web-v1', weight: 1000 }, { service: 'web-v2', weight: 500 }]);
@@ -85,14 +77,10 @@ export const splitTests: readonly SmiTest[] = [
       await expectWeights(ctx, app.request(client, 'web', 'http', HTTP_PORT), { 'web-v1': 1000, 'web-v2': 500 });
     },
   }),
-  smiTest({
+  splitTest({
     id: 'smi.split.ab-matches',
     title: 'Traffic Split: with matches, matching requests go to the backends and the rest to the root service',
     spec: spec('split', 'A/B testing', 'requests that match none of the route groups are sent to the root service'),
-    profile: 'core',
-    operations: ['HTTP', 'TrafficSplit'],
-    requires: SPLIT,
-    timeoutMs: 120_000,
     async run(ctx) {
       const { app, client } = await splitApp(ctx);
       await app.routeGroup('canary', [{ name: 'canary', headers: { 'x-canary': 'true' } }]);
@@ -103,14 +91,10 @@ export const splitTests: readonly SmiTest[] = [
       await expectWeights(ctx, app.request(client, 'web', 'http', HTTP_PORT), { 'web-root': 1 });
     },
   }),
-  smiTest({
+  splitTest({
     id: 'smi.split.port-mismatch-excluded',
     title: 'Traffic Split: a backend that shares no port with the root service gets no traffic',
     spec: spec('split', 'Ports', 'a backend service must share a port with the root service, otherwise it is excluded'),
-    profile: 'core',
-    operations: ['HTTP', 'TrafficSplit'],
-    requires: SPLIT,
-    timeoutMs: 120_000,
     async run(ctx) {
       const { app, client } = await splitApp(ctx, [{ name: 'v3', ports: [{ port: 8080, protocol: 'http' }] }]);
       await app.split('web', 'web', [{ service: 'web-v1', weight: 50 }, { service: 'web-v3', weight: 50 }]);
@@ -118,14 +102,10 @@ export const splitTests: readonly SmiTest[] = [
       await expectWeights(ctx, app.request(client, 'web', 'http', HTTP_PORT), { 'web-v1': 1 });
     },
   }),
-  smiTest({
+  splitTest({
     id: 'smi.split.update-within-window',
     title: 'Traffic Split: a changed split takes effect within the consistency window',
     spec: spec('split', 'Specification', 'the split in force is the current TrafficSplit'),
-    profile: 'core',
-    operations: ['HTTP', 'TrafficSplit'],
-    requires: SPLIT,
-    timeoutMs: 120_000,
     async run(ctx) {
       const { app, client } = await splitApp(ctx);
       const split = await app.split('web', 'web', [{ service: 'web-v1', weight: 1 }]);
