@@ -5,7 +5,6 @@
 // patches/webhook_in_*.yaml name a Service instead), serves a self-signed certificate from
 // --webhook-cert-dir, waits until both managers report ready, keeps their logs.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +15,7 @@ import { HarnessError } from '../../src/core/errors.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { servingCertificate } from '../../src/kube/tls.js';
 import { startChild } from './child.js';
+import { freePorts } from './loopback-workloads.js';
 
 export interface CapiPeerOptions {
   /** CONFORMAL_CAPI_CORE and CONFORMAL_CAPI_DOCKER. */
@@ -44,14 +44,6 @@ interface Manager {
   readonly output: string;
   exited(): boolean;
   close(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**
@@ -116,7 +108,8 @@ export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer>
   const logs = () => managers.map((m) => `==== ${m.name}\n${m.output}`).join('\n');
   const deadline = deadlineSignal(options.startTimeoutMs ?? 120_000, 'Cluster API CRDs and managers to be ready', options.signal);
   try {
-    const [coreWebhook, dockerWebhook] = [await freePort(), await freePort()];
+    // All six at once: ports probed one at a time can come back twice.
+    const [coreWebhook, dockerWebhook, coreHealth, coreDiag, dockerHealth, dockerDiag] = (await freePorts(6)) as [number, number, number, number, number, number];
     const crds = [...upstreamCrds(coreConfig, coreWebhook, caBundle), ...upstreamCrds(dockerConfig, dockerWebhook, caBundle)];
     for (const crd of crds) {
       const created = await client.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
@@ -142,7 +135,6 @@ export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer>
       '--insecure-diagnostics',
       '--v=2',
     ];
-    const [coreHealth, coreDiag, dockerHealth, dockerDiag] = [await freePort(), await freePort(), await freePort(), await freePort()];
     managers.push(startManager('core', options.coreBinary, common(coreWebhook, coreHealth, coreDiag), {}, coreHealth));
     // CAPD's inMemory backend listens for the workload clusters' fake API servers on POD_IP.
     managers.push(startManager('docker', options.dockerBinary, common(dockerWebhook, dockerHealth, dockerDiag), { POD_IP: '127.0.0.1' }, dockerHealth));
