@@ -12,13 +12,23 @@ const allPaths = [{ name: 'any', pathRegex: '.*', methods: ['*'] }];
 export const accessTests: readonly SmiTest[] = [
   smiTest({
     id: 'smi.access.default-deny',
-    title: 'Traffic Access: traffic to a destination no TrafficTarget names is refused (HTTP and TCP)',
+    title: 'Traffic Access: traffic to a destination no TrafficTarget names is refused (HTTP and TCP), while a named one is allowed',
     spec: spec('access', 'Specification', 'all traffic is denied by default; TrafficTargets are additive allow rules'),
     profile: 'core',
     requires: ACCESS,
     operations: ['HTTP', 'TCP'],
     async run(ctx) {
       const { app, client } = await standardApp(ctx);
+      // A refusal only counts once the mesh demonstrably routes this namespace: a second server
+      // that a TrafficTarget names must answer first (a mesh that has not yet configured a new
+      // Service refuses everything, allow-by-default or not).
+      await app.serviceAccount('open');
+      await app.server('open', 'open', { app: 'open' });
+      await app.service('open', { app: 'open' });
+      await app.ready('open');
+      await app.routeGroup('all', allPaths);
+      await app.allow('client-to-open', 'open', ['client'], everything);
+      await allowedEventually(ctx, app.request(client, 'open', 'http', HTTP_PORT), 'HTTP to the server a TrafficTarget names is allowed');
       await refusedEventually(ctx, app.request(client, 'server', 'http', HTTP_PORT), 'HTTP without any TrafficTarget is refused');
       await refusedEventually(ctx, app.request(client, 'server', 'tcp', TCP_PORTS[0]), 'TCP without any TrafficTarget is refused');
     },
