@@ -9,6 +9,7 @@ import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
 import { runLabels } from '../../src/kube-kit/run-labels.js';
 import { NO_PROXY_ANNOTATION } from '../../src/reference/smi/index.js';
 import type { ClientPod, TrafficRequest } from '../../src/interfaces/smi/traffic.js';
+import { inServedVersion } from '../../src/interfaces/smi/versions.js';
 import type { SmiContext } from './define.js';
 
 export const HTTP_PORT = 80;
@@ -82,7 +83,13 @@ export class TestApp {
     }
   }
 
-  async smi(object: KubernetesObject & Record<string, unknown>): Promise<KubernetesObject> {
+  /** An SMI object given in v0.6.0 form, created in the version the cluster serves. */
+  async smi(object: KubernetesObject & Record<string, unknown> & { apiVersion: string; kind: string }): Promise<KubernetesObject> {
+    return this.create(inServedVersion(object, this.ctx.env.versions));
+  }
+
+  /** An SMI object created exactly as given, whatever the cluster serves (the CRD tests of v0.6.0). */
+  async smiAsWritten(object: KubernetesObject & Record<string, unknown>): Promise<KubernetesObject> {
     return this.create(object);
   }
 

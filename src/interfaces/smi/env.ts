@@ -1,6 +1,7 @@
 // What every smi test receives as ctx.env.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Traffic } from './traffic.js';
+import type { SmiVersions } from './versions.js';
 
 export interface SmiEnv {
   readonly kc: KubeConfig;
@@ -16,4 +17,6 @@ export interface SmiEnv {
   readonly clientImage: string;
   /** group -> versions the cluster serves, from discovery once per run. */
   readonly served: ReadonlyMap<string, readonly string[]>;
+  /** The group/version each SMI API's objects are written in (versions.ts). */
+  readonly versions: SmiVersions;
 }

@@ -24,12 +24,12 @@ export const SMI_API_VERSIONS = {
 } as const;
 
 export const smiCapabilityCatalog: readonly CapabilityInfo[] = [
-  { name: SmiFeature.access, kind: 'claim', description: `access.smi-spec.io/v1alpha3 TrafficTarget is served (discovered, or --supported-features)` },
-  { name: SmiFeature.specs, kind: 'claim', description: 'specs.smi-spec.io/v1alpha4 HTTPRouteGroup, TCPRoute and UDPRoute are served' },
-  { name: SmiFeature.split, kind: 'claim', description: 'split.smi-spec.io/v1alpha4 TrafficSplit is served' },
+  { name: SmiFeature.access, kind: 'claim', description: 'TrafficTarget is served: access.smi-spec.io/v1alpha3, or v1alpha2 (discovered, or --supported-features)' },
+  { name: SmiFeature.specs, kind: 'claim', description: 'HTTPRouteGroup and TCPRoute are served: specs.smi-spec.io/v1alpha4, or v1alpha3' },
+  { name: SmiFeature.split, kind: 'claim', description: 'TrafficSplit is served: split.smi-spec.io/v1alpha4, or v1alpha3' },
   { name: SmiFeature.metrics, kind: 'claim', description: 'metrics.smi-spec.io/v1alpha1 is served through an APIService' },
-  { name: SmiFeature.tcp, kind: 'feature', description: 'the mesh enforces TCPRoute ports (on unless exempted)' },
-  { name: SmiFeature.udp, kind: 'feature', description: 'the mesh carries and enforces UDP (on unless exempted)' },
+  { name: SmiFeature.tcp, kind: 'feature', description: 'the mesh enforces TCPRoute ports (discovered with specs v1alpha4, where TCPRoute has ports)' },
+  { name: SmiFeature.udp, kind: 'feature', description: 'the mesh carries and enforces UDP (discovered with specs v1alpha4, where UDPRoute exists)' },
   { name: SmiFeature.bypass, kind: 'feature', description: 'a client can reach a server without its own proxy, so server-side enforcement can be shown (the embedded reference; in a cluster only with --supported-features)' },
 ];
 

@@ -12,6 +12,7 @@ import { EmbeddedTraffic } from './traffic-embedded.js';
 import { EndpointTraffic } from './traffic-endpoint.js';
 import { ExecTraffic, kubeExec } from './traffic-exec.js';
 import { validateSmiOptions } from './validate.js';
+import { chooseVersions, olderThanV060 } from './versions.js';
 
 const LEAK_KINDS = [{ apiVersion: 'v1', kind: 'Namespace' }];
 
@@ -29,6 +30,7 @@ export async function openSmiSession(options: SmiOptions, context: OpenContext):
       onClose(() => started.close());
     }
     const served = await servedSmiGroups(target.kc, context.signal);
+    const versions = chooseVersions(served);
     const discovered = discoveredFeatures(served);
     // Only where the suite can be sure a client skips its own proxy: the reference honours it.
     if (target.embedded) discovered.add(SmiFeature.bypass);
@@ -37,20 +39,23 @@ export async function openSmiSession(options: SmiOptions, context: OpenContext):
     const mesh = options.mesh ? meshNamed(options.mesh) : undefined;
     const warnings: string[] = [];
     if (served.size === 0) warnings.push('the cluster serves no smi-spec.io group: every test is skipped');
+    const older = olderThanV060(versions);
+    if (older.length > 0) warnings.push(`objects are written as ${older.join(', ')}, older than SMI v0.6.0: the cluster serves no newer version of ${older.length === 1 ? 'that API' : 'those APIs'}`);
     if (!target.embedded && !mesh && Object.keys(options.namespaceLabels).length === 0) warnings.push('neither --mesh nor --namespace-label: test namespaces get no sidecar-injection label');
 
     const env: SmiEnv = {
       kc: target.kc,
       runId: context.runId,
       embedded: target.embedded,
-      traffic: reference ? new EmbeddedTraffic(reference) : options.trafficEndpoint ? new EndpointTraffic(options.trafficEndpoint) : new ExecTraffic(kubeExec(target.kc)),
+      traffic: reference ? new EmbeddedTraffic(reference) : options.trafficEndpoint ? new EndpointTraffic(options.trafficEndpoint) : new ExecTraffic(kubeExec(target.kc), mesh?.hostSuffix),
       namespaceLabels: { ...mesh?.namespaceLabels, ...options.namespaceLabels },
       namespaceAnnotations: { ...mesh?.namespaceAnnotations },
       serverImage: options.serverImage,
       clientImage: options.clientImage,
       served,
+      versions,
     };
-    const details = { traffic, served: [...served].map(([g, v]) => `${g}/${v.join(',')}`).join(' ') };
+    const details = { traffic, served: [...served].map(([g, v]) => `${g}/${v.join(',')}`).join(' '), written: Object.values(versions).join(' ') };
     return { env, capabilities, warnings, name: mesh?.title ?? 'service mesh', details };
   });
 }
