@@ -7,6 +7,8 @@ export interface MeshProfile {
   readonly namespaceAnnotations: Readonly<Record<string, string>>;
   /** Where the mesh's documentation says how injection is switched on. */
   readonly docs: string;
+  /** Appended to `<service>.<namespace>` when the mesh only carries requests for its own names. */
+  readonly hostSuffix?: string;
 }
 
 export const MESHES: readonly MeshProfile[] = [
@@ -15,8 +17,9 @@ export const MESHES: readonly MeshProfile[] = [
   { name: 'istio', title: 'Istio with smi-adapter-istio', namespaceLabels: { 'istio-injection': 'enabled' }, namespaceAnnotations: {}, docs: 'https://istio.io/latest/docs/setup/additional-setup/sidecar-injection/' },
   { name: 'consul', title: 'Consul service mesh (SMI adaptor)', namespaceLabels: { 'consul.hashicorp.com/connect-inject': 'true' }, namespaceAnnotations: {}, docs: 'https://developer.hashicorp.com/consul/docs/k8s/connect' },
   { name: 'kuma', title: 'Kuma', namespaceLabels: { 'kuma.io/sidecar-injection': 'enabled' }, namespaceAnnotations: {}, docs: 'https://kuma.io/docs/latest/production/dp-config/dpp-on-kubernetes/' },
-  // Traefik Mesh runs one proxy per node and needs no injection.
-  { name: 'traefik-mesh', title: 'Traefik Mesh', namespaceLabels: {}, namespaceAnnotations: {}, docs: 'https://doc.traefik.io/traefik-mesh/' },
+  // Traefik Mesh runs one proxy per node and needs no injection; it is opt-in by name: only
+  // requests for <svc>.<ns>.traefik.mesh go through it.
+  { name: 'traefik-mesh', title: 'Traefik Mesh', namespaceLabels: {}, namespaceAnnotations: {}, docs: 'https://doc.traefik.io/traefik-mesh/', hostSuffix: '.traefik.mesh' },
   { name: 'nginx-service-mesh', title: 'NGINX Service Mesh', namespaceLabels: { 'injector.nsm.nginx.com/auto-inject': 'enabled' }, namespaceAnnotations: {}, docs: 'https://docs.nginx.com/nginx-service-mesh/guides/inject-sidecar-proxy/' },
 ];
 

@@ -9,8 +9,9 @@ import type { Traffic, TrafficReply, TrafficRequest } from './traffic.js';
 /** Runs argv in a container, answering its stdout and stderr; the seam tests replace. */
 export type ExecFn = (pod: { namespace: string; pod: string; container: string }, argv: string[], signal: AbortSignal) => Promise<{ stdout: string; stderr: string; ok: boolean }>;
 
-export function clientArgv(request: TrafficRequest, count: number): string[] {
-  const host = `${request.service}.${request.namespace}`;
+/** `hostSuffix` follows `<service>.<namespace>` in the URL: a mesh reached by its own names (Traefik Mesh's `.traefik.mesh`). */
+export function clientArgv(request: TrafficRequest, count: number, hostSuffix = ''): string[] {
+  const host = `${request.service}.${request.namespace}${hostSuffix}`;
   const scheme = request.protocol === 'http' ? 'http' : request.protocol;
   const path = request.protocol === 'http' ? (request.path ?? '/') : '';
   const argv = ['client', `${scheme}://${host}:${request.port}${path}`, `--count=${count}`, '--timeout=5s'];
@@ -63,10 +64,10 @@ export function kubeExec(kc: KubeConfig): ExecFn {
 }
 
 export class ExecTraffic implements Traffic {
-  constructor(private readonly exec: ExecFn, private readonly container = 'client') {}
+  constructor(private readonly exec: ExecFn, private readonly hostSuffix = '', private readonly container = 'client') {}
 
   async send(request: TrafficRequest, count: number, signal: AbortSignal): Promise<TrafficReply[]> {
-    const out = await this.exec({ namespace: request.from.namespace, pod: request.from.pod, container: request.from.container ?? this.container }, clientArgv(request, count), signal);
+    const out = await this.exec({ namespace: request.from.namespace, pod: request.from.pod, container: request.from.container ?? this.container }, clientArgv(request, count, this.hostSuffix), signal);
     const replies = parseClientOutput(out.stdout, count, request.protocol);
     // A refused connection makes the client exit non-zero with nothing per request: all failed.
     return out.ok ? replies : replies.map((r) => (r.ok ? r : { ...r, error: out.stderr.trim().slice(0, 200) || r.error }));

@@ -15,6 +15,10 @@ describe('pod-exec traffic', () => {
     expect(clientArgv({ from, service: 'db', namespace: 'ns2', port: 9000, protocol: 'tcp' }, 1)).toEqual(['client', 'tcp://db.ns2:9000', '--count=1', '--timeout=5s']);
   });
 
+  it('names the service by the mesh\'s own domain when the mesh only carries those names', () => {
+    expect(clientArgv(http, 1, '.traefik.mesh')[1]).toBe('http://web.ns1.traefik.mesh:80/api?x=1');
+  });
+
   it('parses Key=Value lines per request index; a missing index is a failure', () => {
     const out = ['[0] StatusCode=200', '[0] Hostname=web-v1-abc', '[1 body] StatusCode=403', '[3] Hostname=web-v2'].join('\n');
     expect(parseClientOutput(out, 4, 'http')).toEqual([
