@@ -57,6 +57,10 @@ export interface TraefikMesh {
   readonly trafficProxy: { host: string; port: number };
   /** The controller's API (configuration, topology, readiness). */
   readonly controllerUrl: string;
+  /** The namespace the controller keeps its shadow Services in. */
+  readonly namespace: string;
+  /** The proxy's entry points ("http-5000", "tcp-10000", "udp-15000" …) and the loopback port each listens on. */
+  readonly entrypoints: ReadonlyMap<string, number>;
   /** Traefik's own API (/api/rawdata, /ping). */
   readonly proxyApiUrl: string;
   /** Waits until the proxy runs a configuration for which `accept` holds (it polls the controller). */
@@ -251,7 +255,7 @@ export async function startTraefikMesh(options: TraefikMeshOptions): Promise<Tra
     // The controller's default configuration always has the readiness router: its presence means the proxy polled the controller.
     await waitForProxyConfig('the controller configuration', (data) => Boolean(data.routers?.['readiness@http']));
     options.signal?.addEventListener('abort', () => void close(), { once: true });
-    return { trafficProxy: { host: '127.0.0.1', port: trafficPort }, controllerUrl, proxyApiUrl, waitForProxyConfig, logs, close };
+    return { trafficProxy: { host: '127.0.0.1', port: trafficPort }, controllerUrl, namespace, entrypoints, proxyApiUrl, waitForProxyConfig, logs, close };
   } catch (error) {
     const output = logs();
     await close();
