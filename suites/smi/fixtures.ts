@@ -30,6 +30,17 @@ export const SERVER_PORTS: readonly PortSpec[] = [
 const portName = (p: PortSpec) => (p.protocol === 'http' ? `http-${p.port}` : `${p.protocol}-${p.port}`);
 const kubeProtocol = (p: PortSpec) => (p.protocol === 'udp' ? 'UDP' : 'TCP');
 
+/** The spec of a server pod: the echo image serving `ports`, running as `serviceAccount`. */
+function serverPodSpec(image: string, serviceAccount: string, ports: readonly PortSpec[]) {
+  const tcp = ports.filter((p) => p.protocol === 'tcp').map((p) => `--tcp=${p.port}`);
+  const udp = ports.filter((p) => p.protocol === 'udp').map((p) => `--udp=${p.port}`);
+  const http = ports.filter((p) => p.protocol === 'http').map((p) => `--port=${p.port}`);
+  return {
+    serviceAccountName: serviceAccount,
+    containers: [{ name: 'server', image, args: [...http, ...tcp, ...udp], ports: ports.map((p) => ({ name: portName(p), containerPort: p.port, protocol: kubeProtocol(p) })) }],
+  };
+}
+
 export class TestApp {
   readonly pods: ResourceObserver<V1Pod>;
   constructor(readonly ctx: SmiContext, readonly namespace: string, pods: ResourceObserver<V1Pod>) {
@@ -46,18 +57,27 @@ export class TestApp {
 
   /** A server pod running as `serviceAccount`, labelled `labels`, serving `ports`. */
   async server(name: string, serviceAccount: string, labels: Record<string, string>, ports: readonly PortSpec[] = SERVER_PORTS): Promise<void> {
-    const tcp = ports.filter((p) => p.protocol === 'tcp').map((p) => `--tcp=${p.port}`);
-    const udp = ports.filter((p) => p.protocol === 'udp').map((p) => `--udp=${p.port}`);
-    const http = ports.filter((p) => p.protocol === 'http').map((p) => `--port=${p.port}`);
+    await this.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: serverPodSpec(this.ctx.env.serverImage, serviceAccount, ports) });
+  }
+
+  /** A Deployment of `replicas` server pods (the cluster's Deployment controller makes them); answers their names once all are Ready. */
+  async deployment(name: string, serviceAccount: string, labels: Record<string, string>, replicas: number, ports: readonly PortSpec[] = SERVER_PORTS): Promise<string[]> {
     await this.create({
-      apiVersion: 'v1',
-      kind: 'Pod',
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
       metadata: { name, labels },
-      spec: {
-        serviceAccountName: serviceAccount,
-        containers: [{ name: 'server', image: this.ctx.env.serverImage, args: [...http, ...tcp, ...udp], ports: ports.map((p) => ({ name: portName(p), containerPort: p.port, protocol: kubeProtocol(p) })) }],
-      },
+      spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: serverPodSpec(this.ctx.env.serverImage, serviceAccount, ports) } },
     });
+    const selected = (p: V1Pod) => Object.entries(labels).every(([k, v]) => p.metadata?.labels?.[k] === v);
+    const ready = (p: V1Pod) => p.status?.phase === 'Running' && (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+    return this.pods.until(
+      (latest) => {
+        const pods = [...latest.values()].filter((p) => selected(p) && !p.metadata?.deletionTimestamp);
+        return pods.length === replicas && pods.every(ready) ? pods.map((p) => p.metadata!.name!).sort() : undefined;
+      },
+      `${replicas} Ready pods of Deployment ${this.namespace}/${name}`,
+      this.ctx.signal,
+    );
   }
 
   async service(name: string, selector: Record<string, string>, ports: readonly PortSpec[] = SERVER_PORTS): Promise<void> {

@@ -1,11 +1,12 @@
 // Traffic Metrics v1alpha1: the metrics API is an aggregated API (an APIService); TrafficMetrics
-// of pods and namespaces count what the suite sent, edges name the peer and the direction,
+// of pods, Deployments and namespaces count what the suite sent, edges name the peer and the direction,
 // latencies come as p50 <= p90 <= p99, and lists can be narrowed by label selector.
 import { ConformanceError } from '../../src/core/errors.js';
 import type { ClientPod } from '../../src/interfaces/smi/traffic.js';
+import { SmiFeature } from '../../src/interfaces/smi/features.js';
 import { allowedEventually } from './checks.js';
 import { METRICS, smiTest, spec, type SmiContext, type SmiTest } from './define.js';
-import { HTTP_PORT, standardApp, type TestApp } from './fixtures.js';
+import { HTTP_PORT, standardApp, testApp, type TestApp } from './fixtures.js';
 import { getJson } from './raw.js';
 
 const BASE = '/apis/metrics.smi-spec.io/v1alpha1';
@@ -63,16 +64,20 @@ async function countsWhen(ctx: SmiContext, what: string, read: () => Promise<Tra
  * Allows client -> server, warms up, reads each metrics source as a baseline, then sends 20
  * requests answered 200 and 5 answered 500; answers what each source counted since its baseline.
  */
-async function countedTraffic(ctx: SmiContext, sources: Record<string, (app: TestApp) => Promise<TrafficMetrics | undefined>>): Promise<{ app: TestApp; client: ClientPod; deltas: Record<string, { counts: Counts; metrics: TrafficMetrics }> }> {
-  const { app, client } = await standardApp(ctx);
+async function countedTraffic(
+  ctx: SmiContext,
+  sources: Record<string, (app: TestApp) => Promise<TrafficMetrics | undefined>>,
+  setup: () => Promise<{ app: TestApp; client: ClientPod; service: string }> = async () => ({ ...(await standardApp(ctx)), service: 'server' }),
+): Promise<{ app: TestApp; client: ClientPod; deltas: Record<string, { counts: Counts; metrics: TrafficMetrics }> }> {
+  const { app, client, service } = await setup();
   await app.routeGroup('all', [{ name: 'any', pathRegex: '.*', methods: ['*'] }]);
   await app.allow('client-to-server', 'server', ['client'], [{ kind: 'HTTPRouteGroup', name: 'all' }]);
-  await allowedEventually(ctx, app.request(client, 'server', 'http', HTTP_PORT, { path: '/warmup' }), 'traffic is allowed');
+  await allowedEventually(ctx, app.request(client, service, 'http', HTTP_PORT, { path: '/warmup' }), 'traffic is allowed');
   const baselines: Record<string, Counts> = {};
   // The warm-up's 3 successes are counted before the baseline is taken, so they do not blur the delta.
   for (const [name, read] of Object.entries(sources)) baselines[name] = countsOf(await countsWhen(ctx, `${name} before the traffic`, () => read(app), (c) => c.success >= 3));
-  const ok = await ctx.env.traffic.send(app.request(client, 'server', 'http', HTTP_PORT), OK_REQUESTS, ctx.signal);
-  const failed = await ctx.env.traffic.send(app.request(client, 'server', 'http', HTTP_PORT, { path: '/status/500' }), FAILED_REQUESTS, ctx.signal);
+  const ok = await ctx.env.traffic.send(app.request(client, service, 'http', HTTP_PORT), OK_REQUESTS, ctx.signal);
+  const failed = await ctx.env.traffic.send(app.request(client, service, 'http', HTTP_PORT, { path: '/status/500' }), FAILED_REQUESTS, ctx.signal);
   if (ok.some((r) => !r.ok) || failed.some((r) => r.status !== 500)) throw new ConformanceError('the known traffic did not go through as sent');
   const deltas: Record<string, { counts: Counts; metrics: TrafficMetrics }> = {};
   for (const [name, read] of Object.entries(sources)) {
@@ -166,6 +171,37 @@ export const metricsTests: readonly SmiTest[] = [
       const outbound = await get<{ items: TrafficMetrics[] }>(ctx, `${BASE}/namespaces/${app.namespace}/pods/client/edges`);
       const to = outbound.items.filter((e) => e.edge?.direction === 'to');
       if (to.length !== 1 || to[0]!.edge?.resource?.name !== 'server') throw new ConformanceError(`client's edges should be one "to" edge with pod server: ${JSON.stringify(outbound.items.map((e) => e.edge))}`);
+    },
+  }),
+  smiTest({
+    id: 'smi.metrics.deployment',
+    title: 'Traffic Metrics: a Deployment counts the traffic of all its pods',
+    spec: spec('metrics', 'Specification', 'TrafficMetrics for deployments, the sum of their pods'),
+    profile: 'extended',
+    operations: ['TrafficMetrics', 'Deployment'],
+    requires: [...METRICS, SmiFeature.deploymentMetrics],
+    tags: ['Feature:DeploymentMetrics'],
+    async run(ctx) {
+      let pods: string[] = [];
+      const deploymentOf = (app: TestApp) => get<TrafficMetrics>(ctx, `${BASE}/namespaces/${app.namespace}/deployments/web`);
+      const { app, deltas } = await countedTraffic(ctx, { 'deployment web': deploymentOf }, async () => {
+        const app = await testApp(ctx);
+        await app.serviceAccount('server');
+        await app.serviceAccount('client');
+        pods = await app.deployment('web', 'server', { app: 'web' }, 2);
+        await app.service('web', { app: 'web' });
+        const client = await app.client('client', 'client');
+        await app.ready('client');
+        return { app, client, service: 'web' };
+      });
+      const { metrics: tm, counts } = deltas['deployment web']!;
+      if (tm.resource.kind !== 'Deployment' || tm.resource.name !== 'web') throw new ConformanceError(`expected TrafficMetrics of Deployment web, got ${JSON.stringify(tm.resource)}`);
+      expectNoProblems(countProblems('deployment web', counts));
+      // Both replicas served (the Service balances them), so the Deployment's figures must be the sum of its pods'.
+      const perPod = await Promise.all(pods.map((pod) => get<TrafficMetrics>(ctx, `${BASE}/namespaces/${app.namespace}/pods/${pod}`)));
+      const sum = perPod.reduce((n, p) => ({ success: n.success + countsOf(p).success, failure: n.failure + countsOf(p).failure }), { success: 0, failure: 0 });
+      const whole = countsOf(tm);
+      if (whole.success !== sum.success || whole.failure !== sum.failure) throw new ConformanceError(`Deployment web counts ${JSON.stringify(whole)}, its pods ${pods.join(', ')} together ${JSON.stringify(sum)}`);
     },
   }),
   smiTest({

@@ -9,6 +9,8 @@ export const SmiFeature = {
   metrics: 'TrafficMetrics',
   tcp: 'TCPRoute',
   udp: 'UDPRoute',
+  /** The metrics API serves TrafficMetrics of Deployments (its resource list names deployments). */
+  deploymentMetrics: 'DeploymentMetrics',
   /** The suite may send from a pod whose own proxy is bypassed (a pod outside the mesh). */
   bypass: 'ProxyBypass',
 } as const;
@@ -30,6 +32,7 @@ export const smiCapabilityCatalog: readonly CapabilityInfo[] = [
   { name: SmiFeature.metrics, kind: 'claim', description: 'metrics.smi-spec.io/v1alpha1 is served through an APIService' },
   { name: SmiFeature.tcp, kind: 'feature', description: 'the mesh enforces TCPRoute ports (discovered with specs v1alpha4, where TCPRoute has ports)' },
   { name: SmiFeature.udp, kind: 'feature', description: 'the mesh carries and enforces UDP (discovered with specs v1alpha4, where UDPRoute exists)' },
+  { name: SmiFeature.deploymentMetrics, kind: 'feature', description: 'TrafficMetrics of Deployments are served (discovered from the metrics API resource list)' },
   { name: SmiFeature.bypass, kind: 'feature', description: 'a client can reach a server without its own proxy, so server-side enforcement can be shown (the embedded reference; in a cluster only with --supported-features)' },
 ];
 

@@ -3,7 +3,7 @@
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { openKubeSession, referenceLog } from '../../kube-kit/session.js';
 import { startReferenceMesh, type ReferenceMeshHandle } from '../../reference/smi/index.js';
-import { discoveredFeatures, servedSmiGroups } from './discovery.js';
+import { discoveredFeatures, metricsResources, servedSmiGroups } from './discovery.js';
 import type { SmiEnv } from './env.js';
 import { resolveFeatures, SmiFeature } from './features.js';
 import { meshNamed } from './meshes.js';
@@ -31,7 +31,8 @@ export async function openSmiSession(options: SmiOptions, context: OpenContext):
     }
     const served = await servedSmiGroups(target.kc, context.signal);
     const versions = chooseVersions(served);
-    const discovered = discoveredFeatures(served);
+    const metrics = served.get('metrics.smi-spec.io') ? await metricsResources(target.kc, context.signal) : [];
+    const discovered = discoveredFeatures(served, metrics);
     // Only where the suite can be sure a client skips its own proxy: the reference honours it.
     if (target.embedded) discovered.add(SmiFeature.bypass);
     const traffic = options.trafficEndpoint ? 'traffic endpoint' : target.embedded ? 'reference data plane' : 'pod exec';

@@ -33,6 +33,7 @@ const FAULTS = {
   'counts-off': 'Responses with a 5xx status are counted as successes.',
   'latency-quantiles-disordered': 'p50 and p99 response latencies are swapped.',
   'metrics-wrong-edge': 'Edges name the resource itself instead of its peer.',
+  'deployment-first-pod-only': "A Deployment's metrics count only the traffic of its first pod by name.",
   // CRDs
   'headers-array-crd': "HTTPRouteGroup's CRD declares headers as a list of objects, as smi-sdk-go's published YAML does.",
   'crd-fields-missing': "TrafficSplit's CRD has no matches field (the v1alpha2 shape).",

@@ -1,5 +1,6 @@
 // The reference mesh's controller: a real client of the API server (HTTPS, kubeconfig) that
-// installs the SMI CRDs, watches SMI objects, Services and Pods, runs a data-plane workload per
+// installs the SMI CRDs, watches SMI objects, Services, Pods, Deployments and ReplicaSets (making
+// the pods of a Deployment, workloads.ts), runs a data-plane workload per
 // Pod (reporting it Running, as a kubelet would, once its proxies listen) and registers the
 // metrics API as an APIService.
 import { ApiException, KubernetesObjectApi, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
@@ -8,7 +9,8 @@ import { smiCrds } from './crds.js';
 import { DataPlane } from './dataplane.js';
 import { faultPredicate, type SmiFaultName } from './faults.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
-import { keyOf, type HTTPRouteGroup, type MeshState, type Pod, type PortRoute, type Service, type TrafficSplit, type TrafficTarget } from './model.js';
+import { keyOf, type HTTPRouteGroup, type MeshState, type Pod, type PortRoute, type Service, type TrafficSplit, type TrafficTarget, type Workload } from './model.js';
+import { WorkloadController } from './workloads.js';
 
 export const METRICS_NAMESPACE = 'smi-metrics';
 export const METRICS_SERVICE = 'smi-metrics';
@@ -30,13 +32,17 @@ export class ReferenceMesh {
     splits: new Map<string, TrafficSplit>(),
     services: new Map<string, Service>(),
     pods: new Map<string, Pod>(),
+    deployments: new Map<string, Workload>(),
+    replicaSets: new Map<string, Workload>(),
   };
+  private readonly workloads: WorkloadController;
 
   constructor(kubeconfig: string, fault: string | undefined, private readonly log: Logger) {
     this.client = new KubeClient(kubeconfig);
     this.objects = KubernetesObjectApi.makeApiClient(this.client.config);
     this.faulty = faultPredicate(fault);
     this.dataPlane = new DataPlane(() => this.snapshot(), this.faulty);
+    this.workloads = new WorkloadController(this.objects, () => this.snapshot(), log);
   }
 
   snapshot(): MeshState {
@@ -53,6 +59,12 @@ export class ReferenceMesh {
     this.watch<Service>('v1', 'Service', 'services', this.state.services);
     const pods = this.watch<Pod>('v1', 'Pod', 'pods', this.state.pods);
     pods.on({ add: (p) => void this.podChanged(p as unknown as Pod), update: (p) => void this.podChanged(p as unknown as Pod), delete: (p) => void this.dataPlane.stop(p) });
+    const deployments = this.watch<Workload>('apps/v1', 'Deployment', 'deployments', this.state.deployments);
+    const deploymentChanged = (d: Obj) => void this.workloads.deploymentChanged(d as unknown as Workload);
+    deployments.on({ add: deploymentChanged, update: deploymentChanged });
+    const replicaSets = this.watch<Workload>('apps/v1', 'ReplicaSet', 'replicasets', this.state.replicaSets);
+    const replicaSetChanged = (rs: Obj) => void this.workloads.replicaSetChanged(rs as unknown as Workload);
+    replicaSets.on({ add: replicaSetChanged, update: replicaSetChanged });
     // Each informer's CRD may be fresh: its first list can race the CRD being served, so retry.
     for (const informer of this.informers) await retry(() => informer.start());
     await this.registerMetrics();

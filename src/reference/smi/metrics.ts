@@ -1,6 +1,6 @@
 // What the server-side proxies saw, per edge (client pod -> server pod): success and failure
 // counts (failure: a 5xx or no answer, as Linkerd counts) and latencies, rendered as SMI
-// TrafficMetrics (metrics.smi-spec.io/v1alpha1) for pods and namespaces.
+// TrafficMetrics (metrics.smi-spec.io/v1alpha1) for pods, deployments and namespaces.
 import type { Faulty } from './policy.js';
 
 export interface PodRef {
@@ -17,7 +17,7 @@ interface EdgeStats {
 }
 
 export interface ResourceRef {
-  kind: 'Pod' | 'Namespace';
+  kind: 'Pod' | 'Namespace' | 'Deployment';
   name: string;
   namespace?: string;
 }
@@ -53,8 +53,20 @@ export class MetricsRecorder {
   }
 }
 
-const refOf = (p: PodRef, kind: ResourceRef['kind']): ResourceRef => (kind === 'Pod' ? { kind, name: p.pod, namespace: p.namespace } : { kind, name: p.namespace });
-const same = (a: ResourceRef, b: ResourceRef) => a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+/** The resource of `kind` a pod's traffic counts for; undefined when the pod belongs to none (a bare pod has no Deployment). */
+export type Resolve = (p: PodRef, kind: ResourceRef['kind']) => ResourceRef | undefined;
+
+/** Pods and namespaces; Deployments through `deploymentOf` (pod → ReplicaSet → Deployment). */
+export function resolver(deploymentOf: (p: PodRef) => string | undefined): Resolve {
+  return (p, kind) => {
+    if (kind === 'Pod') return { kind, name: p.pod, namespace: p.namespace };
+    if (kind === 'Namespace') return { kind, name: p.namespace };
+    const name = deploymentOf(p);
+    return name ? { kind, name, namespace: p.namespace } : undefined;
+  };
+}
+
+const same = (a: ResourceRef | undefined, b: ResourceRef) => a !== undefined && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
 
 function metricsOf(stats: EdgeStats[], faulty: Faulty): Array<{ name: string; unit?: string; value: string }> {
   const latencies = stats.flatMap((s) => s.latencies).sort((a, b) => a - b);
@@ -85,19 +97,19 @@ function trafficMetrics(resource: ResourceRef, edge: { direction: 'to' | 'from';
 }
 
 /** The resource's inbound traffic, summed over every client. */
-export function resourceMetrics(recorder: MetricsRecorder, resource: ResourceRef, faulty: Faulty): object {
-  const inbound = recorder.all().filter((s) => same(refOf(s.to, resource.kind), resource));
+export function resourceMetrics(recorder: MetricsRecorder, resource: ResourceRef, faulty: Faulty, resolve: Resolve): object {
+  const inbound = recorder.all().filter((s) => same(resolve(s.to, resource.kind), resource));
   return trafficMetrics(resource, { direction: 'from', side: 'server', resource: {} }, inbound, faulty);
 }
 
 /** One TrafficMetrics per peer: traffic from it (server side) and to it (client side). */
-export function edgeMetrics(recorder: MetricsRecorder, resource: ResourceRef, faulty: Faulty): object[] {
+export function edgeMetrics(recorder: MetricsRecorder, resource: ResourceRef, faulty: Faulty, resolve: Resolve): object[] {
   const peers = new Map<string, { peer: ResourceRef; direction: 'to' | 'from'; stats: EdgeStats[] }>();
   for (const s of recorder.all()) {
-    const from = refOf(s.from, resource.kind);
-    const to = refOf(s.to, resource.kind);
+    const from = resolve(s.from, resource.kind);
+    const to = resolve(s.to, resource.kind);
     for (const [direction, self, peer] of [['from', to, from], ['to', from, to]] as const) {
-      if (!same(self, resource)) continue;
+      if (!same(self, resource) || !peer) continue;
       const key = `${direction}|${peer.namespace ?? ''}/${peer.name}`;
       if (!peers.has(key)) peers.set(key, { peer, direction, stats: [] });
       peers.get(key)!.stats.push(s);

@@ -6,6 +6,7 @@ export interface Meta {
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   uid?: string;
+  ownerReferences?: Array<{ apiVersion?: string; kind: string; name: string; uid: string; controller?: boolean }>;
 }
 
 export interface Identity {
@@ -59,6 +60,12 @@ export interface Pod {
   status?: { phase?: string; podIP?: string };
 }
 
+/** A Deployment or ReplicaSet: replicas of a pod template. */
+export interface Workload {
+  metadata: Meta;
+  spec: { replicas?: number; selector?: { matchLabels?: Record<string, string> }; template: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Pod['spec'] } };
+}
+
 /** What the controller currently knows, keyed "namespace/name". */
 export interface MeshState {
   readonly targets: ReadonlyMap<string, TrafficTarget>;
@@ -68,6 +75,19 @@ export interface MeshState {
   readonly splits: ReadonlyMap<string, TrafficSplit>;
   readonly services: ReadonlyMap<string, Service>;
   readonly pods: ReadonlyMap<string, Pod>;
+  readonly deployments: ReadonlyMap<string, Workload>;
+  readonly replicaSets: ReadonlyMap<string, Workload>;
+}
+
+/** The controller of `meta` of the given kind, by its owner reference. */
+const controllerOf = (meta: Meta, kind: string) => meta.ownerReferences?.find((o) => o.kind === kind && o.controller);
+
+/** The Deployment a pod belongs to (pod → ReplicaSet → Deployment, by controller references). */
+export function deploymentOf(state: MeshState, namespace: string, pod: string): string | undefined {
+  const p = state.pods.get(`${namespace}/${pod}`);
+  const rs = p && controllerOf(p.metadata, 'ReplicaSet');
+  const owner = rs && state.replicaSets.get(`${namespace}/${rs.name}`);
+  return owner ? controllerOf(owner.metadata, 'Deployment')?.name : undefined;
 }
 
 export const keyOf = (m: Meta) => `${m.namespace ?? ''}/${m.name}`;

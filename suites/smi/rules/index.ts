@@ -35,7 +35,7 @@ const rules: SpecRule[] = [
   { id: 'smi.metrics.latencies', section: METRICS, level: 'MUST', text: 'p99_response_latency, p90_response_latency and p50_response_latency are reported with a unit.', tests: ['smi.metrics.latency-quantiles'] },
   { id: 'smi.metrics.edges', section: METRICS, level: 'MUST', text: 'An edge names the peer resource, the direction (to or from) and the side.', tests: ['smi.metrics.edges'] },
   { id: 'smi.metrics.selector', section: METRICS, level: 'MUST', text: 'TrafficMetricsList can be listed by kind and label selector.', tests: ['smi.metrics.label-selector'] },
-  { id: 'smi.metrics.deployments', section: METRICS, level: 'MAY', text: 'The APIResourceList covers namespaces, nodes, pods, deployments and similar resources.', untestedBecause: 'the suite runs bare pods (no Deployment controller on the embedded cluster); pods and namespaces are checked, deployments and nodes are left for a later version' },
+  { id: 'smi.metrics.deployments', section: METRICS, level: 'MAY', text: 'The APIResourceList covers namespaces, nodes, pods, deployments and similar resources.', tests: ['smi.metrics.deployment'] },
 ];
 
 export const smiRuleLedger: RuleLedger = {

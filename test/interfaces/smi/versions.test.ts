@@ -37,6 +37,12 @@ describe('discoveredFeatures', () => {
     expect([...discoveredFeatures(TRAEFIK_MESH)].sort()).toEqual([SmiFeature.access, SmiFeature.specs, SmiFeature.split].sort());
     expect([...discoveredFeatures(V060)].sort()).toEqual([SmiFeature.access, SmiFeature.specs, SmiFeature.split, SmiFeature.metrics, SmiFeature.tcp, SmiFeature.udp].sort());
   });
+
+  it('claims Deployment metrics only when the metrics API lists deployments', () => {
+    expect(discoveredFeatures(V060, ['pods', 'namespaces']).has(SmiFeature.deploymentMetrics)).toBe(false);
+    expect(discoveredFeatures(V060, ['pods', 'namespaces', 'deployments']).has(SmiFeature.deploymentMetrics)).toBe(true);
+    expect(discoveredFeatures(TRAEFIK_MESH, ['deployments']).has(SmiFeature.deploymentMetrics)).toBe(false);
+  });
 });
 
 describe('inServedVersion', () => {

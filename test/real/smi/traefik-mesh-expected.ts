@@ -34,6 +34,7 @@ export const TRAEFIK_MESH_EXPECTED: Record<string, ExpectedRow> = {
   'smi.metrics.pod-counts': { status: 'skipped', because: /lacks TrafficMetrics/ },
   'smi.metrics.latency-quantiles': { status: 'skipped', because: /lacks TrafficMetrics/ },
   'smi.metrics.edges': { status: 'skipped', because: /lacks TrafficMetrics/ },
+  'smi.metrics.deployment': { status: 'skipped', because: /lacks TrafficMetrics/ },
   'smi.metrics.namespace': { status: 'skipped', because: /lacks TrafficMetrics/ },
   'smi.metrics.label-selector': { status: 'skipped', because: /lacks TrafficMetrics/ },
 };

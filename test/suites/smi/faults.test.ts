@@ -29,11 +29,12 @@ const caughtBy: Record<string, readonly string[]> = {
   'ab-fallback-broken': ['smi.split.ab-matches'],
   'port-mismatch-kept': ['smi.split.port-mismatch-excluded'],
   'split-updates-ignored': ['smi.split.update-within-window', 'smi.split.all-or-nothing'],
-  'counts-off': ['smi.metrics.pod-counts', 'smi.metrics.namespace', 'smi.metrics.edges'],
+  'counts-off': ['smi.metrics.pod-counts', 'smi.metrics.deployment', 'smi.metrics.namespace', 'smi.metrics.edges'],
   'latency-quantiles-disordered': ['smi.metrics.latency-quantiles'],
   'metrics-wrong-edge': ['smi.metrics.edges'],
   'metrics-namespaces-unlisted': ['smi.metrics.discoverable'],
   'label-selector-ignored': ['smi.metrics.label-selector'],
+  'deployment-first-pod-only': ['smi.metrics.deployment'],
   'headers-array-crd': ['smi.crds.headers-map'],
   'crd-fields-missing': ['smi.crds.fields'],
 };
