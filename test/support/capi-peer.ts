@@ -12,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { RawKubeClient, type KubeEndpoint } from '../../bench/kube-client.js';
 import { deadlineSignal } from '../../src/core/deadline.js';
 import { HarnessError } from '../../src/core/errors.js';
+import { CLUSTERCTL_LABEL } from '../../src/interfaces/capi/well-known.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { servingCertificate } from '../../src/kube/tls.js';
 import { startChild } from './child.js';
@@ -52,8 +53,10 @@ interface Manager {
  */
 export function upstreamCrds(configDir: string, webhookPort: number, caBundle: string): Record<string, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
   const bases = join(configDir, 'crd', 'bases');
-  // The labels kustomize adds (the contract labels cluster.x-k8s.io/<contract>: <versions>, the provider label).
-  const labels = { ...kustomizeLabels(join(configDir, 'default', 'kustomization.yaml')), ...kustomizeLabels(join(configDir, 'crd', 'kustomization.yaml')) };
+  // The labels kustomize adds (the contract labels cluster.x-k8s.io/<contract>: <versions>, the provider
+  // label), then the one clusterctl init adds to every component it installs (clusterctl's
+  // addCommonLabels; its provider label is the same <type>-<name> as kustomize's).
+  const labels = { ...kustomizeLabels(join(configDir, 'default', 'kustomization.yaml')), ...kustomizeLabels(join(configDir, 'crd', 'kustomization.yaml')), [CLUSTERCTL_LABEL]: '' };
   return readdirSync(bases).filter((f) => f.endsWith('.yaml')).sort().map((file) => {
     const crd = parseYaml(readFileSync(join(bases, file), 'utf8'));
     crd.metadata.labels = { ...crd.metadata.labels, ...labels };
