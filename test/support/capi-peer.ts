@@ -17,6 +17,7 @@ import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { servingCertificate } from '../../src/kube/tls.js';
 import { startChild } from './child.js';
 import { freePorts } from './loopback-workloads.js';
+import { requireTool } from './real-tools.js';
 
 export interface CapiPeerOptions {
   /** CONFORMAL_CAPI_CORE and CONFORMAL_CAPI_DOCKER. */
@@ -29,6 +30,28 @@ export interface CapiPeerOptions {
   /** How long to wait for CRDs and both managers (default 120 s). */
   readonly startTimeoutMs?: number;
   readonly signal?: AbortSignal;
+}
+
+export interface CapiPeerTools {
+  readonly peer: Pick<CapiPeerOptions, 'coreBinary' | 'dockerBinary' | 'config'>;
+  /** CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD, for the real management cluster. */
+  readonly apiserver: string;
+  readonly etcd: string;
+}
+
+/**
+ * The peer's binaries and config directories and a real API server's, by requireTool's rule:
+ * undefined (skip) locally when one is missing, an error under CI=true.
+ */
+export function capiPeerTools(): CapiPeerTools | undefined {
+  const coreBinary = requireTool('CONFORMAL_CAPI_CORE');
+  const dockerBinary = requireTool('CONFORMAL_CAPI_DOCKER');
+  // Two directories, ':'-separated: when either is missing requireTool skips (fails under CI) as for a tool.
+  const dirs = process.env.CONFORMAL_CAPI_CONFIG;
+  const config = dirs && dirs.split(':').every((d) => existsSync(d)) ? dirs : requireTool('CONFORMAL_CAPI_CONFIG');
+  const apiserver = requireTool('CONFORMAL_KUBE_APISERVER');
+  const etcd = requireTool('CONFORMAL_ETCD');
+  return coreBinary && dockerBinary && config && apiserver && etcd ? { peer: { coreBinary, dockerBinary, config }, apiserver, etcd } : undefined;
 }
 
 export interface CapiPeer {
