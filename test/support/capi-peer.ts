@@ -12,10 +12,12 @@ import { parse as parseYaml } from 'yaml';
 import { RawKubeClient, type KubeEndpoint } from '../../bench/kube-client.js';
 import { deadlineSignal } from '../../src/core/deadline.js';
 import { HarnessError } from '../../src/core/errors.js';
+import { CLUSTERCTL_LABEL } from '../../src/interfaces/capi/well-known.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { servingCertificate } from '../../src/kube/tls.js';
 import { startChild } from './child.js';
 import { freePorts } from './loopback-workloads.js';
+import { requireTool } from './real-tools.js';
 
 export interface CapiPeerOptions {
   /** CONFORMAL_CAPI_CORE and CONFORMAL_CAPI_DOCKER. */
@@ -28,6 +30,28 @@ export interface CapiPeerOptions {
   /** How long to wait for CRDs and both managers (default 120 s). */
   readonly startTimeoutMs?: number;
   readonly signal?: AbortSignal;
+}
+
+export interface CapiPeerTools {
+  readonly peer: Pick<CapiPeerOptions, 'coreBinary' | 'dockerBinary' | 'config'>;
+  /** CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD, for the real management cluster. */
+  readonly apiserver: string;
+  readonly etcd: string;
+}
+
+/**
+ * The peer's binaries and config directories and a real API server's, by requireTool's rule:
+ * undefined (skip) locally when one is missing, an error under CI=true.
+ */
+export function capiPeerTools(): CapiPeerTools | undefined {
+  const coreBinary = requireTool('CONFORMAL_CAPI_CORE');
+  const dockerBinary = requireTool('CONFORMAL_CAPI_DOCKER');
+  // Two directories, ':'-separated: when either is missing requireTool skips (fails under CI) as for a tool.
+  const dirs = process.env.CONFORMAL_CAPI_CONFIG;
+  const config = dirs && dirs.split(':').every((d) => existsSync(d)) ? dirs : requireTool('CONFORMAL_CAPI_CONFIG');
+  const apiserver = requireTool('CONFORMAL_KUBE_APISERVER');
+  const etcd = requireTool('CONFORMAL_ETCD');
+  return coreBinary && dockerBinary && config && apiserver && etcd ? { peer: { coreBinary, dockerBinary, config }, apiserver, etcd } : undefined;
 }
 
 export interface CapiPeer {
@@ -52,8 +76,10 @@ interface Manager {
  */
 export function upstreamCrds(configDir: string, webhookPort: number, caBundle: string): Record<string, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
   const bases = join(configDir, 'crd', 'bases');
-  // The labels kustomize adds (the contract labels cluster.x-k8s.io/<contract>: <versions>, the provider label).
-  const labels = { ...kustomizeLabels(join(configDir, 'default', 'kustomization.yaml')), ...kustomizeLabels(join(configDir, 'crd', 'kustomization.yaml')) };
+  // The labels kustomize adds (the contract labels cluster.x-k8s.io/<contract>: <versions>, the provider
+  // label), then the one clusterctl init adds to every component it installs (clusterctl's
+  // addCommonLabels; its provider label is the same <type>-<name> as kustomize's).
+  const labels = { ...kustomizeLabels(join(configDir, 'default', 'kustomization.yaml')), ...kustomizeLabels(join(configDir, 'crd', 'kustomization.yaml')), [CLUSTERCTL_LABEL]: '' };
   return readdirSync(bases).filter((f) => f.endsWith('.yaml')).sort().map((file) => {
     const crd = parseYaml(readFileSync(join(bases, file), 'utf8'));
     crd.metadata.labels = { ...crd.metadata.labels, ...labels };

@@ -2,22 +2,15 @@
 // as a peer: a Cluster on a DevCluster and a MachineDeployment of 2 replicas, on a real
 // kube-apiserver with etcd and on conformal's in-memory API server. How far upstream gets is
 // recorded in docs/capi/upstream.md and pinned here (SMOKE_REACHES).
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawKubeClient, type KubeEndpoint } from '../../../bench/kube-client.js';
 import { startRealApiServer } from '../../../bench/kube-real-apiserver.js';
 import { startKubeServer } from '../../../src/kube/index.js';
-import { startCapiPeer, type CapiPeer } from '../../support/capi-peer.js';
-import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
+import { capiPeerTools, startCapiPeer, type CapiPeer } from '../../support/capi-peer.js';
+import { repeatedCiRun } from '../../support/real-tools.js';
 import { SMOKE_CLUSTER, smokeObjects } from './smoke-objects.js';
 
-const core = requireTool('CONFORMAL_CAPI_CORE');
-const docker = requireTool('CONFORMAL_CAPI_DOCKER');
-// Two directories, ':'-separated: when either is missing requireTool skips (fails under CI) as for a tool.
-const configDirs = process.env.CONFORMAL_CAPI_CONFIG;
-const config = configDirs && configDirs.split(':').every((d) => existsSync(d)) ? configDirs : requireTool('CONFORMAL_CAPI_CONFIG');
-const apiserverPath = requireTool('CONFORMAL_KUBE_APISERVER');
-const etcdPath = requireTool('CONFORMAL_ETCD');
+const tools = capiPeerTools();
 const NS = 'capi-smoke';
 
 interface Server {
@@ -28,19 +21,19 @@ interface Server {
 }
 
 const servers: Server[] = [
-  { name: 'real kube-apiserver', goOnly: true, start: () => startRealApiServer(apiserverPath!, etcdPath!) },
+  { name: 'real kube-apiserver', goOnly: true, start: () => startRealApiServer(tools!.apiserver, tools!.etcd) },
   { name: 'in-memory API server', goOnly: false, start: () => startKubeServer() },
 ];
 
 for (const server of servers) {
-  describe.skipIf(!core || !docker || !config || !apiserverPath || !etcdPath || (server.goOnly && repeatedCiRun))(`upstream Cluster API on the ${server.name}`, () => {
+  describe.skipIf(!tools || (server.goOnly && repeatedCiRun))(`upstream Cluster API on the ${server.name}`, () => {
     let endpoint: KubeEndpoint & { close(): Promise<void> };
     let peer: CapiPeer | undefined;
     let client: RawKubeClient;
     beforeAll(async () => {
       endpoint = await server.start();
       client = new RawKubeClient(endpoint, 8);
-      peer = await startCapiPeer({ coreBinary: core!, dockerBinary: docker!, config: config!, endpoint });
+      peer = await startCapiPeer({ ...tools!.peer, endpoint });
     }, 180_000);
     afterAll(async () => {
       await peer?.close();
