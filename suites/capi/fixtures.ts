@@ -2,6 +2,7 @@
 // provider's own specs, with the owner references, the cluster-name label and the references core
 // sets, registered in the test's ledger; observers of each kind; and core's status surfacing when
 // core itself does not run.
+import type { TemplateMeta } from '../../src/interfaces/capi/validate.js';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
 import { createTracked } from '../../src/kube-kit/objects.js';
@@ -53,14 +54,21 @@ export interface ClusterScene {
   readonly clusters: Observer;
 }
 
+/** Labels and annotations for an object made from a template: the template's, with conformal's own on top. */
+export function templateMeta(template: TemplateMeta, own: { labels?: Record<string, string>; annotations?: Record<string, string> } = {}): { labels?: Record<string, string>; annotations?: Record<string, string> } {
+  const labels = { ...template.labels, ...own.labels };
+  const annotations = { ...template.annotations, ...own.annotations };
+  return { ...(Object.keys(labels).length ? { labels } : {}), ...(Object.keys(annotations).length ? { annotations } : {}) };
+}
+
 /** An InfraCluster from the provider's spec, with no Cluster (so nobody sets its owner). */
 export function orphanInfraCluster(ctx: CapiContext, ns: string): Promise<Obj> {
-  return create(ctx, ctx.env.infra!.cluster, ns, { metadata: { name: ctx.unique('orphan') }, spec: clone(ctx.env.infra!.clusterSpec) });
+  return create(ctx, ctx.env.infra!.cluster, ns, { metadata: { name: ctx.unique('orphan'), ...templateMeta(ctx.env.infra!.clusterMeta) }, spec: clone(ctx.env.infra!.clusterSpec) });
 }
 
 /** An InfraMachine from the provider's spec that no Machine references (so nobody sets its owner). */
 export function orphanInfraMachine(ctx: CapiContext, ns: string, clusterName: string): Promise<Obj> {
-  return create(ctx, ctx.env.infra!.machine, ns, { metadata: { name: ctx.unique('orphan'), labels: { [CLUSTER_NAME_LABEL]: clusterName } }, spec: clone(ctx.env.infra!.machineSpec) });
+  return create(ctx, ctx.env.infra!.machine, ns, { metadata: { name: ctx.unique('orphan'), ...templateMeta(ctx.env.infra!.machineMeta, { labels: { [CLUSTER_NAME_LABEL]: clusterName } }) }, spec: clone(ctx.env.infra!.machineSpec) });
 }
 
 /** A Cluster and its InfraCluster, owned and labelled as core does it. */
@@ -73,9 +81,8 @@ export async function newCluster(ctx: CapiContext, ns: string, options: { paused
   await create(ctx, infra.cluster, ns, {
     metadata: {
       name,
-      labels: { [CLUSTER_NAME_LABEL]: name },
+      ...templateMeta(infra.clusterMeta, { labels: { [CLUSTER_NAME_LABEL]: name }, ...(options.pausedAnnotation ? { annotations: { 'cluster.x-k8s.io/paused': '' } } : {}) }),
       ownerReferences: [ownerRefTo(CoreKinds.cluster, cluster, false)],
-      ...(options.pausedAnnotation ? { annotations: { 'cluster.x-k8s.io/paused': '' } } : {}),
     },
     spec: clone(infra.clusterSpec),
   });
@@ -137,8 +144,10 @@ export async function newMachine(
   await create(ctx, infra.machine, ns, {
     metadata: {
       name,
-      labels: { [CLUSTER_NAME_LABEL]: clusterName },
-      ...(options.fromTemplate ? { annotations: { 'cluster.x-k8s.io/cloned-from-name': options.fromTemplate, 'cluster.x-k8s.io/cloned-from-groupkind': `${infra.machineTemplate!.kind}.${infra.machineTemplate!.group}` } } : {}),
+      ...templateMeta(infra.machineMeta, {
+        labels: { [CLUSTER_NAME_LABEL]: clusterName },
+        ...(options.fromTemplate ? { annotations: { 'cluster.x-k8s.io/cloned-from-name': options.fromTemplate, 'cluster.x-k8s.io/cloned-from-groupkind': `${infra.machineTemplate!.kind}.${infra.machineTemplate!.group}` } } : {}),
+      }),
       ownerReferences: [ownerRefTo(CoreKinds.machine, machine, true)],
     },
     spec: clone(infra.machineSpec),

@@ -4,7 +4,7 @@
 import { ConformanceError } from '../../src/core/errors.js';
 import { CLUSTER_NAME_LABEL, CoreKinds, DEPLOYMENT_NAME_LABEL, MACHINE_PHASES, type KindRef } from '../../src/interfaces/capi/well-known.js';
 import { capiTest, e2eSpec, WITH_CORE, type CapiContext } from './define.js';
-import { create, describe, namespace, newCluster, patch, provisionedCluster, remove, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
+import { create, describe, namespace, newCluster, patch, provisionedCluster, remove, templateMeta, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
 
 const SCALE_TO = 3;
 const CORE_BOOK = 'https://github.com/kubernetes-sigs/cluster-api/blob/release-1.14/docs/book/src/reference/api/labels-and-annotations.md';
@@ -27,7 +27,7 @@ async function workers(ctx: CapiContext, replicas: number): Promise<Workers> {
   const bootstrapTemplate = bootstrap!.kinds.find((k) => k.kind === `${bootstrap!.config.kind}Template`);
   if (!infra!.machineTemplate || !bootstrapTemplate) throw new ConformanceError('the providers lack the InfraMachineTemplate or BootstrapConfigTemplate CRD the contract makes mandatory');
   const name = ctx.unique('workers');
-  await create(ctx, infra!.machineTemplate, ns, { metadata: { name }, spec: { template: { spec: structuredClone(infra!.machineSpec) } } });
+  await create(ctx, infra!.machineTemplate, ns, { metadata: { name }, spec: { template: { metadata: templateMeta(infra!.machineMeta), spec: structuredClone(infra!.machineSpec) } } });
   await create(ctx, bootstrapTemplate, ns, { metadata: { name }, spec: { template: { spec: structuredClone(bootstrap!.spec) } } });
   const [machines, infraMachines, sets, deployments] = await Promise.all([watch(ctx, CoreKinds.machine, ns), watch(ctx, infra!.machine, ns), watch(ctx, CoreKinds.machineSet, ns), watch(ctx, CoreKinds.machineDeployment, ns)]);
   const clusterName = scene.cluster.metadata.name;

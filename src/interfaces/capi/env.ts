@@ -1,4 +1,5 @@
 // What every capi test receives as ctx.env.
+import type { TemplateMeta } from './validate.js';
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { KindRef } from './well-known.js';
 
@@ -22,6 +23,9 @@ export interface InfraUnderTest extends ProviderKinds {
   readonly machineTemplate?: KindRef;
   readonly clusterSpec: Readonly<Record<string, unknown>>;
   readonly machineSpec: Readonly<Record<string, unknown>>;
+  /** Labels and annotations of the --cluster-template / --machine-template objects, kept on what is made from them. */
+  readonly clusterMeta: TemplateMeta;
+  readonly machineMeta: TemplateMeta;
 }
 
 export interface BootstrapUnderTest extends ProviderKinds {

@@ -52,8 +52,8 @@ export function checkedBootstrap(value: string): string {
 export const capiFlags: readonly FlagSpec[] = [
   ...kubeTargetFlags,
   { flags: '--infrastructure <kinds>', key: 'infrastructure', description: 'the infrastructure provider under test: <InfraClusterKind>/<InfraMachineKind>, optionally group-qualified (embedded: the reference ConformalCluster/ConformalMachine)', parse: checkedInfrastructure },
-  { flags: '--cluster-template <file>', key: 'clusterTemplate', description: "YAML spec of the provider's InfraCluster; conformal creates the Cluster around it as core would" },
-  { flags: '--machine-template <file>', key: 'machineTemplate', description: "YAML spec of the provider's InfraMachine; conformal creates the Machine around it as core would" },
+  { flags: '--cluster-template <file>', key: 'clusterTemplate', description: "YAML spec of the provider's InfraCluster, or a whole object (its labels and annotations are kept); conformal creates the Cluster around it as core would" },
+  { flags: '--machine-template <file>', key: 'machineTemplate', description: "YAML spec of the provider's InfraMachine, or a whole object (its labels and annotations are kept); conformal creates the Machine around it as core would" },
   { flags: '--bootstrap <kind>', key: 'bootstrap', description: 'the bootstrap provider under test: <BootstrapConfigKind>, optionally group-qualified (embedded: the reference ConformalConfig)', parse: checkedBootstrap },
   { flags: '--bootstrap-template <file>', key: 'bootstrapTemplate', description: "YAML spec of the provider's bootstrap config ({} when unset)" },
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },

@@ -33,6 +33,8 @@ function providers(crds: Awaited<ReturnType<typeof listCrds>>, infraFlag: string
         crds: all.map(crdInfo),
         clusterSpec: specs.cluster,
         machineSpec: specs.machine,
+        clusterMeta: specs.clusterMeta,
+        machineMeta: specs.machineMeta,
       };
     }
   }

@@ -6,30 +6,52 @@ import { UsageError } from '../../core/errors.js';
 import { validateKubeTarget } from '../../kube-kit/target.js';
 import { checkedBootstrap, checkedInfrastructure, type CapiOptions } from './options.js';
 
+/** The labels and annotations a whole-object template carries: put on every object made from it. */
+export interface TemplateMeta {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 export interface TemplateSpecs {
   readonly cluster: Record<string, unknown>;
   readonly machine: Record<string, unknown>;
   readonly bootstrap: Record<string, unknown>;
+  readonly clusterMeta: TemplateMeta;
+  readonly machineMeta: TemplateMeta;
 }
 
 /** A YAML file holding a spec, or a whole object whose spec is taken. */
 function readSpec(file: string | undefined, flag: string): Record<string, unknown> {
-  if (!file) return {};
+  return readTemplate(file, flag).spec;
+}
+
+function stringMap(value: unknown, what: string, flag: string, file: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) throw new UsageError(`${flag} ${file}: ${what} is not a map of strings`, { field: flag });
+  return value as Record<string, string>;
+}
+
+/** A template file: its spec, and the labels and annotations of a whole object (name and namespace are conformal's). */
+function readTemplate(file: string | undefined, flag: string): { spec: Record<string, unknown>; meta: TemplateMeta } {
+  if (!file) return { spec: {}, meta: {} };
   let doc: unknown;
   try {
     doc = parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new UsageError(`${flag} ${file}: ${(error as Error).message}`, { field: flag, cause: error });
   }
-  if (doc === null || doc === undefined) return {};
+  if (doc === null || doc === undefined) return { spec: {}, meta: {} };
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`${flag} ${file}: expected a YAML mapping (a spec, or an object with a spec)`, { field: flag });
   const object = doc as Record<string, unknown>;
   if ('kind' in object || 'apiVersion' in object) {
     const spec = object.spec ?? {};
     if (typeof spec !== 'object' || Array.isArray(spec)) throw new UsageError(`${flag} ${file}: spec is not a mapping`, { field: flag });
-    return spec as Record<string, unknown>;
+    const metadata = (object.metadata ?? {}) as Record<string, unknown>;
+    const labels = stringMap(metadata.labels, 'metadata.labels', flag, file);
+    const annotations = stringMap(metadata.annotations, 'metadata.annotations', flag, file);
+    return { spec: spec as Record<string, unknown>, meta: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } };
   }
-  return object;
+  return { spec: object, meta: {} };
 }
 
 export function validateCapiOptions(options: CapiOptions): TemplateSpecs {
@@ -47,9 +69,7 @@ export function validateCapiOptions(options: CapiOptions): TemplateSpecs {
     throw new UsageError('--cluster-template and --machine-template need --infrastructure naming the kinds they are specs of', { field: options.clusterTemplate ? '--cluster-template' : '--machine-template' });
   }
   if (options.bootstrapTemplate && external && !options.bootstrap) throw new UsageError('--bootstrap-template needs --bootstrap', { field: '--bootstrap-template' });
-  return {
-    cluster: readSpec(options.clusterTemplate, '--cluster-template'),
-    machine: readSpec(options.machineTemplate, '--machine-template'),
-    bootstrap: readSpec(options.bootstrapTemplate, '--bootstrap-template'),
-  };
+  const cluster = readTemplate(options.clusterTemplate, '--cluster-template');
+  const machine = readTemplate(options.machineTemplate, '--machine-template');
+  return { cluster: cluster.spec, machine: machine.spec, bootstrap: readSpec(options.bootstrapTemplate, '--bootstrap-template'), clusterMeta: cluster.meta, machineMeta: machine.meta };
 }

@@ -1,0 +1,45 @@
+// Template files of `conformal run capi`: a bare spec, or a whole object whose spec is used and
+// whose labels and annotations are kept on every object made from it; anything else is exit 2
+// naming the flag.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { capiOptionsSchema } from '../../../src/interfaces/capi/options.js';
+import { validateCapiOptions } from '../../../src/interfaces/capi/validate.js';
+import { templateMeta } from '../../../suites/capi/fixtures.js';
+
+async function file(text: string): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'capi-template-')), 't.yaml');
+  await writeFile(path, text);
+  return path;
+}
+
+const options = (extra: Record<string, unknown>) => capiOptionsSchema.parse({ kubeconfig: '/dev/null', infrastructure: 'DevCluster/DevMachine', ...extra });
+
+describe('capi template files', () => {
+  it('takes a bare spec as the spec, with no metadata', async () => {
+    const specs = validateCapiOptions(options({ clusterTemplate: await file('backend:\n  inMemory: {}\n') }));
+    expect(specs.cluster).toEqual({ backend: { inMemory: {} } });
+    expect(specs.clusterMeta).toEqual({});
+  });
+
+  it("keeps a whole object's labels and annotations, not its name", async () => {
+    const specs = validateCapiOptions(options({ machineTemplate: await file('kind: DevMachine\nmetadata:\n  name: ignored\n  labels: {team: a}\n  annotations: {note: b}\nspec:\n  backend: {}\n') }));
+    expect(specs.machine).toEqual({ backend: {} });
+    expect(specs.machineMeta).toEqual({ labels: { team: 'a' }, annotations: { note: 'b' } });
+  });
+
+  it('refuses labels that are not a map of strings, naming the flag', async () => {
+    const bad = await file('kind: DevCluster\nmetadata:\n  labels: [a]\nspec: {}\n');
+    expect(() => validateCapiOptions(options({ clusterTemplate: bad }))).toThrow(/--cluster-template .*metadata.labels is not a map of strings/);
+  });
+
+  it("puts conformal's own labels and annotations over the template's", () => {
+    expect(templateMeta({ labels: { 'cluster.x-k8s.io/cluster-name': 'theirs', team: 'a' }, annotations: { note: 'b' } }, { labels: { 'cluster.x-k8s.io/cluster-name': 'ours' } })).toEqual({
+      labels: { 'cluster.x-k8s.io/cluster-name': 'ours', team: 'a' },
+      annotations: { note: 'b' },
+    });
+    expect(templateMeta({})).toEqual({});
+  });
+});
