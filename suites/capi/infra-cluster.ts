@@ -72,9 +72,11 @@ export const infraClusterTests = [
     id: 'capi.infra.cluster.failure-domains',
     title: "the InfraCluster's failure domains have the v1beta2 list shape",
     spec: spec('infra-cluster', 'InfraCluster: failure domains', 'status.failureDomains is a list of {name, controlPlane, attributes}, names unique, 1 to 100'),
-    profile: 'core',
+    // Failure domains are optional in the contract: a provider that reports none is "not supported" here, not failed.
+    profile: 'extended',
     operations: ['InfraCluster'],
     requires: INFRA,
+    tags: ['Feature:FailureDomains'],
     async run(ctx) {
       const provisioned = await readyEitherContract(ctx);
       if (provisioned.status?.failureDomains === undefined) ctx.notSupported('the InfraCluster reports no failure domains');

@@ -7,7 +7,7 @@ import { CapiCapability } from '../../src/interfaces/capi/capabilities.js';
 import { CoreKinds } from '../../src/interfaces/capi/well-known.js';
 import { addressProblems, conditionProblems } from './checks.js';
 import { capiTest, e2eSpec, INFRA, spec } from './define.js';
-import { create, describe, isProvisioned, newMachine, orphanInfraMachine, patch, provisionedMachine, readyCluster, remove, watch, witness, type Obj } from './fixtures.js';
+import { create, describe, isProvisioned, newMachine, orphanInfraMachine, patch, provisionedMachine, readyCluster, remove, templateMeta, watch, witness, type Obj } from './fixtures.js';
 
 const fail = (problems: string[]) => {
   if (problems.length) throw new ConformanceError(problems.join('; '));
@@ -88,9 +88,11 @@ export const infraMachineTests = [
     id: 'capi.infra.machine.failure-domain',
     title: "an InfraMachine placed in a failure domain reports it",
     spec: spec('infra-machine', 'InfraMachine: failure domain', "the provider honours the Machine's spec.failureDomain and reports it in status.failureDomain"),
-    profile: 'core',
+    // Only where the InfraCluster offers failure domains, which the contract leaves optional.
+    profile: 'extended',
     operations: ['InfraMachine'],
     requires: INFRA,
+    tags: ['Feature:FailureDomains'],
     async run(ctx) {
       const pick = (c: Obj) => (Array.isArray(c.status?.failureDomains) ? (c.status.failureDomains[0]?.name as string | undefined) : undefined);
       const { infraCluster, infraMachine } = await provisionedMachine(ctx, { failureDomain: pick });
@@ -131,7 +133,7 @@ export const infraMachineTests = [
       const scene = await readyCluster(ctx);
       const { ns } = scene;
       const templateName = ctx.unique('template');
-      await create(ctx, infra.machineTemplate, ns, { metadata: { name: templateName }, spec: { template: { spec: structuredClone(infra.machineSpec) } } });
+      await create(ctx, infra.machineTemplate, ns, { metadata: { name: templateName }, spec: { template: { metadata: templateMeta(infra.machineMeta), spec: structuredClone(infra.machineSpec) } } });
       const m = await newMachine(ctx, scene, { fromTemplate: templateName });
       const provisioned = await m.infraMachines.object(m.infraName, isProvisioned, 'provisioned', ctx.signal, describe);
       // A template change as a user would make it: a new template spec field the clone does not have.
