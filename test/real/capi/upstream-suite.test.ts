@@ -56,9 +56,13 @@ const servers: Server[] = [
 ];
 
 // The templates a user of CAPD's inMemory backend would give: a DevCluster with the inMemory
-// backend, and a DevMachine whose simulated VM, Node, API server and etcd each take 1 s.
-const CLUSTER_TEMPLATE = 'backend:\n  inMemory: {}\n';
-const MACHINE_TEMPLATE = ['backend:', '  inMemory:', ...['vm', 'node', 'apiServer', 'etcd'].flatMap((step) => [`    ${step}:`, '      provisioning:', "        startupDuration: '1s'"])].join('\n') + '\n';
+// backend, and a DevMachine whose simulated VM, Node, API server and etcd each take 1 s. Whole
+// objects, as a vendor writes them: CAPD v1.14.2's inMemory backend writes into an
+// InfraCluster's annotations map and panics when there is none (kubectl apply and ClusterClass
+// always leave one), so the template carries an annotation, which conformal keeps.
+const TEMPLATE_META = ['metadata:', '  annotations:', '    conformal.io/template: upstream-ci'];
+const CLUSTER_TEMPLATE = ['kind: DevCluster', ...TEMPLATE_META, 'spec:', '  backend:', '    inMemory: {}'].join('\n') + '\n';
+const MACHINE_TEMPLATE = ['kind: DevMachine', ...TEMPLATE_META, 'spec:', '  backend:', '    inMemory:', ...['vm', 'node', 'apiServer', 'etcd'].flatMap((step) => [`      ${step}:`, '        provisioning:', "          startupDuration: '1s'"])].join('\n') + '\n';
 
 for (const server of servers) {
   describe.skipIf(!tools || (server.onceInCi && repeatedCiRun))(`conformal run capi against upstream Cluster API on the ${server.name}`, () => {
@@ -95,10 +99,9 @@ for (const server of servers) {
       expect(got, why).toEqual(expected);
     });
 
-    it("fails the InfraCluster tests because CAPD's inMemory backend panics on a DevCluster without annotations", () => {
-      // The cause the table gives for the InfraCluster and InfraMachine failures, read from CAPD's log.
-      expect(peer!.logs()).toMatch(/"Observed a panic" controller="devcluster"[^\n]*panic="assignment to entry in nil map"/);
-      expect(peer!.logs()).toContain('inmemorycluster_backend.go:67');
+    it("provisions through CAPD without its nil-annotations panic, the template's annotation kept", () => {
+      // With no annotation on the DevCluster, CAPD v1.14.2 panics here (docs/capi/upstream.md).
+      expect(peer!.logs()).not.toMatch(/"Observed a panic"/);
     });
 
     it('leaves nothing behind', () => {
