@@ -47,7 +47,7 @@ function sendHttp(r: TrafficRequest, entry: number, from: string): Promise<Traff
         const backend = podIn(Buffer.concat(chunks).toString('utf8'));
         resolve({ ok: status >= 200 && status < 300, status, ...(backend ? { backend } : {}) });
       });
-      res.on('error', (error) => resolve({ ok: false, status, error: error.message }));
+      res.on('error', (error) => resolve({ ok: false, status: res.statusCode ?? 0, error: error.message }));
     });
     req.on('timeout', () => req.destroy(new Error(`no answer in ${REQUEST_MS} ms`)));
     req.on('error', (error) => resolve({ ok: false, error: error.message }));

@@ -9,12 +9,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { describe } from 'vitest';
 import { RawKubeClient, type KubeEndpoint } from '../../bench/kube-client.js';
+import { startRealApiServer } from '../../bench/kube-real-apiserver.js';
 import { deadlineSignal, waitFor } from '../../src/core/deadline.js';
 import { HarnessError } from '../../src/core/errors.js';
+import { startKubeServer } from '../../src/kube/index.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { startChild, type Child } from './child.js';
 import { freePorts } from './loopback-workloads.js';
+import { repeatedCiRun, requireTool } from './real-tools.js';
 
 /** The SMI versions Traefik Mesh 1.4 lists and watches (smi-sdk-go v0.4.1). */
 export const TRAEFIK_MESH_SMI = {
@@ -264,4 +268,38 @@ export async function startTraefikMesh(options: TraefikMeshOptions): Promise<Tra
   } finally {
     deadline.dispose();
   }
+}
+
+/** The Traefik Mesh binaries and CRDs (.ci/setup/82-traefik-mesh.sh), or undefined when missing locally. */
+export function traefikMeshTools(): Pick<TraefikMeshOptions, 'meshBinary' | 'traefikBinary' | 'crdDir'> | undefined {
+  const meshBinary = requireTool('CONFORMAL_TRAEFIK_MESH');
+  const traefikBinary = requireTool('CONFORMAL_TRAEFIK');
+  const crdDir = requireTool('CONFORMAL_TRAEFIK_MESH_CRDS');
+  return meshBinary && traefikBinary && crdDir ? { meshBinary, traefikBinary, crdDir } : undefined;
+}
+
+export interface ApiServerUnderTest {
+  readonly endpoint: KubeEndpoint;
+  close(): Promise<void>;
+}
+
+/**
+ * Calls `define` for conformal's in-memory API server and for a real kube-apiserver with etcd
+ * (.ci/setup/30-kube.sh). The real side proves the peer, not the Node version: once per CI run.
+ */
+export function onBothApiServers(title: string, enabled: boolean, define: (serverName: string, start: () => Promise<ApiServerUnderTest>) => void): void {
+  const apiserver = requireTool('CONFORMAL_KUBE_APISERVER');
+  const etcd = requireTool('CONFORMAL_ETCD');
+  describe.skipIf(!enabled)(`${title}, in-memory API server`, () => {
+    define('the in-memory API server', async () => {
+      const server = await startKubeServer();
+      return { endpoint: server, close: () => server.close() };
+    });
+  });
+  describe.skipIf(!enabled || !apiserver || !etcd || repeatedCiRun)(`${title}, real API server`, () => {
+    define('a real kube-apiserver', async () => {
+      const server = await startRealApiServer(apiserver!, etcd!);
+      return { endpoint: server, close: () => server.close() };
+    });
+  });
 }

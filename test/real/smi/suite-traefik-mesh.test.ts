@@ -9,37 +9,25 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawKubeClient, type KubeEndpoint } from '../../../bench/kube-client.js';
-import { startRealApiServer } from '../../../bench/kube-real-apiserver.js';
+import { RawKubeClient } from '../../../bench/kube-client.js';
 import { RunLog } from '../../../src/core/log.js';
 import type { RunResult } from '../../../src/core/results.js';
 import { executeRun } from '../../../src/core/run.js';
 import { runSettingsSchema } from '../../../src/core/settings.js';
 import { smiPlugin } from '../../../src/interfaces/smi/plugin.js';
 import { kubeconfigYaml } from '../../../src/kube/kubeconfig.js';
-import { startKubeServer } from '../../../src/kube/index.js';
 import { startLoopbackKubelet, type LoopbackKubelet } from '../../support/loopback-kubelet.js';
-import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
-import { startTraefikMesh, type TraefikMesh } from '../../support/traefik-mesh.js';
+import { onBothApiServers, startTraefikMesh, traefikMeshTools, type ApiServerUnderTest, type TraefikMesh } from '../../support/traefik-mesh.js';
 import { startTraefikMeshTrafficEndpoint } from '../../support/traefik-mesh-traffic.js';
 import { TRAEFIK_MESH_EXPECTED } from './traefik-mesh-expected.js';
 
-const meshPath = requireTool('CONFORMAL_TRAEFIK_MESH');
-const traefikPath = requireTool('CONFORMAL_TRAEFIK');
-const crdDir = requireTool('CONFORMAL_TRAEFIK_MESH_CRDS');
-const apiserverPath = requireTool('CONFORMAL_KUBE_APISERVER');
-const etcdPath = requireTool('CONFORMAL_ETCD');
+const tools = traefikMeshTools();
 
 const MESH_NAMESPACE = 'traefik-mesh';
 
-interface Server {
-  endpoint: KubeEndpoint;
-  close(): Promise<void>;
-}
-
-function describeSuiteOn(serverName: string, start: () => Promise<Server>): void {
+function describeSuiteOn(serverName: string, start: () => Promise<ApiServerUnderTest>): void {
   describe(`smi suite against Traefik Mesh on ${serverName}`, { timeout: 900_000 }, () => {
-    let server: Server | undefined;
+    let server: ApiServerUnderTest | undefined;
     let kube: RawKubeClient | undefined;
     let mesh: TraefikMesh | undefined;
     let kubelet: LoopbackKubelet | undefined;
@@ -49,7 +37,7 @@ function describeSuiteOn(serverName: string, start: () => Promise<Server>): void
     beforeAll(async () => {
       server = await start();
       kube = new RawKubeClient(server.endpoint, 16);
-      mesh = await startTraefikMesh({ meshBinary: meshPath!, traefikBinary: traefikPath!, crdDir: crdDir!, endpoint: server.endpoint, acl: true, namespace: MESH_NAMESPACE });
+      mesh = await startTraefikMesh({ ...tools!, endpoint: server.endpoint, acl: true, namespace: MESH_NAMESPACE });
       kubelet = await startLoopbackKubelet(kube, (ns) => ns !== MESH_NAMESPACE && !ns.startsWith('kube-') && ns !== 'default');
       traffic = await startTraefikMeshTrafficEndpoint(kube, mesh, kubelet);
       const dir = await mkdtemp(join(tmpdir(), 'conformal-smi-traefik-'));
@@ -100,22 +88,7 @@ function describeSuiteOn(serverName: string, start: () => Promise<Server>): void
   });
 }
 
-const haveMesh = Boolean(meshPath && traefikPath && crdDir);
-
-describe.skipIf(!haveMesh)('Traefik Mesh, in-memory API server', () => {
-  describeSuiteOn('the in-memory API server', async () => {
-    const s = await startKubeServer();
-    return { endpoint: s, close: () => s.close() };
-  });
-});
-
-// The kube-apiserver side proves the comparison, not the Node version: once per CI run is enough.
-describe.skipIf(!haveMesh || !apiserverPath || !etcdPath || repeatedCiRun)('Traefik Mesh, real API server', () => {
-  describeSuiteOn('a real kube-apiserver', async () => {
-    const s = await startRealApiServer(apiserverPath!, etcdPath!);
-    return { endpoint: s, close: () => s.close() };
-  });
-});
+onBothApiServers('smi suite against Traefik Mesh', tools !== undefined, describeSuiteOn);
 
 describe('docs/smi/traefik-mesh.md', () => {
   it('states, test by test, the results the comparison asserts', async () => {

@@ -4,27 +4,15 @@
 // denied until a TrafficTarget allows the calling pod's ServiceAccount. The proof that the peer the
 // SMI suite compares against really behaves as a mesh on both servers (docs/smi/traefik-mesh.md).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawKubeClient, type KubeEndpoint } from '../../../bench/kube-client.js';
-import { startRealApiServer } from '../../../bench/kube-real-apiserver.js';
-import { startKubeServer } from '../../../src/kube/index.js';
+import { RawKubeClient } from '../../../bench/kube-client.js';
 import { getVia, loopbackBlock, publishService, startLoopbackPod, type HttpAnswer, type LoopbackPod } from '../../support/loopback-workloads.js';
-import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
-import { startTraefikMesh, TRAEFIK_MESH_SMI, type TraefikMesh } from '../../support/traefik-mesh.js';
+import { onBothApiServers, startTraefikMesh, traefikMeshTools, TRAEFIK_MESH_SMI, type ApiServerUnderTest, type TraefikMesh } from '../../support/traefik-mesh.js';
 
-const meshPath = requireTool('CONFORMAL_TRAEFIK_MESH');
-const traefikPath = requireTool('CONFORMAL_TRAEFIK');
-const crdDir = requireTool('CONFORMAL_TRAEFIK_MESH_CRDS');
-const apiserverPath = requireTool('CONFORMAL_KUBE_APISERVER');
-const etcdPath = requireTool('CONFORMAL_ETCD');
+const tools = traefikMeshTools();
 
 const STEP_MS = 60_000;
 const PORT = 80;
 const TARGET_PORT = 8080;
-
-interface Cluster {
-  endpoint: KubeEndpoint;
-  close(): Promise<void>;
-}
 
 /** Polls `get` until `accept` holds; the last answer is in the error. */
 async function answerUntil(what: string, get: () => Promise<HttpAnswer>, accept: (a: HttpAnswer) => boolean, timeoutMs = 30_000): Promise<HttpAnswer> {
@@ -55,9 +43,9 @@ async function createSplit(kube: RawKubeClient, ns: string, service: string, bac
 
 const podOf = (answer: HttpAnswer) => (JSON.parse(answer.body) as { pod: string }).pod;
 
-function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>): void {
+function describeTraefikMesh(serverName: string, start: () => Promise<ApiServerUnderTest>): void {
   describe(`Traefik Mesh v1.4.8 on ${serverName}`, () => {
-    let cluster: Cluster;
+    let cluster: ApiServerUnderTest;
     let kube: RawKubeClient;
     const pods: LoopbackPod[] = [];
     const ip = loopbackBlock();
@@ -87,7 +75,7 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
       const call = (service: string, path: string) => getVia(mesh.trafficProxy, `http://${service}.${ns}.traefik.mesh:${PORT}${path}`, client.ip);
 
       beforeAll(async () => {
-        mesh = await startTraefikMesh({ meshBinary: meshPath!, traefikBinary: traefikPath!, crdDir: crdDir!, endpoint: cluster.endpoint, acl: false });
+        mesh = await startTraefikMesh({ ...tools!, endpoint: cluster.endpoint, acl: false });
         client = await pod(ns, 'client', 'client', 10);
         v1 = await pod(ns, 'web-v1', 'web', 21, TARGET_PORT);
         v2 = await pod(ns, 'web-v2', 'web', 22, TARGET_PORT);
@@ -166,7 +154,7 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
       };
 
       beforeAll(async () => {
-        mesh = await startTraefikMesh({ meshBinary: meshPath!, traefikBinary: traefikPath!, crdDir: crdDir!, endpoint: cluster.endpoint, acl: true });
+        mesh = await startTraefikMesh({ ...tools!, endpoint: cluster.endpoint, acl: true });
         client = await pod(ns, 'client', 'client', 30);
         stranger = await pod(ns, 'stranger', 'stranger', 31);
         const api = await pod(ns, 'api', 'api', 40, TARGET_PORT);
@@ -239,19 +227,4 @@ function describeTraefikMesh(serverName: string, start: () => Promise<Cluster>):
   });
 }
 
-const haveMesh = Boolean(meshPath && traefikPath && crdDir);
-
-describe.skipIf(!haveMesh)('Traefik Mesh', () => {
-  describeTraefikMesh('the in-memory API server', async () => {
-    const server = await startKubeServer();
-    return { endpoint: server, close: () => server.close() };
-  });
-});
-
-// The kube-apiserver side proves the peer, not the Node version: once per CI run is enough.
-describe.skipIf(!haveMesh || !apiserverPath || !etcdPath || repeatedCiRun)('Traefik Mesh (real API server)', () => {
-  describeTraefikMesh('a real kube-apiserver', async () => {
-    const server = await startRealApiServer(apiserverPath!, etcdPath!);
-    return { endpoint: server, close: () => server.close() };
-  });
-});
+onBothApiServers('Traefik Mesh', tools !== undefined, describeTraefikMesh);
