@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds conformal's container image without a daemon or a base image from a registry: the packed
-// tarball installed with npm (dependencies from the npm registry), the node binary of this machine
+// tarball installed with `npm ci` (exactly the dependency tree of its npm-shrinkwrap.json, fetched
+// from the npm registry), the node binary of this machine
 // and the shared libraries it links, and bash (scripts/nightly.mjs runs commands through zx). The
 // result is an OCI image layout directory that umoci, skopeo and podman read.
 //
@@ -18,6 +19,7 @@ import { parseArgs } from 'node:util';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const { buildImage, layerOf, tarDirectory } = await import(join(root, 'dist', 'src', 'registry', 'oci-image.js'));
 const { writeOciLayout } = await import(join(root, 'dist', 'src', 'registry', 'oci-layout.js'));
+const tar = await import('tar');
 
 const { values: flags } = parseArgs({
   options: {
@@ -73,13 +75,20 @@ try {
   // exact package (and npm records it as file:<name>, not a path of this machine).
   const prefix = join(rootfs, PREFIX);
   copyFileSync(tarball, join(prefix, basename(tarball)));
-  execFileSync('npm', ['install', '--prefix', prefix, '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier', `./${basename(tarball)}`], { cwd: prefix, env: npmEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The tarball's own manifest and shrinkwrap say what the install root locks.
+  const unpacked = mkdtempSync(join(tmpdir(), 'conformal-image-package-'));
+  await tar.x({ file: tarball, cwd: unpacked });
+  // The tarball's own script, as deploy/Containerfile runs it.
+  execFileSync(process.execPath, [join(unpacked, 'package', 'scripts', 'install-root.mjs'), '--package', join(unpacked, 'package'), '--tarball', join(prefix, basename(tarball)), '--out', prefix], { stdio: 'inherit' });
+  rmSync(unpacked, { recursive: true, force: true });
+  execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier'], { cwd: prefix, env: npmEnv, stdio: ['ignore', 'ignore', 'inherit'] });
   const manifest = JSON.parse(readFileSync(join(prefix, 'node_modules', 'conformal', 'package.json'), 'utf8'));
   symlinkSync(`..${PREFIX}/node_modules/conformal`, join(rootfs, 'opt/conformal'));
 
   copyExecutable(rootfs, flags.node, '/usr/local/bin/node');
   copyExecutable(rootfs, flags.bash, '/bin/bash');
 
+  // What npm checked the tarball against when installing it (`certify` reports the same record).
   const lock = JSON.parse(readFileSync(join(prefix, 'node_modules', '.package-lock.json'), 'utf8'));
   const integrity = lock.packages['node_modules/conformal'].integrity;
   const image = buildImage([layerOf(await tarDirectory(rootfs))], {

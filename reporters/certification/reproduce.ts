@@ -76,7 +76,10 @@ function howToGet(origin: HarnessOrigin): { steps: string[]; program: string } {
       steps: [
         `# ${origin.name} is not published to a registry: get ${origin.source} from the submitter${rebuild}`,
         ...(hex ? [`sha512sum ${quote(origin.source)}   # must print ${hex}`] : []),
-        `npm install --prefix ${dir} ${quote(`./${origin.source}`)}`,
+        // The dependency tree the run used: the tarball's npm-shrinkwrap.json, through its install-root script.
+        `mkdir -p ${dir} unpacked && tar -xzf ${quote(`./${origin.source}`)} -C unpacked`,
+        `node unpacked/package/scripts/install-root.mjs --package unpacked/package --tarball ${quote(`./${origin.source}`)} --out ${dir}`,
+        `(cd ${dir} && npm ci --omit=dev)`,
       ],
       program: installed,
     };

@@ -103,6 +103,17 @@ describe.skipIf(!canRun)('container image', () => {
     expect(finished).toMatchObject({ passed: true, result: 'SUCCESS' });
   }, 120_000);
 
+  it("installs exactly the dependency tree of the package's npm-shrinkwrap.json", async () => {
+    const locked = JSON.parse(await readFile(packagePath('npm-shrinkwrap.json'), 'utf8')) as { packages: Record<string, { version?: string; dev?: boolean }> };
+    const installed = JSON.parse(await readFile(join(bundle, 'rootfs', 'usr/local/lib/conformal/node_modules/.package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
+    const production = Object.entries(locked.packages).filter(([path, entry]) => path !== '' && !entry.dev);
+    expect(production.length).toBeGreaterThan(100);
+    const versions = (entries: Array<[string, { version?: string }]>) => Object.fromEntries(entries.map(([path, entry]) => [path, entry.version]));
+    const { 'node_modules/conformal': own, ...dependencies } = versions(Object.entries(installed.packages).filter(([path]) => path !== ''));
+    expect(own).toBe((JSON.parse(await readFile(packagePath('package.json'), 'utf8')) as { version: string }).version);
+    expect(dependencies).toEqual(versions(production));
+  });
+
   it('certify inside the image names the tarball it was built from', async () => {
     const run = await runContainer({ args: ['certify', 'csi', '--product', '/opt/conformal/fixtures/reports/product.yaml', '--out', '/results/certification', '--quiet'] });
     expect(run.code, run.stderr).toBe(0);

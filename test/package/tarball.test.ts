@@ -1,5 +1,6 @@
 // `npm pack` makes a package a third party can install and run: packed from this checkout,
-// installed by npm into an empty prefix (dependencies from the registry), run from an unrelated
+// installed into an empty prefix with the tree its npm-shrinkwrap.json locks (fetched from the
+// registry), run from an unrelated
 // directory. The certification it writes names that exact tarball by digest.
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/core/paths.js';
 import type { RunResult } from '../../src/core/results.js';
-import { cleanEnv, exec, packTarball, type PackedTarball } from './support/packed.js';
+import { cleanEnv, exec, installLocked, packTarball, type PackedTarball } from './support/packed.js';
 
 let packed: PackedTarball;
 let prefix: string;
@@ -19,8 +20,7 @@ beforeAll(async () => {
   packed = await packTarball();
   prefix = join(packed.dir, 'prefix');
   work = await mkdtemp(join(tmpdir(), 'conformal-installed-'));
-  const installed = await exec(['npm', 'install', '--prefix', prefix, '--no-audit', '--no-fund', '--no-update-notifier', packed.tarball], { cwd: packed.dir });
-  if (installed.code !== 0) throw new Error(`npm install of the tarball failed (${installed.code}): ${installed.stderr}`);
+  await installLocked(packed.tarball, prefix);
 }, 240_000);
 
 afterAll(async () => {
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('npm pack', () => {
   it('holds the built CLI and what it reads at run time, and nothing of the repository\'s development', () => {
-    for (const file of ['package.json', 'bin/conformal.js', 'dist/cli.cjs', 'dist/cli.cjs.sha256', 'dist/build-info.json', 'src/interfaces/csi/proto/csi.proto', 'src/interfaces/cri/proto/api.proto', 'scripts/nightly.mjs']) {
+    for (const file of ['package.json', 'bin/conformal.js', 'dist/cli.cjs', 'dist/cli.cjs.sha256', 'dist/build-info.json', 'src/interfaces/csi/proto/csi.proto', 'src/interfaces/cri/proto/api.proto', 'scripts/nightly.mjs', 'scripts/install-root.mjs', 'npm-shrinkwrap.json']) {
       expect(packed.files, file).toContain(file);
     }
     expect(packed.files.filter((f) => /^(test|bench|docs|\.ci)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
@@ -61,7 +61,7 @@ describe('the installed package', () => {
     expect(readme).toContain(`installed by npm from the package tarball \`${name}\``);
     expect(readme).toContain(`integrity \`${packed.integrity}\``);
     expect(readme).toContain(`sha512sum ${name}   # must print ${Buffer.from(packed.integrity.slice(7), 'base64').toString('hex')}`);
-    expect(readme).toContain(`npm install --prefix ./conformal-0.1.0 ./${name}`);
+    expect(readme).toContain(`node unpacked/package/scripts/install-root.mjs --package unpacked/package --tarball ./${name} --out ./conformal-0.1.0`);
     expect(readme).not.toContain('npx conformal@');
     expect(readme).not.toContain(packed.dir); // no path of the machine that installed it
   }, 120_000);

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packagePath } from '../../../src/core/paths.js';
@@ -49,4 +49,26 @@ export async function packTarball(): Promise<PackedTarball> {
   const tarball = join(dir, info!.filename);
   const integrity = `sha512-${createHash('sha512').update(await readFile(tarball)).digest('base64')}`;
   return { dir, tarball, files: info!.files.map((f) => f.path), integrity };
+}
+
+/**
+ * Installs a packed tarball into `prefix` as deploy/README.md says: the tarball's install-root.mjs
+ * writes an install root locked to its npm-shrinkwrap.json, and `npm ci` fills it.
+ */
+export async function installLocked(tarball: string, prefix: string): Promise<void> {
+  const unpacked = await mkdtemp(join(tmpdir(), 'conformal-unpacked-'));
+  try {
+    await mkdir(prefix, { recursive: true });
+    const steps = [
+      ['tar', '-xzf', tarball, '-C', unpacked],
+      [process.execPath, join(unpacked, 'package', 'scripts', 'install-root.mjs'), '--package', join(unpacked, 'package'), '--tarball', tarball, '--out', prefix],
+      ['npm', 'ci', '--omit=dev', '--no-audit', '--no-fund', '--no-update-notifier'],
+    ];
+    for (const argv of steps) {
+      const step = await exec(argv, { cwd: prefix, timeoutMs: 240_000 });
+      if (step.code !== 0) throw new Error(`${argv.slice(0, 2).join(' ')} failed (${step.code}): ${step.stderr}`);
+    }
+  } finally {
+    await rm(unpacked, { recursive: true, force: true });
+  }
 }

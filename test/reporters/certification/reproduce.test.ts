@@ -22,7 +22,8 @@ describe('Reproduce section', () => {
     expect(text).toContain('conformal 0.1.0, installed by npm from the package tarball `conformal-0.1.0.tgz`, built from commit `abc123`.');
     expect(text).toContain(`integrity \`${integrity}\` (sha512 \`${'ab'.repeat(64)}\`)`);
     expect(text).toContain(`sha512sum conformal-0.1.0.tgz   # must print ${'ab'.repeat(64)}`);
-    expect(text).toContain('npm install --prefix ./conformal-0.1.0 ./conformal-0.1.0.tgz');
+    expect(text).toContain('node unpacked/package/scripts/install-root.mjs --package unpacked/package --tarball ./conformal-0.1.0.tgz --out ./conformal-0.1.0');
+    expect(text).toContain('(cd ./conformal-0.1.0 && npm ci --omit=dev)');
     expect(text).toContain('./conformal-0.1.0/node_modules/.bin/conformal certify csi --product product.yaml --parallel 2');
     expect(text).toContain('conformal certify csi --product /home/me/p.yaml --out /tmp/x --parallel 2');
     expect(text).not.toContain('npx');
