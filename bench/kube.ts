@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { packagePath } from '../src/core/paths.js';
 import { RawKubeClient, type KubeEndpoint, type WatchStream } from './kube-client.js';
+import { LoadClient } from './kube-load.js';
 import { startRealApiServer } from './kube-real-apiserver.js';
 import { distribution, figure, heading } from './stats.js';
 
@@ -80,14 +81,16 @@ async function startOurs(): Promise<Target> {
   };
 }
 
-async function createMany(client: RawKubeClient, namespace: string, count: number): Promise<number> {
+/** Creates through the lean load client, requests prepared before the clock starts. */
+async function createMany(load: LoadClient, namespace: string, count: number): Promise<number> {
+  const requests = Array.from({ length: count }, (_, i) => load.prepare('POST', `/api/v1/namespaces/${namespace}/configmaps`, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, labels: { bench: 'yes' } }, data: { index: String(i), payload: 'x'.repeat(64) } })));
   let next = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const r = await client.request('POST', `/api/v1/namespaces/${namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, labels: { bench: 'yes' } }, data: { index: String(i), payload: 'x'.repeat(64) } });
-      if (r.code !== 201) throw new Error(`create cm-${i}: ${r.code} ${JSON.stringify(r.body).slice(0, 200)}`);
+      const r = await load.send(requests[i]!);
+      if (r.code !== 201) throw new Error(`create cm-${i}: ${r.code} ${r.body.slice(0, 200)}`);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -97,6 +100,7 @@ async function createMany(client: RawKubeClient, namespace: string, count: numbe
 async function measure(target: Target): Promise<void> {
   heading(`kube: ${target.name}`);
   const client = new RawKubeClient(target, CONCURRENCY);
+  const load = new LoadClient(target, CONCURRENCY);
   try {
     for (const ns of ['bench', 'bench-watch']) {
       const r = await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -105,13 +109,13 @@ async function measure(target: Target): Promise<void> {
     const rssBefore = await rssKiB(target.pids);
     const cpuBefore = await cpuSeconds(target.pids);
     const clientBefore = process.cpuUsage();
-    const seconds = await createMany(client, 'bench', OBJECTS);
+    const seconds = await createMany(load, 'bench', OBJECTS);
     const cpu = (await cpuSeconds(target.pids)) - cpuBefore;
     const clientUsage = process.cpuUsage(clientBefore);
     figure(`creates (${OBJECTS} ConfigMaps, ${CONCURRENCY} in flight)`, Math.round(OBJECTS / seconds), 'creates/s', '(goal >= 5000; client in this process)');
     figure('server CPU per create', Math.round((cpu / OBJECTS) * 1e6), 'µs', `(=> ${Math.round(OBJECTS / Math.max(cpu, 0.01))} creates per server CPU-second)`);
     // Client and server share the two cores: whichever needs more CPU per create sets the pace.
-    figure('client CPU per create', Math.round((clientUsage.user + clientUsage.system) / OBJECTS), 'µs', '(this process: HTTPS requests and JSON)');
+    figure('client CPU per create', Math.round((clientUsage.user + clientUsage.system) / OBJECTS), 'µs', '(this process: the lean keep-alive HTTPS load client)');
     const rssAfter = await rssKiB(target.pids);
     figure(`memory for ${OBJECTS} objects (RSS growth)`, Math.round((rssAfter - rssBefore) / 1024), 'MiB', `(RSS now ${Math.round(rssAfter / 1024)} MiB)`);
 
@@ -141,8 +145,9 @@ async function measure(target: Target): Promise<void> {
     try {
       for (let i = 0; i < WATCHED_EVENTS; i++) {
         const name = `w-${i}`;
+        const request = load.prepare('POST', '/api/v1/namespaces/bench-watch/configmaps', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }));
         sent.set(name, performance.now());
-        const r = await client.request('POST', '/api/v1/namespaces/bench-watch/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+        const r = await load.send(request);
         if (r.code !== 201) throw new Error(`create ${name}: ${r.code}`);
       }
       const deadline = Date.now() + 30_000;
@@ -155,6 +160,7 @@ async function measure(target: Target): Promise<void> {
     figure('watch latency p99', d.p99, 'ms', '(goal < 10)');
     figure('watch events delivered', latencies.length, 'events', `of ${WATCHERS * WATCHED_EVENTS}`);
   } finally {
+    load.close();
     client.close();
   }
 }
