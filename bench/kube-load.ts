@@ -2,7 +2,8 @@
 // flight per connection, each request (head and body) written as one string. The same client
 // drives both servers, so the figures compare the servers, not node:https's per-request cost
 // (an agent, a ClientRequest, header objects and an IncomingMessage per create). Answers are
-// parsed only as far as their status code and body; bodies are not decoded as JSON.
+// parsed only as far as their status code and body; bodies are not decoded as JSON. Watches get
+// a connection each and hand over their event lines undecoded.
 import { connect, type TLSSocket } from 'node:tls';
 import type { KubeEndpoint } from './kube-client.js';
 
@@ -137,6 +138,55 @@ export class LoadClient {
     const next = this.waiting.shift();
     if (next) connection.send(next);
     else this.idle.push(connection);
+  }
+
+  /**
+   * Opens a watch (the path must carry watch=true) on its own connection; resolves once the server
+   * answered 200, then calls `onLine` with each event line (chunked framing removed, not parsed).
+   */
+  watch(path: string, onLine: (line: string) => void): Promise<{ close(): void }> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: this.url.hostname, port: Number(this.url.port), ca: this.endpoint.caCert, ALPNProtocols: ['http/1.1'] });
+      socket.setNoDelay(true);
+      let buffered: Buffer = Buffer.alloc(0);
+      let started = false;
+      let text = '';
+      socket.on('data', (data: Buffer) => {
+        buffered = buffered.length === 0 ? data : Buffer.concat([buffered, data]);
+        if (!started) {
+          const headEnd = buffered.indexOf(HEADER_END);
+          if (headEnd < 0) return;
+          const head = buffered.toString('latin1', 0, headEnd);
+          if (head.slice(9, 12) !== '200' || !/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+            socket.destroy();
+            reject(new Error(`watch ${path} answered ${head.split('\r\n')[0]}`));
+            return;
+          }
+          started = true;
+          buffered = buffered.subarray(headEnd + 4);
+          resolve({ close: () => socket.destroy() });
+        }
+        let at = 0;
+        for (;;) {
+          const lineEnd = buffered.indexOf('\r\n', at);
+          if (lineEnd < 0) break;
+          const size = parseInt(buffered.toString('latin1', at, lineEnd), 16);
+          const dataEnd = lineEnd + 2 + size;
+          if (buffered.length < dataEnd + 2) break;
+          text += buffered.toString('utf8', lineEnd + 2, dataEnd);
+          at = dataEnd + 2;
+        }
+        buffered = buffered.subarray(at);
+        let newline: number;
+        while ((newline = text.indexOf('\n')) >= 0) {
+          const line = text.slice(0, newline);
+          text = text.slice(newline + 1);
+          if (line.trim()) onLine(line);
+        }
+      });
+      socket.on('error', reject);
+      socket.write(this.prepare('GET', path));
+    });
   }
 
   close(): void {
