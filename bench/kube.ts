@@ -10,12 +10,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { packagePath } from '../src/core/paths.js';
-import { RawKubeClient, type KubeEndpoint, type WatchStream } from './kube-client.js';
+import { RawKubeClient, type KubeEndpoint } from './kube-client.js';
+import { LoadClient } from './kube-load.js';
 import { startRealApiServer } from './kube-real-apiserver.js';
 import { distribution, figure, heading } from './stats.js';
 
 const OBJECTS = Number(process.env.CONFORMAL_KUBE_BENCH_OBJECTS ?? 10_000);
 const CONCURRENCY = 32;
+/** Creates before the measured ones, in another namespace: the rate of a warm server is measured, not its JIT warm-up. */
+const WARMUP = Number(process.env.CONFORMAL_KUBE_BENCH_WARMUP ?? 5_000);
 const WATCHERS = 100;
 const WATCHED_EVENTS = 300;
 
@@ -80,14 +83,16 @@ async function startOurs(): Promise<Target> {
   };
 }
 
-async function createMany(client: RawKubeClient, namespace: string, count: number): Promise<number> {
+/** Creates through the lean load client, requests prepared before the clock starts. */
+async function createMany(load: LoadClient, namespace: string, count: number): Promise<number> {
+  const requests = Array.from({ length: count }, (_, i) => load.prepare('POST', `/api/v1/namespaces/${namespace}/configmaps`, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, labels: { bench: 'yes' } }, data: { index: String(i), payload: 'x'.repeat(64) } })));
   let next = 0;
   const started = performance.now();
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const r = await client.request('POST', `/api/v1/namespaces/${namespace}/configmaps`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, labels: { bench: 'yes' } }, data: { index: String(i), payload: 'x'.repeat(64) } });
-      if (r.code !== 201) throw new Error(`create cm-${i}: ${r.code} ${JSON.stringify(r.body).slice(0, 200)}`);
+      const r = await load.send(requests[i]!);
+      if (r.code !== 201) throw new Error(`create cm-${i}: ${r.code} ${r.body.slice(0, 200)}`);
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -97,21 +102,29 @@ async function createMany(client: RawKubeClient, namespace: string, count: numbe
 async function measure(target: Target): Promise<void> {
   heading(`kube: ${target.name}`);
   const client = new RawKubeClient(target, CONCURRENCY);
+  const load = new LoadClient(target, CONCURRENCY);
   try {
-    for (const ns of ['bench', 'bench-watch']) {
+    for (const ns of ['bench', 'bench-watch', 'bench-warmup']) {
       const r = await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       if (r.code !== 201) throw new Error(`namespace ${ns}: ${r.code}`);
+    }
+    if (WARMUP > 0) {
+      const warmup = await createMany(load, 'bench-warmup', WARMUP);
+      figure(`warm-up creates (${WARMUP} ConfigMaps, not measured below)`, Math.round(WARMUP / warmup), 'creates/s', '(a freshly started server)');
+      // Removed again, so the list below and the memory figure see the same store as without warm-up.
+      const removed = await client.request('DELETE', '/api/v1/namespaces/bench-warmup/configmaps');
+      if (removed.code !== 200) throw new Error(`deleting the warm-up ConfigMaps: ${removed.code}`);
     }
     const rssBefore = await rssKiB(target.pids);
     const cpuBefore = await cpuSeconds(target.pids);
     const clientBefore = process.cpuUsage();
-    const seconds = await createMany(client, 'bench', OBJECTS);
+    const seconds = await createMany(load, 'bench', OBJECTS);
     const cpu = (await cpuSeconds(target.pids)) - cpuBefore;
     const clientUsage = process.cpuUsage(clientBefore);
     figure(`creates (${OBJECTS} ConfigMaps, ${CONCURRENCY} in flight)`, Math.round(OBJECTS / seconds), 'creates/s', '(goal >= 5000; client in this process)');
     figure('server CPU per create', Math.round((cpu / OBJECTS) * 1e6), 'µs', `(=> ${Math.round(OBJECTS / Math.max(cpu, 0.01))} creates per server CPU-second)`);
     // Client and server share the two cores: whichever needs more CPU per create sets the pace.
-    figure('client CPU per create', Math.round((clientUsage.user + clientUsage.system) / OBJECTS), 'µs', '(this process: HTTPS requests and JSON)');
+    figure('client CPU per create', Math.round((clientUsage.user + clientUsage.system) / OBJECTS), 'µs', '(this process: the lean keep-alive HTTPS load client)');
     const rssAfter = await rssKiB(target.pids);
     figure(`memory for ${OBJECTS} objects (RSS growth)`, Math.round((rssAfter - rssBefore) / 1024), 'MiB', `(RSS now ${Math.round(rssAfter / 1024)} MiB)`);
 
@@ -126,23 +139,23 @@ async function measure(target: Target): Promise<void> {
 
     const sent = new Map<string, number>();
     const latencies: number[] = [];
-    const watchers: WatchStream[] = [];
+    const watchers: { close(): void }[] = [];
     for (let i = 0; i < WATCHERS; i++) {
-      const stream = await client.watch('/api/v1/namespaces/bench-watch/configmaps?watch=true&resourceVersion=0');
       // Only the name is needed: finding it in the raw line keeps 100 streams' parsing off the clock.
-      stream.onLine = (line) => {
+      const stream = await load.watch('/api/v1/namespaces/bench-watch/configmaps?watch=true&resourceVersion=0', (line) => {
         const received = performance.now();
         const m = /"name":"(w-\d+)"/.exec(line);
         const at = m ? sent.get(m[1]!) : undefined;
         if (at !== undefined && line.startsWith('{"type":"ADDED"')) latencies.push(received - at);
-      };
+      });
       watchers.push(stream);
     }
     try {
       for (let i = 0; i < WATCHED_EVENTS; i++) {
         const name = `w-${i}`;
+        const request = load.prepare('POST', '/api/v1/namespaces/bench-watch/configmaps', JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } }));
         sent.set(name, performance.now());
-        const r = await client.request('POST', '/api/v1/namespaces/bench-watch/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+        const r = await load.send(request);
         if (r.code !== 201) throw new Error(`create ${name}: ${r.code}`);
       }
       const deadline = Date.now() + 30_000;
@@ -155,6 +168,7 @@ async function measure(target: Target): Promise<void> {
     figure('watch latency p99', d.p99, 'ms', '(goal < 10)');
     figure('watch events delivered', latencies.length, 'events', `of ${WATCHERS * WATCHED_EVENTS}`);
   } finally {
+    load.close();
     client.close();
   }
 }
