@@ -1,7 +1,7 @@
 // Benchmark of the in-memory Kubernetes API server (run as users run it: `conformal kube serve`
 // in its own process) and, when CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD are set, a real
 // kube-apiserver with etcd in the same run. Figures: creates per second, listing 10k objects,
-// watch event latency with 100 watchers, memory per 10k objects. Goals (issue 3): >= 5k creates/s,
+// watch event latency with 100 watchers, memory per 10k objects. Goals: >= 5k creates/s,
 // watch p99 < 10 ms on 2 cores. Reports only; never asserts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
