@@ -114,6 +114,8 @@ async function createMachine(ctx: RefContext, cp: CapiObject, clusterName: strin
   const template = cp.spec?.machineTemplate ?? {};
   const infraRef = template.spec?.infrastructureRef;
   if (infraRef?.kind !== RefKinds.infraMachineTemplate.kind) throw new Error(`ConformalControlPlane ${namespace}/${cp.metadata.name}: spec.machineTemplate.spec.infrastructureRef must name a ${RefKinds.infraMachineTemplate.kind}, got ${JSON.stringify(infraRef)}`);
+  // Checked before the Machine exists: a Machine whose InfraMachine could not be cloned would wait forever.
+  if (!get(ctx, 'infraMachineTemplate', namespace, infraRef.name)) throw new Error(`${RefKinds.infraMachineTemplate.kind} ${namespace}/${infraRef.name} not found (yet)`);
   const name = `${cp.metadata.name}-${Math.random().toString(36).slice(2, 7)}`;
   const labels = {
     ...(template.metadata?.labels ?? {}),
