@@ -315,9 +315,11 @@ export const controlPlaneTests = [
     async run(ctx) {
       const ns = await namespace(ctx);
       const observers = await controlPlaneObservers(ctx, ns);
-      const { scene } = await initializedControlPlane(ctx, ns, { observers });
-      // Let it settle (replicas becoming ready, core's surfacing), then nothing may change across a second witness.
-      await controlPlaneWitness(ctx, ns, observers);
+      const scene = await newControlPlane(ctx, ns, { observers });
+      // Let it settle: initialized, every replica ready, and (with core) surfaced on the Cluster.
+      const settled = (cp: Obj) => isInitialized(cp) && (!ctx.env.controlPlane!.shape.replicas || cp.status?.readyReplicas === cp.spec?.replicas);
+      await scene.controlPlanes.object(scene.cpName, settled, 'initialized with every replica ready', ctx.signal, describe);
+      if (ctx.env.coreRunning) await scene.clusters.object(scene.cluster.metadata.name, (c) => c.status?.initialization?.controlPlaneInitialized === true, 'core surfacing the initialization', ctx.signal, describe);
       const before = scene.controlPlanes.get(scene.cpName)!.metadata.resourceVersion;
       await controlPlaneWitness(ctx, ns, observers);
       const after = scene.controlPlanes.get(scene.cpName)!.metadata.resourceVersion;
