@@ -1,7 +1,7 @@
 // The reference control-plane provider: a ConformalControlPlane owned by a Cluster waits for the
 // Cluster's endpoint (the infrastructure provider owns it) and provisioned infrastructure, writes the
-// Cluster's kubeconfig Secret (a CA and a short-lived client certificate of its own, the server at
-// the endpoint), keeps spec.replicas control-plane Machines, each with an InfraMachine cloned from
+// Cluster's kubeconfig Secret (the server at the endpoint; the provider's CA, made once per process,
+// and a short-lived client certificate it signed), keeps spec.replicas control-plane Machines, each with an InfraMachine cloned from
 // spec.machineTemplate.spec.infrastructureRef and a bootstrap config, and reports initialization
 // (its first Machine Running), replica counts, versions and conditions. It respects pause and
 // deletes its Machines behind its finalizer.
@@ -27,6 +27,30 @@ export interface ControlPlaneMemory {
   readonly kubeconfigs: Set<string>;
   /** Control plane uid → replicas when first seen (for the cp-replicas-ignore-spec fault). */
   readonly firstReplicas: Map<string, number>;
+  /** The CA and client certificate of the kubeconfigs, made once (the workload clusters are simulated; a key pair costs tens of ms of CPU). */
+  credentials?: Promise<Credentials>;
+}
+
+interface Credentials {
+  readonly ca: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** A CA and a client certificate it signed, valid CLIENT_CERT_DAYS. */
+async function makeCredentials(): Promise<Credentials> {
+  const pems = await generate([{ name: 'commonName', value: 'conformal-control-plane-ca' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notAfterDate: new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
+    ],
+    clientCertificate: { cn: 'kubernetes-admin', keyType: 'ec', algorithm: 'sha256', notAfterDate: new Date(Date.now() + CLIENT_CERT_DAYS * 24 * 3600 * 1000) },
+  });
+  return { ca: pems.cert, cert: pems.clientcert!, key: pems.clientprivate! };
 }
 
 const running = (m: CapiObject) => m.status?.phase === 'Running' && m.status?.nodeRef !== undefined;
@@ -141,27 +165,18 @@ async function createMachine(ctx: RefContext, cp: CapiObject, clusterName: strin
   return name;
 }
 
-/** `<cluster>-kubeconfig`: a CA of the control plane's own and a short-lived client certificate it signed. */
+/** `<cluster>-kubeconfig`: the server at the endpoint, the CA, a short-lived client certificate it signed. */
 async function writeKubeconfig(ctx: RefContext, cp: CapiObject, clusterName: string, server: string): Promise<void> {
   const namespace = cp.metadata.namespace!;
-  const pems = await generate([{ name: 'commonName', value: `${clusterName}-ca` }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    algorithm: 'sha256',
-    notAfterDate: new Date(Date.now() + 10 * 365 * 24 * 3600 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyCertSign: true, critical: true },
-    ],
-    clientCertificate: { cn: 'kubernetes-admin', keyType: 'ec', algorithm: 'sha256', notAfterDate: new Date(Date.now() + CLIENT_CERT_DAYS * 24 * 3600 * 1000) },
-  });
+  const memory = ctx.controlPlanes;
+  const pems = await (memory.credentials ??= makeCredentials());
   const b64 = (s: string) => Buffer.from(s).toString('base64');
   const user = `${clusterName}-admin`;
   const kubeconfig = stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: clusterName, cluster: { server, 'certificate-authority-data': b64(pems.cert) } }],
-    users: [{ name: user, user: { 'client-certificate-data': b64(pems.clientcert!), 'client-key-data': b64(pems.clientprivate!) } }],
+    clusters: [{ name: clusterName, cluster: { server, 'certificate-authority-data': b64(pems.ca) } }],
+    users: [{ name: user, user: { 'client-certificate-data': b64(pems.cert), 'client-key-data': b64(pems.key) } }],
     contexts: [{ name: `${user}@${clusterName}`, context: { cluster: clusterName, user } }],
     'current-context': `${user}@${clusterName}`,
   });
