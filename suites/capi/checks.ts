@@ -83,7 +83,7 @@ export function contractLabelProblems(crd: CrdInfo): string[] {
 }
 
 /** clusterctl's rules for provider CRDs: name, provider label, the clusterctl label it moves by. */
-export function clusterctlProblems(crd: CrdInfo, plural: string, type: 'infrastructure' | 'bootstrap'): string[] {
+export function clusterctlProblems(crd: CrdInfo, plural: string, type: 'infrastructure' | 'bootstrap' | 'control-plane'): string[] {
   const problems: string[] = [];
   if (crd.name !== `${plural}.${crd.group}`) problems.push(`CRD ${crd.name}: clusterctl expects the name ${plural}.${crd.group}`);
   const provider = crd.labels[PROVIDER_LABEL];

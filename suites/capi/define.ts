@@ -15,7 +15,7 @@ export function capiTest(definition: CapiTest): CapiTest {
   return defineTest<CapiEnv>(definition);
 }
 
-export type ContractPage = 'infra-cluster' | 'infra-machine' | 'bootstrap-config' | 'overview' | 'clusterctl';
+export type ContractPage = 'infra-cluster' | 'infra-machine' | 'bootstrap-config' | 'control-plane' | 'overview' | 'clusterctl';
 
 /** A spec reference: the contract page, its rule heading and the rule in a few words. */
 export function spec(page: ContractPage, section: string, rule: string): SpecReference {
@@ -28,4 +28,6 @@ export function e2eSpec(check: string, rule: string, path: string): SpecReferenc
 
 export const INFRA = [CapiCapability.infrastructure, CapiCapability.coreApi] as const;
 export const BOOTSTRAP = [CapiCapability.bootstrap, CapiCapability.coreApi] as const;
+export const CONTROL_PLANE = [CapiCapability.controlPlane, CapiCapability.infrastructure, CapiCapability.coreApi] as const;
+export const CONTROL_PLANE_WITH_CORE = [...CONTROL_PLANE, CapiCapability.core] as const;
 export const WITH_CORE = [CapiCapability.infrastructure, CapiCapability.bootstrap, CapiCapability.core, CapiCapability.coreApi] as const;

@@ -27,6 +27,12 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
     const list = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--infrastructure', 'DockerCluster/DockerMachine', '--machine-template', badYaml]);
     expect(list.code).toBe(2);
     expect(list.stderr).toContain('--machine-template');
+    const badControlPlane = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--control-plane', 'kubeadm-control-plane']);
+    expect(badControlPlane.code).toBe(2);
+    expect(badControlPlane.stderr).toContain('--control-plane must be <ControlPlaneKind>');
+    const cpTemplateAlone = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--control-plane-template', template]);
+    expect(cpTemplateAlone.code).toBe(2);
+    expect(cpTemplateAlone.stderr).toContain('--control-plane-template needs --control-plane');
     const embedded = await conformal(['run', 'capi', '--infrastructure', 'DockerCluster/DockerMachine']);
     expect(embedded.code).toBe(2);
     expect(embedded.stderr).toMatch(/--infrastructure needs --kubeconfig or --in-cluster/);
@@ -70,10 +76,12 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
         '--infrastructure', 'ConformalCluster.infrastructure.conformal.io/ConformalMachine',
         '--machine-template', spec,
         '--bootstrap', 'ConformalConfig',
+        '--control-plane', 'ConformalControlPlane.controlplane.conformal.io',
         '--report-dir', join(dir, 'full'),
       ]);
       // Against an external cluster the in-memory cloud cannot be listed: that one extended test skips.
-      expect(full.stdout, full.stderr).toMatch(/29 passed, 0 failed, 1 skipped/);
+      expect(full.stdout, full.stderr).toMatch(/45 passed, 0 failed, 1 skipped/);
+      expect(full.stdout).toMatch(/profile control-plane: core success \(12 of 12 passed\); extended success \(3 of 3 passed; 3 of 3 features supported\)/);
       expect(full.code, full.stdout.slice(-1500)).toBe(0);
       const bare = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--report-dir', join(dir, 'bare')]);
       // Nothing was shown to conform, so the run is not green (exit 1), and it says which flag is missing.
@@ -82,6 +90,7 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
       const results = JSON.parse(await readFile(join(dir, 'bare', 'artifacts', 'results.json'), 'utf8')) as { results: Array<{ id: string; status: string; reason?: string }> };
       expect(results.results.every((r) => r.status === 'skipped'), JSON.stringify(results.results.filter((r) => r.status !== 'skipped'))).toBe(true);
       expect(results.results.some((r) => r.reason?.includes('infrastructure-provider'))).toBe(true);
+      expect(results.results.find((r) => r.id === 'capi.control-plane.initialized')?.reason).toContain('control-plane-provider');
     } finally {
       server.kill('SIGTERM');
     }

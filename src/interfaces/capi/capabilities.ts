@@ -7,6 +7,14 @@ export const CapiCapability = {
   infrastructure: 'infrastructure-provider',
   /** A bootstrap provider is under test: its config CRD was found. */
   bootstrap: 'bootstrap-provider',
+  /** A control-plane provider is under test: its ControlPlane CRD was found. */
+  controlPlane: 'control-plane-provider',
+  /** The ControlPlane's schema has spec.machineTemplate: its instances are Cluster API Machines. */
+  controlPlaneMachines: 'control-plane-machines',
+  /** The ControlPlane's schema has spec.replicas or the CRD a scale subresource: it has a number of instances. */
+  controlPlaneReplicas: 'control-plane-replicas',
+  /** The ControlPlane's schema has spec.version: it manages the Kubernetes version. */
+  controlPlaneVersion: 'control-plane-version',
   /** Core's controllers run: a probe Cluster got core's finalizer. */
   core: 'core-controllers',
   /** The Cluster API core CRDs (Cluster, Machine …) are installed. */
@@ -18,6 +26,10 @@ export const CapiCapability = {
 export const capiCapabilityCatalog: readonly CapabilityInfo[] = [
   { name: CapiCapability.infrastructure, kind: 'claim', description: 'an infrastructure provider is under test (--infrastructure names kinds whose CRDs exist; embedded: the reference provider)' },
   { name: CapiCapability.bootstrap, kind: 'claim', description: 'a bootstrap provider is under test (--bootstrap names a kind whose CRD exists; embedded: the reference provider)' },
+  { name: CapiCapability.controlPlane, kind: 'claim', description: 'a control-plane provider is under test (--control-plane names a kind whose CRD exists; embedded: the reference ConformalControlPlane)' },
+  { name: CapiCapability.controlPlaneMachines, kind: 'feature', description: "the ControlPlane's CRD schema has spec.machineTemplate: each instance is a Cluster API Machine" },
+  { name: CapiCapability.controlPlaneReplicas, kind: 'feature', description: "the ControlPlane's CRD schema has spec.replicas, or the CRD a scale subresource: the control plane has a number of instances" },
+  { name: CapiCapability.controlPlaneVersion, kind: 'feature', description: "the ControlPlane's CRD schema has spec.version: the provider manages the Kubernetes version" },
   { name: CapiCapability.core, kind: 'claim', description: "Cluster API core controllers run in the cluster (a probe Cluster got core's finalizer)" },
   { name: CapiCapability.coreApi, kind: 'environment', description: 'the Cluster API core CRDs (clusters, machines … in cluster.x-k8s.io) are installed' },
   { name: CapiCapability.cloudInventory, kind: 'feature', description: "what the provider made in its cloud can be listed (the embedded reference's in-memory cloud)" },
@@ -30,5 +42,17 @@ export const capiProfiles: readonly ProfileDefinition[] = [
     name: 'with-core',
     description: 'the providers driven through Cluster API core: MachineDeployments scale and Clusters delete with everything they own',
     claimedBy: [CapiCapability.infrastructure, CapiCapability.bootstrap, CapiCapability.core],
+  },
+  // A ControlPlane is driven over an infrastructure provider under test: its Cluster needs provisioned
+  // infrastructure and an endpoint, and machine-based control planes clone its InfraMachineTemplate.
+  {
+    name: 'control-plane',
+    description: 'a control-plane provider against the v1beta2 ControlPlane contract, over an infrastructure provider under test',
+    claimedBy: [CapiCapability.controlPlane, CapiCapability.infrastructure],
+  },
+  {
+    name: 'control-plane-with-core',
+    description: "the control-plane provider driven through Cluster API core: the Cluster surfaces the control plane's initialization",
+    claimedBy: [CapiCapability.controlPlane, CapiCapability.infrastructure, CapiCapability.core],
   },
 ];

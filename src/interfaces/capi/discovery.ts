@@ -7,7 +7,7 @@ import type { Logger } from '../../core/plugin.js';
 import { observe } from '../../kube-kit/observe.js';
 import { createTracked } from '../../kube-kit/objects.js';
 import { runLabels } from '../../kube-kit/run-labels.js';
-import type { CrdInfo } from './env.js';
+import type { ControlPlaneShape, CrdInfo } from './env.js';
 import { apiVersionOf, CONTRACT_LABEL, CORE_GROUP, CoreFinalizer, CoreKinds, type CapiObject, type KindRef } from './well-known.js';
 
 export async function listCrds(kc: KubeConfig): Promise<V1CustomResourceDefinition[]> {
@@ -76,4 +76,21 @@ export async function probeCore(kc: KubeConfig, runId: string, timeoutMs: number
     await ledger.drain(cleanup.signal);
     cleanup.dispose();
   }
+}
+
+/**
+ * The optional parts of the ControlPlane contract a CRD takes on, read from the schema of the
+ * version core uses: spec.machineTemplate (machine-based), spec.replicas or a scale subresource,
+ * spec.version. A schema that types none of spec's fields declares none of them.
+ */
+export function controlPlaneShape(crd: V1CustomResourceDefinition): ControlPlaneShape {
+  const served = crd.spec.versions.find((v) => v.name === kindRef(crd).version);
+  const spec = served?.schema?.openAPIV3Schema?.properties?.spec?.properties ?? {};
+  const scale = served?.subresources?.scale;
+  return {
+    machines: 'machineTemplate' in spec,
+    replicas: 'replicas' in spec || scale !== undefined,
+    version: 'version' in spec,
+    ...(scale ? { scale: { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath } : {}) } } : {}),
+  };
 }

@@ -33,6 +33,26 @@ export interface BootstrapUnderTest extends ProviderKinds {
   readonly spec: Readonly<Record<string, unknown>>;
 }
 
+/** What a ControlPlane's CRD declares (schema properties, scale subresource): the contract's optional parts it takes on. */
+export interface ControlPlaneShape {
+  /** spec.machineTemplate: instances are Cluster API Machines. */
+  readonly machines: boolean;
+  /** spec.replicas (or a scale subresource): a number of instances. */
+  readonly replicas: boolean;
+  /** spec.version: the provider manages the Kubernetes version. */
+  readonly version: boolean;
+  /** The CRD's scale subresource as served, if any. */
+  readonly scale?: { readonly specReplicasPath?: string; readonly statusReplicasPath?: string; readonly labelSelectorPath?: string };
+}
+
+export interface ControlPlaneUnderTest extends ProviderKinds {
+  readonly controlPlane: KindRef;
+  readonly shape: ControlPlaneShape;
+  readonly spec: Readonly<Record<string, unknown>>;
+  /** Labels and annotations of a whole-object --control-plane-template. */
+  readonly meta: TemplateMeta;
+}
+
 export interface CapiEnv {
   readonly kc: KubeConfig;
   readonly core: CoreV1Api;
@@ -40,6 +60,7 @@ export interface CapiEnv {
   readonly embedded: boolean;
   readonly infra?: InfraUnderTest;
   readonly bootstrap?: BootstrapUnderTest;
+  readonly controlPlane?: ControlPlaneUnderTest;
   /** Core's controllers run: conformal leaves to them what core does (owner refs, status surfacing). */
   readonly coreRunning: boolean;
   /** The provider's cloud, listable for the embedded reference: "namespace/name" of what it made. */

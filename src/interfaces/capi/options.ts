@@ -22,6 +22,10 @@ export const capiOptionsSchema = z
     bootstrap: z.string().optional(),
     /** YAML file: the spec of the provider's bootstrap config. */
     bootstrapTemplate: z.string().min(1).optional(),
+    /** `<ControlPlaneKind>[.group]` of a control-plane provider to test. */
+    controlPlane: z.string().optional(),
+    /** YAML file: the spec of the provider's ControlPlane (or a whole object; its spec is used). */
+    controlPlaneTemplate: z.string().min(1).optional(),
     /** How long a probe Cluster may take to get core's finalizer when finding out whether core runs. */
     probeTimeout: kubeTargetFields.connectTimeout.default(10_000),
     /** Embedded reference only, for conformal's own tests: inject a named fault. */
@@ -49,6 +53,11 @@ export function checkedBootstrap(value: string): string {
   return value;
 }
 
+export function checkedControlPlane(value: string): string {
+  if (!KIND_PATTERN.test(value)) throw new UsageError(`--control-plane must be <ControlPlaneKind>, optionally .group-qualified (e.g. KubeadmControlPlane), got "${value}"`, { field: '--control-plane' });
+  return value;
+}
+
 export const capiFlags: readonly FlagSpec[] = [
   ...kubeTargetFlags,
   { flags: '--infrastructure <kinds>', key: 'infrastructure', description: 'the infrastructure provider under test: <InfraClusterKind>/<InfraMachineKind>, optionally group-qualified (embedded: the reference ConformalCluster/ConformalMachine)', parse: checkedInfrastructure },
@@ -56,6 +65,8 @@ export const capiFlags: readonly FlagSpec[] = [
   { flags: '--machine-template <file>', key: 'machineTemplate', description: "YAML spec of the provider's InfraMachine, or a whole object (its labels and annotations are kept); conformal creates the Machine around it as core would" },
   { flags: '--bootstrap <kind>', key: 'bootstrap', description: 'the bootstrap provider under test: <BootstrapConfigKind>, optionally group-qualified (embedded: the reference ConformalConfig)', parse: checkedBootstrap },
   { flags: '--bootstrap-template <file>', key: 'bootstrapTemplate', description: "YAML spec of the provider's bootstrap config ({} when unset)" },
+  { flags: '--control-plane <kind>', key: 'controlPlane', description: 'the control-plane provider under test: <ControlPlaneKind>, optionally group-qualified (embedded: the reference ConformalControlPlane)', parse: checkedControlPlane },
+  { flags: '--control-plane-template <file>', key: 'controlPlaneTemplate', description: "YAML spec of the provider's ControlPlane, or a whole object (its labels and annotations are kept); conformal fills in spec.machineTemplate.spec.infrastructureRef for a machine-based control plane" },
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
 ];
 

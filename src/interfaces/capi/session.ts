@@ -6,8 +6,8 @@ import type { OpenContext, Session } from '../../core/plugin.js';
 import { openKubeSession, referenceLog } from '../../kube-kit/session.js';
 import { RefKinds, startReferenceCapi, type CapiFaultName, type ReferenceCapi } from '../../reference/capi/index.js';
 import { CapiCapability } from './capabilities.js';
-import { crdInfo, findCrd, hasCoreApi, kindRef, listCrds, probeCore } from './discovery.js';
-import type { BootstrapUnderTest, CapiEnv, InfraUnderTest } from './env.js';
+import { controlPlaneShape, crdInfo, findCrd, hasCoreApi, kindRef, listCrds, probeCore } from './discovery.js';
+import type { BootstrapUnderTest, CapiEnv, ControlPlaneUnderTest, InfraUnderTest } from './env.js';
 import type { CapiOptions } from './options.js';
 import { validateCapiOptions, type TemplateSpecs } from './validate.js';
 
@@ -51,6 +51,18 @@ function providers(crds: Awaited<ReturnType<typeof listCrds>>, infraFlag: string
   return { infra, bootstrap };
 }
 
+function controlPlaneProvider(crds: Awaited<ReturnType<typeof listCrds>>, flag: string | undefined, specs: TemplateSpecs, warnings: string[]): ControlPlaneUnderTest | undefined {
+  if (!flag) return undefined;
+  const crd = findCrd(crds, flag);
+  if (!crd) {
+    warnings.push(`--control-plane ${flag}: no such CRD; the control-plane tests are skipped`);
+    return undefined;
+  }
+  const template = crds.find((c) => c.spec.group === crd.spec.group && c.spec.names.kind === `${crd.spec.names.kind}Template`);
+  const all = [crd, template].filter((c) => c !== undefined);
+  return { controlPlane: kindRef(crd), shape: controlPlaneShape(crd), kinds: all.map(kindRef), crds: all.map(crdInfo), spec: specs.controlPlane, meta: specs.controlPlaneMeta };
+}
+
 export async function openCapiSession(options: CapiOptions, context: OpenContext): Promise<Session<CapiEnv>> {
   const specs = validateCapiOptions(options);
   const name = 'conformal reference Cluster API providers and core controllers';
@@ -58,6 +70,7 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
     let reference: ReferenceCapi | undefined;
     let infraFlag = options.infrastructure;
     let bootstrapFlag = options.bootstrap;
+    let controlPlaneFlag = options.controlPlane;
     if (target.embedded) {
       const started = await startReferenceCapi({
         kubeconfig: target.embeddedKubeconfig!,
@@ -68,14 +81,22 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
       onClose(() => started.close());
       infraFlag = `${qualified(RefKinds.infraCluster)}/${qualified(RefKinds.infraMachine)}`;
       bootstrapFlag = qualified(RefKinds.bootstrapConfig);
+      controlPlaneFlag = qualified(RefKinds.controlPlane);
     }
     const warnings: string[] = [];
     const crds = await listCrds(target.kc);
     const { infra, bootstrap } = providers(crds, infraFlag, bootstrapFlag, specs, warnings);
+    const controlPlane = controlPlaneProvider(crds, controlPlaneFlag, specs, warnings);
     const coreApi = hasCoreApi(crds);
     const capabilities = new Set<string>();
     if (infra) capabilities.add(CapiCapability.infrastructure);
     if (bootstrap) capabilities.add(CapiCapability.bootstrap);
+    if (controlPlane) {
+      capabilities.add(CapiCapability.controlPlane);
+      if (controlPlane.shape.machines) capabilities.add(CapiCapability.controlPlaneMachines);
+      if (controlPlane.shape.replicas) capabilities.add(CapiCapability.controlPlaneReplicas);
+      if (controlPlane.shape.version) capabilities.add(CapiCapability.controlPlaneVersion);
+    }
     if (coreApi) capabilities.add(CapiCapability.coreApi);
     else warnings.push('the Cluster API core CRDs are not installed: the provider tests need Clusters and Machines to own their objects');
     const coreRunning = coreApi && (await probeCore(target.kc, context.runId, options.probeTimeout, context.signal, context.log));
@@ -90,6 +111,7 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
       embedded: target.embedded,
       ...(infra ? { infra } : {}),
       ...(bootstrap ? { bootstrap } : {}),
+      ...(controlPlane ? { controlPlane } : {}),
       coreRunning,
       ...(reference ? { inventory: () => reference!.inventory() } : {}),
     };
@@ -97,11 +119,12 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
       env,
       capabilities,
       warnings,
-      name: [infra && `infrastructure ${qualified(infra.cluster)}`, bootstrap && `bootstrap ${qualified(bootstrap.config)}`].filter(Boolean).join(', ') || 'Cluster API management cluster',
+      name: [infra && `infrastructure ${qualified(infra.cluster)}`, bootstrap && `bootstrap ${qualified(bootstrap.config)}`, controlPlane && `control plane ${qualified(controlPlane.controlPlane)}`].filter(Boolean).join(', ') || 'Cluster API management cluster',
       details: {
         coreControllers: String(coreRunning),
         ...(infra ? { infrastructure: `${infra.cluster.group}/${infra.cluster.version} ${infra.cluster.kind}, ${infra.machine.kind}` } : {}),
         ...(bootstrap ? { bootstrap: `${bootstrap.config.group}/${bootstrap.config.version} ${bootstrap.config.kind}` } : {}),
+        ...(controlPlane ? { controlPlane: `${controlPlane.controlPlane.group}/${controlPlane.controlPlane.version} ${controlPlane.controlPlane.kind}` } : {}),
       },
     };
   });

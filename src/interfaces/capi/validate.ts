@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { UsageError } from '../../core/errors.js';
 import { validateKubeTarget } from '../../kube-kit/target.js';
-import { checkedBootstrap, checkedInfrastructure, type CapiOptions } from './options.js';
+import { checkedBootstrap, checkedControlPlane, checkedInfrastructure, type CapiOptions } from './options.js';
 
 /** The labels and annotations a whole-object template carries: put on every object made from it. */
 export interface TemplateMeta {
@@ -18,6 +18,8 @@ export interface TemplateSpecs {
   readonly bootstrap: Record<string, unknown>;
   readonly clusterMeta: TemplateMeta;
   readonly machineMeta: TemplateMeta;
+  readonly controlPlane: Record<string, unknown>;
+  readonly controlPlaneMeta: TemplateMeta;
 }
 
 /** A YAML file holding a spec, or a whole object whose spec is taken. */
@@ -60,8 +62,9 @@ export function validateCapiOptions(options: CapiOptions): TemplateSpecs {
   if (options.referenceFault && external) throw new UsageError('--reference-fault applies to the embedded reference only; drop --kubeconfig/--in-cluster', { field: '--reference-fault' });
   if (options.infrastructure) checkedInfrastructure(options.infrastructure);
   if (options.bootstrap) checkedBootstrap(options.bootstrap);
+  if (options.controlPlane) checkedControlPlane(options.controlPlane);
   if (!external) {
-    for (const [value, flag] of [[options.infrastructure, '--infrastructure'], [options.bootstrap, '--bootstrap']] as const) {
+    for (const [value, flag] of [[options.infrastructure, '--infrastructure'], [options.bootstrap, '--bootstrap'], [options.controlPlane, '--control-plane']] as const) {
       if (value) throw new UsageError(`${flag} needs --kubeconfig or --in-cluster: the embedded cluster brings its own reference providers`, { field: flag });
     }
   }
@@ -69,7 +72,9 @@ export function validateCapiOptions(options: CapiOptions): TemplateSpecs {
     throw new UsageError('--cluster-template and --machine-template need --infrastructure naming the kinds they are specs of', { field: options.clusterTemplate ? '--cluster-template' : '--machine-template' });
   }
   if (options.bootstrapTemplate && external && !options.bootstrap) throw new UsageError('--bootstrap-template needs --bootstrap', { field: '--bootstrap-template' });
+  if (options.controlPlaneTemplate && external && !options.controlPlane) throw new UsageError('--control-plane-template needs --control-plane', { field: '--control-plane-template' });
+  const controlPlane = readTemplate(options.controlPlaneTemplate, '--control-plane-template');
   const cluster = readTemplate(options.clusterTemplate, '--cluster-template');
   const machine = readTemplate(options.machineTemplate, '--machine-template');
-  return { cluster: cluster.spec, machine: machine.spec, bootstrap: readSpec(options.bootstrapTemplate, '--bootstrap-template'), clusterMeta: cluster.meta, machineMeta: machine.meta };
+  return { cluster: cluster.spec, machine: machine.spec, bootstrap: readSpec(options.bootstrapTemplate, '--bootstrap-template'), clusterMeta: cluster.meta, machineMeta: machine.meta, controlPlane: controlPlane.spec, controlPlaneMeta: controlPlane.meta };
 }

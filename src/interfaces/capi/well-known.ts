@@ -15,6 +15,8 @@ export const PROVIDER_LABEL = `${CORE_GROUP}/provider`;
 export const CLUSTER_NAME_LABEL = `${CORE_GROUP}/cluster-name`;
 export const SET_NAME_LABEL = `${CORE_GROUP}/set-name`;
 export const DEPLOYMENT_NAME_LABEL = `${CORE_GROUP}/deployment-name`;
+/** Label (empty value) a control-plane provider puts on the Machines it creates. */
+export const CONTROL_PLANE_LABEL = `${CORE_GROUP}/control-plane`;
 export const PAUSED_ANNOTATION = `${CORE_GROUP}/paused`;
 export const CLONED_FROM_NAME = `${CORE_GROUP}/cloned-from-name`;
 export const CLONED_FROM_KIND = `${CORE_GROUP}/cloned-from-groupkind`;
@@ -27,6 +29,9 @@ export const CoreFinalizer = {
   machineSet: 'cluster.x-k8s.io/machineset',
   machineDeployment: 'cluster.x-k8s.io/machinedeployment',
 } as const;
+
+/** The Secret of a Cluster's kubeconfig, written by its control-plane provider. */
+export const kubeconfigSecretName = (cluster: string) => `${cluster}-kubeconfig`;
 
 /** Machine phases in the order a healthy Machine walks them. */
 export const MACHINE_PHASES = ['Pending', 'Provisioning', 'Provisioned', 'Running'] as const;

@@ -8,6 +8,7 @@ import { CoreKinds, PAUSED_ANNOTATION, type CapiObject, type KindRef, type Owner
 import { RefKinds } from './crds.js';
 import type { CapiFaultName } from './faults.js';
 import type { CapiClient, Informer, OwnerIndex, ShardedQueue } from './runtime.js';
+import type { ControlPlaneMemory } from './control-plane-provider.js';
 
 export interface CapiTiming {
   /** How long the in-memory cloud takes to make a cluster's infrastructure (load balancer, network). */
@@ -53,6 +54,8 @@ export interface RefContext {
   readonly orphaned: Set<string>;
   /** Node name by spec.providerID, kept from the Node informer (a list scan per Machine would be quadratic). */
   readonly nodeByProviderID: Map<string, string>;
+  /** What the control-plane provider remembers between reconciles. */
+  readonly controlPlanes: ControlPlaneMemory;
 }
 
 export function get(ctx: RefContext, kind: KindName, namespace: string, name: string | undefined): CapiObject | undefined {

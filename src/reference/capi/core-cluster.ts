@@ -1,6 +1,7 @@
-// The reference core Cluster controller: its finalizer, the owner reference on the InfraCluster,
-// the InfraCluster's provisioned/endpoint/failure domains surfaced on the Cluster, the phase, and
-// on deletion everything of the Cluster removed before the finalizer goes.
+// The reference core Cluster controller: its finalizer, the owner reference on the InfraCluster and
+// the ControlPlane, the InfraCluster's provisioned/endpoint/failure domains and the ControlPlane's
+// initialization (and endpoint, when it owns one) surfaced on the Cluster, the phase, and on deletion
+// everything of the Cluster removed before the finalizer goes.
 import { CLUSTER_NAME_LABEL, CoreFinalizer, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { ensureMeta, ensureStatus, get, Kinds, ownerRef, removeFinalizer, type KindName, type RefContext } from './context.js';
 import { splitKey, withCondition } from './runtime.js';
@@ -21,23 +22,37 @@ export async function reconcileCluster(ctx: RefContext, key: string): Promise<vo
   }
   if (cluster.metadata.deletionTimestamp) return deleteCluster(ctx, cluster, infra);
   if (await ensureMeta(ctx, 'cluster', cluster, { finalizer: CoreFinalizer.cluster })) return;
-  if (infra && !(ctx.faulty('owner-refs-once') && cluster.status?.phase)) {
-    if (await ensureMeta(ctx, 'infraCluster', infra, { owner: ownerRef(Kinds.cluster, cluster, false), labels: { [CLUSTER_NAME_LABEL]: name } })) return;
+  const controlPlane = get(ctx, 'controlPlane', namespace, cluster.spec?.controlPlaneRef?.name);
+  if (!(ctx.faulty('owner-refs-once') && cluster.status?.phase)) {
+    for (const [kind, o] of [['infraCluster', infra], ['controlPlane', controlPlane]] as const) {
+      if (o && (await ensureMeta(ctx, kind, o, { owner: ownerRef(Kinds.cluster, cluster, false), labels: { [CLUSTER_NAME_LABEL]: name } }))) return;
+    }
   }
   const provisioned = infra?.status?.initialization?.provisioned === true;
   const endpoint = infra?.spec?.controlPlaneEndpoint;
   if (provisioned && endpoint?.host && !cluster.spec?.controlPlaneEndpoint?.host) {
     await ctx.client.patch(Kinds.cluster, namespace, name, { spec: { controlPlaneEndpoint: endpoint } });
   }
+  const cpInitialized = controlPlane?.status?.initialization?.controlPlaneInitialized === true && !ctx.faulty('core-ignores-control-plane');
+  const cpEndpoint = controlPlane?.spec?.controlPlaneEndpoint;
+  if (cpInitialized && cpEndpoint?.host && !cluster.spec?.controlPlaneEndpoint?.host) {
+    await ctx.client.patch(Kinds.cluster, namespace, name, { spec: { controlPlaneEndpoint: cpEndpoint } });
+  }
   const phase = !infraName ? 'Pending' : provisioned ? 'Provisioned' : infra ? 'Provisioning' : 'Pending';
-  let conditions = withCondition(cluster.status?.conditions, { type: 'Paused', status: 'False', reason: 'NotPaused', message: '', observedGeneration: cluster.metadata.generation });
-  conditions = withCondition(conditions, { type: 'InfrastructureReady', status: provisioned ? 'True' : 'False', reason: provisioned ? 'Ready' : 'NotReady', message: '', observedGeneration: cluster.metadata.generation });
+  const generation = cluster.metadata.generation;
+  let conditions = withCondition(cluster.status?.conditions, { type: 'Paused', status: 'False', reason: 'NotPaused', message: '', observedGeneration: generation });
+  conditions = withCondition(conditions, { type: 'InfrastructureReady', status: provisioned ? 'True' : 'False', reason: provisioned ? 'Ready' : 'NotReady', message: '', observedGeneration: generation });
+  if (cluster.spec?.controlPlaneRef) {
+    conditions = withCondition(conditions, { type: 'ControlPlaneInitialized', status: cpInitialized ? 'True' : 'False', reason: cpInitialized ? 'Initialized' : 'NotInitialized', message: '', observedGeneration: generation });
+    const available = controlPlane?.status?.conditions?.find((c: { type: string }) => c.type === 'Available');
+    if (available) conditions = withCondition(conditions, { type: 'ControlPlaneAvailable', status: available.status, reason: available.reason ?? 'Available', message: available.message ?? '', observedGeneration: generation });
+  }
   await ensureStatus(ctx, 'cluster', cluster, {
     phase,
-    initialization: { infrastructureProvisioned: provisioned, controlPlaneInitialized: false },
+    initialization: { infrastructureProvisioned: provisioned, controlPlaneInitialized: cpInitialized },
     ...(provisioned && infra?.status?.failureDomains ? { failureDomains: infra.status.failureDomains } : {}),
     conditions,
-    observedGeneration: cluster.metadata.generation,
+    observedGeneration: generation,
   });
 }
 
@@ -45,9 +60,12 @@ async function deleteCluster(ctx: RefContext, cluster: CapiObject, infra: CapiOb
   const { namespace, name } = cluster.metadata as { namespace: string; name: string };
   if (cluster.status?.phase !== 'Deleting') await ctx.client.patchStatus(Kinds.cluster, namespace, name, { phase: 'Deleting' });
   if (!ctx.faulty('no-deletion-cascade')) {
-    // Workers first, then what is left of the Cluster's Machines, then its infrastructure.
+    // Workers first, then the control plane (it deletes its own Machines), then what is left of the
+    // Cluster's Machines, then its infrastructure.
     const remaining: Array<[KindName, CapiObject]> = [];
+    const controlPlane = get(ctx, 'controlPlane', namespace, cluster.spec?.controlPlaneRef?.name);
     for (const kind of ['machineDeployment', 'machineSet', 'machine'] as const) for (const o of ofCluster(ctx, kind, namespace, name)) remaining.push([kind, o]);
+    if (controlPlane) remaining.push(['controlPlane', controlPlane]);
     for (const [kind, o] of remaining) if (!o.metadata.deletionTimestamp) await ctx.client.remove(Kinds[kind], namespace, o.metadata.name);
     if (remaining.length) return;
     if (infra) {

@@ -10,7 +10,7 @@ import { splitKey } from './runtime.js';
 
 const selectorString = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 
-function owned(ctx: RefContext, kind: KindName, owner: CapiObject): CapiObject[] {
+export function owned(ctx: RefContext, kind: KindName, owner: CapiObject): CapiObject[] {
   return (ctx.owners[kind]?.owned(owner.metadata.uid) ?? [])
     .map((key): CapiObject | undefined => ctx.informers[kind].get(splitKey(key)[1], splitKey(key)[0]))
     .filter((o): o is CapiObject => o !== undefined && o.metadata.ownerReferences!.some((r) => r.uid === owner.metadata.uid && r.controller));
@@ -106,7 +106,7 @@ async function createMachine(ctx: RefContext, set: CapiObject): Promise<string> 
 }
 
 /** A template's spec.template cloned into a new object, annotated with where it came from. */
-async function cloneFrom(ctx: RefContext, templateKind: KindName, kind: KindName, namespace: string, from: string | undefined, name: string, labels: Record<string, string>, ownerReferences: CapiObject['metadata']['ownerReferences']): Promise<void> {
+export async function cloneFrom(ctx: RefContext, templateKind: KindName, kind: KindName, namespace: string, from: string | undefined, name: string, labels: Record<string, string>, ownerReferences: CapiObject['metadata']['ownerReferences']): Promise<void> {
   const template = get(ctx, templateKind, namespace, from);
   if (!template) throw new Error(`${Kinds[templateKind].kind} ${namespace}/${from} not found`);
   const t = template.spec?.template ?? {};

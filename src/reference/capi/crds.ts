@@ -1,10 +1,11 @@
 // The CRDs of the embedded default, written from the provider contract (not copied from upstream):
-// Cluster API core kinds in cluster.x-k8s.io, and the reference infrastructure and bootstrap
-// providers in groups of conformal's own, each labelled as the contract asks.
+// Cluster API core kinds in cluster.x-k8s.io, and the reference infrastructure, bootstrap and
+// control-plane providers in groups of conformal's own, each labelled as the contract asks.
 import { CLUSTERCTL_LABEL, CONTRACT_LABEL, CORE_GROUP, PROVIDER_LABEL } from '../../interfaces/capi/well-known.js';
 
 export const INFRA_GROUP = 'infrastructure.conformal.io';
 export const BOOTSTRAP_GROUP = 'bootstrap.conformal.io';
+export const CONTROL_PLANE_GROUP = 'controlplane.conformal.io';
 export const REFERENCE_VERSION = 'v1beta2';
 
 export const RefKinds = {
@@ -14,6 +15,8 @@ export const RefKinds = {
   infraMachineTemplate: { group: INFRA_GROUP, version: REFERENCE_VERSION, kind: 'ConformalMachineTemplate', plural: 'conformalmachinetemplates' },
   bootstrapConfig: { group: BOOTSTRAP_GROUP, version: REFERENCE_VERSION, kind: 'ConformalConfig', plural: 'conformalconfigs' },
   bootstrapConfigTemplate: { group: BOOTSTRAP_GROUP, version: REFERENCE_VERSION, kind: 'ConformalConfigTemplate', plural: 'conformalconfigtemplates' },
+  controlPlane: { group: CONTROL_PLANE_GROUP, version: REFERENCE_VERSION, kind: 'ConformalControlPlane', plural: 'conformalcontrolplanes' },
+  controlPlaneTemplate: { group: CONTROL_PLANE_GROUP, version: REFERENCE_VERSION, kind: 'ConformalControlPlaneTemplate', plural: 'conformalcontrolplanetemplates' },
 } as const;
 
 type Schema = Record<string, unknown>;
@@ -48,7 +51,7 @@ interface CrdInput {
   labels: Record<string, string>;
   spec: Schema;
   status?: Schema;
-  /** The scale subresource of MachineSet and MachineDeployment. */
+  /** The scale subresource of MachineSet, MachineDeployment and the ControlPlane. */
   scale?: boolean;
   printer?: Array<{ name: string; type: string; jsonPath: string }>;
 }
@@ -119,9 +122,23 @@ export function coreCrds(): Record<string, unknown>[] {
 export function providerCrds(contractLabel?: string): Record<string, unknown>[] {
   const infra = contractLabels('infrastructure-conformal', contractLabel);
   const bootstrap = contractLabels('bootstrap-conformal', contractLabel);
+  const controlPlane = contractLabels('control-plane-conformal', contractLabel);
   const clusterSpec: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { controlPlaneEndpoint: endpoint } };
   const machineSpec: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { providerID: str({ minLength: 1, maxLength: 512 }) } };
-  const { infraCluster, infraClusterTemplate, infraMachine, infraMachineTemplate, bootstrapConfig, bootstrapConfigTemplate } = RefKinds;
+  const { infraCluster, infraClusterTemplate, infraMachine, infraMachineTemplate, bootstrapConfig, bootstrapConfigTemplate, controlPlane: cp, controlPlaneTemplate } = RefKinds;
+  const int = (extra: Schema = {}): Schema => ({ type: 'integer', format: 'int32', ...extra });
+  // The ControlPlane contract's optional parts, all taken on: endpoint, replicas, version, machines.
+  const controlPlaneSpec: Schema = {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+    properties: {
+      controlPlaneEndpoint: endpoint,
+      replicas: int({ minimum: 0 }),
+      version: str({ minLength: 1, maxLength: 256 }),
+      machineTemplate: { type: 'object', properties: { metadata: open, spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { infrastructureRef: ref, deletion: open } } } },
+    },
+  };
+  const controlPlaneStatus = status({ selector: str(), replicas: int(), readyReplicas: int(), availableReplicas: int(), upToDateReplicas: int(), version: str(), versions: { type: 'array', items: { type: 'object', properties: { version: str(), replicas: int() } } } });
   return [
     // status.failureDomains is left untyped (status keeps unknown fields): the suite, not the schema, judges its shape.
     crd({ ...infraCluster, labels: infra, spec: clusterSpec, status: status({}) }),
@@ -130,5 +147,7 @@ export function providerCrds(contractLabel?: string): Record<string, unknown>[] 
     crd({ ...infraMachineTemplate, labels: infra, spec: template(machineSpec) }),
     crd({ ...bootstrapConfig, labels: bootstrap, spec: open, status: status({ dataSecretName: str({ maxLength: 253 }) }) }),
     crd({ ...bootstrapConfigTemplate, labels: bootstrap, spec: template(open) }),
+    crd({ ...cp, labels: controlPlane, spec: controlPlaneSpec, status: controlPlaneStatus, scale: true }),
+    crd({ ...controlPlaneTemplate, labels: controlPlane, spec: template(controlPlaneSpec) }),
   ];
 }

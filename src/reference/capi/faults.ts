@@ -24,10 +24,24 @@ const FAULTS = {
   // bootstrap provider
   'data-secret-nowhere': 'The bootstrap config reports a status.dataSecretName no Secret has.',
   'bootstrap-secret-format': 'The bootstrap data Secret keeps its data under "userdata", not "value", and lacks the cluster-name label.',
+  // control-plane provider
+  'cp-acts-before-owner': 'The control-plane provider reconciles a ConformalControlPlane that no Cluster owns yet.',
+  'cp-never-initialized': 'The control plane never reports status.initialization.controlPlaneInitialized, though its Machines run.',
+  'cp-initialized-early': "The control plane reports controlPlaneInitialized as soon as it exists, without waiting for the Cluster's endpoint or a Machine.",
+  'cp-kubeconfig-format': 'The kubeconfig Secret is of type Opaque and keeps the kubeconfig under "kubeconfig", not "value".',
+  'cp-replicas-ignore-spec': 'The control plane keeps the number of Machines it first made: a later spec.replicas (the scale subresource) is ignored.',
+  'cp-no-version-status': 'The control plane reports neither status.version nor status.versions.',
+  'cp-machines-unlabelled': 'Control-plane Machines are created without the cluster.x-k8s.io/control-plane label.',
+  'cp-ignores-pause': 'The control-plane provider goes on reconciling while the Cluster or the ControlPlane is paused.',
+  'cp-keeps-finalizer': 'Deleting a ConformalControlPlane deletes its Machines but leaves its finalizer on.',
+  'cp-v1beta1-conditions': 'The control plane reports v1beta1 shapes: status.ready, and conditions with severity and no reason.',
+  'cp-hot-loop': 'Every reconcile of an initialized control plane rewrites its status with a new timestamp and requeues it.',
+  'cp-finalizer-once': 'The control-plane finalizer is added on the first reconcile only: once stripped it never comes back.',
   // core controllers
   'no-node-ref': 'The core Machine controller never sets status.nodeRef, so Machines stay Provisioned.',
   'no-deletion-cascade': "Deleting a Cluster removes its finalizer without deleting the Cluster's MachineDeployments and Machines.",
   'owner-refs-once': 'The core controllers set owner references when they create an object, never again.',
+  'core-ignores-control-plane': "The core Cluster controller never surfaces the control plane's initialization on the Cluster.",
 } as const satisfies Record<string, string>;
 
 export type CapiFaultName = keyof typeof FAULTS;

@@ -6,18 +6,19 @@ import { ApiextensionsV1Api } from '@kubernetes/client-node';
 import { CLUSTER_NAME_LABEL, DEPLOYMENT_NAME_LABEL, ownerOfKind, SET_NAME_LABEL, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { nodeInformer, SILENT, statusCode, type Logger } from '../cloud/kube-client.js';
 import { reconcileBootstrapConfig } from './bootstrap-provider.js';
+import { reconcileControlPlane } from './control-plane-provider.js';
 import { EMBEDDED_TIMING, InMemoryCloud, Kinds, type CapiTiming, type KindName, type RefContext } from './context.js';
 import { reconcileCluster } from './core-cluster.js';
 import { reconcileMachine } from './core-machine.js';
 import { reconcileMachineDeployment, reconcileMachineSet } from './core-sets.js';
-import { coreCrds, providerCrds } from './crds.js';
+import { coreCrds, providerCrds, RefKinds } from './crds.js';
 import { capiFaultPredicate, type CapiFaultName } from './faults.js';
 import { reconcileInfraCluster, reconcileInfraMachine } from './infra-provider.js';
 import { CapiClient, keyOf, OwnerIndex, ShardedQueue, type Informer } from './runtime.js';
 
 export { CAPI_FAULTS, type CapiFaultName } from './faults.js';
 export { EMBEDDED_TIMING, type CapiTiming } from './context.js';
-export { RefKinds, INFRA_GROUP, BOOTSTRAP_GROUP } from './crds.js';
+export { RefKinds, INFRA_GROUP, BOOTSTRAP_GROUP, CONTROL_PLANE_GROUP } from './crds.js';
 
 export interface ReferenceCapiOptions {
   readonly kubeconfig: string;
@@ -47,6 +48,8 @@ const RECONCILERS: Record<KindName, ((ctx: RefContext, key: string) => Promise<v
   infraClusterTemplate: undefined,
   infraMachineTemplate: undefined,
   bootstrapConfigTemplate: undefined,
+  controlPlane: reconcileControlPlane,
+  controlPlaneTemplate: undefined,
 };
 
 /** client-node's serializer knows schema extensions only by their model names (x_kubernetes_list_type …). */
@@ -89,6 +92,7 @@ export async function startReferenceCapi(options: ReferenceCapiOptions): Promise
     pendingCreates: new Map(),
     orphaned: new Set(),
     nodeByProviderID: new Map(),
+    controlPlanes: { kubeconfigs: new Set(), firstReplicas: new Map() },
   };
   for (const kind of kinds) {
     const reconcile = RECONCILERS[kind];
@@ -142,6 +146,7 @@ function wire(ctx: RefContext): void {
   onChange('cluster', (c) => {
     add('cluster', keyOf(c));
     add('infraCluster', at(c, c.spec?.infrastructureRef?.name));
+    add('controlPlane', at(c, c.spec?.controlPlaneRef?.name));
     const ofCluster = (kind: KindName) => ctx.informers[kind].list().filter((o) => o.metadata.namespace === c.metadata.namespace && (o.spec?.clusterName === c.metadata.name || o.metadata.labels?.[CLUSTER_NAME_LABEL] === c.metadata.name));
     for (const m of ofCluster('machine')) machineAndRefs(m);
     for (const s of ofCluster('machineSet')) add('machineSet', keyOf(s));
@@ -177,6 +182,11 @@ function wire(ctx: RefContext): void {
     if (m.spec?.providerID) byProviderID.set(m.spec.providerID, keyOf(m));
     const owner = ownerOfKind(m, 'MachineSet');
     if (owner) add('machineSet', at(m, owner.name));
+    add('controlPlane', at(m, ownerOfKind(m, RefKinds.controlPlane.kind)?.name));
+  });
+  onChange('controlPlane', (cp) => {
+    add('controlPlane', keyOf(cp));
+    add('cluster', at(cp, ownerOfKind(cp, 'Cluster')?.name));
   });
   onChange('machineSet', (s) => {
     add('machineSet', keyOf(s));

@@ -9,7 +9,6 @@ const BC = 'bootstrap-config.md';
 const CP = 'control-plane.md';
 const CC = 'clusterctl.md';
 const E2E = 'test/framework';
-const noControlPlane = 'the control-plane profile is not part of this suite yet: no reference control plane provider exists to prove its tests';
 const installTime = (what: string) => `${what} is a property of the provider's release artefacts (components YAML, metadata.yaml), which a run against a management cluster does not see`;
 
 const common: SpecRule[] = [
@@ -61,11 +60,23 @@ const bootstrap: SpecRule[] = [
 ];
 
 const controlPlane: SpecRule[] = [
-  { id: 'capi.control-plane.endpoint', section: `${CP} endpoint`, level: 'MUST', text: 'spec.controlPlaneEndpoint when the provider owns it.', untestedBecause: noControlPlane },
-  { id: 'capi.control-plane.replicas', section: `${CP} replicas`, level: 'MUST', text: 'spec.replicas, status replica counts and the scale subresource.', untestedBecause: noControlPlane },
-  { id: 'capi.control-plane.version', section: `${CP} version`, level: 'MUST', text: 'spec.version and status.versions[] (or status.version).', untestedBecause: noControlPlane },
-  { id: 'capi.control-plane.initialized', section: `${CP} initialization completed`, level: 'MUST', text: 'status.initialization.controlPlaneInitialized.', untestedBecause: noControlPlane },
-  { id: 'capi.control-plane.kubeconfig', section: `${CP} kubeconfig`, level: 'MUST', text: 'Secret <cluster>-kubeconfig of type cluster.x-k8s.io/secret with key value.', untestedBecause: noControlPlane },
+  { id: 'capi.control-plane.crd', section: `${CP} ControlPlane, ControlPlaneList resource definition`, level: 'MUST', text: 'A ControlPlane CRD named by CalculateCRDName, labelled with the contract versions it serves.', tests: ['capi.control-plane.crd.contract-label', 'capi.control-plane.crd.clusterctl'] },
+  { id: 'capi.control-plane.owner', section: `${CP} typical reconciliation workflow`, level: 'MUST', text: 'The provider acts on a ControlPlane only once it is owned by a Cluster.', tests: ['capi.control-plane.waits-for-owner'] },
+  { id: 'capi.control-plane.endpoint', section: `${CP} endpoint`, level: 'MUST', text: "spec.controlPlaneEndpoint when the provider owns the endpoint; otherwise wait for the Cluster's.", tests: ['capi.control-plane.endpoint', 'capi.control-plane.cluster-initialized'] },
+  { id: 'capi.control-plane.replicas', section: `${CP} replicas`, level: 'MUST', text: 'Where the control plane has a number of instances: spec.replicas, status selector and replica counts, and the scale subresource.', tests: ['capi.control-plane.replicas'] },
+  { id: 'capi.control-plane.version', section: `${CP} version`, level: 'MUST', text: 'Where the provider manages the Kubernetes version: spec.version and status.version (or status.versions[]).', tests: ['capi.control-plane.version'] },
+  { id: 'capi.control-plane.machines', section: `${CP} machines`, level: 'MUST', text: 'Machines representing instances carry cluster.x-k8s.io/control-plane: ""; spec.machineTemplate.spec.infrastructureRef.', tests: ['capi.control-plane.machines'] },
+  { id: 'capi.control-plane.initialized', section: `${CP} initialization completed`, level: 'MUST', text: 'status.initialization.controlPlaneInitialized, surfaced by core on the Cluster with condition ControlPlaneInitialized.', tests: ['capi.control-plane.initialized', 'capi.control-plane.cluster-initialized'] },
+  { id: 'capi.control-plane.kubeconfig', section: `${CP} cluster kubeconfig management`, level: 'MUST', text: 'Secret <cluster>-kubeconfig of type cluster.x-k8s.io/secret, label cluster.x-k8s.io/cluster-name, kubeconfig under value; client certificates short-lived.', tests: ['capi.control-plane.kubeconfig'] },
+  { id: 'capi.control-plane.conditions', section: `${CP} conditions; terminal failures`, level: 'SHOULD', text: 'status.conditions are metav1.Conditions (Available mirrored into the Cluster); no v1beta1 failure fields.', tests: ['capi.control-plane.conditions'] },
+  { id: 'capi.control-plane.pause', section: `${CP} pausing`, level: 'SHOULD', text: 'No reconciliation while Cluster spec.paused is true or the ControlPlane has annotation cluster.x-k8s.io/paused.', tests: ['capi.control-plane.paused', 'capi.control-plane.paused-annotation'] },
+  { id: 'capi.control-plane.finalizer', section: `${CP} typical reconciliation workflow`, level: 'MUST', text: 'Deletion removes what the control plane made (its Machines) before its finalizer goes; a stripped finalizer comes back.', tests: ['capi.control-plane.deletion', 'capi.control-plane.finalizer-restored'] },
+  { id: 'capi.control-plane.no-hot-loop', section: `${E2E} ValidateResourceVersionStable`, level: 'MUST NOT', text: 'An initialized ControlPlane is not rewritten while nothing changes.', tests: ['capi.control-plane.no-hot-loop'] },
+  { id: 'capi.control-plane.certificates', section: `${CP} cluster certificate management`, level: 'SHOULD', text: 'Secrets <cluster>-ca, -etcd, -proxy, -sa of type cluster.x-k8s.io/secret with the cluster-name label.', untestedBecause: 'which certificates a control plane needs depends on its implementation (a managed control plane keeps none); the contract marks the rule optional' },
+  { id: 'capi.control-plane.placement', section: `${CP} machine placement`, level: 'SHOULD', text: 'Machines spread across the failure domains flagged controlPlane.', untestedBecause: 'not checked yet: it needs several replicas placed against failure domains the infrastructure reports' },
+  { id: 'capi.control-plane.metadata-propagation', section: `${CP} metadata propagation; MinReadySeconds and UpToDate propagation`, level: 'SHOULD', text: 'Machine template metadata, timeouts and minReadySeconds propagate to Machines without a rollout.', untestedBecause: 'not checked yet: it needs a change of the machine template of a running control plane' },
+  { id: 'capi.control-plane.template', section: `${CP} ControlPlaneTemplate`, level: 'MUST', text: 'A <Kind>Template with spec.template{metadata, spec} for ClusterClass.', untestedBecause: 'needed by ClusterClass only, which this suite does not drive yet' },
+  { id: 'capi.control-plane.in-place-updates', section: `${CP} in-place updates`, level: 'MAY', text: 'In-place updates through the CanUpdateMachine and UpdateMachine hooks.', untestedBecause: 'needs the runtime extension hooks, which this suite does not serve' },
 ];
 
 const clusterctl: SpecRule[] = [

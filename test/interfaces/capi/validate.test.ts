@@ -42,4 +42,27 @@ describe('capi template files', () => {
     });
     expect(templateMeta({})).toEqual({});
   });
+
+  it('takes a --control-plane-template object as the ControlPlane spec with its labels and annotations', async () => {
+    const specs = validateCapiOptions(options({ controlPlane: 'KubeadmControlPlane', controlPlaneTemplate: await file('kind: KubeadmControlPlane\nmetadata:\n  labels: {tier: cp}\nspec:\n  version: v1.34.2\n') }));
+    expect(specs.controlPlane).toEqual({ version: 'v1.34.2' });
+    expect(specs.controlPlaneMeta).toEqual({ labels: { tier: 'cp' } });
+  });
+
+  it('refuses a malformed --control-plane, a template without it, and --control-plane on the embedded run, naming the flag', async () => {
+    const fieldOf = (run: () => unknown) => {
+      try {
+        run();
+      } catch (error) {
+        return { message: (error as Error).message, field: (error as { field?: string }).field };
+      }
+      return undefined;
+    };
+    expect(fieldOf(() => validateCapiOptions(options({ controlPlane: 'kubeadm/control-plane' })))).toMatchObject({ field: '--control-plane', message: expect.stringContaining('<ControlPlaneKind>') });
+    const template = await file('spec: {}\n');
+    expect(fieldOf(() => validateCapiOptions(options({ controlPlaneTemplate: template })))).toMatchObject({ field: '--control-plane-template', message: expect.stringContaining('needs --control-plane') });
+    expect(fieldOf(() => validateCapiOptions(capiOptionsSchema.parse({ controlPlane: 'KubeadmControlPlane' })))).toMatchObject({ field: '--control-plane', message: expect.stringContaining('needs --kubeconfig') });
+    const list = await file('- a\n- b\n');
+    expect(fieldOf(() => validateCapiOptions(options({ controlPlane: 'KubeadmControlPlane', controlPlaneTemplate: list })))).toMatchObject({ field: '--control-plane-template' });
+  });
 });

@@ -1,6 +1,9 @@
 // The reference management plane on the in-memory API server: a Cluster with a MachineDeployment
-// reaches Running Machines with Nodes, and scaling to zero removes Machines, clones and Nodes.
-import { CustomObjectsApi, CoreV1Api } from '@kubernetes/client-node';
+// reaches Running Machines with Nodes, and scaling to zero removes Machines, clones and Nodes; a
+// Cluster with a ConformalControlPlane gets Running control-plane Machines, a kubeconfig whose
+// client certificate its CA signed, and the initialization surfaced, and deleting it removes all.
+import { X509Certificate } from 'node:crypto';
+import { CustomObjectsApi, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeServer, type KubeServer } from '../../../src/kube/index.js';
 import { RefKinds, startReferenceCapi, type ReferenceCapi } from '../../../src/reference/capi/index.js';
@@ -65,5 +68,52 @@ describe('reference Cluster API controllers', () => {
       const infra = (await custom.listNamespacedCustomObject({ group: RefKinds.infraMachine.group, version: 'v1beta2', plural: RefKinds.infraMachine.plural, namespace })) as { items: unknown[] };
       return infra.items.length === 0 && (await core.listNode()).items.length === 0 && capi.inventory().machines.length === 0 ? true : undefined;
     });
+  }, 30_000);
+
+  it('a ConformalControlPlane of 3 reaches Running Machines, a kubeconfig signed by its CA and an initialized Cluster; 1 and deletion remove Machines', async () => {
+    const kc = server.kubeConfig();
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const core = kc.makeApiClient(CoreV1Api);
+    const namespace = 'cp';
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    const kinds = {
+      cluster: { group: 'cluster.x-k8s.io', version: 'v1beta2', kind: 'Cluster', plural: 'clusters' },
+    };
+    const create = (kind: { group: string; version: string; plural: string; kind: string }, body: Record<string, unknown>) =>
+      custom.createNamespacedCustomObject({ group: kind.group, version: kind.version, plural: kind.plural, namespace, body: { apiVersion: `${kind.group}/${kind.version}`, kind: kind.kind, ...body } });
+    const read = (kind: { group: string; version: string; plural: string }, name: string) =>
+      custom.getNamespacedCustomObject({ group: kind.group, version: kind.version, plural: kind.plural, namespace, name }).catch(() => undefined) as Promise<{ spec?: Record<string, any>; status?: Record<string, any> } | undefined>;
+    const ref = (k: { group: string; kind: string }, name: string) => ({ apiGroup: k.group, kind: k.kind, name });
+    await create(RefKinds.infraCluster, { metadata: { name: 'c1' }, spec: {} });
+    await create(RefKinds.infraMachineTemplate, { metadata: { name: 'cp' }, spec: { template: { spec: {} } } });
+    await create(kinds.cluster, { metadata: { name: 'c1' }, spec: { infrastructureRef: ref(RefKinds.infraCluster, 'c1'), controlPlaneRef: ref(RefKinds.controlPlane, 'c1') } });
+    await create(RefKinds.controlPlane, { metadata: { name: 'c1' }, spec: { replicas: 3, version: 'v1.34.2', machineTemplate: { spec: { infrastructureRef: ref(RefKinds.infraMachineTemplate, 'cp') } } } });
+    const machines = async () => ((await custom.listNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', plural: 'machines', namespace })) as { items: Array<{ metadata: { labels?: Record<string, string> }; status?: { phase?: string } }> }).items;
+    await until('3 Running control-plane machines, all ready', async () => {
+      const cp = await read(RefKinds.controlPlane, 'c1');
+      const items = await machines();
+      return items.length === 3 && items.every((m) => m.status?.phase === 'Running' && m.metadata.labels?.['cluster.x-k8s.io/control-plane'] === '') && cp?.status?.readyReplicas === 3 ? true : undefined;
+    });
+    const cluster = await until('the Cluster with controlPlaneInitialized', async () => {
+      const c = await read(kinds.cluster, 'c1');
+      return c?.status?.initialization?.controlPlaneInitialized === true ? c : undefined;
+    });
+    expect(cluster.status!.conditions.find((c: { type: string }) => c.type === 'ControlPlaneInitialized')?.status).toBe('True');
+    const secret = await core.readNamespacedSecret({ name: 'c1-kubeconfig', namespace });
+    expect(secret.type).toBe('cluster.x-k8s.io/secret');
+    const workload = new KubeConfig();
+    workload.loadFromString(Buffer.from(secret.data!.value!, 'base64').toString('utf8'));
+    expect(workload.getCurrentCluster()?.server).toBe(`https://${cluster.spec!.controlPlaneEndpoint.host}:${cluster.spec!.controlPlaneEndpoint.port}`);
+    const ca = new X509Certificate(Buffer.from(workload.getCurrentCluster()!.caData!, 'base64'));
+    const client = new X509Certificate(Buffer.from(workload.getCurrentUser()!.certData!, 'base64'));
+    expect(client.verify(ca.publicKey)).toBe(true);
+    expect(Date.parse(client.validTo) - Date.now()).toBeLessThan(31 * 24 * 3600 * 1000);
+
+    await custom.patchNamespacedCustomObject({ group: RefKinds.controlPlane.group, version: 'v1beta2', plural: RefKinds.controlPlane.plural, namespace, name: 'c1', body: { spec: { replicas: 1 } } }, (await import('../../../src/reference/cloud/kube-client.js')).MERGE_PATCH);
+    await until('1 control-plane machine', async () => ((await machines()).length === 1 ? true : undefined));
+    await custom.deleteNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', plural: 'clusters', namespace, name: 'c1' });
+    await until('the Cluster, its control plane and machines gone', async () =>
+      (await read(kinds.cluster, 'c1')) === undefined && (await read(RefKinds.controlPlane, 'c1')) === undefined && (await machines()).length === 0 ? true : undefined,
+    );
   }, 30_000);
 });

@@ -31,6 +31,26 @@ const caughtBy: Record<string, readonly string[]> = {
   'owner-refs-once': ['capi.core.owner-references-restored'],
 };
 
+/** The control-plane provider's faults, and the older faults whose deviation reaches its CRDs too. */
+const controlPlaneCaughtBy: Record<string, readonly string[]> = {
+  'wrong-contract-label': ['capi.control-plane.crd.contract-label'],
+  'no-clusterctl-label': ['capi.control-plane.crd.clusterctl'],
+  'cp-acts-before-owner': ['capi.control-plane.waits-for-owner'],
+  'cp-never-initialized': ['capi.control-plane.initialized', 'capi.control-plane.cluster-initialized'],
+  'cp-initialized-early': ['capi.control-plane.endpoint'],
+  'cp-kubeconfig-format': ['capi.control-plane.kubeconfig'],
+  'cp-replicas-ignore-spec': ['capi.control-plane.replicas'],
+  'cp-no-version-status': ['capi.control-plane.version'],
+  'cp-machines-unlabelled': ['capi.control-plane.machines'],
+  'cp-ignores-pause': ['capi.control-plane.paused', 'capi.control-plane.paused-annotation'],
+  'cp-keeps-finalizer': ['capi.control-plane.deletion'],
+  'cp-v1beta1-conditions': ['capi.control-plane.conditions'],
+  'cp-hot-loop': ['capi.control-plane.no-hot-loop'],
+  'cp-finalizer-once': ['capi.control-plane.finalizer-restored'],
+  'core-ignores-control-plane': ['capi.control-plane.cluster-initialized'],
+};
+for (const [fault, ids] of Object.entries(controlPlaneCaughtBy)) caughtBy[fault] = [...(caughtBy[fault] ?? []), ...ids];
+
 // The reference settles in well under a second, so a fault shows within a few; the variants run concurrently.
 // A fault table is about the suite, not the Node version: CI's second (Node 24) run leaves it out.
 describe.skipIf(repeatedCiRun).concurrent('capi fault variants of the reference', () => {

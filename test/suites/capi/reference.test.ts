@@ -11,7 +11,7 @@ describe('capi suite against the embedded reference', () => {
     expect(notPassed).toEqual([]);
     expect(run.summary.passed).toBe(capiTests.length);
     expect(run.leaks).toEqual([]);
-    for (const name of ['infra_cluster_provisioned_seconds', 'machines_running_seconds']) {
+    for (const name of ['infra_cluster_provisioned_seconds', 'machines_running_seconds', 'control_plane_initialized_seconds']) {
       expect(run.results.some((r) => r.attempts.some((a) => a.measurements?.[name] !== undefined)), `some test measured ${name}`).toBe(true);
     }
   }, 120_000);
