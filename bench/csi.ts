@@ -19,22 +19,23 @@ async function wholeProcess(): Promise<void> {
   // A fresh code-cache directory: the first run starts without a cache (as right after install), the later ones with it.
   const cacheHome = await mkdtemp(join(tmpdir(), 'conformal-bench-cache-'));
   const samples: number[] = [];
+  const cpu: number[] = [];
   let summary = '';
   try {
     for (let i = 0; i < 8; i++) {
-      const started = performance.now();
-      const { stdout } = await run(process.execPath, [packagePath('bin', 'conformal.js'), 'run', 'csi', '-q'], { maxBuffer: 16 * 1024 * 1024, env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
-      samples.push(performance.now() - started);
-      summary = stdout.trim().split('\n').find((line) => line.includes(' passed, ')) ?? '';
+      const timed = await timedRun([process.execPath, packagePath('bin', 'conformal.js'), 'run', 'csi', '-q'], cacheHome, { ...process.env, XDG_CACHE_HOME: cacheHome });
+      samples.push(timed.wall * 1000);
+      cpu.push(timed.cpu);
+      summary = timed.output.trim().split('\n').find((line) => line.includes(' passed, ')) ?? '';
     }
   } finally {
     await rm(cacheHome, { recursive: true, force: true });
   }
   const [first, ...later] = samples;
   const d = distribution(later);
-  figure(`conformal run csi, whole process, Node ${process.versions.node}`, d.p50 / 1000, 's', `median of ${later.length} (goal < 1 s: ${(d.p50 / 1000).toFixed(2)}× of goal)`);
+  figure(`conformal run csi, whole process, Node ${process.versions.node}`, d.p50 / 1000, 's', `median of ${later.length} (goal < 1 s: ${(d.p50 / 1000).toFixed(2)}× of goal); CPU ${distribution(cpu.slice(1)).p50.toFixed(2)} s`);
   figure('  fastest / slowest', Math.min(...later) / 1000, 's', `/ ${(Math.max(...later) / 1000).toFixed(3)} s`);
-  figure('  first run, no code cache yet', first! / 1000, 's');
+  figure('  first run, no code cache yet', first! / 1000, 's', `CPU ${cpu[0]!.toFixed(2)} s`);
   process.stdout.write(`  ${summary}\n`);
 }
 
@@ -174,11 +175,11 @@ async function createVolumeThroughput(): Promise<void> {
 }
 
 /** One timed run of a process under GNU time: wall and user+system CPU seconds of it and its children. */
-async function timedRun(argv: readonly string[], cwd: string): Promise<{ wall: number; cpu: number; output: string }> {
+async function timedRun(argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ wall: number; cpu: number; output: string }> {
   const timesFile = join(cwd, 'times');
   const started = performance.now();
   // Failures are results here (a failed spec exits non-zero); only the figures matter.
-  const output = await run('/usr/bin/time', ['-f', '%U %S', '-o', timesFile, ...argv], { cwd, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 })
+  const output = await run('/usr/bin/time', ['-f', '%U %S', '-o', timesFile, ...argv], { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 })
     .then((r) => r.stdout + r.stderr)
     .catch((error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`);
   const wall = (performance.now() - started) / 1000;
@@ -190,6 +191,11 @@ async function timedRun(argv: readonly string[], cwd: string): Promise<{ wall: n
  * The vendor path: conformal and csi-sanity (CONFORMAL_CSI_SANITY, built by .ci/setup/20-csi.sh)
  * against the same external driver (`conformal reference csi` served alone), alternating, so both
  * see the same load. Per test = the client's CPU over the tests it ran (skips excluded).
+ * Both write a JUnit file: csi-sanity --csi.junitfile; conformal --report-dir --no-html-report
+ * (junit_01.xml, results.json, started.json, finished.json, build-log.txt). conformal's code cache
+ * lives in a directory of this benchmark's own, warmed by one untimed run of each tool first, as on
+ * a machine that has run conformal before: the shared cache of the user running the benchmark may
+ * be rewritten meanwhile by another conformal build.
  */
 async function againstCsiSanity(): Promise<void> {
   const sanity = process.env.CONFORMAL_CSI_SANITY;
@@ -200,19 +206,28 @@ async function againstCsiSanity(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'conformal-bench-vendor-'));
   const socket = join(dir, 'csi.sock');
   const server = await startStandaloneReference(socket);
-  const rounds = 5;
+  const rounds = 7;
+  const env = { ...process.env, XDG_CACHE_HOME: join(dir, 'cache') };
   const results = { conformal: [] as { wall: number; cpu: number; tests: number }[], sanity: [] as { wall: number; cpu: number; tests: number }[] };
+  const conformalRun = async (name: string) => {
+    const c = await timedRun([process.execPath, packagePath('bin', 'conformal.js'), 'run', 'csi', '--endpoint', `unix://${socket}`, '-q', '--report-dir', join(dir, name), '--no-html-report'], dir, env);
+    const counts = /(\d+) passed, (\d+) failed/.exec(c.output);
+    if (!counts) throw new Error(`conformal printed no summary:\n${c.output.slice(-2000)}`);
+    return { wall: c.wall, cpu: c.cpu, tests: Number(counts[1]) + Number(counts[2]) };
+  };
+  const sanityRun = async () => {
+    const work = await mkdtemp(join(dir, 'sanity-'));
+    const s = await timedRun([sanity, `--csi.endpoint=unix://${socket}`, `--csi.mountdir=${join(work, 'mount')}`, `--csi.stagingdir=${join(work, 'staging')}`, '--csi.testvolumesize=16777216', `--csi.junitfile=${join(work, 'junit.xml')}`, '--ginkgo.no-color'], work);
+    const ran = /Ran (\d+) of \d+ Specs/.exec(s.output);
+    if (!ran) throw new Error(`csi-sanity printed no summary:\n${s.output.slice(-2000)}`);
+    return { wall: s.wall, cpu: s.cpu, tests: Number(ran[1]) };
+  };
   try {
+    await conformalRun('warm-up'); // writes the code cache
+    await sanityRun();
     for (let round = 0; round < rounds; round++) {
-      const c = await timedRun([process.execPath, packagePath('bin', 'conformal.js'), 'run', 'csi', '--endpoint', `unix://${socket}`, '-q', '--report-dir', join(dir, `report-${round}`)], dir);
-      const counts = /(\d+) passed, (\d+) failed/.exec(c.output);
-      if (!counts) throw new Error(`conformal printed no summary:\n${c.output.slice(-2000)}`);
-      results.conformal.push({ wall: c.wall, cpu: c.cpu, tests: Number(counts[1]) + Number(counts[2]) });
-      const work = await mkdtemp(join(dir, 'sanity-'));
-      const s = await timedRun([sanity, `--csi.endpoint=unix://${socket}`, `--csi.mountdir=${join(work, 'mount')}`, `--csi.stagingdir=${join(work, 'staging')}`, '--csi.testvolumesize=16777216', '--ginkgo.no-color'], work);
-      const ran = /Ran (\d+) of \d+ Specs/.exec(s.output);
-      if (!ran) throw new Error(`csi-sanity printed no summary:\n${s.output.slice(-2000)}`);
-      results.sanity.push({ wall: s.wall, cpu: s.cpu, tests: Number(ran[1]) });
+      results.conformal.push(await conformalRun(`report-${round}`));
+      results.sanity.push(await sanityRun());
     }
   } finally {
     server.kill('SIGTERM');
@@ -227,6 +242,7 @@ async function againstCsiSanity(): Promise<void> {
   figure(`csi-sanity, ${s.tests} specs`, s.wall, 's', `wall, median of ${rounds}; CPU ${s.cpu.toFixed(2)} s`);
   figure('  client CPU per test, conformal', perTest(c), 'ms', `(csi-sanity ${perTest(s).toFixed(2)} ms; ratio ${(perTest(c) / perTest(s)).toFixed(2)}, goal <= 1)`);
   figure('  wall, conformal / csi-sanity', c.wall / s.wall, '×', `(goal < 1 with ${(c.tests / s.tests).toFixed(1)}× the tests, goal > 2)`);
+  process.stdout.write('  (each writes JUnit: conformal --report-dir --no-html-report, csi-sanity --csi.junitfile; code cache warmed by an untimed run)\n');
 }
 
 export async function benchCsi(): Promise<void> {

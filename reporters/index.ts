@@ -21,6 +21,11 @@ export interface ReportFiles {
 /** Deadline per writer and the interrupt that abandons the writer in progress. */
 export type WriteOptions = Omit<ReportStepOptions, 'log'>;
 
+export interface ReportOptions extends WriteOptions {
+  /** Write artifacts/report.html (default true); without it, marge is never loaded. */
+  readonly html?: boolean;
+}
+
 /** Called when the run starts (before any test): writers that need the start time hook in here. */
 export async function startReports(reportDir: string, info: { interface: RunResult['interface']; startedAt: Date; command: readonly string[] }, log?: Pick<RunLog, 'warn'>, options: WriteOptions = {}): Promise<string[]> {
   const steps: ReportStep[] = [
@@ -31,7 +36,7 @@ export async function startReports(reportDir: string, info: { interface: RunResu
   return runReportSteps(steps, { ...options, log: log ?? { warn: () => {} } });
 }
 
-export async function writeReports(run: RunResult, reportDir: string, log: RunLog, options: WriteOptions = {}): Promise<ReportFiles> {
+export async function writeReports(run: RunResult, reportDir: string, log: RunLog, { html = true, ...options }: ReportOptions = {}): Promise<ReportFiles> {
   const artifacts = join(reportDir, 'artifacts');
   const files = { junit: join(artifacts, 'junit_01.xml'), json: join(artifacts, 'results.json') };
   const steps: ReportStep[] = [
@@ -39,19 +44,23 @@ export async function writeReports(run: RunResult, reportDir: string, log: RunLo
     { name: 'artifacts/results.json', run: () => writeFile(files.json, renderJson(run)) },
     { name: 'artifacts/junit_01.xml', run: () => writeFile(files.junit, renderJunit(run)) },
     // ---- further report writers (testgrid layout, HTML) are added below this line ----
-    {
-      name: 'artifacts/report.html',
-      optional: true, // the HTML page is a convenience; it must not cost the build its finished.json
-      run: async () => {
-        const { writeHtmlReport } = await import('./html/write-html-report.js'); // lazy: marge is large
-        await writeHtmlReport(run, artifacts, 'report');
-      },
-    },
+    ...(html ? [htmlStep(run, artifacts)] : []),
     // Last: finished.json marks the build complete.
     { name: 'the testgrid build (finished.json)', run: () => writeTestgridBuild(run, reportDir, log.text()) },
   ];
   const failures = await runReportSteps(steps, { ...options, log });
   return { ...files, failures };
+}
+
+function htmlStep(run: RunResult, artifacts: string): ReportStep {
+  return {
+    name: 'artifacts/report.html',
+    optional: true, // the HTML page is a convenience; it must not cost the build its finished.json
+    run: async () => {
+      const { writeHtmlReport } = await import('./html/write-html-report.js'); // lazy: marge is large
+      await writeHtmlReport(run, artifacts, 'report');
+    },
+  };
 }
 
 /**

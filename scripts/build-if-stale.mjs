@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Inputs of `npm run build`, relative to the package root. */
-export const BUILD_INPUTS = ['src', 'suites', 'reporters', 'bench', 'scripts/bundle-cli.mjs', 'scripts/bundle-cni-ref.mjs', 'tsconfig.json', 'package.json'];
+export const BUILD_INPUTS = ['src', 'suites', 'reporters', 'bench', 'scripts/compile-protos.mjs', 'scripts/bundle-cli.mjs', 'scripts/bundle-cni-ref.mjs', 'tsconfig.json', 'package.json'];
 export const BUILD_STAMP = 'dist/build-complete';
 
 function newestMtime(path) {

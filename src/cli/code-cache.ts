@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, dirname, join, resolve } from 'node:path';
 import vm from 'node:vm';
 
 /** Where the caches live: $XDG_CACHE_HOME/conformal/code-cache; CONFORMAL_CODE_CACHE=0 turns caching off. */
@@ -21,6 +22,15 @@ export function commandOf(args: readonly string[]): string {
 }
 
 /**
+ * The start of every cache name of this bundle file and command. It names the bundle's directory
+ * (a digest of its path), so conformal installed or checked out in two places, sharing one cache
+ * directory, never removes the other's caches (each start would then compile the bundle again).
+ */
+function cachePrefix(bundle: string, command: string): string {
+  return `${basename(bundle)}-${command}-${createHash('sha256').update(resolve(dirname(bundle))).digest('hex').slice(0, 8)}-`;
+}
+
+/**
  * The cache file for this bundle, Node and command. V8 checks only that the source has the same
  * length, so the name carries the digest the build wrote beside the bundle (cli.cjs.sha256) and the
  * bundle's size and mtime, which also change when the file is edited in place.
@@ -33,7 +43,7 @@ export function cacheFileName(bundle: string, command: string): string {
   } catch {
     // Built without the digest: size and mtime alone.
   }
-  return `${basename(bundle)}-${command}-${digest}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8cache`;
+  return `${cachePrefix(bundle, command)}${digest}-${size}-${Math.trunc(mtimeMs)}-${process.version}-${process.arch}.v8cache`;
 }
 
 /**
@@ -52,8 +62,8 @@ function makeDirectories(dir: string): void {
 function writeCache(dir: string, name: string, data: Buffer, command: string, bundle: string): void {
   try {
     makeDirectories(dir);
-    // Older caches of this command (another build or Node) are useless now.
-    const prefix = `${basename(bundle)}-${command}-`;
+    // Older caches of this bundle file and command (another build or Node) are useless now.
+    const prefix = cachePrefix(bundle, command);
     for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== name) rmSync(join(dir, old), { force: true });
     const temp = join(dir, `${name}.${process.pid}.tmp`);
     writeFileSync(temp, data);

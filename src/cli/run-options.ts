@@ -20,6 +20,7 @@ const RUN_FLAGS: Record<string, string> = {
   retries: '--retries',
   reportDir: '--report-dir',
   replaceReportDir: '--replace-report-dir',
+  htmlReport: '--no-html-report',
   shard: '--shard',
   verbose: '--verbose',
   quiet: '--quiet',
@@ -37,6 +38,7 @@ export function addRunOptions(command: Command): Command {
     .option('--retries <n>', 'extra attempts for a failing test; a pass on retry is reported as flaky (default 0)')
     .option('--report-dir <dir>', 'write results.json, JUnit and the testgrid layout here (written even when the run fails); must be new or empty')
     .option('--replace-report-dir', 'empty a --report-dir that holds an earlier build before the run')
+    .option('--no-html-report', 'leave artifacts/report.html out of --report-dir (`conformal report html` makes it later from results.json)')
     .option('--shard <i/n>', 'run only shard i of n (deterministic split by test id)')
     .option('-v, --verbose', 'print debug logging')
     .option('-q, --quiet', 'print only failures and the summary');
@@ -68,7 +70,8 @@ export function runSettings(command: Command, { config, file }: LoadedConfig): R
   }
   const fromFlags: Record<string, unknown> = {};
   for (const key of Object.keys(RUN_FLAGS)) {
-    if (values[key] === undefined) continue;
+    // A negatable flag (--no-html-report) has a value even when not given; only a given flag overrides the file.
+    if (values[key] === undefined || command.getOptionValueSource(key) === 'default') continue;
     fromFlags[key] = key === 'parallel' || key === 'retries' ? numeric(values[key]) : values[key];
   }
   const unknownFile = Object.keys(fromFile).filter((key) => !(key in runSettingsSchema.shape));

@@ -83,7 +83,7 @@ export async function runPipeline(request: PipelineRequest): Promise<PipelineRes
     });
     reporter.finish(result, reportDir);
     // A first SIGINT while the reports are written abandons the stuck writer (after an interrupted run, a second one exits).
-    const unwritten = reportDir ? (await reports!.writeReports(result, reportDir, log, { interrupt: controller.signal })).failures : [];
+    const unwritten = reportDir ? (await reports!.writeReports(result, reportDir, log, { interrupt: controller.signal, html: settings.htmlReport })).failures : [];
     const exitCode = error !== undefined ? exitCodeFor(error) : unwritten.length > 0 || result.outcome !== 'completed' ? ExitCode.Harness : runPassed(result) ? ExitCode.Passed : ExitCode.TestsFailed;
     return error === undefined ? { result, exitCode, log } : { result, exitCode, log, error };
   } catch (crash) {

@@ -60,6 +60,7 @@ export const runSettingsSchema = z
     retries: z.number().int().min(0).max(10).default(0),
     reportDir: z.string().min(1).optional(),
     replaceReportDir: z.boolean().default(false),
+    htmlReport: z.boolean().default(true),
     shard: parsedField((value) => parseShard(String(value), 'shard'), 'shard')
       .optional(),
     verbose: z.boolean().default(false),

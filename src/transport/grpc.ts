@@ -1,11 +1,13 @@
 // gRPC transport shared by the gRPC interfaces (CSI, CRI): proto loading, endpoint parsing,
 // connecting with a deadline, promise-based unary calls bound to an AbortSignal, and servers
 // on unix sockets for the reference implementations.
-import { existsSync, rmSync, mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { TargetUnreachableError, UsageError } from '../core/errors.js';
+import { packagePath, packageRoot } from '../core/paths.js';
 import { hostPort, probeEndpoint } from './connect-probe.js';
 
 /** How every conformal proto is decoded: camelCase fields, enums as names, int64 as numbers, defaults filled. */
@@ -20,12 +22,52 @@ export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
 
 const loadedProtos = new Map<string, grpc.GrpcObject>();
 
-/** Parses a .proto once per process: a client and an in-process reference server share the result. */
+/** Changes when the layout of the files scripts/compile-protos.mjs writes changes. */
+export const PRECOMPILED_PROTO_FORMAT = 1;
+
+/** Where the build keeps the parsed form of a .proto of the package: dist/proto/<path from the package root>.json. */
+export function precompiledProtoPath(file: string): string | undefined {
+  const rel = relative(packageRoot(), resolve(file));
+  if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return packagePath('dist', 'proto', `${rel}.json`);
+}
+
+/**
+ * The protobufjs JSON descriptor the build wrote for `file`, when every file it was parsed from is
+ * unchanged since (sha256); otherwise undefined, and the .proto is parsed as before.
+ */
+export function readPrecompiledProto(file: string): object | undefined {
+  const path = precompiledProtoPath(file);
+  if (!path) return undefined;
+  let data: { format?: unknown; sources?: Record<string, string>; root?: object };
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as typeof data;
+  } catch {
+    return undefined; // not built (tsc alone) or unreadable
+  }
+  if (data.format !== PRECOMPILED_PROTO_FORMAT || !data.sources || !data.root) return undefined;
+  for (const [source, digest] of Object.entries(data.sources)) {
+    try {
+      if (createHash('sha256').update(readFileSync(packagePath(source))).digest('hex') !== digest) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return data.root;
+}
+
+/**
+ * Loads a .proto once per process: a client and an in-process reference server share the result.
+ * A package .proto is read from the JSON descriptor the build made of it (no .proto parsing at start).
+ */
 export function loadProto(file: string, includeDirs: string[] = []): grpc.GrpcObject {
   const key = [file, ...includeDirs].join('\0');
   let root = loadedProtos.get(key);
   if (!root) {
-    const definition = protoLoader.loadSync(file, { ...PROTO_LOADER_OPTIONS, includeDirs: [dirname(file), ...includeDirs] });
+    const precompiled = includeDirs.length === 0 ? readPrecompiledProto(file) : undefined;
+    const definition = precompiled
+      ? protoLoader.fromJSON(precompiled, PROTO_LOADER_OPTIONS)
+      : protoLoader.loadSync(file, { ...PROTO_LOADER_OPTIONS, includeDirs: [dirname(file), ...includeDirs] });
     root = grpc.loadPackageDefinition(definition);
     loadedProtos.set(key, root);
   }

@@ -61,6 +61,17 @@ describe('code cache of the bundled CLI', () => {
     expect(readdirSync(cacheDir)).toHaveLength(1);
   });
 
+  it('keeps the cache of the same command of a bundle in another directory (two installs, one cache dir)', () => {
+    const cacheDir = join(temporaryDir('conformal-shared-cache-'), 'cache');
+    const one = bundleFile('exports.v = 1;').bundle;
+    const two = bundleFile('exports.v = 22;').bundle;
+    loadWithCodeCache(one, 'run', cacheDir).saveCache!();
+    loadWithCodeCache(two, 'run', cacheDir).saveCache!();
+    expect(readdirSync(cacheDir)).toHaveLength(2);
+    expect(loadWithCodeCache(one, 'run', cacheDir).cacheUsed).toBe(true);
+    expect(loadWithCodeCache(two, 'run', cacheDir).cacheUsed).toBe(true);
+  });
+
   it('does not use the cache of a same-length bundle with the same mtime but another digest', () => {
     // npm packs every file with one fixed mtime, and V8 checks only the source's length.
     const { bundle, cacheDir } = bundleFile('exports.v = 1;');
@@ -90,7 +101,7 @@ describe('code cache of the bundled CLI', () => {
     const first = await conformal(['list', 'csi', '--output', 'json'], { env });
     expect(first.code).toBe(0);
     const files = readdirSync(join(cacheHome, 'conformal', 'code-cache'));
-    expect(files).toEqual([expect.stringMatching(/^cli\.cjs-list-[0-9a-f]{16}-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8cache$/)]);
+    expect(files).toEqual([expect.stringMatching(/^cli\.cjs-list-[0-9a-f]{8}-[0-9a-f]{16}-\d+-\d+-v\d+\.\d+\.\d+-\w+\.v8cache$/)]);
     const second = await conformal(['list', 'csi', '--output', 'json'], { env });
     expect(second.code).toBe(0);
     expect(second.stdout).toBe(first.stdout);

@@ -27,7 +27,7 @@ describe.runIf(existsSync(referenceBundle(REFERENCE_TYPE)))('reference launcher'
 
   it('keeps one cache per command and answers the same with it', () => {
     const first = version({});
-    expect(caches()).toEqual([expect.stringMatching(/^conformal-ref\.cjs-version-[0-9a-f]{16}-.*\.v8cache$/)]);
+    expect(caches()).toEqual([expect.stringMatching(/^conformal-ref\.cjs-version-[0-9a-f]{8}-[0-9a-f]{16}-.*\.v8cache$/)]);
     expect(version({})).toEqual(first);
     expect(caches()).toHaveLength(1);
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toMochawesome } from '../../../reporters/html/to-mochawesome.js';
+import { mochawesomeErrors } from '../../../reporters/html/validate-mochawesome.js';
 import { writeHtmlReport } from '../../../reporters/html/write-html-report.js';
 import { requireTool } from '../../support/real-tools.js';
 import { axeViolations, horizontalOverflow, launchChromium, openExpanded } from '../support/browser.js';
@@ -65,7 +66,8 @@ describe.skipIf(!chromiumPath)('HTML report in Debian chromium', () => {
   }, 90_000);
 
   it('shows a hostile implementation\'s strings as text and runs none of them', async () => {
-    const { html } = await writeHtmlReport(hostileRun(), join(dir, 'hostile'));
+    const { html, json } = await writeHtmlReport(hostileRun(), join(dir, 'hostile'));
+    expect(mochawesomeErrors(JSON.parse(await readFile(json, 'utf8')))).toEqual([]);
     const dialogs: string[] = [];
     const page = await openExpanded(context, html, (opened) =>
       opened.on('dialog', (dialog) => {

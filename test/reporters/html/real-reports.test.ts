@@ -1,11 +1,12 @@
 // The accessibility and layout gate over reports the real CLI writes for every suite: a passing run
 // of each embedded reference (csi, cri, cni), a CSI run with failures (a fault variant) and a merged
 // two-shard build. One browser for all of them; each report is opened once with every test expanded.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mochawesomeErrors } from '../../../reporters/html/validate-mochawesome.js';
 import { requireTool } from '../../support/real-tools.js';
 import { axeViolations, horizontalOverflow, launchChromium, openExpanded } from '../support/browser.js';
 import { runConformal } from '../support/run-cli.js';
@@ -77,6 +78,12 @@ describe.skipIf(!chromiumPath)('HTML reports of real runs, in Debian chromium at
   afterAll(async () => {
     await context?.close();
     await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+
+  // The CLI does not validate at run time (it cost a third of writing the page); every real report is checked here.
+  it.each(reportNames)('%s: the data marge rendered (report.json) matches marge\'s own tcomb types', async (name) => {
+    const data: unknown = JSON.parse(await readFile(reports[name].replace(/\.html$/, '.json'), 'utf8'));
+    expect(mochawesomeErrors(data)).toEqual([]);
   });
 
   it.each(reportNames)('%s: zero wcag2a/wcag2aa violations and nothing wider than the window, every test expanded', async (name) => {
