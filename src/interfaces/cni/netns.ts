@@ -63,7 +63,9 @@ export interface NetnsProvider {
 export async function runIp(args: readonly string[], signal: AbortSignal, input?: string): Promise<string> {
   try {
     const child = execFileAsync('ip', [...args], { signal, timeout: IP_TIMEOUT_MS, maxBuffer: 4 * 1024 * 1024 });
-    child.child.stdin?.end(input ?? '');
+    // ip may exit before it reads its stdin (a command without -batch, a failing line): its exit status tells, not EPIPE.
+    child.child.stdin?.on('error', () => {});
+    child.child.stdin?.end(input);
     const { stdout } = await child;
     return stdout;
   } catch (error) {

@@ -61,3 +61,11 @@ describe.runIf(root)('RealNetns', () => {
     await netns.release(ns, signal());
   }, 60_000);
 });
+
+describe('runIp', () => {
+  it('gives ip its input and survives an ip that exits without reading it', async () => {
+    // 1 MiB is more than a pipe holds: the write meets EPIPE once `ip -V` has exited.
+    expect(await runIp(['-V'], AbortSignal.timeout(10_000), 'x'.repeat(1 << 20))).toMatch(/iproute2/);
+    await expect(runIp(['netns', 'delete', `cnftest-absent-${process.pid}`], AbortSignal.timeout(10_000))).rejects.toThrow(/netns delete/);
+  });
+});
