@@ -132,8 +132,9 @@ export class RealNetns implements NetnsProvider {
     await runIp(['netns', 'delete', ns.name], signal);
   }
 
-  async take(signal: AbortSignal): Promise<Namespace> {
-    while (this.#pool.length === 0) await this.fill(signal);
+  async take(): Promise<Namespace> {
+    // A batch serves several tests: bounded by ip's own deadline, not by the one test that asked first.
+    while (this.#pool.length === 0) await this.fill(AbortSignal.timeout(IP_TIMEOUT_MS));
     const name = this.#pool.shift()!;
     return { name, path: netnsPath(name) };
   }
