@@ -1,21 +1,24 @@
 // Real namespaces are made and removed POOL_BATCH at a time: a test takes a fresh one, a released
 // one is gone after flush (as is every one made and never taken), and inspect reads the addresses
 // and the main-table routes of both families with one `ip`. Needs root (CI runs as root).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { POOL_BATCH, realNetns, runIp, type Namespace, type RealNetns } from '../../../src/interfaces/cni/netns.js';
 
 const root = process.getuid?.() === 0;
 const signal = () => AbortSignal.timeout(20_000);
+const PREFIX = `cnftest-${process.pid}`;
 
 describe.runIf(root)('RealNetns', () => {
   let provider: RealNetns | undefined;
   afterEach(async () => {
     await provider?.flush(signal());
+    // And any a failing test took and never released.
+    for (const name of readdirSync('/run/netns').filter((n) => n.startsWith(`${PREFIX}-`))) await runIp(['netns', 'delete', name], signal());
   });
 
   async function made(): Promise<RealNetns> {
-    const chosen = await realNetns(`cnftest-${process.pid}`, signal());
+    const chosen = await realNetns(PREFIX, signal());
     if (!chosen.provider) throw new Error(chosen.why);
     provider = chosen.provider;
     return provider;
@@ -31,7 +34,7 @@ describe.runIf(root)('RealNetns', () => {
     expect(await netns.flush(signal())).toEqual([]);
     for (const ns of taken) expect(existsSync(ns.path)).toBe(false);
     // Made by the second batch and never taken: gone too.
-    for (let i = POOL_BATCH + 3; i <= 2 * POOL_BATCH; i++) expect(existsSync(`/run/netns/cnftest-${process.pid}-${i}`)).toBe(false);
+    for (let i = POOL_BATCH + 3; i <= 2 * POOL_BATCH; i++) expect(existsSync(`/run/netns/${PREFIX}-${i}`)).toBe(false);
   }, 60_000);
 
   it('flush goes past a released namespace someone else already removed', async () => {
