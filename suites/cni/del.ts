@@ -37,7 +37,8 @@ export const delTests = [
       const { attachment } = await ctx.env.attachment(ctx);
       await ctx.env.add(ctx, attachment);
       expectAllSucceeded(await ctx.env.runtime.del(attachment, { signal: ctx.signal }), 'first DEL');
-      expectAllSucceeded(await ctx.env.runtime.del(attachment, { signal: ctx.signal }), 'second DEL');
+      // The second DEL through the env: once it succeeds the ledger has no third one to make.
+      await ctx.env.del(ctx, attachment);
     },
   }),
   defineTest<CniEnv>({

@@ -7,9 +7,9 @@ import type { PluginOutcome } from '../../src/interfaces/cni/runtime/invoke.js';
 import { expectFailure, expectSuccess, safetyDel, type Ctx, SPEC_URL } from './support.js';
 
 
+/** An attachment in a new namespace and the first plugin's ADD request; whoever ADDs registers a safety DEL for what it ADDs. */
 async function addRequest(ctx: Ctx) {
   const { attachment, ns } = await ctx.env.attachment(ctx);
-  safetyDel(ctx, attachment);
   return { attachment, ns, stdin: JSON.stringify(ctx.env.runtime.request(0, { signal: ctx.signal })) };
 }
 
@@ -30,6 +30,7 @@ export const environmentTests = [
     operations: ['ADD'],
     async run(ctx) {
       const { attachment, stdin } = await addRequest(ctx);
+      safetyDel(ctx, attachment);
       for (const variable of ['CNI_CONTAINERID', 'CNI_IFNAME', 'CNI_NETNS']) {
         const outcome = await ctx.env.runtime.raw(0, 'ADD', attachment, stdin, ctx.signal, { [variable]: undefined });
         expectFailure(ctx, outcome, { codes: [4], mentions: [variable], what: `ADD without ${variable}` });
@@ -62,7 +63,9 @@ export const environmentTests = [
     operations: ['ADD'],
     async run(ctx) {
       const { attachment, stdin } = await addRequest(ctx);
-      const outcome = await ctx.env.runtime.raw(0, 'ADD', { ...attachment, containerID: '-bad id!' }, stdin, ctx.signal);
+      const bad = { ...attachment, containerID: '-bad id!' };
+      safetyDel(ctx, bad);
+      const outcome = await ctx.env.runtime.raw(0, 'ADD', bad, stdin, ctx.signal);
       expectFailure(ctx, outcome, { codes: [4], what: 'ADD with CNI_CONTAINERID "-bad id!"' });
     },
   }),
@@ -76,11 +79,13 @@ export const environmentTests = [
     operations: ['ADD', 'DEL'],
     async run(ctx) {
       const { attachment, stdin } = await addRequest(ctx);
+      const safety = safetyDel(ctx, attachment);
       const add = await ctx.env.runtime.raw(0, 'ADD', attachment, stdin, ctx.signal, { CNI_PATH: undefined });
       if (acceptedAsDeviation(ctx, add)) return;
       expectSuccess(add, 'ADD without CNI_PATH');
       const del = await ctx.env.runtime.raw(0, 'DEL', attachment, stdin, ctx.signal, { CNI_PATH: undefined });
       expectSuccess(del, 'DEL without CNI_PATH');
+      safety.release(); // the DEL that follows the ADD was this one
     },
   }),
   defineTest<CniEnv>({

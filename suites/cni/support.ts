@@ -1,6 +1,7 @@
 // Assertions shared by the CNI suite: how a failure must look (exit code, error JSON on stdout,
 // spec code), result shape per version, and what a result claims versus what the namespace holds.
 import { ConformanceError } from '../../src/core/errors.js';
+import type { LedgerHandle } from '../../src/core/ledger.js';
 import type { TestContext } from '../../src/core/test.js';
 import type { CniEnv } from '../../src/interfaces/cni/env.js';
 import type { Namespace } from '../../src/interfaces/cni/netns.js';
@@ -150,8 +151,8 @@ export function firstAddress(result: unknown): string {
  * A DEL in the ledger for an ADD that is expected to fail: should a broken plugin succeed, its
  * allocation is still undone. Its own failure is only logged (the test is about the ADD).
  */
-export function safetyDel(ctx: Ctx, attachment: Attachment): void {
-  ctx.ledger.add(`CNI attachment ${attachment.containerID}/${attachment.ifname} (safety DEL)`, async (signal) => {
+export function safetyDel(ctx: Ctx, attachment: Attachment): LedgerHandle {
+  return ctx.ledger.add(`CNI attachment ${attachment.containerID}/${attachment.ifname} (safety DEL)`, async (signal) => {
     await ctx.env.runtime.del(attachment, { signal }).catch((error: unknown) => ctx.log(`safety DEL failed: ${(error as Error).message}`));
   });
 }

@@ -61,8 +61,9 @@ export class CniTestEnv implements CniEnv {
   async attachment(ctx: TestContext<CniEnv>, ifname = 'eth0'): Promise<{ attachment: Attachment; ns: Namespace }> {
     if (!this.netns) throw new Error('no namespace provider (the test should require capability privileges.netns)');
     const provider = this.netns;
-    const ns = await provider.create(ctx.unique('cni'), ctx.signal);
-    this.#handles.set(`ns:${ns.name}`, ctx.ledger.add(`network namespace ${ns.name}`, (signal) => provider.remove(ns, signal)));
+    const ns = await provider.take(ctx.signal);
+    ctx.log(`network namespace ${ns.name} (CNI_NETNS ${ns.path})`);
+    this.#handles.set(`ns:${ns.name}`, ctx.ledger.add(`network namespace ${ns.name}`, (signal) => provider.release(ns, signal)));
     return { attachment: { containerID: ctx.unique('ctr'), ifname, netns: ns.path }, ns };
   }
 

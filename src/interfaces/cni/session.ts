@@ -7,13 +7,13 @@ import type { OpenContext, Session } from '../../core/plugin.js';
 import { deriveCapabilities } from './capabilities.js';
 import { asWarning, deviation, probeDeviations } from './deviations.js';
 import { CniTestEnv, type CniEnv } from './env.js';
-import { RealNetns, SimulatedNetns, realNetnsUnavailable, type NetnsProvider } from './netns.js';
+import { SimulatedNetns, realNetns, type NetnsProvider } from './netns.js';
 import type { CniOptions } from './options.js';
 import { findPlugin, describeOutcome } from './runtime/invoke.js';
 import { CniRuntime } from './runtime/network.js';
 import { selectVersion, type NetworkList } from './runtime/config.js';
 import { versionInfoSchema, describeIssues } from './schemas.js';
-import { REFERENCE_UNSUPPORTED_FIELD, resolveTarget } from './target.js';
+import { REFERENCE_UNSUPPORTED_FIELD, resolveTarget, type ResolvedTarget } from './target.js';
 import { compareVersions, isSpecVersion } from './versions.js';
 import { listAllocations } from './leaks.js';
 import { ReferencePlacement } from './reference-placement.js';
@@ -22,8 +22,8 @@ async function pickNetns(embedded: boolean, simulated: boolean, context: OpenCon
   if (simulated) {
     return { provider: new SimulatedNetns(join(context.workDir, 'netns')) };
   }
-  const why = await realNetnsUnavailable(context.signal, `conformal-probe-${context.runId}`);
-  if (!why) return { provider: new RealNetns() };
+  const { provider, why } = await realNetns(`cni-${context.runId}`, context.signal);
+  if (provider) return { provider };
   if (embedded) return { provider: new SimulatedNetns(join(context.workDir, 'netns')), why: `${why}; the embedded reference runs with simulated namespaces` };
   return { why };
 }
@@ -41,6 +41,17 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
   }
   // Whether namespaces can be made does not depend on the plugins: found out meanwhile.
   const netnsChoice = pickNetns(target.embedded, options.simulatedNetns, context);
+  try {
+    return await openWith(options, context, target, cacheDir, netnsChoice);
+  } catch (error) {
+    // A session that never opened leaves none of the namespaces made for its tests behind.
+    const made = await netnsChoice.catch(() => undefined);
+    await made?.provider?.flush(AbortSignal.timeout(10_000)).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function openWith(options: CniOptions, context: OpenContext, target: ResolvedTarget, cacheDir: string, netnsChoice: ReturnType<typeof pickNetns>): Promise<Session<CniEnv>> {
   const probeRuntime = new CniRuntime(target.network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
   const warnings: string[] = [];
   const perPlugin: string[][] = [];
@@ -86,13 +97,21 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
       embeddedReference: target.embedded,
       details: { network: network.name, cniVersion: network.cniVersion, cniPath: target.cniPath.join(':'), profile: options.profile, namespaces: netns.provider?.kind ?? 'none' },
     },
-    async leakCheck() {
-      return networks().flatMap(({ network: net, runtime: over }) => [
-        ...over.cachedAttachments().map((a) => `CNI attachment ${a.containerID}/${a.ifname} was never deleted`),
-        ...(target.embedded ? listAllocations(net) : []),
-      ]);
+    async leakCheck(signal) {
+      const namespaces = (await netns.provider?.flush(signal)) ?? [];
+      return [
+        ...networks().flatMap(({ network: net, runtime: over }) => [
+          ...over.cachedAttachments().map((a) => `CNI attachment ${a.containerID}/${a.ifname} was never deleted`),
+          ...(target.embedded ? listAllocations(net) : []),
+        ]),
+        ...namespaces.map((name) => `network namespace ${name} could not be removed`),
+      ];
     },
-    async close() {},
+    async close() {
+      // After an interrupted run no leak check ran: what is still pending goes now.
+      const left = (await netns.provider?.flush(AbortSignal.timeout(10_000))) ?? [];
+      if (left.length > 0) throw new Error(`network namespaces left behind: ${left.join(', ')}`);
+    },
   };
 }
 

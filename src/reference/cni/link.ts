@@ -83,9 +83,14 @@ export function linkExists(netns: string, ifname: string): boolean {
   }
 }
 
+/**
+ * Creates and configures the interface; an interface of that name already there is a CniError
+ * InterfaceExists (in a real namespace found by the creation itself, which EEXIST stops).
+ */
 export function createLink(netns: string, spec: LinkSpec): LinkFacts {
   const mac = randomMac();
   if (isSimulatedNetns(netns)) {
+    if (simulatedInterfaceExists(netns, spec.ifname)) throw new CniError(Code.InterfaceExists, `interface ${spec.ifname} already exists in ${netns}`);
     writeSimulatedInterface(netns, { name: spec.ifname, mac, addresses: spec.addresses, routes: spec.skipRoutes ? [] : spec.routes });
     return { mac, addresses: spec.addresses };
   }
@@ -103,8 +108,11 @@ export function createLink(netns: string, spec: LinkSpec): LinkFacts {
     ip(['-n', ns, '-batch', '-'], `${steps.join('\n')}\n`);
   } catch (error) {
     // ip stops at the first failing line ("Command failed -:N"); past the first, the link exists.
-    const line = /Command failed -:(\d+)/.exec(error instanceof IpError ? error.stderr : '')?.[1];
+    const stderr = error instanceof IpError ? error.stderr : '';
+    const line = /Command failed -:(\d+)/.exec(stderr)?.[1];
     if (line !== '1') deleteLink(netns, dev);
+    // The first line fails with EEXIST when CNI_IFNAME (or its peer, named after it) is there: no separate look first.
+    else if (/File exists/.test(stderr)) throw new CniError(Code.InterfaceExists, `interface ${dev} already exists in ${netns}`);
     throw error;
   }
   return { mac, addresses: spec.addresses };

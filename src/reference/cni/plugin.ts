@@ -48,10 +48,8 @@ async function add(request: Request): Promise<unknown> {
   checkMode(request);
   const dir = dataDir(request);
   const link = linkName(request);
-  if (linkExists(request.netns, link)) {
-    if (request.fault !== 'add-existing-succeeds') throw new CniError(Code.InterfaceExists, `interface ${link} already exists in ${request.netns}`);
-    deleteLink(request.netns, link);
-  }
+  // An existing interface is an error that createLink reports; only the faulty variant looks first, to replace it.
+  if (request.fault === 'add-existing-succeeds' && linkExists(request.netns, link)) deleteLink(request.netns, link);
   const prev = request.fault === 'drops-prev-result' ? fromAnyVersion(undefined) : fromAnyVersion(request.config.prevResult);
   const type = ipamType(request);
   const ipam = type ? fromAnyVersion(await delegate(type, 'ADD', request)) : fromAnyVersion(undefined);
@@ -88,7 +86,8 @@ async function del(request: Request): Promise<void> {
   if (!known && request.fault === 'del-not-idempotent') throw new CniError(Code.UnknownContainer, `no attachment ${request.containerID}/${request.ifname}`);
   const type = ipamType(request);
   if (type) await delegate(type, 'DEL', request);
-  if (request.fault !== 'del-keeps-interface') deleteLink(request.netns, linkName(request));
+  // Only an attachment ADD recorded has an interface to remove: nothing to ask `ip` for otherwise.
+  if (known && request.fault !== 'del-keeps-interface') deleteLink(request.netns, linkName(request));
   rmSync(file, { force: true });
 }
 
