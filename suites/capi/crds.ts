@@ -1,9 +1,9 @@
 // The provider CRDs as clusterctl and core read them: the contract label naming served versions,
-// clusterctl's name rule and labels. One test per provider type, each in that type's profile.
+// clusterctl's name rule and labels. One test per provider type and contract, each in that type's profile.
 import { ConformanceError } from '../../src/core/errors.js';
 import type { ProviderKinds } from '../../src/interfaces/capi/env.js';
 import { clusterctlProblems, contractLabelProblems } from './checks.js';
-import { BOOTSTRAP, capiTest, INFRA, spec, type CapiContext } from './define.js';
+import { capiTest, CONTRACT_SUITES, type CapiContext, type ContractSuite } from './define.js';
 
 type ProviderType = 'infrastructure' | 'bootstrap';
 const under = (ctx: CapiContext, type: ProviderType): ProviderKinds => (type === 'infrastructure' ? ctx.env.infra! : ctx.env.bootstrap!);
@@ -14,25 +14,25 @@ function fail(problems: string[]): void {
   if (problems.length) throw new ConformanceError(problems.join('; '));
 }
 
-const crdTests = (type: ProviderType) => [
+export const crdTests = (type: ProviderType, s: ContractSuite) => [
   capiTest({
-    id: `${prefix[type]}.crd.contract-label`,
-    title: `the ${type} provider's CRDs carry the v1beta2 contract label naming served versions`,
-    spec: spec(page[type], 'Contract rules / API version labels', 'CRDs carry cluster.x-k8s.io/v1beta2: <version>[_<version>], each a served version'),
+    id: s.id(`${prefix[type]}.crd.contract-label`),
+    title: s.title(`the ${type} provider's CRDs carry the ${s.c.version} contract label naming served versions`),
+    spec: s.spec(page[type], 'Contract rules / API version labels', `CRDs carry ${s.c.label}: <version>[_<version>], each a served version`),
     profile: 'core',
     operations: ['CustomResourceDefinition'],
-    requires: type === 'infrastructure' ? INFRA : BOOTSTRAP,
+    requires: type === 'infrastructure' ? s.INFRA : s.BOOTSTRAP,
     async run(ctx) {
-      fail(under(ctx, type).crds.flatMap(contractLabelProblems));
+      fail(under(ctx, type).crds.flatMap((crd) => contractLabelProblems(crd, s.c.label)));
     },
   }),
   capiTest({
-    id: `${prefix[type]}.crd.clusterctl`,
-    title: `the ${type} provider's CRDs follow clusterctl's name and label rules`,
-    spec: spec('clusterctl', 'Components YAML file / labels', 'CRD named <plural>.<group>, labelled cluster.x-k8s.io/provider=<type>-<name> and clusterctl.cluster.x-k8s.io'),
+    id: s.id(`${prefix[type]}.crd.clusterctl`),
+    title: s.title(`the ${type} provider's CRDs follow clusterctl's name and label rules`),
+    spec: s.spec('clusterctl', 'Components YAML file / labels', 'CRD named <plural>.<group>, labelled cluster.x-k8s.io/provider=<type>-<name> and clusterctl.cluster.x-k8s.io'),
     profile: 'core',
     operations: ['CustomResourceDefinition'],
-    requires: type === 'infrastructure' ? INFRA : BOOTSTRAP,
+    requires: type === 'infrastructure' ? s.INFRA : s.BOOTSTRAP,
     async run(ctx) {
       const provider = under(ctx, type);
       fail(provider.crds.flatMap((crd) => clusterctlProblems(crd, provider.kinds.find((k) => k.kind === crd.kind)!.plural, type)));
@@ -40,5 +40,5 @@ const crdTests = (type: ProviderType) => [
   }),
 ];
 
-export const infraCrdTests = crdTests('infrastructure');
-export const bootstrapCrdTests = crdTests('bootstrap');
+export const infraCrdTests = crdTests('infrastructure', CONTRACT_SUITES.v1beta2);
+export const bootstrapCrdTests = crdTests('bootstrap', CONTRACT_SUITES.v1beta2);

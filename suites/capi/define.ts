@@ -3,6 +3,7 @@
 import { defineTest, type SpecReference, type TestContext, type TestDefinition } from '../../src/core/test.js';
 import { CapiCapability } from '../../src/interfaces/capi/capabilities.js';
 import type { CapiEnv } from '../../src/interfaces/capi/env.js';
+import { CONTRACTS, type Contract, type ContractVersion } from '../../src/interfaces/capi/contract.js';
 
 export type CapiTest = TestDefinition<CapiEnv>;
 export type CapiContext = TestContext<CapiEnv>;
@@ -29,3 +30,37 @@ export function e2eSpec(check: string, rule: string, path: string): SpecReferenc
 export const INFRA = [CapiCapability.infrastructure, CapiCapability.coreApi] as const;
 export const BOOTSTRAP = [CapiCapability.bootstrap, CapiCapability.coreApi] as const;
 export const WITH_CORE = [CapiCapability.infrastructure, CapiCapability.bootstrap, CapiCapability.core, CapiCapability.coreApi] as const;
+
+/** The book's contract pages of release 1.10, the last to define the v1beta1 contract. */
+export const V1BETA1_CONTRACTS_URL = 'https://github.com/kubernetes-sigs/cluster-api/blob/release-1.10/docs/book/src/developer/providers/contracts';
+
+/**
+ * One contract's view of the suite: each test body is written once and made for both contracts,
+ * with the contract's field paths (`c`), its profile's capabilities, its ids and its spec pages.
+ * v1beta2 tests keep their ids; a v1beta1 variant is `capi.v1beta1.…` and says so in its title.
+ */
+export interface ContractSuite {
+  readonly c: Contract;
+  readonly INFRA: readonly string[];
+  readonly BOOTSTRAP: readonly string[];
+  readonly WITH_CORE: readonly string[];
+  /** The test id for this contract: the v1beta2 id, or its v1beta1 variant (`v1beta1` when the rule's name differs). */
+  id(v1beta2: string, v1beta1?: string): string;
+  title(title: string): string;
+  spec(page: ContractPage, section: string, rule: string): SpecReference;
+}
+
+export const v1beta1Id = (id: string) => id.replace(/^capi\./, 'capi.v1beta1.');
+
+export const CONTRACT_SUITES: Readonly<Record<ContractVersion, ContractSuite>> = {
+  v1beta2: { c: CONTRACTS.v1beta2, INFRA, BOOTSTRAP, WITH_CORE, id: (id) => id, title: (t) => t, spec },
+  v1beta1: {
+    c: CONTRACTS.v1beta1,
+    INFRA: [CapiCapability.infrastructureV1beta1, CapiCapability.coreApi],
+    BOOTSTRAP: [CapiCapability.bootstrapV1beta1, CapiCapability.coreApi],
+    WITH_CORE: [CapiCapability.infrastructureV1beta1, CapiCapability.bootstrapV1beta1, CapiCapability.core, CapiCapability.coreApi],
+    id: (id, v1beta1) => v1beta1 ?? v1beta1Id(id),
+    title: (t) => `${t} (contract v1beta1)`,
+    spec: (page, section, rule) => ({ ...spec(page, section, rule), url: page === 'clusterctl' || page === 'overview' ? `${CONTRACTS_URL}/${page}.md` : `${V1BETA1_CONTRACTS_URL}/${page}.md` }),
+  },
+};

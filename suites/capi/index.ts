@@ -1,9 +1,19 @@
-// The Cluster API suite: every test of suites/capi, in catalog order.
-import { bootstrapTests } from './bootstrap.js';
-import { bootstrapCrdTests, infraCrdTests } from './crds.js';
-import type { CapiTest } from './define.js';
-import { infraClusterTests } from './infra-cluster.js';
-import { infraMachineTests } from './infra-machine.js';
-import { withCoreTests } from './with-core.js';
+// The Cluster API suite: every test of suites/capi, in catalog order: the v1beta2 contract's, then
+// the same bodies for the deprecated v1beta1 contract (capi.v1beta1.…, profiles *-v1beta1).
+import { bootstrapTestsFor } from './bootstrap.js';
+import { crdTests } from './crds.js';
+import { CONTRACT_SUITES, type CapiTest, type ContractSuite } from './define.js';
+import { infraClusterTestsFor } from './infra-cluster.js';
+import { infraMachineTestsFor } from './infra-machine.js';
+import { withCoreTestsFor } from './with-core.js';
 
-export const capiTests: readonly CapiTest[] = [...infraCrdTests, ...infraClusterTests, ...infraMachineTests, ...bootstrapCrdTests, ...bootstrapTests, ...withCoreTests];
+const contractTests = (s: ContractSuite): CapiTest[] => [
+  ...crdTests('infrastructure', s),
+  ...infraClusterTestsFor(s),
+  ...infraMachineTestsFor(s),
+  ...crdTests('bootstrap', s),
+  ...bootstrapTestsFor(s),
+  ...withCoreTestsFor(s),
+];
+
+export const capiTests: readonly CapiTest[] = [...contractTests(CONTRACT_SUITES.v1beta2), ...contractTests(CONTRACT_SUITES.v1beta1)];

@@ -3,10 +3,14 @@
 import type { CapabilityInfo, ProfileDefinition } from '../../core/plugin.js';
 
 export const CapiCapability = {
-  /** An infrastructure provider is under test: its InfraCluster and InfraMachine CRDs were found. */
+  /** An infrastructure provider of the v1beta2 contract is under test: its InfraCluster and InfraMachine CRDs were found. */
   infrastructure: 'infrastructure-provider',
-  /** A bootstrap provider is under test: its config CRD was found. */
+  /** A bootstrap provider of the v1beta2 contract is under test: its config CRD was found. */
   bootstrap: 'bootstrap-provider',
+  /** An infrastructure provider whose CRDs are labelled for the v1beta1 contract only. */
+  infrastructureV1beta1: 'infrastructure-provider-v1beta1',
+  /** A bootstrap provider whose CRDs are labelled for the v1beta1 contract only. */
+  bootstrapV1beta1: 'bootstrap-provider-v1beta1',
   /** Core's controllers run: a probe Cluster got core's finalizer. */
   core: 'core-controllers',
   /** The Cluster API core CRDs (Cluster, Machine …) are installed. */
@@ -18,6 +22,8 @@ export const CapiCapability = {
 export const capiCapabilityCatalog: readonly CapabilityInfo[] = [
   { name: CapiCapability.infrastructure, kind: 'claim', description: 'an infrastructure provider is under test (--infrastructure names kinds whose CRDs exist; embedded: the reference provider)' },
   { name: CapiCapability.bootstrap, kind: 'claim', description: 'a bootstrap provider is under test (--bootstrap names a kind whose CRD exists; embedded: the reference provider)' },
+  { name: CapiCapability.infrastructureV1beta1, kind: 'claim', description: 'an infrastructure provider of the deprecated v1beta1 contract is under test (its CRDs carry the cluster.x-k8s.io/v1beta1 label and not cluster.x-k8s.io/v1beta2; embedded: --contract v1beta1)' },
+  { name: CapiCapability.bootstrapV1beta1, kind: 'claim', description: 'a bootstrap provider of the deprecated v1beta1 contract is under test (its CRDs carry the cluster.x-k8s.io/v1beta1 label and not cluster.x-k8s.io/v1beta2; embedded: --contract v1beta1)' },
   { name: CapiCapability.core, kind: 'claim', description: "Cluster API core controllers run in the cluster (a probe Cluster got core's finalizer)" },
   { name: CapiCapability.coreApi, kind: 'environment', description: 'the Cluster API core CRDs (clusters, machines … in cluster.x-k8s.io) are installed' },
   { name: CapiCapability.cloudInventory, kind: 'feature', description: "what the provider made in its cloud can be listed (the embedded reference's in-memory cloud)" },
@@ -30,5 +36,12 @@ export const capiProfiles: readonly ProfileDefinition[] = [
     name: 'with-core',
     description: 'the providers driven through Cluster API core: MachineDeployments scale and Clusters delete with everything they own',
     claimedBy: [CapiCapability.infrastructure, CapiCapability.bootstrap, CapiCapability.core],
+  },
+  { name: 'infrastructure-v1beta1', description: 'an infrastructure provider against the deprecated v1beta1 InfraCluster and InfraMachine contract (status.ready, failure domains as a map, terminal failures)', claimedBy: [CapiCapability.infrastructureV1beta1] },
+  { name: 'bootstrap-v1beta1', description: 'a bootstrap provider against the deprecated v1beta1 BootstrapConfig contract (status.ready and status.dataSecretName)', claimedBy: [CapiCapability.bootstrapV1beta1] },
+  {
+    name: 'with-core-v1beta1',
+    description: 'v1beta1-contract providers driven through Cluster API core, which reads them through its compatibility layer',
+    claimedBy: [CapiCapability.infrastructureV1beta1, CapiCapability.bootstrapV1beta1, CapiCapability.core],
   },
 ];

@@ -1,11 +1,12 @@
 // open(): reach the management cluster (or start the embedded one with the reference providers
 // and core controllers as its clients), find the CRDs of the providers under test and whether core
 // runs, and build the env. Also the run's leak check.
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, type V1CustomResourceDefinition } from '@kubernetes/client-node';
 import type { OpenContext, Session } from '../../core/plugin.js';
 import { openKubeSession, referenceLog } from '../../kube-kit/session.js';
 import { RefKinds, startReferenceCapi, type CapiFaultName, type ReferenceCapi } from '../../reference/capi/index.js';
 import { CapiCapability } from './capabilities.js';
+import { CONTRACTS, contractOfLabels } from './contract.js';
 import { crdInfo, findCrd, hasCoreApi, kindRef, listCrds, probeCore } from './discovery.js';
 import type { BootstrapUnderTest, CapiEnv, InfraUnderTest } from './env.js';
 import type { CapiOptions } from './options.js';
@@ -25,11 +26,14 @@ function providers(crds: Awaited<ReturnType<typeof listCrds>>, infraFlag: string
       const templateCrd = crds.find((c) => c.spec.group === machine.spec.group && c.spec.names.kind === `${machine.spec.names.kind}Template`);
       const clusterTemplate = crds.find((c) => c.spec.group === cluster.spec.group && c.spec.names.kind === `${cluster.spec.names.kind}Template`);
       const all = [cluster, machine, templateCrd, clusterTemplate].filter((c) => c !== undefined);
+      const contract = contractOfLabels([cluster, machine].map((c) => crdInfo(c).labels));
+      const ref = (c: V1CustomResourceDefinition) => kindRef(c, CONTRACTS[contract].label);
       infra = {
-        cluster: kindRef(cluster),
-        machine: kindRef(machine),
-        ...(templateCrd ? { machineTemplate: kindRef(templateCrd) } : {}),
-        kinds: all.map(kindRef),
+        contract,
+        cluster: ref(cluster),
+        machine: ref(machine),
+        ...(templateCrd ? { machineTemplate: ref(templateCrd) } : {}),
+        kinds: all.map(ref),
         crds: all.map(crdInfo),
         clusterSpec: specs.cluster,
         machineSpec: specs.machine,
@@ -45,7 +49,9 @@ function providers(crds: Awaited<ReturnType<typeof listCrds>>, infraFlag: string
     else {
       const template = crds.find((c) => c.spec.group === config.spec.group && c.spec.names.kind === `${config.spec.names.kind}Template`);
       const all = [config, template].filter((c) => c !== undefined);
-      bootstrap = { config: kindRef(config), kinds: all.map(kindRef), crds: all.map(crdInfo), spec: specs.bootstrap };
+      const contract = contractOfLabels([crdInfo(config).labels]);
+      const ref = (c: V1CustomResourceDefinition) => kindRef(c, CONTRACTS[contract].label);
+      bootstrap = { contract, config: ref(config), kinds: all.map(ref), crds: all.map(crdInfo), spec: specs.bootstrap };
     }
   }
   return { infra, bootstrap };
@@ -62,6 +68,7 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
       const started = await startReferenceCapi({
         kubeconfig: target.embeddedKubeconfig!,
         ...(options.referenceFault ? { fault: options.referenceFault as CapiFaultName } : {}),
+        ...(options.contract ? { contract: options.contract } : {}),
         log: referenceLog(context.log),
       });
       reference = started;
@@ -74,8 +81,21 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
     const { infra, bootstrap } = providers(crds, infraFlag, bootstrapFlag, specs, warnings);
     const coreApi = hasCoreApi(crds);
     const capabilities = new Set<string>();
-    if (infra) capabilities.add(CapiCapability.infrastructure);
-    if (bootstrap) capabilities.add(CapiCapability.bootstrap);
+    const claimNotes = new Map<string, string>();
+    // A provider is judged by the contract its CRDs are labelled for, never by the other one's rules.
+    const underTest = [
+      infra && { provider: infra, kind: infra.cluster, type: 'infrastructure', claims: { v1beta2: CapiCapability.infrastructure, v1beta1: CapiCapability.infrastructureV1beta1 } },
+      bootstrap && { provider: bootstrap, kind: bootstrap.config, type: 'bootstrap', claims: { v1beta2: CapiCapability.bootstrap, v1beta1: CapiCapability.bootstrapV1beta1 } },
+    ];
+    for (const u of underTest) {
+      if (!u) continue;
+      const ours = u.provider.contract;
+      const other = ours === 'v1beta1' ? 'v1beta2' : 'v1beta1';
+      capabilities.add(u.claims[ours]);
+      const labels = ours === 'v1beta1' ? `${CONTRACTS.v1beta1.label} and not ${CONTRACTS.v1beta2.label}` : CONTRACTS.v1beta2.label;
+      claimNotes.set(u.claims[other], `${qualified(u.kind)} is a contract ${ours} ${u.type} provider: its CRDs carry ${labels}, so the ${ours} profiles judge it, not the ${other} ones`);
+      if (ours === 'v1beta1') warnings.push(`${qualified(u.kind)}: its CRDs carry ${labels}, so it is tested against the deprecated v1beta1 contract (profiles ${u.type}-v1beta1, with-core-v1beta1); Cluster API core accepts that contract only until v1.16`);
+    }
     if (coreApi) capabilities.add(CapiCapability.coreApi);
     else warnings.push('the Cluster API core CRDs are not installed: the provider tests need Clusters and Machines to own their objects');
     const coreRunning = coreApi && (await probeCore(target.kc, context.runId, options.probeTimeout, context.signal, context.log));
@@ -96,12 +116,13 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
     return {
       env,
       capabilities,
+      claimNotes,
       warnings,
       name: [infra && `infrastructure ${qualified(infra.cluster)}`, bootstrap && `bootstrap ${qualified(bootstrap.config)}`].filter(Boolean).join(', ') || 'Cluster API management cluster',
       details: {
         coreControllers: String(coreRunning),
-        ...(infra ? { infrastructure: `${infra.cluster.group}/${infra.cluster.version} ${infra.cluster.kind}, ${infra.machine.kind}` } : {}),
-        ...(bootstrap ? { bootstrap: `${bootstrap.config.group}/${bootstrap.config.version} ${bootstrap.config.kind}` } : {}),
+        ...(infra ? { infrastructure: `${infra.cluster.group}/${infra.cluster.version} ${infra.cluster.kind}, ${infra.machine.kind} (contract ${infra.contract})` } : {}),
+        ...(bootstrap ? { bootstrap: `${bootstrap.config.group}/${bootstrap.config.version} ${bootstrap.config.kind} (contract ${bootstrap.contract})` } : {}),
       },
     };
   });

@@ -1,6 +1,7 @@
 // The reference core Cluster controller: its finalizer, the owner reference on the InfraCluster,
 // the InfraCluster's provisioned/endpoint/failure domains surfaced on the Cluster, the phase, and
 // on deletion everything of the Cluster removed before the finalizer goes.
+import { failureDomainsOf } from '../../interfaces/capi/contract.js';
 import { CLUSTER_NAME_LABEL, CoreFinalizer, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { ensureMeta, ensureStatus, get, Kinds, ownerRef, removeFinalizer, type KindName, type RefContext } from './context.js';
 import { splitKey, withCondition } from './runtime.js';
@@ -24,18 +25,21 @@ export async function reconcileCluster(ctx: RefContext, key: string): Promise<vo
   if (infra && !(ctx.faulty('owner-refs-once') && cluster.status?.phase)) {
     if (await ensureMeta(ctx, 'infraCluster', infra, { owner: ownerRef(Kinds.cluster, cluster, false), labels: { [CLUSTER_NAME_LABEL]: name } })) return;
   }
-  const provisioned = infra?.status?.initialization?.provisioned === true;
+  // Read by the provider's contract, as upstream core reads it from the CRD label.
+  const provisioned = ctx.contract.infraReady(infra);
   const endpoint = infra?.spec?.controlPlaneEndpoint;
   if (provisioned && endpoint?.host && !cluster.spec?.controlPlaneEndpoint?.host) {
     await ctx.client.patch(Kinds.cluster, namespace, name, { spec: { controlPlaneEndpoint: endpoint } });
   }
+  // The Cluster's (v1beta2) status lists failure domains: a v1beta1 provider's map is converted.
+  const domains = failureDomainsOf(infra);
   const phase = !infraName ? 'Pending' : provisioned ? 'Provisioned' : infra ? 'Provisioning' : 'Pending';
   let conditions = withCondition(cluster.status?.conditions, { type: 'Paused', status: 'False', reason: 'NotPaused', message: '', observedGeneration: cluster.metadata.generation });
   conditions = withCondition(conditions, { type: 'InfrastructureReady', status: provisioned ? 'True' : 'False', reason: provisioned ? 'Ready' : 'NotReady', message: '', observedGeneration: cluster.metadata.generation });
   await ensureStatus(ctx, 'cluster', cluster, {
     phase,
     initialization: { infrastructureProvisioned: provisioned, controlPlaneInitialized: false },
-    ...(provisioned && infra?.status?.failureDomains ? { failureDomains: infra.status.failureDomains } : {}),
+    ...(provisioned && domains ? { failureDomains: domains } : {}),
     conditions,
     observedGeneration: cluster.metadata.generation,
   });
