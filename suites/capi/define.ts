@@ -44,13 +44,20 @@ export interface ContractSuite {
   readonly INFRA: readonly string[];
   readonly BOOTSTRAP: readonly string[];
   readonly WITH_CORE: readonly string[];
-  /** The test id for this contract: the v1beta2 id, or its v1beta1 variant (`v1beta1` when the rule's name differs). */
-  id(v1beta2: string, v1beta1?: string): string;
+  /** The test id for this contract: the v1beta2 id, or its v1beta1 variant. */
+  id(v1beta2: string): string;
   title(title: string): string;
   spec(page: ContractPage, section: string, rule: string): SpecReference;
 }
 
-export const v1beta1Id = (id: string) => id.replace(/^capi\./, 'capi.v1beta1.');
+/** The v1beta1 variants whose rule has another name under that contract. */
+const V1BETA1_RENAMED: Readonly<Record<string, string>> = {
+  'capi.infra.cluster.provisioned-with-endpoint': 'capi.v1beta1.infra.cluster.ready-with-endpoint',
+  'capi.infra.machine.provisioned': 'capi.v1beta1.infra.machine.ready',
+};
+
+/** The id of a test's v1beta1 variant: `capi.v1beta1.…`, renamed where the v1beta1 rule has another name. */
+export const v1beta1Id = (id: string) => V1BETA1_RENAMED[id] ?? id.replace(/^capi\./, 'capi.v1beta1.');
 
 export const CONTRACT_SUITES: Readonly<Record<ContractVersion, ContractSuite>> = {
   v1beta2: { c: CONTRACTS.v1beta2, INFRA, BOOTSTRAP, WITH_CORE, id: (id) => id, title: (t) => t, spec },
@@ -59,7 +66,7 @@ export const CONTRACT_SUITES: Readonly<Record<ContractVersion, ContractSuite>> =
     INFRA: [CapiCapability.infrastructureV1beta1, CapiCapability.coreApi],
     BOOTSTRAP: [CapiCapability.bootstrapV1beta1, CapiCapability.coreApi],
     WITH_CORE: [CapiCapability.infrastructureV1beta1, CapiCapability.bootstrapV1beta1, CapiCapability.core, CapiCapability.coreApi],
-    id: (id, v1beta1) => v1beta1 ?? v1beta1Id(id),
+    id: (id) => v1beta1Id(id),
     title: (t) => `${t} (contract v1beta1)`,
     spec: (page, section, rule) => ({ ...spec(page, section, rule), url: page === 'clusterctl' || page === 'overview' ? `${CONTRACTS_URL}/${page}.md` : `${V1BETA1_CONTRACTS_URL}/${page}.md` }),
   },

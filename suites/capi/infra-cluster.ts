@@ -69,7 +69,7 @@ export const infraClusterTestsFor = (s: ContractSuite): CapiTest[] => [
     },
   }),
   capiTest({
-    id: s.id('capi.infra.cluster.provisioned-with-endpoint', 'capi.v1beta1.infra.cluster.ready-with-endpoint'),
+    id: s.id('capi.infra.cluster.provisioned-with-endpoint'),
     title: s.title(`an owned InfraCluster reports ${s.c.version === 'v1beta1' ? 'ready' : 'provisioned'}, with a valid control plane endpoint already set`),
     spec: s.spec('infra-cluster', 'InfraCluster: initialization completed', `${s.c.infraReadyField} is true only once spec.controlPlaneEndpoint {host, port} is set`),
     profile: 'core',

@@ -53,7 +53,7 @@ export const infraMachineTestsFor = (s: ContractSuite): CapiTest[] => [
     },
   }),
   capiTest({
-    id: s.id('capi.infra.machine.provisioned', 'capi.v1beta1.infra.machine.ready'),
+    id: s.id('capi.infra.machine.provisioned'),
     title: s.title(`an InfraMachine reports ${s.c.version === 'v1beta1' ? 'ready' : 'provisioned'} with its providerID and well-formed addresses and conditions`),
     spec: s.spec('infra-machine', 'InfraMachine: provider ID; addresses; initialization completed', `spec.providerID (1-512) is set when ${s.c.infraReadyField} becomes true; addresses have a known type`),
     profile: 'core',

@@ -20,8 +20,8 @@ export const CapiCapability = {
 } as const;
 
 export const capiCapabilityCatalog: readonly CapabilityInfo[] = [
-  { name: CapiCapability.infrastructure, kind: 'claim', description: 'an infrastructure provider is under test (--infrastructure names kinds whose CRDs exist; embedded: the reference provider)' },
-  { name: CapiCapability.bootstrap, kind: 'claim', description: 'a bootstrap provider is under test (--bootstrap names a kind whose CRD exists; embedded: the reference provider)' },
+  { name: CapiCapability.infrastructure, kind: 'claim', description: 'an infrastructure provider of the v1beta2 contract is under test (--infrastructure names kinds whose CRDs exist and carry the cluster.x-k8s.io/v1beta2 label, or no contract label; embedded: the reference provider)' },
+  { name: CapiCapability.bootstrap, kind: 'claim', description: 'a bootstrap provider of the v1beta2 contract is under test (--bootstrap names a kind whose CRD exists and carries the cluster.x-k8s.io/v1beta2 label, or no contract label; embedded: the reference provider)' },
   { name: CapiCapability.infrastructureV1beta1, kind: 'claim', description: 'an infrastructure provider of the deprecated v1beta1 contract is under test (its CRDs carry the cluster.x-k8s.io/v1beta1 label and not cluster.x-k8s.io/v1beta2; embedded: --contract v1beta1)' },
   { name: CapiCapability.bootstrapV1beta1, kind: 'claim', description: 'a bootstrap provider of the deprecated v1beta1 contract is under test (its CRDs carry the cluster.x-k8s.io/v1beta1 label and not cluster.x-k8s.io/v1beta2; embedded: --contract v1beta1)' },
   { name: CapiCapability.core, kind: 'claim', description: "Cluster API core controllers run in the cluster (a probe Cluster got core's finalizer)" },

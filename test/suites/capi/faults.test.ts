@@ -35,15 +35,9 @@ const caughtBy: Record<string, readonly string[]> = {
   'owner-refs-once': ['capi.core.owner-references-restored'],
 };
 
-/** The v1beta1 variants whose rule has another name under that contract. */
-const RENAMED: Record<string, string> = {
-  'capi.infra.cluster.provisioned-with-endpoint': 'capi.v1beta1.infra.cluster.ready-with-endpoint',
-  'capi.infra.machine.provisioned': 'capi.v1beta1.infra.machine.ready',
-};
-
 /** Fault → the tests that must fail under it on the reference serving contract v1beta1: every fault both contracts share, and v1beta1's own. */
 const caughtByV1beta1: Record<string, readonly string[]> = {
-  ...Object.fromEntries(Object.entries(caughtBy).filter(([fault]) => faultContract(fault) === undefined).map(([fault, ids]) => [fault, ids.map((id) => RENAMED[id] ?? v1beta1Id(id))])),
+  ...Object.fromEntries(Object.entries(caughtBy).filter(([fault]) => faultContract(fault) === undefined).map(([fault, ids]) => [fault, ids.map(v1beta1Id)])),
   'v1beta2-fields': ['capi.v1beta1.infra.cluster.ready-with-endpoint', 'capi.v1beta1.bootstrap.data-secret'],
   'failure-domains-list': ['capi.v1beta1.infra.cluster.failure-domains'],
   'transient-failure-reason': ['capi.v1beta1.infra.cluster.terminal-failures', 'capi.v1beta1.infra.machine.terminal-failures'],
