@@ -76,6 +76,8 @@ export interface Session<Env> {
   readonly implementation: ImplementationInfo;
   /** Warnings to surface in the report (e.g. compatibility-profile deviations). */
   readonly warnings?: readonly string[];
+  /** Claim capability → why the target lacks it, where the session found out (e.g. the provider implements another contract); added to the skip reasons. */
+  readonly claimNotes?: ReadonlyMap<string, string>;
   /**
    * Where one test runs, when the session does not run every test alike: an environment of its own
    * (say, a network no other test uses) and whether it must still run alone. Default: `env` and

@@ -98,6 +98,8 @@ function missingOf(test: Requirements, capabilities: ReadonlySet<string>): strin
 export interface SkipContext {
   readonly profiles: readonly ProfileDefinition[];
   readonly capabilityCatalog: readonly CapabilityInfo[];
+  /** Why the target lacks a claim capability, where the session knows (Session.claimNotes). */
+  readonly claimNotes?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -116,7 +118,8 @@ export function skipReason(test: Requirements & Pick<TestDefinition, 'tags'>, ca
   switch (info?.kind) {
     case 'claim': {
       const profile = context.profiles.find((p) => p.claimedBy.includes(group[0]!));
-      return `profile ${profile?.name ?? '?'} not claimed: the target lacks ${name}`;
+      const note = context.claimNotes?.get(group[0]!);
+      return `profile ${profile?.name ?? '?'} not claimed: the target lacks ${name}${note ? ` (${note})` : ''}`;
     }
     case 'feature': {
       const features = featureNames(test.tags);

@@ -86,6 +86,7 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
       env: session.env,
       ...(session.placement ? { placement: session.placement.bind(session) } : {}),
       capabilities: session.capabilities,
+      ...(session.claimNotes ? { claimNotes: session.claimNotes } : {}),
       profiles: plugin.profiles,
       capabilityCatalog: plugin.capabilityCatalog,
       parallel: settings.parallel,

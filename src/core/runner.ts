@@ -22,6 +22,8 @@ export interface RunnerOptions<Env> {
   /** The interface's profiles and capability kinds, so a skip says which profile, feature, setting or environment is missing. */
   readonly profiles?: readonly ProfileDefinition[];
   readonly capabilityCatalog?: readonly CapabilityInfo[];
+  /** Why the target lacks a claim capability, added to the skip reason (Session.claimNotes). */
+  readonly claimNotes?: ReadonlyMap<string, string>;
   /** Maximum parallel-safe tests at once. */
   readonly parallel: number;
   readonly timeoutMs: number;
@@ -175,7 +177,7 @@ export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<Test
       finish(entry, { status: 'filtered', reason: decision.reason, durationMs: 0, attempts: [] });
       continue;
     }
-    const reason = skipReason(entry.test, options.capabilities, { profiles: options.profiles ?? [], capabilityCatalog: options.capabilityCatalog ?? [] });
+    const reason = skipReason(entry.test, options.capabilities, { profiles: options.profiles ?? [], capabilityCatalog: options.capabilityCatalog ?? [], ...(options.claimNotes ? { claimNotes: options.claimNotes } : {}) });
     if (reason) {
       finish(entry, { status: 'skipped', reason, durationMs: 0, attempts: [] });
       continue;

@@ -11,6 +11,8 @@ export interface KubeSessionParts<Env> {
   readonly env: Env;
   readonly capabilities: ReadonlySet<string>;
   readonly warnings: readonly string[];
+  /** Why the target lacks a claim capability, where discovery found out (Session.claimNotes). */
+  readonly claimNotes?: ReadonlyMap<string, string>;
   /** Name when testing a cluster (the embedded run names its reference). */
   readonly name: string;
   readonly details: Readonly<Record<string, string>>;
@@ -48,6 +50,7 @@ export async function openKubeSession<Env>(
       env: parts.env,
       capabilities: parts.capabilities,
       warnings: parts.warnings,
+      ...(parts.claimNotes ? { claimNotes: parts.claimNotes } : {}),
       implementation,
       leakCheck: (signal) => findLeaks(target.kc, context.runId, reference.leakKinds, signal),
       close: closeAll,

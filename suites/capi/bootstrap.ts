@@ -1,12 +1,16 @@
-// The BootstrapConfig contract (v1beta2): act only once owned by a Machine; report the data Secret
-// in status.dataSecretName with status.initialization.dataSecretCreated; the Secret has the
-// contract's type, label, controller owner reference and `value` key.
+// The BootstrapConfig contract (v1beta2, and the deprecated v1beta1 through the same bodies): act
+// only once owned by a Machine; report the data Secret in status.dataSecretName with
+// status.initialization.dataSecretCreated (v1beta1: status.ready); the Secret has the contract's
+// type, label, controller owner reference and `value` key.
 import { ConformanceError } from '../../src/core/errors.js';
 import { CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, CoreKinds } from '../../src/interfaces/capi/well-known.js';
-import { BOOTSTRAP, capiTest, spec, type CapiContext } from './define.js';
+import { CONTRACTS } from '../../src/interfaces/capi/contract.js';
+import { capiTest, CONTRACT_SUITES, type CapiContext, type CapiTest, type ContractSuite } from './define.js';
 import { create, describe, namespace, ownerRefTo, watch, type Obj, type Observer } from './fixtures.js';
 
-const created = (o: Obj | undefined) => o?.status?.initialization?.dataSecretCreated === true;
+/** The config reports its data Secret by its contract's signal (status.initialization.dataSecretCreated, or status.ready for v1beta1). */
+const created = (ctx: CapiContext) => (o: Obj | undefined) => CONTRACTS[ctx.env.bootstrap!.contract].bootstrapReady(o);
+const createdText = (ctx: CapiContext) => `${CONTRACTS[ctx.env.bootstrap!.contract].bootstrapReadyField}: true`;
 
 interface ConfigScene {
   readonly ns: string;
@@ -45,34 +49,34 @@ async function newConfig(ctx: CapiContext, scene: ConfigScene, owned = true): Pr
 async function readySecret(ctx: CapiContext) {
   const scene = await configScene(ctx);
   const name = await newConfig(ctx, scene);
-  const config = await scene.configs.object(name, created, 'status.initialization.dataSecretCreated: true', ctx.signal, describe);
+  const config = await scene.configs.object(name, created(ctx), createdText(ctx), ctx.signal, describe);
   const secretName = config.status?.dataSecretName;
-  if (typeof secretName !== 'string' || secretName.length < 1 || secretName.length > 253) throw new ConformanceError(`config ${name} reports dataSecretCreated with status.dataSecretName ${JSON.stringify(secretName)}`);
+  if (typeof secretName !== 'string' || secretName.length < 1 || secretName.length > 253) throw new ConformanceError(`config ${name} reports ${createdText(ctx)} with status.dataSecretName ${JSON.stringify(secretName)}`);
   const secret = await ctx.env.core.readNamespacedSecret({ name: secretName, namespace: scene.ns }).catch((error: unknown) => {
     throw new ConformanceError(`config ${name} names data Secret ${secretName}, which cannot be read: ${(error as Error).message}`, { cause: error });
   });
   return { scene, config, secret };
 }
 
-export const bootstrapTests = [
+export const bootstrapTestsFor = (s: ContractSuite): CapiTest[] => [
   capiTest({
-    id: 'capi.bootstrap.data-secret',
-    title: 'an owned bootstrap config reports a data Secret that exists',
-    spec: spec('bootstrap-config', 'BootstrapConfig: data secret', 'status.dataSecretName (1-253) names the Secret, with status.initialization.dataSecretCreated: true'),
+    id: s.id('capi.bootstrap.data-secret'),
+    title: s.title('an owned bootstrap config reports a data Secret that exists'),
+    spec: s.spec('bootstrap-config', 'BootstrapConfig: data secret; initialization completed', `status.dataSecretName (1-253) names the Secret, with ${s.c.bootstrapReadyField}: true`),
     profile: 'core',
     operations: ['BootstrapConfig'],
-    requires: BOOTSTRAP,
+    requires: s.BOOTSTRAP,
     async run(ctx) {
       await readySecret(ctx);
     },
   }),
   capiTest({
-    id: 'capi.bootstrap.secret-format',
-    title: "the bootstrap data Secret has the contract's type, cluster-name label, controller owner and value key",
-    spec: spec('bootstrap-config', 'BootstrapConfig: data secret', 'the Secret has label cluster.x-k8s.io/cluster-name, a controller owner reference to the config and the data under the key value'),
+    id: s.id('capi.bootstrap.secret-format'),
+    title: s.title("the bootstrap data Secret has the contract's type, cluster-name label, controller owner and value key"),
+    spec: s.spec('bootstrap-config', 'BootstrapConfig: data secret', 'the Secret has label cluster.x-k8s.io/cluster-name, a controller owner reference to the config and the data under the key value'),
     profile: 'core',
     operations: ['BootstrapConfig'],
-    requires: BOOTSTRAP,
+    requires: s.BOOTSTRAP,
     async run(ctx) {
       const { scene, config, secret } = await readySecret(ctx);
       const problems: string[] = [];
@@ -86,19 +90,21 @@ export const bootstrapTests = [
     },
   }),
   capiTest({
-    id: 'capi.bootstrap.waits-for-owner',
-    title: 'a bootstrap config without an owner reference to a Machine is left alone',
-    spec: spec('bootstrap-config', 'BootstrapConfig: owner reference', 'the provider reconciles a config only once core set its owner reference to the Machine'),
+    id: s.id('capi.bootstrap.waits-for-owner'),
+    title: s.title('a bootstrap config without an owner reference to a Machine is left alone'),
+    spec: s.spec('bootstrap-config', 'BootstrapConfig: owner reference', 'the provider reconciles a config only once core set its owner reference to the Machine'),
     profile: 'core',
     operations: ['BootstrapConfig'],
-    requires: BOOTSTRAP,
+    requires: s.BOOTSTRAP,
     async run(ctx) {
       const scene = await configScene(ctx);
       const orphan = await newConfig(ctx, scene, false);
       const witness = await newConfig(ctx, scene);
-      await scene.configs.object(witness, created, 'the witness config ready', ctx.signal, describe);
+      await scene.configs.object(witness, created(ctx), 'the witness config ready', ctx.signal, describe);
       const now = scene.configs.get(orphan);
-      if (now?.status?.dataSecretName || created(now)) throw new ConformanceError(`config ${orphan} has no owner but the provider acted on it: ${describe(now)}`);
+      if (now?.status?.dataSecretName || created(ctx)(now)) throw new ConformanceError(`config ${orphan} has no owner but the provider acted on it: ${describe(now)}`);
     },
   }),
 ];
+
+export const bootstrapTests = bootstrapTestsFor(CONTRACT_SUITES.v1beta2);

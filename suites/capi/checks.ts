@@ -11,32 +11,109 @@ export const ADDRESS_TYPES = ['Hostname', 'ExternalIP', 'InternalIP', 'ExternalD
 
 /** v1beta2 status.conditions are metav1.Conditions; terminal-failure fields are gone. */
 export function conditionProblems(o: Obj): string[] {
-  const problems: string[] = [];
   const name = `${o.kind} ${o.metadata.name}`;
-  const conditions = o.status?.conditions as Condition[] | undefined;
-  if (!Array.isArray(conditions)) return [`${name}: status.conditions is not a list (${JSON.stringify(conditions)})`];
-  const seen = new Set<string>();
-  for (const c of conditions) {
-    if (!c.type) problems.push(`${name}: a condition has no type`);
-    if (seen.has(c.type)) problems.push(`${name}: condition ${c.type} is listed twice`);
-    seen.add(c.type);
-    if (!['True', 'False', 'Unknown'].includes(c.status)) problems.push(`${name}: condition ${c.type} has status "${c.status}"`);
-    if (!c.reason || !REASON.test(c.reason)) problems.push(`${name}: condition ${c.type} has reason "${c.reason ?? ''}", not a CamelCase reason`);
-    if (!c.lastTransitionTime || !RFC3339.test(c.lastTransitionTime)) problems.push(`${name}: condition ${c.type} has lastTransitionTime "${c.lastTransitionTime ?? ''}"`);
-    if (c.observedGeneration !== undefined && (!Number.isInteger(c.observedGeneration) || c.observedGeneration < 0)) problems.push(`${name}: condition ${c.type} has observedGeneration ${c.observedGeneration}`);
-    if ('severity' in c) problems.push(`${name}: condition ${c.type} has the v1beta1 field severity`);
-  }
+  const problems = metav1ConditionProblems(name, 'status.conditions', o.status?.conditions);
   for (const field of ['failureReason', 'failureMessage', 'ready']) {
     if (o.status?.[field] !== undefined) problems.push(`${name}: status.${field} is a v1beta1 field; v1beta2 has none`);
   }
   return problems;
 }
 
-/** InfraCluster status.failureDomains: a list of {name (unique), controlPlane (bool), attributes}, 1 to 100. */
-export function failureDomainProblems(o: Obj): string[] {
+/** A list of conditions, either shape: a list, each type once, status True/False/Unknown; `more` checks the rest of one condition. */
+function conditionListProblems<C extends Condition>(name: string, field: string, conditions: C[] | undefined, more: (c: C) => string[]): string[] {
+  if (!Array.isArray(conditions)) return [`${name}: ${field} is not a list (${JSON.stringify(conditions)})`];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const c of conditions) {
+    if (!c.type) problems.push(`${name}: a condition has no type`);
+    if (seen.has(c.type)) problems.push(`${name}: condition ${c.type} is listed twice`);
+    seen.add(c.type);
+    if (!['True', 'False', 'Unknown'].includes(c.status)) problems.push(`${name}: condition ${c.type} has status "${c.status}"`);
+    problems.push(...more(c));
+  }
+  return problems;
+}
+
+/** A list of metav1.Conditions: a CamelCase reason, an RFC 3339 lastTransitionTime, observedGeneration ≥ 0, no severity. */
+function metav1ConditionProblems(name: string, field: string, conditions: Condition[] | undefined): string[] {
+  return conditionListProblems(name, field, conditions, (c) => {
+    const problems: string[] = [];
+    if (!c.reason || !REASON.test(c.reason)) problems.push(`${name}: condition ${c.type} has reason "${c.reason ?? ''}", not a CamelCase reason`);
+    if (!c.lastTransitionTime || !RFC3339.test(c.lastTransitionTime)) problems.push(`${name}: condition ${c.type} has lastTransitionTime "${c.lastTransitionTime ?? ''}"`);
+    if (c.observedGeneration !== undefined && (!Number.isInteger(c.observedGeneration) || c.observedGeneration < 0)) problems.push(`${name}: condition ${c.type} has observedGeneration ${c.observedGeneration}`);
+    if ('severity' in c) problems.push(`${name}: condition ${c.type} has the v1beta1 field severity`);
+    return problems;
+  });
+}
+
+const SEVERITIES = ['Error', 'Warning', 'Info'];
+
+/**
+ * Contract v1beta1: status.conditions are Cluster API v1beta1 conditions — type once each, status
+ * True/False/Unknown, a severity (Error, Warning, Info) only when False, a CamelCase reason when
+ * given, a lastTransitionTime always; the v1beta2 conditions a provider may add live under
+ * status.v1beta2.conditions and are metav1.Conditions.
+ */
+export function v1beta1ConditionProblems(o: Obj): string[] {
+  const name = `${o.kind} ${o.metadata.name}`;
+  const problems = conditionListProblems(name, 'status.conditions', o.status?.conditions as Array<Condition & { severity?: string }> | undefined, (c) => {
+    const found: string[] = [];
+    const severity = c.severity ?? '';
+    if (c.status === 'False' ? severity !== '' && !SEVERITIES.includes(severity) : severity !== '') found.push(`${name}: condition ${c.type} is ${c.status} with severity "${severity}" (only a False condition has one: ${SEVERITIES.join(', ')})`);
+    if (c.reason !== undefined && c.reason !== '' && !REASON.test(c.reason)) found.push(`${name}: condition ${c.type} has reason "${c.reason}", not a CamelCase reason`);
+    if (!c.lastTransitionTime || !RFC3339.test(c.lastTransitionTime)) found.push(`${name}: condition ${c.type} has lastTransitionTime "${c.lastTransitionTime ?? ''}" (required)`);
+    return found;
+  });
+  const v1beta2 = o.status?.v1beta2?.conditions;
+  if (v1beta2 !== undefined) problems.push(...metav1ConditionProblems(name, 'status.v1beta2.conditions', v1beta2));
+  return problems;
+}
+
+/**
+ * Contract v1beta1 terminal failures, over every state an object that then provisioned went
+ * through: status.failureReason and failureMessage come together, and a provisioned object never
+ * had them (they are terminal: core copies them to the Cluster or Machine, which must then be
+ * deleted, so a transient error must not set them).
+ */
+export function terminalFailureProblems(history: readonly Obj[]): string[] {
+  const problems = new Set<string>();
+  for (const o of history) {
+    const name = `${o.kind} ${o.metadata.name}`;
+    const reason = o.status?.failureReason;
+    const message = o.status?.failureMessage;
+    if ((reason === undefined) !== (message === undefined)) problems.add(`${name}: status.failureReason ${JSON.stringify(reason)} and failureMessage ${JSON.stringify(message)} are not set together`);
+    if (reason !== undefined || message !== undefined) problems.add(`${name} reported a terminal failure (failureReason ${JSON.stringify(reason)}) and was provisioned all the same: a transient error must not set the terminal-failure fields`);
+  }
+  return [...problems];
+}
+
+/** The fields of one failure domain: controlPlane a boolean, attributes a string map. */
+function domainFieldProblems(name: string, domain: string, d: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (d.controlPlane !== undefined && typeof d.controlPlane !== 'boolean') problems.push(`${name}: failure domain ${domain} has controlPlane ${JSON.stringify(d.controlPlane)}`);
+  if (d.attributes !== undefined && (typeof d.attributes !== 'object' || d.attributes === null || Object.values(d.attributes as object).some((v) => typeof v !== 'string'))) problems.push(`${name}: failure domain ${domain} has attributes that are not a string map`);
+  return problems;
+}
+
+/** InfraCluster status.failureDomains of contract v1beta1: a map name → {controlPlane (bool), attributes}. */
+function failureDomainMapProblems(o: Obj): string[] {
+  const domains = o.status?.failureDomains;
+  const name = `${o.kind} ${o.metadata.name}`;
+  if (Array.isArray(domains)) return [`${name}: status.failureDomains is a list (the v1beta2 shape), the v1beta1 contract wants a map name → {controlPlane, attributes}`];
+  if (typeof domains !== 'object' || domains === null) return [`${name}: status.failureDomains is ${JSON.stringify(domains)}, not a map`];
+  return Object.entries(domains as Record<string, unknown>).flatMap(([domain, d]) => {
+    if (domain === '') return [`${name}: a failure domain has an empty name`];
+    if (typeof d !== 'object' || d === null || Array.isArray(d)) return [`${name}: failure domain ${domain} is ${JSON.stringify(d)}, not {controlPlane, attributes}`];
+    return domainFieldProblems(name, domain, d as Record<string, unknown>);
+  });
+}
+
+/** InfraCluster status.failureDomains: a list of {name (unique), controlPlane (bool), attributes}, 1 to 100 (v1beta2), or the v1beta1 map. */
+export function failureDomainProblems(o: Obj, shape: 'list' | 'map' = 'list'): string[] {
   const domains = o.status?.failureDomains;
   const name = `${o.kind} ${o.metadata.name}`;
   if (domains === undefined) return [];
+  if (shape === 'map') return failureDomainMapProblems(o);
   if (!Array.isArray(domains)) return [`${name}: status.failureDomains is ${typeof domains === 'object' ? 'a map (the v1beta1 shape)' : typeof domains}, v1beta2 wants a list of {name, controlPlane, attributes}`];
   const problems: string[] = [];
   if (domains.length === 0 || domains.length > 100) problems.push(`${name}: status.failureDomains has ${domains.length} entries (1 to 100)`);
@@ -45,8 +122,7 @@ export function failureDomainProblems(o: Obj): string[] {
     if (typeof d.name !== 'string' || d.name === '') problems.push(`${name}: a failure domain has no name`);
     else if (seen.has(d.name)) problems.push(`${name}: failure domain ${d.name} is listed twice`);
     else seen.add(d.name);
-    if (d.controlPlane !== undefined && typeof d.controlPlane !== 'boolean') problems.push(`${name}: failure domain ${String(d.name)} has controlPlane ${JSON.stringify(d.controlPlane)}`);
-    if (d.attributes !== undefined && (typeof d.attributes !== 'object' || Object.values(d.attributes as object).some((v) => typeof v !== 'string'))) problems.push(`${name}: failure domain ${String(d.name)} has attributes that are not a string map`);
+    problems.push(...domainFieldProblems(name, String(d.name), d));
   }
   return problems;
 }
@@ -74,12 +150,12 @@ export function addressProblems(o: Obj): string[] {
   });
 }
 
-/** The contract label names, underscore-separated, versions the CRD serves. */
-export function contractLabelProblems(crd: CrdInfo): string[] {
-  const value = crd.labels[CONTRACT_LABEL];
-  if (value === undefined || value === '') return [`CRD ${crd.name}: label ${CONTRACT_LABEL} is missing or empty`];
+/** The contract label (cluster.x-k8s.io/v1beta2, or v1beta1) names, underscore-separated, versions the CRD serves. */
+export function contractLabelProblems(crd: CrdInfo, label: string = CONTRACT_LABEL): string[] {
+  const value = crd.labels[label];
+  if (value === undefined || value === '') return [`CRD ${crd.name}: label ${label} is missing or empty`];
   const unserved = value.split('_').filter((v) => !crd.servedVersions.includes(v));
-  return unserved.length ? [`CRD ${crd.name}: ${CONTRACT_LABEL}=${value} names ${unserved.join(', ')}, which the CRD does not serve (it serves ${crd.servedVersions.join(', ')})`] : [];
+  return unserved.length ? [`CRD ${crd.name}: ${label}=${value} names ${unserved.join(', ')}, which the CRD does not serve (it serves ${crd.servedVersions.join(', ')})`] : [];
 }
 
 /** clusterctl's rules for provider CRDs: name, provider label, the clusterctl label it moves by. */

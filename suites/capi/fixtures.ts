@@ -8,6 +8,7 @@ import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
 import { createTracked } from '../../src/kube-kit/objects.js';
 import { createTestNamespace } from '../../src/kube-kit/namespace.js';
 import { runLabels } from '../../src/kube-kit/run-labels.js';
+import { CONTRACTS } from '../../src/interfaces/capi/contract.js';
 import { apiVersionOf, CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, CoreKinds, type CapiObject, type KindRef } from '../../src/interfaces/capi/well-known.js';
 import type { CapiContext } from './define.js';
 
@@ -44,7 +45,11 @@ const clone = <T>(v: T): T => structuredClone(v);
 export const ownerRefTo = (kind: KindRef, o: Obj, controller: boolean) => ({ apiVersion: apiVersionOf(kind), kind: kind.kind, name: o.metadata.name, uid: o.metadata.uid!, ...(controller ? { controller: true, blockOwnerDeletion: true } : {}) });
 const refTo = (kind: KindRef, name: string) => ({ apiGroup: kind.group, kind: kind.kind, name });
 
-export const isProvisioned = (o: Obj | undefined) => o?.status?.initialization?.provisioned === true;
+/** The contract of the infrastructure provider under test (its CRD labels), whose ready signal the fixtures wait for. */
+export const infraContract = (ctx: CapiContext) => CONTRACTS[ctx.env.infra?.contract ?? 'v1beta2'];
+/** Whether an InfraCluster or InfraMachine is provisioned by its contract's signal (status.initialization.provisioned or status.ready). */
+export const isProvisioned = (ctx: CapiContext) => (o: Obj | undefined) => infraContract(ctx).infraReady(o);
+const provisionedText = (ctx: CapiContext) => `${infraContract(ctx).infraReadyField}: true`;
 
 export interface ClusterScene {
   readonly ns: string;
@@ -91,7 +96,7 @@ export async function newCluster(ctx: CapiContext, ns: string, options: { paused
 
 /** Waits for the InfraCluster to be provisioned and, where core does not run, surfaces it on the Cluster as core would. */
 export async function provisionedCluster(ctx: CapiContext, scene: ClusterScene): Promise<Obj> {
-  const infra = await scene.infraClusters.object(scene.infraName, isProvisioned, 'status.initialization.provisioned: true', ctx.signal, describe);
+  const infra = await scene.infraClusters.object(scene.infraName, isProvisioned(ctx), provisionedText(ctx), ctx.signal, describe);
   if (ctx.env.coreRunning) {
     await scene.clusters.object(scene.cluster.metadata.name, (c) => c.status?.initialization?.infrastructureProvisioned === true, 'core surfacing the provisioned infrastructure', ctx.signal, describe);
   } else {
@@ -169,7 +174,7 @@ export async function provisionedMachine(ctx: CapiContext, options: { failureDom
   const infraCluster = await provisionedCluster(ctx, scene);
   const failureDomain = options.failureDomain?.(infraCluster);
   const m = await newMachine(ctx, scene, failureDomain ? { failureDomain } : {});
-  const infraMachine = await m.infraMachines.object(m.infraName, isProvisioned, 'status.initialization.provisioned: true', ctx.signal, describe);
+  const infraMachine = await m.infraMachines.object(m.infraName, isProvisioned(ctx), provisionedText(ctx), ctx.signal, describe);
   return { ns, scene, infraCluster, m, infraMachine };
 }
 
@@ -179,5 +184,5 @@ export async function provisionedMachine(ctx: CapiContext, options: { failureDom
  */
 export async function witness(ctx: CapiContext, ns: string, scene?: Pick<ClusterScene, 'clusters' | 'infraClusters'>): Promise<void> {
   const fresh = await newCluster(ctx, ns, scene ? { scene } : {});
-  await fresh.infraClusters.object(fresh.infraName, isProvisioned, 'the witness InfraCluster provisioned', ctx.signal, describe);
+  await fresh.infraClusters.object(fresh.infraName, isProvisioned(ctx), 'the witness InfraCluster provisioned', ctx.signal, describe);
 }

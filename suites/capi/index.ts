@@ -1,10 +1,26 @@
-// The Cluster API suite: every test of suites/capi, in catalog order.
-import { bootstrapTests } from './bootstrap.js';
+// The Cluster API suite: every test of suites/capi, in catalog order: the v1beta2 contract's, then
+// the same bodies for the deprecated v1beta1 contract (capi.v1beta1.…, profiles *-v1beta1), then
+// the ControlPlane contract (v1beta2 only).
+import { bootstrapTestsFor } from './bootstrap.js';
 import { controlPlaneTests } from './control-plane.js';
-import { bootstrapCrdTests, controlPlaneCrdTests, infraCrdTests } from './crds.js';
-import type { CapiTest } from './define.js';
-import { infraClusterTests } from './infra-cluster.js';
-import { infraMachineTests } from './infra-machine.js';
-import { withCoreTests } from './with-core.js';
+import { controlPlaneCrdTests, crdTests } from './crds.js';
+import { CONTRACT_SUITES, type CapiTest, type ContractSuite } from './define.js';
+import { infraClusterTestsFor } from './infra-cluster.js';
+import { infraMachineTestsFor } from './infra-machine.js';
+import { withCoreTestsFor } from './with-core.js';
 
-export const capiTests: readonly CapiTest[] = [...infraCrdTests, ...infraClusterTests, ...infraMachineTests, ...bootstrapCrdTests, ...bootstrapTests, ...withCoreTests, ...controlPlaneCrdTests, ...controlPlaneTests];
+const contractTests = (s: ContractSuite): CapiTest[] => [
+  ...crdTests('infrastructure', s),
+  ...infraClusterTestsFor(s),
+  ...infraMachineTestsFor(s),
+  ...crdTests('bootstrap', s),
+  ...bootstrapTestsFor(s),
+  ...withCoreTestsFor(s),
+];
+
+export const capiTests: readonly CapiTest[] = [
+  ...contractTests(CONTRACT_SUITES.v1beta2),
+  ...controlPlaneCrdTests,
+  ...controlPlaneTests,
+  ...contractTests(CONTRACT_SUITES.v1beta1),
+];

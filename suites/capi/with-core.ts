@@ -3,7 +3,7 @@
 // references and finalizers stripped while paused come back (CAPI's own e2e resilience checks).
 import { ConformanceError } from '../../src/core/errors.js';
 import { CLUSTER_NAME_LABEL, CoreKinds, DEPLOYMENT_NAME_LABEL, MACHINE_PHASES, type KindRef } from '../../src/interfaces/capi/well-known.js';
-import { capiTest, e2eSpec, WITH_CORE, type CapiContext } from './define.js';
+import { capiTest, CONTRACT_SUITES, e2eSpec, type CapiContext, type CapiTest, type ContractSuite } from './define.js';
 import { create, describe, namespace, newCluster, patch, provisionedCluster, remove, templateMeta, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
 
 const SCALE_TO = 3;
@@ -66,14 +66,14 @@ async function oneRunning(ctx: CapiContext) {
   return { w, machine: machine!, ns: w.scene.ns, set: [...w.sets.latest.values()][0]! };
 }
 
-export const withCoreTests = [
+export const withCoreTestsFor = (s: ContractSuite): CapiTest[] => [
   capiTest({
-    id: 'capi.core.machine-deployment.scale',
-    title: 'a MachineDeployment scales 0 → 3 → 0; each Machine walks Pending → Provisioning → Provisioned → Running with a Node',
+    id: s.id('capi.core.machine-deployment.scale'),
+    title: s.title('a MachineDeployment scales 0 → 3 → 0; each Machine walks Pending → Provisioning → Provisioned → Running with a Node'),
     spec: { section: 'Machine phases; MachineDeployment', rule: 'Machines walk the phases in order to Running with status.nodeRef; scaling down removes Machines, InfraMachines and Nodes', url: CORE_BOOK },
     profile: 'core',
     operations: ['MachineDeployment', 'Machine'],
-    requires: WITH_CORE,
+    requires: s.WITH_CORE,
     async run(ctx) {
       const w = await workers(ctx, 0);
       const ns = w.scene.ns;
@@ -100,12 +100,12 @@ export const withCoreTests = [
     },
   }),
   capiTest({
-    id: 'capi.core.cluster.deletion-cascade',
-    title: 'deleting a Cluster removes its MachineDeployments, Machines and infrastructure before the Cluster goes',
+    id: s.id('capi.core.cluster.deletion-cascade'),
+    title: s.title('deleting a Cluster removes its MachineDeployments, Machines and infrastructure before the Cluster goes'),
     spec: e2eSpec('ClusterDeletionSpec', 'a deleted Cluster takes everything it owns with it', 'clusterctl_helpers.go'),
     profile: 'core',
     operations: ['Cluster'],
-    requires: WITH_CORE,
+    requires: s.WITH_CORE,
     async run(ctx) {
       const w = await workers(ctx, 2);
       await allRunning(ctx, w, 2);
@@ -122,12 +122,12 @@ export const withCoreTests = [
     },
   }),
   capiTest({
-    id: 'capi.core.owner-references-restored',
-    title: 'owner references stripped while the Cluster is paused are rebuilt after unpausing',
+    id: s.id('capi.core.owner-references-restored'),
+    title: s.title('owner references stripped while the Cluster is paused are rebuilt after unpausing'),
     spec: e2eSpec('ValidateOwnerReferencesResilience', 'pause, strip every ownerReference, unpause: the ownership graph is rebuilt', 'ownerreference_helpers.go'),
     profile: 'core',
     operations: ['Cluster', 'MachineSet', 'Machine'],
-    requires: WITH_CORE,
+    requires: s.WITH_CORE,
     async run(ctx) {
       const { w, machine, ns, set } = await oneRunning(ctx);
       const clusterName = w.scene.cluster.metadata.name;
@@ -146,12 +146,12 @@ export const withCoreTests = [
     },
   }),
   capiTest({
-    id: 'capi.core.finalizers-restored',
-    title: 'finalizers stripped from core and provider objects come back',
+    id: s.id('capi.core.finalizers-restored'),
+    title: s.title('finalizers stripped from core and provider objects come back'),
     spec: e2eSpec('ValidateFinalizersResilience', 'stripped finalizers of Cluster, MachineDeployment, MachineSet, Machine and provider objects are added back', 'finalizers_helpers.go'),
     profile: 'core',
     operations: ['Cluster', 'MachineDeployment', 'MachineSet', 'Machine'],
-    requires: WITH_CORE,
+    requires: s.WITH_CORE,
     async run(ctx) {
       const { w, machine, ns, set } = await oneRunning(ctx);
       const targets: Array<[KindRef, Obj, Observer]> = [
@@ -171,3 +171,5 @@ export const withCoreTests = [
     },
   }),
 ];
+
+export const withCoreTests = withCoreTestsFor(CONTRACT_SUITES.v1beta2);

@@ -57,18 +57,8 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
   it('against `conformal reference capi` as an external management cluster: all pass with the provider named; without --infrastructure its tests skip naming the flag', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'capi-ref-'));
     const kubeconfig = join(dir, 'kubeconfig');
-    const server = spawnConformal(['reference', 'capi', '--kubeconfig-out', kubeconfig]);
+    const server = await serveReference(['--kubeconfig-out', kubeconfig]);
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('conformal reference capi did not start in 30 s')), 30_000);
-        server.stdout!.on('data', (d: Buffer) => {
-          if (d.toString().includes('serving the capi reference')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        server.on('exit', (code) => reject(new Error(`conformal reference capi exited with ${code}`)));
-      });
       const spec = join(dir, 'machine.yaml');
       await writeFile(spec, 'apiVersion: infrastructure.conformal.io/v1beta2\nkind: ConformalMachine\nspec: {}\n');
       const full = await conformal([
@@ -79,8 +69,8 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
         '--control-plane', 'ConformalControlPlane.controlplane.conformal.io',
         '--report-dir', join(dir, 'full'),
       ]);
-      // Against an external cluster the in-memory cloud cannot be listed: that one extended test skips.
-      expect(full.stdout, full.stderr).toMatch(/45 passed, 0 failed, 1 skipped/);
+      // Against an external cluster the in-memory cloud cannot be listed: that one extended test skips; so do the 32 v1beta1 tests.
+      expect(full.stdout, full.stderr).toMatch(/45 passed, 0 failed, 33 skipped/);
       expect(full.stdout).toMatch(/profile control-plane: core success \(12 of 12 passed\); extended success \(3 of 3 passed; 3 of 3 features supported\)/);
       expect(full.code, full.stdout.slice(-1500)).toBe(0);
       const bare = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--report-dir', join(dir, 'bare')]);
@@ -95,4 +85,40 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
       server.kill('SIGTERM');
     }
   });
+
+  it('a provider served with `conformal reference capi --contract v1beta1` is found to be v1beta1 by its CRD labels: the v1beta1 profiles pass, the v1beta2 ones are not claimed', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'capi-ref-v1beta1-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const server = await serveReference(['--kubeconfig-out', kubeconfig, '--contract', 'v1beta1']);
+    try {
+      const run = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--infrastructure', 'ConformalCluster/ConformalMachine', '--bootstrap', 'ConformalConfig', '--report-dir', join(dir, 'report')]);
+      expect(run.code, run.stdout.slice(-1500) + run.stderr.slice(-800)).toBe(0);
+      // 32 v1beta1 tests less the cloud-inventory one; the 30 v1beta2 tests, that one and the 16
+      // control-plane tests (no --control-plane) skip.
+      expect(run.stdout).toMatch(/31 passed, 0 failed, 47 skipped/);
+      expect(run.stdout).toMatch(/profile infrastructure-v1beta1: core success/);
+      expect(run.stdout).toMatch(/profile infrastructure: not claimed/);
+      const external = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--contract', 'v1beta1']);
+      expect(external.code).toBe(2);
+      expect(external.stderr).toContain('--contract');
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
 });
+
+/** `conformal reference capi` with these flags, once it says it serves. */
+async function serveReference(args: string[]): Promise<ReturnType<typeof spawnConformal>> {
+  const server = spawnConformal(['reference', 'capi', ...args]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('conformal reference capi did not start in 30 s')), 30_000);
+    server.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('serving the capi reference')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`conformal reference capi exited with ${code}`)));
+  });
+  return server;
+}

@@ -3,9 +3,9 @@
 import type { CapabilityInfo, ProfileDefinition } from '../../core/plugin.js';
 
 export const CapiCapability = {
-  /** An infrastructure provider is under test: its InfraCluster and InfraMachine CRDs were found. */
+  /** An infrastructure provider of the v1beta2 contract is under test: its InfraCluster and InfraMachine CRDs were found. */
   infrastructure: 'infrastructure-provider',
-  /** A bootstrap provider is under test: its config CRD was found. */
+  /** A bootstrap provider of the v1beta2 contract is under test: its config CRD was found. */
   bootstrap: 'bootstrap-provider',
   /** A control-plane provider is under test: its ControlPlane CRD was found. */
   controlPlane: 'control-plane-provider',
@@ -15,6 +15,10 @@ export const CapiCapability = {
   controlPlaneReplicas: 'control-plane-replicas',
   /** The ControlPlane's schema has spec.version: it manages the Kubernetes version. */
   controlPlaneVersion: 'control-plane-version',
+  /** An infrastructure provider whose CRDs are labelled for the v1beta1 contract only. */
+  infrastructureV1beta1: 'infrastructure-provider-v1beta1',
+  /** A bootstrap provider whose CRDs are labelled for the v1beta1 contract only. */
+  bootstrapV1beta1: 'bootstrap-provider-v1beta1',
   /** Core's controllers run: a probe Cluster got core's finalizer. */
   core: 'core-controllers',
   /** The Cluster API core CRDs (Cluster, Machine …) are installed. */
@@ -24,8 +28,10 @@ export const CapiCapability = {
 } as const;
 
 export const capiCapabilityCatalog: readonly CapabilityInfo[] = [
-  { name: CapiCapability.infrastructure, kind: 'claim', description: 'an infrastructure provider is under test (--infrastructure names kinds whose CRDs exist; embedded: the reference provider)' },
-  { name: CapiCapability.bootstrap, kind: 'claim', description: 'a bootstrap provider is under test (--bootstrap names a kind whose CRD exists; embedded: the reference provider)' },
+  { name: CapiCapability.infrastructure, kind: 'claim', description: 'an infrastructure provider of the v1beta2 contract is under test (--infrastructure names kinds whose CRDs exist and carry the cluster.x-k8s.io/v1beta2 label, or no contract label; embedded: the reference provider)' },
+  { name: CapiCapability.bootstrap, kind: 'claim', description: 'a bootstrap provider of the v1beta2 contract is under test (--bootstrap names a kind whose CRD exists and carries the cluster.x-k8s.io/v1beta2 label, or no contract label; embedded: the reference provider)' },
+  { name: CapiCapability.infrastructureV1beta1, kind: 'claim', description: 'an infrastructure provider of the deprecated v1beta1 contract is under test (its CRDs carry the cluster.x-k8s.io/v1beta1 label and not cluster.x-k8s.io/v1beta2; embedded: --contract v1beta1)' },
+  { name: CapiCapability.bootstrapV1beta1, kind: 'claim', description: 'a bootstrap provider of the deprecated v1beta1 contract is under test (its CRDs carry the cluster.x-k8s.io/v1beta1 label and not cluster.x-k8s.io/v1beta2; embedded: --contract v1beta1)' },
   { name: CapiCapability.controlPlane, kind: 'claim', description: 'a control-plane provider is under test (--control-plane names a kind whose CRD exists; embedded: the reference ConformalControlPlane)' },
   { name: CapiCapability.controlPlaneMachines, kind: 'feature', description: "the ControlPlane's CRD schema has spec.machineTemplate: each instance is a Cluster API Machine" },
   { name: CapiCapability.controlPlaneReplicas, kind: 'feature', description: "the ControlPlane's CRD schema has spec.replicas, or the CRD a scale subresource: the control plane has a number of instances" },
@@ -54,5 +60,12 @@ export const capiProfiles: readonly ProfileDefinition[] = [
     name: 'control-plane-with-core',
     description: "the control-plane provider driven through Cluster API core: the Cluster surfaces the control plane's initialization",
     claimedBy: [CapiCapability.controlPlane, CapiCapability.infrastructure, CapiCapability.core],
+  },
+  { name: 'infrastructure-v1beta1', description: 'an infrastructure provider against the deprecated v1beta1 InfraCluster and InfraMachine contract (status.ready, failure domains as a map, terminal failures)', claimedBy: [CapiCapability.infrastructureV1beta1] },
+  { name: 'bootstrap-v1beta1', description: 'a bootstrap provider against the deprecated v1beta1 BootstrapConfig contract (status.ready and status.dataSecretName)', claimedBy: [CapiCapability.bootstrapV1beta1] },
+  {
+    name: 'with-core-v1beta1',
+    description: 'v1beta1-contract providers driven through Cluster API core, which reads them through its compatibility layer',
+    claimedBy: [CapiCapability.infrastructureV1beta1, CapiCapability.bootstrapV1beta1, CapiCapability.core],
   },
 ];

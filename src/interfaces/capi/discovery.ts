@@ -40,10 +40,10 @@ export function findCrd(crds: readonly V1CustomResourceDefinition[], qualified: 
   return crds.find((c) => c.spec.names.kind === kind && (group === undefined || c.spec.group === group));
 }
 
-/** The version core would use: the highest served one the contract label names, else the storage version. */
-export function kindRef(crd: V1CustomResourceDefinition): KindRef {
+/** The version core would use: the highest served one the contract's label names, else the storage version. */
+export function kindRef(crd: V1CustomResourceDefinition, label: string = CONTRACT_LABEL): KindRef {
   const info = crdInfo(crd);
-  const labelled = (info.labels[CONTRACT_LABEL] ?? '').split('_').filter((v) => info.servedVersions.includes(v));
+  const labelled = (info.labels[label] ?? '').split('_').filter((v) => info.servedVersions.includes(v));
   const storage = crd.spec.versions.find((v) => v.storage)?.name ?? info.servedVersions[0] ?? 'v1';
   const version = labelled.sort((a, b) => versionRank(b) - versionRank(a))[0] ?? storage;
   return { group: crd.spec.group, version, kind: crd.spec.names.kind, plural: crd.spec.names.plural };

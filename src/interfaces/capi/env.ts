@@ -2,6 +2,7 @@
 import type { TemplateMeta } from './validate.js';
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { KindRef } from './well-known.js';
+import type { ContractVersion } from './contract.js';
 
 /** A provider CRD as the suite checks it. */
 export interface CrdInfo {
@@ -13,6 +14,8 @@ export interface CrdInfo {
 }
 
 export interface ProviderKinds {
+  /** The contract the provider's CRDs are labelled for (discovery.ts, contract.ts). */
+  readonly contract: ContractVersion;
   readonly kinds: readonly KindRef[];
   readonly crds: readonly CrdInfo[];
 }

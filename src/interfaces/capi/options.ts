@@ -4,6 +4,7 @@ import { describedFlag, type FlagSpec } from '../../core/plugin.js';
 import { UsageError } from '../../core/errors.js';
 import { kubeTargetFields, kubeTargetFlags } from '../../kube-kit/options.js';
 import { CAPI_FAULTS } from '../../reference/capi/index.js';
+import { CONTRACT_VERSIONS } from './contract.js';
 
 const faultNames = CAPI_FAULTS.map((f) => f.name) as [string, ...string[]];
 /** `Kind` or `Kind.group`: a CRD kind, optionally qualified with its API group. */
@@ -28,6 +29,8 @@ export const capiOptionsSchema = z
     controlPlaneTemplate: z.string().min(1).optional(),
     /** How long a probe Cluster may take to get core's finalizer when finding out whether core runs. */
     probeTimeout: kubeTargetFields.connectTimeout.default(10_000),
+    /** Embedded reference only: the provider contract its providers implement (v1beta2 when unset). */
+    contract: z.enum(CONTRACT_VERSIONS).optional(),
     /** Embedded reference only, for conformal's own tests: inject a named fault. */
     referenceFault: z.enum(faultNames).optional(),
   })
@@ -37,6 +40,11 @@ export type CapiOptions = z.output<typeof capiOptionsSchema>;
 
 const checkedFault = (value: string) => {
   if (!faultNames.includes(value)) throw new UsageError(`--reference-fault must be one of ${faultNames.join(', ')}, got "${value}"`, { field: '--reference-fault' });
+  return value;
+};
+
+const checkedContract = (value: string) => {
+  if (!(CONTRACT_VERSIONS as readonly string[]).includes(value)) throw new UsageError(`--contract must be one of ${CONTRACT_VERSIONS.join(', ')}, got "${value}"`, { field: '--contract' });
   return value;
 };
 
@@ -67,10 +75,12 @@ export const capiFlags: readonly FlagSpec[] = [
   { flags: '--bootstrap-template <file>', key: 'bootstrapTemplate', description: "YAML spec of the provider's bootstrap config ({} when unset)" },
   { flags: '--control-plane <kind>', key: 'controlPlane', description: 'the control-plane provider under test: <ControlPlaneKind>, optionally group-qualified (embedded: the reference ConformalControlPlane)', parse: checkedControlPlane },
   { flags: '--control-plane-template <file>', key: 'controlPlaneTemplate', description: "YAML spec of the provider's ControlPlane, or a whole object (its labels and annotations are kept); conformal fills in spec.machineTemplate.spec.infrastructureRef for a machine-based control plane" },
+  { flags: '--contract <version>', key: 'contract', description: "embedded reference only: the provider contract its providers implement, v1beta2 (default) or the deprecated v1beta1 (an external provider's contract is read from its CRD labels)", parse: checkedContract },
   { flags: '--reference-fault <name>', hidden: true, key: 'referenceFault', description: "embedded reference only, for conformal's own tests: inject a named fault", parse: checkedFault },
 ];
 
 export const capiReferenceFlags: readonly FlagSpec[] = [
   { flags: '--kubeconfig-out <file>', key: 'kubeconfigOut', description: 'write the kubeconfig of the served API server here (required)' },
+  describedFlag(capiFlags, '--contract', 'serve providers of this contract: v1beta2 (default) or the deprecated v1beta1'),
   describedFlag(capiFlags, '--reference-fault', "serve a fault-injected variant of the reference providers (for conformal's own tests)"),
 ];

@@ -9,22 +9,23 @@ import { UsageError } from '../../core/errors.js';
 import { startKubeServer } from '../../kube/index.js';
 import { startReferenceCapi, type CapiFaultName } from '../../reference/capi/index.js';
 import { capiCapabilityCatalog, capiProfiles } from './capabilities.js';
+import type { ContractVersion } from './contract.js';
 import type { CapiEnv } from './env.js';
 import { capiFlags, capiOptionsSchema, capiReferenceFlags, type CapiOptions } from './options.js';
 import { openCapiSession } from './session.js';
 import { validateCapiOptions } from './validate.js';
 
-/** The provider contract checked: Cluster API v1beta2 (CAPI v1.11 – v1.15). */
-export const CAPI_SPEC_VERSION = 'Cluster API provider contract v1beta2';
+/** The provider contracts checked: Cluster API v1beta2 (CAPI v1.11 – v1.15), and the deprecated v1beta1 core still accepts. */
+export const CAPI_SPEC_VERSION = 'Cluster API provider contract v1beta2 (and the deprecated v1beta1)';
 
 async function serveReference(options: { endpoint?: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
-  const { kubeconfigOut, referenceFault } = options as { kubeconfigOut?: string; referenceFault?: string };
+  const { kubeconfigOut, referenceFault, contract } = options as { kubeconfigOut?: string; referenceFault?: string; contract?: ContractVersion };
   if (!kubeconfigOut) throw new UsageError('--kubeconfig-out is required: where to write the kubeconfig of the served API server', { field: '--kubeconfig-out' });
   const port = options.endpoint ? Number(/:(\d+)$/.exec(options.endpoint)?.[1]) : 0;
   if (Number.isNaN(port)) throw new UsageError(`--endpoint must be host:port on 127.0.0.1, got "${options.endpoint}"`, { field: '--endpoint' });
   const server = await startKubeServer({ port });
   try {
-    const capi = await startReferenceCapi({ kubeconfig: server.kubeconfig, ...(referenceFault ? { fault: referenceFault as CapiFaultName } : {}), log });
+    const capi = await startReferenceCapi({ kubeconfig: server.kubeconfig, ...(referenceFault ? { fault: referenceFault as CapiFaultName } : {}), ...(contract ? { contract } : {}), log });
     await writeFile(kubeconfigOut, server.kubeconfig, { mode: 0o600 });
     log.info(`Kubernetes API server with the reference Cluster API providers at ${server.url} (kubeconfig in ${kubeconfigOut})`);
     return {

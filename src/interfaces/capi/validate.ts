@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { UsageError } from '../../core/errors.js';
 import { validateKubeTarget } from '../../kube-kit/target.js';
+import { capiFaultPredicate } from '../../reference/capi/faults.js';
 import { checkedBootstrap, checkedControlPlane, checkedInfrastructure, type CapiOptions } from './options.js';
 
 /** The labels and annotations a whole-object template carries: put on every object made from it. */
@@ -60,6 +61,8 @@ export function validateCapiOptions(options: CapiOptions): TemplateSpecs {
   validateKubeTarget(options);
   const external = options.kubeconfig || options.inCluster;
   if (options.referenceFault && external) throw new UsageError('--reference-fault applies to the embedded reference only; drop --kubeconfig/--in-cluster', { field: '--reference-fault' });
+  if (options.contract && external) throw new UsageError("--contract applies to the embedded reference only: an external provider's contract is read from its CRD labels (cluster.x-k8s.io/v1beta2 or cluster.x-k8s.io/v1beta1)", { field: '--contract' });
+  if (options.referenceFault) capiFaultPredicate(options.referenceFault, options.contract);
   if (options.infrastructure) checkedInfrastructure(options.infrastructure);
   if (options.bootstrap) checkedBootstrap(options.bootstrap);
   if (options.controlPlane) checkedControlPlane(options.controlPlane);

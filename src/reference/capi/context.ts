@@ -4,6 +4,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger, SharedInformer } from '../cloud/kube-client.js';
 import type { NodeObject } from '../cloud/kube-types.js';
+import type { Contract } from '../../interfaces/capi/contract.js';
 import { CoreKinds, PAUSED_ANNOTATION, type CapiObject, type KindRef, type OwnerReference } from '../../interfaces/capi/well-known.js';
 import { RefKinds } from './crds.js';
 import type { CapiFaultName } from './faults.js';
@@ -42,6 +43,8 @@ export interface RefContext {
   readonly client: CapiClient;
   readonly log: Logger;
   readonly timing: CapiTiming;
+  /** The contract the reference providers implement; core reads the providers through it, as upstream core reads a provider by its CRD label. */
+  readonly contract: Contract;
   readonly cloud: InMemoryCloud;
   faulty(name: CapiFaultName): boolean;
   readonly informers: Record<KindName, Informer>;

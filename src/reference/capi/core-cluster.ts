@@ -1,7 +1,8 @@
 // The reference core Cluster controller: its finalizer, the owner reference on the InfraCluster and
-// the ControlPlane, the InfraCluster's provisioned/endpoint/failure domains and the ControlPlane's
-// initialization (and endpoint, when it owns one) surfaced on the Cluster, the phase, and on deletion
-// everything of the Cluster removed before the finalizer goes.
+// the ControlPlane, the InfraCluster's provisioned/endpoint/failure domains (read by the provider's
+// contract) and the ControlPlane's initialization (and endpoint, when it owns one) surfaced on the
+// Cluster, the phase, and on deletion everything of the Cluster removed before the finalizer goes.
+import { failureDomainsOf } from '../../interfaces/capi/contract.js';
 import { CLUSTER_NAME_LABEL, CoreFinalizer, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { ensureMeta, ensureStatus, get, Kinds, ownerRef, removeFinalizer, type KindName, type RefContext } from './context.js';
 import { splitKey, withCondition } from './runtime.js';
@@ -28,7 +29,8 @@ export async function reconcileCluster(ctx: RefContext, key: string): Promise<vo
       if (o && (await ensureMeta(ctx, kind, o, { owner: ownerRef(Kinds.cluster, cluster, false), labels: { [CLUSTER_NAME_LABEL]: name } }))) return;
     }
   }
-  const provisioned = infra?.status?.initialization?.provisioned === true;
+  // Read by the provider's contract, as upstream core reads it from the CRD label.
+  const provisioned = ctx.contract.infraReady(infra);
   const endpoint = infra?.spec?.controlPlaneEndpoint;
   if (provisioned && endpoint?.host && !cluster.spec?.controlPlaneEndpoint?.host) {
     await ctx.client.patch(Kinds.cluster, namespace, name, { spec: { controlPlaneEndpoint: endpoint } });
@@ -38,6 +40,8 @@ export async function reconcileCluster(ctx: RefContext, key: string): Promise<vo
   if (cpInitialized && cpEndpoint?.host && !cluster.spec?.controlPlaneEndpoint?.host) {
     await ctx.client.patch(Kinds.cluster, namespace, name, { spec: { controlPlaneEndpoint: cpEndpoint } });
   }
+  // The Cluster's (v1beta2) status lists failure domains: a v1beta1 provider's map is converted.
+  const domains = failureDomainsOf(infra);
   const phase = !infraName ? 'Pending' : provisioned ? 'Provisioned' : infra ? 'Provisioning' : 'Pending';
   const generation = cluster.metadata.generation;
   let conditions = withCondition(cluster.status?.conditions, { type: 'Paused', status: 'False', reason: 'NotPaused', message: '', observedGeneration: generation });
@@ -50,7 +54,7 @@ export async function reconcileCluster(ctx: RefContext, key: string): Promise<vo
   await ensureStatus(ctx, 'cluster', cluster, {
     phase,
     initialization: { infrastructureProvisioned: provisioned, controlPlaneInitialized: cpInitialized },
-    ...(provisioned && infra?.status?.failureDomains ? { failureDomains: infra.status.failureDomains } : {}),
+    ...(provisioned && domains ? { failureDomains: domains } : {}),
     conditions,
     observedGeneration: generation,
   });

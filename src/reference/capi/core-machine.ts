@@ -26,13 +26,14 @@ export async function reconcileMachine(ctx: RefContext, key: string): Promise<vo
   if (config && !refsOnce && (await ensureMeta(ctx, 'bootstrapConfig', config, { owner: ownerRef(Kinds.machine, machine, true), labels }))) return;
   if (infra && !refsOnce && (await ensureMeta(ctx, 'infraMachine', infra, { owner: ownerRef(Kinds.machine, machine, true), labels }))) return;
 
-  const dataSecretName = config?.status?.initialization?.dataSecretCreated === true ? (config.status.dataSecretName as string | undefined) : undefined;
+  // The providers are read by their contract (status.ready for v1beta1), as upstream core reads them.
+  const dataSecretName = ctx.contract.bootstrapReady(config) ? (config!.status!.dataSecretName as string | undefined) : undefined;
   if (dataSecretName && machine.spec?.bootstrap?.dataSecretName !== dataSecretName) {
     await ctx.client.patch(Kinds.machine, namespace, name, { spec: { bootstrap: { dataSecretName } } });
     return;
   }
   const bootstrapReady = typeof machine.spec?.bootstrap?.dataSecretName === 'string';
-  const infraReady = infra?.status?.initialization?.provisioned === true;
+  const infraReady = ctx.contract.infraReady(infra);
   const providerID = infraReady ? (infra!.spec?.providerID as string | undefined) : undefined;
   if (providerID && machine.spec?.providerID !== providerID) {
     await ctx.client.patch(Kinds.machine, namespace, name, { spec: { providerID } });

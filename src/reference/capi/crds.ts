@@ -83,7 +83,7 @@ function crd(input: CrdInput): Record<string, unknown> {
   };
 }
 
-const contractLabels = (provider: string, contractVersions = REFERENCE_VERSION) => ({ [CONTRACT_LABEL]: contractVersions, [CLUSTERCTL_LABEL]: '', [PROVIDER_LABEL]: provider });
+const contractLabels = (provider: string, contractVersions = REFERENCE_VERSION, label = CONTRACT_LABEL) => ({ [label]: contractVersions, [CLUSTERCTL_LABEL]: '', [PROVIDER_LABEL]: provider });
 const phase = [{ name: 'Phase', type: 'string', jsonPath: '.status.phase' }];
 const ref: Schema = { type: 'object', required: ['apiGroup', 'kind', 'name'], properties: { apiGroup: str(), kind: str(), name: str() } };
 const template = (spec: Schema): Schema => ({ type: 'object', required: ['template'], properties: { template: { type: 'object', properties: { metadata: open, spec } } } });
@@ -118,11 +118,16 @@ export function coreCrds(): Record<string, unknown>[] {
   ];
 }
 
-/** The reference providers' CRDs; `contractLabel` lets a fault variant label them wrongly. */
-export function providerCrds(contractLabel?: string): Record<string, unknown>[] {
-  const infra = contractLabels('infrastructure-conformal', contractLabel);
-  const bootstrap = contractLabels('bootstrap-conformal', contractLabel);
-  const controlPlane = contractLabels('control-plane-conformal', contractLabel);
+/**
+ * The reference providers' CRDs, labelled for the contract `label` names (cluster.x-k8s.io/v1beta2,
+ * or v1beta1 for the v1beta1 variant: the providers' own API version stays v1beta2, which the label
+ * maps the contract to); `contractVersions` lets a fault variant label them wrongly. The control
+ * plane implements the v1beta2 ControlPlane contract in either variant.
+ */
+export function providerCrds(contractVersions?: string, label = CONTRACT_LABEL): Record<string, unknown>[] {
+  const infra = contractLabels('infrastructure-conformal', contractVersions, label);
+  const bootstrap = contractLabels('bootstrap-conformal', contractVersions, label);
+  const controlPlane = contractLabels('control-plane-conformal', contractVersions);
   const clusterSpec: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { controlPlaneEndpoint: endpoint } };
   const machineSpec: Schema = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { providerID: str({ minLength: 1, maxLength: 512 }) } };
   const { infraCluster, infraClusterTemplate, infraMachine, infraMachineTemplate, bootstrapConfig, bootstrapConfigTemplate, controlPlane: cp, controlPlaneTemplate } = RefKinds;

@@ -2,11 +2,12 @@
 // small, realistic deviation from the provider contract, so a project test can prove the capi
 // suite notices it. The controllers ask `faulty(name)` at the one place the deviation lives.
 import { UsageError } from '../../core/errors.js';
+import type { ContractVersion } from '../../interfaces/capi/contract.js';
 
 const FAULTS = {
   // infrastructure provider
   'acts-before-owner': 'The infrastructure and bootstrap providers reconcile objects that have no owner reference yet.',
-  'provisioned-before-endpoint': 'The InfraCluster reports status.initialization.provisioned before spec.controlPlaneEndpoint is set.',
+  'provisioned-before-endpoint': 'The InfraCluster reports itself provisioned (status.initialization.provisioned; status.ready under --contract v1beta1) before spec.controlPlaneEndpoint is set.',
   'v1beta1-fields': 'The InfraCluster reports the v1beta1 shapes: status.ready, failure domains as a map, failureReason, and conditions without reason.',
   'ignores-pause': 'The infrastructure provider goes on reconciling while the Cluster or the object is paused.',
   'keeps-finalizer': 'Deleting an InfraCluster or InfraMachine releases the cloud resources but leaves the finalizer on.',
@@ -14,12 +15,17 @@ const FAULTS = {
   'hot-loop': 'Every reconcile of a provisioned infrastructure object rewrites its status with a new timestamp and requeues it.',
   'finalizer-added-once': 'The provider finalizer is added on the first reconcile only: once stripped it never comes back.',
   'provider-id-changes': "An InfraMachine's spec.providerID is minted again on the reconcile after it was provisioned.",
-  'ignores-failure-domain': "The InfraMachine ignores the Machine's spec.failureDomain and reports none.",
+  'ignores-failure-domain': "The InfraMachine ignores the Machine's spec.failureDomain: it is placed in, and reports, the last failure domain of the cluster.",
   'mutable-template': 'InfraMachines follow their InfraMachineTemplate: a template change is written into existing clones.',
   'no-bootstrap-wait': "The InfraMachine is provisioned without waiting for the Machine's bootstrap data secret.",
   'bad-address-type': 'InfraMachine addresses use the type "IP", which is not one of the contract\'s address types.',
+  // contract v1beta1 only (--contract v1beta1)
+  'v1beta2-fields': 'The v1beta1-contract providers report readiness in the v1beta2 fields (status.initialization.provisioned, dataSecretCreated), never status.ready.',
+  'failure-domains-list': 'The v1beta1-contract InfraCluster reports its failure domains as the v1beta2 list, not the v1beta1 map.',
+  'transient-failure-reason': 'While the cloud makes them, the v1beta1-contract InfraCluster and InfraMachine report status.failureReason (without failureMessage), cleared once ready: a transient error reported as terminal.',
+  'condition-severity-on-true': 'The v1beta1-contract InfraCluster reports its Ready condition True with severity Error and no lastTransitionTime.',
   // CRDs
-  'wrong-contract-label': 'The provider CRDs carry cluster.x-k8s.io/v1beta2: v1beta1, a version they do not serve.',
+  'wrong-contract-label': "The provider CRDs' contract label (cluster.x-k8s.io/v1beta2, or v1beta1 under --contract v1beta1) names v1beta1, a version they do not serve.",
   'no-clusterctl-label': 'The provider CRDs lack the clusterctl.cluster.x-k8s.io label.',
   // bootstrap provider
   'data-secret-nowhere': 'The bootstrap config reports a status.dataSecretName no Secret has.',
@@ -46,15 +52,29 @@ const FAULTS = {
 
 export type CapiFaultName = keyof typeof FAULTS;
 
+/** Faults that only make sense for one contract of the reference (the others apply to both). */
+const FAULT_CONTRACT: Partial<Record<CapiFaultName, ContractVersion>> = {
+  'v1beta1-fields': 'v1beta2',
+  'v1beta2-fields': 'v1beta1',
+  'failure-domains-list': 'v1beta1',
+  'transient-failure-reason': 'v1beta1',
+  'condition-severity-on-true': 'v1beta1',
+};
+
+/** The contract a fault needs the reference to serve, if only one. */
+export const faultContract = (fault: string): ContractVersion | undefined => FAULT_CONTRACT[fault as CapiFaultName];
+
 export const CAPI_FAULTS: readonly { name: CapiFaultName; description: string }[] = Object.entries(FAULTS).map(([name, description]) => ({
   name: name as CapiFaultName,
   description,
 }));
 
 /** The predicate the controllers consult; an unknown name is a UsageError. */
-export function capiFaultPredicate(fault: string | undefined): (name: CapiFaultName) => boolean {
+export function capiFaultPredicate(fault: string | undefined, contract: ContractVersion = 'v1beta2'): (name: CapiFaultName) => boolean {
   if (fault !== undefined && !(fault in FAULTS)) {
     throw new UsageError(`unknown capi fault "${fault}"; known: ${Object.keys(FAULTS).join(', ')}`, { field: '--reference-fault' });
   }
+  const needs = fault === undefined ? undefined : faultContract(fault);
+  if (needs && needs !== contract) throw new UsageError(`--reference-fault ${fault} applies to the contract ${needs} reference only; this one serves ${contract} (--contract)`, { field: '--reference-fault' });
   return (name) => name === fault;
 }

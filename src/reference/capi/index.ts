@@ -3,6 +3,7 @@
 // Cluster, Machine, MachineSet and MachineDeployment controllers, all real clients of the API
 // server the kubeconfig names. start resolves once the CRDs are served and every informer is synced.
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
+import { CONTRACTS, type ContractVersion } from '../../interfaces/capi/contract.js';
 import { CLUSTER_NAME_LABEL, DEPLOYMENT_NAME_LABEL, ownerOfKind, SET_NAME_LABEL, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { nodeInformer, SILENT, statusCode, type Logger } from '../cloud/kube-client.js';
 import { reconcileBootstrapConfig } from './bootstrap-provider.js';
@@ -23,6 +24,8 @@ export { RefKinds, INFRA_GROUP, BOOTSTRAP_GROUP, CONTROL_PLANE_GROUP } from './c
 export interface ReferenceCapiOptions {
   readonly kubeconfig: string;
   readonly fault?: CapiFaultName;
+  /** The provider contract the reference providers implement (v1beta2 when unset); core reads either. */
+  readonly contract?: ContractVersion;
   readonly timing?: Partial<CapiTiming>;
   readonly log?: Logger;
   /** Concurrent reconciles per controller. */
@@ -70,10 +73,11 @@ async function installCrds(client: CapiClient, crds: Record<string, unknown>[]):
 
 export async function startReferenceCapi(options: ReferenceCapiOptions): Promise<ReferenceCapi> {
   const log = options.log ?? SILENT;
-  const faulty = capiFaultPredicate(options.fault);
+  const contract = CONTRACTS[options.contract ?? 'v1beta2'];
+  const faulty = capiFaultPredicate(options.fault, contract.version);
   const client = new CapiClient(options.kubeconfig);
-  const contractLabel = faulty('wrong-contract-label') ? 'v1beta1' : undefined;
-  const crds = [...coreCrds(), ...providerCrds(contractLabel)];
+  const contractVersions = faulty('wrong-contract-label') ? 'v1beta1' : undefined;
+  const crds = [...coreCrds(), ...providerCrds(contractVersions, contract.label)];
   if (faulty('no-clusterctl-label')) for (const crd of crds.slice(coreCrds().length)) delete (crd.metadata as { labels: Record<string, string> }).labels['clusterctl.cluster.x-k8s.io'];
   await installCrds(client, crds);
 
@@ -83,6 +87,7 @@ export async function startReferenceCapi(options: ReferenceCapiOptions): Promise
     client,
     log,
     timing: { ...EMBEDDED_TIMING, ...options.timing },
+    contract,
     cloud: new InMemoryCloud(),
     faulty,
     informers,

@@ -2,6 +2,7 @@
 // cluster, infra machine, bootstrap config, control plane, clusterctl) and the resilience checks
 // of CAPI's own e2e framework, in short form, each with the tests that check it or why none can.
 import type { RuleLedger, SpecRule } from '../../../src/core/rules.js';
+import { v1beta1Id } from '../define.js';
 
 const IC = 'infra-cluster.md';
 const IM = 'infra-machine.md';
@@ -92,8 +93,28 @@ const resilience: SpecRule[] = [
   { id: 'capi.e2e.machine-phases', section: 'Machine phases', level: 'MUST', text: 'Machines walk Pending → Provisioning → Provisioned → Running, with status.nodeRef when Running.', tests: ['capi.core.machine-deployment.scale'] },
 ];
 
+// The deprecated v1beta1 contract (book, release-1.10): where it differs from v1beta2. Every other
+// rule is the same in both, and its v1beta1 tests are the same bodies (capi.v1beta1.…).
+const V1 = 'v1beta1:';
+const v1beta1: SpecRule[] = [
+  { id: 'capi.v1beta1.contract-label', section: `${V1} API version labels`, level: 'MUST', text: 'CRDs carry cluster.x-k8s.io/v1beta1: <version>[_<version>], every listed version served.', tests: ['capi.v1beta1.infra.crd.contract-label', 'capi.v1beta1.bootstrap.crd.contract-label'] },
+  { id: 'capi.v1beta1.infra-cluster.ready', section: `${V1} ${IC} initialization completed`, level: 'MUST', text: 'status.ready: true once the infrastructure is provisioned; core surfaces it with the endpoint and failure domains.', tests: ['capi.v1beta1.infra.cluster.ready-with-endpoint'] },
+  { id: 'capi.v1beta1.infra-cluster.failure-domains', section: `${V1} ${IC} failure domains`, level: 'MUST', text: 'status.failureDomains is a map of unique names to {controlPlane, attributes}.', tests: ['capi.v1beta1.infra.cluster.failure-domains'] },
+  { id: 'capi.v1beta1.conditions', section: `${V1} conditions`, level: 'SHOULD', text: 'status.conditions use the Cluster API condition type (severity only when False, lastTransitionTime); the v1beta2 ones may sit under status.v1beta2.conditions.', tests: ['capi.v1beta1.infra.cluster.conditions', 'capi.v1beta1.infra.machine.ready'] },
+  { id: 'capi.v1beta1.terminal-failures', section: `${V1} terminal failures`, level: 'SHOULD', text: 'status.failureReason and status.failureMessage report, together, a failure that cannot be recovered; never a transitive error.', tests: ['capi.v1beta1.infra.cluster.terminal-failures', 'capi.v1beta1.infra.machine.terminal-failures'] },
+  { id: 'capi.v1beta1.infra-machine.ready', section: `${V1} ${IM} initialization completed`, level: 'MUST', text: 'status.ready: true once the machine is provisioned, with spec.providerID set.', tests: ['capi.v1beta1.infra.machine.ready'] },
+  { id: 'capi.v1beta1.infra-machine.failure-domain', section: `${V1} ${IM} failure domain`, level: 'MUST', text: "The InfraMachine is placed in the Machine's spec.failureDomain.", tests: ['capi.v1beta1.infra.machine.failure-domain'] },
+  { id: 'capi.v1beta1.bootstrap.ready', section: `${V1} ${BC} initialization completed`, level: 'MUST', text: 'status.ready: true once the data Secret named by status.dataSecretName exists.', tests: ['capi.v1beta1.bootstrap.data-secret'] },
+];
+
+/** v1beta2 rules whose v1beta1 counterpart is written above (the tests' v1beta1 variants check that one). */
+const V1BETA2_ONLY = new Set(['capi.common.contract-label', 'capi.common.conditions', 'capi.common.no-terminal-failures', 'capi.infra-cluster.failure-domains', 'capi.infra-cluster.provisioned', 'capi.infra-machine.failure-domain', 'capi.infra-machine.provisioned', 'capi.bootstrap.data-secret-created']);
+/** A rule both contracts share is checked by each test's v1beta1 variant too. */
+const bothContracts = (rule: SpecRule): SpecRule => (rule.tests && !V1BETA2_ONLY.has(rule.id) ? { ...rule, tests: [...rule.tests, ...rule.tests.map(v1beta1Id)] } : rule);
+
 export const capiRuleLedger: RuleLedger = {
-  source: 'Cluster API provider contracts v1beta2 (book, release-1.14; rules in short form) and the checks of its e2e test framework',
+  source: 'Cluster API provider contracts v1beta2 (book, release-1.14) and v1beta1 (release-1.10), rules in short form, and the checks of its e2e test framework',
   url: 'https://github.com/kubernetes-sigs/cluster-api/tree/release-1.14/docs/book/src/developer/providers/contracts',
-  rules: [...common, ...infraCluster, ...infraMachine, ...bootstrap, ...controlPlane, ...clusterctl, ...resilience],
+  // The ControlPlane contract is checked in its v1beta2 form only.
+  rules: [...[...common, ...infraCluster, ...infraMachine, ...bootstrap, ...clusterctl, ...resilience].map(bothContracts), ...controlPlane, ...v1beta1],
 };

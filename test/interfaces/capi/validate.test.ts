@@ -5,6 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contractOfLabels } from '../../../src/interfaces/capi/contract.js';
 import { capiOptionsSchema } from '../../../src/interfaces/capi/options.js';
 import { validateCapiOptions } from '../../../src/interfaces/capi/validate.js';
 import { templateMeta } from '../../../suites/capi/fixtures.js';
@@ -64,5 +65,26 @@ describe('capi template files', () => {
     expect(fieldOf(() => validateCapiOptions(capiOptionsSchema.parse({ controlPlane: 'KubeadmControlPlane' })))).toMatchObject({ field: '--control-plane', message: expect.stringContaining('needs --kubeconfig') });
     const list = await file('- a\n- b\n');
     expect(fieldOf(() => validateCapiOptions(options({ controlPlane: 'KubeadmControlPlane', controlPlaneTemplate: list })))).toMatchObject({ field: '--control-plane-template' });
+  });
+});
+
+describe('capi --contract', () => {
+  it('applies to the embedded reference only: an external provider is judged by its CRD labels (exit 2 naming --contract)', () => {
+    expect(() => validateCapiOptions(options({ contract: 'v1beta1' }))).toThrow(expect.objectContaining({ field: '--contract', message: expect.stringMatching(/read from its CRD labels/) }));
+    expect(validateCapiOptions(capiOptionsSchema.parse({ contract: 'v1beta1' })).cluster).toEqual({});
+  });
+
+  it("refuses a fault of the other contract's reference, naming --reference-fault", () => {
+    expect(() => validateCapiOptions(capiOptionsSchema.parse({ contract: 'v1beta1', referenceFault: 'v1beta1-fields' }))).toThrow(expect.objectContaining({ field: '--reference-fault' }));
+    expect(() => validateCapiOptions(capiOptionsSchema.parse({ referenceFault: 'failure-domains-list' }))).toThrow(expect.objectContaining({ field: '--reference-fault' }));
+    expect(() => validateCapiOptions(capiOptionsSchema.parse({ contract: 'v1beta1', referenceFault: 'failure-domains-list' }))).not.toThrow();
+  });
+});
+
+describe('capi contract discovery', () => {
+  it('is v1beta2 when any CRD carries the v1beta2 label, v1beta1 when only the v1beta1 label is there, v1beta2 (to be failed by the label test) with neither', () => {
+    expect(contractOfLabels([{ 'cluster.x-k8s.io/v1beta1': 'v1beta1' }, { 'cluster.x-k8s.io/v1beta2': 'v1beta2', 'cluster.x-k8s.io/v1beta1': 'v1beta1' }])).toBe('v1beta2');
+    expect(contractOfLabels([{ 'cluster.x-k8s.io/v1beta1': 'v1beta1' }, {}])).toBe('v1beta1');
+    expect(contractOfLabels([{ 'cluster.x-k8s.io/provider': 'infrastructure-x' }])).toBe('v1beta2');
   });
 });
