@@ -1,6 +1,7 @@
 // conformal's Cluster API suite run for real (`conformal run capi --kubeconfig`) against upstream's
-// core manager and CAPD's inMemory backend (DevCluster/DevMachine), on a real kube-apiserver and on
-// conformal's in-memory API server. Every test's status on each server is pinned in
+// core manager, CAPD's inMemory backend (DevCluster/DevMachine) as the infrastructure provider and
+// the kubeadm bootstrap provider (KubeadmConfig), with the kubeadm control plane manager running
+// beside them, on a real kube-apiserver and on conformal's in-memory API server. Every test's status on each server is pinned in
 // docs/capi/upstream.md's table and asserted here row by row; the table's reason column says why
 // each non-pass is what it is. A difference between the two servers is a bug of the in-memory one.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
