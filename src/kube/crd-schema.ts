@@ -110,6 +110,11 @@ function toFieldError(error: ErrorObject, root: unknown): FieldError | undefined
       return { type: 'FieldValueInvalid', field, value, detail: `${field} in body should have at least ${String(p.limit)} items` };
     case 'maxItems':
       return { type: 'FieldValueTooLong', field, value, detail: `must have at most ${String(p.limit)} items` };
+    // apiextensions reports the number of properties as the value, and maxProperties as "too many items".
+    case 'minProperties':
+      return { type: 'FieldValueInvalid', field, value: isObject(value) ? Object.keys(value).length : value, detail: `${field} in body should have at least ${String(p.limit)} properties` };
+    case 'maxProperties':
+      return { type: 'FieldValueTooMany', field, value: isObject(value) ? Object.keys(value).length : value, detail: `must have at most ${String(p.limit)} items` };
     case 'if':
     case 'anyOf':
     case 'oneOf':

@@ -113,7 +113,7 @@ export function unsupportedMediaType(contentType: string): KubeApiError {
 
 /** One field-level validation failure, as apimachinery's field.Error renders it. */
 export interface FieldError {
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueTypeInvalid' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueTooLong';
+  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueTypeInvalid' | 'FieldValueNotSupported' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueTooLong' | 'FieldValueTooMany';
   field: string;
   /** The detail text after "Invalid value: ...:" or the fixed text of the type. */
   detail: string;
@@ -130,6 +130,7 @@ const typeText: Record<FieldError['type'], string> = {
   FieldValueForbidden: 'Forbidden',
   FieldValueDuplicate: 'Duplicate value',
   FieldValueTooLong: 'Too long',
+  FieldValueTooMany: 'Too many',
 };
 
 export function renderFieldError(error: FieldError): string {

@@ -3,7 +3,7 @@
 // status.initialization.dataSecretCreated (v1beta1: status.ready); the Secret has the contract's
 // type, label, controller owner reference and `value` key.
 import { ConformanceError } from '../../src/core/errors.js';
-import { CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, CoreKinds } from '../../src/interfaces/capi/well-known.js';
+import { CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, CONTROL_PLANE_LABEL, CoreKinds, MACHINE_KUBERNETES_VERSION } from '../../src/interfaces/capi/well-known.js';
 import { CONTRACTS } from '../../src/interfaces/capi/contract.js';
 import { capiTest, CONTRACT_SUITES, type CapiContext, type CapiTest, type ContractSuite } from './define.js';
 import { create, describe, namespace, ownerRefTo, watch, type Obj, type Observer } from './fixtures.js';
@@ -21,19 +21,26 @@ interface ConfigScene {
 async function configScene(ctx: CapiContext): Promise<ConfigScene> {
   const ns = await namespace(ctx);
   const configs = await watch(ctx, ctx.env.bootstrap!.config, ns);
-  const cluster = await create(ctx, CoreKinds.cluster, ns, { metadata: { name: ctx.unique('cluster') }, spec: {} });
+  // Upstream's Cluster CRD wants at least one spec field (minProperties: 1); `paused: false` says nothing more.
+  const cluster = await create(ctx, CoreKinds.cluster, ns, { metadata: { name: ctx.unique('cluster') }, spec: { paused: false } });
   return { ns, cluster, configs };
 }
 
-/** A Machine with a bootstrap config from the provider's spec, owned as core does it (or not). */
+/**
+ * A Machine with a bootstrap config from the provider's spec, owned as core does it (or not). The
+ * Cluster has no control plane yet, so the Machine is its first control plane Machine (label and
+ * Kubernetes version, as a control plane provider makes them): the one Machine whose bootstrap data
+ * any provider can write before a control plane exists (a worker's join data needs one, e.g. kubeadm's).
+ */
 async function newConfig(ctx: CapiContext, scene: ConfigScene, owned = true): Promise<string> {
   const kind = ctx.env.bootstrap!.config;
   const name = ctx.unique('config');
   const clusterName = scene.cluster.metadata.name;
   const machine = await create(ctx, CoreKinds.machine, scene.ns, {
-    metadata: { name, labels: { [CLUSTER_NAME_LABEL]: clusterName } },
+    metadata: { name, labels: { [CLUSTER_NAME_LABEL]: clusterName, [CONTROL_PLANE_LABEL]: '' } },
     spec: {
       clusterName,
+      version: MACHINE_KUBERNETES_VERSION,
       bootstrap: owned ? { configRef: { apiGroup: kind.group, kind: kind.kind, name } } : {},
       // The bootstrap profile tests no infrastructure provider: the reference points nowhere.
       infrastructureRef: { apiGroup: 'infrastructure.conformal.io', kind: 'NoInfrastructure', name },

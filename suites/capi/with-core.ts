@@ -2,7 +2,7 @@
 // Machine walking its phases to Running with a Node; deleting a Cluster removes all it owns; owner
 // references and finalizers stripped while paused come back (CAPI's own e2e resilience checks).
 import { ConformanceError } from '../../src/core/errors.js';
-import { CLUSTER_NAME_LABEL, CoreKinds, DEPLOYMENT_NAME_LABEL, MACHINE_PHASES, type KindRef } from '../../src/interfaces/capi/well-known.js';
+import { CLUSTER_NAME_LABEL, CoreKinds, DEPLOYMENT_NAME_LABEL, MACHINE_KUBERNETES_VERSION, MACHINE_PHASES, type KindRef } from '../../src/interfaces/capi/well-known.js';
 import { capiTest, CONTRACT_SUITES, e2eSpec, type CapiContext, type CapiTest, type ContractSuite } from './define.js';
 import { create, describe, namespace, newCluster, patch, provisionedCluster, remove, templateMeta, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
 
@@ -37,8 +37,12 @@ async function workers(ctx: CapiContext, replicas: number): Promise<Workers> {
     spec: {
       clusterName,
       replicas,
+      // What core's defaulting webhook fills in, written out so the run does not depend on the webhook
+      // (without a strategy type core's controller stops: "unexpected deployment strategy type").
+      rollout: { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } },
+      deletion: { order: 'Random' },
       selector: { matchLabels: { [DEPLOYMENT_NAME_LABEL]: name } },
-      template: { metadata: { labels: { [DEPLOYMENT_NAME_LABEL]: name } }, spec: { clusterName, infrastructureRef: ref(infra!.machineTemplate), bootstrap: { configRef: ref(bootstrapTemplate) } } },
+      template: { metadata: { labels: { [DEPLOYMENT_NAME_LABEL]: name } }, spec: { clusterName, version: MACHINE_KUBERNETES_VERSION, infrastructureRef: ref(infra!.machineTemplate), bootstrap: { configRef: ref(bootstrapTemplate) } } },
     },
   });
   return { scene, name, machines, infraMachines, sets, deployments };

@@ -1,9 +1,10 @@
-// Runs upstream Cluster API as a peer (docs/capi/upstream.md): the core manager and CAPD (whose
-// inMemory backend of DevCluster/DevMachine needs no Docker), built by .ci/setup/81-capi-peer.sh,
-// as child processes against any API server. Installs upstream's CRDs from the Go module cache with
-// their conversion webhooks pointed at the managers' loopback webhook servers (upstream's
-// patches/webhook_in_*.yaml name a Service instead), serves a self-signed certificate from
-// --webhook-cert-dir, waits until both managers report ready, keeps their logs.
+// Runs upstream Cluster API as a peer (docs/capi/upstream.md): the core manager, CAPD (whose
+// inMemory backend of DevCluster/DevMachine needs no Docker) and, when asked, the kubeadm bootstrap
+// (CABPK) and control plane (KCP) managers, built by .ci/setup/81-capi-peer.sh, as child processes
+// against any API server. Installs upstream's CRDs from the Go module cache with their conversion
+// webhooks pointed at the managers' loopback webhook servers (upstream's patches/webhook_in_*.yaml
+// name a Service instead), serves a self-signed certificate from --webhook-cert-dir, waits until
+// every manager reports ready, keeps their logs.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,13 @@ export interface CapiPeerOptions {
   /** CONFORMAL_CAPI_CORE and CONFORMAL_CAPI_DOCKER. */
   readonly coreBinary: string;
   readonly dockerBinary: string;
-  /** CONFORMAL_CAPI_CONFIG: core's config/ directory, then CAPD's, ':'-separated. */
+  /** CONFORMAL_CAPI_KUBEADM_BOOTSTRAP and CONFORMAL_CAPI_KUBEADM_CONTROL_PLANE: run when given. */
+  readonly kubeadmBootstrapBinary?: string;
+  readonly kubeadmControlPlaneBinary?: string;
+  /**
+   * CONFORMAL_CAPI_CONFIG: core's config/ directory, then CAPD's, then CABPK's and KCP's (needed
+   * only when their binaries are given), ':'-separated.
+   */
   readonly config: string;
   /** The management cluster's API server (the in-memory one or kube-apiserver). */
   readonly endpoint: KubeEndpoint;
@@ -33,7 +40,7 @@ export interface CapiPeerOptions {
 }
 
 export interface CapiPeerTools {
-  readonly peer: Pick<CapiPeerOptions, 'coreBinary' | 'dockerBinary' | 'config'>;
+  readonly peer: Pick<CapiPeerOptions, 'coreBinary' | 'dockerBinary' | 'kubeadmBootstrapBinary' | 'kubeadmControlPlaneBinary' | 'config'>;
   /** CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD, for the real management cluster. */
   readonly apiserver: string;
   readonly etcd: string;
@@ -41,23 +48,27 @@ export interface CapiPeerTools {
 
 /**
  * The peer's binaries and config directories and a real API server's, by requireTool's rule:
- * undefined (skip) locally when one is missing, an error under CI=true.
+ * undefined (skip) locally when one is missing, an error under CI=true. With `kubeadm`, the kubeadm
+ * bootstrap and control plane managers and their two config directories are needed too.
  */
-export function capiPeerTools(): CapiPeerTools | undefined {
+export function capiPeerTools({ kubeadm = false } = {}): CapiPeerTools | undefined {
   const coreBinary = requireTool('CONFORMAL_CAPI_CORE');
   const dockerBinary = requireTool('CONFORMAL_CAPI_DOCKER');
-  // Two directories, ':'-separated: when either is missing requireTool skips (fails under CI) as for a tool.
-  const dirs = process.env.CONFORMAL_CAPI_CONFIG;
-  const config = dirs && dirs.split(':').every((d) => existsSync(d)) ? dirs : requireTool('CONFORMAL_CAPI_CONFIG');
+  const kubeadmBinaries = kubeadm ? [requireTool('CONFORMAL_CAPI_KUBEADM_BOOTSTRAP'), requireTool('CONFORMAL_CAPI_KUBEADM_CONTROL_PLANE')] : [];
+  // ':'-separated directories: when one is missing requireTool skips (fails under CI) as for a tool.
+  const dirs = process.env.CONFORMAL_CAPI_CONFIG?.split(':');
+  const config = dirs && dirs.length >= (kubeadm ? 4 : 2) && dirs.every((d) => existsSync(d)) ? dirs.join(':') : requireTool('CONFORMAL_CAPI_CONFIG');
   const apiserver = requireTool('CONFORMAL_KUBE_APISERVER');
   const etcd = requireTool('CONFORMAL_ETCD');
-  return coreBinary && dockerBinary && config && apiserver && etcd ? { peer: { coreBinary, dockerBinary, config }, apiserver, etcd } : undefined;
+  if (!coreBinary || !dockerBinary || kubeadmBinaries.some((b) => !b) || !config || !apiserver || !etcd) return undefined;
+  const [kubeadmBootstrapBinary, kubeadmControlPlaneBinary] = kubeadmBinaries;
+  return { peer: { coreBinary, dockerBinary, config, ...(kubeadm ? { kubeadmBootstrapBinary, kubeadmControlPlaneBinary } : {}) }, apiserver, etcd };
 }
 
 export interface CapiPeer {
-  /** The kubeconfig both managers use (also for `conformal run capi --kubeconfig`). */
+  /** The kubeconfig the managers use (also for `conformal run capi --kubeconfig`). */
   readonly kubeconfigPath: string;
-  /** Both managers' output so far (the last 2 MiB each), for failure messages. */
+  /** Every manager's output so far (the last 2 MiB each), for failure messages. */
   logs(): string;
   close(): Promise<void>;
 }
@@ -113,9 +124,35 @@ async function ready(port: number): Promise<boolean> {
   }
 }
 
+interface Provider {
+  readonly name: string;
+  readonly binary: string;
+  readonly configDir: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The managers to run, in CONFORMAL_CAPI_CONFIG's order: core, CAPD, then CABPK and KCP when given. */
+function providers(options: CapiPeerOptions): Provider[] {
+  const dirs = options.config.split(':');
+  const wanted: Array<[string, string | undefined, NodeJS.ProcessEnv?]> = [
+    ['core', options.coreBinary],
+    // CAPD's inMemory backend listens for the workload clusters' fake API servers on POD_IP.
+    ['docker', options.dockerBinary, { POD_IP: '127.0.0.1' }],
+    ['kubeadm-bootstrap', options.kubeadmBootstrapBinary],
+    ['kubeadm-control-plane', options.kubeadmControlPlaneBinary],
+  ];
+  const list: Provider[] = [];
+  wanted.forEach(([name, binary, env], i) => {
+    if (!binary) return;
+    const configDir = dirs[i];
+    if (!configDir) throw new HarnessError(`CONFORMAL_CAPI_CONFIG must name ${i + 1} directories (core, CAPD, CABPK, KCP) to run ${name}, got "${options.config}"`);
+    list.push({ name, binary, configDir, ...(env ? { env } : {}) });
+  });
+  return list;
+}
+
 export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer> {
-  const [coreConfig, dockerConfig] = options.config.split(':');
-  if (!coreConfig || !dockerConfig) throw new HarnessError(`CONFORMAL_CAPI_CONFIG must name two directories, got "${options.config}"`);
+  const wanted = providers(options);
   const dir = mkdtempSync(join(tmpdir(), 'conformal-capi-'));
   const { endpoint } = options;
   const kubeconfigPath = join(dir, 'kubeconfig');
@@ -134,9 +171,10 @@ export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer>
   const logs = () => managers.map((m) => `==== ${m.name}\n${m.output}`).join('\n');
   const deadline = deadlineSignal(options.startTimeoutMs ?? 120_000, 'Cluster API CRDs and managers to be ready', options.signal);
   try {
-    // All six at once: ports probed one at a time can come back twice.
-    const [coreWebhook, dockerWebhook, coreHealth, coreDiag, dockerHealth, dockerDiag] = (await freePorts(6)) as [number, number, number, number, number, number];
-    const crds = [...upstreamCrds(coreConfig, coreWebhook, caBundle), ...upstreamCrds(dockerConfig, dockerWebhook, caBundle)];
+    // Every port at once (webhook, health, diagnostics per manager): ports probed one at a time can come back twice.
+    const ports = await freePorts(3 * wanted.length);
+    const port = (i: number, which: 0 | 1 | 2) => ports[3 * i + which]!;
+    const crds = wanted.flatMap((p, i) => upstreamCrds(p.configDir, port(i, 0), caBundle));
     for (const crd of crds) {
       const created = await client.request('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
       if (created.code !== 201) throw new HarnessError(`creating CRD ${crd.metadata.name}: ${created.code} ${JSON.stringify(created.body).slice(0, 500)}`);
@@ -151,19 +189,19 @@ export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer>
         }
       }
     }
-    const common = (webhookPort: number, healthPort: number, diagnosticsPort: number) => [
-      `--kubeconfig=${kubeconfigPath}`,
-      '--leader-elect=false',
-      `--webhook-cert-dir=${dir}`,
-      `--webhook-port=${webhookPort}`,
-      `--health-addr=127.0.0.1:${healthPort}`,
-      `--diagnostics-address=127.0.0.1:${diagnosticsPort}`,
-      '--insecure-diagnostics',
-      '--v=2',
-    ];
-    managers.push(startManager('core', options.coreBinary, common(coreWebhook, coreHealth, coreDiag), {}, coreHealth));
-    // CAPD's inMemory backend listens for the workload clusters' fake API servers on POD_IP.
-    managers.push(startManager('docker', options.dockerBinary, common(dockerWebhook, dockerHealth, dockerDiag), { POD_IP: '127.0.0.1' }, dockerHealth));
+    wanted.forEach((p, i) => {
+      const args = [
+        `--kubeconfig=${kubeconfigPath}`,
+        '--leader-elect=false',
+        `--webhook-cert-dir=${dir}`,
+        `--webhook-port=${port(i, 0)}`,
+        `--health-addr=127.0.0.1:${port(i, 1)}`,
+        `--diagnostics-address=127.0.0.1:${port(i, 2)}`,
+        '--insecure-diagnostics',
+        '--v=2',
+      ];
+      managers.push(startManager(p.name, p.binary, args, p.env ?? {}, port(i, 1)));
+    });
     for (;;) {
       if (deadline.signal.aborted) throw new HarnessError(`Cluster API managers not ready in time; their output ends:\n${logs().slice(-6000)}`, { cause: deadline.signal.reason });
       const gone = managers.find((m) => m.exited());

@@ -15,8 +15,10 @@ export const PROVIDER_LABEL = `${CORE_GROUP}/provider`;
 export const CLUSTER_NAME_LABEL = `${CORE_GROUP}/cluster-name`;
 export const SET_NAME_LABEL = `${CORE_GROUP}/set-name`;
 export const DEPLOYMENT_NAME_LABEL = `${CORE_GROUP}/deployment-name`;
-/** Label (empty value) a control-plane provider puts on the Machines it creates. */
+/** Machine label of a control plane Machine. */
 export const CONTROL_PLANE_LABEL = `${CORE_GROUP}/control-plane`;
+/** spec.version of the Machines the suite makes itself (a bootstrap provider may choose its data's format by it). */
+export const MACHINE_KUBERNETES_VERSION = 'v1.32.13';
 export const PAUSED_ANNOTATION = `${CORE_GROUP}/paused`;
 export const CLONED_FROM_NAME = `${CORE_GROUP}/cloned-from-name`;
 export const CLONED_FROM_KIND = `${CORE_GROUP}/cloned-from-groupkind`;

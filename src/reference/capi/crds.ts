@@ -108,7 +108,8 @@ export function coreCrds(): Record<string, unknown>[] {
       kind: 'Cluster',
       plural: 'clusters',
       labels,
-      spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { paused: { type: 'boolean' }, controlPlaneEndpoint: endpoint, infrastructureRef: ref, controlPlaneRef: ref } },
+      // minProperties as upstream's v1beta2 Cluster CRD: an empty spec is refused there.
+      spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, minProperties: 1, properties: { paused: { type: 'boolean' }, controlPlaneEndpoint: endpoint, infrastructureRef: ref, controlPlaneRef: ref } },
       status: status({ phase: str() }),
       printer: phase,
     }),

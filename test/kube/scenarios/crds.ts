@@ -34,7 +34,11 @@ export const scenario: Scenario = {
     const rejected = await client.request('POST', base, invalid);
     observe('schema violations', { ...rejected, body: { ...rejected.body, fields: (rejected.body.details?.causes ?? []).map((c: { field: string; reason: string }) => `${c.field}:${c.reason}`).sort() } }, { code: 422, fields: ['reason', 'fields', 'details.kind', 'details.group'] });
     observe('missing required', await client.request('POST', base, { ...cr, metadata: { name: 'c3' }, spec: { image: 'x' } }), { code: 422, fields: ['details.causes[0].field', 'details.causes[0].reason'] });
-    observe('out of range', await client.request('POST', base, { ...cr, metadata: { name: 'c4' }, spec: { cronSpec: '* * * * *', replicas: 11 } }), { code: 422, fields: ['details.causes[0].field', 'details.causes[0].reason', 'details.causes[0].message'] });
+    const causes = ['details.causes[0].field', 'details.causes[0].reason', 'details.causes[0].message'];
+    observe('out of range', await client.request('POST', base, { ...cr, metadata: { name: 'c4' }, spec: { cronSpec: '* * * * *', replicas: 11 } }), { code: 422, fields: causes });
+    // Upstream Cluster API's v1beta2 Cluster CRD refuses an empty spec this way (minProperties: 1).
+    observe('too few properties', await client.request('POST', base, { ...cr, metadata: { name: 'c8' }, spec: { cronSpec: '* * * * *', selector: {} } }), { code: 422, fields: causes });
+    observe('too many properties', await client.request('POST', base, { ...cr, metadata: { name: 'c9' }, spec: { cronSpec: '* * * * *', selector: { a: '1', b: '2', c: '3' } } }), { code: 422, fields: causes });
     const current = await client.request('GET', `${base}/c1`);
     observe('update without resourceVersion', await client.request('PUT', `${base}/c1`, { ...current.body, metadata: { name: 'c1' } }), { code: 422, fields: ['details.causes[0].field'] });
     observe('main resource ignores status', await client.request('PUT', `${base}/c1`, { ...current.body, spec: { ...current.body.spec, replicas: 2 }, status: { replicas: 5 } }), { code: 200, fields: ['spec.replicas', 'status', 'metadata.generation'] });

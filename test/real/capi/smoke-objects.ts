@@ -3,6 +3,8 @@
 // defaulting webhooks would leave them, because no admission webhooks are installed.
 const INFRA = 'infrastructure.cluster.x-k8s.io';
 const CORE = 'cluster.x-k8s.io';
+const BOOTSTRAP = 'bootstrap.cluster.x-k8s.io';
+const CONTROL_PLANE = 'controlplane.cluster.x-k8s.io';
 
 export const SMOKE_CLUSTER = 'smoke';
 
@@ -46,5 +48,53 @@ export function smokeObjects(namespace: string): { path: string; body: Record<st
         },
       },
     },
+  ];
+}
+
+export const KUBEADM_SMOKE_CLUSTER = 'smoke-kubeadm';
+
+/**
+ * The same DevCluster and DevMachines with upstream's kubeadm providers, shaped after CAPD's
+ * in-memory flavor (test/infrastructure/docker/templates/clusterclass-in-memory.yaml) without the
+ * ClusterClass: a KubeadmControlPlane of one replica owns the control plane, and the
+ * MachineDeployment's 2 workers are bootstrapped by a KubeadmConfigTemplate.
+ */
+export function kubeadmSmokeObjects(namespace: string): { path: string; body: Record<string, unknown> }[] {
+  const name = KUBEADM_SMOKE_CLUSTER;
+  const [, devCluster, machineTemplate, cluster, deployment] = smokeObjects(namespace).map((o) => structuredClone(o));
+  const ref = (apiGroup: string, kind: string, n: string) => ({ apiGroup, kind, name: n });
+  const node = { nodeRegistration: { criSocket: 'unix:///var/run/containerd/containerd.sock' } };
+  const version = 'v1.32.13';
+  Object.assign(devCluster!.body.metadata as object, { name });
+  Object.assign(cluster!.body.metadata as object, { name });
+  Object.assign(cluster!.body.spec as object, { infrastructureRef: ref(INFRA, 'DevCluster', name), controlPlaneRef: ref(CONTROL_PLANE, 'KubeadmControlPlane', name) });
+  const md = deployment!.body as { metadata: { labels: Record<string, string> }; spec: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  md.metadata.labels['cluster.x-k8s.io/cluster-name'] = name;
+  md.spec.clusterName = name;
+  md.spec.template.metadata.labels['cluster.x-k8s.io/cluster-name'] = name;
+  md.spec.template.spec = { clusterName: name, version, bootstrap: { configRef: ref(BOOTSTRAP, 'KubeadmConfigTemplate', 'workers') }, infrastructureRef: ref(INFRA, 'DevMachineTemplate', 'workers') };
+  return [
+    devCluster!,
+    machineTemplate!,
+    {
+      path: `/apis/${CONTROL_PLANE}/v1beta2/namespaces/${namespace}/kubeadmcontrolplanes`,
+      body: {
+        apiVersion: `${CONTROL_PLANE}/v1beta2`,
+        kind: 'KubeadmControlPlane',
+        metadata: { name, namespace },
+        spec: {
+          replicas: 1,
+          version,
+          machineTemplate: { spec: { infrastructureRef: ref(INFRA, 'DevMachineTemplate', 'workers') } },
+          kubeadmConfigSpec: { clusterConfiguration: { apiServer: { certSANs: ['localhost', '127.0.0.1', '0.0.0.0'] } }, initConfiguration: node, joinConfiguration: node },
+        },
+      },
+    },
+    {
+      path: `/apis/${BOOTSTRAP}/v1beta2/namespaces/${namespace}/kubeadmconfigtemplates`,
+      body: { apiVersion: `${BOOTSTRAP}/v1beta2`, kind: 'KubeadmConfigTemplate', metadata: { name: 'workers', namespace }, spec: { template: { spec: { joinConfiguration: node } } } },
+    },
+    cluster!,
+    deployment!,
   ];
 }

@@ -1,16 +1,17 @@
-// Upstream Cluster API (core manager + CAPD's inMemory backend, built by .ci/setup/81-capi-peer.sh)
-// as a peer: a Cluster on a DevCluster and a MachineDeployment of 2 replicas, on a real
+// Upstream Cluster API (core manager, CAPD's inMemory backend and the kubeadm bootstrap and control
+// plane managers, built by .ci/setup/81-capi-peer.sh) as a peer: a Cluster on a DevCluster and a
+// MachineDeployment of 2 replicas, with no control plane and with a KubeadmControlPlane, on a real
 // kube-apiserver with etcd and on conformal's in-memory API server. How far upstream gets is
-// recorded in docs/capi/upstream.md and pinned here (SMOKE_REACHES).
+// recorded in docs/capi/upstream.md and pinned here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawKubeClient, type KubeEndpoint } from '../../../bench/kube-client.js';
 import { startRealApiServer } from '../../../bench/kube-real-apiserver.js';
 import { startKubeServer } from '../../../src/kube/index.js';
 import { capiPeerTools, startCapiPeer, type CapiPeer } from '../../support/capi-peer.js';
 import { repeatedCiRun } from '../../support/real-tools.js';
-import { SMOKE_CLUSTER, smokeObjects } from './smoke-objects.js';
+import { KUBEADM_SMOKE_CLUSTER, kubeadmSmokeObjects, SMOKE_CLUSTER, smokeObjects } from './smoke-objects.js';
 
-const tools = capiPeerTools();
+const tools = capiPeerTools({ kubeadm: true });
 const NS = 'capi-smoke';
 
 interface Server {
@@ -70,6 +71,33 @@ for (const server of servers) {
       expect(condition(machine.body.status?.conditions, 'NodeHealthy')?.message).toBe('Waiting for Cluster control plane to be initialized');
     }, 150_000);
 
+    it('with a KubeadmControlPlane and KubeadmConfigTemplate workers, the control plane Machine and both workers are Running with a Node', async () => {
+      const ns = 'capi-kubeadm';
+      expect((await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } })).code).toBe(201);
+      for (const { path, body } of kubeadmSmokeObjects(ns)) {
+        const created = await client.request('POST', path, body);
+        expect(created.code, `${path}: ${JSON.stringify(created.body).slice(0, 400)}`).toBe(201);
+      }
+      const machines = `/apis/cluster.x-k8s.io/v1beta2/namespaces/${ns}/machines`;
+      const running = (m: SmokeMachine) => m.status?.phase === 'Running' && m.status.nodeRef?.name === m.metadata.name && m.spec.providerID === `in-memory://${m.metadata.name}`;
+      let items: SmokeMachine[] = [];
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        items = ((await client.request('GET', machines)).body.items ?? []) as SmokeMachine[];
+        if (items.length === 3 && items.every(running)) break;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      const seen = items.map((m) => `${m.metadata.name} ${m.status?.phase} ${m.status?.nodeRef?.name ?? '-'}`).join('; ');
+      if (process.env.CONFORMAL_CAPI_LOGS) (await import('node:fs')).writeFileSync(`${process.env.CONFORMAL_CAPI_LOGS}-kubeadm-${server.name.split(' ')[0]}.log`, peer!.logs());
+      expect(items.length, seen).toBe(3);
+      expect(items.every(running), seen).toBe(true);
+      expect(items.filter((m) => m.metadata.labels?.['cluster.x-k8s.io/control-plane'] === '').length, seen).toBe(1);
+      const cluster = await client.request('GET', `/apis/cluster.x-k8s.io/v1beta2/namespaces/${ns}/clusters/${KUBEADM_SMOKE_CLUSTER}`);
+      expect(cluster.body.status?.initialization?.controlPlaneInitialized).toBe(true);
+      // KCP wrote the workload cluster's kubeconfig, which core's cluster cache connects with.
+      expect((await client.request('GET', `/api/v1/namespaces/${ns}/secrets/${KUBEADM_SMOKE_CLUSTER}-kubeconfig`)).code).toBe(200);
+    }, 180_000);
+
     it('the Cluster reads back in v1beta1 through upstream\'s conversion webhook', async () => {
       const old = await client.request('GET', `/apis/cluster.x-k8s.io/v1beta1/namespaces/${NS}/clusters/${SMOKE_CLUSTER}`);
       expect(old.code, JSON.stringify(old.body).slice(0, 400)).toBe(200);
@@ -88,7 +116,7 @@ interface SmokeCondition {
 }
 
 interface SmokeMachine {
-  metadata: { name: string };
+  metadata: { name: string; labels?: Record<string, string> };
   spec: { providerID?: string };
-  status?: { phase?: string };
+  status?: { phase?: string; nodeRef?: { name?: string } };
 }

@@ -1,6 +1,7 @@
 // conformal's Cluster API suite run for real (`conformal run capi --kubeconfig`) against upstream's
-// core manager and CAPD's inMemory backend (DevCluster/DevMachine), on a real kube-apiserver and on
-// conformal's in-memory API server. Every test's status on each server is pinned in
+// core manager, CAPD's inMemory backend (DevCluster/DevMachine) as the infrastructure provider and
+// the kubeadm bootstrap provider (KubeadmConfig), with the kubeadm control plane manager running
+// beside them, on a real kube-apiserver and on conformal's in-memory API server. Every test's status on each server is pinned in
 // docs/capi/upstream.md's table and asserted here row by row; the table's reason column says why
 // each non-pass is what it is. A difference between the two servers is a bug of the in-memory one.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { capiPeerTools, startCapiPeer, type CapiPeer } from '../../support/capi-
 import { conformal } from '../../support/cli.js';
 import { repeatedCiRun } from '../../support/real-tools.js';
 
-const tools = capiPeerTools();
+const tools = capiPeerTools({ kubeadm: true });
 
 const STATUSES = ['passed', 'failed', 'skipped'];
 type ServerKey = 'inMemory' | 'real';
@@ -63,6 +64,16 @@ const servers: Server[] = [
 const TEMPLATE_META = ['metadata:', '  annotations:', '    conformal.io/template: upstream-ci'];
 const CLUSTER_TEMPLATE = ['kind: DevCluster', ...TEMPLATE_META, 'spec:', '  backend:', '    inMemory: {}'].join('\n') + '\n';
 const MACHINE_TEMPLATE = ['kind: DevMachine', ...TEMPLATE_META, 'spec:', '  backend:', '    inMemory:', ...['vm', 'node', 'apiServer', 'etcd'].flatMap((step) => [`      ${step}:`, '        provisioning:', "          startupDuration: '1s'"])].join('\n') + '\n';
+// The KubeadmConfig spec of a worker in CAPD's in-memory flavor (templates/clusterclass-in-memory.yaml's
+// KubeadmConfigTemplate): join with containerd's socket, no disk-pressure eviction.
+const BOOTSTRAP_TEMPLATE = [
+  'joinConfiguration:',
+  '  nodeRegistration:',
+  '    criSocket: unix:///var/run/containerd/containerd.sock',
+  '    kubeletExtraArgs:',
+  '      - name: eviction-hard',
+  "        value: 'nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%'",
+].join('\n') + '\n';
 
 for (const server of servers) {
   describe.skipIf(!tools || (server.onceInCi && repeatedCiRun))(`conformal run capi against upstream Cluster API on the ${server.name}`, () => {
@@ -75,9 +86,10 @@ for (const server of servers) {
       peer = await startCapiPeer({ ...tools!.peer, endpoint });
       writeFileSync(join(dir, 'cluster.yaml'), CLUSTER_TEMPLATE);
       writeFileSync(join(dir, 'machine.yaml'), MACHINE_TEMPLATE);
+      writeFileSync(join(dir, 'bootstrap.yaml'), BOOTSTRAP_TEMPLATE);
       const reportDir = join(dir, 'report');
       const cli = await conformal(
-        ['run', 'capi', '--kubeconfig', peer.kubeconfigPath, '--infrastructure', 'DevCluster/DevMachine', '--cluster-template', join(dir, 'cluster.yaml'), '--machine-template', join(dir, 'machine.yaml'), '--report-dir', reportDir],
+        ['run', 'capi', '--kubeconfig', peer.kubeconfigPath, '--infrastructure', 'DevCluster/DevMachine', '--cluster-template', join(dir, 'cluster.yaml'), '--machine-template', join(dir, 'machine.yaml'), '--bootstrap', 'KubeadmConfig', '--bootstrap-template', join(dir, 'bootstrap.yaml'), '--report-dir', reportDir],
         { timeoutMs: 600_000 },
       );
       if (process.env.CONFORMAL_CAPI_LOGS) writeFileSync(`${process.env.CONFORMAL_CAPI_LOGS}-${server.key}.log`, `exit ${cli.code}\n${cli.stdout}\n${cli.stderr}\n${peer.logs()}`);
