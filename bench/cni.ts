@@ -1,4 +1,4 @@
-// CNI figures from issue 14: whole-process time of `conformal run cni` against the embedded
+// CNI figures: whole-process time of `conformal run cni` against the embedded
 // reference, both profiles (goal < 3 s on 2 cores), and what one start of a reference plugin costs
 // next to a bare `node -e 0`: a run starts a plugin process for every CNI call and for every
 // executed IPAM delegation (about 150), so the start cost times that count is most of a run. The
@@ -86,7 +86,7 @@ async function pluginStart(): Promise<void> {
 }
 
 export async function benchCni(): Promise<void> {
-  heading('cni: the embedded reference (issue 14)');
+  heading('cni: the embedded reference');
   process.stdout.write(`  load average ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')} at start\n`);
   await pluginStart();
   await wholeProcess();
