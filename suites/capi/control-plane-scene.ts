@@ -4,7 +4,7 @@
 // InfraMachineTemplate from the infrastructure provider's spec that spec.machineTemplate points at.
 import { CoreKinds, PAUSED_ANNOTATION, CLUSTER_NAME_LABEL, type KindRef } from '../../src/interfaces/capi/well-known.js';
 import type { CapiContext } from './define.js';
-import { create, describe, newCluster, ownerRefTo, patch, provisionedCluster, templateMeta, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
+import { create, describe, namespace, newCluster, ownerRefTo, patch, provisionedCluster, templateMeta, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
 
 /** spec.version conformal puts on a ControlPlane whose template names none, when its CRD has spec.version. */
 export const DEFAULT_VERSION = 'v1.34.2';
@@ -86,6 +86,17 @@ export async function initializedControlPlane(ctx: CapiContext, ns: string, opti
 /** A witness for "never happens": a fresh control plane initialized meanwhile, so the provider worked through its queue. */
 export async function controlPlaneWitness(ctx: CapiContext, ns: string, observers: Observers): Promise<void> {
   await initializedControlPlane(ctx, ns, { observers });
+}
+
+/**
+ * A control plane in a namespace of its own, its observers watching from before it was made, and
+ * `witness()` for "never happens" checks in that namespace.
+ */
+export async function observedControlPlane(ctx: CapiContext, options: Omit<ControlPlaneOptions, 'observers'> = {}): Promise<{ scene: ControlPlaneScene; witness: () => Promise<void> }> {
+  const ns = await namespace(ctx);
+  const observers = await controlPlaneObservers(ctx, ns);
+  const scene = await newControlPlane(ctx, ns, { ...options, observers });
+  return { scene, witness: () => controlPlaneWitness(ctx, ns, observers) };
 }
 
 /** Machines whose controller is the control plane. */

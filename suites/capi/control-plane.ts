@@ -11,7 +11,7 @@ import { CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, conditionOf, CONTROL_PLANE_LABEL,
 import { conditionProblems, endpointProblems } from './checks.js';
 import { capiTest, CONTROL_PLANE, CONTROL_PLANE_WITH_CORE, e2eSpec, spec, type CapiContext } from './define.js';
 import { describe, namespace, patch, provisionedCluster, remove, type Obj } from './fixtures.js';
-import { controlPlaneObservers, controlPlaneWitness, initialized, initializedControlPlane, isInitialized, machinesOf, newControlPlane, selectorMatcher, type ControlPlaneOptions, type ControlPlaneScene } from './control-plane-scene.js';
+import { initialized, initializedControlPlane, isInitialized, machinesOf, newControlPlane, observedControlPlane, selectorMatcher, type ControlPlaneOptions, type ControlPlaneScene } from './control-plane-scene.js';
 
 const problemsOf = (problems: string[]) => {
   if (problems.length) throw new ConformanceError(problems.join('; '));
@@ -32,15 +32,13 @@ async function kubeconfigSecretExists(ctx: CapiContext, ns: string, cluster: str
 
 /** A held control plane did nothing past a witness: no Machines, not initialized, no kubeconfig; then `release` lets it initialize. */
 async function heldThenReleased(ctx: CapiContext, options: ControlPlaneOptions, what: string, release: (scene: ControlPlaneScene) => Promise<unknown>): Promise<void> {
-  const ns = await namespace(ctx);
-  const observers = await controlPlaneObservers(ctx, ns);
-  const scene = await newControlPlane(ctx, ns, { ...options, observers });
-  await controlPlaneWitness(ctx, ns, observers);
+  const { scene, witness } = await observedControlPlane(ctx, options);
+  await witness();
   const held = scene.controlPlanes.get(scene.cpName)!;
   const acted = [
     ...(isInitialized(held) ? ['reported controlPlaneInitialized'] : []),
     ...(machinesOf(scene, held).length ? [`created ${machinesOf(scene, held).length} Machine(s)`] : []),
-    ...((await kubeconfigSecretExists(ctx, ns, scene.cluster.metadata.name)) ? ['wrote the kubeconfig Secret'] : []),
+    ...((await kubeconfigSecretExists(ctx, scene.ns, scene.cluster.metadata.name)) ? ['wrote the kubeconfig Secret'] : []),
   ];
   if (acted.length) throw new ConformanceError(`ControlPlane ${scene.cpName} (${what}) ${acted.join(', ')}: ${describe(held)}`);
   await release(scene);
@@ -112,11 +110,9 @@ export const controlPlaneTests = [
     operations: ['ControlPlane'],
     requires: CONTROL_PLANE,
     async run(ctx) {
-      const ns = await namespace(ctx);
-      const observers = await controlPlaneObservers(ctx, ns);
-      const orphan = await newControlPlane(ctx, ns, { owned: false, observers });
+      const { scene: orphan, witness } = await observedControlPlane(ctx, { owned: false });
       const before = orphan.controlPlanes.get(orphan.cpName) ?? (await orphan.controlPlanes.object(orphan.cpName, () => true, 'the orphan ControlPlane in the watch', ctx.signal));
-      await controlPlaneWitness(ctx, ns, observers);
+      await witness();
       const now = orphan.controlPlanes.get(orphan.cpName)!;
       if (touched(before, now) || machinesOf(orphan, now).length) throw new ConformanceError(`ControlPlane ${orphan.cpName} has no owner but the provider acted on it: ${describe(now)}`);
     },
@@ -142,17 +138,15 @@ export const controlPlaneTests = [
     operations: ['ControlPlane'],
     requires: CONTROL_PLANE,
     async run(ctx) {
-      const ns = await namespace(ctx);
-      const observers = await controlPlaneObservers(ctx, ns);
       // The InfraCluster is paused: the Cluster gets no endpoint from the infrastructure provider.
-      const scene = await newControlPlane(ctx, ns, { infraPaused: true, observers });
-      await controlPlaneWitness(ctx, ns, observers);
+      const { scene, witness } = await observedControlPlane(ctx, { infraPaused: true });
+      await witness();
       const held = scene.controlPlanes.get(scene.cpName)!;
       if (isInitialized(held)) {
         if (!held.spec?.controlPlaneEndpoint) throw new ConformanceError(`ControlPlane ${scene.cpName} reports controlPlaneInitialized, but neither it nor its Cluster has a control plane endpoint: ${describe(held)}`);
         problemsOf(endpointProblems(held));
       }
-      await patch(ctx, ctx.env.infra!.cluster, ns, scene.infraName, { metadata: { annotations: { [PAUSED_ANNOTATION]: null } } });
+      await patch(ctx, ctx.env.infra!.cluster, scene.ns, scene.infraName, { metadata: { annotations: { [PAUSED_ANNOTATION]: null } } });
       await provisionedCluster(ctx, scene);
       const cp = await initialized(ctx, scene);
       const cluster = scene.clusters.get(scene.cluster.metadata.name)!;
@@ -313,15 +307,13 @@ export const controlPlaneTests = [
     operations: ['ControlPlane'],
     requires: CONTROL_PLANE,
     async run(ctx) {
-      const ns = await namespace(ctx);
-      const observers = await controlPlaneObservers(ctx, ns);
-      const scene = await newControlPlane(ctx, ns, { observers });
+      const { scene, witness } = await observedControlPlane(ctx);
       // Let it settle: initialized, every replica ready, and (with core) surfaced on the Cluster.
       const settled = (cp: Obj) => isInitialized(cp) && (!ctx.env.controlPlane!.shape.replicas || cp.status?.readyReplicas === cp.spec?.replicas);
       await scene.controlPlanes.object(scene.cpName, settled, 'initialized with every replica ready', ctx.signal, describe);
       if (ctx.env.coreRunning) await scene.clusters.object(scene.cluster.metadata.name, (c) => c.status?.initialization?.controlPlaneInitialized === true, 'core surfacing the initialization', ctx.signal, describe);
       const before = scene.controlPlanes.get(scene.cpName)!.metadata.resourceVersion;
-      await controlPlaneWitness(ctx, ns, observers);
+      await witness();
       const after = scene.controlPlanes.get(scene.cpName)!.metadata.resourceVersion;
       if (before !== after) throw new ConformanceError(`ControlPlane ${scene.cpName} kept changing with nothing to do (resourceVersion ${before} → ${after}): ${describe(scene.controlPlanes.get(scene.cpName))}`);
     },
