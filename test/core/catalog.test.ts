@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCatalog, makeSelector, parseShard, requireSelection, shardOf } from '../../src/core/catalog.js';
 import { HarnessError, UsageError } from '../../src/core/errors.js';
-import { fakeTest } from '../support/fake-plugin.js';
+import { fakeTest, type FakeEnv } from '../support/fake-plugin.js';
 
 const tests = [
   fakeTest({ id: 'a.one', title: 'first thing' }),
@@ -30,7 +30,7 @@ describe('buildCatalog', () => {
 
 describe('makeSelector', () => {
   const entries = buildCatalog('x', tests);
-  const run = (selection: Parameters<typeof makeSelector>[0]) => entries.filter((e) => makeSelector(selection)(e).run).map((e) => e.test.id);
+  const run = (selection: Parameters<typeof makeSelector>[0]) => entries.filter((e) => makeSelector<FakeEnv>(selection)(e).run).map((e) => e.test.id);
 
   it('focus and skip match the full name or the id, several ORed', () => {
     expect(run({ focus: ['first', 'b\\.'], skip: [] })).toEqual(['a.one', 'b.three']);
@@ -42,7 +42,7 @@ describe('makeSelector', () => {
   });
 
   it('says which filter dropped a test', () => {
-    const decision = makeSelector({ focus: [], skip: ['one'] })(entries[0]!);
+    const decision = makeSelector<FakeEnv>({ focus: [], skip: ['one'] })(entries[0]!);
     expect(decision).toEqual({ run: false, reason: 'matched by --skip one' });
   });
 

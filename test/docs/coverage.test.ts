@@ -14,9 +14,9 @@ describe('coverageMarkdown', () => {
         fakeTest({ id: 'c.three', operations: ['List'], requiresAny: ['cap.b', 'cap.c'] }),
       ]),
       capabilityCatalog: [
-        { name: 'cap.a', description: 'A' },
-        { name: 'cap.b', description: 'B' },
-        { name: 'cap.unused', description: 'never required' },
+        { name: 'cap.a', description: 'A', kind: 'feature' as const },
+        { name: 'cap.b', description: 'B', kind: 'feature' as const },
+        { name: 'cap.unused', description: 'never required', kind: 'feature' as const },
       ],
     };
     const markdown = await coverageMarkdown(plugin);

@@ -3,21 +3,21 @@
 // and the main-table routes of both families with one `ip`. Needs root (CI runs as root).
 import { existsSync, readdirSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { POOL_BATCH, realNetns, runIp, type Namespace, type RealNetns } from '../../../src/interfaces/cni/netns.js';
+import { POOL_BATCH, realNetns, runIp, type Namespace, type NetnsProvider } from '../../../src/interfaces/cni/netns.js';
 
 const root = process.getuid?.() === 0;
 const signal = () => AbortSignal.timeout(20_000);
 const PREFIX = `cnftest-${process.pid}`;
 
 describe.runIf(root)('RealNetns', () => {
-  let provider: RealNetns | undefined;
+  let provider: NetnsProvider | undefined;
   afterEach(async () => {
     await provider?.flush(signal());
     // And any a failing test took and never released.
     for (const name of readdirSync('/run/netns').filter((n) => n.startsWith(`${PREFIX}-`))) await runIp(['netns', 'delete', name], signal());
   });
 
-  async function made(): Promise<RealNetns> {
+  async function made(): Promise<NetnsProvider> {
     const chosen = await realNetns(PREFIX, signal());
     if (!chosen.provider) throw new Error(chosen.why);
     provider = chosen.provider;

@@ -14,8 +14,8 @@ export const scenario: Scenario = {
   name: 'endpoints',
   async run({ client, ns, observe }) {
     const path = `/api/v1/namespaces/${ns}/endpoints`;
-    for (const [label, ip] of [['loopback', '127.0.0.5'], ['link-local', '169.254.1.1'], ['link-local multicast', '224.0.0.9'], ['unspecified', '0.0.0.0'], ['IPv6 loopback', '::1'], ['IPv6 unspecified', '::'], ['not an IP', 'pod-a']]) {
-      observe(`an Endpoints address that is ${label} is refused`, await client.request('POST', path, endpoints(`bad-${label.replace(/\W+/g, '-').toLowerCase()}`, ip!)), { code: 422, fields });
+    for (const [label, ip] of [['loopback', '127.0.0.5'], ['link-local', '169.254.1.1'], ['link-local multicast', '224.0.0.9'], ['unspecified', '0.0.0.0'], ['IPv6 loopback', '::1'], ['IPv6 unspecified', '::'], ['not an IP', 'pod-a']] as const) {
+      observe(`an Endpoints address that is ${label} is refused`, await client.request('POST', path, endpoints(`bad-${label.replace(/\W+/g, '-').toLowerCase()}`, ip)), { code: 422, fields });
     }
     observe('a routable Endpoints address is taken', await client.request('POST', path, endpoints('good', '192.0.2.10')), { code: 201, fields: ['subsets[0].addresses[0].ip', 'subsets[0].ports[0].protocol'] });
     const notReady = { subsets: [{ addresses: [{ ip: '192.0.2.10' }], notReadyAddresses: [{ ip: '127.0.0.6' }], ports: [{ port: 8080 }] }] };

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The HTML report as a person meets it: Debian's chromium (driven by playwright-core) opens the file,
 // axe-core checks wcag2a/wcag2aa, a hostile implementation's strings must not run, and a screenshot
 // is kept for looking at.

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The accessibility and layout gate over reports the real CLI writes for every suite: a passing run
 // of each embedded reference (csi, cri, cni), a CSI run with failures (a fault variant) and a merged
 // two-shard build. One browser for all of them; each report is opened once with every test expanded.

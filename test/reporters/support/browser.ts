@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Debian's chromium driven by playwright-core (no browser download), for checks a person would make
 // of the HTML report: axe-core's wcag2a/wcag2aa rules, whether any script ran, a screenshot.
 import axe from 'axe-core';

@@ -1,7 +1,7 @@
 // Builds RunResult values for reporter tests: a small but complete run with every status, so each
 // reporter is exercised on passed, failed, skipped, filtered and flaky tests.
 import { profileReports } from '../../../src/core/profiles.js';
-import { RESULT_SCHEMA_VERSION, summarize, type RunResult, type TestResult } from '../../../src/core/results.js';
+import { RESULT_SCHEMA_VERSION, summarize, type AttemptStatus, type RunResult, type TestResult } from '../../../src/core/results.js';
 import { fullNameOf, tagsOf, type Profile } from '../../../src/core/test.js';
 
 interface TestSpec {
@@ -20,7 +20,7 @@ interface TestSpec {
 export function sampleTest(spec: TestSpec, interfaceName = 'csi'): TestResult {
   const profile = spec.profile ?? 'core';
   const at = '2026-11-21T12:00:00.000Z';
-  const attempt = (status: 'passed' | 'failed' | 'skipped', n: number) => ({
+  const attempt = (status: AttemptStatus, n: number) => ({
     attempt: n,
     status,
     startedAt: at,

@@ -67,7 +67,14 @@ const withoutRpcCapability = (response: any, ...types: string[]) => ({ ...respon
 /** Answers differently from the second call on (the session asks once while opening). */
 const changing = (response: any, call: number, later: (r: any) => unknown) => (call === 0 ? response : later(response));
 
-const TARGETED: Array<{ name: string; mutate: Mutate; fails: readonly string[]; referenceDisable?: string[] }> = [
+interface Targeted {
+  readonly name: string;
+  readonly mutate: Mutate;
+  readonly fails: readonly string[];
+  readonly referenceDisable?: string[];
+}
+
+const TARGETED = ([
   { name: 'empty vendor_version', mutate: onAnswer('GetPluginInfo', (r) => ({ ...r, vendorVersion: '' })), fails: ['csi.identity.get-plugin-info.vendor-version'] },
   { name: 'plugin version changes', mutate: onAnswer('GetPluginInfo', (r, n) => changing(r, n, (x) => ({ ...x, vendorVersion: 'other' }))), fails: ['csi.identity.get-plugin-info.stable'] },
   {
@@ -118,7 +125,7 @@ const TARGETED: Array<{ name: string; mutate: Mutate; fails: readonly string[]; 
   { name: 'node id changes', mutate: onAnswer('NodeGetInfo', (r, n) => changing(r, n, (x) => ({ ...x, nodeId: 'elsewhere' }))), fails: ['csi.node.get-info.stable'] },
   {
     name: 'unknown group snapshot fails to delete',
-    mutate: (rpc, request: any, outcome) => (rpc === 'DeleteVolumeGroupSnapshot' && String(request.groupSnapshotId).startsWith('conformal-does-not-exist') ? { error: Object.assign(new Error('gone'), { code: 5, details: 'gone', metadata: undefined as never }) as any } : outcome),
+    mutate: (rpc, request, outcome) => (rpc === 'DeleteVolumeGroupSnapshot' && String((request as { groupSnapshotId?: string }).groupSnapshotId).startsWith('conformal-does-not-exist') ? { error: Object.assign(new Error('gone'), { code: 5, details: 'gone', metadata: undefined as never }) as any } : outcome),
     fails: ['csi.group.delete-group-snapshot.unknown-id'],
   },
   {
@@ -127,7 +134,7 @@ const TARGETED: Array<{ name: string; mutate: Mutate; fails: readonly string[]; 
     fails: ['csi.controller.expand-volume.offline-only'],
     referenceDisable: ['expansion.ONLINE'],
   },
-].filter((t) => t.fails.length > 0);
+] satisfies Targeted[]).filter((t) => t.fails.length > 0);
 
 
 describe('CSI tests against drivers whose answers are rewritten', () => {
