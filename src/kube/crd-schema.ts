@@ -104,12 +104,13 @@ function toFieldError(error: ErrorObject, root: unknown): FieldError | undefined
       return { type: 'FieldValueInvalid', field, value, detail: `${field} in body should match '${String(p.pattern)}'` };
     case 'minLength':
       return { type: 'FieldValueInvalid', field, value, detail: `${field} in body should be at least ${String(p.limit)} chars long` };
+    // apiextensions leaves the value out of a too-long string's message, and gives an array's length for its value.
     case 'maxLength':
-      return { type: 'FieldValueTooLong', field, value, detail: `may not be more than ${String(p.limit)} bytes` };
+      return { type: 'FieldValueTooLong', field, detail: `may not be more than ${String(p.limit)} bytes` };
     case 'minItems':
-      return { type: 'FieldValueInvalid', field, value, detail: `${field} in body should have at least ${String(p.limit)} items` };
+      return { type: 'FieldValueInvalid', field, value: Array.isArray(value) ? value.length : value, detail: `${field} in body should have at least ${String(p.limit)} items` };
     case 'maxItems':
-      return { type: 'FieldValueTooLong', field, value, detail: `must have at most ${String(p.limit)} items` };
+      return { type: 'FieldValueTooMany', field, value: Array.isArray(value) ? value.length : value, detail: `must have at most ${String(p.limit)} items` };
     // apiextensions reports the number of properties as the value, and maxProperties as "too many items".
     case 'minProperties':
       return { type: 'FieldValueInvalid', field, value: isObject(value) ? Object.keys(value).length : value, detail: `${field} in body should have at least ${String(p.limit)} properties` };

@@ -39,6 +39,9 @@ export const scenario: Scenario = {
     // Upstream Cluster API's v1beta2 Cluster CRD refuses an empty spec this way (minProperties: 1).
     observe('too few properties', await client.request('POST', base, { ...cr, metadata: { name: 'c8' }, spec: { cronSpec: '* * * * *', selector: {} } }), { code: 422, fields: causes });
     observe('too many properties', await client.request('POST', base, { ...cr, metadata: { name: 'c9' }, spec: { cronSpec: '* * * * *', selector: { a: '1', b: '2', c: '3' } } }), { code: 422, fields: causes });
+    observe('too few items', await client.request('POST', base, { ...cr, metadata: { name: 'c10' }, spec: { cronSpec: '* * * * *', tags: [] } }), { code: 422, fields: causes });
+    observe('too many items', await client.request('POST', base, { ...cr, metadata: { name: 'c11' }, spec: { cronSpec: '* * * * *', tags: ['a', 'b', 'c'] } }), { code: 422, fields: causes });
+    observe('string too long', await client.request('POST', base, { ...cr, metadata: { name: 'c12' }, spec: { cronSpec: '* * * * *', tags: ['abcdefgh'] } }), { code: 422, fields: causes });
     const current = await client.request('GET', `${base}/c1`);
     observe('update without resourceVersion', await client.request('PUT', `${base}/c1`, { ...current.body, metadata: { name: 'c1' } }), { code: 422, fields: ['details.causes[0].field'] });
     observe('main resource ignores status', await client.request('PUT', `${base}/c1`, { ...current.body, spec: { ...current.body.spec, replicas: 2 }, status: { replicas: 5 } }), { code: 200, fields: ['spec.replicas', 'status', 'metadata.generation'] });
