@@ -294,15 +294,16 @@ export class KubeApi {
     }
     const prefix = type.namespaced && target.namespace ? `${target.namespace}/` : '';
     const items: KubeObject[] = [];
-    const keys = [...objects.keys()].sort();
+    // Only the keys of this namespace from the continue point on are sorted; labels are matched
+    // on the stored object (conversion never changes them) before it is converted for the answer.
+    const keys = [...objects.keys()].filter((k) => (!prefix || k.startsWith(prefix)) && (!start || k >= start)).sort();
     let index = 0;
     let continueKey: string | undefined;
     for (; index < keys.length; index++) {
       const key = keys[index]!;
-      if (prefix && !key.startsWith(prefix)) continue;
-      if (start && key < start) continue;
-      const obj = this.present(target.served, objects.get(key)!);
-      if (labels && !labels(obj.metadata.labels ?? {})) continue;
+      const stored = objects.get(key)!;
+      if (labels && !labels(stored.metadata.labels ?? {})) continue;
+      const obj = this.present(target.served, stored);
       if (fields && !fields(obj)) continue;
       if (limit > 0 && items.length === limit) {
         continueKey = key;
@@ -314,7 +315,7 @@ export class KubeApi {
     if (continueKey !== undefined) {
       result.continueToken = encodeContinue(listRv, continueKey);
       if (!labels && !fields) {
-        result.remainingItemCount = keys.slice(index).filter((k) => !prefix || k.startsWith(prefix)).length;
+        result.remainingItemCount = keys.length - index;
       }
     }
     return result;
