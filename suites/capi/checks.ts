@@ -1,5 +1,6 @@
 // Pure checks of what a provider wrote, each answering the problems found in words a provider
 // author can act on; [] means right.
+import { ConformanceError } from '../../src/core/errors.js';
 import type { CrdInfo } from '../../src/interfaces/capi/env.js';
 import { CLUSTERCTL_LABEL, CONTRACT_LABEL, PROVIDER_LABEL, type Condition } from '../../src/interfaces/capi/well-known.js';
 import type { Obj } from './fixtures.js';
@@ -166,4 +167,9 @@ export function clusterctlProblems(crd: CrdInfo, plural: string, type: 'infrastr
   if (!provider || !provider.startsWith(`${type}-`)) problems.push(`CRD ${crd.name}: label ${PROVIDER_LABEL} is ${JSON.stringify(provider)}, expected ${type}-<name>`);
   if (crd.labels[CLUSTERCTL_LABEL] === undefined) problems.push(`CRD ${crd.name}: label ${CLUSTERCTL_LABEL} is missing, so clusterctl move does not find its objects`);
   return problems;
+}
+
+/** Fails the test with every problem found, if any. */
+export function failOn(problems: readonly string[]): void {
+  if (problems.length) throw new ConformanceError(problems.join('; '));
 }

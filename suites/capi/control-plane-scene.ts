@@ -3,6 +3,7 @@
 // owned by the Cluster and labelled with its name; for a machine-based control plane an
 // InfraMachineTemplate from the infrastructure provider's spec that spec.machineTemplate points at.
 import { CoreKinds, PAUSED_ANNOTATION, CLUSTER_NAME_LABEL, type KindRef } from '../../src/interfaces/capi/well-known.js';
+import type { TemplateMeta } from '../../src/interfaces/capi/validate.js';
 import type { CapiContext } from './define.js';
 import { create, describe, namespace, newCluster, ownerRefTo, patch, provisionedCluster, templateMeta, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
 
@@ -28,6 +29,8 @@ export interface ControlPlaneOptions {
   readonly infraPaused?: boolean;
   readonly replicas?: number;
   readonly observers?: Observers;
+  /** In place of the provider's spec and template metadata: e.g. a ControlPlaneTemplate's spec.template, as the topology controller clones it. */
+  readonly base?: TemplateMeta & { readonly spec: Readonly<Record<string, unknown>> };
 }
 
 const refTo = (kind: KindRef, name: string) => ({ apiGroup: kind.group, kind: kind.kind, name });
@@ -38,9 +41,9 @@ export async function controlPlaneObservers(ctx: CapiContext, ns: string): Promi
 }
 
 /** The provider's spec with what the CRD declares and the spec lacks: the machine template's infrastructureRef, replicas, version. */
-async function controlPlaneSpec(ctx: CapiContext, ns: string, name: string, replicas: number | undefined): Promise<Record<string, unknown>> {
+async function controlPlaneSpec(ctx: CapiContext, ns: string, name: string, replicas: number | undefined, base = ctx.env.controlPlane!.spec): Promise<Record<string, unknown>> {
   const { controlPlane, infra } = ctx.env;
-  const spec = structuredClone(controlPlane!.spec) as Record<string, any>;
+  const spec = structuredClone(base) as Record<string, any>;
   if (controlPlane!.shape.machines && infra!.machineTemplate) {
     await create(ctx, infra!.machineTemplate, ns, { metadata: { name }, spec: { template: { metadata: templateMeta(infra!.machineMeta), spec: structuredClone(infra!.machineSpec) } } });
     spec.machineTemplate = { ...spec.machineTemplate, spec: { ...spec.machineTemplate?.spec, infrastructureRef: refTo(infra!.machineTemplate, name) } };
@@ -65,10 +68,10 @@ export async function newControlPlane(ctx: CapiContext, ns: string, options: Con
   await create(ctx, cpKind, ns, {
     metadata: {
       name: cpName,
-      ...templateMeta(ctx.env.controlPlane!.meta, { labels: { [CLUSTER_NAME_LABEL]: clusterName }, ...(options.paused === 'annotation' ? { annotations: { [PAUSED_ANNOTATION]: '' } } : {}) }),
+      ...templateMeta(options.base ?? ctx.env.controlPlane!.meta, { labels: { [CLUSTER_NAME_LABEL]: clusterName }, ...(options.paused === 'annotation' ? { annotations: { [PAUSED_ANNOTATION]: '' } } : {}) }),
       ...(owned ? { ownerReferences: [ownerRefTo(CoreKinds.cluster, scene.cluster, false)] } : {}),
     },
-    spec: await controlPlaneSpec(ctx, ns, cpName, options.replicas),
+    spec: await controlPlaneSpec(ctx, ns, cpName, options.replicas, options.base?.spec),
   });
   return { ...scene, cluster, cpName, controlPlanes: observers.controlPlanes, machines: observers.machines };
 }

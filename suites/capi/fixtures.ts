@@ -8,7 +8,7 @@ import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
 import { createTracked } from '../../src/kube-kit/objects.js';
 import { createTestNamespace } from '../../src/kube-kit/namespace.js';
 import { runLabels } from '../../src/kube-kit/run-labels.js';
-import { CONTRACTS } from '../../src/interfaces/capi/contract.js';
+import { CONTRACTS, failureDomainsOf } from '../../src/interfaces/capi/contract.js';
 import { apiVersionOf, CAPI_SECRET_TYPE, CLUSTER_NAME_LABEL, CoreKinds, type CapiObject, type KindRef } from '../../src/interfaces/capi/well-known.js';
 import type { CapiContext } from './define.js';
 
@@ -94,14 +94,16 @@ export async function newCluster(ctx: CapiContext, ns: string, options: { paused
   return { ns, cluster, infraName: name, infraClusters, clusters };
 }
 
-/** Waits for the InfraCluster to be provisioned and, where core does not run, surfaces it on the Cluster as core would. */
+/** Waits for the InfraCluster to be provisioned and, where core does not run, surfaces it (endpoint, failure domains) on the Cluster as core would. */
 export async function provisionedCluster(ctx: CapiContext, scene: ClusterScene): Promise<Obj> {
   const infra = await scene.infraClusters.object(scene.infraName, isProvisioned(ctx), provisionedText(ctx), ctx.signal, describe);
   if (ctx.env.coreRunning) {
     await scene.clusters.object(scene.cluster.metadata.name, (c) => c.status?.initialization?.infrastructureProvisioned === true, 'core surfacing the provisioned infrastructure', ctx.signal, describe);
   } else {
     if (infra.spec?.controlPlaneEndpoint) await patch(ctx, CoreKinds.cluster, scene.ns, scene.cluster.metadata.name, { spec: { controlPlaneEndpoint: infra.spec.controlPlaneEndpoint } });
-    await patch(ctx, CoreKinds.cluster, scene.ns, scene.cluster.metadata.name, { status: { initialization: { infrastructureProvisioned: true } } }, true);
+    // Core surfaces the failure domains (as its v1beta2 list) together with the provisioned signal.
+    const failureDomains = failureDomainsOf(infra);
+    await patch(ctx, CoreKinds.cluster, scene.ns, scene.cluster.metadata.name, { status: { initialization: { infrastructureProvisioned: true }, ...(failureDomains ? { failureDomains } : {}) } }, true);
   }
   return infra;
 }

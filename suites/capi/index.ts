@@ -3,6 +3,9 @@
 // the ControlPlane contract (v1beta2 only).
 import { bootstrapTestsFor } from './bootstrap.js';
 import { controlPlaneTests } from './control-plane.js';
+import { controlPlaneCertificateTests } from './control-plane-certificates.js';
+import { controlPlaneMachineTests } from './control-plane-machines.js';
+import { controlPlaneTemplateTests } from './control-plane-template.js';
 import { controlPlaneCrdTests, crdTests } from './crds.js';
 import { CONTRACT_SUITES, type CapiTest, type ContractSuite } from './define.js';
 import { infraClusterTestsFor } from './infra-cluster.js';
@@ -22,5 +25,8 @@ export const capiTests: readonly CapiTest[] = [
   ...contractTests(CONTRACT_SUITES.v1beta2),
   ...controlPlaneCrdTests,
   ...controlPlaneTests,
+  ...controlPlaneCertificateTests,
+  ...controlPlaneMachineTests,
+  ...controlPlaneTemplateTests,
   ...contractTests(CONTRACT_SUITES.v1beta1),
 ];

@@ -70,8 +70,8 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
         '--report-dir', join(dir, 'full'),
       ]);
       // Against an external cluster the in-memory cloud cannot be listed: that one extended test skips; so do the 32 v1beta1 tests.
-      expect(full.stdout, full.stderr).toMatch(/45 passed, 0 failed, 33 skipped/);
-      expect(full.stdout).toMatch(/profile control-plane: core success \(12 of 12 passed\); extended success \(3 of 3 passed; 3 of 3 features supported\)/);
+      expect(full.stdout, full.stderr).toMatch(/50 passed, 0 failed, 33 skipped/);
+      expect(full.stdout).toMatch(/profile control-plane: core success \(12 of 12 passed\); extended success \(8 of 8 passed; 6 of 6 features supported\)/);
       expect(full.code, full.stdout.slice(-1500)).toBe(0);
       const bare = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--report-dir', join(dir, 'bare')]);
       // Nothing was shown to conform, so the run is not green (exit 1), and it says which flag is missing.
@@ -93,9 +93,9 @@ describe('conformal run capi', { timeout: 90_000 }, () => {
     try {
       const run = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--infrastructure', 'ConformalCluster/ConformalMachine', '--bootstrap', 'ConformalConfig', '--report-dir', join(dir, 'report')]);
       expect(run.code, run.stdout.slice(-1500) + run.stderr.slice(-800)).toBe(0);
-      // 32 v1beta1 tests less the cloud-inventory one; the 30 v1beta2 tests, that one and the 16
+      // 32 v1beta1 tests less the cloud-inventory one; the 30 v1beta2 tests, that one and the 21
       // control-plane tests (no --control-plane) skip.
-      expect(run.stdout).toMatch(/31 passed, 0 failed, 47 skipped/);
+      expect(run.stdout).toMatch(/31 passed, 0 failed, 52 skipped/);
       expect(run.stdout).toMatch(/profile infrastructure-v1beta1: core success/);
       expect(run.stdout).toMatch(/profile infrastructure: not claimed/);
       const external = await conformal(['run', 'capi', '--kubeconfig', kubeconfig, '--contract', 'v1beta1']);

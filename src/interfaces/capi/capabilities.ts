@@ -15,6 +15,8 @@ export const CapiCapability = {
   controlPlaneReplicas: 'control-plane-replicas',
   /** The ControlPlane's schema has spec.version: it manages the Kubernetes version. */
   controlPlaneVersion: 'control-plane-version',
+  /** A <Kind>Template CRD is there in the ControlPlane's group: the provider supports ClusterClass. */
+  controlPlaneTemplate: 'control-plane-template',
   /** An infrastructure provider whose CRDs are labelled for the v1beta1 contract only. */
   infrastructureV1beta1: 'infrastructure-provider-v1beta1',
   /** A bootstrap provider whose CRDs are labelled for the v1beta1 contract only. */
@@ -36,6 +38,7 @@ export const capiCapabilityCatalog: readonly CapabilityInfo[] = [
   { name: CapiCapability.controlPlaneMachines, kind: 'feature', description: "the ControlPlane's CRD schema has spec.machineTemplate: each instance is a Cluster API Machine" },
   { name: CapiCapability.controlPlaneReplicas, kind: 'feature', description: "the ControlPlane's CRD schema has spec.replicas, or the CRD a scale subresource: the control plane has a number of instances" },
   { name: CapiCapability.controlPlaneVersion, kind: 'feature', description: "the ControlPlane's CRD schema has spec.version: the provider manages the Kubernetes version" },
+  { name: CapiCapability.controlPlaneTemplate, kind: 'feature', description: 'a <ControlPlane>Template CRD is installed in the ControlPlane\'s group: the provider supports ClusterClass' },
   { name: CapiCapability.core, kind: 'claim', description: "Cluster API core controllers run in the cluster (a probe Cluster got core's finalizer)" },
   { name: CapiCapability.coreApi, kind: 'environment', description: 'the Cluster API core CRDs (clusters, machines … in cluster.x-k8s.io) are installed' },
   { name: CapiCapability.cloudInventory, kind: 'feature', description: "what the provider made in its cloud can be listed (the embedded reference's in-memory cloud)" },

@@ -50,6 +50,8 @@ export interface ControlPlaneShape {
 
 export interface ControlPlaneUnderTest extends ProviderKinds {
   readonly controlPlane: KindRef;
+  /** The <Kind>Template CRD in the ControlPlane's group, if the provider ships one (ClusterClass support). */
+  readonly template?: KindRef;
   readonly shape: ControlPlaneShape;
   readonly spec: Readonly<Record<string, unknown>>;
   /** Labels and annotations of a whole-object --control-plane-template. */

@@ -72,7 +72,7 @@ function controlPlaneProvider(crds: Awaited<ReturnType<typeof listCrds>>, flag: 
   const template = crds.find((c) => c.spec.group === crd.spec.group && c.spec.names.kind === `${crd.spec.names.kind}Template`);
   const all = [crd, template].filter((c) => c !== undefined);
   const ref = (c: V1CustomResourceDefinition) => kindRef(c);
-  return { contract, controlPlane: ref(crd), shape: controlPlaneShape(crd), kinds: all.map(ref), crds: all.map(crdInfo), spec: specs.controlPlane, meta: specs.controlPlaneMeta };
+  return { contract, controlPlane: ref(crd), ...(template ? { template: ref(template) } : {}), shape: controlPlaneShape(crd), kinds: all.map(ref), crds: all.map(crdInfo), spec: specs.controlPlane, meta: specs.controlPlaneMeta };
 }
 
 export async function openCapiSession(options: CapiOptions, context: OpenContext): Promise<Session<CapiEnv>> {
@@ -122,6 +122,7 @@ export async function openCapiSession(options: CapiOptions, context: OpenContext
       if (controlPlane.shape.machines) capabilities.add(CapiCapability.controlPlaneMachines);
       if (controlPlane.shape.replicas) capabilities.add(CapiCapability.controlPlaneReplicas);
       if (controlPlane.shape.version) capabilities.add(CapiCapability.controlPlaneVersion);
+      if (controlPlane.template) capabilities.add(CapiCapability.controlPlaneTemplate);
     }
     if (coreApi) capabilities.add(CapiCapability.coreApi);
     else warnings.push('the Cluster API core CRDs are not installed: the provider tests need Clusters and Machines to own their objects');

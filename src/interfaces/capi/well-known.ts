@@ -34,6 +34,10 @@ export const CoreFinalizer = {
 
 /** The Secret of a Cluster's kubeconfig, written by its control-plane provider. */
 export const kubeconfigSecretName = (cluster: string) => `${cluster}-kubeconfig`;
+/** A cluster certificate's Secret, `<cluster>-<certificate>`. */
+export const certificateSecretName = (cluster: string, certificate: string) => `${cluster}-${certificate}`;
+/** The certificate names the contract calls common. */
+export const COMMON_CERTIFICATES = ['ca', 'etcd', 'proxy', 'sa'] as const;
 
 /** Machine phases in the order a healthy Machine walks them. */
 export const MACHINE_PHASES = ['Pending', 'Provisioning', 'Provisioned', 'Running'] as const;

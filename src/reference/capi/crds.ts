@@ -122,10 +122,11 @@ export function coreCrds(): Record<string, unknown>[] {
 /**
  * The reference providers' CRDs, labelled for the contract `label` names (cluster.x-k8s.io/v1beta2,
  * or v1beta1 for the v1beta1 variant: the providers' own API version stays v1beta2, which the label
- * maps the contract to); `contractVersions` lets a fault variant label them wrongly. The control
+ * maps the contract to); `contractVersions` lets a fault variant label them wrongly, and
+ * `flatControlPlaneTemplate` shape the ControlPlaneTemplate wrongly. The control
  * plane implements the v1beta2 ControlPlane contract in either variant.
  */
-export function providerCrds(contractVersions?: string, label = CONTRACT_LABEL): Record<string, unknown>[] {
+export function providerCrds(contractVersions?: string, label = CONTRACT_LABEL, flatControlPlaneTemplate = false): Record<string, unknown>[] {
   const infra = contractLabels('infrastructure-conformal', contractVersions, label);
   const bootstrap = contractLabels('bootstrap-conformal', contractVersions, label);
   const controlPlane = contractLabels('control-plane-conformal', contractVersions);
@@ -154,6 +155,7 @@ export function providerCrds(contractVersions?: string, label = CONTRACT_LABEL):
     crd({ ...bootstrapConfig, labels: bootstrap, spec: open, status: status({ dataSecretName: str({ maxLength: 253 }) }) }),
     crd({ ...bootstrapConfigTemplate, labels: bootstrap, spec: template(open) }),
     crd({ ...cp, labels: controlPlane, spec: controlPlaneSpec, status: controlPlaneStatus, scale: true }),
-    crd({ ...controlPlaneTemplate, labels: controlPlane, spec: template(controlPlaneSpec) }),
+    // flatControlPlaneTemplate (a fault): the ControlPlane's spec fields straight under spec, no spec.template.
+    crd({ ...controlPlaneTemplate, labels: controlPlane, spec: flatControlPlaneTemplate ? { type: 'object', properties: controlPlaneSpec.properties } : template(controlPlaneSpec) }),
   ];
 }

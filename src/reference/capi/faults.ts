@@ -43,6 +43,10 @@ const FAULTS = {
   'cp-v1beta1-conditions': 'The control plane reports v1beta1 shapes: status.ready, and conditions with severity and no reason.',
   'cp-hot-loop': 'Every reconcile of an initialized control plane rewrites its status with a new timestamp and requeues it.',
   'cp-finalizer-once': 'The control-plane finalizer is added on the first reconcile only: once stripped it never comes back.',
+  'cp-certificates-format': 'The cluster certificate Secret <cluster>-ca is of type kubernetes.io/tls and lacks the cluster-name label.',
+  'cp-ignores-failure-domains': "Every control-plane Machine is placed in the Cluster's first failure domain, none spread over the others flagged controlPlane.",
+  'cp-metadata-not-in-place': "A change of spec.machineTemplate's labels, annotations or deletion timeouts reaches new control-plane Machines only, never the existing ones.",
+  'cp-template-flat': 'The ConformalControlPlaneTemplate CRD keeps the ControlPlane spec fields straight under spec, with no spec.template{metadata, spec}: a template written for ClusterClass is pruned.',
   // core controllers
   'no-node-ref': 'The core Machine controller never sets status.nodeRef, so Machines stay Provisioned.',
   'no-deletion-cascade': "Deleting a Cluster removes its finalizer without deleting the Cluster's MachineDeployments and Machines.",

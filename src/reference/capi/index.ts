@@ -77,7 +77,7 @@ export async function startReferenceCapi(options: ReferenceCapiOptions): Promise
   const faulty = capiFaultPredicate(options.fault, contract.version);
   const client = new CapiClient(options.kubeconfig);
   const contractVersions = faulty('wrong-contract-label') ? 'v1beta1' : undefined;
-  const crds = [...coreCrds(), ...providerCrds(contractVersions, contract.label)];
+  const crds = [...coreCrds(), ...providerCrds(contractVersions, contract.label, faulty('cp-template-flat'))];
   if (faulty('no-clusterctl-label')) for (const crd of crds.slice(coreCrds().length)) delete (crd.metadata as { labels: Record<string, string> }).labels['clusterctl.cluster.x-k8s.io'];
   await installCrds(client, crds);
 
@@ -97,7 +97,7 @@ export async function startReferenceCapi(options: ReferenceCapiOptions): Promise
     pendingCreates: new Map(),
     orphaned: new Set(),
     nodeByProviderID: new Map(),
-    controlPlanes: { kubeconfigs: new Set(), firstReplicas: new Map() },
+    controlPlanes: { kubeconfigs: new Set(), firstReplicas: new Map(), placements: new Map() },
   };
   for (const kind of kinds) {
     const reconcile = RECONCILERS[kind];

@@ -1,7 +1,9 @@
 // The reference management plane on the in-memory API server: a Cluster with a MachineDeployment
 // reaches Running Machines with Nodes, and scaling to zero removes Machines, clones and Nodes; a
 // Cluster with a ConformalControlPlane gets Running control-plane Machines, a kubeconfig whose
-// client certificate its CA signed, and the initialization surfaced, and deleting it removes all.
+// client certificate its CA signed, the CA in <cluster>-ca, its Machines spread over the failure
+// domains and following the machine template's metadata in place, and the initialization
+// surfaced; deleting it removes all.
 import { X509Certificate } from 'node:crypto';
 import { CustomObjectsApi, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,7 +72,7 @@ describe('reference Cluster API controllers', () => {
     });
   }, 30_000);
 
-  it('a ConformalControlPlane of 3 reaches Running Machines, a kubeconfig signed by its CA and an initialized Cluster; 1 and deletion remove Machines', async () => {
+  it('a ConformalControlPlane of 3 reaches Running Machines one per failure domain, a kubeconfig signed by its CA kept in <cluster>-ca, template metadata in place and an initialized Cluster; 1 and deletion remove Machines and Secrets', async () => {
     const kc = server.kubeConfig();
     const custom = kc.makeApiClient(CustomObjectsApi);
     const core = kc.makeApiClient(CoreV1Api);
@@ -87,8 +89,9 @@ describe('reference Cluster API controllers', () => {
     await create(RefKinds.infraCluster, { metadata: { name: 'c1' }, spec: {} });
     await create(RefKinds.infraMachineTemplate, { metadata: { name: 'cp' }, spec: { template: { spec: {} } } });
     await create(kinds.cluster, { metadata: { name: 'c1' }, spec: { infrastructureRef: ref(RefKinds.infraCluster, 'c1'), controlPlaneRef: ref(RefKinds.controlPlane, 'c1') } });
-    await create(RefKinds.controlPlane, { metadata: { name: 'c1' }, spec: { replicas: 3, version: 'v1.34.2', machineTemplate: { spec: { infrastructureRef: ref(RefKinds.infraMachineTemplate, 'cp') } } } });
-    const machines = async () => ((await custom.listNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', plural: 'machines', namespace })) as { items: Array<{ metadata: { labels?: Record<string, string> }; status?: { phase?: string } }> }).items;
+    await create(RefKinds.controlPlane, { metadata: { name: 'c1' }, spec: { replicas: 3, version: 'v1.34.2', machineTemplate: { metadata: { labels: { tier: 'cp' } }, spec: { infrastructureRef: ref(RefKinds.infraMachineTemplate, 'cp') } } } });
+    type Machine = { metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: { failureDomain?: string; deletion?: { nodeDrainTimeoutSeconds?: number } }; status?: { phase?: string } };
+    const machines = async () => ((await custom.listNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta2', plural: 'machines', namespace })) as { items: Machine[] }).items;
     await until('3 Running control-plane machines, all ready', async () => {
       const cp = await read(RefKinds.controlPlane, 'c1');
       const items = await machines();
@@ -108,6 +111,26 @@ describe('reference Cluster API controllers', () => {
     const client = new X509Certificate(Buffer.from(workload.getCurrentUser()!.certData!, 'base64'));
     expect(client.verify(ca.publicKey)).toBe(true);
     expect(Date.parse(client.validTo) - Date.now()).toBeLessThan(31 * 24 * 3600 * 1000);
+    // The cluster certificate: <cluster>-ca holds that CA, typed and labelled as the contract asks.
+    const caSecret = await core.readNamespacedSecret({ name: 'c1-ca', namespace });
+    expect(caSecret.type).toBe('cluster.x-k8s.io/secret');
+    expect(caSecret.metadata?.labels?.['cluster.x-k8s.io/cluster-name']).toBe('c1');
+    expect(new X509Certificate(Buffer.from(caSecret.data!['tls.crt']!, 'base64')).fingerprint256).toBe(ca.fingerprint256);
+
+    // One Machine in each failure domain flagged controlPlane, each with the machine template's label.
+    const three = await machines();
+    expect(three.map((m) => m.spec?.failureDomain).sort()).toEqual(['zone-a', 'zone-b', 'zone-c']);
+    expect(three.map((m) => m.metadata.labels?.tier)).toEqual(['cp', 'cp', 'cp']);
+    // A change of the machine template's metadata and timeouts reaches the same Machines in place.
+    await custom.patchNamespacedCustomObject(
+      { group: RefKinds.controlPlane.group, version: 'v1beta2', plural: RefKinds.controlPlane.plural, namespace, name: 'c1', body: { spec: { machineTemplate: { metadata: { labels: { tier: 'cp2' }, annotations: { note: 'x' } }, spec: { deletion: { nodeDrainTimeoutSeconds: 5 } } } } } },
+      (await import('../../../src/reference/cloud/kube-client.js')).MERGE_PATCH,
+    );
+    const updated = await until('the machine template change on the 3 Machines', async () => {
+      const items = await machines();
+      return items.every((m) => m.metadata.labels?.tier === 'cp2' && m.metadata.annotations?.note === 'x' && m.spec?.deletion?.nodeDrainTimeoutSeconds === 5) ? items : undefined;
+    });
+    expect(updated.map((m) => m.metadata.name).sort()).toEqual(three.map((m) => m.metadata.name).sort());
 
     await custom.patchNamespacedCustomObject({ group: RefKinds.controlPlane.group, version: 'v1beta2', plural: RefKinds.controlPlane.plural, namespace, name: 'c1', body: { spec: { replicas: 1 } } }, (await import('../../../src/reference/cloud/kube-client.js')).MERGE_PATCH);
     await until('1 control-plane machine', async () => ((await machines()).length === 1 ? true : undefined));
@@ -115,5 +138,6 @@ describe('reference Cluster API controllers', () => {
     await until('the Cluster, its control plane and machines gone', async () =>
       (await read(kinds.cluster, 'c1')) === undefined && (await read(RefKinds.controlPlane, 'c1')) === undefined && (await machines()).length === 0 ? true : undefined,
     );
+    for (const name of ['c1-kubeconfig', 'c1-ca']) await expect(core.readNamespacedSecret({ name, namespace })).rejects.toThrow();
   }, 30_000);
 });

@@ -47,7 +47,7 @@ const caughtByV1beta1: Record<string, readonly string[]> = {
 // Defined after caughtByV1beta1: the ControlPlane contract is checked in its v1beta2 form only.
 /** The control-plane provider's faults, and the older faults whose deviation reaches its CRDs too. */
 const controlPlaneCaughtBy: Record<string, readonly string[]> = {
-  'wrong-contract-label': ['capi.control-plane.crd.contract-label'],
+  'wrong-contract-label': ['capi.control-plane.crd.contract-label', 'capi.control-plane.template.crd'],
   'no-clusterctl-label': ['capi.control-plane.crd.clusterctl'],
   'cp-acts-before-owner': ['capi.control-plane.waits-for-owner'],
   'cp-never-initialized': ['capi.control-plane.initialized', 'capi.control-plane.cluster-initialized'],
@@ -61,6 +61,10 @@ const controlPlaneCaughtBy: Record<string, readonly string[]> = {
   'cp-v1beta1-conditions': ['capi.control-plane.conditions'],
   'cp-hot-loop': ['capi.control-plane.no-hot-loop'],
   'cp-finalizer-once': ['capi.control-plane.finalizer-restored'],
+  'cp-certificates-format': ['capi.control-plane.certificates'],
+  'cp-ignores-failure-domains': ['capi.control-plane.placement'],
+  'cp-metadata-not-in-place': ['capi.control-plane.metadata-propagation'],
+  'cp-template-flat': ['capi.control-plane.template.crd', 'capi.control-plane.template.clone'],
   'core-ignores-control-plane': ['capi.control-plane.cluster-initialized'],
 };
 for (const [fault, ids] of Object.entries(controlPlaneCaughtBy)) caughtBy[fault] = [...(caughtBy[fault] ?? []), ...ids];
