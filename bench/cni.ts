@@ -3,9 +3,15 @@
 // next to a bare `node -e 0`: a run starts a plugin process for every CNI call and for every
 // executed IPAM delegation (about 150), so the start cost times that count is most of a run. The
 // floor is taken without NODE_EXTRA_CA_CERTS, as the reference's launchers start Node; when the
-// variable is set, a start with it is shown too (Node 20 parses that file at every start).
+// variable is set, a start with it is shown too (Node 20 parses that file at every start). On a
+// shared machine the wall time says more about the other work than about the run: each run's load
+// average is printed, and half the run's CPU time, the wall time it would take with both cores to
+// itself and nothing waiting, is set against the goal. One more run, untimed, counts the plugin
+// processes a run starts, by executable and CNI command.
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { packagePath } from '../src/core/paths.js';
 import { distribution, figure, heading } from './stats.js';
@@ -39,23 +45,61 @@ function variants(): Record<string, string[]> {
   return runs;
 }
 
+const loadAverage = async (): Promise<string> => (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+
+/** `conformal run cni ARGS -q`, checked for its summary. */
+async function runCni(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ wall: number; cpu: number }> {
+  const { wall, cpu, stdout } = await timed(process.execPath, [packagePath('bin', 'conformal.js'), 'run', 'cni', ...args, '-q'], env ? { env } : {});
+  if (!/ passed/.test(stdout)) throw new Error(`conformal run cni ${args.join(' ')} printed no summary`);
+  return { wall, cpu };
+}
+
 async function wholeProcess(): Promise<void> {
   const runs = variants();
   const samples = Object.fromEntries(Object.keys(runs).map((name) => [name, { wall: [] as number[], cpu: [] as number[] }]));
   // Alternating, so a change of load on a shared machine hits every variant alike.
   for (let i = 0; i < RUNS_PER_PROFILE; i++) {
     for (const [name, args] of Object.entries(runs)) {
-      const { wall, cpu, stdout } = await timed(process.execPath, [packagePath('bin', 'conformal.js'), 'run', 'cni', ...args, '-q']);
-      if (!/ passed/.test(stdout)) throw new Error(`conformal run cni ${name} printed no summary`);
+      const load = await loadAverage();
+      const { wall, cpu } = await runCni(args);
+      process.stdout.write(`    run ${i + 1} ${name}: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, load average ${load} at its start\n`);
       samples[name]!.wall.push(wall);
       samples[name]!.cpu.push(cpu);
     }
   }
   for (const [name, { wall, cpu }] of Object.entries(samples)) {
     const w = distribution(wall);
+    const c = distribution(cpu);
     figure(`run cni ${name}`, w.p50, 's', `median wall of ${w.count} (goal < ${GOAL_SECONDS} s: ${(w.p50 / GOAL_SECONDS).toFixed(2)}× the goal)`);
     figure('  fastest / slowest', Math.min(...wall), 's', `/ ${Math.max(...wall).toFixed(2)} s`);
-    figure('  CPU (user+system, plugins included)', distribution(cpu).p50, 's', 'median');
+    figure('  CPU (user+system, plugins included)', c.p50, 's', 'median');
+    figure('  CPU / 2 (wall on 2 idle cores at best)', c.p50 / 2, 's', `${(c.p50 / 2 / GOAL_SECONDS).toFixed(2)}× the goal`);
+  }
+}
+
+/**
+ * The plugin processes of one run of the default profile, counted by a script that NODE_OPTIONS
+ * has every Node process load (the harness hands its environment on): each plugin process appends
+ * its executable and CNI command to a file at exit.
+ */
+async function pluginStarts(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'conformal-bench-cni-'));
+  try {
+    const log = join(dir, 'starts.txt');
+    const counter = join(dir, 'count.cjs');
+    await writeFile(
+      counter,
+      `if (process.env.CNI_COMMAND) process.once('exit', () => require('node:fs').appendFileSync(${JSON.stringify(log)}, require('node:path').basename(process.argv[1] ?? '?') + ' ' + process.env.CNI_COMMAND + '\\n'));\n`,
+    );
+    await writeFile(log, '');
+    await runCni(['--profile', 'compatible'], { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${counter}`.trim() });
+    const counts = new Map<string, number>();
+    const lines = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
+    figure('plugin starts in a run (--profile compatible)', lines.length, 'processes');
+    for (const [what, count] of [...counts].sort((a, b) => b[1] - a[1])) figure(`  ${what}`, count, '');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -87,8 +131,9 @@ async function pluginStart(): Promise<void> {
 
 export async function benchCni(): Promise<void> {
   heading('cni: the embedded reference');
-  process.stdout.write(`  load average ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')} at start\n`);
+  process.stdout.write(`  load average ${await loadAverage()} at start\n`);
   await pluginStart();
+  await pluginStarts();
   await wholeProcess();
-  process.stdout.write(`  load average ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')} at end\n`);
+  process.stdout.write(`  load average ${await loadAverage()} at end\n`);
 }

@@ -5,7 +5,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
-import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import vm from 'node:vm';
 
@@ -22,12 +21,22 @@ export function commandOf(args: readonly string[]): string {
 }
 
 /**
+ * A short tag of `text`: 32-bit FNV-1a as 8 hex digits. Not node:crypto, which a reference plugin
+ * started for every CNI call would load (some 40 modules, streams included) only for this.
+ */
+function pathTag(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
  * The start of every cache name of this bundle file and command. It names the bundle's directory
- * (a digest of its path), so conformal installed or checked out in two places, sharing one cache
+ * (a tag of its path), so conformal installed or checked out in two places, sharing one cache
  * directory, never removes the other's caches (each start would then compile the bundle again).
  */
 function cachePrefix(bundle: string, command: string): string {
-  return `${basename(bundle)}-${command}-${createHash('sha256').update(resolve(dirname(bundle))).digest('hex').slice(0, 8)}-`;
+  return `${basename(bundle)}-${command}-${pathTag(resolve(dirname(bundle)))}-`;
 }
 
 /**

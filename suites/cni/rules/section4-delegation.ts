@@ -13,7 +13,7 @@ export const delegationRules: readonly SpecRule[] = [
     section: DELEGATION,
     level: 'MUST',
     text: 'The IPAM plugin must determine the interface IP/subnet, Gateway and Routes and return this information to the "main" plugin to apply.',
-    tests: ['cni.add.result-valid', 'cni.add.concurrent-distinct-addresses'],
+    tests: ['cni.add.result-valid'],
   },
   {
     id: 'cni.delegation.same-environment',

@@ -1,7 +1,7 @@
 // The reference launchers start their plugin with a V8 code cache per CNI command, kept where the
 // CLI keeps its own (CONFORMAL_CODE_CACHE=0 turns it off); the plugin answers the same either way.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,5 +30,16 @@ describe.runIf(existsSync(referenceBundle(REFERENCE_TYPE)))('reference launcher'
     expect(caches()).toEqual([expect.stringMatching(/^conformal-ref\.cjs-version-[0-9a-f]{8}-[0-9a-f]{16}-.*\.v8cache$/)]);
     expect(version({})).toEqual(first);
     expect(caches()).toHaveLength(1);
+  });
+
+  it('starts without node:crypto (some 40 modules a plugin start would load only to name its cache)', () => {
+    // NODE_OPTIONS reaches the plugin's Node: the required script reports the modules it loaded.
+    const report = join(cacheHome, 'modules.cjs');
+    writeFileSync(report, "process.on('exit', () => process.stderr.write('MODULES ' + process.moduleLoadList.join(',')));\n");
+    const outcome = spawnSync(launcher, [], { env: { PATH: process.env.PATH!, CNI_COMMAND: 'VERSION', XDG_CACHE_HOME: cacheHome, NODE_OPTIONS: `--require ${report}` }, input: '', encoding: 'utf8' });
+    expect(outcome.status, outcome.stderr).toBe(0);
+    const modules = /MODULES (.*)/.exec(outcome.stderr)?.[1]?.split(',') ?? [];
+    expect(modules).toContain('NativeModule vm');
+    expect(modules.filter((name) => /crypto/.test(name))).toEqual([]);
   });
 });
