@@ -8,6 +8,28 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof ApiException && error.code === 404;
 }
 
+/** The API server's Status message of a failed call (client-node's ApiException keeps the response body), if it answered one. */
+export function statusMessage(error: unknown): string | undefined {
+  if (!(error instanceof ApiException)) return undefined;
+  try {
+    const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+    return body && typeof body.message === 'string' ? body.message : undefined;
+  } catch {
+    return undefined; // not a Status body
+  }
+}
+
+/**
+ * A failed API call as a test reports it: what was done, the HTTP code and the API server's
+ * message (client-node's own message starts with the code alone, the body only further down).
+ * Anything but an ApiException is returned as it is.
+ */
+export function apiFailure(what: string, error: unknown): unknown {
+  if (!(error instanceof ApiException)) return error;
+  const message = statusMessage(error);
+  return new Error(`${what}: HTTP ${error.code}${message ? `: ${message}` : ''}`, { cause: error });
+}
+
 /** Creates `object` with `labels` merged in; the ledger deletes it (a 404 then is fine). */
 export async function createTracked<T extends KubernetesObject>(kc: KubeConfig, ledger: Ledger, object: T, labels: Record<string, string>, signal: AbortSignal): Promise<T> {
   const api = KubernetesObjectApi.makeApiClient(kc);

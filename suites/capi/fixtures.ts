@@ -5,7 +5,7 @@
 import type { TemplateMeta } from '../../src/interfaces/capi/validate.js';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
-import { createTracked } from '../../src/kube-kit/objects.js';
+import { apiFailure, createTracked } from '../../src/kube-kit/objects.js';
 import { createTestNamespace } from '../../src/kube-kit/namespace.js';
 import { runLabels } from '../../src/kube-kit/run-labels.js';
 import { CONTRACTS, failureDomainsOf } from '../../src/interfaces/capi/contract.js';
@@ -23,9 +23,20 @@ export function watch(ctx: CapiContext, kind: KindRef, ns: string): Promise<Obse
   return observe<Obj>(ctx.env.kc, { apiVersion: apiVersionOf(kind), kind: kind.kind, plural: kind.plural, namespace: ns }, ctx.ledger);
 }
 
+/** The call's result; its failure with what was done and the API server's Status message. */
+export function answered<T>(what: string, call: Promise<T>): Promise<T> {
+  return call.catch((error: unknown) => {
+    throw apiFailure(what, error);
+  });
+}
+
+/** Creates `object` with the run's labels, registered in the test's ledger. */
+function createIn<T extends KubernetesObject>(ctx: CapiContext, object: T): Promise<T> {
+  return answered(`creating ${object.kind} ${object.metadata?.namespace}/${object.metadata?.name}`, createTracked(ctx.env.kc, ctx.ledger, object, runLabels(ctx.env.runId, ctx.test.id), ctx.signal));
+}
+
 export function create(ctx: CapiContext, kind: KindRef, ns: string, body: Omit<Obj, 'apiVersion' | 'kind'>): Promise<Obj> {
-  const object = { apiVersion: apiVersionOf(kind), kind: kind.kind, ...body, metadata: { ...body.metadata, namespace: ns } };
-  return createTracked(ctx.env.kc, ctx.ledger, object as never, runLabels(ctx.env.runId, ctx.test.id), ctx.signal) as Promise<Obj>;
+  return createIn(ctx, { apiVersion: apiVersionOf(kind), kind: kind.kind, ...body, metadata: { ...body.metadata, namespace: ns } } as Obj);
 }
 
 /** A merge patch of the object, or of its status subresource. */
@@ -33,12 +44,12 @@ export async function patch(ctx: CapiContext, kind: KindRef, ns: string, name: s
   const api = ctx.env.kc.makeApiClient(CustomObjectsApi);
   const { group, version, plural } = kind;
   const params = { group, version, plural, namespace: ns, name, body };
-  return (status ? api.patchNamespacedCustomObjectStatus(params, MERGE) : api.patchNamespacedCustomObject(params, MERGE)) as Promise<Obj>;
+  return answered(`patching ${kind.kind} ${ns}/${name}${status ? ' status' : ''}`, (status ? api.patchNamespacedCustomObjectStatus(params, MERGE) : api.patchNamespacedCustomObject(params, MERGE)) as Promise<Obj>);
 }
 
 export async function remove(ctx: CapiContext, kind: KindRef, ns: string, name: string): Promise<void> {
   const { group, version, plural } = kind;
-  await ctx.env.kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ group, version, plural, namespace: ns, name });
+  await answered(`deleting ${kind.kind} ${ns}/${name}`, ctx.env.kc.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ group, version, plural, namespace: ns, name }));
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
@@ -137,7 +148,7 @@ export async function newMachine(
   if (options.bootstrapData !== false) {
     dataSecretName = `${name}-bootstrap`;
     const secret: V1Secret = { apiVersion: 'v1', kind: 'Secret', type: CAPI_SECRET_TYPE, metadata: { name: dataSecretName, namespace: ns, labels: { [CLUSTER_NAME_LABEL]: clusterName } }, data: { value: Buffer.from('#!/bin/sh\ntrue\n').toString('base64') } };
-    await createTracked(ctx.env.kc, ctx.ledger, secret, runLabels(ctx.env.runId, ctx.test.id), ctx.signal);
+    await createIn(ctx, secret);
   }
   const machine = await create(ctx, CoreKinds.machine, ns, {
     metadata: { name, labels: { [CLUSTER_NAME_LABEL]: clusterName } },

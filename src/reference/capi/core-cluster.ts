@@ -3,8 +3,9 @@
 // contract) and the ControlPlane's initialization (and endpoint, when it owns one) surfaced on the
 // Cluster, the phase, and on deletion everything of the Cluster removed before the finalizer goes.
 import { failureDomainsOf } from '../../interfaces/capi/contract.js';
-import { CLUSTER_NAME_LABEL, CoreFinalizer, type CapiObject } from '../../interfaces/capi/well-known.js';
+import { CLUSTER_NAME_LABEL, CoreFinalizer, ownerOfKind, type CapiObject } from '../../interfaces/capi/well-known.js';
 import { ensureMeta, ensureStatus, get, Kinds, ownerRef, removeFinalizer, type KindName, type RefContext } from './context.js';
+import { RefKinds } from './crds.js';
 import { splitKey, withCondition } from './runtime.js';
 
 /** Objects of `kind` labelled with the Cluster's name. */
@@ -26,6 +27,7 @@ export async function reconcileCluster(ctx: RefContext, key: string): Promise<vo
   const controlPlane = get(ctx, 'controlPlane', namespace, cluster.spec?.controlPlaneRef?.name);
   if (!(ctx.faulty('owner-refs-once') && cluster.status?.phase)) {
     for (const [kind, o] of [['infraCluster', infra], ['controlPlane', controlPlane]] as const) {
+      if (kind === 'controlPlane' && ctx.faulty('cp-owner-ref-once') && cluster.status?.phase) continue;
       if (o && (await ensureMeta(ctx, kind, o, { owner: ownerRef(Kinds.cluster, cluster, false), labels: { [CLUSTER_NAME_LABEL]: name } }))) return;
     }
   }
@@ -67,8 +69,10 @@ async function deleteCluster(ctx: RefContext, cluster: CapiObject, infra: CapiOb
     // Workers first, then the control plane (it deletes its own Machines), then what is left of the
     // Cluster's Machines, then its infrastructure.
     const remaining: Array<[KindName, CapiObject]> = [];
-    const controlPlane = get(ctx, 'controlPlane', namespace, cluster.spec?.controlPlaneRef?.name);
-    for (const kind of ['machineDeployment', 'machineSet', 'machine'] as const) for (const o of ofCluster(ctx, kind, namespace, name)) remaining.push([kind, o]);
+    const controlPlane = ctx.faulty('no-control-plane-cascade') ? undefined : get(ctx, 'controlPlane', namespace, cluster.spec?.controlPlaneRef?.name);
+    // Under the fault the control plane's Machines are left to it, as the control plane is left.
+    const ofControlPlane = (o: CapiObject) => ctx.faulty('no-control-plane-cascade') && ownerOfKind(o, RefKinds.controlPlane.kind) !== undefined;
+    for (const kind of ['machineDeployment', 'machineSet', 'machine'] as const) for (const o of ofCluster(ctx, kind, namespace, name)) if (!ofControlPlane(o)) remaining.push([kind, o]);
     if (controlPlane) remaining.push(['controlPlane', controlPlane]);
     for (const [kind, o] of remaining) if (!o.metadata.deletionTimestamp) await ctx.client.remove(Kinds[kind], namespace, o.metadata.name);
     if (remaining.length) return;

@@ -52,6 +52,8 @@ const FAULTS = {
   'no-deletion-cascade': "Deleting a Cluster removes its finalizer without deleting the Cluster's MachineDeployments and Machines.",
   'owner-refs-once': 'The core controllers set owner references when they create an object, never again.',
   'core-ignores-control-plane': "The core Cluster controller never surfaces the control plane's initialization on the Cluster.",
+  'no-control-plane-cascade': "Deleting a Cluster removes its workers and infrastructure, then its finalizer, without deleting its control plane.",
+  'cp-owner-ref-once': "The core Cluster controller sets the ControlPlane's owner reference once: stripped, it is not rebuilt.",
 } as const satisfies Record<string, string>;
 
 export type CapiFaultName = keyof typeof FAULTS;

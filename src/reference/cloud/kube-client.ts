@@ -14,6 +14,7 @@ import {
   type RequestContext,
 } from '@kubernetes/client-node';
 import { Agent } from 'node:https';
+import { statusMessage } from '../../kube-kit/objects.js';
 import type { NodeObject, ServiceObject } from './kube-types.js';
 
 export interface Logger {
@@ -73,15 +74,7 @@ export function statusCode(error: unknown): number | undefined {
 
 /** The API server's message of a failed call, else the error's own. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiException) {
-    try {
-      const body = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
-      if (body && typeof body.message === 'string') return body.message;
-    } catch {
-      // not a Status body
-    }
-    return `HTTP ${error.code}`;
-  }
+  if (error instanceof ApiException) return statusMessage(error) ?? `HTTP ${error.code}`;
   return error instanceof Error ? error.message : String(error);
 }
 

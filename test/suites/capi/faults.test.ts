@@ -33,6 +33,9 @@ const caughtBy: Record<string, readonly string[]> = {
   'no-node-ref': ['capi.core.machine-deployment.scale'],
   'no-deletion-cascade': ['capi.core.cluster.deletion-cascade'],
   'owner-refs-once': ['capi.core.owner-references-restored'],
+  // The with-core Clusters have the control plane under test (on the reference, its ConformalControlPlane, v1beta2 for either contract).
+  'no-control-plane-cascade': ['capi.core.cluster.deletion-cascade'],
+  'cp-owner-ref-once': ['capi.core.owner-references-restored'],
 };
 
 /** Fault → the tests that must fail under it on the reference serving contract v1beta1: every fault both contracts share, and v1beta1's own. */
@@ -42,6 +45,8 @@ const caughtByV1beta1: Record<string, readonly string[]> = {
   'failure-domains-list': ['capi.v1beta1.infra.cluster.failure-domains'],
   'transient-failure-reason': ['capi.v1beta1.infra.cluster.terminal-failures', 'capi.v1beta1.infra.machine.terminal-failures'],
   'condition-severity-on-true': ['capi.v1beta1.infra.cluster.conditions'],
+  // The v1beta1 reference's with-core Clusters have the (v1beta2) ConformalControlPlane too.
+  'cp-finalizer-once': ['capi.v1beta1.core.finalizers-restored'],
 };
 
 // Defined after caughtByV1beta1: the ControlPlane contract is checked in its v1beta2 form only.
@@ -60,7 +65,7 @@ const controlPlaneCaughtBy: Record<string, readonly string[]> = {
   'cp-keeps-finalizer': ['capi.control-plane.deletion'],
   'cp-v1beta1-conditions': ['capi.control-plane.conditions'],
   'cp-hot-loop': ['capi.control-plane.no-hot-loop'],
-  'cp-finalizer-once': ['capi.control-plane.finalizer-restored'],
+  'cp-finalizer-once': ['capi.control-plane.finalizer-restored', 'capi.core.finalizers-restored'],
   'cp-certificates-format': ['capi.control-plane.certificates'],
   'cp-ignores-failure-domains': ['capi.control-plane.placement'],
   'cp-metadata-not-in-place': ['capi.control-plane.metadata-propagation'],
