@@ -76,8 +76,10 @@ await build({
 
 // What runs on a worker thread (the embedded API server, src/core/worker-service.ts) gets a bundle of
 // its own, dist/worker.cjs, that src/cli/worker-boot.ts loads with a code cache of its own.
+// Everything it loads is in it (the server's certificate and schema packages too), so the code cache
+// covers all of it.
 const workerBundle = join(root, 'dist/worker.cjs');
-await build({ ...conformalBundle, entryPoints: [join(root, 'dist/src/cli/worker-main.js')], outfile: workerBundle });
+await build({ ...conformalBundle, entryPoints: [join(root, 'dist/src/cli/worker-main.js')], outfile: workerBundle, external: [] });
 
 // The code cache must never be used with another bundle's source: V8 itself checks only the
 // source's length. Its file name carries this digest (npm packs every file with the same mtime).

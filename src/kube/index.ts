@@ -2,7 +2,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { startWorkerService } from '../core/worker-service.js';
 import { clientConfig, kubeconfigYaml } from './kubeconfig.js';
-import { listenKubeServer, type KubeServerAddress, type StartKubeServerOptions } from './serve.js';
+import type { KubeServerAddress, StartKubeServerOptions } from './serve.js';
 
 export type { StartKubeServerOptions } from './serve.js';
 
@@ -23,6 +23,8 @@ function withClient({ url, token, caCert }: KubeServerAddress, close: () => Prom
 }
 
 export async function startKubeServer(options: StartKubeServerOptions = {}): Promise<KubeServer> {
+  // Imported here, so what only starts the server on a worker thread never loads its modules.
+  const { listenKubeServer } = await import('./serve.js');
   const { close, ...address } = await listenKubeServer(options);
   return withClient(address, close);
 }
