@@ -48,10 +48,8 @@ const kubeClientLoader = {
   },
 };
 
-const outfile = join(root, 'dist/cli.cjs');
-await build({
-  entryPoints: [join(root, 'dist/src/cli/main.js')],
-  outfile,
+// How the CLI and the worker threads' services are bundled.
+const conformalBundle = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -62,16 +60,30 @@ await build({
   // in the bundle that is the bundle's own URL, which sits in the same package.
   define: { 'import.meta.url': '__conformal_bundle_url' },
   banner: { js: "const __conformal_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+};
+
+const outfile = join(root, 'dist/cli.cjs');
+await build({
+  ...conformalBundle,
+  entryPoints: [join(root, 'dist/src/cli/main.js')],
+  outfile,
   // dist/cli.cjs.map, not referenced from the bundle (so starting never reads it): failure details
   // map bundle frames back to the test's source file with it (src/core/bundle-source-map.ts).
   sourcemap: 'external',
   sourcesContent: false,
-  logLevel: 'warning',
 });
+
+// What runs on a worker thread (the embedded API server, src/core/worker-service.ts) gets a bundle of
+// its own, dist/worker.cjs, that src/cli/worker-boot.ts loads with a code cache of its own.
+// Everything it loads is in it (the server's certificate and schema packages too), so the code cache
+// covers all of it.
+const workerBundle = join(root, 'dist/worker.cjs');
+await build({ ...conformalBundle, entryPoints: [join(root, 'dist/src/cli/worker-main.js')], outfile: workerBundle, external: [] });
 
 // The code cache must never be used with another bundle's source: V8 itself checks only the
 // source's length. Its file name carries this digest (npm packs every file with the same mtime).
-for (const bundle of [outfile, join(root, 'dist/kube-client.cjs')]) {
+for (const bundle of [outfile, workerBundle, join(root, 'dist/kube-client.cjs')]) {
   writeFileSync(`${bundle}.sha256`, `${createHash('sha256').update(readFileSync(bundle)).digest('hex')}\n`);
 }
 

@@ -7,6 +7,7 @@ import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import vm from 'node:vm';
+import { threadId } from 'node:worker_threads';
 
 /** Where the caches live: $XDG_CACHE_HOME/conformal/code-cache; CONFORMAL_CODE_CACHE=0 turns caching off. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -74,7 +75,8 @@ function writeCache(dir: string, name: string, data: Buffer, command: string, bu
     // Older caches of this bundle file and command (another build or Node) are useless now.
     const prefix = cachePrefix(bundle, command);
     for (const old of readdirSync(dir)) if (old.startsWith(prefix) && old !== name) rmSync(join(dir, old), { force: true });
-    const temp = join(dir, `${name}.${process.pid}.tmp`);
+    // Named by process and thread: worker threads of one process may write caches at the same time.
+    const temp = join(dir, `${name}.${process.pid}-${threadId}.tmp`);
     writeFileSync(temp, data);
     renameSync(temp, join(dir, name)); // atomic: a concurrent start reads a whole cache or none
   } catch {

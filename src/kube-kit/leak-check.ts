@@ -1,7 +1,8 @@
 // After every test has finished: objects carrying this run's label that the cluster still has.
 // Objects already being deleted (a deletionTimestamp) are on their way out and are not leaks.
-import { KubernetesObjectApi, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { raceSignal } from '../core/deadline.js';
+import { objectApi } from './objects.js';
 import { runSelector } from './run-labels.js';
 
 export interface LeakKind {
@@ -10,7 +11,7 @@ export interface LeakKind {
 }
 
 export async function findLeaks(kc: KubeConfig, runId: string, kinds: readonly LeakKind[], signal: AbortSignal): Promise<string[]> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = objectApi(kc);
   const leaks: string[] = [];
   for (const { apiVersion, kind } of kinds) {
     const list = await raceSignal(api.list(apiVersion, kind, undefined, undefined, undefined, undefined, undefined, runSelector(runId)), signal, `listing ${kind} of run ${runId}`);

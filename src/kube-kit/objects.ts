@@ -30,9 +30,22 @@ export function apiFailure(what: string, error: unknown): unknown {
   return new Error(`${what}: HTTP ${error.code}${message ? `: ${message}` : ''}`, { cause: error });
 }
 
+const objectApis = new WeakMap<KubeConfig, KubernetesObjectApi>();
+
+/**
+ * One KubernetesObjectApi per cluster configuration. It keeps the discovery of every apiVersion it
+ * has used (asking again for a kind it does not know), which a new one per call fetches again: a GET
+ * of /apis/<group>/<version> before every create, list and delete.
+ */
+export function objectApi(kc: KubeConfig): KubernetesObjectApi {
+  let api = objectApis.get(kc);
+  if (!api) objectApis.set(kc, (api = KubernetesObjectApi.makeApiClient(kc)));
+  return api;
+}
+
 /** Creates `object` with `labels` merged in; the ledger deletes it (a 404 then is fine). */
 export async function createTracked<T extends KubernetesObject>(kc: KubeConfig, ledger: Ledger, object: T, labels: Record<string, string>, signal: AbortSignal): Promise<T> {
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = objectApi(kc);
   const body = { ...object, metadata: { ...object.metadata, labels: { ...object.metadata?.labels, ...labels } } } as T;
   const created = await raceSignal(api.create(body), signal, `creating ${object.kind} ${object.metadata?.name}`);
   const where = created.metadata?.namespace ? `${created.metadata.namespace}/` : '';

@@ -1,9 +1,10 @@
 // Waiting on a cluster without sleeping: list once, then watch from the list's resourceVersion,
 // keeping every change. A test waits for a condition on the latest state (`until`) and can check
 // afterwards that something never happened in between (`events`), which a poll loop cannot see.
-import { KubernetesObjectApi, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { raceSignal } from '../core/deadline.js';
 import { ConformanceError, DeadlineError } from '../core/errors.js';
+import { objectApi } from './objects.js';
 import { collectionPath, type ResourceRef } from './resource.js';
 
 export type ObservedPhase = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -111,7 +112,7 @@ export class ResourceObserver<T extends KubernetesObject = KubernetesObject> {
 
   async #list(): Promise<void> {
     const [group, version] = this.ref.apiVersion.includes('/') ? this.ref.apiVersion.split('/') : ['', this.ref.apiVersion];
-    const api = KubernetesObjectApi.makeApiClient(this.kc);
+    const api = objectApi(this.kc);
     const list = await api.list<T>(group ? `${group}/${version}` : version!, this.ref.kind, this.ref.namespace, undefined, undefined, undefined, this.options.fieldSelector, this.options.labelSelector);
     this.#resourceVersion = list.metadata?.resourceVersion ?? '';
     const listed = new Set<string>();

@@ -36,7 +36,7 @@ export async function openKubeSession<Env>(
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
   try {
-    const target = await openKubeTarget(options, context.signal);
+    const target = await openKubeTarget(options, context.signal, context.log);
     closers.push(() => target.close());
     const parts = await build({ target, onClose: (close) => closers.push(close) });
     const implementation: ImplementationInfo = {

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { TargetUnreachableError, UsageError } from '../core/errors.js';
 import { raceSignal, deadlineSignal } from '../core/deadline.js';
-import { startKubeServer, type KubeServer } from '../kube/index.js';
+import type { Logger } from '../core/plugin.js';
+import { startKubeServerInWorker, type KubeServer } from '../kube/index.js';
 import { reuseConnections } from './connections.js';
 import type { KubeTargetOptions } from './options.js';
 
@@ -60,7 +61,7 @@ async function probeVersion(kc: KubeConfig, timeoutMs: number, parent: AbortSign
   }
 }
 
-export async function openKubeTarget(options: KubeTargetOptions, signal: AbortSignal): Promise<KubeTarget> {
+export async function openKubeTarget(options: KubeTargetOptions, signal: AbortSignal, log: Pick<Logger, 'warn'> = { warn: (message) => process.stderr.write(`conformal: ${message}\n`) }): Promise<KubeTarget> {
   validateKubeTarget(options);
   if (options.kubeconfig || options.inCluster) {
     const kc = loadKubeConfig(options);
@@ -71,7 +72,9 @@ export async function openKubeTarget(options: KubeTargetOptions, signal: AbortSi
     });
     return { kc, server: kc.getCurrentCluster()!.server, version, embedded: false, close: async () => release() };
   }
-  const server: KubeServer = await startKubeServer();
+  // On a thread of its own, so the server uses the second core while the suite (and an embedded
+  // reference's controllers) run on this one; it is reached over HTTPS either way.
+  const server: KubeServer = await startKubeServerInWorker({}, (error) => log.warn(`${error.message}; the tests that follow cannot reach it`));
   try {
     const kc = server.kubeConfig();
     const release = reuseConnections(kc);

@@ -1,22 +1,10 @@
-// Programmatic entry point: start the in-memory Kubernetes API server in-process.
-import { randomBytes } from 'node:crypto';
+// Programmatic entry point: start the in-memory Kubernetes API server, in-process or on a worker thread.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { startWorkerService } from '../core/worker-service.js';
 import { clientConfig, kubeconfigYaml } from './kubeconfig.js';
-import { KubeHttpServer } from './server.js';
-import { servingCertificate } from './tls.js';
+import type { KubeServerAddress, StartKubeServerOptions } from './serve.js';
 
-export interface StartKubeServerOptions {
-  /** TCP port on 127.0.0.1 (HTTPS); 0 or absent picks a free one. */
-  port?: number;
-  /** Bearer token clients must send; a random one by default. */
-  token?: string;
-  /** Bookmark interval for watches that allow bookmarks (default 1000 ms). */
-  bookmarkIntervalMs?: number;
-  /** Events kept per resource for watches resuming from a resourceVersion (default 10000). */
-  watchHistory?: number;
-  /** Unread output a watcher may pile up before it is cut off (default 16 MiB). */
-  watchBacklogBytes?: number;
-}
+export type { StartKubeServerOptions } from './serve.js';
 
 export interface KubeServer {
   url: string;
@@ -29,28 +17,27 @@ export interface KubeServer {
   close(): Promise<void>;
 }
 
+function withClient({ url, token, caCert }: KubeServerAddress, close: () => Promise<void>): KubeServer {
+  const kubeconfig = kubeconfigYaml(url, token, caCert);
+  return { url, token, caCert, kubeconfig, kubeConfig: () => clientConfig(kubeconfig), close };
+}
+
 export async function startKubeServer(options: StartKubeServerOptions = {}): Promise<KubeServer> {
-  const token = options.token ?? randomBytes(24).toString('base64url');
-  const { cert, key } = await servingCertificate();
-  const server = new KubeHttpServer({
-    token,
-    cert,
-    key,
-    port: options.port ?? 0,
-    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
-    watchHistory: options.watchHistory ?? 10_000,
-    watchBacklogBytes: options.watchBacklogBytes,
-  });
-  const url = await server.listen();
-  const kubeconfig = kubeconfigYaml(url, token, cert);
-  return {
-    url,
-    token,
-    caCert: cert,
-    kubeconfig,
-    kubeConfig: () => clientConfig(kubeconfig),
-    close: () => server.close(),
-  };
+  // Imported here, so what only starts the server on a worker thread never loads its modules.
+  const { listenKubeServer } = await import('./serve.js');
+  const { close, ...address } = await listenKubeServer(options);
+  return withClient(address, close);
+}
+
+/**
+ * The same server on a worker thread of its own, so it runs on another core than its clients on
+ * the main thread: the embedded default of `conformal run` starts it this way. Rejects with a
+ * HarnessError (exit 3) when the worker cannot start; `onFailure` hears of a worker that fails
+ * later. Needs the build (dist/).
+ */
+export async function startKubeServerInWorker(options: StartKubeServerOptions = {}, onFailure: (error: Error) => void = () => undefined): Promise<KubeServer> {
+  const service = await startWorkerService<KubeServerAddress>('kube-server', options, 'the embedded Kubernetes API server', onFailure);
+  return withClient(service.value, () => service.close());
 }
 
 export { KubeApiError } from './status.js';

@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe('npm pack', () => {
   it('holds the built CLI and what it reads at run time, and nothing of the repository\'s development', () => {
-    for (const file of ['package.json', 'bin/conformal.js', 'dist/cli.cjs', 'dist/cli.cjs.sha256', 'dist/build-info.json', 'src/interfaces/csi/proto/csi.proto', 'src/interfaces/cri/proto/api.proto', 'scripts/nightly.mjs', 'scripts/install-root.mjs', 'npm-shrinkwrap.json']) {
+    for (const file of ['package.json', 'bin/conformal.js', 'dist/cli.cjs', 'dist/cli.cjs.sha256', 'dist/worker.cjs', 'dist/worker.cjs.sha256', 'dist/src/cli/worker-boot.js', 'dist/build-info.json', 'src/interfaces/csi/proto/csi.proto', 'src/interfaces/cri/proto/api.proto', 'scripts/nightly.mjs', 'scripts/install-root.mjs', 'npm-shrinkwrap.json']) {
       expect(packed.files, file).toContain(file);
     }
     expect(packed.files.filter((f) => /^(test|bench|docs|\.ci)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
