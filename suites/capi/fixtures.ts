@@ -2,6 +2,7 @@
 // provider's own specs, with the owner references, the cluster-name label and the references core
 // sets, registered in the test's ledger; observers of each kind; and core's status surfacing when
 // core itself does not run.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TemplateMeta } from '../../src/interfaces/capi/validate.js';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubernetesObject, type V1Secret } from '@kubernetes/client-node';
 import { observe, type ResourceObserver } from '../../src/kube-kit/observe.js';
@@ -192,10 +193,14 @@ export async function provisionedMachine(ctx: CapiContext, options: { failureDom
 }
 
 /**
- * A witness for "never happens": a fresh Cluster's infrastructure provisioned. The provider worked
- * through its queue meanwhile, so anything it would have done to earlier objects it has done.
+ * A witness for "never happens": a fresh Cluster's infrastructure provisioned, then as long again.
+ * The provider had at least that long for every earlier object, so anything it would have done to
+ * them it has done. The second span covers a provider that does not work in order (several
+ * workers, a retry after a conflict): the witness alone could overtake an earlier object.
  */
 export async function witness(ctx: CapiContext, ns: string, scene?: Pick<ClusterScene, 'clusters' | 'infraClusters'>): Promise<void> {
+  const started = Date.now();
   const fresh = await newCluster(ctx, ns, scene ? { scene } : {});
   await fresh.infraClusters.object(fresh.infraName, isProvisioned(ctx), 'the witness InfraCluster provisioned', ctx.signal, describe);
+  await sleep(Date.now() - started, undefined, { signal: ctx.signal });
 }
