@@ -227,14 +227,26 @@ export const withCoreTestsFor = (s: ContractSuite): CapiTest[] => [
         [ctx.env.infra!.cluster, w.scene.infraClusters.get(w.scene.infraName)!, w.scene.infraClusters],
         ...(w.scene.controlPlanes ? [[ctx.env.controlPlane!.controlPlane, w.scene.controlPlanes.get(w.scene.cpName!)!, w.scene.controlPlanes] as [KindRef, Obj, Observer]] : []),
       ];
-      for (const [kind, o] of targets) await patch(ctx, kind, ns, o.metadata.name, { metadata: { finalizers: null } });
-      for (const [kind, o, observer] of targets) {
+      const strippedAt: Array<string | undefined> = [];
+      for (const [kind, o] of targets) strippedAt.push((await patch(ctx, kind, ns, o.metadata.name, { metadata: { finalizers: null } })).metadata.resourceVersion);
+      for (const [i, [kind, o, observer]] of targets.entries()) {
         const wanted = o.metadata.finalizers ?? [];
         if (wanted.length === 0) throw new ConformanceError(`${kind.kind} ${o.metadata.name} had no finalizer to strip`);
-        await observer.object(o.metadata.name, (now) => wanted.every((f) => now.metadata.finalizers?.includes(f)), `${kind.kind} ${o.metadata.name} finalizers ${wanted.join(', ')} back`, ctx.signal, describe);
+        // Only a state written after the strip counts: the observer may not have seen the strip yet.
+        const back = (now: Obj) => notBefore(now.metadata.resourceVersion, strippedAt[i]) && wanted.every((f) => now.metadata.finalizers?.includes(f));
+        await observer.object(o.metadata.name, back, `${kind.kind} ${o.metadata.name} finalizers ${wanted.join(', ')} back`, ctx.signal, describe);
       }
     },
   }),
 ];
+
+/**
+ * Whether resourceVersion `rv` is `since` or later. kube-apiserver's (etcd's revision) and the
+ * in-memory server's are increasing integers; other forms cannot be ordered, so any state counts.
+ */
+function notBefore(rv: string | undefined, since: string | undefined): boolean {
+  if (!rv || !since || !/^\d+$/.test(rv) || !/^\d+$/.test(since)) return true;
+  return BigInt(rv) >= BigInt(since);
+}
 
 export const withCoreTests = withCoreTestsFor(CONTRACT_SUITES.v1beta2);
