@@ -56,6 +56,10 @@ export const loadBalancerTests = [
     spec: spec('service controller', 'status.loadBalancer is patched only when it changed; a re-sync leaves the resourceVersion alone', SERVICE_CONTROLLER),
     profile: 'core',
     requires: LB,
+    // Alone: every Node change elsewhere in the run sends this Service an UpdatedLoadBalancer event,
+    // and client-go's recorder drops events past 25 per object, so a busy run could eat the
+    // EnsuredLoadBalancer the barrier waits for.
+    serial: true,
     async run(ctx) {
       const svc = await createService(ctx, await serviceNamespace(ctx));
       await provisioned(ctx, svc);
