@@ -29,7 +29,13 @@ conformal_go_peers_setup() {
   local hash
   hash="$(cd "$src" && find go.mod go.sum cmd "${scripts[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
   local stamp="$bin/.go-peers-$hash" b missing=0 release
-  release="$(sed -n 's#^[[:space:]]*k8s.io/kubernetes \(v1\.[0-9.]*\)$#\1#p' "$src/go.mod")"
+  # The require line may end in `// indirect`: without the optional tail the release came out empty
+  # and every binary reported an empty gitVersion.
+  release="$(sed -n 's#^[[:space:]]*k8s.io/kubernetes \(v1\.[0-9.]*\)\([[:space:]].*\)\{0,1\}$#\1#p' "$src/go.mod")"
+  if [ -z "$release" ]; then
+    echo "80-go-peers: no k8s.io/kubernetes v1.x require line in $src/go.mod" >&2
+    return 1
+  fi
   for b in ccm "${kube[@]}"; do [ -x "$bin/$b" ] || missing=1; done
   if [ ! -e "$stamp" ] || [ "$missing" = 1 ]; then
     mkdir -p "$bin"
