@@ -2,7 +2,7 @@
 # Regenerates src/kube/wire-schema.ts from the k8s.io/api types of the Kubernetes release the
 # in-memory API server models (the one the differential tests run). Needs Go and the module proxy.
 set -euo pipefail
-version="${1:-v0.32.13}"
+version="${1:-v0.37.2}"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"

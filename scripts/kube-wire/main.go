@@ -1,6 +1,6 @@
 // Prints src/kube/wire-schema.ts: for every built-in kind the in-memory API server decodes, the
 // fields of each Go type as the wire sees them (JSON name, protobuf number, type, pointer,
-// omitempty, inline), read by reflection from the k8s.io/api types of the Kubernetes release
+// omitempty, omitzero, inline), read by reflection from the k8s.io/api types of the Kubernetes release
 // the server models. Run through scripts/kube-wire/generate.sh, which pins that release.
 package main
 
@@ -111,9 +111,14 @@ func visit(t reflect.Type) {
 			switch opt {
 			case "omitempty":
 				flags += "o"
-			case "inline":
-				flags += "i"
+			case "omitzero":
+				flags += "z"
 			}
+		}
+		// encoding/json inlines an embedded struct whose tag names no field: `json:",inline"` (up to
+		// k8s.io/api v0.32) and `json:""` (later releases) both do; the "inline" option itself means nothing to Go.
+		if f.Anonymous && name == "" {
+			flags += "i"
 		}
 		pbParts := strings.Split(pb, ",")
 		number := pbParts[1]

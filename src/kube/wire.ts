@@ -4,6 +4,7 @@
 // the other fields, timestamps at their precision, map keys sorted. `goShape` gives a JSON object
 // that shape, from the field table in wire-schema.ts (read from the Go types); protobuf.ts decodes
 // protobuf bodies with the same table.
+import { isDeepStrictEqual } from 'node:util';
 import { WIRE_KINDS, WIRE_MESSAGES } from './wire-schema.js';
 
 export type Scalar = 's' | 'b' | 'i32' | 'i64' | 'y';
@@ -22,6 +23,8 @@ export interface WireField {
   /** A Go pointer: set (even to a zero value) or nil. */
   pointer: boolean;
   omitempty: boolean;
+  /** Go 1.24's `omitzero`: left out when it holds its type's zero value (ObjectMeta.creationTimestamp). */
+  omitzero: boolean;
   /** An embedded struct whose fields JSON spells at this level (Volume's VolumeSource). */
   inline: boolean;
   /** A named scalar's Go type (v1.ServiceType), as Go's decoding errors name it. */
@@ -51,7 +54,7 @@ function parseMessages(table: string): Map<string, WireMessage> {
     if (!name) continue;
     const fields = tokens.map((token): WireField => {
       const [json, number, code, flags = '', goType] = token.split(':') as [string, string, string, string?, string?];
-      const field: WireField = { json, number: Number(number), type: parseType(code), pointer: flags.includes('p'), omitempty: flags.includes('o'), inline: flags.includes('i') };
+      const field: WireField = { json, number: Number(number), type: parseType(code), pointer: flags.includes('p'), omitempty: flags.includes('o'), omitzero: flags.includes('z'), inline: flags.includes('i') };
       if (goType) field.goType = goType;
       return field;
     });
@@ -159,6 +162,11 @@ function isEmpty(value: unknown, type: WireType): boolean {
     return value === null || (Array.isArray(value) ? value.length === 0 : isObject(value) && Object.keys(value).length === 0);
   }
   return false;
+}
+
+/** Go's `omitzero` test of a shaped non-pointer value: equal to the JSON of the type's zero value. */
+function isZero(value: unknown, type: WireType): boolean {
+  return isDeepStrictEqual(value, zero(type));
 }
 
 /** Go slices, maps, pointers and []byte read JSON null as nil; everything else keeps its zero value. */
@@ -277,12 +285,13 @@ function shapeValue(value: unknown, type: WireType, ctx: Context): unknown {
 function shapeField(input: Obj, field: WireField, ctx: Context): unknown {
   const raw = input[field.json];
   if (raw === undefined || raw === null) {
-    if (nilable(field)) return field.omitempty ? OMIT : null;
-    if (field.type.kind === 'scalar' && field.omitempty) return OMIT;
+    if (nilable(field)) return field.omitempty || field.omitzero ? OMIT : null;
+    if ((field.type.kind === 'scalar' && field.omitempty) || field.omitzero) return OMIT;
     return zero(field.type);
   }
   const shaped = shapeValue(raw, field.type, ctx);
   if (!field.pointer && field.omitempty && isEmpty(shaped, field.type)) return OMIT;
+  if (!field.pointer && field.omitzero && isZero(shaped, field.type)) return OMIT;
   return shaped;
 }
 
