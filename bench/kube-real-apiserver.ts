@@ -1,6 +1,6 @@
 // Starts a real kube-apiserver with its own etcd, both on loopback, for the differential tests
 // and the benchmark: serving certificate generated here, a token-auth file, no controllers.
-// Paths come from CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD (.ci/setup/30-kube.sh).
+// Paths come from CONFORMAL_KUBE_APISERVER (.ci/setup/80-go-peers.sh) and CONFORMAL_ETCD (.ci/setup/30-kube.sh).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -103,6 +103,9 @@ export async function startRealApiServer(apiserverPath: string, etcdPath: string
     `--etcd-servers=http://127.0.0.1:${etcdClient}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
+    // kube-apiserver 1.37 refuses to start its endpoint reconciler on a loopback advertise address
+    // (1.32 did not); without it the `kubernetes` Service has no Endpoints, which nothing here reads.
+    '--endpoint-reconciler-type=none',
     `--secure-port=${securePort}`,
     `--tls-cert-file=${join(dir, 'serving.crt')}`,
     `--tls-private-key-file=${join(dir, 'serving.key')}`,
