@@ -18,6 +18,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  distinctFieldErrors,
   expired,
   forbidden,
   invalid,
@@ -240,7 +241,7 @@ export class KubeApi {
     else type.prepareUpdate?.(obj, old);
     if (status && old && type.validateStatus) errors.push(...type.validateStatus(obj, old));
     else {
-      if (type.validate) errors.push(...type.validate(obj));
+      if (type.validate) errors.push(...type.validate(obj, old));
       if (old && type.validateUpdate) errors.push(...type.validateUpdate(old, obj));
     }
     if (!type.builtin && version.scale) errors.push(...scaleReplicasErrors(obj, version.scale.specReplicasPath));
@@ -249,7 +250,7 @@ export class KubeApi {
       errors.push(...validateCrd(obj));
     }
     errors.push(...validateMetadata(obj));
-    if (errors.length > 0) throw invalid(type.kind, type.group, obj.metadata.name ?? '', errors);
+    if (errors.length > 0) throw invalid(type.kind, type.group, obj.metadata.name ?? '', type.distinctFieldErrors ? distinctFieldErrors(errors) : errors);
     if (!status && type.allocate) type.allocate(obj, old, this.store.collection(this.key(type)).objects.values());
   }
 

@@ -28,6 +28,9 @@ interface BuiltinSpec {
   age?: boolean;
   /** Start tables with Name (default true). */
   nameColumn?: boolean;
+  deprecationWarning?: string;
+  /** Its kube-apiserver strategy runs declarative validation (default true; not CRDs or APIServices). */
+  declarativeValidation?: false;
   hooks?: Partial<Pick<ResourceType, 'defaults' | 'prepareCreate' | 'prepareUpdate' | 'prepareStatus' | 'validate' | 'validateUpdate' | 'validateStatus' | 'normalize' | 'storedAs' | 'allocate'>>;
 }
 
@@ -47,6 +50,7 @@ function build(spec: BuiltinSpec): ResourceType {
     columns: [...(spec.columns ?? []), ...(spec.age === false ? [] : [AGE])],
   };
   if (spec.nameColumn === false) version.nameColumn = false;
+  if (spec.deprecationWarning) version.deprecationWarning = spec.deprecationWarning;
   if (spec.scale) version.scale = { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' };
   return {
     group: spec.group ?? '',
@@ -60,6 +64,7 @@ function build(spec: BuiltinSpec): ResourceType {
     versions: [version],
     generation: spec.generation ?? false,
     builtin: true,
+    ...(spec.declarativeValidation === false ? {} : { distinctFieldErrors: true }),
     ...(spec.unconditionalUpdate === false ? { unconditionalUpdate: false } : {}),
     ...spec.hooks,
   };
@@ -119,6 +124,14 @@ const deploymentPrepareStatus = (next: KubeObject, old: KubeObject): void => {
 const count = (o: KubeObject, ...keys: string[]) => Number(path(o, ...keys) ?? 0);
 
 // The columns kube-apiserver's own printers show (kubectl get), without the wide ones.
+/** The CRD printer's Versions cell: served versions, the storage one marked, sorted as Go sorts strings. */
+const servedVersions = (o: KubeObject): string => {
+  const versions = ((o.spec as { versions?: { name: string; served?: boolean; storage?: boolean }[] } | undefined)?.versions ?? [])
+    .filter((v) => v.served)
+    .map((v) => (v.storage ? `${v.name}(storage)` : v.name));
+  return versions.sort().join(',');
+};
+
 const deploymentColumns: PrinterColumn[] = [
   { name: 'Ready', type: 'string', cell: (o) => `${count(o, 'status', 'readyReplicas')}/${count(o, 'spec', 'replicas')}` },
   { name: 'Up-to-date', type: 'string', cell: (o) => count(o, 'status', 'updatedReplicas') },
@@ -265,7 +278,8 @@ function reviewType(group: string, kind: string, plural: string, answer: (body: 
   const type = build({ group, kind, plural, namespaced: false, age: false });
   type.verbs = ['create'];
   // kube-apiserver stamps a creation time on whoami answers but not on access reviews.
-  const metadata = () => ({ creationTimestamp: stamped ? new Date().toISOString().replace(/\.\d+Z$/, 'Z') : null }) as unknown as KubeObject['metadata'];
+  // A zero creationTimestamp is left out (1.37's apimachinery tags it omitzero; 1.32 wrote null).
+  const metadata = () => (stamped ? { creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } : {}) as KubeObject['metadata'];
   type.review = (body) => ({ apiVersion: body.apiVersion, kind: body.kind, metadata: metadata(), ...answer(body) });
   return type;
 }
@@ -295,9 +309,11 @@ export function builtinTypes(): ResourceType[] {
     build({ kind: 'Service', plural: 'services', namespaced: true, shortNames: ['svc'], categories: ['all'], status: true, columns: serviceColumns,
       hooks: {
         defaults: serviceDefaults, prepareCreate: servicePrepareCreate, prepareUpdate: servicePrepareUpdate, validate: serviceValidate,
-        validateUpdate: serviceValidateUpdate, validateStatus: (next) => serviceValidateStatus(next), allocate: (obj, old, peers) => services.allocate(obj, old, peers),
+        validateUpdate: serviceValidateUpdate, validateStatus: serviceValidateStatus, allocate: (obj, old, peers) => services.allocate(obj, old, peers),
       } }),
-    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], columns: endpointsColumns, hooks: { defaults: endpointsDefaults, validate: endpointsValidate } }),
+    build({ kind: 'Endpoints', plural: 'endpoints', namespaced: true, shortNames: ['ep'], columns: endpointsColumns, hooks: { defaults: endpointsDefaults, validate: endpointsValidate },
+      // k8s.io/api's lifecycle marks: deprecated in 1.33, replaced by EndpointSlice (deprecation.WarningMessage's words).
+      deprecationWarning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice' }),
     build({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true, columns: sliceColumns, hooks: { defaults: sliceDefaults } }),
     build({ kind: 'Pod', plural: 'pods', namespaced: true, shortNames: ['po'], categories: ['all'], status: true, columns: podColumns,
       hooks: { defaults: podDefaults, prepareCreate: podPrepareCreate, prepareUpdate: podTolerations, prepareStatus: podPrepareStatus, validate: podValidate } }),
@@ -320,8 +336,8 @@ export function builtinTypes(): ResourceType[] {
       ] }),
     build({ kind: 'ConfigMap', plural: 'configmaps', namespaced: true, shortNames: ['cm'], hooks: { validateUpdate: immutableData },
       columns: [{ name: 'Data', type: 'string', cell: (o) => Object.keys((o.data ?? {}) as object).length + Object.keys((o.binaryData ?? {}) as object).length }] }),
-    build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'],
-      columns: [{ name: 'Secrets', type: 'string', cell: (o) => ((o.secrets ?? []) as unknown[]).length }] }),
+    // Kubernetes 1.37's printer has no Secrets column (1.32's had one).
+    build({ kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'], columns: [] }),
     build({ kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(true), age: false, nameColumn: false }),
     build({ group: 'events.k8s.io', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], columns: eventColumns(false), age: false, nameColumn: false,
       hooks: { storedAs: { key: '/events', toStorage: eventToStorage, fromStorage: eventFromStorage } } }),
@@ -335,11 +351,15 @@ export function builtinTypes(): ResourceType[] {
       status: true, scale: true, generation: true, columns: replicaSetColumns,
       hooks: { defaults: workloadDefaults(false), prepareCreate: (o) => void (o.status = {}), validate: workloadValidate, validateUpdate: selectorImmutable } }),
     // Registration only: src/kube/aggregator.ts proxies a service-backed group/version to its server.
-    build({ group: 'apiregistration.k8s.io', kind: 'APIService', plural: 'apiservices', namespaced: false, status: true,
+    build({ group: 'apiregistration.k8s.io', kind: 'APIService', plural: 'apiservices', namespaced: false, status: true, declarativeValidation: false,
       columns: [{ name: 'Service', type: 'string', cell: (o) => { const s = (o.spec as { service?: { namespace?: string; name?: string } } | undefined)?.service; return s ? `${s.namespace}/${s.name}` : 'Local'; } }] }),
     build({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false,
-      shortNames: ['crd', 'crds'], status: true, generation: true, age: false,
-      // The CRD printer shows the creation time itself, not an age.
-      columns: [{ name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp }] }),
+      shortNames: ['crd', 'crds'], status: true, generation: true, age: false, declarativeValidation: false,
+      // apiextensions-apiserver's CRD printer: scope, served versions, and the creation time itself, not an age.
+      columns: [
+        { name: 'Scope', type: 'string', description: 'Cluster/Namespaced', cell: (o) => (o.spec as { scope?: string } | undefined)?.scope ?? '' },
+        { name: 'Versions', type: 'string', description: 'Served versions', cell: servedVersions },
+        { name: 'Created At', type: 'date', cell: (o) => o.metadata.creationTimestamp },
+      ] }),
   ];
 }

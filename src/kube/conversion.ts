@@ -28,6 +28,21 @@ function failure(type: ResourceType, from: string, message: string, cause?: unkn
   return error;
 }
 
+/**
+ * kube-apiserver 1.37 converts a custom resource while decoding it from etcd, so a webhook failing
+ * on the read of one object surfaces as a storage error on the object's key and revision.
+ */
+export function conversionReadError(type: ResourceType, stored: KubeObject, error: unknown): unknown {
+  if (!(error instanceof KubeApiError)) return error;
+  const { namespace, name, resourceVersion } = stored.metadata;
+  const key = ['', type.group, type.plural, ...(namespace ? [namespace] : []), name].join('/');
+  const storageError = `StorageError: corrupt object, Code: 7, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: object not decodable revision=${resourceVersion}: ${error.message}`;
+  // apierrors.NewInternalError: the message says so, the one cause is the error itself.
+  const wrapped = new KubeApiError(500, 'InternalError', `Internal error occurred: ${storageError}`, { causes: [{ message: storageError }] });
+  (wrapped as Error & { cause?: unknown }).cause = error;
+  return wrapped;
+}
+
 /** `objects` in `desired` (group/version): those already in it are kept, the others go to the webhook in one review. */
 export async function convertObjects(type: ResourceType, objects: KubeObject[], desired: string): Promise<KubeObject[]> {
   const webhook = type.conversion;

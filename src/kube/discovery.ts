@@ -86,7 +86,8 @@ export function aggregatedDiscovery(registry: Registry, legacy: boolean): object
     .groups()
     .filter((g) => (g.group === '') === legacy)
     .map((g) => ({
-      metadata: { name: g.group, creationTimestamp: null },
+      // 1.37 leaves a zero creationTimestamp out (omitzero) where 1.32 wrote null.
+      metadata: { name: g.group },
       versions: g.versions.map((v) => ({
         version: v,
         resources: registry.resources(g.group, v).map((served) => discoveryResource(served, v)),

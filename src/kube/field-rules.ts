@@ -1,6 +1,7 @@
 // Small building blocks of built-in defaulting and validation, with apimachinery's wording.
 import { isIP } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
+import ipaddr from 'ipaddr.js';
 import type { FieldError } from './status.js';
 
 export type Obj = Record<string, unknown>;
@@ -102,9 +103,38 @@ export const dns1123Subdomain = (value: string): string[] => dnsName(value, DNS_
 /** validation.IsDNS1123Label's messages. */
 export const dns1123Label = (value: string): string[] => dnsName(value, DNS_RULES.label);
 
-/** validation.IsValidCIDR (sloppy parsing, as the API server does). */
-export function cidrErrors(field: string, value: string): FieldError[] {
+/** A list of strings from a decoded body (anything else reads as none). */
+export const strings = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+const isIpv4Mapped = (ip: ipaddr.IPv4 | ipaddr.IPv6): boolean => ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress();
+
+/**
+ * IsValidIPForLegacyField with StrictIPCIDRValidation, which Kubernetes 1.37 enables: an IP Go's
+ * sloppy parser reads, and then also netip.ParseAddr (no IPv4 octet with a leading zero) and no
+ * IPv4-mapped IPv6 address. Values the object held before the update stay valid (`validOld`).
+ */
+export function legacyIpErrors(field: string, value: string, validOld: readonly string[] = []): FieldError[] {
+  if (validOld.includes(value)) return [];
+  if (!parsesAsIp(value)) return [invalidField(field, value, IP_DETAIL)];
+  if (isIP(value) === 0) return [invalidField(field, value, 'must not have leading 0s')];
+  if (isIpv4Mapped(ipaddr.parse(value))) return [invalidField(field, value, 'must not be an IPv4-mapped IPv6 address')];
+  return [];
+}
+
+/**
+ * IsValidCIDRForLegacyField with StrictIPCIDRValidation (see legacyIpErrors): sloppy parsing, and
+ * then netip.ParsePrefix's rules (no leading zeros in the IP or the prefix length), no IPv4-mapped
+ * IPv6 address and no bits set beyond the prefix length (10.1.0.5/24 is refused).
+ */
+export function legacyCidrErrors(field: string, value: string, validOld: readonly string[] = []): FieldError[] {
+  if (validOld.includes(value)) return [];
   const m = /^(.+)\/(\d{1,3})$/.exec(value);
-  const ok = !!m && parsesAsIp(m[1]!) && Number(m[2]) <= (isIP(m[1]!) === 6 ? 128 : 32);
-  return ok ? [] : [invalidField(field, value, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')];
+  const sloppy = !!m && parsesAsIp(m[1]!) && Number(m[2]) <= (isIP(m[1]!) === 6 ? 128 : 32);
+  if (!sloppy) return [invalidField(field, value, 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)')];
+  if (isIP(m[1]!) === 0 || !/^(0|[1-9]\d*)$/.test(m[2]!)) return [invalidField(field, value, 'must not have leading 0s in IP or prefix length')];
+  const [address] = ipaddr.parseCIDR(value);
+  if (isIpv4Mapped(address)) return [invalidField(field, value, 'must not have an IPv4-mapped IPv6 address')];
+  const network = address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(value) : ipaddr.IPv6.networkAddressFromCIDR(value);
+  if (network.toString() !== address.toString()) return [invalidField(field, value, 'must not have bits set beyond the prefix length')];
+  return [];
 }

@@ -2,7 +2,7 @@
 // allocatable defaulted from capacity, the not-ready taint of the TaintNodesByCondition admission
 // plugin on create, and ValidateNode / ValidateNodeUpdate (pod CIDRs and provider ID are set
 // once, taints, duplicate addresses).
-import { cidrErrors, duplicate, forbidden, invalidField, list, notSupported, record, required, type Obj } from './field-rules.js';
+import { duplicate, forbidden, invalidField, legacyCidrErrors, list, notSupported, record, required, type Obj } from './field-rules.js';
 import type { FieldError } from './status.js';
 import type { KubeObject } from './types.js';
 
@@ -63,7 +63,7 @@ function taintErrors(node: KubeObject): FieldError[] {
     else if (!EFFECTS.includes(taint.effect as string)) errors.push(notSupported(`${at}.effect`, taint.effect, EFFECTS));
     const key = `${String(taint.effect)}\0${String(taint.key)}`;
     if (seen.has(key)) {
-      errors.push({ type: 'FieldValueDuplicate', field: at, detail: 'taints must be unique by key and effect pair', goValue: goTaint(taint) });
+      errors.push({ type: 'FieldValueDuplicate', field: at, detail: 'taints must be unique by key and effect pair', value: internalTaint(taint) });
       return;
     }
     seen.add(key);
@@ -71,19 +71,20 @@ function taintErrors(node: KubeObject): FieldError[] {
   return errors;
 }
 
-function goTaint(t: Obj): string {
-  return `core.Taint{Key:${JSON.stringify(t.key ?? '')}, Value:${JSON.stringify(t.value ?? '')}, Effect:${JSON.stringify(t.effect ?? '')}, TimeAdded:<nil>}`;
+/** The internal core.Taint a field error holds: json.Marshal prints it with its Go field names. */
+function internalTaint(t: Obj): Obj {
+  return { Key: t.key ?? '', Value: t.value ?? '', Effect: t.effect ?? '', TimeAdded: t.timeAdded ?? null };
 }
 
 /** ValidateNode: taints and pod CIDRs. */
 export function nodeValidate(node: KubeObject): FieldError[] {
   const errors = taintErrors(node);
   const cidrs = ((node.spec as Obj | undefined)?.podCIDRs ?? []) as string[];
-  cidrs.forEach((cidr, i) => errors.push(...cidrErrors(`spec.podCIDRs[${i}]`, cidr)));
+  cidrs.forEach((cidr, i) => errors.push(...legacyCidrErrors(`spec.podCIDRs[${i}]`, cidr)));
   if (cidrs.length > 1) {
     const families = new Set(cidrs.map((c) => (c.includes(':') ? 6 : 4)));
     if (families.size !== 2 || cidrs.length > 2) {
-      errors.push({ type: 'FieldValueInvalid', field: 'spec.podCIDRs', detail: 'may specify no more than one CIDR for each IP family', goValue: `[]string{${cidrs.map((c) => JSON.stringify(c)).join(', ')}}` });
+      errors.push(invalidField('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));
     }
     const seen = new Set<string>();
     cidrs.forEach((cidr, i) => {
@@ -102,7 +103,8 @@ export function nodeValidateUpdate(old: KubeObject, next: KubeObject): FieldErro
   const seen = new Set<string>();
   list((next.status as Obj | undefined)?.addresses).forEach((address, i) => {
     const key = `${String(address.type)}\0${String(address.address)}`;
-    if (seen.has(key)) errors.push({ type: 'FieldValueDuplicate', field: `status.addresses[${i}]`, detail: '', goValue: `core.NodeAddress{Type:${JSON.stringify(address.type ?? '')}, Address:${JSON.stringify(address.address ?? '')}}` });
+    // The internal core.NodeAddress, printed by json.Marshal with its Go field names.
+    if (seen.has(key)) errors.push(duplicate(`status.addresses[${i}]`, { Type: address.type ?? '', Address: address.address ?? '' }));
     seen.add(key);
   });
   const before = (old.spec ?? {}) as Obj;
@@ -113,9 +115,9 @@ export function nodeValidateUpdate(old: KubeObject, next: KubeObject): FieldErro
     if (oldCidrs.length !== newCidrs.length) errors.push(forbidden('spec.podCIDRs', CIDR_CHANGE));
     else oldCidrs.forEach((cidr, i) => cidr !== newCidrs[i] && errors.push(forbidden('spec.podCIDRs', CIDR_CHANGE)));
   }
-  if (before.providerID && before.providerID !== (after.providerID ?? '')) {
-    errors.push(forbidden('spec.providerID', 'node updates may not change providerID except from "" to valid'));
-  }
+  // Set once: from "" to a value only (the error carries no value, so it reads "Invalid value: null").
+  if (before.providerID && after.providerID && before.providerID !== after.providerID) errors.push(invalidField('spec.providerID', null, 'field cannot be modified once set'));
+  if (before.providerID && !after.providerID) errors.push(invalidField('spec.providerID', null, 'field cannot be cleared once set'));
   errors.push(...taintErrors(next));
   if ((before.externalID ?? '') !== (after.externalID ?? '')) errors.push(forbidden('spec.externalID', 'may not be updated'));
   return errors;

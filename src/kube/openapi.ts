@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Registry } from './registry.js';
 import { apiVersionOf, type JsonObject } from './types.js';
-
-const VERSION = 'v1.32.0';
+import { OPENAPI_VERSION } from './version.js';
 
 function schemaName(group: string, version: string, kind: string): string {
   const g = group === '' ? 'io.k8s.api.core' : group.endsWith('.k8s.io') || ['apps'].includes(group) ? `io.k8s.api.${group.replace(/\.k8s\.io$/, '')}` : group.split('.').reverse().join('.');
@@ -44,7 +43,7 @@ export function openApiV3ForGroupVersion(registry: Registry, group: string, vers
     paths[collection] = { post: { ...op, 'x-kubernetes-action': 'post' } };
     paths[`${collection}/{name}`] = { put: { ...op, 'x-kubernetes-action': 'put' }, patch: { ...op, 'x-kubernetes-action': 'patch' } };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: VERSION }, paths, components: { schemas } };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: OPENAPI_VERSION }, paths, components: { schemas } };
 }
 
 /** The /openapi/v3 index: one entry per group-version, with a hash of its document. */
@@ -74,5 +73,5 @@ export function openApiV2(registry: Registry): object {
       }
     }
   }
-  return { swagger: '2.0', info: { title: 'Kubernetes', version: VERSION }, paths: {}, definitions };
+  return { swagger: '2.0', info: { title: 'Kubernetes', version: OPENAPI_VERSION }, paths: {}, definitions };
 }

@@ -10,16 +10,19 @@ import { aggregatedGroups, proxyToApiService, remoteApiService } from './aggrega
 import { AGGREGATED_MEDIA, aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { openApiV2, openApiV3ForGroupVersion, openApiV3Index } from './openapi.js';
 import { decodeProtobufObject } from './protobuf.js';
-import { convertedWrite, convertObjects } from './conversion.js';
+import { conversionReadError, convertedWrite, convertObjects } from './conversion.js';
 import { badRequest, KubeApiError, resourceNotFound, unauthorized, unsupportedBody } from './status.js';
 import { checkForm, negotiate, partialMetadata } from './media.js';
 import { toTable, type IncludeObject } from './table.js';
 import { apiVersionOf, type KubeObject } from './types.js';
+import { SERVER_VERSION } from './version.js';
 import { cachedJson, serveWatch } from './watch.js';
 
-export const SERVER_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-conformal', gitCommit: '', gitTreeState: 'clean', buildDate: '1970-01-01T00:00:00Z', goVersion: '', compiler: 'node', platform: `${process.platform}/${process.arch}` };
 
 const MAX_BODY = 3 * 1024 * 1024;
+
+/** A Warning header value as kube-apiserver writes it (RFC 7234 code 299, no agent). */
+const warningValue = (text: string): string => `299 - ${JSON.stringify(text)}`;
 
 export interface KubeHttpOptions {
   token: string;
@@ -92,7 +95,9 @@ export class KubeHttpServer {
   private json(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-cache, private' };
-    if (warnings.length > 0) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+    // writeHead's headers replace those set before; keep an earlier warning (a deprecated kind's) first.
+    const earlier = res.getHeader('Warning');
+    if (warnings.length > 0) headers.Warning = [...(earlier === undefined ? [] : [earlier].flat().map(String)), ...warnings.map(warningValue)];
     res.writeHead(code, headers);
     res.end(text);
   }
@@ -211,6 +216,9 @@ export class KubeHttpServer {
 
   private async resource(req: IncomingMessage, res: ServerResponse, url: RequestUrl, group: string, version: string, segments: string[]): Promise<void> {
     const target = this.target(url, group, version, segments, req);
+    // Every verb on a deprecated kind warns, errors included, as kube-apiserver's installer wraps each route.
+    const deprecation = target.served.version.deprecationWarning;
+    if (deprecation) res.setHeader('Warning', warningValue(deprecation));
     const method = req.method ?? 'GET';
     const contentType = req.headers['content-type'] ?? 'application/json';
     const negotiated = negotiate(req.headers.accept);
@@ -259,7 +267,7 @@ export class KubeHttpServer {
         if (target.name !== undefined && url.searchParams.get('watch') === 'true') throw resourceNotFound();
         const stored = api.get(target);
         checkForm(negotiated, type, false);
-        const obj = convert && target.subresource !== 'scale' ? await convert(stored) : stored;
+        const obj = convert && target.subresource !== 'scale' ? await convert(stored).catch((error: unknown) => Promise.reject(conversionReadError(type, stored, error))) : stored;
         if (metadataOnly) return this.json(res, 200, partialMetadata(target.subresource === 'scale' ? api.scaleOf(target.served, obj) : obj, metadataOnly));
         if (target.subresource === 'scale') return this.json(res, 200, api.scaleOf(target.served, obj));
         if (table) return this.json(res, 200, toTable([obj], target.served.version.columns, { resourceVersion: obj.metadata.resourceVersion }, include, target.served.version.nameColumn !== false));

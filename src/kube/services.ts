@@ -3,14 +3,14 @@
 // 30000-32767), and load balancer status rules. Allocation reads the stored services instead of
 // keeping bitmaps, so deleting a service frees what it held with nothing to release.
 import {
-  cidrErrors,
   dns1123Label,
   dns1123Subdomain,
   duplicate,
   forbidden,
   invalidField,
-  IP_DETAIL,
   isObject,
+  legacyCidrErrors,
+  legacyIpErrors,
   list,
   notSupported,
   parsesAsIp,
@@ -18,14 +18,15 @@ import {
   required,
   setDefault,
   setDefaultPointer,
+  strings,
   type Obj,
 } from './field-rules.js';
+import { endpointIpErrors } from './endpoints.js';
 import { invalid, KubeApiError, type FieldError } from './status.js';
 import type { KubeObject } from './types.js';
 
 const SERVICE_CIDR = '10.96.0.0/12';
 const NODE_PORTS = { min: 30000, max: 32767 };
-const KUBELET_PORT = 10250;
 const TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
 
@@ -145,17 +146,15 @@ function validatePort(port: Obj, i: number, requireName: boolean, names: Set<str
 }
 
 /** ValidateService (create and update), without the dual-stack and traffic-distribution rules. */
-export function serviceValidate(svc: KubeObject): FieldError[] {
+export function serviceValidate(svc: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(svc);
+  const before = old ? specOf(old) : {};
   const errors: FieldError[] = [];
   const ports = portsOf(svc);
   const isHeadless = headless(spec);
   if (ports.length === 0 && !isHeadless && spec.type !== 'ExternalName') errors.push(required('spec.ports'));
   const ips = Array.isArray(spec.clusterIPs) ? (spec.clusterIPs as string[]) : [];
   if (spec.type === 'LoadBalancer') {
-    ports.forEach((p, i) => {
-      if (p.port === KUBELET_PORT) errors.push(invalidField(`spec.ports[${i}]`, p.port, `may not expose port ${KUBELET_PORT} externally since it is used by kubelet`));
-    });
     if (isHeadless) errors.push(invalidField('spec.clusterIPs[0]', ips[0], "may not be set to 'None' for LoadBalancer services"));
   } else if (spec.type === 'NodePort' && isHeadless) {
     errors.push(invalidField('spec.clusterIPs[0]', ips[0], "may not be set to 'None' for NodePort services"));
@@ -174,14 +173,16 @@ export function serviceValidate(svc: KubeObject): FieldError[] {
   if (spec.type !== 'ExternalName') {
     if (spec.clusterIP) {
       if (ips.length === 0) errors.push(required('spec.clusterIPs'));
-      else if (ips[0] !== spec.clusterIP) errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: 'first value must match `clusterIP`', goValue: goStrings(ips) });
-    } else if (ips.length > 0) errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: 'must be empty when `clusterIP` is not specified', goValue: goStrings(ips) });
+      else if (ips[0] !== spec.clusterIP) errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: 'first value must match `clusterIP`', value: ips });
+    } else if (ips.length > 0) errors.push({ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: 'must be empty when `clusterIP` is not specified', value: ips });
     ips.forEach((ip, i) => {
-      if (!(i === 0 && ip === 'None') && !parsesAsIp(ip)) errors.push(invalidField(`spec.clusterIPs[${i}]`, ip, IP_DETAIL));
+      if (!(i === 0 && ip === 'None')) errors.push(...legacyIpErrors(`spec.clusterIPs[${i}]`, ip, strings(before.clusterIPs)));
     });
   }
-  ((spec.externalIPs ?? []) as string[]).forEach((ip, i) => {
-    if (!parsesAsIp(ip)) errors.push(invalidField(`spec.externalIPs[${i}]`, ip, IP_DETAIL));
+  // New external IPs must also be routable (ValidateEndpointIP, for historical reasons).
+  strings(spec.externalIPs).forEach((ip, i) => {
+    const ipErrors = legacyIpErrors(`spec.externalIPs[${i}]`, ip, strings(before.externalIPs));
+    errors.push(...(ipErrors.length > 0 ? ipErrors : endpointIpErrors(`spec.externalIPs[${i}]`, ip)));
   });
   if (!spec.type) errors.push(required('spec.type'));
   else if (!TYPES.includes(spec.type as string)) errors.push(notSupported('spec.type', spec.type, TYPES));
@@ -205,7 +206,8 @@ export function serviceValidate(svc: KubeObject): FieldError[] {
   const ranges = (spec.loadBalancerSourceRanges ?? []) as string[];
   if (ranges.length > 0) {
     if (spec.type !== 'LoadBalancer') errors.push(forbidden('spec.LoadBalancerSourceRanges', "may only be used when `type` is 'LoadBalancer'"));
-    ranges.forEach((r, i) => errors.push(...cidrErrors(`spec.LoadBalancerSourceRanges[${i}]`, String(r).trim())));
+    const existing = strings(before.loadBalancerSourceRanges).map((r) => r.trim());
+    ranges.forEach((r, i) => errors.push(...legacyCidrErrors(`spec.LoadBalancerSourceRanges[${i}]`, String(r).trim(), existing)));
   }
   if (spec.allocateLoadBalancerNodePorts !== undefined && spec.allocateLoadBalancerNodePorts !== null && spec.type !== 'LoadBalancer') {
     errors.push(forbidden('spec.allocateLoadBalancerNodePorts', "may only be used when `type` is 'LoadBalancer'"));
@@ -220,22 +222,23 @@ export function serviceValidateUpdate(old: KubeObject, next: KubeObject): FieldE
   if (spec.type === 'ExternalName' || before.type === 'ExternalName' || (headless(before) && headless(spec))) return [];
   const was = (before.clusterIPs ?? []) as string[];
   const now = (spec.clusterIPs ?? []) as string[];
-  if (was.length > 0 && now.length === 0) return [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', detail: 'primary clusterIP can not be unset', goValue: goStrings(now) }];
-  if (was.length > 0 && now[0] !== was[0]) return [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', detail: 'may not change once set', goValue: goStrings(now) }];
+  if (was.length > 0 && now.length === 0) return [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', detail: 'primary clusterIP can not be unset', value: spec.clusterIPs ?? null }];
+  if (was.length > 0 && now[0] !== was[0]) return [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', detail: 'may not change once set', value: now }];
   return [];
 }
 
-/** ValidateLoadBalancerStatus, on writes to services/status. */
-export function serviceValidateStatus(svc: KubeObject): FieldError[] {
+/** ValidateLoadBalancerStatus, on writes to services/status; ingress IPs the old status held stay valid. */
+export function serviceValidateStatus(svc: KubeObject, old?: KubeObject): FieldError[] {
   const spec = specOf(svc);
   const ingress = list(path3(svc, 'status', 'loadBalancer', 'ingress'));
+  const existing = (old ? list(path3(old, 'status', 'loadBalancer', 'ingress')) : []).map((e) => String(e.ip ?? '')).filter((ip) => ip !== '');
   if (spec.type !== 'LoadBalancer' && ingress.length > 0) return [forbidden('status.loadBalancer.ingress', "may only be used when `spec.type` is 'LoadBalancer'")];
   const errors: FieldError[] = [];
   ingress.forEach((entry, i) => {
     const at = `status.loadBalancer.ingress[${i}]`;
     const ip = String(entry.ip ?? '');
     const hostname = String(entry.hostname ?? '');
-    if (ip !== '' && !parsesAsIp(ip)) errors.push(invalidField(`${at}.ip`, ip, IP_DETAIL));
+    if (ip !== '') errors.push(...legacyIpErrors(`${at}.ip`, ip, existing));
     const mode = entry.ipMode;
     if (mode === undefined || mode === null) {
       if (ip !== '') errors.push(required(`${at}.ipMode`, 'must be specified when `ip` is set'));
@@ -291,7 +294,7 @@ export class ServiceAllocator {
       const families = Array.isArray(spec.ipFamilies) ? (spec.ipFamilies as string[]) : [];
       ips.forEach((ip, i) => {
         if (ip === 'None' || i < families.length) return;
-        if (ip.includes(':')) errors.push({ type: 'FieldValueInvalid', field: `spec.clusterIPs[${i}]`, detail: 'IPv6 is not configured on this cluster', goValue: goStrings(ips) });
+        if (ip.includes(':')) errors.push({ type: 'FieldValueInvalid', field: `spec.clusterIPs[${i}]`, detail: 'IPv6 is not configured on this cluster', value: ips });
         else families.push('IPv4');
       });
       if (errors.length > 0) fail(errors);
@@ -324,9 +327,10 @@ export class ServiceAllocator {
     if (before && before.clusterIP === requested) return;
     const n = ipToNumber(requested);
     let why = '';
-    if (!(n > FIRST_IP && n < LAST_IP)) why = `the provided IP (${requested}) is not in the valid range. The range of valid IPs is ${SERVICE_CIDR}`;
+    // 1.37's allocator looks for the ServiceCIDR holding the IP, whose network and broadcast addresses do not count.
+    if (!(n > FIRST_IP && n < LAST_IP)) why = 'the provided network does not match the current range';
     else if (used.has(requested)) why = 'provided IP is already allocated';
-    if (why) fail([{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: `failed to allocate IP ${requested}: ${why}`, goValue: goStrings(spec.clusterIPs) }]);
+    if (why) fail([{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', detail: `failed to allocate IP ${requested}: ${why}`, value: Array.isArray(spec.clusterIPs) ? spec.clusterIPs : null }]);
   }
 
   private nextFreeIp(used: Set<string>): string {
@@ -399,12 +403,6 @@ export class ServiceAllocator {
       }
     }
   }
-}
-
-/** A []string as Go's %#v prints it in field errors. */
-function goStrings(value: unknown): string {
-  const items = Array.isArray(value) ? value : [];
-  return items.length === 0 ? '[]string(nil)' : `[]string{${items.map((v) => JSON.stringify(v)).join(', ')}}`;
 }
 
 function hasSelector(spec: Obj): boolean {

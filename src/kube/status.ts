@@ -3,7 +3,8 @@
 // mirror the apimachinery error constructors closely.
 
 export interface StatusCause {
-  reason: string;
+  /** Left out when empty, as Go's omitempty does (an internal error's cause has only a message). */
+  reason?: string;
   message: string;
   field?: string;
 }
@@ -117,9 +118,8 @@ export interface FieldError {
   field: string;
   /** The detail text after "Invalid value: ...:" or the fixed text of the type. */
   detail: string;
+  /** The bad value; 1.37's field.Error prints it as JSON (internal Go structs with their Go field names). */
   value?: unknown;
-  /** The value as Go's %#v prints it (structs, slices), when JSON would not match. */
-  goValue?: string;
 }
 
 const typeText: Record<FieldError['type'], string> = {
@@ -138,9 +138,20 @@ export function renderFieldError(error: FieldError): string {
   if (error.type === 'FieldValueRequired' || error.type === 'FieldValueForbidden') {
     return error.detail ? `${head}: ${error.detail}` : head;
   }
-  const value = error.goValue ?? (error.value === undefined ? undefined : JSON.stringify(error.value));
+  const value = error.value === undefined ? undefined : JSON.stringify(error.value);
   const withValue = value === undefined ? head : `${head}: ${value}`;
   return error.detail ? `${withValue}: ${error.detail}` : withValue;
+}
+
+/** The first of each error by its text (`field: message`), as field.ErrorList's ToAggregate keeps them. */
+export function distinctFieldErrors(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const text = `${e.field}: ${renderFieldError(e)}`;
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
 }
 
 /** 422 Invalid: `Kind "name" is invalid: [field: detail, ...]`. */

@@ -78,6 +78,8 @@ export interface ResourceVersion {
   columns: PrinterColumn[];
   /** Tables start with the Name column unless this is false (events print without one). */
   nameColumn?: boolean;
+  /** The warning kube-apiserver adds to every request on a deprecated kind (v1 Endpoints since 1.33). */
+  deprecationWarning?: string;
   /** CRD schema (OpenAPI v3, structural) for validation, pruning, defaulting and OpenAPI publishing. */
   schema?: JsonObject;
   /** Validates (and may default and prune) the object in place; returns field errors. */
@@ -98,6 +100,12 @@ export interface ResourceType {
   generation: boolean;
   /** Built-in types take strategic merge patches; custom resources do not. */
   builtin: boolean;
+  /**
+   * Field errors reach the client once each (by their text): 1.37's strategies with declarative
+   * validation filter the list through ToAggregate, which drops repeats (a node's taints are
+   * validated twice on update).
+   */
+  distinctFieldErrors?: boolean;
   /** An update may leave out metadata.resourceVersion (AllowUnconditionalUpdate); false for Leases and custom resources. */
   unconditionalUpdate?: boolean;
   /** Decode-time defaults (Go's SetDefaults_*), applied to every body written, status writes included. */
@@ -108,8 +116,8 @@ export interface ResourceType {
   prepareUpdate?: (next: KubeObject, old: KubeObject) => void;
   /** What a status write may not change besides the spec (pods keep their owner references, deployments their labels). */
   prepareStatus?: (next: KubeObject, old: KubeObject) => void;
-  /** Type-specific validation beyond metadata (built-ins). */
-  validate?: (obj: KubeObject) => FieldError[];
+  /** Type-specific validation beyond metadata (built-ins); `old` on updates (values it held may stay valid). */
+  validate?: (obj: KubeObject, old?: KubeObject) => FieldError[];
   /** Rewrites applied on every write, before validation (a Secret's stringData into data). */
   normalize?: (obj: KubeObject) => void;
   /** Rules between the stored object and its replacement (immutable fields). */

@@ -28,10 +28,11 @@ export const scenario: Scenario = {
     observe('openapi v3 index', { ...v3, body: { hasApps: !!v3.body.paths?.['apis/apps/v1']?.serverRelativeURL } }, { code: 200, fields: ['hasApps'] });
     const appsDoc = await client.request('GET', '/openapi/v3/apis/apps/v1');
     const deploymentSchema = Object.values(appsDoc.body.components?.schemas ?? {}).find((s: any) => s['x-kubernetes-group-version-kind']?.[0]?.kind === 'Deployment'); // eslint-disable-line @typescript-eslint/no-explicit-any
-    observe('openapi v3 apps/v1', { ...appsDoc, body: { openapi: appsDoc.body.openapi, hasDeployment: !!deploymentSchema } }, { code: 200, fields: ['openapi', 'hasDeployment'] });
-    observe('version', await client.request('GET', '/version'), { code: 200, fields: ['major'] });
+    observe('openapi v3 apps/v1', { ...appsDoc, body: { openapi: appsDoc.body.openapi, info: appsDoc.body.info, hasDeployment: !!deploymentSchema } }, { code: 200, fields: ['openapi', 'info', 'hasDeployment'] });
+    // The release both servers speak for (gitVersion, build and platform differ by nature).
+    observe('version', await client.request('GET', '/version'), { code: 200, fields: ['major', 'minor', 'emulationMajor', 'emulationMinor', 'minCompatibilityMajor', 'minCompatibilityMinor'] });
     const v2 = await client.request('GET', '/openapi/v2', undefined, 'application/json', { Accept: 'application/json' });
-    observe('openapi v2', { ...v2, body: { swagger: v2.body.swagger } }, { code: 200, fields: ['swagger'] });
+    observe('openapi v2', { ...v2, body: { swagger: v2.body.swagger, info: v2.body.info } }, { code: 200, fields: ['swagger', 'info'] });
     const review = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'create', resource: 'pods', namespace: 'default' } } };
     observe('access review', await client.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', review), { code: 201, fields: ['kind', 'metadata.creationTimestamp', 'spec', 'status'] });
     const whoami = await client.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' });

@@ -1,4 +1,4 @@
-// What a cloud controller writes to a LoadBalancer service: its status is validated (IP, ipMode
+// What a cloud controller writes to a LoadBalancer service: its status is validated (IP, strictly, ipMode
 // defaulted to VIP and checked, hostnames as DNS subdomains that are not IPs, LoadBalancer type only).
 import type { Scenario } from './scenario.js';
 
@@ -12,7 +12,9 @@ export const scenario: Scenario = {
     const fields = ['details.causes', 'message'];
     const patch = (name: string, ingress: unknown[]) => client.request('PATCH', `${services}/${name}/status`, status(ingress), 'application/merge-patch+json');
     observe('ingress ip that is no IP', await patch('lb', [{ ip: 'not-an-ip' }]), { code: 422, fields });
-    observe('ingress ip with leading zeros parses', await patch('lb', [{ ip: '010.0.0.1' }]), { code: 200, fields: ['status.loadBalancer.ingress'] });
+    // Kubernetes 1.37 validates IPs strictly (StrictIPCIDRValidation); 1.32 took this one.
+    observe('ingress ip with leading zeros is refused', await patch('lb', [{ ip: '010.0.0.1' }]), { code: 422, fields });
+    observe('ingress ip that is IPv4-mapped IPv6 is refused', await patch('lb', [{ ip: '::ffff:192.0.2.1' }]), { code: 422, fields });
     observe('ipMode without ip', await patch('lb', [{ hostname: 'a.example.com', ipMode: 'VIP' }]), { code: 422, fields });
     observe('unknown ipMode', await patch('lb', [{ ip: '192.0.2.1', ipMode: 'Direct' }]), { code: 422, fields });
     observe('hostname that is an IP', await patch('lb', [{ hostname: '192.0.2.1' }]), { code: 422, fields });

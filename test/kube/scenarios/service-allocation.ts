@@ -44,6 +44,7 @@ export const scenario: Scenario = {
     observe('node port on a ClusterIP service', await client.request('POST', services, svc('np-cip', { ports: [{ port: 80, nodePort: 31999 }] })), { code: 422, fields: ['details.causes'] });
     observe('cluster IP already allocated', await client.request('POST', services, svc('ip-taken', { clusterIP: ip, ports: [{ port: 80 }] })), { code: 422, fields: ['details.causes[0].field', 'details.causes[0].reason'] });
     observe('cluster IP out of range', await client.request('POST', services, svc('ip-range', { clusterIP: '192.0.2.1', ports: [{ port: 80 }] })), { code: 422, fields: ['details.causes', 'message'] });
+    observe('cluster IP that is the network address', await client.request('POST', services, svc('ip-net', { clusterIP: '10.96.0.0', ports: [{ port: 80 }] })), { code: 422, fields: ['details.causes', 'message'] });
     observe('IPv6 family on an IPv4 cluster', await client.request('POST', services, svc('v6', { ipFamilies: ['IPv6'], ports: [{ port: 80 }] })), { code: 422, fields: ['details.causes'] });
     observe('dual stack required on an IPv4 cluster', await client.request('POST', services, svc('dual', { ipFamilyPolicy: 'RequireDualStack', ports: [{ port: 80 }] })), { code: 422, fields: ['details.causes'] });
     observe('dual stack preferred on an IPv4 cluster', allocation(await client.request('POST', services, svc('prefer', { ipFamilyPolicy: 'PreferDualStack', ports: [{ port: 80 }] }))), { code: 201, fields: allocated });
@@ -51,7 +52,8 @@ export const scenario: Scenario = {
     observe('headless without selector', allocation(await client.request('POST', services, svc('headless-nosel', { clusterIP: 'None', ports: [{ port: 80 }] }))), { code: 201, fields: allocated });
     observe('ExternalName', allocation(await client.request('POST', services, svc('ext', { type: 'ExternalName', externalName: 'db.example.com' }))), { code: 201, fields: [...allocated, 'spec.clusterIP'] });
     observe('two unnamed ports', await client.request('POST', services, svc('unnamed', { ports: [{ port: 80 }, { port: 81 }] })), { code: 422, fields: ['details.causes'] });
-    observe('kubelet port on a LoadBalancer', await client.request('POST', services, svc('kubelet', { type: 'LoadBalancer', ports: [{ port: 10250 }] })), { code: 422, fields: ['details.causes'] });
+    // Kubernetes 1.32 refused it ("may not expose port 10250 externally"); 1.37 no longer does.
+    observe('kubelet port on a LoadBalancer is allowed', allocation(await client.request('POST', services, svc('kubelet', { type: 'LoadBalancer', ports: [{ port: 10250 }] }))), { code: 201, fields: [...allocated, 'spec.ports[0].port'] });
     const cip = await client.request('POST', services, svc('grow', { selector: { app: 'a' }, ports: [{ port: 80 }] }));
     observe('ClusterIP to NodePort allocates on update', allocation(await client.request('PATCH', `${services}/grow`, { spec: { type: 'NodePort' } }, 'application/merge-patch+json')), { code: 200, fields: allocated });
     observe('NodePort to LoadBalancer with Local traffic gets a health check port', allocation(await client.request('PATCH', `${services}/grow`, { spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local' } }, 'application/merge-patch+json')), {
