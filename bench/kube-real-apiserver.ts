@@ -1,6 +1,8 @@
 // Starts a real kube-apiserver with its own etcd, both on loopback, for the differential tests
-// and the benchmark: serving certificate generated here, a token-auth file, no controllers.
-// Paths come from CONFORMAL_KUBE_APISERVER (.ci/setup/80-go-peers.sh) and CONFORMAL_ETCD (.ci/setup/30-kube.sh).
+// and the benchmark: serving certificate generated here, a token-auth file, and on request a
+// kube-controller-manager running the controllers the in-memory server models (garbage collector,
+// namespace controller). Paths come from CONFORMAL_KUBE_APISERVER, CONFORMAL_KUBE_CONTROLLER_MANAGER
+// (.ci/setup/80-go-peers.sh) and CONFORMAL_ETCD (.ci/setup/30-kube.sh).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +21,15 @@ export interface RealApiServer {
   pids: number[];
   close(): Promise<void>;
 }
+
+export interface RealApiServerOptions {
+  timeoutMs?: number;
+  /** Path of a kube-controller-manager to run beside the API server (only the controllers the in-memory server has). */
+  controllerManager?: string;
+}
+
+/** The controllers src/kube/controllers.ts models; the others would change objects the scenarios compare. */
+const MODELLED_CONTROLLERS = ['garbagecollector', 'namespace'];
 
 function listenOnFreePort(): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -54,8 +65,11 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-async function ready(url: string, token: string, ca: string, deadline: number, log: () => string): Promise<void> {
+async function ready(url: string, token: string, ca: string, deadline: number, log: () => string, processes: ChildProcess[]): Promise<void> {
   for (;;) {
+    // A process that exited will not become ready: say so now rather than at the deadline.
+    const exited = processes.find((p) => p.exitCode !== null || p.signalCode !== null);
+    if (exited) throw new Error(`${exited.spawnfile} exited (${exited.exitCode ?? exited.signalCode}) before kube-apiserver at ${url} was ready; the log ends:\n${log().slice(-3000)}`);
     const ok = await new Promise<boolean>((resolve) => {
       const req = request(`${url}/readyz`, { headers: { Authorization: `Bearer ${token}` }, ca, timeout: 2000 }, (res) => {
         res.resume();
@@ -71,7 +85,20 @@ async function ready(url: string, token: string, ca: string, deadline: number, l
   }
 }
 
-export async function startRealApiServer(apiserverPath: string, etcdPath: string, timeoutMs = 90_000): Promise<RealApiServer> {
+function kubeconfig(url: string, ca: string, token: string): string {
+  // JSON is YAML: kubeconfig files are read by a YAML parser.
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'real', cluster: { server: url, 'certificate-authority-data': Buffer.from(ca).toString('base64') } }],
+    users: [{ name: 'admin', user: { token } }],
+    contexts: [{ name: 'real', context: { cluster: 'real', user: 'admin' } }],
+    'current-context': 'real',
+  });
+}
+
+export async function startRealApiServer(apiserverPath: string, etcdPath: string, options: RealApiServerOptions = {}): Promise<RealApiServer> {
+  const timeoutMs = options.timeoutMs ?? 90_000;
   const dir = await mkdtemp(join(tmpdir(), 'conformal-kube-real-'));
   const [etcdClient, etcdPeer, securePort] = (await freePorts(3)) as [number, number, number];
   const token = randomBytes(24).toString('base64url');
@@ -127,16 +154,30 @@ export async function startRealApiServer(apiserverPath: string, etcdPath: string
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   collect(apiserver);
   const url = `https://127.0.0.1:${securePort}`;
+  let controllerManager: ChildProcess | undefined;
   const close = async () => {
+    if (controllerManager) await stopProcess(controllerManager);
     await stopProcess(apiserver);
     await stopProcess(etcd);
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await ready(url, token, cert, Date.now() + timeoutMs, () => output);
+    await ready(url, token, cert, Date.now() + timeoutMs, () => output, [etcd, apiserver]);
+    if (options.controllerManager) {
+      await writeFile(join(dir, 'kubeconfig'), kubeconfig(url, cert, token));
+      controllerManager = spawn(options.controllerManager, [
+        `--kubeconfig=${join(dir, 'kubeconfig')}`,
+        `--controllers=${MODELLED_CONTROLLERS.join(',')}`,
+        '--leader-elect=false',
+        // Serves nothing: its health endpoint is not needed and a port would be one more to find.
+        '--secure-port=0',
+        '--v=0',
+      ], { stdio: ['ignore', 'pipe', 'pipe'] });
+      collect(controllerManager);
+    }
   } catch (error) {
     await close();
     throw error;
   }
-  return { url, token, caCert: cert, pids: [apiserver.pid!, etcd.pid!], close };
+  return { url, token, caCert: cert, pids: [apiserver.pid!, etcd.pid!, ...(controllerManager ? [controllerManager.pid!] : [])], close };
 }

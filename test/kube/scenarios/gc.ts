@@ -1,7 +1,7 @@
 // Owner references and namespaces: background, orphan and foreground deletion, and a namespace
 // emptied before it goes. Controllers do this work, on their own schedule, so every outcome is
-// awaited. The differential run has no kube-controller-manager (the module proxy serves no
-// k8s.io/kube-scheduler v0.32.x, which it needs), so this scenario runs on the in-memory server only.
+// awaited. On the real side kube-controller-manager runs its garbage collector and namespace
+// controller (test/kube/differential.test.ts).
 import type { Scenario } from './scenario.js';
 
 export const scenario: Scenario = {
@@ -36,6 +36,18 @@ export const scenario: Scenario = {
     observe('foreground delete', await client.request('DELETE', `${base}/fg-owner`, { propagationPolicy: 'Foreground' }), { code: 200, fields: ['kind', 'metadata.finalizers'] });
     await eventually('foreground owner removed', gone(`${base}/fg-owner`), slow);
     observe('foreground dependent', await client.request('GET', `${base}/fg-dep`), { code: 404, fields: ['reason'] });
+
+    // A dependent with a second, live owner stays; only the reference to the deleted owner goes.
+    const [first, second] = [await make('two-owner-a'), await make('two-owner-b')];
+    const shared = await client.request('POST', base, {
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { name: 'two-owner-dep', ownerReferences: [first, second].map((o) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: o.metadata.name, uid: o.metadata.uid })) },
+    });
+    if (shared.code !== 201) throw new Error(`create two-owner-dep: ${shared.code} ${JSON.stringify(shared.body)}`);
+    await client.request('DELETE', `${base}/two-owner-a`, { propagationPolicy: 'Background' });
+    const ownersLeft = async () => ((await client.request('GET', `${base}/two-owner-dep`)).body as { metadata?: { ownerReferences?: unknown[] } }).metadata?.ownerReferences?.length === 1;
+    await eventually('reference to the deleted owner removed', ownersLeft, slow);
+    observe('dependent of a deleted and a live owner', await client.request('GET', `${base}/two-owner-dep`), { code: 200, fields: ['metadata.ownerReferences[0].name'] });
 
     const child = `${ns}-gone`;
     await client.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: child } });
