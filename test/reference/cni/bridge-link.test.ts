@@ -74,7 +74,7 @@ describe.runIf(built && isRoot)('bridge mode in real namespaces (the plugin runs
   const ipOf = (pod: string, family: 4 | 6) => results.get(pod)!.ips.find((i) => i.address.includes(':') === (family === 6))!.address.split('/')[0]!;
 
   /** One plugin execution as a runtime makes it, inside the node namespace. */
-  async function plugin(command: string, pod: string, containerID = pod, prevResult?: unknown): Promise<Outcome> {
+  async function plugin(command: string, pod: string, containerID = pod, prevResult?: unknown, config: Record<string, unknown> = netConfig): Promise<Outcome> {
     const env = {
       PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
       XDG_CACHE_HOME: join(work, 'cache'),
@@ -85,7 +85,7 @@ describe.runIf(built && isRoot)('bridge mode in real namespaces (the plugin runs
       CNI_PATH: reference.cniPath,
     };
     const child = run('ip', ['netns', 'exec', ns.node, join(reference.cniPath, REFERENCE_TYPE)], { env, timeout: 20_000 });
-    child.child.stdin?.end(JSON.stringify({ ...netConfig, ...(prevResult ? { prevResult } : {}) }));
+    child.child.stdin?.end(JSON.stringify({ ...config, ...(prevResult ? { prevResult } : {}) }));
     try {
       return { code: 0, stdout: (await child).stdout };
     } catch (error) {
@@ -198,6 +198,14 @@ c.on('error', (e) => { console.error(e.message); process.exit(4); });`;
     expect(JSON.parse(outcome.stdout)).toMatchObject({ code: 100 });
     expect((await links(ns.node)).map((l) => l.ifname)).not.toContain(hostEndName('intruder', 'eth0'));
     expect(Object.values(allocations()).map((o) => o.containerID)).not.toContain('intruder');
+  });
+
+  it('refuses a bridge mode config without a bridge name (code 7), touching nothing', async () => {
+    const { bridge: _, ...nameless } = netConfig;
+    const outcome = await plugin('ADD', 'b', 'nameless', undefined, nameless);
+    expect(outcome.code).toBe(1);
+    expect(JSON.parse(outcome.stdout)).toMatchObject({ code: 7, msg: expect.stringContaining('"bridge"') });
+    expect(Object.values(allocations()).map((o) => o.containerID)).not.toContain('nameless');
   });
 
   it('DEL removes the host ends and releases the addresses, also for a pod whose namespace is gone', async () => {
