@@ -4,7 +4,7 @@
 // bridge plugin does with isGateway. Containers on one bridge reach each other, and through the
 // gateway the runtime's namespace. One `ip -batch` per namespace: two processes per ADD.
 import { readFileSync } from 'node:fs';
-import { addressSteps, failedLine, ip, IpError, namespaceName, randomMac, routeSteps, word } from './ip-command.js';
+import { addressSteps, failedLine, ip, ipIn, IpError, namespaceRef, randomMac, routeSteps, word, type NamespaceRef } from './ip-command.js';
 import { ipFamily } from './ip-family.js';
 import { fnv1a, type LinkFacts, type LinkSpec } from './link.js';
 import type { IpConfig, Route } from './results.js';
@@ -83,12 +83,13 @@ export interface HostInterface {
  * container end sent into `ns`, the host end on the bridge; returns the bridge and the host end as
  * `ip -j` shows them at the end of the same batch.
  */
-function runHostSteps(ns: string, dev: string, mac: string, spec: BridgedLinkSpec): HostInterface[] {
+function runHostSteps(ns: NamespaceRef, dev: string, mac: string, spec: BridgedLinkSpec): HostInterface[] {
   const bridge = word(spec.bridge, 'bridge');
   const common = [
     ...spec.gateways.map((gateway) => `addr replace ${word(gateway, 'gateway')} dev ${bridge}${gateway.includes(':') ? ' nodad' : ''}`),
     `link set ${bridge} up`,
-    `link add ${spec.hostEnd} type veth peer name ${dev} address ${mac} netns ${ns}`,
+    // `netns` takes a name or a path (ip -n takes only names).
+    `link add ${spec.hostEnd} type veth peer name ${dev} address ${mac} netns ${ns.name ?? word(ns.path, 'CNI_NETNS')}`,
     `link set ${spec.hostEnd} master ${bridge}`,
     `link set ${spec.hostEnd} up`,
     `link show dev ${bridge}`,
@@ -104,7 +105,7 @@ function runHostSteps(ns: string, dev: string, mac: string, spec: BridgedLinkSpe
     const line = failedLine(error);
     // Another ADD made the bridge between the look and the batch: it is there now, as wanted.
     if (create && line === 1 && /File exists/.test((error as IpError).stderr)) return runHostSteps(ns, dev, mac, spec);
-    if (line === vethLine && /File exists/.test((error as IpError).stderr)) throw new CniError(Code.InterfaceExists, `interface ${dev} already exists in ${ns}, or host end ${spec.hostEnd} in the runtime's namespace`);
+    if (line === vethLine && /File exists/.test((error as IpError).stderr)) throw new CniError(Code.InterfaceExists, `interface ${dev} already exists in ${ns.name ?? ns.path}, or host end ${spec.hostEnd} in the runtime's namespace`);
     if (line === undefined || line > vethLine) deleteHostEnd(spec.hostEnd);
     throw error;
   }
@@ -118,13 +119,13 @@ function runHostSteps(ns: string, dev: string, mac: string, spec: BridgedLinkSpe
 
 /** Creates the veth across the two namespaces and configures both ends; undoes it all on failure. */
 export function createBridgedLink(netns: string, spec: BridgedLinkSpec): LinkFacts & { readonly hostInterfaces: HostInterface[] } {
-  const ns = namespaceName(netns);
+  const ns = namespaceRef(netns, true);
   const dev = spec.ifname;
   const mac = randomMac();
   const hostInterfaces = runHostSteps(ns, dev, mac, spec);
   const steps = [...addressSteps(dev, spec.addresses), `link set ${dev} up`, ...(spec.skipRoutes ? [] : routeSteps(dev, spec.routes))];
   try {
-    ip(['-n', ns, '-batch', '-'], `${steps.join('\n')}\n`);
+    ipIn(ns, ['-batch', '-'], `${steps.join('\n')}\n`);
   } catch (error) {
     deleteHostEnd(spec.hostEnd);
     throw error;

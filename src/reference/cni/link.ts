@@ -4,7 +4,7 @@
 // CNI_NETNS is a directory. Every `ip` process costs a fork of this one, hence as few as possible.
 import { existsSync } from 'node:fs';
 import { isSimulatedNetns, readSimulatedInterface, removeSimulatedInterface, simulatedInterfaceExists, writeSimulatedInterface } from '../../interfaces/cni/simulated-netns.js';
-import { addressSteps, failedLine, ip, IpError, namespaceName, randomMac, routeSteps } from './ip-command.js';
+import { addressSteps, failedLine, ip, ipIn, IpError, namespaceName, namespaceRef, randomMac, routeSteps } from './ip-command.js';
 import { CniError, Code } from './skel.js';
 
 export interface LinkSpec {
@@ -85,12 +85,12 @@ export function deleteLink(netns: string, ifname: string): void {
   }
 }
 
-/** Addresses currently on the interface, or undefined when it does not exist. */
-export function linkAddresses(netns: string, ifname: string): string[] | undefined {
+/** Addresses currently on the interface, or undefined when it does not exist; `anyPath` as namespaceRef's. */
+export function linkAddresses(netns: string, ifname: string, anyPath = false): string[] | undefined {
   if (isSimulatedNetns(netns)) return readSimulatedInterface(netns, ifname)?.addresses.slice();
   let shown: string;
   try {
-    shown = ip(['-j', '-n', namespaceName(netns), 'addr', 'show', 'dev', ifname]);
+    shown = ipIn(namespaceRef(netns, anyPath), ['addr', 'show', 'dev', ifname], undefined, ['-j']);
   } catch (error) {
     if (error instanceof IpError && /does not exist/.test(error.stderr)) return undefined;
     throw error;

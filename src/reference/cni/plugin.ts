@@ -132,12 +132,13 @@ async function check(request: Request): Promise<unknown> {
   const index = prev.interfaces.findIndex((i) => i.name === link && inSandbox(i.sandbox));
   if (index < 0) throw new CniError(Code.CheckFailed, `prevResult lists no interface ${link} in ${request.netns}`);
   if (request.fault !== 'check-ignores-interface') {
-    const actual = linkAddresses(request.netns, link);
+    // Bridge mode takes any namespace file for CNI_NETNS (as ADD does), the default mode named ones.
+    const bridge = bridgeOf(request);
+    const actual = linkAddresses(request.netns, link, bridge !== undefined);
     if (!actual) throw new CniError(Code.CheckFailed, `interface ${link} is missing from ${request.netns}`);
     for (const ip of prev.ips.filter((i) => i.interface === index && request.fault !== 'check-skips-addresses')) {
       if (!actual.includes(ip.address)) throw new CniError(Code.CheckFailed, `interface ${link} lacks address ${ip.address}`);
     }
-    const bridge = bridgeOf(request);
     if (bridge !== undefined) checkHostEnd(hostEndName(request.containerID, request.ifname), bridge);
   }
   const type = ipamType(request);

@@ -4,10 +4,11 @@
 // the node namespace and reach each other and the node; DEL and the namespaces' removal leave nothing.
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { embeddedReferenceConfig, REFERENCE_TYPE, referenceBundle } from '../../../src/interfaces/cni/target.js';
@@ -51,7 +52,10 @@ describe('bridge mode: what the bridge and the container get', () => {
 
 describe.runIf(built && isRoot)('bridge mode in real namespaces (the plugin runs in a node namespace)', () => {
   const prefix = `conformal-cninet-${randomBytes(3).toString('hex')}`;
-  const ns = { node: `${prefix}-node`, a: `${prefix}-a`, b: `${prefix}-b`, gone: `${prefix}-c` };
+  const ns = { node: `${prefix}-node`, a: `${prefix}-a`, b: `${prefix}-b`, gone: `${prefix}-c`, held: `${prefix}-d` };
+  /** CNI_NETNS of each pod: the named namespace, or for `held` a path outside /run/netns (filled in by its test). */
+  const netnsPaths = new Map(Object.entries(ns).map(([pod, name]) => [pod, `/run/netns/${name}`]));
+  let holder: ReturnType<typeof spawn> | undefined;
   const work = mkdtempSync(join(tmpdir(), 'conformal-cninet-'));
   const BRIDGE = 'cnfbr0';
   const reference = embeddedReferenceConfig(work, undefined);
@@ -80,7 +84,7 @@ describe.runIf(built && isRoot)('bridge mode in real namespaces (the plugin runs
       XDG_CACHE_HOME: join(work, 'cache'),
       CNI_COMMAND: command,
       CNI_CONTAINERID: containerID,
-      CNI_NETNS: `/run/netns/${ns[pod as keyof typeof ns]}`,
+      CNI_NETNS: netnsPaths.get(pod)!,
       CNI_IFNAME: 'eth0',
       CNI_PATH: reference.cniPath,
     };
@@ -122,9 +126,13 @@ c.on('end', () => process.stdout.write(echoed));
 c.on('timeout', () => { console.error('timed out'); process.exit(3); });
 c.on('error', (e) => { console.error(e.message); process.exit(4); });`;
 
-  /** Connects from namespace `from` to `host` served in namespace `to`; returns what came back. */
+  /** argv prefix running a command inside a pod's (or the node's) namespace. */
+  const inside = (name: string) => (name.startsWith('/') ? ['nsenter', `--net=${name}`] : ['ip', 'netns', 'exec', name]);
+
+  /** Connects from namespace `from` to `host` served in namespace `to` (names, or paths); returns what came back. */
   async function exchange(from: string, to: string, host: string): Promise<string> {
-    const server = spawn('ip', ['netns', 'exec', to, process.execPath, '-e', ECHO_SERVER, host], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [command, ...prefix] = inside(to);
+    const server = spawn(command!, [...prefix, process.execPath, '-e', ECHO_SERVER, host], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = new Promise((resolve) => server.once('exit', resolve));
     try {
       const port = await Promise.race([
@@ -132,7 +140,8 @@ c.on('error', (e) => { console.error(e.message); process.exit(4); });`;
         new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`no echo server on ${host} in ${to} within 10 s`)), 10_000).unref()),
       ]);
       const token = `hello-from-${from}`;
-      const { stdout } = await run('ip', ['netns', 'exec', from, process.execPath, '-e', ECHO_CLIENT, host, port, token], { timeout: 10_000 });
+      const [client, ...clientPrefix] = inside(from);
+      const { stdout } = await run(client!, [...clientPrefix, process.execPath, '-e', ECHO_CLIENT, host, port, token], { timeout: 10_000 });
       expect(stdout).toBe(token);
       return stdout;
     } finally {
@@ -146,6 +155,7 @@ c.on('error', (e) => { console.error(e.message); process.exit(4); });`;
   }
 
   afterAll(async () => {
+    holder?.kill();
     await removeNamespaces();
     rmSync(work, { recursive: true, force: true });
   });
@@ -206,6 +216,24 @@ c.on('error', (e) => { console.error(e.message); process.exit(4); });`;
     expect(outcome.code).toBe(1);
     expect(JSON.parse(outcome.stdout)).toMatchObject({ code: 7, msg: expect.stringContaining('"bridge"') });
     expect(Object.values(allocations()).map((o) => o.containerID)).not.toContain('nameless');
+  });
+
+  it("takes a namespace by a path outside /run/netns (as containerd's under its state dir, or /proc/PID/ns/net)", async () => {
+    holder = spawn('ip', ['netns', 'exec', ns.held, 'sleep', '120'], { stdio: 'ignore' });
+    // Only a path known to be the pod's namespace is handed over: until the holder has entered it, its path is this namespace.
+    const want = `net:[${statSync(`/run/netns/${ns.held}`).ino}]`;
+    const path = `/proc/${holder.pid}/ns/net`;
+    for (const started = Date.now(); readlinkSync(path) !== want; await sleep(20)) if (Date.now() - started > 10_000) throw new Error(`${path} never became ${want}`);
+    netnsPaths.set('held', path);
+    const result = await add('held');
+    expect(result.interfaces[2]).toMatchObject({ name: 'eth0', sandbox: path });
+    const inPod = (await run('nsenter', [`--net=${path}`, 'ip', '-j', 'addr', 'show', 'dev', 'eth0'])).stdout;
+    for (const { address } of result.ips) expect(inPod).toContain(`"local":"${address.split('/')[0]}"`);
+    await exchange(path, ns.a, ipOf('a', 4));
+    expect(await plugin('CHECK', 'held', 'held', result)).toEqual({ code: 0, stdout: '' });
+    expect(await plugin('DEL', 'held')).toEqual({ code: 0, stdout: '' });
+    expect((await links(ns.held)).map((l) => l.ifname)).toEqual(['lo']);
+    holder.kill();
   });
 
   it('DEL removes the host ends and releases the addresses, also for a pod whose namespace is gone', async () => {
