@@ -36,7 +36,7 @@ export const REFERENCE_EXECUTABLES = [
 export const referenceBundle = (type: string): string => packagePath('dist/cni-ref', `${type}.cjs`);
 /** What the launchers load it with (src/reference/cni/launch.ts, bundled). */
 export const REFERENCE_LAUNCH = packagePath('dist/cni-ref', 'launch.cjs');
-/** A field the reference plugin rejects with code 2 (it only makes veth interfaces). */
+/** A field the reference plugin rejects with code 2 (its modes are "veth" and "bridge"). */
 export const REFERENCE_UNSUPPORTED_FIELD = { key: 'mode', value: 'macvtap' } as const;
 /** Benchmarking (RFC 2544) and unique-local ranges: never routed, used only inside test namespaces. */
 export const REFERENCE_RANGES = [

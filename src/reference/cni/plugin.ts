@@ -1,9 +1,12 @@
 // The reference interface plugin (type conformal-ref): creates CNI_IFNAME in CNI_NETNS with the
 // addresses its IPAM delegate allocates, chains onto prevResult, and implements DEL, CHECK,
-// STATUS and GC by the spec text. Attachments are recorded under the config's dataDir.
+// STATUS and GC by the spec text. Attachments are recorded under the config's dataDir. With
+// "mode": "bridge" the interface's veth has its other end on a bridge in the runtime's namespace.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atLeast } from '../../interfaces/cni/versions.js';
+import { isSimulatedNetns } from '../../interfaces/cni/simulated-netns.js';
+import { checkHostEnd, createBridgedLink, deleteHostEnd, gatewayAddresses, hostEndName, withDefaultRoutes, type HostInterface } from './bridge-link.js';
 import { delegate } from './delegate.js';
 import { validAttachments } from './gc-request.js';
 import { createLink, deleteLink, linkAddresses, linkExists } from './link.js';
@@ -36,16 +39,34 @@ function ipamType(request: Request): string | undefined {
   return typeof ipam?.type === 'string' ? ipam.type : undefined;
 }
 
-/** The only interface kind the reference makes; any other "mode" is an unsupported field (code 2). */
-function checkMode(request: Request): void {
+type Mode = { readonly kind: 'veth' } | { readonly kind: 'bridge'; readonly bridge: string };
+
+/**
+ * The interface kinds the reference makes: a veth with both ends in CNI_NETNS (the default, "veth")
+ * or one whose host end is on a bridge in the runtime's namespace ("bridge", naming it in "bridge");
+ * any other "mode" is an unsupported field (code 2).
+ */
+function networkMode(request: Request): Mode {
   const mode = request.config.mode;
-  if (mode === undefined || mode === 'veth') return;
+  if (mode === undefined || mode === 'veth') return { kind: 'veth' };
+  if (mode === 'bridge') {
+    const bridge = request.config.bridge;
+    if (typeof bridge !== 'string' || bridge === '') throw new CniError(Code.InvalidConfig, 'mode "bridge" needs "bridge": the name of the bridge in the runtime\'s namespace');
+    return { kind: 'bridge', bridge };
+  }
   if (request.fault === 'unsupported-field-vague') throw new CniError(Code.InvalidConfig, 'invalid configuration');
-  throw new CniError(Code.UnsupportedField, `unsupported field mode=${JSON.stringify(mode)}: only "veth" is supported`);
+  throw new CniError(Code.UnsupportedField, `unsupported field mode=${JSON.stringify(mode)}: only "veth" and "bridge" are supported`);
+}
+
+/** The bridge of a bridge-mode config, else undefined: DEL and CHECK leave judging the mode to ADD. */
+function bridgeOf(request: Request): string | undefined {
+  const mode = request.config.mode === 'bridge' ? networkMode(request) : undefined;
+  return mode?.kind === 'bridge' ? mode.bridge : undefined;
 }
 
 async function add(request: Request): Promise<unknown> {
-  checkMode(request);
+  const mode = networkMode(request);
+  if (mode.kind === 'bridge' && isSimulatedNetns(request.netns)) throw new CniError(Code.NetnsUnusable, `mode "bridge" needs a named network namespace; CNI_NETNS ${request.netns} is a simulated one`);
   const dir = dataDir(request);
   const link = linkName(request);
   // An existing interface is an error that createLink reports; only the faulty variant looks first, to replace it.
@@ -53,21 +74,28 @@ async function add(request: Request): Promise<unknown> {
   const prev = request.fault === 'drops-prev-result' ? fromAnyVersion(undefined) : fromAnyVersion(request.config.prevResult);
   const type = ipamType(request);
   const ipam = type ? fromAnyVersion(await delegate(type, 'ADD', request)) : fromAnyVersion(undefined);
+  // Bridge mode routes the container through the bridge's gateway address, as the bridge plugin's isDefaultGateway.
+  const routes = mode.kind === 'bridge' ? withDefaultRoutes(ipam.ips, ipam.routes) : ipam.routes;
+  const spec = { ifname: link, addresses: ipam.ips.map((i) => i.address), routes, skipRoutes: request.fault === 'routes-not-installed' };
   let mac: string;
+  let hostInterfaces: HostInterface[] = [];
   try {
-    mac = createLink(request.netns, { ifname: link, addresses: ipam.ips.map((i) => i.address), routes: ipam.routes, skipRoutes: request.fault === 'routes-not-installed' }).mac;
+    if (mode.kind === 'veth') mac = createLink(request.netns, spec).mac;
+    else ({ mac, hostInterfaces } = createBridgedLink(request.netns, { ...spec, bridge: mode.bridge, hostEnd: hostEndName(request.containerID, request.ifname), gateways: gatewayAddresses(ipam.ips) }));
   } catch (error) {
     // Undo the delegate's allocation before failing (the spec's advice for failed ADDs).
     if (type) await delegate(type, 'DEL', request);
     throw error;
   }
   writeFileSync(recordFile(dir, request.containerID, request.ifname), JSON.stringify({ containerID: request.containerID, ifname: request.ifname, netns: request.netns, ...(link !== request.ifname ? { link } : {}) } satisfies Record_));
-  const index = request.fault === 'bad-interface-index' ? prev.interfaces.length + 5 : prev.interfaces.length;
+  // The host interfaces (bridge mode) come first, the container interface last, as the bridge plugin lists them.
+  const interfaces = [...prev.interfaces, ...hostInterfaces];
+  const index = request.fault === 'bad-interface-index' ? interfaces.length + 5 : interfaces.length;
   const mtu = typeof request.config.mtu === 'number' ? request.config.mtu : undefined;
   const result: Result = {
-    interfaces: [...prev.interfaces, { name: link, mac, ...(request.fault === 'sandbox-not-reported' ? {} : { sandbox: request.netns }), ...(mtu ? { mtu } : {}) }],
+    interfaces: [...interfaces, { name: link, mac, ...(request.fault === 'sandbox-not-reported' ? {} : { sandbox: request.netns }), ...(mtu ? { mtu } : {}) }],
     ips: [...prev.ips, ...ipam.ips.map((ip) => ({ ...ip, interface: index }))],
-    routes: [...prev.routes, ...ipam.routes],
+    routes: [...prev.routes, ...routes],
     ...((prev.dns ?? ipam.dns) ? { dns: prev.dns ?? ipam.dns } : {}),
   };
   const version = request.fault === 'wrong-result-version' ? '1.1.0' : request.cniVersion;
@@ -87,7 +115,11 @@ async function del(request: Request): Promise<void> {
   const type = ipamType(request);
   if (type) await delegate(type, 'DEL', request);
   // Only an attachment ADD recorded has an interface to remove: nothing to ask `ip` for otherwise.
-  if (known && request.fault !== 'del-keeps-interface') deleteLink(request.netns, linkName(request));
+  if (known && request.fault !== 'del-keeps-interface') {
+    // Removing the host end removes its container end too, even when CNI_NETNS is already gone.
+    if (bridgeOf(request) !== undefined) deleteHostEnd(hostEndName(request.containerID, request.ifname));
+    else deleteLink(request.netns, linkName(request));
+  }
   rmSync(file, { force: true });
 }
 
@@ -100,11 +132,14 @@ async function check(request: Request): Promise<unknown> {
   const index = prev.interfaces.findIndex((i) => i.name === link && inSandbox(i.sandbox));
   if (index < 0) throw new CniError(Code.CheckFailed, `prevResult lists no interface ${link} in ${request.netns}`);
   if (request.fault !== 'check-ignores-interface') {
-    const actual = linkAddresses(request.netns, link);
+    // Bridge mode takes any namespace file for CNI_NETNS (as ADD does), the default mode named ones.
+    const bridge = bridgeOf(request);
+    const actual = linkAddresses(request.netns, link, bridge !== undefined);
     if (!actual) throw new CniError(Code.CheckFailed, `interface ${link} is missing from ${request.netns}`);
     for (const ip of prev.ips.filter((i) => i.interface === index && request.fault !== 'check-skips-addresses')) {
       if (!actual.includes(ip.address)) throw new CniError(Code.CheckFailed, `interface ${link} lacks address ${ip.address}`);
     }
+    if (bridge !== undefined) checkHostEnd(hostEndName(request.containerID, request.ifname), bridge);
   }
   const type = ipamType(request);
   if (type && request.fault !== 'check-skips-ipam') await delegate(type, 'CHECK', request);
