@@ -29,7 +29,13 @@ conformal_go_peers_setup() {
   local hash
   hash="$(cd "$src" && find go.mod go.sum cmd "${scripts[@]}" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
   local stamp="$bin/.go-peers-$hash" b missing=0 release
-  release="$(sed -n 's#^[[:space:]]*k8s.io/kubernetes \(v1\.[0-9.]*\)$#\1#p' "$src/go.mod")"
+  # The require line may carry a comment (`// indirect`): match the module and take the next field.
+  release="$(awk '$1 == "k8s.io/kubernetes" && $2 ~ /^v1\.[0-9]+\.[0-9]+$/ { print $2; exit }' "$src/go.mod")"
+  if [ -z "$release" ]; then
+    # Without it the binaries report an empty version and panic at start (component-base metrics).
+    echo "80-go-peers: no k8s.io/kubernetes v1.X.Y requirement found in $src/go.mod" >&2
+    return 1
+  fi
   for b in ccm "${kube[@]}"; do [ -x "$bin/$b" ] || missing=1; done
   if [ ! -e "$stamp" ] || [ "$missing" = 1 ]; then
     mkdir -p "$bin"
