@@ -2,11 +2,12 @@
 // test image registry Running with an address from the bridge range, `kubectl logs` and
 // `kubectl exec` through kube-apiserver and kubelet, and a pod deletion that completes (the sandbox
 // gone from the runtime too). Shared by the containerd and reference-runtime tests.
-import { expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { waitFor } from '../../../src/core/deadline.js';
 import { CriClient } from '../../../src/interfaces/cri/client.js';
 import type { PodSandbox } from '../../../src/interfaces/cri/types.js';
-import type { Cluster, ClusterTools } from '../../support/cluster/cluster.js';
+import { startCluster, type Cluster, type ClusterTools } from '../../support/cluster/cluster.js';
+import type { CriRuntime } from '../../support/cluster/runtime.js';
 import { POD_SUBNET } from '../../support/cluster/cni.js';
 import { NODE_IP } from '../../support/cluster/namespaces.js';
 import { requireTool } from '../../support/real-tools.js';
@@ -65,8 +66,62 @@ function inSubnet(ip: string, cidr: string): boolean {
   return ip.split('.').length === 4 && (toNumber(ip) & mask) >>> 0 === (toNumber(base) & mask) >>> 0;
 }
 
-export function podChecks(cluster: () => Cluster, expected: { runtimeVersion: RegExp }): void {
-  it('registers its node with the node address and turns it Ready', async () => {
+/** The checks, by the name docs/cri/kubelet.md uses for them. */
+export type PodCheck = 'node-ready' | 'pod-running' | 'pod-ip-from-cni' | 'logs' | 'exec' | 'delete';
+
+export interface PodCheckExpectations {
+  /** What Node.status.nodeInfo.containerRuntimeVersion must match. */
+  readonly runtimeVersion: RegExp;
+  /**
+   * Checks the runtime is known to fail, each with the reason docs/cri/kubelet.md gives: they run
+   * as `it.fails`, so the day one passes, the test says the record is out of date.
+   */
+  readonly knownDifferences?: Partial<Record<PodCheck, string>>;
+}
+
+let lastSeen = '';
+
+/** Starts the cluster before the describe block's tests, prints every log when one fails, stops it after them. */
+export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime): () => Cluster {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster({ tools: tools(), runtime: runtime() });
+    process.stdout.write(`cluster started (ms): ${JSON.stringify(cluster.startTimes)}\n`);
+  }, 150_000);
+  afterEach((context) => {
+    // An `it.fails` check fails on purpose: its logs say nothing new.
+    if (context.task.result?.state === 'fail' && !context.task.fails && cluster) process.stderr.write(`${cluster.logs()}\n--- ${cluster.runtime.name} ---\n${cluster.runtime.log().slice(-3000)}\n`);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 120_000);
+  return () => {
+    if (!cluster) throw new Error('the cluster did not start');
+    return cluster;
+  };
+}
+
+/** The last test: the leftovers check sees the running cluster, and nothing once it is stopped. */
+export function teardownCheck(cluster: () => Cluster, components: readonly string[]): void {
+  it('leaves nothing on the host after teardown', async () => {
+    const c = cluster();
+    // The check is not blind: on the running cluster it sees the components, the namespace, the cgroup and the state dir.
+    const running = (await c.leftovers()).join('\n');
+    for (const expected of [...components, `network namespace ${c.namespaces.netnsName}`, `state dir ${c.stateDir}`, 'cgroup /sys/fs/cgroup/']) expect(running).toContain(expected);
+    await c.stop();
+    process.stdout.write(`cluster stopped (ms): ${JSON.stringify(c.stopTimes)}\n`);
+    expect(await c.leftovers()).toEqual([]);
+  }, 120_000);
+}
+
+export function podChecks(cluster: () => Cluster, expected: PodCheckExpectations): void {
+  const check = (id: PodCheck, title: string, body: () => Promise<void>, timeoutMs?: number) => {
+    const known = expected.knownDifferences?.[id];
+    if (known) it.fails(`${title} [known difference, docs/cri/kubelet.md: ${known}]`, body, timeoutMs);
+    else it(title, body, timeoutMs);
+  };
+
+  check('node-ready', 'registers its node with the node address and turns it Ready', async () => {
     const c = cluster();
     const node = await c.kubectl.json<NodeObject>(['get', 'node', c.nodeName], AbortSignal.timeout(15_000));
     expect(node.status?.conditions?.find((condition) => condition.type === 'Ready')?.status).toBe('True');
@@ -75,7 +130,7 @@ export function podChecks(cluster: () => Cluster, expected: { runtimeVersion: Re
     expect(node.status?.nodeInfo?.containerRuntimeVersion).toMatch(expected.runtimeVersion);
   });
 
-  it('runs a pod from the test image registry to Running with an address from the bridge range', async () => {
+  check('pod-running', 'runs a pod from the test image registry to Running', async () => {
     const c = cluster();
     const signal = AbortSignal.timeout(POD_TIMEOUT_MS);
     await c.kubectl.run(['apply', '-f', '-'], signal, { input: podManifest(c.images.images.busybox) });
@@ -87,26 +142,30 @@ export function podChecks(cluster: () => Cluster, expected: { runtimeVersion: Re
       },
       { signal, description: `pod ${POD} Running`, intervalMs: 250, lastSeen: () => lastSeen },
     );
-    expect(pod.status?.podIP, `pod IP from ${POD_SUBNET}`).toSatisfy((ip: string) => inSubnet(ip, POD_SUBNET));
-    // The runtime pulled both images from the cluster's registry.
+    expect(pod.status?.podIP).toBeTruthy();
+    // The runtime pulled the image from the cluster's registry.
     const pulled = c.images.registry.requests.filter((r) => r.path.includes('/manifests/')).map((r) => r.path);
     expect(pulled.some((path) => path.includes('conformal/busybox'))).toBe(true);
-    expect(pulled.some((path) => path.includes('conformal/pause'))).toBe(true);
   }, POD_TIMEOUT_MS + 5000);
 
-  it('serves the container log through kube-apiserver (kubectl logs)', async () => {
+  check('pod-ip-from-cni', `gives the pod an address from the CNI bridge range (${POD_SUBNET})`, async () => {
+    const pod = await cluster().kubectl.json<PodObject>(['get', 'pod', POD, '--namespace=default'], AbortSignal.timeout(15_000));
+    expect(pod.status?.podIP, `pod IP from ${POD_SUBNET}`).toSatisfy((ip: string) => inSubnet(ip, POD_SUBNET));
+  });
+
+  check('logs', 'serves the container log through kube-apiserver (kubectl logs)', async () => {
     const log = await cluster().kubectl.run(['logs', POD, '--namespace=default'], AbortSignal.timeout(20_000));
     expect(log).toContain('conformal-pod-started');
   });
 
-  it('runs a command in the container (kubectl exec)', async () => {
-    const out = await cluster().kubectl.run(['exec', POD, '--namespace=default', '--', '/bin/sh', '-c', 'echo exec-$((6 * 7)); cat /proc/1/cmdline | tr "\\0" " "'], AbortSignal.timeout(20_000));
-    expect(out).toContain('exec-42');
-    // It ran beside the container's own process, in its PID namespace.
-    expect(out).toContain('conformal-pod-started');
+  check('exec', 'runs a command in the container (kubectl exec)', async () => {
+    // Only programs the image has (test-image-set.ts): the command must mean the same to any runtime.
+    const out = await cluster().kubectl.run(['exec', POD, '--namespace=default', '--', '/bin/sh', '-c', 'echo exec-ok; hostname'], AbortSignal.timeout(20_000));
+    // It ran in the pod: the sandbox's hostname is the pod's name.
+    expect(out.split('\n')).toEqual(['exec-ok', POD, '']);
   });
 
-  it('deletes the pod: gone from the API and from the runtime', async () => {
+  check('delete', 'deletes the pod: gone from the API and from the runtime', async () => {
     const c = cluster();
     const signal = AbortSignal.timeout(60_000);
     await c.kubectl.run(['delete', 'pod', POD, '--namespace=default', '--wait=true', '--timeout=50s'], signal, { timeoutMs: 55_000 });
@@ -122,5 +181,3 @@ export function podChecks(cluster: () => Cluster, expected: { runtimeVersion: Re
     }
   }, 65_000);
 }
-
-let lastSeen = '';

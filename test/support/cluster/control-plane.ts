@@ -55,6 +55,12 @@ export async function startApiserver(context: ControlPlaneContext, signal: Abort
     `--tls-cert-file=${c.apiserverCertFile}`,
     `--tls-private-key-file=${c.apiserverKeyFile}`,
     `--client-ca-file=${c.caFile}`,
+    // As kubeadm sets them: the controllers read these from extension-apiserver-authentication and log errors without.
+    `--requestheader-client-ca-file=${c.caFile}`,
+    '--requestheader-allowed-names=front-proxy-client',
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
     `--token-auth-file=${c.tokenFile}`,
     '--anonymous-auth=false',
     '--authorization-mode=Node,RBAC',

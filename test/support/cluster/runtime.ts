@@ -1,7 +1,10 @@
 // The CRI runtime kubelet talks to, as a parameter of the cluster: a function that starts a CRI
 // endpoint inside the cluster's namespaces and returns its socket. containerd is one; conformal's
 // reference runtime is another.
+import { join } from 'node:path';
 import { startContainerd } from '../../real/cri/containerd-process.js';
+import { CLI } from '../cli.js';
+import { startComponent } from './component.js';
 
 export interface CriRuntimeContext {
   /** A directory under the cluster's state dir for the runtime's root, state and socket. */
@@ -48,5 +51,19 @@ export function containerdRuntime(binary: string, runc: string): CriRuntime {
       namespaces: context.namespaces,
     });
     return { name: 'containerd', endpoint: containerd.endpoint, log: () => containerd.log(), stop: () => containerd.stop() };
+  };
+}
+
+/**
+ * conformal's reference CRI runtime, served by the built CLI (`conformal reference cri`) inside the
+ * cluster's namespaces: in-memory sandboxes and simulated processes, images pulled from the
+ * cluster's registry.
+ */
+export function referenceRuntime(): CriRuntime {
+  return async (context) => {
+    const socket = join(context.dir, 'reference-cri.sock');
+    const server = startComponent('conformal reference cri', context.enter([process.execPath, CLI, 'reference', 'cri', `--endpoint=unix://${socket}`]));
+    await server.until(async () => (/serving the cri reference/.test(server.log()) ? true : undefined), `serving on ${socket}`, context.signal);
+    return { name: 'conformal reference cri', endpoint: `unix://${socket}`, log: () => server.log(), stop: () => server.stop() };
   };
 }
