@@ -16,11 +16,17 @@ export interface RunNamespaces {
   readonly net?: string;
   /** A file holding a persistent IPC namespace. */
   readonly ipc?: string;
+  /** A mount namespace (/proc/PID/ns/mnt of a process that holds it). */
+  readonly mnt?: string;
 }
 
 /** argv that runs `argv` inside the namespaces. */
 export function enter(namespaces: RunNamespaces | undefined, argv: readonly string[]): string[] {
-  const flags = [...(namespaces?.net ? [`--net=/run/netns/${namespaces.net}`] : []), ...(namespaces?.ipc ? [`--ipc=${namespaces.ipc}`] : [])];
+  const flags = [
+    ...(namespaces?.mnt ? [`--mount=${namespaces.mnt}`] : []),
+    ...(namespaces?.net ? [`--net=/run/netns/${namespaces.net}`] : []),
+    ...(namespaces?.ipc ? [`--ipc=${namespaces.ipc}`] : []),
+  ];
   return flags.length > 0 ? ['nsenter', ...flags, '--', ...argv] : [...argv];
 }
 

@@ -8,11 +8,23 @@ export interface Child {
   process: ChildProcess;
   output(): string;
   exited(): boolean;
+  /** Resolves when the process has exited and its output is closed. */
+  readonly closed: Promise<void>;
   stop(): Promise<void>;
 }
 
-export function startChild(binary: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface ChildOptions {
+  /**
+   * Start it as the leader of a process group of its own and signal the whole group: what it
+   * starts (helpers it forks) stops with it.
+   */
+  readonly processGroup?: boolean;
+  /** How long SIGTERM has before SIGKILL. */
+  readonly stopGraceMs?: number;
+}
+
+export function startChild(binary: string, args: string[], env: NodeJS.ProcessEnv, options: ChildOptions = {}): Child {
+  const child = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: options.processGroup === true });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString('utf8');
@@ -21,22 +33,34 @@ export function startChild(binary: string, args: string[], env: NodeJS.ProcessEn
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   child.on('error', (error) => collect(Buffer.from(`\ncannot start ${binary}: ${error.message}\n`)));
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (options.processGroup && child.pid !== undefined) process.kill(-child.pid, name);
+      else child.kill(name);
+    } catch {
+      // already gone
+    }
+  };
   // A test worker that dies must not leave the process running against the next test's server.
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => signal('SIGKILL');
   process.once('exit', killOnExit);
+  const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     process: child,
     output: () => output,
-    exited: () => child.exitCode !== null || child.signalCode !== null,
+    exited: hasExited,
+    closed,
     async stop() {
       process.removeListener('exit', killOnExit);
-      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
+      if (child.pid === undefined) return;
+      // The group may outlive its leader: signal it even when the leader is gone.
+      if (hasExited() && !options.processGroup) return;
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), options.stopGraceMs ?? 5000);
+      await closed;
       clearTimeout(timer);
+      if (options.processGroup) signal('SIGKILL');
     },
   };
 }
-

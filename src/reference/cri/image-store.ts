@@ -157,12 +157,15 @@ export async function pullFromRegistry(
     config?: { digest: string };
     layers?: Array<{ digest: string; size: number }>;
   };
+  // As containerd counts an image's size: every blob of it, the manifest (and the index) included.
+  let size = manifestResponse.body.length;
   if (manifest.manifests) {
     const arch = process.arch === 'x64' ? 'amd64' : process.arch;
     const chosen = manifest.manifests.find((m) => m.platform?.os === 'linux' && m.platform.architecture === arch) ?? manifest.manifests[0];
     if (!chosen) throw new PullError(`${reference}: image index lists no manifest`, true);
     manifestResponse = await get(`${base}/manifests/${chosen.digest}`, MANIFEST_TYPES);
     manifest = JSON.parse(manifestResponse.body.toString()) as typeof manifest;
+    size += manifestResponse.body.length;
     if (!parsed.digest) manifestDigest = manifestResponse.digest ?? manifestDigest;
   }
   if (!manifest.config) throw new PullError(`${reference}: manifest has no config`, false);
@@ -171,7 +174,7 @@ export async function pullFromRegistry(
   const config = (JSON.parse(configBlob.body.toString()) as { config?: ImageRecord['config'] }).config ?? {};
   const files = new Map<string, Buffer>();
   const paths = new Set<string>();
-  let size = configBlob.body.length;
+  size += configBlob.body.length;
   for (const layer of manifest.layers ?? []) {
     const blob = await get(`${base}/blobs/${layer.digest}`);
     if (digestOf(blob.body) !== layer.digest) throw new PullError(`${reference}: layer ${layer.digest} digest mismatch`, false);

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname as nodeHostname } from 'node:os';
+import { hostname as nodeHostname, tmpdir } from 'node:os';
 import { readlinkSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { grpc } from '../../transport/grpc.js';
@@ -208,6 +208,12 @@ export class ReferenceRuntime {
   constructor(
     readonly images: ImageStore,
     readonly faults: ReadonlySet<CriFault>,
+    /**
+     * A directory on the filesystem ImageFsInfo and the writable-layer stats name. Images and layers
+     * live in memory, but kubelet stats this path to find the filesystem's device and capacity, so
+     * it must exist on the node.
+     */
+    readonly fsRoot: string = tmpdir(),
   ) {}
 
   has(fault: CriFault): boolean {

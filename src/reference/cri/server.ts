@@ -1,6 +1,8 @@
 // Starts the reference runtime: both CRI services on one gRPC server (a unix socket or TCP
 // address) plus its loopback streaming server.
-import { grpc, bindServer, shutdownServer } from '../../transport/grpc.js';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+import { grpc, bindServer, parseEndpoint, shutdownServer } from '../../transport/grpc.js';
 import { imageServiceClient, runtimeServiceClient } from '../../interfaces/cri/proto.js';
 import type { CriFault } from './faults.js';
 import { ImageStore, type RegistryMirrors } from './image-store.js';
@@ -13,6 +15,8 @@ export interface ReferenceRuntimeOptions {
   readonly faults?: Iterable<CriFault>;
   /** Registry host -> loopback host:port serving its images (offline runs of tools such as critest). */
   readonly registryMirrors?: RegistryMirrors;
+  /** The directory reported as the image and container filesystem (default: the socket's directory, or the temp dir for TCP). */
+  readonly fsRoot?: string;
 }
 
 export interface RunningReferenceRuntime {
@@ -23,12 +27,14 @@ export interface RunningReferenceRuntime {
 
 export async function startReferenceRuntime(options: ReferenceRuntimeOptions): Promise<RunningReferenceRuntime> {
   const images = new ImageStore();
-  const runtime = new ReferenceRuntime(images, new Set(options.faults ?? []));
+  // The socket's directory exists on the node and belongs to whoever serves the runtime there.
+  const socketPath = parseEndpoint(options.endpoint).socketPath;
+  const runtime = new ReferenceRuntime(images, new Set(options.faults ?? []), options.fsRoot ?? (socketPath ? dirname(socketPath) : tmpdir()));
   const streaming = new StreamingServer(runtime);
   await streaming.listen();
   const server = new grpc.Server();
   server.addService(runtimeServiceClient().service, runtimeHandlers(runtime, streaming, { podCidr: '' }));
-  server.addService(imageServiceClient().service, imageHandlers(runtime, images, '/var/lib/conformal-reference/images', options.registryMirrors));
+  server.addService(imageServiceClient().service, imageHandlers(runtime, images, runtime.fsRoot, options.registryMirrors));
   const address = await bindServer(server, options.endpoint);
   return {
     address,

@@ -98,7 +98,7 @@ function containerStats(runtime: ReferenceRuntime, c: ContainerRecord) {
     attributes: { id: c.id, metadata: c.config.metadata, labels: c.config.labels ?? {}, annotations: runtime.has('stats-container-annotations-dropped') ? {} : (c.config.annotations ?? {}) },
     cpu: { timestamp: now, usageCoreNanoSeconds: { value: cpu }, usageNanoCores: { value: running ? 1000 : 0 } },
     memory: { timestamp: now, workingSetBytes: { value: running ? 1 << 20 : 0 }, usageBytes: { value: running ? 1 << 20 : 0 }, availableBytes: { value: 0 }, rssBytes: { value: running ? 1 << 19 : 0 }, pageFaults: { value: 0 }, majorPageFaults: { value: 0 } },
-    writableLayer: { timestamp: now, fsId: { mountpoint: '/var/lib/conformal-reference' }, usedBytes: { value: [...c.layer.values()].reduce((n, b) => n + b.length, 0) }, inodesUsed: { value: c.layer.size } },
+    writableLayer: { timestamp: now, fsId: { mountpoint: runtime.fsRoot }, usedBytes: { value: [...c.layer.values()].reduce((n, b) => n + b.length, 0) }, inodesUsed: { value: c.layer.size } },
   };
 }
 

@@ -30,6 +30,12 @@ export interface ContainerdOptions {
   readonly cniBinDir?: string;
   /** Namespaces to run containerd in (its host-IPC containers then share its IPC namespace). */
   readonly namespaces?: RunNamespaces;
+  /** A directory the caller owns (and removes) for root, state and socket, instead of a temp dir of its own. */
+  readonly dir?: string;
+  /** A directory holding the caller's CNI network config, instead of the bridge config written here. */
+  readonly cniConfDir?: string;
+  /** runc to run containers with, instead of the first on PATH (containerd 1.x config only). */
+  readonly runcBinary?: string;
 }
 
 export interface RunningContainerd {
@@ -61,11 +67,22 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
   netns_mounts_under_state_dir = true
-  [plugins."io.containerd.grpc.v1.cri".cni]
+${options.runcBinary ? runcRuntimeV2(options.runcBinary) : ''}  [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "${options.cniBinDir ?? '/usr/lib/cni'}"
-    conf_dir = "${dir}/cni"
+    conf_dir = "${options.cniConfDir ?? `${dir}/cni`}"
   [plugins."io.containerd.grpc.v1.cri".registry]
     config_path = "${dir}/certs.d"
+`;
+}
+
+/** The runc runtime named by path (BinaryName), the default runtime of containerd 1.x's CRI plugin. */
+function runcRuntimeV2(runc: string): string {
+  return `  [plugins."io.containerd.grpc.v1.cri".containerd]
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        BinaryName = "${runc}"
 `;
 }
 
@@ -101,7 +118,7 @@ disabled_plugins = ["io.containerd.tracing.processor.v1.otlp", "io.containerd.nr
     runtime_path = "${join(dirname(options.containerd), 'containerd-shim-runc-v2')}"
   [plugins.'io.containerd.cri.v1.runtime'.cni]
     bin_dirs = ["${options.cniBinDir ?? '/usr/lib/cni'}"]
-    conf_dir = "${dir}/cni"
+    conf_dir = "${options.cniConfDir ?? `${dir}/cni`}"
 [plugins.'io.containerd.grpc.v1.cri']
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
@@ -118,11 +135,11 @@ function cniConfig(bridge: string): string {
 }
 
 export async function startContainerd(options: ContainerdOptions): Promise<RunningContainerd> {
-  const dir = mkdtempSync(join(tmpdir(), 'conformal-ctd-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'conformal-ctd-'));
   const bridge = `cnfml${randomBytes(3).toString('hex')}`;
   for (const sub of ['root', 'state', 'opt', 'cni', `certs.d/${options.registryHost}`]) mkdirSync(join(dir, sub), { recursive: true });
   writeFileSync(join(dir, 'config.toml'), config(dir, options));
-  writeFileSync(join(dir, 'cni', '10-conformal.conflist'), cniConfig(bridge));
+  if (!options.cniConfDir) writeFileSync(join(dir, 'cni', '10-conformal.conflist'), cniConfig(bridge));
   const plainHttp = (host: string) => `server = "http://${host}"\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`;
   writeFileSync(join(dir, 'certs.d', options.registryHost, 'hosts.toml'), plainHttp(options.registryHost));
   for (const registry of options.mirrors?.registries ?? []) {
@@ -159,9 +176,9 @@ export async function startContainerd(options: ContainerdOptions): Promise<Runni
       }
       await killShims(dir);
       await unmountUnder(dir);
-      await execFile('ip', ['link', 'del', bridge]).catch(() => undefined);
+      if (!options.cniConfDir) await execFile('ip', ['link', 'del', bridge]).catch(() => undefined);
       removeCgroupDirs('conformal-stats');
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
