@@ -8,7 +8,7 @@ import { CriClient } from '../../../src/interfaces/cri/client.js';
 import type { PodSandbox } from '../../../src/interfaces/cri/types.js';
 import { startCluster, type Cluster, type ClusterTools } from '../../support/cluster/cluster.js';
 import type { CriRuntime } from '../../support/cluster/runtime.js';
-import { POD_SUBNET } from '../../support/cluster/cni.js';
+import { POD_SUBNET, type PodNetwork } from '../../support/cluster/cni.js';
 import { NODE_IP } from '../../support/cluster/namespaces.js';
 import { requireTool } from '../../support/real-tools.js';
 
@@ -82,10 +82,10 @@ export interface PodCheckExpectations {
 let lastSeen = '';
 
 /** Starts the cluster before the describe block's tests, prints every log when one fails, stops it after them. */
-export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime): () => Cluster {
+export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime, network?: PodNetwork): () => Cluster {
   let cluster: Cluster | undefined;
   beforeAll(async () => {
-    cluster = await startCluster({ tools: tools(), runtime: runtime() });
+    cluster = await startCluster({ tools: tools(), runtime: runtime(), network });
     process.stdout.write(`cluster started (ms): ${JSON.stringify(cluster.startTimes)}\n`);
   }, 150_000);
   afterEach((context) => {

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deadlineSignal, raceSignal } from '../../../src/core/deadline.js';
 import { HarnessError } from '../../../src/core/errors.js';
 import { createCgroup, removeCgroup } from './cgroups.js';
-import { writeCniConfig } from './cni.js';
+import { writePodNetwork, type PodNetwork } from './cni.js';
 import type { Component } from './component.js';
 import { APISERVER_PORT, startApiserver, startControllerManager, startEtcd, startScheduler, type ControlPlaneBinaries, type ControlPlaneContext } from './control-plane.js';
 import { removeAllPodSandboxes } from './cri-cleanup.js';
@@ -35,6 +35,8 @@ export interface ClusterTools extends ControlPlaneBinaries {
 export interface ClusterOptions {
   readonly tools: ClusterTools;
   readonly runtime: CriRuntime;
+  /** The pod network's plugins; Debian's bridge when not given. */
+  readonly network?: PodNetwork;
   /** Deadline for the whole start, node Ready included. */
   readonly startTimeoutMs?: number;
 }
@@ -157,8 +159,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     started(await startApiserver(context, signal));
     timed('etcd and kube-apiserver', undefined);
 
-    const cniConfDir = join(stateDir, 'cni', 'net.d');
-    writeCniConfig(cniConfDir, join(stateDir, 'cni', 'ipam'));
+    const podNetwork = writePodNetwork(options.network ?? 'debian-bridge', stateDir, tools.cniBinDir);
     const runtimeDir = join(stateDir, 'runtime');
     mkdirSync(runtimeDir, { recursive: true });
 
@@ -172,8 +173,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
           registryHost: images.host,
           registrySocket: images.socket,
           sandboxImage: images.images.pause!,
-          cniConfDir,
-          cniBinDir: tools.cniBinDir,
+          cniConfDir: podNetwork.confDir,
+          cniBinDir: podNetwork.binDir,
           signal,
         });
         // Before kubelet stops: pods it left are taken down by the runtime itself (CNI DEL, unmounts).
