@@ -185,12 +185,12 @@ export async function benchKube(): Promise<void> {
   const apiserver = process.env.CONFORMAL_KUBE_APISERVER;
   const etcd = process.env.CONFORMAL_ETCD;
   if (!apiserver || !etcd || !existsSync(apiserver) || !existsSync(etcd)) {
-    process.stdout.write('  (real kube-apiserver not measured: set CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD, see .ci/setup/30-kube.sh)\n');
+    process.stdout.write('  (real kube-apiserver not measured: set CONFORMAL_KUBE_APISERVER and CONFORMAL_ETCD, see .ci/setup/80-go-peers.sh and .ci/setup/30-kube.sh)\n');
     return;
   }
   const real = await startRealApiServer(apiserver, etcd);
   try {
-    await measure({ ...real, name: 'real kube-apiserver v1.32 + etcd (loopback, --unsafe-no-fsync)' });
+    await measure({ ...real, name: 'real kube-apiserver v1.37 + etcd (loopback, --unsafe-no-fsync)' });
   } finally {
     await real.close();
   }

@@ -1,6 +1,7 @@
 // CustomResourceDefinition objects: their own validation, the status the server reports
 // (NamesAccepted, Established), and the ResourceType they serve.
 import { compileSchema } from './crd-schema.js';
+import { sortVersions } from './registry.js';
 import type { FieldError } from './status.js';
 import type { JsonObject, KubeObject, PrinterColumn, ResourceType, ResourceVersion, ScaleSpec } from './types.js';
 
@@ -26,6 +27,8 @@ interface CrdVersion {
   schema?: { openAPIV3Schema?: JsonObject };
   subresources?: { status?: object; scale?: ScaleSpec };
   additionalPrinterColumns?: { name: string; type: string; jsonPath: string; description?: string; priority?: number; format?: string }[];
+  deprecated?: boolean;
+  deprecationWarning?: string;
 }
 
 interface CrdConversion {
@@ -134,6 +137,16 @@ export function crdDefaults(obj: KubeObject): void {
   spec.conversion ??= { strategy: 'None' };
 }
 
+/**
+ * apiextensions-apiserver's warning for a deprecated version without its own: it names the newest
+ * served version that is not deprecated and ranks above this one, when there is one.
+ */
+function defaultDeprecationWarning(deprecated: string, spec: CrdSpec, kind: string): string {
+  const warning = `${spec.group}/${deprecated} ${kind} is deprecated`;
+  const newer = spec.versions.filter((v) => v.served && !v.deprecated && sortVersions([v.name, deprecated])[0] === v.name && v.name !== deprecated).map((v) => v.name);
+  return newer.length === 0 ? warning : `${warning}; use ${spec.group}/${sortVersions(newer)[0]} ${kind}`;
+}
+
 export function typeFromCrd(obj: KubeObject): ResourceType {
   const spec = obj.spec as CrdSpec;
   const names = acceptedNames(spec);
@@ -154,6 +167,7 @@ export function typeFromCrd(obj: KubeObject): ResourceType {
       status: v.subresources?.status !== undefined,
       columns: columns.length > 0 ? columns : [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
     };
+    if (v.deprecated) version.deprecationWarning = v.deprecationWarning ?? defaultDeprecationWarning(v.name, spec, names.kind);
     if (v.subresources?.scale) version.scale = v.subresources.scale;
     if (schema) version.schema = schema;
     if (compiled) version.admit = (o) => compiled.admit(o as Obj);

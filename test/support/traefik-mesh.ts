@@ -285,7 +285,7 @@ export interface ApiServerUnderTest {
 
 /**
  * Calls `define` for conformal's in-memory API server and for a real kube-apiserver with etcd
- * (.ci/setup/30-kube.sh). The real side proves the peer, not the Node version: once per CI run.
+ * (.ci/setup/80-go-peers.sh and 30-kube.sh). The real side proves the peer, not the Node version: once per CI run.
  */
 export function onBothApiServers(title: string, enabled: boolean, define: (serverName: string, start: () => Promise<ApiServerUnderTest>) => void): void {
   const apiserver = requireTool('CONFORMAL_KUBE_APISERVER');

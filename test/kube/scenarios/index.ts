@@ -3,6 +3,7 @@ import { scenario as aggregation, proxyScenario as aggregationProxy } from './ag
 import { scenario as apply } from './apply.js';
 import { scenario as conditionalUpdates } from './conditional-updates.js';
 import { scenario as conversionWebhook } from './conversion-webhook.js';
+import { scenario as crdDeprecation } from './crd-deprecation.js';
 import { scenario as crds } from './crds.js';
 import { scenario as crud } from './crud.js';
 import { scenario as discovery } from './discovery.js';
@@ -26,5 +27,5 @@ import { scenario as workloads } from './workloads.js';
 export const scenarios: Scenario[] = [
   crud, patches, apply, lists, finalizers, namespaces, workloads, crds, watch, discovery, gc,
   statusWrites, loadBalancers, nodes, serviceAllocation, noopWrites, goShape, metadataOnly,
-  conditionalUpdates, conversionWebhook, aggregation, aggregationProxy, endpoints,
+  conditionalUpdates, conversionWebhook, aggregation, aggregationProxy, endpoints, crdDeprecation,
 ];

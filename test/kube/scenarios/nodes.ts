@@ -1,6 +1,6 @@
 // Nodes as a cloud controller manager writes them: provider ID and pod CIDRs are set once,
-// podCIDR and podCIDRs mirror each other, new nodes get the not-ready taint, taints and
-// addresses are validated, the status has the Go shape of NodeStatus.
+// podCIDR and podCIDRs mirror each other (CIDRs in their strict form), new nodes get the not-ready
+// taint, taints and addresses are validated, the status has the Go shape of NodeStatus.
 import type { Scenario } from './scenario.js';
 
 export const scenario: Scenario = {
@@ -30,6 +30,13 @@ export const scenario: Scenario = {
       code: 422,
       fields: ['details.causes'],
     });
+    // 1.37's strict CIDR rules (StrictIPCIDRValidation): no host bits, no leading zeros.
+    for (const [label, cidr] of [['with bits beyond the prefix', '10.1.0.5/24'], ['with a leading zero', '010.1.0.0/24'], ['IPv4-mapped IPv6', '::ffff:10.1.0.0/120']] as const) {
+      observe(`podCIDR ${label}`, await client.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: `${ns}-n5` }, spec: { podCIDR: cidr } }), {
+        code: 422,
+        fields: ['details.causes', 'message'],
+      });
+    }
     observe('taint without effect, bad effect, duplicate', await merge({ spec: { taints: [{ key: 'a' }, { key: 'b', effect: 'Never' }, { key: 'c', effect: 'NoSchedule' }, { key: 'c', effect: 'NoSchedule', value: 'x' }] } }), {
       code: 422,
       fields: ['details.causes', 'message'],

@@ -53,6 +53,15 @@ export const scenario: Scenario = {
     observe('ExternalName', allocation(await client.request('POST', services, svc('ext', { type: 'ExternalName', externalName: 'db.example.com' }))), { code: 201, fields: [...allocated, 'spec.clusterIP'] });
     observe('two unnamed ports', await client.request('POST', services, svc('unnamed', { ports: [{ port: 80 }, { port: 81 }] })), { code: 422, fields: ['details.causes'] });
     // Kubernetes 1.32 refused it ("may not expose port 10250 externally"); 1.37 no longer does.
+    // 1.37's strict IP and CIDR rules; new external IPs must also be routable.
+    observe('external IPs: leading zero, IPv4-mapped, loopback', await client.request('POST', services, svc('ext-ips', { ports: [{ port: 80 }], externalIPs: ['010.0.0.1', '::ffff:192.0.2.1', '127.0.0.1', '192.0.2.9'] })), {
+      code: 422,
+      fields: ['details.causes', 'message'],
+    });
+    observe('source ranges: host bits, leading zero', await client.request('POST', services, svc('ranges', { type: 'LoadBalancer', ports: [{ port: 80 }], loadBalancerSourceRanges: ['192.0.2.1/24', '010.0.0.0/8', ' 198.51.100.0/24 '] })), {
+      code: 422,
+      fields: ['details.causes', 'message'],
+    });
     observe('kubelet port on a LoadBalancer is allowed', allocation(await client.request('POST', services, svc('kubelet', { type: 'LoadBalancer', ports: [{ port: 10250 }] }))), { code: 201, fields: [...allocated, 'spec.ports[0].port'] });
     const cip = await client.request('POST', services, svc('grow', { selector: { app: 'a' }, ports: [{ port: 80 }] }));
     observe('ClusterIP to NodePort allocates on update', allocation(await client.request('PATCH', `${services}/grow`, { spec: { type: 'NodePort' } }, 'application/merge-patch+json')), { code: 200, fields: allocated });
