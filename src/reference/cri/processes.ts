@@ -175,10 +175,18 @@ const commands: Record<string, Command> = {
     const flags = new Set(args.filter((a) => a.startsWith('-')).flatMap((a) => [...a.slice(1)]));
     // -n prints names, looked up in the image's /etc/passwd and /etc/group.
     const nameOf = (file: string, id: number) => host.readFile(file)?.toString().split('\n').map((line) => line.split(':')).find((f) => f[2] === String(id))?.[0] ?? String(id);
+    const groups = [host.gid, ...host.groups.filter((g) => g !== host.gid)];
     if (flags.has('u')) io.stdout(`${flags.has('n') ? nameOf('/etc/passwd', host.uid) : host.uid}\n`);
     else if (flags.has('g')) io.stdout(`${flags.has('n') ? nameOf('/etc/group', host.gid) : host.gid}\n`);
-    else if (flags.has('G')) io.stdout(`${[host.gid, ...host.groups.filter((g) => g !== host.gid)].join(' ')}\n`);
-    else io.stdout(`uid=${host.uid} gid=${host.gid}\n`);
+    else if (flags.has('G')) io.stdout(`${groups.join(' ')}\n`);
+    else {
+      // busybox's format: each id with its name in parentheses when the image's files have one.
+      const named = (file: string, id: number) => {
+        const name = nameOf(file, id);
+        return name === String(id) ? name : `${id}(${name})`;
+      };
+      io.stdout(`uid=${named('/etc/passwd', host.uid)} gid=${named('/etc/group', host.gid)} groups=${groups.map((g) => named('/etc/group', g)).join(',')}\n`);
+    }
     return 0;
   },
   async hostname(args, host, io) {

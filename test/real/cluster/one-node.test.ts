@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { containerdRuntime } from '../../support/cluster/runtime.js';
 import { requireTool } from '../../support/real-tools.js';
+import { lifecycleChecks } from './lifecycle-checks.js';
 import { clusterToolsFromEnv, podChecks, teardownCheck, useCluster } from './pod-checks.js';
 
 const tools = clusterToolsFromEnv();
@@ -20,7 +21,9 @@ describe.skipIf(!tools || !containerd || !runc || !isRoot)('one-node cluster: ku
     () => containerdRuntime(containerd!, runc!),
   );
 
-  podChecks(cluster, { runtimeVersion: /^containerd:\/\/1\.6\./ });
+  const expected = { runtimeVersion: /^containerd:\/\/1\.6\./ };
+  podChecks(cluster, expected);
+  lifecycleChecks(cluster, expected);
 
   it("ran the pod's sandbox from the registry's pause image (containerd's sandbox_image)", () => {
     expect(cluster().images.registry.requests.some((r) => r.path.includes('/conformal/pause/manifests/'))).toBe(true);

@@ -67,7 +67,7 @@ function inSubnet(ip: string, cidr: string): boolean {
 }
 
 /** The checks, by the name docs/cri/kubelet.md uses for them. */
-export type PodCheck = 'node-ready' | 'pod-running' | 'pod-ip-from-cni' | 'logs' | 'exec' | 'delete';
+export type PodCheck = 'node-ready' | 'pod-running' | 'pod-ip-from-cni' | 'logs' | 'exec' | 'delete' | 'readiness-probe' | 'restart' | 'identity';
 
 export interface PodCheckExpectations {
   /** What Node.status.nodeInfo.containerRuntimeVersion must match. */
@@ -114,12 +114,17 @@ export function teardownCheck(cluster: () => Cluster, components: readonly strin
   }, 120_000);
 }
 
-export function podChecks(cluster: () => Cluster, expected: PodCheckExpectations): void {
-  const check = (id: PodCheck, title: string, body: () => Promise<void>, timeoutMs?: number) => {
+/** `it`, or `it.fails` for a check the expectations list as a known difference. */
+export function checkFor(expected: PodCheckExpectations): (id: PodCheck, title: string, body: () => Promise<void>, timeoutMs?: number) => void {
+  return (id, title, body, timeoutMs) => {
     const known = expected.knownDifferences?.[id];
     if (known) it.fails(`${title} [known difference, docs/cri/kubelet.md: ${known}]`, body, timeoutMs);
     else it(title, body, timeoutMs);
   };
+}
+
+export function podChecks(cluster: () => Cluster, expected: PodCheckExpectations): void {
+  const check = checkFor(expected);
 
   check('node-ready', 'registers its node with the node address and turns it Ready', async () => {
     const c = cluster();

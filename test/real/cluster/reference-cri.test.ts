@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { describe } from 'vitest';
 import { packagePath } from '../../../src/core/paths.js';
 import { referenceRuntime } from '../../support/cluster/runtime.js';
+import { lifecycleChecks } from './lifecycle-checks.js';
 import { clusterToolsFromEnv, podChecks, teardownCheck, useCluster } from './pod-checks.js';
 
 const tools = clusterToolsFromEnv();
@@ -20,10 +21,12 @@ describe.skipIf(!tools || !isRoot || !built)('one-node cluster: kubelet v1.37.2 
     () => referenceRuntime(),
   );
 
-  podChecks(cluster, {
+  const expected = {
     runtimeVersion: /^conformal-reference:\/\//,
     knownDifferences: { 'pod-ip-from-cni': 'the reference runs no CNI plugin; it gives each pod a loopback address (127.88.x.y)' },
-  });
+  };
+  podChecks(cluster, expected);
+  lifecycleChecks(cluster, expected);
 
   teardownCheck(cluster, ['kubelet --config', 'kube-apiserver', 'reference cri']);
 });

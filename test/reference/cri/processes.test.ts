@@ -145,4 +145,10 @@ describe('simulated container processes', () => {
     expect((await run(['grep', '-q', 'x'], h, ['a\n', 'b\n'])).code).toBe(1);
     expect((await run(['id', '-nu'], h)).stdout).toBe('www-data\n');
   });
+
+  it('prints id as busybox does: names from the image where it has them, the groups after the primary one', async () => {
+    const h = host({ '/etc/passwd': 'conformal:x:1000:1000::/home/conformal:/bin/sh\n', '/etc/group': 'conformal:x:1000:\nrender:x:5:\n' });
+    expect((await run(['id'], { ...h, gid: 1000, groups: [1000, 5, 7] })).stdout).toBe('uid=1000(conformal) gid=1000(conformal) groups=1000(conformal),5(render),7\n');
+    expect((await run(['id'], host())).stdout).toBe('uid=1000 gid=1001 groups=1001,5\n');
+  });
 });

@@ -163,32 +163,43 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const runtimeDir = join(stateDir, 'runtime');
     mkdirSync(runtimeDir, { recursive: true });
 
-    // The controllers and the node come up side by side; each fails with its own name and log.
-    const [runtime] = await Promise.all([
-      (async () => {
-        const runtime = await options.runtime({
-          dir: runtimeDir,
-          namespaces: { net: namespaces.netnsName, mnt: namespaces.mnt },
-          enter: namespaces.enter,
-          registryHost: images.host,
-          registrySocket: images.socket,
-          sandboxImage: images.images.pause!,
-          cniConfDir: podNetwork.confDir,
-          cniBinDir: podNetwork.binDir,
-          signal,
-        });
-        // Before kubelet stops: pods it left are taken down by the runtime itself (CNI DEL, unmounts).
-        teardown.add(`stopping ${runtime.name}`, () => runtime.stop());
-        teardown.add(`removing pods left in ${runtime.name}`, async () => {
-          const errors = await removeAllPodSandboxes(runtime.endpoint, AbortSignal.timeout(30_000));
-          if (errors.length > 0) throw new HarnessError(errors.join('; '));
-        });
-        const kubelet = started(startKubelet({ binary: tools.kubelet, dir: join(stateDir, 'kubelet'), nodeName, credentials, runtimeEndpoint: runtime.endpoint, cgroupRoot: cgroup, enter: namespaces.enter }));
-        await kubelet.until(() => nodeReady(kubectl, nodeName, signal), `node ${nodeName} Ready`, signal);
-        return runtime;
-      })(),
-      startControllerManager(context, signal).then(started),
-      startScheduler(context, signal).then(started),
+    // The controllers and the node come up side by side; each fails with its own name and log. The
+    // first failure ends the others' waits, and all three settle before it is thrown, so teardown
+    // knows every process that was started.
+    const firstFailure = new AbortController();
+    const sideBySide = AbortSignal.any([signal, firstFailure.signal]);
+    const failFast = <T>(promise: Promise<T>) =>
+      promise.catch((error: unknown) => {
+        firstFailure.abort(error);
+        throw error;
+      });
+    const [runtime] = await allSettledOrThrow([
+      failFast(
+        (async () => {
+          const runtime = await options.runtime({
+            dir: runtimeDir,
+            namespaces: { net: namespaces.netnsName, mnt: namespaces.mnt },
+            enter: namespaces.enter,
+            registryHost: images.host,
+            registrySocket: images.socket,
+            sandboxImage: images.images.pause!,
+            cniConfDir: podNetwork.confDir,
+            cniBinDir: podNetwork.binDir,
+            signal: sideBySide,
+          });
+          // Before kubelet stops: pods it left are taken down by the runtime itself (CNI DEL, unmounts).
+          teardown.add(`stopping ${runtime.name}`, () => runtime.stop());
+          teardown.add(`removing pods left in ${runtime.name}`, async () => {
+            const errors = await removeAllPodSandboxes(runtime.endpoint, AbortSignal.timeout(30_000));
+            if (errors.length > 0) throw new HarnessError(errors.join('; '));
+          });
+          const kubelet = started(startKubelet({ binary: tools.kubelet, dir: join(stateDir, 'kubelet'), nodeName, credentials, runtimeEndpoint: runtime.endpoint, cgroupRoot: cgroup, enter: namespaces.enter }));
+          await kubelet.until(() => nodeReady(kubectl, nodeName, sideBySide), `node ${nodeName} Ready`, sideBySide);
+          return runtime;
+        })(),
+      ),
+      failFast(startControllerManager(context, sideBySide).then(started)),
+      failFast(startScheduler(context, sideBySide).then(started)),
     ]);
     timed('runtime, kubelet (node Ready), controllers', undefined);
     return {
@@ -212,6 +223,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   } finally {
     deadline.dispose();
   }
+}
+
+/** Promise.all that, on a failure, still waits for the others to settle before throwing the first. */
+async function allSettledOrThrow<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 interface NodeObject {

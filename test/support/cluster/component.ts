@@ -23,6 +23,8 @@ export interface Component {
   exited(): boolean;
   /** Polls `probe` until it answers, failing at once (with the log) if the process exits. */
   until<T>(probe: () => Promise<T | undefined>, description: string, signal: AbortSignal): Promise<T>;
+  /** `until`, then this component; stopped first when it does not become ready, so no process is left behind. */
+  ready(probe: () => Promise<unknown>, description: string, signal: AbortSignal): Promise<Component>;
   /** A ComponentError about this component. */
   error(what: string, cause?: unknown): ComponentError;
   stop(): Promise<void>;
@@ -48,6 +50,15 @@ export function startComponent(name: string, argv: readonly string[], env: NodeJ
         return await Promise.race([exit, raceSignal(waitFor(probe, { signal, description: `${name}: ${description}`, intervalMs: 200, maxIntervalMs: 1000 }), signal)]);
       } catch (error) {
         throw error instanceof ComponentError ? error : component.error(`not ready: ${description}`, error);
+      }
+    },
+    async ready(probe, description, signal) {
+      try {
+        await component.until(probe, description, signal);
+        return component;
+      } catch (error) {
+        await child.stop();
+        throw error;
       }
     },
     stop: () => child.stop(),

@@ -39,8 +39,7 @@ export async function startEtcd(context: ControlPlaneContext, signal: AbortSigna
     // A test cluster lives for a minute: durability is not worth the fsync latency.
     '--unsafe-no-fsync',
   ]));
-  await etcd.until(async () => (/ready to serve client requests/.test(etcd.log()) ? true : undefined), 'serving clients on 127.0.0.1:2379', signal);
-  return etcd;
+  return etcd.ready(async () => (/ready to serve client requests/.test(etcd.log()) ? true : undefined), 'serving clients on 127.0.0.1:2379', signal);
 }
 
 export async function startApiserver(context: ControlPlaneContext, signal: AbortSignal): Promise<Component> {
@@ -74,8 +73,7 @@ export async function startApiserver(context: ControlPlaneContext, signal: Abort
     '--kubelet-preferred-address-types=InternalIP',
     '--v=1',
   ]));
-  await apiserver.until(async () => ((await context.kubectl.run(['get', '--raw=/readyz'], signal, { timeoutMs: 5000 })).trim() === 'ok' ? true : undefined), 'GET /readyz answering ok', signal);
-  return apiserver;
+  return apiserver.ready(async () => ((await context.kubectl.run(['get', '--raw=/readyz'], signal, { timeoutMs: 5000 })).trim() === 'ok' ? true : undefined), 'GET /readyz answering ok', signal);
 }
 
 export async function startControllerManager(context: ControlPlaneContext, signal: AbortSignal): Promise<Component> {
@@ -95,12 +93,11 @@ export async function startControllerManager(context: ControlPlaneContext, signa
     '--v=1',
   ]));
   // Pods are admitted only once their namespace's default ServiceAccount exists.
-  await manager.until(
+  return manager.ready(
     async () => ((await context.kubectl.run(['get', 'serviceaccount/default', 'configmap/kube-root-ca.crt', '--namespace=default', '-o', 'name'], signal, { timeoutMs: 5000 })).trim().split('\n').length === 2 ? true : undefined),
     "the default namespace's ServiceAccount and kube-root-ca.crt created",
     signal,
   );
-  return manager;
 }
 
 export async function startScheduler(context: ControlPlaneContext, signal: AbortSignal): Promise<Component> {
@@ -114,7 +111,6 @@ export async function startScheduler(context: ControlPlaneContext, signal: Abort
     '--leader-elect=false',
     '--v=1',
   ]));
-  // Its informers are synced once it has started to schedule.
-  await scheduler.until(async () => (/Starting Kubernetes Scheduler|Attempting to acquire leader lease|caches populated|Caches populated/.test(scheduler.log()) ? true : undefined), 'its informers started', signal);
-  return scheduler;
+  // Whether it schedules shows when the first pod is bound; here it has to be up and serving.
+  return scheduler.ready(async () => (/Serving securely on 127\.0\.0\.1:10259/.test(scheduler.log()) ? true : undefined), 'serving on 127.0.0.1:10259', signal);
 }

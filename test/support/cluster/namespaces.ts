@@ -87,7 +87,6 @@ async function startHolder(signal: AbortSignal): Promise<{ process: ChildProcess
 }
 
 export async function createClusterNamespaces(name: string, stateDir: string, signal: AbortSignal): Promise<ClusterNamespaces> {
-  const kind = await createNetwork(name, signal);
   const netnsPath = `/run/netns/${name}`;
   let holder: Awaited<ReturnType<typeof startHolder>> | undefined;
   const remove = async (removeSignal: AbortSignal) => {
@@ -100,6 +99,7 @@ export async function createClusterNamespaces(name: string, stateDir: string, si
     await runIp(['netns', 'delete', name], removeSignal).catch(() => undefined);
   };
   try {
+    const kind = await createNetwork(name, signal);
     holder = await startHolder(signal);
     const enterMnt = (argv: readonly string[]) => ['nsenter', `--mount=${holder!.mntPath}`, '--', ...argv];
     for (const dir of MASKED_HOST_DIRS) {

@@ -62,8 +62,8 @@ export function containerdRuntime(binary: string, runc: string): CriRuntime {
 export function referenceRuntime(): CriRuntime {
   return async (context) => {
     const socket = join(context.dir, 'reference-cri.sock');
-    const server = startComponent('conformal reference cri', context.enter([process.execPath, CLI, 'reference', 'cri', `--endpoint=unix://${socket}`]));
-    await server.until(async () => (/serving the cri reference/.test(server.log()) ? true : undefined), `serving on ${socket}`, context.signal);
+    const starting = startComponent('conformal reference cri', context.enter([process.execPath, CLI, 'reference', 'cri', `--endpoint=unix://${socket}`]));
+    const server = await starting.ready(async () => (/serving the cri reference/.test(starting.log()) ? true : undefined), `serving on ${socket}`, context.signal);
     return { name: 'conformal reference cri', endpoint: `unix://${socket}`, log: () => server.log(), stop: () => server.stop() };
   };
 }

@@ -1,0 +1,101 @@
+// What kubelet asks of a runtime over a pod's life beyond start and stop, the same for every
+// runtime: an exec readiness probe (ExecSync) that fails and then passes, a container that exits
+// and is restarted with its exit code kept, and a container run as another user with an env var
+// and the service-account volume kubelet mounts.
+import { expect } from 'vitest';
+import { waitFor } from '../../../src/core/deadline.js';
+import type { Cluster } from '../../support/cluster/cluster.js';
+import { checkFor, type PodCheckExpectations } from './pod-checks.js';
+
+const POD = 'conformal-lifecycle';
+const WAIT_MS = 45_000;
+
+interface ContainerStatus {
+  name: string;
+  ready: boolean;
+  restartCount: number;
+  state?: { terminated?: { exitCode: number } };
+  lastState?: { terminated?: { exitCode: number } };
+}
+
+function manifest(image: string): string {
+  const keepRunning = "trap 'exit 0' TERM; while true; do sleep 1; done";
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: POD, namespace: 'default' },
+    spec: {
+      terminationGracePeriodSeconds: 5,
+      containers: [
+        // Ready only once /tmp/ready exists: the first probes fail.
+        { name: 'probed', image, command: ['/bin/sh', '-c', `sleep 3; touch /tmp/ready; ${keepRunning}`], readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 } },
+        { name: 'exiting', image, command: ['/bin/sh', '-c', 'echo exiting-run; sleep 1; exit 3'] },
+        {
+          name: 'identity',
+          image,
+          env: [{ name: 'CONFORMAL_VALUE', value: 'from-the-pod-spec' }],
+          securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+          command: ['/bin/sh', '-c', `echo CONFORMAL_VALUE=$CONFORMAL_VALUE; id; ls /var/run/secrets/kubernetes.io/serviceaccount; ${keepRunning}`],
+        },
+      ],
+    },
+  });
+}
+
+async function statuses(c: Cluster, signal: AbortSignal): Promise<Map<string, ContainerStatus>> {
+  const pod = await c.kubectl.json<{ status?: { containerStatuses?: ContainerStatus[] } }>(['get', 'pod', POD, '--namespace=default'], signal);
+  return new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+}
+
+export function lifecycleChecks(cluster: () => Cluster, expected: PodCheckExpectations): void {
+  const check = checkFor(expected);
+  let seen = '';
+
+  check('readiness-probe', 'runs an exec readiness probe: failing first (an Unhealthy event), then Ready', async () => {
+    const c = cluster();
+    const signal = AbortSignal.timeout(WAIT_MS);
+    await c.kubectl.run(['apply', '-f', '-'], signal, { input: manifest(c.images.images.busybox) });
+    await waitFor(
+      async () => {
+        const probed = (await statuses(c, signal)).get('probed');
+        seen = JSON.stringify(probed);
+        return probed?.ready ? true : undefined;
+      },
+      { signal, description: 'container probed Ready', intervalMs: 250, lastSeen: () => seen },
+    );
+    const events = await c.kubectl.run(['get', 'events', '--namespace=default', `--field-selector=involvedObject.name=${POD},reason=Unhealthy`, '-o', 'jsonpath={.items[*].message}'], signal);
+    expect(events).toContain('/tmp/ready');
+  }, WAIT_MS + 5000);
+
+  check('restart', 'restarts a container that exits, keeping its exit code', async () => {
+    const c = cluster();
+    const signal = AbortSignal.timeout(WAIT_MS);
+    const exiting = await waitFor(
+      async () => {
+        const status = (await statuses(c, signal)).get('exiting');
+        seen = JSON.stringify(status);
+        return status && status.restartCount >= 1 && (status.lastState?.terminated ?? status.state?.terminated) ? status : undefined;
+      },
+      { signal, description: 'container exiting restarted', intervalMs: 250, lastSeen: () => seen },
+    );
+    expect((exiting.lastState?.terminated ?? exiting.state?.terminated)?.exitCode).toBe(3);
+  }, WAIT_MS + 5000);
+
+  check('identity', "runs a container as the user, with the env and the service-account volume kubelet gives it", async () => {
+    const c = cluster();
+    const signal = AbortSignal.timeout(WAIT_MS);
+    const log = await waitFor(
+      async () => {
+        const text = await c.kubectl.run(['logs', POD, '--namespace=default', '--container=identity'], signal);
+        seen = text;
+        return text.includes('token') ? text : undefined;
+      },
+      { signal, description: 'the identity container to print its identity', intervalMs: 250, lastSeen: () => seen },
+    );
+    expect(log).toContain('CONFORMAL_VALUE=from-the-pod-spec');
+    // busybox's id, with the names the image's /etc/passwd and /etc/group give.
+    expect(log).toContain('uid=1000(conformal) gid=1000(conformal)');
+    for (const file of ['ca.crt', 'namespace', 'token']) expect(log.split('\n')).toContain(file);
+    await c.kubectl.run(['delete', 'pod', POD, '--namespace=default', '--wait=true', '--timeout=30s'], signal, { timeoutMs: 35_000 });
+  }, WAIT_MS + 5000);
+}
