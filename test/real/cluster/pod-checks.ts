@@ -110,6 +110,8 @@ export function teardownCheck(cluster: () => Cluster, components: readonly strin
     for (const expected of [...components, `network namespace ${c.namespaces.netnsName}`, `state dir ${c.stateDir}`, 'cgroup /sys/fs/cgroup/']) expect(running).toContain(expected);
     await c.stop();
     process.stdout.write(`cluster stopped (ms): ${JSON.stringify(c.stopTimes)}\n`);
+    // What the runtime and kubelet wrote to /run, /var/lib and /var/log went to the state dir, under names leftovers() looks for on the host.
+    expect(c.ownHostPaths().length).toBeGreaterThan(0);
     expect(await c.leftovers()).toEqual([]);
   }, 120_000);
 }
