@@ -1,7 +1,7 @@
 // What kubelet asks of a runtime over a pod's life beyond start and stop, the same for every
-// runtime: an exec readiness probe (ExecSync) that fails and then passes, a container that exits
+// runtime: an exec readiness probe (ExecSync) that fails until the test makes the file it reads, a container that exits
 // and is restarted with its exit code kept, and a container run as another user with an env var
-// and the service-account volume kubelet mounts.
+// and the service-account volume kubelet mounts. The pod is left running for teardown.
 import { expect } from 'vitest';
 import { waitFor } from '../../../src/core/deadline.js';
 import type { Cluster } from '../../support/cluster/cluster.js';
@@ -27,8 +27,8 @@ function manifest(image: string): string {
     spec: {
       terminationGracePeriodSeconds: 5,
       containers: [
-        // Ready only once /tmp/ready exists: the first probes fail.
-        { name: 'probed', image, command: ['/bin/sh', '-c', `sleep 3; touch /tmp/ready; ${keepRunning}`], readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 } },
+        // Ready only once the test has made /tmp/ready (kubectl exec): until then every probe fails.
+        { name: 'probed', image, command: ['/bin/sh', '-c', keepRunning], readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 } },
         { name: 'exiting', image, command: ['/bin/sh', '-c', 'echo exiting-run; sleep 1; exit 3'] },
         {
           name: 'identity',
@@ -51,10 +51,20 @@ export function lifecycleChecks(cluster: () => Cluster, expected: PodCheckExpect
   const check = checkFor(expected);
   let seen = '';
 
-  check('readiness-probe', 'runs an exec readiness probe: failing first (an Unhealthy event), then Ready', async () => {
+  check('readiness-probe', 'runs an exec readiness probe: failing (an Unhealthy event) until the file it reads exists, then Ready', async () => {
     const c = cluster();
     const signal = AbortSignal.timeout(WAIT_MS);
     await c.kubectl.run(['apply', '-f', '-'], signal, { input: manifest(c.images.images.busybox) });
+    await waitFor(
+      async () => {
+        const events = await c.kubectl.run(['get', 'events', '--namespace=default', `--field-selector=involvedObject.name=${POD},reason=Unhealthy`, '-o', 'jsonpath={.items[*].message}'], signal);
+        seen = events;
+        return events.includes('/tmp/ready') ? true : undefined;
+      },
+      { signal, description: 'an Unhealthy event of the failing readiness probe', intervalMs: 250, lastSeen: () => seen },
+    );
+    expect((await statuses(c, signal)).get('probed')?.ready).toBe(false);
+    await c.kubectl.run(['exec', POD, '--namespace=default', '--container=probed', '--', 'touch', '/tmp/ready'], signal);
     await waitFor(
       async () => {
         const probed = (await statuses(c, signal)).get('probed');
@@ -63,8 +73,6 @@ export function lifecycleChecks(cluster: () => Cluster, expected: PodCheckExpect
       },
       { signal, description: 'container probed Ready', intervalMs: 250, lastSeen: () => seen },
     );
-    const events = await c.kubectl.run(['get', 'events', '--namespace=default', `--field-selector=involvedObject.name=${POD},reason=Unhealthy`, '-o', 'jsonpath={.items[*].message}'], signal);
-    expect(events).toContain('/tmp/ready');
   }, WAIT_MS + 5000);
 
   check('restart', 'restarts a container that exits, keeping its exit code', async () => {
@@ -96,6 +104,6 @@ export function lifecycleChecks(cluster: () => Cluster, expected: PodCheckExpect
     // busybox's id, with the names the image's /etc/passwd and /etc/group give.
     expect(log).toContain('uid=1000(conformal) gid=1000(conformal)');
     for (const file of ['ca.crt', 'namespace', 'token']) expect(log.split('\n')).toContain(file);
-    await c.kubectl.run(['delete', 'pod', POD, '--namespace=default', '--wait=true', '--timeout=30s'], signal, { timeoutMs: 35_000 });
+    // The pod stays: teardown has to take a running pod down (through the runtime, kubelet stopped first).
   }, WAIT_MS + 5000);
 }

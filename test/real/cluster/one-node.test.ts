@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { containerdRuntime } from '../../support/cluster/runtime.js';
 import { requireTool } from '../../support/real-tools.js';
 import { lifecycleChecks } from './lifecycle-checks.js';
-import { clusterToolsFromEnv, podChecks, teardownCheck, useCluster } from './pod-checks.js';
+import { clusterToolsFromEnv, teardownCheck, useCluster } from './cluster-fixture.js';
+import { podChecks } from './pod-checks.js';
 
 const tools = clusterToolsFromEnv();
 const containerd = requireTool('CONFORMAL_CONTAINERD');

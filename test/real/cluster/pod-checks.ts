@@ -2,33 +2,16 @@
 // test image registry Running with an address from the bridge range, `kubectl logs` and
 // `kubectl exec` through kube-apiserver and kubelet, and a pod deletion that completes (the sandbox
 // gone from the runtime too). Shared by the containerd and reference-runtime tests.
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { waitFor } from '../../../src/core/deadline.js';
 import { CriClient } from '../../../src/interfaces/cri/client.js';
 import type { PodSandbox } from '../../../src/interfaces/cri/types.js';
-import { startCluster, type Cluster, type ClusterTools } from '../../support/cluster/cluster.js';
-import type { CriRuntime } from '../../support/cluster/runtime.js';
-import { POD_SUBNET, type PodNetwork } from '../../support/cluster/cni.js';
+import type { Cluster } from '../../support/cluster/cluster.js';
+import { POD_SUBNET } from '../../support/cluster/cni.js';
 import { NODE_IP } from '../../support/cluster/namespaces.js';
-import { requireTool } from '../../support/real-tools.js';
 
 const POD = 'conformal-busybox';
 const POD_TIMEOUT_MS = 60_000;
-
-/** The cluster's tools from their CONFORMAL_* variables; undefined (skip) locally when one is missing, a failure under CI. */
-export function clusterToolsFromEnv(): ClusterTools | undefined {
-  const tools = {
-    etcd: requireTool('CONFORMAL_ETCD'),
-    apiserver: requireTool('CONFORMAL_KUBE_APISERVER'),
-    controllerManager: requireTool('CONFORMAL_KUBE_CONTROLLER_MANAGER'),
-    scheduler: requireTool('CONFORMAL_KUBE_SCHEDULER'),
-    kubelet: requireTool('CONFORMAL_KUBELET'),
-    kubectl: requireTool('CONFORMAL_KUBECTL'),
-    busybox: requireTool('CONFORMAL_BUSYBOX'),
-    cniBinDir: requireTool('CONFORMAL_CNI_PLUGINS_DIR'),
-  };
-  return Object.values(tools).every((value) => value !== undefined) ? (tools as ClusterTools) : undefined;
-}
 
 interface PodObject {
   status?: {
@@ -80,39 +63,6 @@ export interface PodCheckExpectations {
 }
 
 let lastSeen = '';
-
-/** Starts the cluster before the describe block's tests, prints every log when one fails, stops it after them. */
-export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime, network?: PodNetwork): () => Cluster {
-  let cluster: Cluster | undefined;
-  beforeAll(async () => {
-    cluster = await startCluster({ tools: tools(), runtime: runtime(), network });
-    process.stdout.write(`cluster started (ms): ${JSON.stringify(cluster.startTimes)}\n`);
-  }, 150_000);
-  afterEach((context) => {
-    // An `it.fails` check fails on purpose: its logs say nothing new.
-    if (context.task.result?.state === 'fail' && !context.task.fails && cluster) process.stderr.write(`${cluster.logs()}\n--- ${cluster.runtime.name} ---\n${cluster.runtime.log().slice(-3000)}\n`);
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  }, 120_000);
-  return () => {
-    if (!cluster) throw new Error('the cluster did not start');
-    return cluster;
-  };
-}
-
-/** The last test: the leftovers check sees the running cluster, and nothing once it is stopped. */
-export function teardownCheck(cluster: () => Cluster, components: readonly string[]): void {
-  it('leaves nothing on the host after teardown', async () => {
-    const c = cluster();
-    // The check is not blind: on the running cluster it sees the components, the namespace, the cgroup and the state dir.
-    const running = (await c.leftovers()).join('\n');
-    for (const expected of [...components, `network namespace ${c.namespaces.netnsName}`, `state dir ${c.stateDir}`, 'cgroup /sys/fs/cgroup/']) expect(running).toContain(expected);
-    await c.stop();
-    process.stdout.write(`cluster stopped (ms): ${JSON.stringify(c.stopTimes)}\n`);
-    expect(await c.leftovers()).toEqual([]);
-  }, 120_000);
-}
 
 /** `it`, or `it.fails` for a check the expectations list as a known difference. */
 export function checkFor(expected: PodCheckExpectations): (id: PodCheck, title: string, body: () => Promise<void>, timeoutMs?: number) => void {

@@ -7,7 +7,8 @@ import { describe } from 'vitest';
 import { packagePath } from '../../../src/core/paths.js';
 import { referenceRuntime } from '../../support/cluster/runtime.js';
 import { lifecycleChecks } from './lifecycle-checks.js';
-import { clusterToolsFromEnv, podChecks, teardownCheck, useCluster } from './pod-checks.js';
+import { clusterToolsFromEnv, teardownCheck, useCluster } from './cluster-fixture.js';
+import { podChecks } from './pod-checks.js';
 
 const tools = clusterToolsFromEnv();
 const isRoot = process.getuid?.() === 0;

@@ -18,7 +18,7 @@ import { writeClusterCredentials } from './credentials.js';
 import { startClusterImageRegistry, type ClusterImageRegistry } from './image-registry.js';
 import { kubectlFor, type Kubectl } from './kubectl.js';
 import { startKubelet } from './kubelet.js';
-import { hostBaseline, leftovers, type ClusterFootprint } from './leftovers.js';
+import { hostBaseline, leftovers, ownHostPaths, type ClusterFootprint } from './leftovers.js';
 import { createClusterNamespaces, NODE_IP, type ClusterNamespaces } from './namespaces.js';
 import { killClusterProcesses, type ClusterMembership } from './processes.js';
 import type { CriRuntime, RunningCriRuntime } from './runtime.js';
@@ -58,6 +58,8 @@ export interface Cluster {
   stop(): Promise<void>;
   /** What of the cluster is still on the host (empty after stop()). */
   leftovers(): Promise<string[]>;
+  /** Host paths the cluster wrote behind its masks under names of its own (known once stop() ran); leftovers() checks each is absent from the host. */
+  ownHostPaths(): readonly string[];
 }
 
 /** Each teardown step's deadline: a step that hangs is reported and the next one runs. */
@@ -112,8 +114,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const baseline = await hostBaseline(signal);
   const stateDir = mkdtempSync(join(tmpdir(), `${name}-`));
   const membership: ClusterMembership = { namespaceIds: [], cgroup, stateDir };
-  const footprint: ClusterFootprint = { stateDir, netnsName: name, membership, baseline };
+  const footprint: ClusterFootprint = { stateDir, netnsName: name, membership, baseline, ownHostPaths: [] };
   teardown.add('removing the state dir', () => removeDir(stateDir));
+  teardown.add('noting the host paths the cluster wrote behind its masks', () => footprint.ownHostPaths.push(...ownHostPaths(stateDir).filter((path) => !footprint.ownHostPaths.includes(path))));
   let step = Date.now();
   const timed = <T>(what: string, value: T) => {
     startTimes[what] = Date.now() - step;
@@ -202,6 +205,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       failFast(startScheduler(context, sideBySide).then(started)),
     ]);
     timed('runtime, kubelet (node Ready), controllers', undefined);
+    // First thing at teardown, while pods may still have shims, runc state and CNI results: their names too.
+    teardown.add('noting the host paths the running cluster wrote behind its masks', () => footprint.ownHostPaths.push(...ownHostPaths(stateDir)));
     return {
       nodeName,
       stateDir,
@@ -214,6 +219,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       logs,
       stop,
       leftovers: () => leftovers(footprint, AbortSignal.timeout(30_000)),
+      ownHostPaths: () => footprint.ownHostPaths,
     };
   } catch (error) {
     const detail = logs(1500);

@@ -19,6 +19,11 @@ export const NODE_IP = '198.18.0.1';
 /** Host directories hidden inside the mount namespace behind directories of the state dir. */
 export const MASKED_HOST_DIRS = ['/var/lib', '/var/log', '/run'] as const;
 
+/** The state dir's directory that stands for `hostDir` inside the mount namespace. */
+export function maskSource(stateDir: string, hostDir: string): string {
+  return join(stateDir, 'host', hostDir.slice(1).replace(/\//g, '-'));
+}
+
 export interface ClusterNamespaces {
   /** The network namespace's name (/run/netns/NAME). */
   readonly netnsName: string;
@@ -103,7 +108,7 @@ export async function createClusterNamespaces(name: string, stateDir: string, si
     holder = await startHolder(signal);
     const enterMnt = (argv: readonly string[]) => ['nsenter', `--mount=${holder!.mntPath}`, '--', ...argv];
     for (const dir of MASKED_HOST_DIRS) {
-      const source = join(stateDir, 'host', dir.slice(1).replace(/\//g, '-'));
+      const source = maskSource(stateDir, dir);
       mkdirSync(source, { recursive: true });
       await execArgv(enterMnt(['mount', '--bind', source, dir]), signal);
     }

@@ -1,0 +1,58 @@
+// The cluster a test file runs against: its tools from the CONFORMAL_* variables, started before the
+// describe block's tests and stopped after them, with every log printed when a test fails, and the
+// last test, which checks that teardown leaves nothing on the host.
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startCluster, type Cluster, type ClusterTools } from '../../support/cluster/cluster.js';
+import type { PodNetwork } from '../../support/cluster/cni.js';
+import type { CriRuntime } from '../../support/cluster/runtime.js';
+import { requireTool } from '../../support/real-tools.js';
+
+/** The cluster's tools from their CONFORMAL_* variables; undefined (skip) locally when one is missing, a failure under CI. */
+export function clusterToolsFromEnv(): ClusterTools | undefined {
+  const tools = {
+    etcd: requireTool('CONFORMAL_ETCD'),
+    apiserver: requireTool('CONFORMAL_KUBE_APISERVER'),
+    controllerManager: requireTool('CONFORMAL_KUBE_CONTROLLER_MANAGER'),
+    scheduler: requireTool('CONFORMAL_KUBE_SCHEDULER'),
+    kubelet: requireTool('CONFORMAL_KUBELET'),
+    kubectl: requireTool('CONFORMAL_KUBECTL'),
+    busybox: requireTool('CONFORMAL_BUSYBOX'),
+    cniBinDir: requireTool('CONFORMAL_CNI_PLUGINS_DIR'),
+  };
+  return Object.values(tools).every((value) => value !== undefined) ? (tools as ClusterTools) : undefined;
+}
+
+/** Starts the cluster before the describe block's tests, prints every log when one fails, stops it after them. */
+export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime, network?: PodNetwork): () => Cluster {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster({ tools: tools(), runtime: runtime(), network });
+    process.stdout.write(`cluster started (ms): ${JSON.stringify(cluster.startTimes)}\n`);
+  }, 150_000);
+  afterEach((context) => {
+    // An `it.fails` check fails on purpose: its logs say nothing new.
+    if (context.task.result?.state === 'fail' && !context.task.fails && cluster) process.stderr.write(`${cluster.logs()}\n--- ${cluster.runtime.name} ---\n${cluster.runtime.log().slice(-3000)}\n`);
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  }, 120_000);
+  return () => {
+    if (!cluster) throw new Error('the cluster did not start');
+    return cluster;
+  };
+}
+
+/** The last test: the leftovers check sees the running cluster, and nothing once it is stopped. */
+export function teardownCheck(cluster: () => Cluster, components: readonly string[]): void {
+  it('leaves nothing on the host after teardown', async () => {
+    const c = cluster();
+    // The check is not blind: on the running cluster it sees the components, the namespace, the cgroup and the state dir.
+    const running = (await c.leftovers()).join('\n');
+    for (const expected of [...components, `network namespace ${c.namespaces.netnsName}`, `state dir ${c.stateDir}`, 'cgroup /sys/fs/cgroup/']) expect(running).toContain(expected);
+    await c.stop();
+    process.stdout.write(`cluster stopped (ms): ${JSON.stringify(c.stopTimes)}\n`);
+    // What the runtime and kubelet wrote to /run, /var/lib and /var/log went to the state dir, under names leftovers() looks for on the host.
+    expect(c.ownHostPaths().length).toBeGreaterThan(0);
+    expect(await c.leftovers()).toEqual([]);
+  }, 120_000);
+}
