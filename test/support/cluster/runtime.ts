@@ -36,13 +36,13 @@ export interface RunningCriRuntime {
 
 export type CriRuntime = (context: CriRuntimeContext) => Promise<RunningCriRuntime>;
 
-/** Debian's containerd 1.6 (config version 2) with `runc` and the cluster's CNI config. */
-export function containerdRuntime(binary: string, runc: string): CriRuntime {
+/** containerd (Debian's 1.6 with config version 2, or 2.4 with version 4) with the cluster's CNI config; `runc` is named only in version 2 (2.x finds it on PATH). */
+export function containerdRuntime(binary: string, runc: string, configVersion: 2 | 4 = 2): CriRuntime {
   return async (context) => {
     const containerd = await startContainerd({
       containerd: binary,
       runcBinary: runc,
-      configVersion: 2,
+      configVersion,
       dir: context.dir,
       registryHost: context.registryHost,
       sandboxImage: context.sandboxImage,
