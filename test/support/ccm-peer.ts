@@ -15,6 +15,12 @@ export interface UpstreamCcmOptions {
   readonly kubeconfig: string;
   /** Aborting stops waiting for the start and kills the process. */
   readonly signal?: AbortSignal;
+  /**
+   * Wraps the CCM's argv, e.g. to start it inside a cluster's namespaces (the process must be the
+   * CCM itself once started: nsenter without --fork execs it). cloud-control then listens on that
+   * network namespace's 127.0.0.1.
+   */
+  readonly wrap?: (argv: readonly string[]) => string[];
   /** How long to wait for the cloud-control line (default 60 s). */
   readonly startTimeoutMs?: number;
 }
@@ -64,7 +70,8 @@ export async function startUpstreamCcm(options: UpstreamCcmOptions): Promise<Ups
   const cloudConfigPath = join(dir, 'cloud.conf');
   writeFileSync(cloudConfigPath, '');
 
-  const child = spawn(options.binary, upstreamCcmArgs(kubeconfigPath, cloudConfigPath), {
+  const [command, ...args] = (options.wrap ?? ((argv) => [...argv]))([options.binary, ...upstreamCcmArgs(kubeconfigPath, cloudConfigPath)]);
+  const child = spawn(command!, args, {
     env: { ...process.env, CONFORMAL_CLOUD_CONTROL_ADDR: '127.0.0.1:0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

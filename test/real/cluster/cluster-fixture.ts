@@ -2,7 +2,7 @@
 // describe block's tests and stopped after them, with every log printed when a test fails, and the
 // last test, which checks that teardown leaves nothing on the host.
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startCluster, type Cluster, type ClusterTools } from '../../support/cluster/cluster.js';
+import { startCluster, type Cluster, type ClusterOptions, type ClusterTools } from '../../support/cluster/cluster.js';
 import type { PodNetwork } from '../../support/cluster/cni.js';
 import type { CriRuntime } from '../../support/cluster/runtime.js';
 import { requireTool } from '../../support/real-tools.js';
@@ -23,10 +23,10 @@ export function clusterToolsFromEnv(): ClusterTools | undefined {
 }
 
 /** Starts the cluster before the describe block's tests, prints every log when one fails, stops it after them. */
-export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime, network?: PodNetwork): () => Cluster {
+export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime, network?: PodNetwork, options: Pick<ClusterOptions, 'cloudProvider'> = {}): () => Cluster {
   let cluster: Cluster | undefined;
   beforeAll(async () => {
-    cluster = await startCluster({ tools: tools(), runtime: runtime(), network });
+    cluster = await startCluster({ tools: tools(), runtime: runtime(), network, ...options });
     process.stdout.write(`cluster started (ms): ${JSON.stringify(cluster.startTimes)}\n`);
   }, 150_000);
   afterEach((context) => {
@@ -42,13 +42,15 @@ export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime,
   };
 }
 
-/** The last test: the leftovers check sees the running cluster, and nothing once it is stopped. */
-export function teardownCheck(cluster: () => Cluster, components: readonly string[]): void {
+/** The last test: the leftovers check sees the running cluster (`components` among it), and nothing once it is stopped. */
+export function teardownCheck(cluster: () => Cluster, components: readonly string[], beforeStop?: () => Promise<void>): void {
   it('leaves nothing on the host after teardown', async () => {
     const c = cluster();
     // The check is not blind: on the running cluster it sees the components, the namespace, the cgroup and the state dir.
     const running = (await c.leftovers()).join('\n');
     for (const expected of [...components, `network namespace ${c.namespaces.netnsName}`, `state dir ${c.stateDir}`, 'cgroup /sys/fs/cgroup/']) expect(running).toContain(expected);
+    // What the test started beside the cluster goes first, in order, so the cluster's last resort (SIGKILL) does not have to take it.
+    await beforeStop?.();
     await c.stop();
     process.stdout.write(`cluster stopped (ms): ${JSON.stringify(c.stopTimes)}\n`);
     // What the runtime and kubelet wrote to /run, /var/lib and /var/log went to the state dir, under names leftovers() looks for on the host.

@@ -37,6 +37,13 @@ export interface ClusterOptions {
   readonly runtime: CriRuntime;
   /** The pod network's plugins; Debian's bridge when not given. */
   readonly network?: PodNetwork;
+  /**
+   * 'external': kubelet runs with --cloud-provider=external (its Node stays tainted
+   * node.cloudprovider.kubernetes.io/uninitialized, without addresses, until a cloud-controller-manager
+   * initialises it) and kube-controller-manager allocates Node pod CIDRs from CLOUD_CLUSTER_CIDR, which
+   * a CCM's route controller routes. Unset: no cloud, kubelet reports the node address itself.
+   */
+  readonly cloudProvider?: 'external';
   /** Deadline for the whole start, node Ready included. */
   readonly startTimeoutMs?: number;
 }
@@ -44,6 +51,8 @@ export interface ClusterOptions {
 export interface Cluster {
   readonly nodeName: string;
   readonly stateDir: string;
+  /** The kubeconfig every component and kubectl use (a system:masters token); reaches kube-apiserver only inside the namespaces. */
+  readonly kubeconfigFile: string;
   readonly namespaces: ClusterNamespaces;
   readonly kubectl: Kubectl;
   readonly images: ClusterImageRegistry;
@@ -61,6 +70,9 @@ export interface Cluster {
   /** Host paths the cluster wrote behind its masks under names of its own (known once stop() ran); leftovers() checks each is absent from the host. */
   ownHostPaths(): readonly string[];
 }
+
+/** The cluster CIDR under cloudProvider 'external': kube-controller-manager hands the node its first /24, the CNI's pod range. */
+export const CLOUD_CLUSTER_CIDR = '10.244.0.0/16';
 
 /** Each teardown step's deadline: a step that hangs is reported and the next one runs. */
 const TEARDOWN_STEP_TIMEOUT_MS = 30_000;
@@ -148,7 +160,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     });
     const credentials = await writeClusterCredentials(join(stateDir, 'pki'), `https://${NODE_IP}:${APISERVER_PORT}`, [NODE_IP]);
     const kubectl = kubectlFor(tools.kubectl, credentials.kubeconfigFile, namespaces.enter);
-    const context: ControlPlaneContext = { binaries: tools, stateDir, credentials, kubectl, enter: namespaces.enter };
+    const context: ControlPlaneContext = { binaries: tools, stateDir, credentials, kubectl, enter: namespaces.enter, ...(options.cloudProvider ? { clusterCidr: CLOUD_CLUSTER_CIDR } : {}) };
     const images = await startClusterImageRegistry({ busybox: tools.busybox, dir: stateDir, enter: namespaces.enter, signal });
     teardown.add('closing the image registry', () => images.close());
     timed('credentials and image registry', undefined);
@@ -196,7 +208,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
             const errors = await removeAllPodSandboxes(runtime.endpoint, AbortSignal.timeout(30_000));
             if (errors.length > 0) throw new HarnessError(errors.join('; '));
           });
-          const kubelet = started(startKubelet({ binary: tools.kubelet, dir: join(stateDir, 'kubelet'), nodeName, credentials, runtimeEndpoint: runtime.endpoint, cgroupRoot: cgroup, enter: namespaces.enter }));
+          const kubelet = started(startKubelet({ binary: tools.kubelet, dir: join(stateDir, 'kubelet'), nodeName, credentials, runtimeEndpoint: runtime.endpoint, cgroupRoot: cgroup, cloudProvider: options.cloudProvider, enter: namespaces.enter }));
           await kubelet.until(() => nodeReady(kubectl, nodeName, sideBySide), `node ${nodeName} Ready`, sideBySide);
           return runtime;
         })(),
@@ -210,6 +222,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     return {
       nodeName,
       stateDir,
+      kubeconfigFile: credentials.kubeconfigFile,
       namespaces,
       kubectl,
       images,

@@ -23,6 +23,8 @@ export interface ControlPlaneContext {
   readonly stateDir: string;
   readonly credentials: ClusterCredentials;
   readonly kubectl: Kubectl;
+  /** When set, kube-controller-manager gives each Node a /24 of it as spec.podCIDR (the first, 10.244.0.0/24, is the CNI's pod range). */
+  readonly clusterCidr?: string;
   enter(argv: readonly string[]): string[];
 }
 
@@ -90,6 +92,7 @@ export async function startControllerManager(context: ControlPlaneContext, signa
     // Published in every namespace as kube-root-ca.crt, which each pod's service-account volume projects.
     `--root-ca-file=${c.caFile}`,
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
+    ...(context.clusterCidr ? ['--allocate-node-cidrs=true', `--cluster-cidr=${context.clusterCidr}`, '--node-cidr-mask-size=24'] : []),
     '--v=1',
   ]));
   // Pods are admitted only once their namespace's default ServiceAccount exists.

@@ -2,12 +2,10 @@
 // reachable inside the cluster's network namespace without leaving loopback: the registry serves a
 // unix socket too, and a forwarder inside the namespace listens on the namespace's 127.0.0.1 at the
 // registry's port, so image names (127.0.0.1:PORT/conformal/...) mean the same on both sides.
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { startTestImageRegistry, type TestImageRegistry } from '../../../src/registry/test-image-set.js';
-import { startComponent, type Component } from './component.js';
-
-const FORWARDER = fileURLToPath(new URL('./loopback-forward.mjs', import.meta.url));
+import type { Component } from './component.js';
+import { startForwarder } from './forward.js';
 
 export interface ClusterImageRegistry {
   readonly images: TestImageRegistry['images'];
@@ -26,8 +24,7 @@ export async function startClusterImageRegistry(options: { busybox: string; dir:
     await served.registry.listenUnix(socket);
     const host = served.registry.host;
     const port = host.split(':').pop()!;
-    forwarder = startComponent('registry forwarder', options.enter([process.execPath, FORWARDER, '127.0.0.1', port, socket]));
-    await forwarder.until(async () => (forwarder!.log().includes('listening') ? true : undefined), `listening on 127.0.0.1:${port} in the namespace`, options.signal);
+    forwarder = (await startForwarder('registry forwarder', `127.0.0.1:${port}`, socket, options.enter, options.signal)).forwarder;
     const running = forwarder;
     return {
       images: served.images,

@@ -18,6 +18,12 @@ export interface KubeletOptions {
   readonly runtimeEndpoint: string;
   /** The cgroup every pod goes under (createCgroup made it). */
   readonly cgroupRoot: string;
+  /**
+   * 'external': kubelet registers its Node with the node.cloudprovider.kubernetes.io/uninitialized
+   * taint and leaves its addresses to a cloud-controller-manager. No --node-ip then: a CCM refuses to
+   * initialise a Node whose kubelet-provided IP is not among the cloud's addresses for it.
+   */
+  readonly cloudProvider?: 'external';
   enter(argv: readonly string[]): string[];
 }
 
@@ -59,7 +65,7 @@ export function startKubelet(options: KubeletOptions): Component {
     `--kubeconfig=${options.credentials.kubeconfigFile}`,
     `--root-dir=${join(options.dir, 'root')}`,
     `--cert-dir=${join(options.dir, 'pki')}`,
-    `--node-ip=${NODE_IP}`,
+    ...(options.cloudProvider === 'external' ? ['--cloud-provider=external'] : [`--node-ip=${NODE_IP}`]),
     `--hostname-override=${options.nodeName}`,
     '--v=2',
   ]));
