@@ -13,7 +13,7 @@ import { runSettingsSchema } from '../../../src/core/settings.js';
 import { cloudPlugin } from '../../../src/interfaces/cloud/plugin.js';
 import { requireTool } from '../../support/real-tools.js';
 import { startUpstreamCluster, type UpstreamCluster } from '../../support/upstream-cloud.js';
-import { UPSTREAM_EXPECTED } from './upstream-expected.js';
+import { ONE_NODE_CLUSTER_EXPECTED, UPSTREAM_EXPECTED } from './upstream-expected.js';
 
 const ccm = requireTool('CONFORMAL_CCM_PEER');
 const apiserver = requireTool('CONFORMAL_KUBE_APISERVER');
@@ -72,8 +72,8 @@ describe('docs/cloud/upstream-ccm.md', () => {
   it('states, test by test, the results the comparison asserts', async () => {
     const { readFile } = await import('node:fs/promises');
     const text = await readFile(new URL('../../../docs/cloud/upstream-ccm.md', import.meta.url), 'utf8');
-    const rows = Object.fromEntries([...text.matchAll(/^\| `(cloud\.[^`]+)` \| (\w+) \| (\w+) \|$/gm)].map((m) => [m[1], [m[2], m[3]]]));
-    const expected = Object.fromEntries(Object.entries(UPSTREAM_EXPECTED).map(([id, row]) => [id, [row.status, row.status]]));
+    const rows = Object.fromEntries([...text.matchAll(/^\| `(cloud\.[^`]+)` \| (\w+) \| (\w+) \| (\w+) \|$/gm)].map((m) => [m[1], [m[2], m[3], m[4]]]));
+    const expected = Object.fromEntries(Object.entries(UPSTREAM_EXPECTED).map(([id, row]) => [id, [row.status, row.status, ONE_NODE_CLUSTER_EXPECTED[id]!.status]]));
     expect(rows).toEqual(expected);
   });
 });

@@ -1,0 +1,233 @@
+// The cloud-provider path for real: kubelet v1.37.2 with --cloud-provider=external on the one-node
+// cluster (containerd 1.6), upstream's cloud-controller-manager with its fake cloud
+// (test/go-peers/cmd/ccm) started inside the cluster's namespaces with the cluster's kubeconfig. The
+// real kubelet's Node registers tainted and without addresses, and the CCM initialises it with what
+// the fake cloud says of its instance; then `conformal run cloud --kubeconfig` runs against that
+// cluster and every test must end as upstream-expected.ts records for this CCM (ONE_NODE_CLUSTER_EXPECTED:
+// upstream's results, with any difference explained). Needs root and the tools of one-node.test.ts plus CONFORMAL_CCM_PEER (docs/cloud/upstream-ccm.md).
+import { execFile as execFileCb } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../src/core/deadline.js';
+import { CloudControlClient, type Instance } from '../../../src/interfaces/cloud/cloud-control.js';
+import { INSTANCE_TYPE_LABEL, REGION_LABEL, UNINITIALIZED_TAINT, ZONE_LABEL } from '../../../src/interfaces/cloud/well-known.js';
+import { startUpstreamCcm, type UpstreamCcm } from '../../support/ccm-peer.js';
+import { CLOUD_CLUSTER_CIDR, type Cluster } from '../../support/cluster/cluster.js';
+import { POD_SUBNET } from '../../support/cluster/cni.js';
+import { forwardFromNamespace, type NamespacePort } from '../../support/cluster/forward.js';
+import { containerdRuntime } from '../../support/cluster/runtime.js';
+import { requireTool } from '../../support/real-tools.js';
+import { ONE_NODE_CLUSTER_EXPECTED } from '../cloud/upstream-expected.js';
+import { clusterToolsFromEnv, teardownCheck, useCluster } from './cluster-fixture.js';
+
+const execFile = promisify(execFileCb);
+const tools = clusterToolsFromEnv();
+const containerd = requireTool('CONFORMAL_CONTAINERD');
+const runc = requireTool('CONFORMAL_RUNC');
+const ccmPeer = requireTool('CONFORMAL_CCM_PEER');
+const isRoot = process.getuid?.() === 0;
+if (process.env.CI === 'true' && !isRoot) throw new Error('the cloud-provider cluster test needs root under CI');
+const REPO = join(import.meta.dirname ?? '.', '../../..');
+
+interface NodeObject {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: { providerID?: string; podCIDR?: string; taints?: Array<{ key: string; value?: string; effect: string }> };
+  status: { addresses?: Array<{ type: string; address: string }>; conditions?: Array<{ type: string; status: string; reason?: string }> };
+}
+
+const POD = 'conformal-waits-for-the-cloud';
+
+interface PodObject {
+  spec?: { nodeName?: string };
+  status?: { phase?: string; podIP?: string; conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
+}
+
+function podManifest(image: string): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: POD, namespace: 'default' },
+    spec: { containers: [{ name: 'main', image, imagePullPolicy: 'IfNotPresent', command: ['/bin/sh', '-c', "trap 'exit 0' TERM; while true; do sleep 1; done"] }], terminationGracePeriodSeconds: 5 },
+  });
+}
+
+interface SuiteResult {
+  id: string;
+  status: string;
+  reason?: string;
+}
+
+/** Polls `probe` every 250 ms to 1 s until it answers, for at most `ms`. */
+const until = <T>(probe: () => Promise<T | undefined>, description: string, ms: number) => waitFor(probe, { signal: AbortSignal.timeout(ms), description, intervalMs: 250, maxIntervalMs: 1000 });
+const getNode = (c: Cluster) => c.kubectl.json<NodeObject>(['get', 'node', c.nodeName], AbortSignal.timeout(30_000));
+const getPod = (c: Cluster) => c.kubectl.json<PodObject>(['get', 'pod', POD, '--namespace=default'], AbortSignal.timeout(30_000));
+const tainted = (node: NodeObject) => (node.spec.taints ?? []).some((t) => t.key === UNINITIALIZED_TAINT);
+const condition = (node: NodeObject, type: string) => node.status.conditions?.find((c) => c.type === type);
+
+describe.skipIf(!tools || !containerd || !runc || !ccmPeer || !isRoot)("cloud provider on a one-node cluster: kubelet --cloud-provider=external, upstream's CCM", () => {
+  const cluster = useCluster(
+    () => tools!,
+    () => containerdRuntime(containerd!, runc!, 2),
+    undefined,
+    { cloudProvider: 'external' },
+  );
+  let before: NodeObject;
+  let ccm: UpstreamCcm | undefined;
+  let cloudControl: NamespacePort | undefined;
+  let instance: Instance;
+  let work: string | undefined;
+  let pendingPod: PodObject;
+
+  beforeAll(async () => {
+    const c = cluster();
+    // The Node as kubelet registered it, Ready, before any CCM runs.
+    before = await getNode(c);
+    // A pod applied now cannot be scheduled: the only node carries the uninitialized NoSchedule taint.
+    await c.kubectl.run(['apply', '-f', '-'], AbortSignal.timeout(30_000), { input: podManifest(c.images.images.busybox!) });
+    pendingPod = await until(
+      async () => {
+        const pod = await getPod(c);
+        return pod.status?.conditions?.some((x) => x.type === 'PodScheduled' && x.reason === 'Unschedulable') ? pod : undefined;
+      },
+      `pod ${POD} reported Unschedulable`,
+      30_000,
+    );
+    const signal = AbortSignal.timeout(90_000);
+    ccm = await startUpstreamCcm({ binary: ccmPeer!, kubeconfig: c.kubeconfigFile, wrap: c.namespaces.enter, signal });
+    const port = Number(new URL(ccm.cloudControlUrl).port);
+    cloudControl = await forwardFromNamespace({ port, dir: c.stateDir, enter: c.namespaces.enter, signal });
+    // The cloud's instance behind the real node, as a cloud creates the machine kubelet runs on.
+    instance = await new CloudControlClient(cloudControl.url).createInstance({ nodeName: c.nodeName }, signal);
+  }, 120_000);
+
+  const stopCcm = async () => {
+    await cloudControl?.close();
+    await ccm?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  };
+  afterAll(stopCcm, 60_000);
+
+  it('kubelet registers its Node tainted uninitialized, Ready, without providerID or IP addresses; no pod is scheduled on it', () => {
+    const c = cluster();
+    // Its only taint, so the pod below waits for nothing else.
+    expect(before.spec.taints).toEqual([{ key: UNINITIALIZED_TAINT, value: 'true', effect: 'NoSchedule' }]);
+    expect(condition(before, 'Ready')?.status).toBe('True');
+    expect(before.spec.providerID).toBeUndefined();
+    // Only its name: the IP addresses are the CCM's to set.
+    expect(before.status.addresses).toEqual([{ type: 'Hostname', address: c.nodeName }]);
+    expect(pendingPod.status?.conditions?.find((x) => x.type === 'PodScheduled')?.message).toMatch(/1 node\(s\) had untolerated taint/);
+    // No --node-ip: no provided-node-ip annotation the cloud's addresses would have to contain.
+    expect(before.metadata.annotations?.['alpha.kubernetes.io/provided-node-ip']).toBeUndefined();
+    // kube-controller-manager's first /24 of the cluster CIDR: the CNI's pod range.
+    expect(CLOUD_CLUSTER_CIDR).toBe('10.244.0.0/16');
+    expect(before.spec.podCIDR).toBe(POD_SUBNET);
+  });
+
+  it("the CCM initialises the real node with its instance's providerID, labels and addresses", async () => {
+    const c = cluster();
+    const node = await until(
+      async () => {
+        const n = await getNode(c);
+        return tainted(n) ? undefined : n;
+      },
+      `node ${c.nodeName} without ${UNINITIALIZED_TAINT}`,
+      60_000,
+    );
+    expect(instance.providerID).toBe('fake://i-00000001');
+    expect(node.spec.providerID).toBe(instance.providerID);
+    expect(node.metadata.labels).toMatchObject({
+      [INSTANCE_TYPE_LABEL]: 'fake.standard',
+      'beta.kubernetes.io/instance-type': 'fake.standard',
+      [ZONE_LABEL]: 'fake-region-1a',
+      'failure-domain.beta.kubernetes.io/zone': 'fake-region-1a',
+      [REGION_LABEL]: 'fake-region-1',
+      'failure-domain.beta.kubernetes.io/region': 'fake-region-1',
+    });
+    const addresses = await until(
+      async () => {
+        const n = await getNode(c);
+        return n.status.addresses?.some((a) => a.type === 'InternalIP') ? n.status.addresses : undefined;
+      },
+      `an InternalIP on node ${c.nodeName}`,
+      30_000,
+    );
+    // The cloud's addresses, and the Hostname kubelet reported (the fake gives none of that type, so the CCM keeps it).
+    expect(addresses).toEqual([...instance.addresses, { type: 'Hostname', address: c.nodeName }]);
+    expect(instance.addresses).toEqual([
+      { type: 'InternalIP', address: '192.0.2.1' },
+      { type: 'ExternalIP', address: '198.51.100.1' },
+    ]);
+    expect(condition(node, 'Ready')?.status).toBe('True');
+    const events = await c.kubectl.json<{ items: Array<{ reason: string; involvedObject: { name: string } }> }>(['get', 'events', '--namespace=default', `--field-selector=involvedObject.name=${c.nodeName}`], AbortSignal.timeout(30_000));
+    expect(events.items.map((e) => e.reason)).toContain('Synced');
+  }, 120_000);
+
+  it('the pod that waited is scheduled on the initialised node and runs', async () => {
+    const c = cluster();
+    const pod = await until(
+      async () => {
+        const p = await getPod(c);
+        return p.status?.phase === 'Running' ? p : undefined;
+      },
+      `pod ${POD} Running`,
+      60_000,
+    );
+    expect(pod.spec?.nodeName).toBe(c.nodeName);
+    expect(pod.status?.podIP).toMatch(/^10\.244\.0\.\d+$/);
+  }, 90_000);
+
+  it("the route controller routes the node's pod CIDR: NetworkUnavailable=False/RouteCreated", async () => {
+    const c = cluster();
+    const network = await until(
+      async () => {
+        const n = await getNode(c);
+        const network = condition(n, 'NetworkUnavailable');
+        return network?.reason === 'RouteCreated' ? network : undefined;
+      },
+      `NetworkUnavailable=False/RouteCreated on node ${c.nodeName}`,
+      60_000,
+    );
+    expect(network.status).toBe('False');
+    const routes = (await (await fetch(`${cloudControl!.url}/v1/routes`, { signal: AbortSignal.timeout(10_000) })).json()) as { items: Array<{ targetNode: string; destinationCIDR: string }> };
+    expect(routes.items.map((r) => [r.targetNode, r.destinationCIDR])).toContainEqual([c.nodeName, before.spec.podCIDR]);
+  }, 90_000);
+
+  it('`conformal run cloud --kubeconfig` ends every test as upstream-expected.ts records for the one-node cluster', async () => {
+    const c = cluster();
+    work = mkdtempSync(join(c.stateDir, 'suite-'));
+    const reportDir = join(work, 'report');
+    const started = Date.now();
+    // Inside the namespaces (nsenter --mount starts it in /, hence the absolute path): kube-apiserver and cloud-control listen there only. The settings of upstream-suite.test.ts.
+    const [command, ...args] = c.namespaces.enter([process.execPath, join(REPO, 'bin', 'conformal.js'), 'run', 'cloud', '--kubeconfig', c.kubeconfigFile, '--cloud-control', ccm!.cloudControlUrl, '--parallel', '8', '--timeout', '45s', '--report-dir', reportDir]);
+    const run = await execFile(command!, args, { cwd: REPO, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 }).catch((error: { stdout?: string; stderr?: string; code?: number }) => error);
+    process.stdout.write(`cloud suite on the one-node cluster: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const output = `--- CLI output ---\n${String(run.stdout ?? '').slice(-4000)}\n--- CLI stderr ---\n${String(run.stderr ?? '').slice(-2000)}`;
+    const resultsFile = join(reportDir, 'artifacts', 'results.json');
+    expect(existsSync(resultsFile), output).toBe(true);
+    const results = (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: SuiteResult[] }).results;
+    const count = (status: string) => results.filter((r) => r.status === status).length;
+    process.stdout.write(`cloud suite results: ${results.length} tests, ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped\n`);
+    const expected = ONE_NODE_CLUSTER_EXPECTED;
+    const mismatches = results.filter((r) => expected[r.id]?.status !== r.status).map((r) => `${r.id}: expected ${expected[r.id]?.status ?? '(no row)'}, got ${r.status} — ${r.reason ?? ''}`);
+    for (const id of Object.keys(expected)) if (!results.some((r) => r.id === id)) mismatches.push(`${id}: expected but not run`);
+    for (const [id, row] of Object.entries(expected)) {
+      const result = results.find((r) => r.id === id);
+      if (row.because && result && !row.because.test(result.reason ?? '')) mismatches.push(`${id}: its reason does not say ${row.because}: ${result.reason ?? ''}`);
+    }
+    expect(mismatches, `${mismatches.join('\n')}\n${output}`).toEqual([]);
+  }, 660_000);
+
+  it('the real node is still initialised, Ready and routed after the suite', async () => {
+    const c = cluster();
+    const node = await getNode(c);
+    expect(tainted(node)).toBe(false);
+    expect(node.spec.providerID).toBe(instance.providerID);
+    expect(condition(node, 'Ready')?.status).toBe('True');
+    expect(condition(node, 'NetworkUnavailable')?.reason).toBe('RouteCreated');
+  });
+
+  // The CCM runs in the cluster's namespaces: the check must see it there, then it stops before the cluster.
+  teardownCheck(cluster, ['kubelet --config', 'kube-apiserver', 'containerd --config', 'ccm --kubeconfig', 'loopback-forward.mjs'], stopCcm);
+});
