@@ -63,6 +63,9 @@ interface SuiteResult {
 const until = <T>(probe: () => Promise<T | undefined>, description: string, ms: number) => waitFor(probe, { signal: AbortSignal.timeout(ms), description, intervalMs: 250, maxIntervalMs: 1000 });
 const getNode = (c: Cluster) => c.kubectl.json<NodeObject>(['get', 'node', c.nodeName], AbortSignal.timeout(30_000));
 const getPod = (c: Cluster) => c.kubectl.json<PodObject>(['get', 'pod', POD, '--namespace=default'], AbortSignal.timeout(30_000));
+/** What `pick` finds in the Node (or the pod), once it finds something. */
+const nodeUntil = <T>(c: Cluster, pick: (node: NodeObject) => T | undefined, description: string, ms: number) => until(async () => pick(await getNode(c)), description, ms);
+const podUntil = <T>(c: Cluster, pick: (pod: PodObject) => T | undefined, description: string, ms: number) => until(async () => pick(await getPod(c)), description, ms);
 const tainted = (node: NodeObject) => (node.spec.taints ?? []).some((t) => t.key === UNINITIALIZED_TAINT);
 const condition = (node: NodeObject, type: string) => node.status.conditions?.find((c) => c.type === type);
 
@@ -86,14 +89,7 @@ describe.skipIf(!tools || !containerd || !runc || !ccmPeer || !isRoot)("cloud pr
     before = await getNode(c);
     // A pod applied now cannot be scheduled: the only node carries the uninitialized NoSchedule taint.
     await c.kubectl.run(['apply', '-f', '-'], AbortSignal.timeout(30_000), { input: podManifest(c.images.images.busybox!) });
-    pendingPod = await until(
-      async () => {
-        const pod = await getPod(c);
-        return pod.status?.conditions?.some((x) => x.type === 'PodScheduled' && x.reason === 'Unschedulable') ? pod : undefined;
-      },
-      `pod ${POD} reported Unschedulable`,
-      30_000,
-    );
+    pendingPod = await podUntil(c, (pod) => (pod.status?.conditions?.some((x) => x.type === 'PodScheduled' && x.reason === 'Unschedulable') ? pod : undefined), `pod ${POD} reported Unschedulable`, 30_000);
     const signal = AbortSignal.timeout(90_000);
     ccm = await startUpstreamCcm({ binary: ccmPeer!, kubeconfig: c.kubeconfigFile, wrap: c.namespaces.enter, signal });
     const port = Number(new URL(ccm.cloudControlUrl).port);
@@ -127,14 +123,7 @@ describe.skipIf(!tools || !containerd || !runc || !ccmPeer || !isRoot)("cloud pr
 
   it("the CCM initialises the real node with its instance's providerID, labels and addresses", async () => {
     const c = cluster();
-    const node = await until(
-      async () => {
-        const n = await getNode(c);
-        return tainted(n) ? undefined : n;
-      },
-      `node ${c.nodeName} without ${UNINITIALIZED_TAINT}`,
-      60_000,
-    );
+    const node = await nodeUntil(c, (n) => (tainted(n) ? undefined : n), `node ${c.nodeName} without ${UNINITIALIZED_TAINT}`, 60_000);
     expect(instance.providerID).toBe('fake://i-00000001');
     expect(node.spec.providerID).toBe(instance.providerID);
     expect(node.metadata.labels).toMatchObject({
@@ -145,14 +134,7 @@ describe.skipIf(!tools || !containerd || !runc || !ccmPeer || !isRoot)("cloud pr
       [REGION_LABEL]: 'fake-region-1',
       'failure-domain.beta.kubernetes.io/region': 'fake-region-1',
     });
-    const addresses = await until(
-      async () => {
-        const n = await getNode(c);
-        return n.status.addresses?.some((a) => a.type === 'InternalIP') ? n.status.addresses : undefined;
-      },
-      `an InternalIP on node ${c.nodeName}`,
-      30_000,
-    );
+    const addresses = await nodeUntil(c, (n) => (n.status.addresses?.some((a) => a.type === 'InternalIP') ? n.status.addresses : undefined), `an InternalIP on node ${c.nodeName}`, 30_000);
     // The cloud's addresses, and the Hostname kubelet reported (the fake gives none of that type, so the CCM keeps it).
     expect(addresses).toEqual([...instance.addresses, { type: 'Hostname', address: c.nodeName }]);
     expect(instance.addresses).toEqual([
@@ -166,29 +148,14 @@ describe.skipIf(!tools || !containerd || !runc || !ccmPeer || !isRoot)("cloud pr
 
   it('the pod that waited is scheduled on the initialised node and runs', async () => {
     const c = cluster();
-    const pod = await until(
-      async () => {
-        const p = await getPod(c);
-        return p.status?.phase === 'Running' ? p : undefined;
-      },
-      `pod ${POD} Running`,
-      60_000,
-    );
+    const pod = await podUntil(c, (p) => (p.status?.phase === 'Running' ? p : undefined), `pod ${POD} Running`, 60_000);
     expect(pod.spec?.nodeName).toBe(c.nodeName);
     expect(pod.status?.podIP).toMatch(/^10\.244\.0\.\d+$/);
   }, 90_000);
 
   it("the route controller routes the node's pod CIDR: NetworkUnavailable=False/RouteCreated", async () => {
     const c = cluster();
-    const network = await until(
-      async () => {
-        const n = await getNode(c);
-        const network = condition(n, 'NetworkUnavailable');
-        return network?.reason === 'RouteCreated' ? network : undefined;
-      },
-      `NetworkUnavailable=False/RouteCreated on node ${c.nodeName}`,
-      60_000,
-    );
+    const network = await nodeUntil(c, (n) => (condition(n, 'NetworkUnavailable')?.reason === 'RouteCreated' ? condition(n, 'NetworkUnavailable') : undefined), `NetworkUnavailable=False/RouteCreated on node ${c.nodeName}`, 60_000);
     expect(network.status).toBe('False');
     const routes = (await (await fetch(`${cloudControl!.url}/v1/routes`, { signal: AbortSignal.timeout(10_000) })).json()) as { items: Array<{ targetNode: string; destinationCIDR: string }> };
     expect(routes.items.map((r) => [r.targetNode, r.destinationCIDR])).toContainEqual([c.nodeName, before.spec.podCIDR]);
