@@ -50,55 +50,52 @@ async function statuses(c: Cluster, signal: AbortSignal): Promise<Map<string, Co
 export function lifecycleChecks(cluster: () => Cluster, expected: PodCheckExpectations): void {
   const check = checkFor(expected);
   let seen = '';
+  /** Reads until `accept` holds, keeping the last reading for the deadline's message. */
+  const until = <T>(read: () => Promise<T>, accept: (value: T) => boolean, description: string, signal: AbortSignal): Promise<T> =>
+    waitFor(
+      async () => {
+        const value = await read();
+        seen = typeof value === 'string' ? value : JSON.stringify(value);
+        return accept(value) ? value : undefined;
+      },
+      { signal, description, intervalMs: 250, lastSeen: () => seen },
+    );
 
   check('readiness-probe', 'runs an exec readiness probe: failing (an Unhealthy event) until the file it reads exists, then Ready', async () => {
     const c = cluster();
     const signal = AbortSignal.timeout(WAIT_MS);
     await c.kubectl.run(['apply', '-f', '-'], signal, { input: manifest(c.images.images.busybox) });
-    await waitFor(
-      async () => {
-        const events = await c.kubectl.run(['get', 'events', '--namespace=default', `--field-selector=involvedObject.name=${POD},reason=Unhealthy`, '-o', 'jsonpath={.items[*].message}'], signal);
-        seen = events;
-        return events.includes('/tmp/ready') ? true : undefined;
-      },
-      { signal, description: 'an Unhealthy event of the failing readiness probe', intervalMs: 250, lastSeen: () => seen },
+    await until(
+      () => c.kubectl.run(['get', 'events', '--namespace=default', `--field-selector=involvedObject.name=${POD},reason=Unhealthy`, '-o', 'jsonpath={.items[*].message}'], signal),
+      (events) => events.includes('/tmp/ready'),
+      'an Unhealthy event of the failing readiness probe',
+      signal,
     );
     expect((await statuses(c, signal)).get('probed')?.ready).toBe(false);
     await c.kubectl.run(['exec', POD, '--namespace=default', '--container=probed', '--', 'touch', '/tmp/ready'], signal);
-    await waitFor(
-      async () => {
-        const probed = (await statuses(c, signal)).get('probed');
-        seen = JSON.stringify(probed);
-        return probed?.ready ? true : undefined;
-      },
-      { signal, description: 'container probed Ready', intervalMs: 250, lastSeen: () => seen },
-    );
+    await until(async () => (await statuses(c, signal)).get('probed'), (probed) => probed?.ready === true, 'container probed Ready', signal);
   }, WAIT_MS + 5000);
 
   check('restart', 'restarts a container that exits, keeping its exit code', async () => {
     const c = cluster();
     const signal = AbortSignal.timeout(WAIT_MS);
-    const exiting = await waitFor(
-      async () => {
-        const status = (await statuses(c, signal)).get('exiting');
-        seen = JSON.stringify(status);
-        return status && status.restartCount >= 1 && (status.lastState?.terminated ?? status.state?.terminated) ? status : undefined;
-      },
-      { signal, description: 'container exiting restarted', intervalMs: 250, lastSeen: () => seen },
+    const exiting = await until(
+      async () => (await statuses(c, signal)).get('exiting'),
+      (status) => status !== undefined && status.restartCount >= 1 && (status.lastState?.terminated ?? status.state?.terminated) !== undefined,
+      'container exiting restarted',
+      signal,
     );
-    expect((exiting.lastState?.terminated ?? exiting.state?.terminated)?.exitCode).toBe(3);
+    expect((exiting?.lastState?.terminated ?? exiting?.state?.terminated)?.exitCode).toBe(3);
   }, WAIT_MS + 5000);
 
   check('identity', "runs a container as the user, with the env and the service-account volume kubelet gives it", async () => {
     const c = cluster();
     const signal = AbortSignal.timeout(WAIT_MS);
-    const log = await waitFor(
-      async () => {
-        const text = await c.kubectl.run(['logs', POD, '--namespace=default', '--container=identity'], signal);
-        seen = text;
-        return text.includes('token') ? text : undefined;
-      },
-      { signal, description: 'the identity container to print its identity', intervalMs: 250, lastSeen: () => seen },
+    const log = await until(
+      () => c.kubectl.run(['logs', POD, '--namespace=default', '--container=identity'], signal),
+      (text) => text.includes('token'),
+      'the identity container to print its identity',
+      signal,
     );
     expect(log).toContain('CONFORMAL_VALUE=from-the-pod-spec');
     // busybox's id, with the names the image's /etc/passwd and /etc/group give.
