@@ -12,21 +12,21 @@ import { clusterToolsFromEnv, teardownCheck, useCluster } from './cluster-fixtur
 import { podChecks } from './pod-checks.js';
 
 const tools = clusterToolsFromEnv();
-const runc = requireTool('CONFORMAL_RUNC');
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI === 'true' && !isRoot) throw new Error('the one-node cluster test needs root under CI');
 
-// Debian's containerd and the 2.x line current Kubernetes releases target, under the same kubelet.
+// Debian's containerd with Debian's runc 1.1.5, and the 2.x line current Kubernetes releases
+// target with runc 1.5 (both built from source), under the same kubelet.
 const runtimes = [
-  { title: 'containerd 1.6', binary: requireTool('CONFORMAL_CONTAINERD'), configVersion: 2, runtimeVersion: /^containerd:\/\/1\.6\./ },
-  { title: 'containerd 2.4', binary: requireTool('CONFORMAL_CONTAINERD2'), configVersion: 4, runtimeVersion: /^containerd:\/\/v?2\.4\./ },
+  { title: 'containerd 1.6', binary: requireTool('CONFORMAL_CONTAINERD'), runc: requireTool('CONFORMAL_RUNC'), configVersion: 2, runtimeVersion: /^containerd:\/\/1\.6\./ },
+  { title: 'containerd 2.4 and runc 1.5', binary: requireTool('CONFORMAL_CONTAINERD2'), runc: requireTool('CONFORMAL_RUNC_UPSTREAM'), configVersion: 4, runtimeVersion: /^containerd:\/\/v?2\.4\./ },
 ] as const;
 
 for (const runtime of runtimes) {
-  describe.skipIf(!tools || !runtime.binary || !runc || !isRoot)(`one-node cluster: kubelet v1.37.2 with ${runtime.title}`, () => {
+  describe.skipIf(!tools || !runtime.binary || !runtime.runc || !isRoot)(`one-node cluster: kubelet v1.37.2 with ${runtime.title}`, () => {
     const cluster = useCluster(
       () => tools!,
-      () => containerdRuntime(runtime.binary!, runc!, runtime.configVersion),
+      () => containerdRuntime(runtime.binary!, runtime.runc!, runtime.configVersion),
     );
 
     const expected = { runtimeVersion: runtime.runtimeVersion };

@@ -34,7 +34,7 @@ export interface ContainerdOptions {
   readonly dir?: string;
   /** A directory holding the caller's CNI network config, instead of the bridge config written here. */
   readonly cniConfDir?: string;
-  /** runc to run containers with, instead of the first on PATH (containerd 1.x config only). */
+  /** runc to run containers with (the runc runtime's BinaryName), instead of the first on PATH. */
   readonly runcBinary?: string;
 }
 
@@ -116,7 +116,7 @@ disabled_plugins = ["io.containerd.tracing.processor.v1.otlp", "io.containerd.nr
   [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
     runtime_type = "io.containerd.runc.v2"
     runtime_path = "${join(dirname(options.containerd), 'containerd-shim-runc-v2')}"
-  [plugins.'io.containerd.cri.v1.runtime'.cni]
+${options.runcBinary ? `    [plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc.options]\n      BinaryName = "${options.runcBinary}"\n` : ''}  [plugins.'io.containerd.cri.v1.runtime'.cni]
     bin_dirs = ["${options.cniBinDir ?? '/usr/lib/cni'}"]
     conf_dir = "${options.cniConfDir ?? `${dir}/cni`}"
 [plugins.'io.containerd.grpc.v1.cri']

@@ -29,11 +29,13 @@ interface Generation {
   /** The version the column header names; the runtime must report it. */
   readonly version: string;
   readonly column: 0 | 1;
+  /** The runc it runs containers with: Debian's on PATH for 1.6, runc 1.5 built from source for 2.x. */
+  readonly runc?: { readonly binary: string | undefined };
 }
 
 const generations: readonly Generation[] = [
   { label: 'containerd 1.6', binary: requireTool('CONFORMAL_CONTAINERD'), configVersion: 2, version: '1.6.20', column: 0 },
-  { label: 'containerd 2', binary: requireTool('CONFORMAL_CONTAINERD2'), configVersion: 4, version: '2.4.2', column: 1 },
+  { label: 'containerd 2', binary: requireTool('CONFORMAL_CONTAINERD2'), configVersion: 4, version: '2.4.2', column: 1, runc: { binary: requireTool('CONFORMAL_RUNC_UPSTREAM') } },
 ];
 
 /** `| \`id\` | 1.6 | 2.x | why |` rows of docs/cri/containerd.md: the expected status in one column. */
@@ -52,7 +54,7 @@ interface Result {
 }
 
 for (const generation of generations) {
-  describe.skipIf(!generation.binary || !busybox || !isRoot)(`CRI suite against ${generation.label}`, () => {
+  describe.skipIf(!generation.binary || (generation.runc && !generation.runc.binary) || !busybox || !isRoot)(`CRI suite against ${generation.label}`, () => {
     let registry: TestImageRegistry;
     let runtime: RunningContainerd;
     let work: string;
@@ -63,6 +65,7 @@ for (const generation of generations) {
       runtime = await startContainerd({
         containerd: generation.binary!,
         configVersion: generation.configVersion,
+        runcBinary: generation.runc?.binary,
         registryHost: registry.registry.host,
         sandboxImage: registry.images.pause!,
       });

@@ -36,7 +36,7 @@ export interface RunningCriRuntime {
 
 export type CriRuntime = (context: CriRuntimeContext) => Promise<RunningCriRuntime>;
 
-/** containerd (Debian's 1.6 with config version 2, or 2.4 with version 4) with the cluster's CNI config; `runc` is named only in version 2 (2.x finds it on PATH). */
+/** containerd (Debian's 1.6 with config version 2, or 2.4 with version 4) with the cluster's CNI config, running containers with `runc`. */
 export function containerdRuntime(binary: string, runc: string, configVersion: 2 | 4 = 2): CriRuntime {
   return async (context) => {
     const containerd = await startContainerd({
