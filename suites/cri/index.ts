@@ -14,6 +14,7 @@ import { runtimeInfoTests } from './runtime-info.js';
 import { sandboxTests } from './sandbox.js';
 import { securityTests } from './security.js';
 import { statsTests } from './stats.js';
+import { userNamespaceTests } from './user-namespaces.js';
 
 export const criTests: readonly TestDefinition<CriEnv>[] = [
   ...runtimeInfoTests,
@@ -25,6 +26,7 @@ export const criTests: readonly TestDefinition<CriEnv>[] = [
   ...statsTests,
   ...securityTests,
   ...namespaceTests,
+  ...userNamespaceTests,
   ...mountTests,
   ...idempotenceTests,
   ...eventTests,

@@ -15,6 +15,8 @@ export const CriCapability = {
   hostPorts: 'network.host-port',
   /** The runtime advertises the handler given by --runtime-handler (or none was given). */
   runtimeHandler: 'runtime.handler',
+  /** Status says the run's runtime handler supports user namespaces (its features.user_namespaces). */
+  userNamespaces: 'runtime.user-namespaces',
 } as const;
 
 // node.* and image.* describe where the harness runs and the images conformal's loopback registry
@@ -28,6 +30,7 @@ export const capabilityCatalog: readonly CapabilityInfo[] = [
   { name: CriCapability.imageScratch, kind: 'environment', description: 'a repository where each tag is a distinct small image is available (scratchRepository), for pull/remove tests' },
   { name: CriCapability.hostPorts, kind: 'setting', flag: '--host-ports', description: 'hostPort mappings on 127.0.0.1 reach the pod (the embedded reference always)' },
   { name: CriCapability.runtimeHandler, kind: 'environment', description: 'Status lists the runtime handler the run uses (--runtime-handler, or none given)' },
+  { name: CriCapability.userNamespaces, kind: 'feature', description: "Status reports user_namespaces among the features of the run's runtime handler" },
 ];
 
 /** The CRI has one profile: every RPC of RuntimeService and ImageService is part of it. */

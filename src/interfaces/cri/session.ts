@@ -18,7 +18,7 @@ import type { Container, PodSandbox, StatusResponse, VersionResponse } from './t
 
 export const RUN_LABEL = 'conformal.run';
 
-function capabilitiesOf(images: TestImageRefs, nodeLocal: boolean, handlerKnown: boolean, hostPorts: boolean): Set<string> {
+function capabilitiesOf(images: TestImageRefs, nodeLocal: boolean, handlerKnown: boolean, hostPorts: boolean, userNamespaces: boolean): Set<string> {
   const names = new Set<string>();
   if (hostPorts) names.add(CriCapability.hostPorts);
   if (nodeLocal) names.add(CriCapability.nodeLocal);
@@ -28,6 +28,7 @@ function capabilitiesOf(images: TestImageRefs, nodeLocal: boolean, handlerKnown:
   if (images.userImage) names.add(CriCapability.imageUser);
   if (images.scratchRepository) names.add(CriCapability.imageScratch);
   if (handlerKnown) names.add(CriCapability.runtimeHandler);
+  if (userNamespaces) names.add(CriCapability.userNamespaces);
   return names;
 }
 
@@ -68,12 +69,14 @@ export async function openCriSession(options: CriOptions, context: OpenContext):
     const handlers = status.runtimeHandlers.map((h) => h.name);
     // Runtimes older than the runtime_handlers field list none; trust the flag then.
     const handlerKnown = options.runtimeHandler === '' || handlers.length === 0 || handlers.includes(options.runtimeHandler);
+    // The handler the run uses ('' is the default one) must itself say it supports user namespaces.
+    const userNamespaces = status.runtimeHandlers.some((h) => h.name === options.runtimeHandler && h.features?.userNamespaces === true);
     const nodeLocal = embedded || parseEndpoint(client.runtimeEndpoint, '--runtime-endpoint').socketPath !== undefined;
     const runLabel = { [RUN_LABEL]: context.runId };
     const env: CriEnv = { client, images, runtimeHandler: options.runtimeHandler, workDir: context.workDir, runLabel, version, status, embedded };
     return {
       env,
-      capabilities: capabilitiesOf(images, nodeLocal, handlerKnown, embedded || options.hostPorts),
+      capabilities: capabilitiesOf(images, nodeLocal, handlerKnown, embedded || options.hostPorts, userNamespaces),
       warnings,
       implementation: {
         name: version.runtimeName,

@@ -31,6 +31,21 @@ export interface NamespaceOption {
   pid?: NamespaceMode;
   ipc?: NamespaceMode;
   targetId?: string;
+  usernsOptions?: UserNamespace | null;
+}
+
+/** Host-to-container ID range of a user namespace. */
+export interface IdMapping {
+  hostId?: number;
+  containerId?: number;
+  length?: number;
+}
+
+/** The sandbox's user namespace: only POD (with mappings) and NODE are valid modes. */
+export interface UserNamespace {
+  mode?: NamespaceMode;
+  uids?: IdMapping[];
+  gids?: IdMapping[];
 }
 
 export interface SecurityProfile {

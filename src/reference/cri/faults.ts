@@ -44,6 +44,9 @@ export const CRI_FAULTS = {
   'checkpoint-pod-takes-foreign-containers': 'CheckpointPod checkpoints a container of another sandbox',
   'restore-pod-ignores-handler': 'RestorePod restores with the default handler when it is given one it does not have',
   'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
+  'userns-mappings-ignored': 'a sandbox in POD user-namespace mode runs its containers with the node identity map, not its mappings',
+  'userns-node-mode-private': 'a sandbox in NODE user-namespace mode gets a private user namespace',
+  'userns-container-mode-accepted': 'RunPodSandbox accepts the user-namespace modes CONTAINER and TARGET',
 } as const;
 
 export type CriFault = keyof typeof CRI_FAULTS;

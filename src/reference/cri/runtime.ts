@@ -239,6 +239,14 @@ export class ReferenceRuntime {
     if (this.has('host-port-zero-refused') && (config.portMappings ?? []).some((m) => !m.hostPort)) throw invalid('port mapping without a host port');
     const security = config.linux?.securityContext;
     if (security?.runAsGroup && !security.runAsUser && !this.has('sandbox-run-as-group-without-user-accepted')) throw invalid('sandbox run_as_group is set without run_as_user');
+    const userns = security?.namespaceOptions?.usernsOptions;
+    if (userns) {
+      const mode = userns.mode ?? 'POD';
+      if ((mode === 'CONTAINER' || mode === 'TARGET') && !this.has('userns-container-mode-accepted')) throw invalid(`user namespace mode ${mode} is not supported: only POD and NODE`);
+      // One range each, from container ID 0: what kubelet sends and containerd and CRI-O accept.
+      if (mode === 'POD' && (userns.uids?.length !== 1 || userns.gids?.length !== 1)) throw invalid('user namespace mode POD needs exactly one UID and one GID mapping');
+      if (mode === 'POD' && (userns.uids![0]!.containerId !== 0 || userns.gids![0]!.containerId !== 0)) throw invalid('user namespace mappings must start at container ID 0');
+    }
     const key = (c: PodSandboxConfig) => `${c.metadata.name}_${c.metadata.namespace}_${c.metadata.uid}_${c.metadata.attempt ?? 0}`;
     for (const other of this.sandboxes.values()) {
       if (key(other.config) === key(config)) throw new CriStatusError(grpc.status.ALREADY_EXISTS, `sandbox name ${key(config)} is reserved for ${other.id}`);
@@ -478,6 +486,8 @@ export class ReferenceRuntime {
           [...(dns?.searches?.length ? [`search ${dns.searches.join(' ')}`] : []), ...(dns?.servers ?? []).map((s) => `nameserver ${s}`), ...(dns?.options?.length ? [`options ${dns.options.join(' ')}`] : [])].join('\n') + '\n',
         ],
         ['/proc/self/status', this.#procStatus(container, identity.uid)],
+        ['/proc/self/uid_map', this.#idMap(sandbox, 'uids')],
+        ['/proc/self/gid_map', this.#idMap(sandbox, 'gids')],
         // Sysctls of the sandbox, as the pod's namespaces show them.
         ...Object.entries(sandbox.config.linux?.sysctls ?? {}).map(([key, value]) => [`/proc/sys/${key.replace(/\./g, '/')}`, `${value}\n`] as [string, string]),
       ]);
@@ -543,6 +553,18 @@ export class ReferenceRuntime {
         return false;
       },
     };
+  }
+
+  /**
+   * /proc/self/uid_map (or gid_map) as the kernel prints it: the sandbox's mappings in POD mode, the
+   * node's identity map otherwise (no user namespace, or NODE).
+   */
+  #idMap(sandbox: SandboxRecord, which: 'uids' | 'gids'): string {
+    const userns = sandbox.config.linux?.securityContext?.namespaceOptions?.usernsOptions;
+    const podMode = userns && (userns.mode ?? 'POD') === 'POD' && !this.has('userns-mappings-ignored');
+    const nodeMapped = userns?.mode === 'NODE' && this.has('userns-node-mode-private');
+    const mappings = podMode ? (userns[which] ?? []) : nodeMapped ? [{ containerId: 0, hostId: 65536, length: 65536 }] : [{ containerId: 0, hostId: 0, length: 4294967295 }];
+    return mappings.map((m) => `${String(m.containerId ?? 0).padStart(10)} ${String(m.hostId ?? 0).padStart(10)} ${String(m.length ?? 0).padStart(10)}\n`).join('');
   }
 
   /** The effective namespace modes of a container: its own options, else its sandbox's; unset is POD. */

@@ -46,4 +46,7 @@ export const catchingTest: Record<CriFault, string> = {
   'remove-image-keeps-other-tags': 'cri.image.remove-all-tags',
   'checkpoint-pod-takes-foreign-containers': 'cri.checkpoint.pod-foreign-container',
   'restore-pod-ignores-handler': 'cri.checkpoint.restore-unknown-handler',
+  'userns-mappings-ignored': 'cri.userns.pod-mappings',
+  'userns-node-mode-private': 'cri.userns.node-mode',
+  'userns-container-mode-accepted': 'cri.userns.pod-and-node-only',
 };
