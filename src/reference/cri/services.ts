@@ -1,7 +1,7 @@
 // gRPC handlers of the reference runtime: all 43 RPCs of RuntimeService and ImageService,
 // translating between the wire messages and the in-memory model.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { grpc } from '../../transport/grpc.js';
 import type { ContainerConfig, PodSandboxConfig } from '../../interfaces/cri/types.js';
 import { PullError, pullFromRegistry, type ImageRecord, type ImageStore, type RegistryMirrors } from './image-store.js';
@@ -359,9 +359,11 @@ export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, ima
     ImageFsInfo: () => {
       const now = nowNanos();
       const used = images.list().reduce((n, image) => n + image.size, 0);
+      // The fault names what the reference once did: a path of its own that no one created.
+      const mountpoint = runtime.has('image-fs-mountpoint-missing') ? join(imageFsRoot, `conformal-missing-${process.pid}`, 'images') : imageFsRoot;
       return {
-        imageFilesystems: [{ timestamp: now, fsId: { mountpoint: imageFsRoot }, usedBytes: { value: used }, inodesUsed: { value: images.list().length } }],
-        containerFilesystems: [{ timestamp: now, fsId: { mountpoint: imageFsRoot }, usedBytes: { value: 0 }, inodesUsed: { value: runtime.containers.size } }],
+        imageFilesystems: [{ timestamp: now, fsId: { mountpoint }, usedBytes: { value: used }, inodesUsed: { value: images.list().length } }],
+        containerFilesystems: [{ timestamp: now, fsId: { mountpoint }, usedBytes: { value: 0 }, inodesUsed: { value: runtime.containers.size } }],
       };
     },
   };
