@@ -59,4 +59,10 @@ export const criReferenceFlags: readonly FlagSpec[] = [
     description: 'pull images named REGISTRY/… from HOST:PORT or unix:///PATH instead (plain HTTP), keeping their names; repeatable',
     parse: parseRegistryMirror,
   },
+  {
+    flags: '--cni-conf-dir <dir>',
+    key: 'cniConfDir',
+    description: 'give pods a network namespace of their own and run the first CNI network configuration of DIR in it, as containerd does (root; default: a loopback address per pod)',
+  },
+  { flags: '--cni-bin-dir <dir>', key: 'cniBinDir', description: 'where the CNI plugins of --cni-conf-dir are (/opt/cni/bin)' },
 ];

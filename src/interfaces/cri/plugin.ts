@@ -1,6 +1,7 @@
 // The CRI interface plugin: options and flags, capability catalog, the suite, sessions against a
 // runtime or the embedded reference, and the reference served standalone.
 import type { InterfacePlugin, Logger, ReferenceServer } from '../../core/plugin.js';
+import { UsageError } from '../../core/errors.js';
 import type { RuleLedger } from '../../core/rules.js';
 import type { TestDefinition } from '../../core/test.js';
 import { startReferenceRuntime } from '../../reference/cri/server.js';
@@ -17,7 +18,10 @@ export const CRI_SPEC_VERSION = 'runtime.v1 (cri-api master 2026-07-23)';
 async function serveReference(options: { endpoint: string; [key: string]: unknown }, log: Logger): Promise<ReferenceServer> {
   const { referenceFault } = options as Partial<CriOptions>;
   const mirrors = new Map(Object.entries((options.registryMirrors as Record<string, string> | undefined) ?? {}));
-  const server = await startReferenceRuntime({ endpoint: options.endpoint, faults: referenceFault ? [referenceFault as CriFault] : [], registryMirrors: mirrors });
+  const cniConfDir = options.cniConfDir as string | undefined;
+  if (options.cniBinDir !== undefined && cniConfDir === undefined) throw new UsageError('--cni-bin-dir needs --cni-conf-dir', { field: '--cni-bin-dir' });
+  const cni = cniConfDir !== undefined ? { confDir: cniConfDir, binDir: (options.cniBinDir as string | undefined) ?? '/opt/cni/bin' } : undefined;
+  const server = await startReferenceRuntime({ endpoint: options.endpoint, faults: referenceFault ? [referenceFault as CriFault] : [], registryMirrors: mirrors, ...(cni ? { cni } : {}) });
   log.info(`CRI reference runtime serving on ${server.address}`);
   return server;
 }

@@ -43,6 +43,7 @@ export const CRI_FAULTS = {
   'remove-image-keeps-other-tags': 'RemoveImage by one tag removes only that tag; the image stays under its other tags',
   'checkpoint-pod-takes-foreign-containers': 'CheckpointPod checkpoints a container of another sandbox',
   'restore-pod-ignores-handler': 'RestorePod restores with the default handler when it is given one it does not have',
+  'image-fs-mountpoint-missing': 'ImageFsInfo names a mountpoint that exists nowhere on the node (kubelet cannot stat it)',
   'container-image-id-not-pull-ref': "ContainerStatus and ListContainers report the image's repo digest as image_id, not PullImage's image_ref",
   'userns-mappings-ignored': 'a sandbox in POD user-namespace mode runs its containers with the node identity map, not its mappings',
   'userns-node-mode-private': 'a sandbox in NODE user-namespace mode gets a private user namespace',

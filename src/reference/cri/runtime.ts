@@ -22,6 +22,7 @@ import { CriLogWriter } from './cri-log.js';
 import type { CriFault } from './faults.js';
 import type { ImageRecord, ImageStore } from './image-store.js';
 import { openHostPorts } from './host-ports.js';
+import type { PodAttachment, PodNetwork } from './pod-network.js';
 import { loadSeccompProfile, nodeListeningSockets, nodeSharedMemory } from './node-view.js';
 import { isKnownCommand, KILLED_EXIT_CODE, PidNamespace, resolveCommand, runProcess, type ProcessHost, type ProcessIO } from './processes.js';
 
@@ -103,6 +104,8 @@ export interface SandboxRecord {
   utsName?: string;
   /** Closes the host-port listeners of the port mappings. */
   closeHostPorts?: () => Promise<void>;
+  /** The pod's network namespace and CNI addresses (with --cni-conf-dir), until DEL has run. */
+  network?: PodAttachment;
 }
 
 export interface ContainerRecord {
@@ -191,6 +194,9 @@ function matchesLabels(labels: StringMap | undefined, selector: StringMap | unde
   return Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
 }
 
+/** Upper bound of DEL and the namespace's removal in StopPodSandbox and RemovePodSandbox. */
+const NETWORK_TEARDOWN_MS = 60_000;
+
 /** 127.88.0.2, 127.88.0.3, …: every address of 127.0.0.0/8 is loopback on Linux. */
 function podAddress(n: number): string {
   const host = 2 + (n % 65_000);
@@ -214,6 +220,8 @@ export class ReferenceRuntime {
      * it must exist on the node.
      */
     readonly fsRoot: string = tmpdir(),
+    /** With a CNI configuration: pods get a network namespace and the addresses its plugins give. */
+    readonly podNetwork?: PodNetwork,
   ) {}
 
   has(fault: CriFault): boolean {
@@ -267,12 +275,39 @@ export class ReferenceRuntime {
     return sandbox;
   }
 
+  /**
+   * With a pod network: the pod's namespace and ADD (not for pods on the node's network). A failure
+   * fails RunPodSandbox and leaves no sandbox, as in containerd.
+   */
+  async attachNetwork(sandbox: SandboxRecord, signal: AbortSignal): Promise<void> {
+    if (!this.podNetwork || sandbox.config.linux?.securityContext?.namespaceOptions?.network === 'NODE') return;
+    try {
+      sandbox.network = await this.podNetwork.setUp(sandbox.id, sandbox.config, signal);
+    } catch (error) {
+      this.sandboxes.delete(sandbox.id);
+      throw new CriStatusError(grpc.status.UNKNOWN, `failed to set up the network of sandbox ${sandbox.config.metadata.name}: ${(error as Error).message}`);
+    }
+  }
+
+  /** DEL and the namespace's removal, once; a failed DEL is tried again by the next Stop or Remove. */
+  async #detachNetwork(sandbox: SandboxRecord): Promise<void> {
+    const pod = sandbox.network;
+    if (!pod || !this.podNetwork) return;
+    try {
+      await this.podNetwork.tearDown(pod, sandbox.config, AbortSignal.timeout(NETWORK_TEARDOWN_MS));
+    } catch (error) {
+      throw new CriStatusError(grpc.status.UNKNOWN, `failed to tear down the network of sandbox ${sandbox.id}: ${(error as Error).message}`);
+    }
+    sandbox.network = undefined;
+  }
+
   /** Binds the sandbox's host ports (loopback only); a port in use fails RunPodSandbox. */
   async openPortMappings(sandbox: SandboxRecord): Promise<void> {
     if (this.has('port-mappings-ignored')) return;
     try {
       sandbox.closeHostPorts = await openHostPorts(sandbox.config.portMappings ?? [], (port) => sandbox.ports.get(port));
     } catch (error) {
+      await this.#detachNetwork(sandbox).catch(() => undefined);
       this.sandboxes.delete(sandbox.id);
       throw new CriStatusError(grpc.status.UNKNOWN, `port mappings of sandbox ${sandbox.config.metadata.name}: ${(error as Error).message}`);
     }
@@ -290,6 +325,7 @@ export class ReferenceRuntime {
     if (!this.has('stop-sandbox-leaves-containers-running')) for (const container of this.containersOf(id)) await this.stopContainer(container.id, 0);
     await sandbox.closeHostPorts?.();
     sandbox.closeHostPorts = undefined;
+    await this.#detachNetwork(sandbox);
     if (!this.has('sandbox-ready-after-stop')) sandbox.state = 'SANDBOX_NOTREADY';
   }
 
@@ -301,6 +337,7 @@ export class ReferenceRuntime {
     }
     if (!this.has('remove-sandbox-keeps-containers')) for (const container of this.containersOf(id)) await this.removeContainer(container.id);
     await sandbox.closeHostPorts?.();
+    await this.#detachNetwork(sandbox);
     this.sandboxes.delete(id);
   }
 

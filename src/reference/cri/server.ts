@@ -1,11 +1,13 @@
 // Starts the reference runtime: both CRI services on one gRPC server (a unix socket or TCP
 // address) plus its loopback streaming server.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { grpc, bindServer, parseEndpoint, shutdownServer } from '../../transport/grpc.js';
 import { imageServiceClient, runtimeServiceClient } from '../../interfaces/cri/proto.js';
 import type { CriFault } from './faults.js';
 import { ImageStore, type RegistryMirrors } from './image-store.js';
+import { PodNetwork } from './pod-network.js';
 import { ReferenceRuntime } from './runtime.js';
 import { imageHandlers, runtimeHandlers } from './services.js';
 import { StreamingServer } from './streaming-server.js';
@@ -17,6 +19,12 @@ export interface ReferenceRuntimeOptions {
   readonly registryMirrors?: RegistryMirrors;
   /** The directory reported as the image and container filesystem (default: the socket's directory, or the temp dir for TCP). */
   readonly fsRoot?: string;
+  /**
+   * Run this CNI configuration for every pod not on the node's network, as containerd does: a
+   * network namespace per pod (`ip netns add`, root), ADD on RunPodSandbox, DEL on Stop/Remove.
+   * Without it, pods get a loopback address of their own.
+   */
+  readonly cni?: { readonly confDir: string; readonly binDir: string };
 }
 
 export interface RunningReferenceRuntime {
@@ -29,7 +37,10 @@ export async function startReferenceRuntime(options: ReferenceRuntimeOptions): P
   const images = new ImageStore();
   // The socket's directory exists on the node and belongs to whoever serves the runtime there.
   const socketPath = parseEndpoint(options.endpoint).socketPath;
-  const runtime = new ReferenceRuntime(images, new Set(options.faults ?? []), options.fsRoot ?? (socketPath ? dirname(socketPath) : tmpdir()));
+  // DEL's prevResult: the cached ADD results, for as long as this server runs.
+  const cniCache = options.cni ? mkdtempSync(join(tmpdir(), 'conformal-reference-cni-')) : undefined;
+  const podNetwork = options.cni && cniCache ? new PodNetwork({ ...options.cni, cacheDir: cniCache }) : undefined;
+  const runtime = new ReferenceRuntime(images, new Set(options.faults ?? []), options.fsRoot ?? (socketPath ? dirname(socketPath) : tmpdir()), podNetwork);
   const streaming = new StreamingServer(runtime);
   await streaming.listen();
   const server = new grpc.Server();
@@ -44,6 +55,7 @@ export async function startReferenceRuntime(options: ReferenceRuntimeOptions): P
       for (const id of [...runtime.sandboxes.keys()]) await runtime.removeSandbox(id).catch(() => undefined);
       await shutdownServer(server);
       await streaming.close();
+      if (cniCache) rmSync(cniCache, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 // gRPC handlers of the reference runtime: all 43 RPCs of RuntimeService and ImageService,
 // translating between the wire messages and the in-memory model.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { grpc } from '../../transport/grpc.js';
 import type { ContainerConfig, PodSandboxConfig } from '../../interfaces/cri/types.js';
 import { PullError, pullFromRegistry, type ImageRecord, type ImageStore, type RegistryMirrors } from './image-store.js';
@@ -38,6 +38,9 @@ function streamHandler(fn: StreamHandler): grpc.handleServerStreamingCall<Req, u
   };
 }
 
+/** Upper bound of the pod network's set-up (namespace and ADD) in RunPodSandbox. */
+const POD_NETWORK_SETUP_MS = 60_000;
+
 function sandboxMessage(runtime: ReferenceRuntime, s: SandboxRecord) {
   const metadata = runtime.has('sandbox-attempt-dropped') ? { ...s.config.metadata, attempt: 0 } : s.config.metadata;
   return { id: s.id, metadata, state: s.state, createdAt: s.createdAt, labels: s.config.labels ?? {}, annotations: s.config.annotations ?? {}, runtimeHandler: s.runtimeHandler };
@@ -48,7 +51,8 @@ function sandboxStatus(runtime: ReferenceRuntime, s: SandboxRecord) {
   return {
     ...sandboxMessage(runtime, s),
     annotations: runtime.has('annotations-dropped') ? {} : (s.config.annotations ?? {}),
-    network: { ip: options.network === 'NODE' ? '' : s.ip, additionalIps: [] },
+    // With a pod network, the CNI result's addresses; nothing of the simulated processes listens there (see docs/cri/kubelet.md).
+    network: options.network === 'NODE' ? { ip: '', additionalIps: [] } : s.network ? { ip: s.network.ip, additionalIps: s.network.additionalIps.map((ip) => ({ ip })) } : { ip: s.ip, additionalIps: [] },
     linux: { namespaces: { options: { network: options.network ?? 'POD', pid: options.pid ?? 'POD', ipc: options.ipc ?? 'POD', targetId: options.targetId ?? '' } } },
   };
 }
@@ -178,6 +182,7 @@ export function runtimeHandlers(runtime: ReferenceRuntime, streaming: StreamingS
     },
     RunPodSandbox: async (r) => {
       const sandbox = runtime.runSandbox(r.config as PodSandboxConfig, r.runtimeHandler ?? '');
+      await runtime.attachNetwork(sandbox, AbortSignal.timeout(POD_NETWORK_SETUP_MS));
       await runtime.openPortMappings(sandbox);
       return { podSandboxId: sandbox.id };
     },
@@ -359,9 +364,11 @@ export function imageHandlers(runtime: ReferenceRuntime, images: ImageStore, ima
     ImageFsInfo: () => {
       const now = nowNanos();
       const used = images.list().reduce((n, image) => n + image.size, 0);
+      // The fault names what the reference once did: a path of its own that no one created.
+      const mountpoint = runtime.has('image-fs-mountpoint-missing') ? join(imageFsRoot, `conformal-missing-${process.pid}`, 'images') : imageFsRoot;
       return {
-        imageFilesystems: [{ timestamp: now, fsId: { mountpoint: imageFsRoot }, usedBytes: { value: used }, inodesUsed: { value: images.list().length } }],
-        containerFilesystems: [{ timestamp: now, fsId: { mountpoint: imageFsRoot }, usedBytes: { value: 0 }, inodesUsed: { value: runtime.containers.size } }],
+        imageFilesystems: [{ timestamp: now, fsId: { mountpoint }, usedBytes: { value: used }, inodesUsed: { value: images.list().length } }],
+        containerFilesystems: [{ timestamp: now, fsId: { mountpoint }, usedBytes: { value: 0 }, inodesUsed: { value: runtime.containers.size } }],
       };
     },
   };

@@ -6,11 +6,18 @@ import { conformal } from '../../support/cli.js';
 const optionsOf = (help: string) => [...help.matchAll(/^\s+(--[\w-]+)/gm)].map((m) => m[1]).sort();
 
 describe('conformal reference', { timeout: 60_000 }, () => {
-  it('cri --help lists --endpoint and --registry-mirror (no run flags such as --runtime-endpoint, --test-images, --host-ports)', async () => {
+  it('cri --help lists --endpoint, --registry-mirror and the CNI directories (no run flags such as --runtime-endpoint, --test-images, --host-ports)', async () => {
     const run = await conformal(['reference', 'cri', '--help']);
     expect(run.code).toBe(0);
-    expect(optionsOf(run.stdout)).toEqual(['--endpoint', '--registry-mirror']);
+    expect(optionsOf(run.stdout)).toEqual(['--cni-bin-dir', '--cni-conf-dir', '--endpoint', '--registry-mirror']);
     expect(run.stdout).toMatch(/--registry-mirror <registry=host:port>\s+pull images named REGISTRY/);
+    expect(run.stdout).toMatch(/--cni-conf-dir <dir>\s+give pods a network namespace of their own/);
+  });
+
+  it('cri --cni-bin-dir without --cni-conf-dir is a usage error naming it', async () => {
+    const run = await conformal(['reference', 'cri', '--endpoint', 'unix:///tmp/conformal-never.sock', '--cni-bin-dir', '/usr/lib/cni']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--cni-bin-dir needs --cni-conf-dir');
   });
 
   it('csi --help lists --endpoint and what the served driver offers, in serving terms', async () => {

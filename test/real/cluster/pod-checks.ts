@@ -8,6 +8,8 @@ import { CriClient } from '../../../src/interfaces/cri/client.js';
 import type { PodSandbox } from '../../../src/interfaces/cri/types.js';
 import type { Cluster } from '../../support/cluster/cluster.js';
 import { POD_SUBNET } from '../../support/cluster/cni.js';
+import { execArgv } from '../../support/cluster/exec.js';
+import { requireTool } from '../../support/real-tools.js';
 import { NODE_IP } from '../../support/cluster/namespaces.js';
 
 const POD = 'conformal-busybox';
@@ -63,6 +65,17 @@ export interface PodCheckExpectations {
 }
 
 let lastSeen = '';
+/** The running pod's address, once pod-ip-from-cni has seen it answer. */
+let podIp: string | undefined;
+
+/** One ping from inside the cluster's network namespace; true when it was answered within `waitS` seconds. */
+async function pingOnce(c: Cluster, ip: string, waitS: number): Promise<boolean> {
+  const argv = c.namespaces.enter([requireTool('CONFORMAL_BUSYBOX')!, 'ping', '-c', '1', '-W', String(waitS), ip]);
+  return execArgv(argv, AbortSignal.timeout((waitS + 10) * 1000), { timeoutMs: (waitS + 5) * 1000 }).then(
+    (out) => out.includes('1 packets received'),
+    () => false,
+  );
+}
 
 /** `it`, or `it.fails` for a check the expectations list as a known difference. */
 export function checkFor(expected: PodCheckExpectations): (id: PodCheck, title: string, body: () => Promise<void>, timeoutMs?: number) => void {
@@ -104,8 +117,13 @@ export function podChecks(cluster: () => Cluster, expected: PodCheckExpectations
   }, POD_TIMEOUT_MS + 5000);
 
   check('pod-ip-from-cni', `gives the pod an address from the CNI bridge range (${POD_SUBNET})`, async () => {
-    const pod = await cluster().kubectl.json<PodObject>(['get', 'pod', POD, '--namespace=default'], AbortSignal.timeout(15_000));
-    expect(pod.status?.podIP, `pod IP from ${POD_SUBNET}`).toSatisfy((ip: string) => inSubnet(ip, POD_SUBNET));
+    const c = cluster();
+    const pod = await c.kubectl.json<PodObject>(['get', 'pod', POD, '--namespace=default'], AbortSignal.timeout(15_000));
+    const ip = pod.status?.podIP ?? '';
+    expect(ip, `pod IP from ${POD_SUBNET}`).toSatisfy((address: string) => inSubnet(address, POD_SUBNET));
+    // An interface holds it: the pod's kernel answers a ping from the node (inside the cluster's network namespace).
+    expect(await pingOnce(c, ip, 5), `${ip} answers a ping from the node`).toBe(true);
+    podIp = ip;
   });
 
   check('logs', 'serves the container log through kube-apiserver (kubectl logs)', async () => {
@@ -133,6 +151,11 @@ export function podChecks(cluster: () => Cluster, expected: PodCheckExpectations
       await waitFor(async () => ((await running()).length === 0 ? true : undefined), { signal, description: `the runtime to hold no ready sandbox of ${POD}`, intervalMs: 250 });
     } finally {
       client.close();
+    }
+    // The stopped sandbox's network is gone (CNI DEL ran): its address no longer answers.
+    if (podIp) {
+      const answers = async () => (await pingOnce(c, podIp!, 1)) ? undefined : true;
+      await waitFor(answers, { signal, description: `${podIp} (the deleted pod's address) to stop answering`, intervalMs: 500 });
     }
   }, 65_000);
 }

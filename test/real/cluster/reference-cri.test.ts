@@ -19,13 +19,10 @@ if (process.env.CI === 'true' && !built) throw new Error('the reference CRI clus
 describe.skipIf(!tools || !isRoot || !built)('one-node cluster: kubelet v1.37.2 with the reference CRI runtime', () => {
   const cluster = useCluster(
     () => tools!,
-    () => referenceRuntime(),
+    () => referenceRuntime({ cni: true }),
   );
 
-  const expected = {
-    runtimeVersion: /^conformal-reference:\/\//,
-    knownDifferences: { 'pod-ip-from-cni': 'the reference runs no CNI plugin; it gives each pod a loopback address (127.88.x.y)' },
-  };
+  const expected = { runtimeVersion: /^conformal-reference:\/\// };
   podChecks(cluster, expected);
   lifecycleChecks(cluster, expected);
 

@@ -29,6 +29,7 @@ export const catchingTest: Record<CriFault, string> = {
   'run-as-group-without-user-accepted': 'cri.security.run-as-group-needs-user',
   'unknown-username-accepted': 'cri.security.unknown-username',
   'sandbox-run-as-group-without-user-accepted': 'cri.sandbox.run-as-group-needs-user',
+  'image-fs-mountpoint-missing': 'cri.image.fs-info',
   'container-image-id-not-pull-ref': 'cri.container.image-id',
   'host-port-zero-refused': 'cri.sandbox.host-port-zero',
   'info-without-verbose': 'cri.runtime.info-only-verbose',

@@ -15,6 +15,7 @@ const caughtAlone: readonly CriFault[] = [
   'unknown-username-accepted',
   'sandbox-run-as-group-without-user-accepted',
   'container-image-id-not-pull-ref',
+  'image-fs-mountpoint-missing',
   'host-port-zero-refused',
   'info-without-verbose',
   'runtime-handler-listed-twice',

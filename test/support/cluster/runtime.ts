@@ -57,12 +57,14 @@ export function containerdRuntime(binary: string, runc: string, configVersion: 2
 /**
  * conformal's reference CRI runtime, served by the built CLI (`conformal reference cri`) inside the
  * cluster's namespaces: in-memory sandboxes and simulated processes, images pulled from the
- * cluster's registry.
+ * cluster's registry. With `cni`, it runs the cluster's CNI configuration for each pod as containerd
+ * does (`--cni-conf-dir`, `--cni-bin-dir`); without, each pod gets a loopback address.
  */
-export function referenceRuntime(): CriRuntime {
+export function referenceRuntime(options: { readonly cni?: boolean } = {}): CriRuntime {
   return async (context) => {
     const socket = join(context.dir, 'reference-cri.sock');
-    const starting = startComponent('conformal reference cri', context.enter([process.execPath, CLI, 'reference', 'cri', `--endpoint=unix://${socket}`]));
+    const cniFlags = options.cni ? [`--cni-conf-dir=${context.cniConfDir}`, `--cni-bin-dir=${context.cniBinDir}`] : [];
+    const starting = startComponent('conformal reference cri', context.enter([process.execPath, CLI, 'reference', 'cri', `--endpoint=unix://${socket}`, ...cniFlags]));
     const server = await starting.ready(async () => (/serving the cri reference/.test(starting.log()) ? true : undefined), `serving on ${socket}`, context.signal);
     return { name: 'conformal reference cri', endpoint: `unix://${socket}`, log: () => server.log(), stop: () => server.stop() };
   };

@@ -14,6 +14,8 @@ export interface ExecRequest {
   readonly signal: AbortSignal;
   /** Upper bound on this one execution in addition to the signal. */
   readonly timeoutMs: number;
+  /** argv the binary runs under (e.g. nsenter into another network namespace); none by default. */
+  readonly launcher?: readonly string[];
 }
 
 export interface ExecOutcome {
@@ -50,7 +52,8 @@ export function execPlugin(request: ExecRequest): Promise<ExecOutcome> {
   const started = Date.now();
   if (request.signal.aborted) return Promise.reject(new DeadlineError(`plugin ${request.binary}`, 0, { cause: request.signal.reason }));
   return new Promise<ExecOutcome>((resolve, reject) => {
-    const child = spawn(request.binary, [], { env: { ...request.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [command, ...args] = [...(request.launcher ?? []), request.binary];
+    const child = spawn(command!, args, { env: { ...request.env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const stdout = new BoundedBuffer();
     const stderr = new BoundedBuffer();
     let settled = false;

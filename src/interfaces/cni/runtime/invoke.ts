@@ -28,6 +28,8 @@ export interface InvokeRequest {
   readonly envOverrides?: Readonly<Record<string, string | undefined>>;
   readonly signal: AbortSignal;
   readonly timeoutMs: number;
+  /** argv the plugin runs under (see ExecRequest.launcher). */
+  readonly launcher?: readonly string[];
 }
 
 export interface PluginOutcome extends ExecOutcome {
@@ -89,7 +91,7 @@ function parseJson(text: string): unknown {
 
 export async function invokePlugin(request: InvokeRequest): Promise<PluginOutcome> {
   const binary = findPlugin(request.type, request.cniPath);
-  const outcome = await execPlugin({ binary, env: buildEnvironment(request), stdin: request.stdin, signal: request.signal, timeoutMs: request.timeoutMs });
+  const outcome = await execPlugin({ binary, env: buildEnvironment(request), stdin: request.stdin, signal: request.signal, timeoutMs: request.timeoutMs, launcher: request.launcher });
   const json = parseJson(outcome.stdout);
   const base = { ...outcome, type: request.type, command: request.command, json };
   if (outcome.exitCode === 0) return base;

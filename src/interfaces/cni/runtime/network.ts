@@ -15,6 +15,8 @@ export interface RuntimeSettings {
   readonly capabilityArgs?: Readonly<JsonObject>;
   readonly pluginTimeoutMs: number;
   readonly cacheDir: string;
+  /** argv every plugin runs under (see ExecRequest.launcher). */
+  readonly launcher?: readonly string[];
 }
 
 export interface OperationOptions {
@@ -57,7 +59,7 @@ export class CniRuntime {
 
   #invoke(index: number, command: CniCommand, attachment: Attachment | undefined, stdin: JsonObject, signal: AbortSignal): Promise<PluginOutcome> {
     const type = this.network.plugins[index]!.type as string;
-    return invokePlugin({ type, command, attachment, cniPath: this.settings.cniPath, stdin: JSON.stringify(stdin), signal, timeoutMs: this.settings.pluginTimeoutMs });
+    return invokePlugin({ type, command, attachment, cniPath: this.settings.cniPath, stdin: JSON.stringify(stdin), signal, timeoutMs: this.settings.pluginTimeoutMs, launcher: this.settings.launcher });
   }
 
   #request(index: number, version: string, options: OperationOptions, prevResult?: unknown, extra?: JsonObject): JsonObject {

@@ -29,4 +29,14 @@ describe('plugin execution', () => {
     expect(outcome.error).toEqual({ cniVersion: '1.0.0', code: 7, msg: 'slow failed' });
     expect(outcome.errorOnStderr).toBeUndefined();
   });
+
+  it('runs the plugin under the launcher argv when one is given (the plugin path comes last)', async () => {
+    const stdin = JSON.stringify({ cniVersion: '1.0.0', name: 'n' });
+    const through = await invokePlugin({ ...base, command: 'ADD', stdin, timeoutMs: 10_000, launcher: ['/usr/bin/env', '--'] });
+    expect(through.exitCode).toBe(0);
+    // A launcher that never runs the plugin: nothing the plugin would print.
+    const blocked = await invokePlugin({ ...base, command: 'ADD', stdin, timeoutMs: 10_000, launcher: ['/bin/false'] });
+    expect(blocked.exitCode).toBe(1);
+    expect(blocked.stdout).toBe('');
+  });
 });
