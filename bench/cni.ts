@@ -6,8 +6,11 @@
 // variable is set, a start with it is shown too (Node 20 parses that file at every start). On a
 // shared machine the wall time says more about the other work than about the run: each run's load
 // average is printed, and half the run's CPU time, the wall time it would take with both cores to
-// itself and nothing waiting, is set against the goal. One more run, untimed, counts the plugin
-// processes a run starts, by executable and CNI command.
+// itself and nothing waiting, is set against the goal. Each profile's median wall time is also
+// set against the goal and against the figure published before (BEFORE_SECONDS); with
+// CONFORMAL_BENCH_CNI_BASELINE naming another built checkout of conformal, its runs alternate with
+// this one's, so both see the same load, and the ratio of the two is printed too. One more run,
+// untimed, counts the plugin processes a run starts, by executable and CNI command.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,12 @@ import { distribution, figure, heading } from './stats.js';
 const run = promisify(execFile);
 const GOAL_SECONDS = 3;
 const RUNS_PER_PROFILE = 3;
+/**
+ * Whole-process wall time of each profile as docs/cni/performance.md gave it before this benchmark
+ * printed ratios (2026-12-03 17:10 UTC, the mean of its two runs: 4.87 / 4.21 s and 4.52 / 5.02 s).
+ * Measured under another load than any later run: the alternating baseline is the fair comparison.
+ */
+const BEFORE_SECONDS: Record<string, number> = { '--profile compatible': 4.54, '--profile strict': 4.77 };
 const STARTS = 20;
 
 /** CPU seconds (user+system) of this process's waited-for descendants, from /proc (Linux): fields cutime and cstime. */
@@ -47,30 +56,42 @@ function variants(): Record<string, string[]> {
 
 const loadAverage = async (): Promise<string> => (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
 
-/** `conformal run cni ARGS -q`, checked for its summary. */
-async function runCni(args: readonly string[], env?: NodeJS.ProcessEnv): Promise<{ wall: number; cpu: number }> {
-  const { wall, cpu, stdout } = await timed(process.execPath, [packagePath('bin', 'conformal.js'), 'run', 'cni', ...args, '-q'], env ? { env } : {});
+/** `conformal run cni ARGS -q` of this checkout (or of the one at `root`), checked for its summary. */
+async function runCni(args: readonly string[], env?: NodeJS.ProcessEnv, root?: string): Promise<{ wall: number; cpu: number }> {
+  const cli = root ? join(root, 'bin', 'conformal.js') : packagePath('bin', 'conformal.js');
+  const { wall, cpu, stdout } = await timed(process.execPath, [cli, 'run', 'cni', ...args, '-q'], env ? { env } : {});
   if (!/ passed/.test(stdout)) throw new Error(`conformal run cni ${args.join(' ')} printed no summary`);
   return { wall, cpu };
 }
 
 async function wholeProcess(): Promise<void> {
+  const baseline = process.env.CONFORMAL_BENCH_CNI_BASELINE;
+  const builds: Array<[string, string | undefined]> = [['', undefined], ...(baseline ? [[' (baseline)', baseline] as [string, string]] : [])];
   const runs = variants();
-  const samples = Object.fromEntries(Object.keys(runs).map((name) => [name, { wall: [] as number[], cpu: [] as number[] }]));
-  // Alternating, so a change of load on a shared machine hits every variant alike.
+  const samples: Record<string, { wall: number[]; cpu: number[] }> = {};
+  // Alternating, so a change of load on a shared machine hits every variant and build alike.
   for (let i = 0; i < RUNS_PER_PROFILE; i++) {
     for (const [name, args] of Object.entries(runs)) {
-      const load = await loadAverage();
-      const { wall, cpu } = await runCni(args);
-      process.stdout.write(`    run ${i + 1} ${name}: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, load average ${load} at its start\n`);
-      samples[name]!.wall.push(wall);
-      samples[name]!.cpu.push(cpu);
+      for (const [tag, root] of builds) {
+        const load = await loadAverage();
+        const { wall, cpu } = await runCni(args, undefined, root);
+        process.stdout.write(`    run ${i + 1} ${name}${tag}: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, load average ${load} at its start\n`);
+        const into = (samples[name + tag] ??= { wall: [], cpu: [] });
+        into.wall.push(wall);
+        into.cpu.push(cpu);
+      }
     }
   }
+  if (baseline) process.stdout.write(`  baseline: ${baseline}\n`);
   for (const [name, { wall, cpu }] of Object.entries(samples)) {
     const w = distribution(wall);
     const c = distribution(cpu);
-    figure(`run cni ${name}`, w.p50, 's', `median wall of ${w.count} (goal < ${GOAL_SECONDS} s: ${(w.p50 / GOAL_SECONDS).toFixed(2)}× the goal)`);
+    const before = BEFORE_SECONDS[name];
+    const notes = [`${(w.p50 / GOAL_SECONDS).toFixed(2)}× the ${GOAL_SECONDS} s goal`];
+    if (before) notes.push(`${(w.p50 / before).toFixed(2)}× the ${before} s published before`);
+    const against = samples[`${name} (baseline)`];
+    if (against) notes.push(`${(w.p50 / distribution(against.wall).p50).toFixed(2)}× the baseline's median wall, ${(c.p50 / distribution(against.cpu).p50).toFixed(2)}× its CPU`);
+    figure(`run cni ${name}`, w.p50, 's', `median wall of ${w.count}: ${notes.join('; ')}`);
     figure('  fastest / slowest', Math.min(...wall), 's', `/ ${Math.max(...wall).toFixed(2)} s`);
     figure('  CPU (user+system, plugins included)', c.p50, 's', 'median');
     figure('  CPU / 2 (wall on 2 idle cores at best)', c.p50 / 2, 's', `${(c.p50 / 2 / GOAL_SECONDS).toFixed(2)}× the goal`);
