@@ -170,9 +170,13 @@ describe.skipIf(!tools || !containerd || !runc || !testgridJunit || !isRoot)('co
     expect(cells.sort()).toEqual(mergedRun.results.filter((t) => t.status !== 'filtered').map((t) => `conformal.${t.name}`).sort());
 
     // started.json: the first shard's start; finished.json: the last shard's end and the merged verdict.
+    // Shards start within the same second: the merged run's own times (ms) tell first from last.
+    expect(mergedRun.startedAt).toBe(shardRuns.map((run) => run.startedAt).sort()[0]);
+    expect(mergedRun.finishedAt).toBe(shardRuns.map((run) => run.finishedAt).sort().at(-1));
     const shardJson = (file: string) => Promise.all(shardDirs.map(async (dir) => JSON.parse(await readFile(join(dir, file), 'utf8')) as { timestamp: number }));
     const started = JSON.parse(await readFile(join(build, 'started.json'), 'utf8')) as { timestamp: number };
     const finished = JSON.parse(await readFile(join(build, 'finished.json'), 'utf8')) as { timestamp: number; passed: boolean; result: string; metadata: Record<string, string> };
+    expect(started.timestamp).toBe(Math.floor(Date.parse(mergedRun.startedAt) / 1000));
     expect(started.timestamp).toBe(Math.min(...(await shardJson('started.json')).map((s) => s.timestamp)));
     expect(finished.timestamp).toBe(Math.max(...(await shardJson('finished.json')).map((s) => s.timestamp)));
     expect(finished).toMatchObject({ passed: true, result: 'SUCCESS' });
