@@ -39,7 +39,7 @@ export function addRunOptions(command: Command): Command {
     .option('--report-dir <dir>', 'write results.json, JUnit and the testgrid layout here (written even when the run fails); must be new or empty')
     .option('--replace-report-dir', 'empty a --report-dir that holds an earlier build before the run')
     .option('--no-html-report', 'leave artifacts/report.html out of --report-dir (`conformal report html` makes it later from results.json)')
-    .option('--shard <i/n>', 'run only shard i of n (deterministic split by test id)')
+    .option('--shard <i/n>', 'run only shard i of n (deterministic split by test id); k+1/n is shard k+1, for an indexed Job: $(JOB_COMPLETION_INDEX)+1/n')
     .option('-v, --verbose', 'print debug logging')
     .option('-q, --quiet', 'print only failures and the summary');
 }

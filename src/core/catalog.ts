@@ -59,12 +59,16 @@ export function compilePatterns(patterns: readonly string[], flag: string): RegE
   });
 }
 
+/**
+ * `i/n`, 1 <= i <= n; `k+1/n` is shard k+1 (0 <= k < n): an indexed Kubernetes Job's pods count from
+ * 0, so `--shard $(JOB_COMPLETION_INDEX)+1/n` names each pod's shard without a shell.
+ */
 export function parseShard(value: string, field = '--shard'): Shard {
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = Number(match?.[1]);
-  const total = Number(match?.[2]);
+  const match = /^(\d+)(?:\+(\d+))?\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]) + Number(match?.[2] ?? 0);
+  const total = Number(match?.[3]);
   if (!match || total < 1 || index < 1 || index > total) {
-    throw new UsageError(`${field} "${value}" must be i/n with 1 <= i <= n, e.g. 1/4`, { field });
+    throw new UsageError(`${field} "${value}" must be i/n with 1 <= i <= n (e.g. 1/4), or k+1/n with 0 <= k < n (e.g. $(JOB_COMPLETION_INDEX)+1/4)`, { field });
   }
   return { index, total };
 }

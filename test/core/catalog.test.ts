@@ -68,7 +68,10 @@ describe('shards', () => {
 
   it('parses i/n and rejects nonsense naming --shard', () => {
     expect(parseShard('2/3')).toEqual({ index: 2, total: 3 });
-    for (const bad of ['0/3', '4/3', '1/0', 'x', '1-2']) expect(() => parseShard(bad)).toThrow(UsageError);
+    // An indexed Job's 0-based index plus one.
+    expect(parseShard('0+1/3')).toEqual({ index: 1, total: 3 });
+    expect(parseShard('2+1/3')).toEqual({ index: 3, total: 3 });
+    for (const bad of ['0/3', '4/3', '1/0', 'x', '1-2', '3+1/3', '0+0/3', '+1/3', '0+1+1/3']) expect(() => parseShard(bad)).toThrow(UsageError);
   });
 });
 

@@ -1,7 +1,6 @@
 // Proof that testgrid reads our JUnit: test/testgrid-parser (built in CI on testgrid's own
 // metadata/junit package, pinned) parses the JUnit of real suite runs and of hand-made hostile runs
 // through the lead's writer; no file may fail, and the rows must match our results.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,23 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../../../reporters/junit.js';
 import type { RunResult, TestResult } from '../../../src/core/results.js';
 import { requireTool } from '../../support/real-tools.js';
+import { parseWithTestgrid as parseTestgridJunit, type TestgridFileReport } from '../../support/testgrid-junit.js';
 import { runConformal } from '../support/run-cli.js';
 import { sampleRun, sampleTest } from '../support/sample-run.js';
 
-interface Row { name: string; status: 'PASS' | 'FAIL' | 'PASS_WITH_SKIPS'; message?: string; metrics?: Record<string, number> }
-interface Cell { name: string; status: string; icon?: string; message?: string }
-interface FileReport { file: string; error?: string; rows: Row[]; cells: Cell[]; dropped: number; counts: Record<string, number> }
+type FileReport = TestgridFileReport;
 
 const parser = requireTool('CONFORMAL_TESTGRID_JUNIT');
-
-function parseWithTestgrid(files: string[]): Promise<FileReport[]> {
-  return new Promise((resolve, reject) => {
-    execFile(parser!, files, { timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error && error.code !== 1) return reject(new Error(`testgrid-junit failed: ${stderr}`));
-      resolve(JSON.parse(stdout) as FileReport[]);
-    });
-  });
-}
+const parseWithTestgrid = (files: string[]) => parseTestgridJunit(parser!, files);
 
 /** Testgrid's cell message cut: first 70 + "..." + last 70 bytes when 140 or longer. */
 function testgridCut(message: string): string {

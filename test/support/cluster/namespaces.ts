@@ -111,6 +111,9 @@ export async function createClusterNamespaces(name: string, stateDir: string, si
       const source = maskSource(stateDir, dir);
       mkdirSync(source, { recursive: true });
       await execArgv(enterMnt(['mount', '--bind', source, dir]), signal);
+      // Shared, as / is on a systemd node: a container's hostPath volume with mountPropagation
+      // HostToContainer (a CSI client seeing what the driver mounts) needs a shared or slave mount.
+      await execArgv(enterMnt(['mount', '--make-shared', dir]), signal);
     }
     const ids = { net: `net:[${statSync(netnsPath).ino}]`, mnt: holder.mnt };
     return {
