@@ -23,7 +23,7 @@ export function clusterToolsFromEnv(): ClusterTools | undefined {
 }
 
 /** Starts the cluster before the describe block's tests, prints every log when one fails, stops it after them. */
-export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime, network?: PodNetwork, options: Pick<ClusterOptions, 'cloudProvider'> = {}): () => Cluster {
+export function useCluster(tools: () => ClusterTools, runtime: () => CriRuntime, network?: PodNetwork, options: Pick<ClusterOptions, 'cloudProvider' | 'clusterDns'> = {}): () => Cluster {
   let cluster: Cluster | undefined;
   beforeAll(async () => {
     cluster = await startCluster({ tools: tools(), runtime: runtime(), network, ...options });
