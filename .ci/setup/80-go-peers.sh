@@ -5,9 +5,12 @@
 #   - kube-apiserver and kubectl: the kube area's differential tests and benchmark;
 #   - kubelet, kube-controller-manager, kube-scheduler: the one-node cluster (test/support/cluster);
 #   - cmd/ccm: upstream's cloud-controller-manager with the fake cloud (docs/cloud/upstream-ccm.md);
-#   - cmd/kube-probe: the client-go probe of the in-memory API server.
+#   - cmd/kube-probe: the client-go probe of the in-memory API server;
+#   - kube-proxy, cmd/smi-echo (the smi suite's test workload) and cmd/cluster-dns: the smi suite on
+#     the one-node cluster (test/real/cluster/smi.test.ts).
 # Exports CONFORMAL_KUBE_APISERVER, CONFORMAL_KUBECTL, CONFORMAL_KUBELET,
-# CONFORMAL_KUBE_CONTROLLER_MANAGER, CONFORMAL_KUBE_SCHEDULER, CONFORMAL_CCM_PEER, CONFORMAL_KUBE_PROBE.
+# CONFORMAL_KUBE_CONTROLLER_MANAGER, CONFORMAL_KUBE_SCHEDULER, CONFORMAL_CCM_PEER, CONFORMAL_KUBE_PROBE,
+# CONFORMAL_KUBE_PROXY, CONFORMAL_SMI_ECHO, CONFORMAL_CLUSTER_DNS.
 # Skipped when the stamp (a hash of go.mod, go.sum, the cmd sources and the build flags) matches.
 # Sourced, so no `set -e` and no `exit`: a failure is reported and the tests that need a peer fail.
 #
@@ -22,7 +25,7 @@ conformal_go_peers_setup() {
   local bin="${CONFORMAL_TOOLS:?CONFORMAL_TOOLS must be set}/bin"
   local src
   src="$(pwd)/test/go-peers"
-  local kube=(kube-apiserver kubectl kubelet kube-controller-manager kube-scheduler)
+  local kube=(kube-apiserver kubectl kubelet kube-controller-manager kube-scheduler kube-proxy)
   # This script and the flags library take part in the stamp: a change of build flags rebuilds.
   local scripts=("$(pwd)/.ci/setup/80-go-peers.sh" "$(pwd)/.ci/lib/k8s-version.sh")
   local started=$SECONDS
@@ -57,10 +60,14 @@ conformal_go_peers_setup() {
   export CONFORMAL_KUBELET="$bin/kubelet"
   export CONFORMAL_KUBE_CONTROLLER_MANAGER="$bin/kube-controller-manager"
   export CONFORMAL_KUBE_SCHEDULER="$bin/kube-scheduler"
+  export CONFORMAL_KUBE_PROXY="$bin/kube-proxy"
+  # The smi suite's test workload (server and `client`) and the name server of the one-node cluster's smi test.
+  export CONFORMAL_SMI_ECHO="$bin/smi-echo"
+  export CONFORMAL_CLUSTER_DNS="$bin/cluster-dns"
   if [ -d "$src/cmd/kube-probe" ] && [ -x "$bin/kube-probe" ]; then
     export CONFORMAL_KUBE_PROBE="$bin/kube-probe"
   fi
-  echo "80-go-peers: Kubernetes $release peers (${kube[*]} ccm kube-probe) ready in $((SECONDS - started)) s"
+  echo "80-go-peers: Kubernetes $release peers (${kube[*]} ccm kube-probe smi-echo cluster-dns) ready in $((SECONDS - started)) s"
 }
 
 conformal_go_peers_setup

@@ -5,10 +5,8 @@
 // the fake cloud says of its instance; then `conformal run cloud --kubeconfig` runs against that
 // cluster and every test must end as upstream-expected.ts records for this CCM (ONE_NODE_CLUSTER_EXPECTED:
 // upstream's results, with any difference explained). Needs root and the tools of one-node.test.ts plus CONFORMAL_CCM_PEER (docs/cloud/upstream-ccm.md).
-import { execFile as execFileCb } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../src/core/deadline.js';
 import { CloudControlClient, type Instance } from '../../../src/interfaces/cloud/cloud-control.js';
@@ -20,16 +18,14 @@ import { forwardFromNamespace, type NamespacePort } from '../../support/cluster/
 import { containerdRuntime } from '../../support/cluster/runtime.js';
 import { requireTool } from '../../support/real-tools.js';
 import { ONE_NODE_CLUSTER_EXPECTED } from '../cloud/upstream-expected.js';
-import { clusterToolsFromEnv, teardownCheck, useCluster } from './cluster-fixture.js';
+import { clusterToolsFromEnv, suiteMismatches, teardownCheck, useCluster } from './cluster-fixture.js';
 
-const execFile = promisify(execFileCb);
 const tools = clusterToolsFromEnv();
 const containerd = requireTool('CONFORMAL_CONTAINERD');
 const runc = requireTool('CONFORMAL_RUNC');
 const ccmPeer = requireTool('CONFORMAL_CCM_PEER');
 const isRoot = process.getuid?.() === 0;
 if (process.env.CI === 'true' && !isRoot) throw new Error('the cloud-provider cluster test needs root under CI');
-const REPO = join(import.meta.dirname ?? '.', '../../..');
 
 interface NodeObject {
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
@@ -51,12 +47,6 @@ function podManifest(image: string): string {
     metadata: { name: POD, namespace: 'default' },
     spec: { containers: [{ name: 'main', image, imagePullPolicy: 'IfNotPresent', command: ['/bin/sh', '-c', "trap 'exit 0' TERM; while true; do sleep 1; done"] }], terminationGracePeriodSeconds: 5 },
   });
-}
-
-interface SuiteResult {
-  id: string;
-  status: string;
-  reason?: string;
 }
 
 /** Polls `probe` every 250 ms to 1 s until it answers, for at most `ms`. */
@@ -165,24 +155,8 @@ describe.skipIf(!tools || !containerd || !runc || !ccmPeer || !isRoot)("cloud pr
     const c = cluster();
     work = mkdtempSync(join(c.stateDir, 'suite-'));
     const reportDir = join(work, 'report');
-    const started = Date.now();
-    // Inside the namespaces (nsenter --mount starts it in /, hence the absolute path): kube-apiserver and cloud-control listen there only. The settings of upstream-suite.test.ts.
-    const [command, ...args] = c.namespaces.enter([process.execPath, join(REPO, 'bin', 'conformal.js'), 'run', 'cloud', '--kubeconfig', c.kubeconfigFile, '--cloud-control', ccm!.cloudControlUrl, '--parallel', '8', '--timeout', '45s', '--report-dir', reportDir]);
-    const run = await execFile(command!, args, { cwd: REPO, maxBuffer: 64 * 1024 * 1024, timeout: 600_000 }).catch((error: { stdout?: string; stderr?: string; code?: number }) => error);
-    process.stdout.write(`cloud suite on the one-node cluster: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    const output = `--- CLI output ---\n${String(run.stdout ?? '').slice(-4000)}\n--- CLI stderr ---\n${String(run.stderr ?? '').slice(-2000)}`;
-    const resultsFile = join(reportDir, 'artifacts', 'results.json');
-    expect(existsSync(resultsFile), output).toBe(true);
-    const results = (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: SuiteResult[] }).results;
-    const count = (status: string) => results.filter((r) => r.status === status).length;
-    process.stdout.write(`cloud suite results: ${results.length} tests, ${count('passed')} passed, ${count('failed')} failed, ${count('skipped')} skipped\n`);
-    const expected = ONE_NODE_CLUSTER_EXPECTED;
-    const mismatches = results.filter((r) => expected[r.id]?.status !== r.status).map((r) => `${r.id}: expected ${expected[r.id]?.status ?? '(no row)'}, got ${r.status} — ${r.reason ?? ''}`);
-    for (const id of Object.keys(expected)) if (!results.some((r) => r.id === id)) mismatches.push(`${id}: expected but not run`);
-    for (const [id, row] of Object.entries(expected)) {
-      const result = results.find((r) => r.id === id);
-      if (row.because && result && !row.because.test(result.reason ?? '')) mismatches.push(`${id}: its reason does not say ${row.because}: ${result.reason ?? ''}`);
-    }
+    // The settings of upstream-suite.test.ts; cloud-control listens inside the namespaces too.
+    const { mismatches, output } = await suiteMismatches(c, ['cloud', '--kubeconfig', c.kubeconfigFile, '--cloud-control', ccm!.cloudControlUrl, '--parallel', '8', '--timeout', '45s'], reportDir, ONE_NODE_CLUSTER_EXPECTED, 600_000);
     expect(mismatches, `${mismatches.join('\n')}\n${output}`).toEqual([]);
   }, 660_000);
 

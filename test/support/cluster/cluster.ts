@@ -44,6 +44,11 @@ export interface ClusterOptions {
    * a CCM's route controller routes. Unset: no cloud, kubelet reports the node address itself.
    */
   readonly cloudProvider?: 'external';
+  /**
+   * The name server kubelet gives pods (KubeletConfiguration clusterDNS, domain cluster.local), for a
+   * test that runs one inside the cluster's namespaces. Unset: pods get no name server at all.
+   */
+  readonly clusterDns?: string;
   /** Deadline for the whole start, node Ready included. */
   readonly startTimeoutMs?: number;
 }
@@ -208,7 +213,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
             const errors = await removeAllPodSandboxes(runtime.endpoint, AbortSignal.timeout(30_000));
             if (errors.length > 0) throw new HarnessError(errors.join('; '));
           });
-          const kubelet = started(startKubelet({ binary: tools.kubelet, dir: join(stateDir, 'kubelet'), nodeName, credentials, runtimeEndpoint: runtime.endpoint, cgroupRoot: cgroup, cloudProvider: options.cloudProvider, enter: namespaces.enter }));
+          const kubelet = started(startKubelet({ binary: tools.kubelet, dir: join(stateDir, 'kubelet'), nodeName, credentials, runtimeEndpoint: runtime.endpoint, cgroupRoot: cgroup, cloudProvider: options.cloudProvider, clusterDns: options.clusterDns, enter: namespaces.enter }));
           await kubelet.until(() => nodeReady(kubectl, nodeName, sideBySide), `node ${nodeName} Ready`, sideBySide);
           return runtime;
         })(),

@@ -24,6 +24,8 @@ export interface KubeletOptions {
    * initialise a Node whose kubelet-provided IP is not among the cloud's addresses for it.
    */
   readonly cloudProvider?: 'external';
+  /** clusterDNS for pods (domain cluster.local); unset: none. */
+  readonly clusterDns?: string;
   enter(argv: readonly string[]): string[];
 }
 
@@ -49,6 +51,7 @@ export function kubeletConfiguration(options: KubeletOptions): object {
     resolvConf: join(options.dir, 'resolv.conf'),
     podLogsDir: join(options.dir, 'pod-logs'),
     registerNode: true,
+    ...(options.clusterDns ? { clusterDNS: [options.clusterDns], clusterDomain: 'cluster.local' } : {}),
   };
 }
 
