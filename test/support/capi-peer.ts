@@ -32,11 +32,26 @@ export interface CapiPeerOptions {
    * only when their binaries are given), ':'-separated.
    */
   readonly config: string;
-  /** The management cluster's API server (the in-memory one or kube-apiserver). */
+  /** The management cluster's API server (the in-memory one or kube-apiserver), as reached from here: the CRDs are created through it. */
   readonly endpoint: KubeEndpoint;
+  /**
+   * Where the managers run when not on this host's loopback, e.g. inside a one-node cluster's
+   * network and mount namespaces, where kube-apiserver calls their conversion webhooks on that
+   * namespace's 127.0.0.1.
+   */
+  readonly placement?: ManagerPlacement;
   /** How long to wait for CRDs and both managers (default 120 s). */
   readonly startTimeoutMs?: number;
   readonly signal?: AbortSignal;
+}
+
+export interface ManagerPlacement {
+  /** Wraps each manager's argv (the process must be the manager once started: nsenter without --fork execs it). */
+  wrap(argv: readonly string[]): string[];
+  /** The kubeconfig the managers use there (also for `conformal run capi --kubeconfig` run there). */
+  readonly kubeconfigPath: string;
+  /** Whether http://127.0.0.1:PORT/readyz answers 200 where the managers run. */
+  ready(port: number, signal: AbortSignal): Promise<boolean>;
 }
 
 export interface CapiPeerTools {
@@ -109,15 +124,16 @@ function kustomizeLabels(file: string): Record<string, string> {
   return Object.assign({}, doc.commonLabels, ...(doc.labels ?? []).map((l) => l.pairs ?? {}));
 }
 
-function startManager(name: string, binary: string, args: string[], env: NodeJS.ProcessEnv, healthPort: number): Manager {
-  const child = startChild(binary, args, { ...process.env, ...env });
+function startManager(name: string, argv: string[], env: NodeJS.ProcessEnv, healthPort: number): Manager {
+  const [binary, ...args] = argv;
+  const child = startChild(binary!, args, { ...process.env, ...env });
   return { name, healthPort, get output() { return child.output(); }, exited: child.exited, close: child.stop };
 }
 
 /** controller-runtime's readiness endpoint (the webhook server's check included) answers 200. */
-async function ready(port: number): Promise<boolean> {
+async function ready(port: number, signal: AbortSignal): Promise<boolean> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal });
     return res.status === 200;
   } catch {
     return false;
@@ -155,8 +171,11 @@ export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer>
   const wanted = providers(options);
   const dir = mkdtempSync(join(tmpdir(), 'conformal-capi-'));
   const { endpoint } = options;
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, kubeconfigYaml(endpoint.url, endpoint.token, endpoint.caCert), { mode: 0o600 });
+  const { placement } = options;
+  const kubeconfigPath = placement?.kubeconfigPath ?? join(dir, 'kubeconfig');
+  if (!placement) writeFileSync(kubeconfigPath, kubeconfigYaml(endpoint.url, endpoint.token, endpoint.caCert), { mode: 0o600 });
+  const wrap = placement?.wrap ?? ((argv: readonly string[]) => [...argv]);
+  const isReady = placement?.ready ?? ready;
   // --webhook-cert-dir: tls.crt is its own CA (IP SAN 127.0.0.1), given to the API server as caBundle.
   const { cert, key } = await servingCertificate();
   writeFileSync(join(dir, 'tls.crt'), cert);
@@ -200,13 +219,13 @@ export async function startCapiPeer(options: CapiPeerOptions): Promise<CapiPeer>
         '--insecure-diagnostics',
         '--v=2',
       ];
-      managers.push(startManager(p.name, p.binary, args, p.env ?? {}, port(i, 1)));
+      managers.push(startManager(p.name, wrap([p.binary, ...args]), p.env ?? {}, port(i, 1)));
     });
     for (;;) {
       if (deadline.signal.aborted) throw new HarnessError(`Cluster API managers not ready in time; their output ends:\n${logs().slice(-6000)}`, { cause: deadline.signal.reason });
       const gone = managers.find((m) => m.exited());
       if (gone) throw new HarnessError(`the Cluster API ${gone.name} manager exited before it was ready; its output ends:\n${gone.output.slice(-6000)}`);
-      const states = await Promise.all(managers.map((m) => ready(m.healthPort)));
+      const states = await Promise.all(managers.map((m) => isReady(m.healthPort, deadline.signal)));
       if (states.every(Boolean)) break;
       await sleep(500);
     }

@@ -12,31 +12,16 @@ import { startRealApiServer } from '../../../bench/kube-real-apiserver.js';
 import { packagePath } from '../../../src/core/paths.js';
 import type { RunResult } from '../../../src/core/results.js';
 import { startKubeServer } from '../../../src/kube/index.js';
-import { MACHINE_KUBERNETES_VERSION } from '../../../src/interfaces/capi/well-known.js';
 import { capiTests } from '../../../suites/capi/index.js';
 import { capiPeerTools, startCapiPeer, type CapiPeer } from '../../support/capi-peer.js';
 import { conformal } from '../../support/cli.js';
 import { repeatedCiRun } from '../../support/real-tools.js';
+import { suiteTable, upstreamRunArgs } from './upstream-run.js';
 
 const tools = capiPeerTools({ kubeadm: true });
 
 const STATUSES = ['passed', 'failed', 'skipped'];
 type ServerKey = 'inMemory' | 'real';
-
-interface Row {
-  readonly inMemory: string;
-  readonly real: string;
-  readonly reason: string;
-}
-
-/** docs/capi/upstream.md's suite table: `| \`id\` | in-memory API server | kube-apiserver | reason |`. */
-export function suiteTable(markdown: string): Map<string, Row> {
-  const rows = new Map<string, Row>();
-  for (const m of markdown.slice(markdown.indexOf('<!-- suite-table -->')).matchAll(/^\| `(capi\.[^`]+)` \| (\w+) \| (\w+) \|(.*)\|$/gm)) {
-    rows.set(m[1]!, { inMemory: m[2]!, real: m[3]!, reason: m[4]!.trim() });
-  }
-  return rows;
-}
 
 const table = () => suiteTable(readFileSync(packagePath('docs', 'capi', 'upstream.md'), 'utf8'));
 
@@ -57,48 +42,6 @@ const servers: Server[] = [
   { name: 'real kube-apiserver', key: 'real', onceInCi: true, start: () => startRealApiServer(tools!.apiserver, tools!.etcd) },
 ];
 
-// The templates a user of CAPD's inMemory backend would give: a DevCluster with the inMemory
-// backend, and a DevMachine whose simulated VM, Node, API server and etcd each take 1 s. Whole
-// objects, as a vendor writes them: CAPD v1.14.2's inMemory backend writes into an
-// InfraCluster's annotations map and panics when there is none (kubectl apply and ClusterClass
-// always leave one), so the template carries an annotation, which conformal keeps.
-const TEMPLATE_META = ['metadata:', '  annotations:', '    conformal.io/template: upstream-ci'];
-const CLUSTER_TEMPLATE = ['kind: DevCluster', ...TEMPLATE_META, 'spec:', '  backend:', '    inMemory: {}'].join('\n') + '\n';
-const MACHINE_TEMPLATE = ['kind: DevMachine', ...TEMPLATE_META, 'spec:', '  backend:', '    inMemory:', ...['vm', 'node', 'apiServer', 'etcd'].flatMap((step) => [`      ${step}:`, '        provisioning:', "          startupDuration: '1s'"])].join('\n') + '\n';
-// The KubeadmConfig spec of a worker in CAPD's in-memory flavor (templates/clusterclass-in-memory.yaml's
-// KubeadmConfigTemplate): join with containerd's socket, no disk-pressure eviction.
-const BOOTSTRAP_TEMPLATE = [
-  'joinConfiguration:',
-  '  nodeRegistration:',
-  '    criSocket: unix:///var/run/containerd/containerd.sock',
-  '    kubeletExtraArgs:',
-  '      - name: eviction-hard',
-  "        value: 'nodefs.available<0%,nodefs.inodesFree<0%,imagefs.available<0%'",
-].join('\n') + '\n';
-// A KubeadmControlPlane as CAPD's in-memory flavor has it, without the ClusterClass: the Kubernetes
-// version of the bootstrap profile's control plane Machine, the simulated API server's names as
-// certificate SANs, containerd's socket. conformal adds spec.replicas and
-// spec.machineTemplate.spec.infrastructureRef (a DevMachineTemplate from machine.yaml).
-const NODE_REGISTRATION = ['      nodeRegistration:', '        criSocket: unix:///var/run/containerd/containerd.sock'];
-const CONTROL_PLANE_TEMPLATE = [
-  'kind: KubeadmControlPlane',
-  'spec:',
-  `  version: ${MACHINE_KUBERNETES_VERSION}`,
-  '  kubeadmConfigSpec:',
-  '    clusterConfiguration:',
-  '      apiServer:',
-  "        certSANs: [localhost, '127.0.0.1', '0.0.0.0']",
-  '    initConfiguration:',
-  ...NODE_REGISTRATION,
-  '    joinConfiguration:',
-  ...NODE_REGISTRATION,
-].join('\n') + '\n';
-
-// A test whose Cluster has a KubeadmControlPlane waits for it to initialize through the simulated
-// workload cluster, 34 to 96 s with four tests at a time on a loaded 2-vCPU machine
-// (docs/capi/upstream.md): past the default 60 s deadline.
-const TEST_TIMEOUT = '180s';
-
 for (const server of servers) {
   describe.skipIf(!tools || (server.onceInCi && repeatedCiRun))(`conformal run capi against upstream Cluster API on the ${server.name}`, () => {
     let endpoint: Awaited<ReturnType<Server['start']>> | undefined;
@@ -108,15 +51,8 @@ for (const server of servers) {
     beforeAll(async () => {
       endpoint = await server.start();
       peer = await startCapiPeer({ ...tools!.peer, endpoint });
-      writeFileSync(join(dir, 'cluster.yaml'), CLUSTER_TEMPLATE);
-      writeFileSync(join(dir, 'machine.yaml'), MACHINE_TEMPLATE);
-      writeFileSync(join(dir, 'bootstrap.yaml'), BOOTSTRAP_TEMPLATE);
-      writeFileSync(join(dir, 'control-plane.yaml'), CONTROL_PLANE_TEMPLATE);
       const reportDir = join(dir, 'report');
-      const cli = await conformal(
-        ['run', 'capi', '--kubeconfig', peer.kubeconfigPath, '--infrastructure', 'DevCluster/DevMachine', '--cluster-template', join(dir, 'cluster.yaml'), '--machine-template', join(dir, 'machine.yaml'), '--bootstrap', 'KubeadmConfig', '--bootstrap-template', join(dir, 'bootstrap.yaml'), '--control-plane', 'KubeadmControlPlane', '--control-plane-template', join(dir, 'control-plane.yaml'), '--timeout', TEST_TIMEOUT, '--report-dir', reportDir],
-        { timeoutMs: 1_200_000 },
-      );
+      const cli = await conformal(upstreamRunArgs(dir, peer.kubeconfigPath, reportDir), { timeoutMs: 1_200_000 });
       if (process.env.CONFORMAL_CAPI_LOGS) writeFileSync(`${process.env.CONFORMAL_CAPI_LOGS}-${server.key}.log`, `exit ${cli.code}\n${cli.stdout}\n${cli.stderr}\n${peer.logs()}`);
       const resultsFile = join(reportDir, 'artifacts', 'results.json');
       if (!existsSync(resultsFile)) throw new Error(`conformal run capi wrote no results (exit ${cli.code}):\n${cli.stdout.slice(-3000)}\n${cli.stderr.slice(-3000)}`);
@@ -154,7 +90,8 @@ describe("docs/capi/upstream.md's suite table", () => {
     for (const [id, row] of rows) {
       expect(STATUSES, `${id} in-memory`).toContain(row.inMemory);
       expect(STATUSES, `${id} kube-apiserver`).toContain(row.real);
-      if (row.inMemory !== 'passed' || row.real !== 'passed') expect(row.reason, id).not.toBe('');
+      expect(STATUSES, `${id} one-node cluster`).toContain(row.cluster);
+      if (row.inMemory !== 'passed' || row.real !== 'passed' || row.cluster !== 'passed') expect(row.reason, id).not.toBe('');
     }
   });
 });

@@ -26,13 +26,15 @@ export interface NamespacePort {
 }
 
 /**
- * 127.0.0.1:`port` inside the namespace, reachable from the host's loopback: a forwarder inside
- * accepts on a unix socket in `dir` (under the state dir, seen from both sides) and connects to the
- * port; one on the host listens on a free port of 127.0.0.1 and connects to the socket.
+ * 127.0.0.1:`port` (or `host`:`port`, an address of the namespace such as the node's) inside the
+ * namespace, reachable from the host's loopback: a forwarder inside accepts on a unix socket in
+ * `dir` (under the state dir, seen from both sides) and connects to the port; one on the host
+ * listens on a free port of 127.0.0.1 and connects to the socket.
  */
-export async function forwardFromNamespace(options: { port: number; dir: string; enter(argv: readonly string[]): string[]; signal: AbortSignal }): Promise<NamespacePort> {
-  const socket = join(options.dir, `forward-${options.port}.sock`);
-  const inside = await startForwarder(`forwarder to 127.0.0.1:${options.port} in the namespace`, socket, `127.0.0.1:${options.port}`, options.enter, options.signal);
+export async function forwardFromNamespace(options: { port: number; host?: string; dir: string; enter(argv: readonly string[]): string[]; signal: AbortSignal }): Promise<NamespacePort> {
+  const host = options.host ?? '127.0.0.1';
+  const socket = join(options.dir, `forward-${host}-${options.port}.sock`);
+  const inside = await startForwarder(`forwarder to ${host}:${options.port} in the namespace`, socket, `${host}:${options.port}`, options.enter, options.signal);
   try {
     const outside = await startForwarder(`forwarder on the host to ${socket}`, '127.0.0.1:0', socket, (argv) => [...argv], options.signal);
     return {
