@@ -16,7 +16,7 @@ import type { RunResult } from '../../../src/core/results.js';
 import { readOciLayout } from '../../../src/registry/oci-layout.js';
 import { maskSource } from '../../support/cluster/namespaces.js';
 import { containerdRuntime } from '../../support/cluster/runtime.js';
-import { requireTool } from '../../support/real-tools.js';
+import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
 import { parseWithTestgrid } from '../../support/testgrid-junit.js';
 import { exec, packTarball, type PackedTarball } from '../../package/support/packed.js';
 import { runConformal } from '../../reporters/support/run-cli.js';
@@ -57,7 +57,9 @@ async function driverSocketDir(): Promise<string> {
 /** Test ids of a run that it ran (a shard marks the others' tests filtered). */
 const ranIds = (run: RunResult) => run.results.filter((t) => t.status !== 'filtered').map((t) => t.id);
 
-describe.skipIf(!tools || !containerd || !runc || !testgridJunit || !isRoot)('conformal as an indexed Job and a Sonobuoy plugin on a one-node cluster', () => {
+// CI's second run (Node 24) leaves it out: the manifests and the Job do not change with the Node
+// that runs the tests, and test/package/image.test.ts runs the image itself under both.
+describe.skipIf(!tools || !containerd || !runc || !testgridJunit || !isRoot || repeatedCiRun)('conformal as an indexed Job and a Sonobuoy plugin on a one-node cluster', () => {
   const cluster = useCluster(
     () => tools!,
     () => containerdRuntime(containerd!, runc!),

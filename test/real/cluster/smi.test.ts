@@ -24,7 +24,7 @@ import { POD_SUBNET } from '../../support/cluster/cni.js';
 import { startComponent, type Component } from '../../support/cluster/component.js';
 import { NODE_IP } from '../../support/cluster/namespaces.js';
 import { containerdRuntime } from '../../support/cluster/runtime.js';
-import { requireTool } from '../../support/real-tools.js';
+import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
 import { traefikMeshTools } from '../../support/traefik-mesh.js';
 import { ONE_NODE_CLUSTER_EXPECTED } from '../smi/traefik-mesh-expected.js';
 import { clusterToolsFromEnv, suiteMismatches, teardownCheck, useCluster } from './cluster-fixture.js';
@@ -109,7 +109,9 @@ function proxyPod(image: string): object {
 
 const until = <T>(probe: () => Promise<T | undefined>, description: string, ms: number) => waitFor(probe, { signal: AbortSignal.timeout(ms), description, intervalMs: 250, maxIntervalMs: 1000 });
 
-describe.skipIf(!tools || !containerd || !runc || !kubeProxy || !smiEcho || !clusterDns || !mesh || !isRoot)('smi suite on a one-node cluster: real pods, exec traffic, Traefik Mesh', () => {
+// CI's second run (Node 24) leaves it out: the suite's Node side runs under that Node against the
+// API servers (test/real/smi/suite-traefik-mesh.test.ts); what this adds is Go programs and pods.
+describe.skipIf(!tools || !containerd || !runc || !kubeProxy || !smiEcho || !clusterDns || !mesh || !isRoot || repeatedCiRun)('smi suite on a one-node cluster: real pods, exec traffic, Traefik Mesh', () => {
   const cluster = useCluster(
     () => tools!,
     () => containerdRuntime(containerd!, runc!, 2),
