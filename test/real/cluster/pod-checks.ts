@@ -1,6 +1,6 @@
 // What a one-node cluster must do whatever CRI runtime kubelet uses: node Ready, a pod from the
 // test image registry Running with an address from the bridge range, `kubectl logs` and
-// `kubectl exec` through kube-apiserver and kubelet, and a pod deletion that completes (the sandbox
+// `kubectl exec` and `kubectl port-forward` through kube-apiserver and kubelet, and a pod deletion that completes (the sandbox
 // gone from the runtime too). Shared by the containerd and reference-runtime tests.
 import { expect, it } from 'vitest';
 import { waitFor } from '../../../src/core/deadline.js';
@@ -8,11 +8,13 @@ import { CriClient } from '../../../src/interfaces/cri/client.js';
 import type { PodSandbox } from '../../../src/interfaces/cri/types.js';
 import type { Cluster } from '../../support/cluster/cluster.js';
 import { POD_SUBNET } from '../../support/cluster/cni.js';
+import { startComponent } from '../../support/cluster/component.js';
 import { execArgv } from '../../support/cluster/exec.js';
 import { requireTool } from '../../support/real-tools.js';
 import { NODE_IP } from '../../support/cluster/namespaces.js';
 
 const POD = 'conformal-busybox';
+const POD_HTTP_PORT = 8080;
 const POD_TIMEOUT_MS = 60_000;
 
 interface PodObject {
@@ -38,7 +40,9 @@ function podManifest(image: string): string {
     metadata: { name: POD, namespace: 'default' },
     spec: {
       // The image comes from the cluster's own registry: pulled once, then kept.
-      containers: [{ name: 'main', image, imagePullPolicy: 'IfNotPresent', command: ['/bin/sh', '-c', "trap 'exit 0' TERM; echo conformal-pod-started; while true; do sleep 1; done"] }],
+      // busybox httpd in the foreground is the pod's server for the port-forward check: it serves
+      // /etc, so GET /hostname answers the pod's hostname.
+      containers: [{ name: 'main', image, imagePullPolicy: 'IfNotPresent', command: ['/bin/sh', '-c', `echo conformal-pod-started; httpd -f -p ${POD_HTTP_PORT} -h /etc`] }],
       terminationGracePeriodSeconds: 5,
     },
   });
@@ -52,7 +56,7 @@ function inSubnet(ip: string, cidr: string): boolean {
 }
 
 /** The checks, by the name docs/cri/kubelet.md uses for them. */
-export type PodCheck = 'node-ready' | 'pod-running' | 'pod-ip-from-cni' | 'logs' | 'exec' | 'delete' | 'readiness-probe' | 'restart' | 'identity';
+export type PodCheck = 'node-ready' | 'pod-running' | 'pod-ip-from-cni' | 'logs' | 'exec' | 'port-forward' | 'delete' | 'readiness-probe' | 'restart' | 'identity';
 
 export interface PodCheckExpectations {
   /** What Node.status.nodeInfo.containerRuntimeVersion must match. */
@@ -137,6 +141,25 @@ export function podChecks(cluster: () => Cluster, expected: PodCheckExpectations
     // It ran in the pod: the sandbox's hostname is the pod's name.
     expect(out.split('\n')).toEqual(['exec-ok', POD, '']);
   });
+
+  check('port-forward', 'forwards a local port to the pod (kubectl port-forward)', async () => {
+    const c = cluster();
+    const signal = AbortSignal.timeout(45_000);
+    // kubectl picks a free local port inside the cluster's network namespace and says which.
+    const forward = startComponent(
+      'kubectl port-forward',
+      c.namespaces.enter([requireTool('CONFORMAL_KUBECTL')!, `--kubeconfig=${c.kubeconfigFile}`, 'port-forward', `pod/${POD}`, '--namespace=default', '--address=127.0.0.1', `:${POD_HTTP_PORT}`]),
+    );
+    let port: string | undefined;
+    await forward.ready(async () => (port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(forward.log())?.[1]), 'kubectl port-forward listening', signal);
+    try {
+      // Through kube-apiserver, kubelet and the runtime's streaming server to the pod's httpd.
+      const page = await execArgv(c.namespaces.enter([requireTool('CONFORMAL_BUSYBOX')!, 'wget', '-q', '-O', '-', `http://127.0.0.1:${port}/hostname`]), signal, { timeoutMs: 20_000 });
+      expect(page.trim()).toBe(POD);
+    } finally {
+      await forward.stop();
+    }
+  }, 50_000);
 
   check('delete', 'deletes the pod: gone from the API and from the runtime', async () => {
     const c = cluster();
