@@ -28,9 +28,9 @@ export const TRAEFIK_MESH_SMI = {
 } as const;
 
 /** Entry points the proxy opens; the controller is told the same limits. */
-const HTTP_ENTRYPOINTS = 4;
-const TCP_ENTRYPOINTS = 2;
-const UDP_ENTRYPOINTS = 2;
+export const HTTP_ENTRYPOINTS = 4;
+export const TCP_ENTRYPOINTS = 2;
+export const UDP_ENTRYPOINTS = 2;
 const MIN_HTTP = 5000;
 const MIN_TCP = 10000;
 const MIN_UDP = 15000;
@@ -159,14 +159,14 @@ async function httpOk(url: string): Promise<string | undefined> {
   return res.ok ? await res.text() : undefined;
 }
 
-/** Controller flags: those of upstream's own integration deployment, on loopback. */
-export function meshControllerArgs(kubeconfigPath: string, namespace: string, apiPort: number, acl: boolean): string[] {
+/** Controller flags: those of upstream's own integration deployment, its API on loopback unless `apiHost` says otherwise. */
+export function meshControllerArgs(kubeconfigPath: string, namespace: string, apiPort: number, acl: boolean, apiHost = '127.0.0.1'): string[] {
   return [
     `--kubeconfig=${kubeconfigPath}`,
     '--logLevel=DEBUG',
     '--defaultMode=http',
     `--namespace=${namespace}`,
-    '--apiHost=127.0.0.1',
+    `--apiHost=${apiHost}`,
     `--apiPort=${apiPort}`,
     `--limitHTTPPort=${HTTP_ENTRYPOINTS}`,
     `--limitTCPPort=${TCP_ENTRYPOINTS}`,

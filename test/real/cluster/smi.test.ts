@@ -25,7 +25,7 @@ import { startComponent, type Component } from '../../support/cluster/component.
 import { NODE_IP } from '../../support/cluster/namespaces.js';
 import { containerdRuntime } from '../../support/cluster/runtime.js';
 import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
-import { traefikMeshTools } from '../../support/traefik-mesh.js';
+import { HTTP_ENTRYPOINTS, meshControllerArgs, TCP_ENTRYPOINTS, traefikMeshTools, UDP_ENTRYPOINTS } from '../../support/traefik-mesh.js';
 import { ONE_NODE_CLUSTER_EXPECTED } from '../smi/traefik-mesh-expected.js';
 import { clusterToolsFromEnv, suiteMismatches, teardownCheck, useCluster } from './cluster-fixture.js';
 
@@ -43,10 +43,6 @@ const REPO = join(import.meta.dirname ?? '.', '../../..');
 
 const MESH_NAMESPACE = 'traefik-mesh';
 const CONTROLLER_PORT = 9000;
-/** The controller's limits and the proxy's entry points: upstream's integration set, cut to what the suite's Services use. */
-const HTTP_ENTRYPOINTS = 4;
-const TCP_ENTRYPOINTS = 2;
-const UDP_ENTRYPOINTS = 2;
 
 interface PodObject {
   spec?: { nodeName?: string };
@@ -160,19 +156,8 @@ describe.skipIf(!tools || !containerd || !runc || !kubeProxy || !smiEcho || !clu
     await c.kubectl.run(['wait', '--for=condition=Established', 'crd', '--all', '--timeout=60s'], signal);
     // In-cluster settings would win over --kubeconfig.
     const { KUBERNETES_SERVICE_HOST: _h, KUBERNETES_SERVICE_PORT: _p, ...env } = process.env;
-    const controller = startComponent('mesh controller', c.namespaces.enter([
-      mesh!.meshBinary,
-      `--kubeconfig=${c.kubeconfigFile}`,
-      '--logLevel=DEBUG',
-      '--defaultMode=http',
-      `--namespace=${MESH_NAMESPACE}`,
-      '--acl',
-      `--apiHost=${NODE_IP}`,
-      `--apiPort=${CONTROLLER_PORT}`,
-      `--limitHTTPPort=${HTTP_ENTRYPOINTS}`,
-      `--limitTCPPort=${TCP_ENTRYPOINTS}`,
-      `--limitUDPPort=${UDP_ENTRYPOINTS}`,
-    ]), env);
+    // The proxy pod reaches the controller's API at the node address.
+    const controller = startComponent('mesh controller', c.namespaces.enter([mesh!.meshBinary, ...meshControllerArgs(c.kubeconfigFile, MESH_NAMESPACE, CONTROLLER_PORT, true, NODE_IP)]), env);
     started.push(controller);
     // Its API answers inside the namespaces only: asked from there, as the proxy will.
     const readiness = c.namespaces.enter([tools!.busybox, 'wget', '-q', '-O', '-', `http://${NODE_IP}:${CONTROLLER_PORT}/api/status/readiness`]);
