@@ -7,10 +7,12 @@
 #   - cmd/ccm: upstream's cloud-controller-manager with the fake cloud (docs/cloud/upstream-ccm.md);
 #   - cmd/kube-probe: the client-go probe of the in-memory API server;
 #   - kube-proxy, cmd/smi-echo (the smi suite's test workload) and cmd/cluster-dns: the smi suite on
-#     the one-node cluster (test/real/cluster/smi.test.ts).
+#     the one-node cluster (test/real/cluster/smi.test.ts);
+#   - cmd/csi-mock-driver: Kubernetes' e2e CSI mock driver served on a socket, the CSI suite's
+#     independent target (test/real/csi/mock-driver.test.ts, docs/csi/mock-driver.md).
 # Exports CONFORMAL_KUBE_APISERVER, CONFORMAL_KUBECTL, CONFORMAL_KUBELET,
 # CONFORMAL_KUBE_CONTROLLER_MANAGER, CONFORMAL_KUBE_SCHEDULER, CONFORMAL_CCM_PEER, CONFORMAL_KUBE_PROBE,
-# CONFORMAL_KUBE_PROXY, CONFORMAL_SMI_ECHO, CONFORMAL_CLUSTER_DNS.
+# CONFORMAL_KUBE_PROXY, CONFORMAL_SMI_ECHO, CONFORMAL_CLUSTER_DNS, CONFORMAL_CSI_MOCK_DRIVER.
 # Skipped when the stamp (a hash of go.mod, go.sum, the cmd sources and the build flags) matches.
 # Sourced, so no `set -e` and no `exit`: a failure is reported and the tests that need a peer fail.
 #
@@ -39,7 +41,7 @@ conformal_go_peers_setup() {
     echo "80-go-peers: no k8s.io/kubernetes v1.x require line in $src/go.mod" >&2
     return 1
   fi
-  for b in ccm "${kube[@]}"; do [ -x "$bin/$b" ] || missing=1; done
+  for b in ccm csi-mock-driver "${kube[@]}"; do [ -x "$bin/$b" ] || missing=1; done
   if [ ! -e "$stamp" ] || [ "$missing" = 1 ]; then
     mkdir -p "$bin"
     local ldflags pkgs=(./cmd/...)
@@ -64,10 +66,11 @@ conformal_go_peers_setup() {
   # The smi suite's test workload (server and `client`) and the name server of the one-node cluster's smi test.
   export CONFORMAL_SMI_ECHO="$bin/smi-echo"
   export CONFORMAL_CLUSTER_DNS="$bin/cluster-dns"
+  export CONFORMAL_CSI_MOCK_DRIVER="$bin/csi-mock-driver"
   if [ -d "$src/cmd/kube-probe" ] && [ -x "$bin/kube-probe" ]; then
     export CONFORMAL_KUBE_PROBE="$bin/kube-probe"
   fi
-  echo "80-go-peers: Kubernetes $release peers (${kube[*]} ccm kube-probe smi-echo cluster-dns) ready in $((SECONDS - started)) s"
+  echo "80-go-peers: Kubernetes $release peers (${kube[*]} ccm kube-probe smi-echo cluster-dns csi-mock-driver) ready in $((SECONDS - started)) s"
 }
 
 conformal_go_peers_setup

@@ -1,5 +1,5 @@
 // The CSI suite through the real CLI against an independent driver: Kubernetes' e2e CSI mock
-// (test/csi-mock-driver, built by .ci/setup/21-csi-mock.sh). The outcome of every test must be exactly
+// (test/go-peers/cmd/csi-mock-driver, built by .ci/setup/80-go-peers.sh). The outcome of every test must be exactly
 // the result table in docs/csi/mock-driver.md, where each failure is explained.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -13,8 +13,8 @@ import { requireTool } from '../../support/real-tools.js';
 
 const mockDriver = requireTool('CONFORMAL_CSI_MOCK_DRIVER');
 
-/** Every optional feature the mock has code for (see docs/csi/mock-driver.md, "Why these options"). */
-const DRIVER_FLAGS = ['-enable-topology', '-attach-limit', '16', '-node-expansion-required', '-node-volume-condition', '-volume-mount-group'];
+/** Every optional CSI v1.12 feature the mock has code for (see docs/csi/mock-driver.md, "Why these options"). */
+const DRIVER_FLAGS = ['-enable-topology', '-attach-limit', '16', '-node-expansion-required', '-volume-mount-group'];
 // --parallel 1: the mock reads its volume slice without its lock in several RPCs (races shown by a -race build).
 const SUITE_FLAGS = [
   '--parallel', '1', '--test-node-attach-limit', '--mutable-parameter', 'iops=3000',

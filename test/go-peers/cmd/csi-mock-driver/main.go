@@ -4,6 +4,8 @@
 // against an independent implementation. Only the wiring is ours: flags map onto service.Config,
 // the three CSI services go on one gRPC server, SIGTERM/SIGINT stop it gracefully.
 //
+// Built in test/go-peers with the other Kubernetes v1.37.2 peers (.ci/setup/80-go-peers.sh).
+//
 // Usage: csi-mock-driver -endpoint unix:///path/csi.sock [-name NAME] [-attach-limit N] [...]
 // The mock has no separate node id: NodeGetInfo answers the driver name (-name) as node_id.
 package main
@@ -41,7 +43,7 @@ func parseFlags(args []string) (options, error) {
 	fs.Int64Var(&o.config.AttachLimit, "attach-limit", 0, "max_volumes_per_node in NodeGetInfo and the ControllerPublishVolume limit (0: none)")
 	fs.BoolVar(&o.config.DisableAttach, "disable-attach", false, "drop PUBLISH_UNPUBLISH_VOLUME; ControllerPublish/Unpublish answer UNIMPLEMENTED")
 	fs.BoolVar(&o.config.NodeExpansionRequired, "node-expansion-required", false, "advertise node EXPAND_VOLUME and ask for node expansion after ControllerExpandVolume")
-	fs.BoolVar(&o.config.NodeVolumeConditionRequired, "node-volume-condition", false, "advertise node VOLUME_CONDITION")
+	fs.BoolVar(&o.config.NodeVolumeConditionRequired, "node-volume-condition", false, "advertise node GET_VOLUME_HEALTH (CSI v1.13 alpha, the successor of VOLUME_CONDITION; v1.12 defines no such type)")
 	fs.BoolVar(&o.config.VolumeMountGroupRequired, "volume-mount-group", false, "advertise node VOLUME_MOUNT_GROUP")
 	fs.BoolVar(&o.config.DisableControllerExpansion, "disable-controller-expansion", false, "drop controller EXPAND_VOLUME")
 	fs.BoolVar(&o.config.DisableOnlineExpansion, "disable-online-expansion", false, "advertise OFFLINE instead of ONLINE volume expansion")
