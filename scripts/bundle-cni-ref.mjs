@@ -3,6 +3,8 @@
 // (src/reference/cni/launch.ts: a V8 code cache) into dist/cni-ref/launch.cjs. A CNI run starts a
 // plugin process for every call (about 150 per `conformal run cni`), so each start counts: one
 // CommonJS file skips the ES module loader and the resolution of a dozen modules.
+// The resident workers of an embedded run (src/interfaces/cni/resident.ts) load all three plugins
+// from dist/cni-ref/worker.cjs, started by dist/cni-ref/worker-boot.cjs with a code cache.
 // Runs after tsc in `npm run build`.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -14,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The table of executables lives in target.ts, compiled by tsc just before this script runs.
 const { REFERENCE_EXECUTABLES, REFERENCE_LAUNCH, referenceBundle } = await import('../dist/src/interfaces/cni/target.js');
+const { REFERENCE_WORKER, REFERENCE_WORKER_BOOT } = await import('../dist/src/interfaces/cni/resident.js');
 
 const bundle = (entry, outfile) =>
   build({
@@ -29,11 +32,10 @@ const bundle = (entry, outfile) =>
     logLevel: 'warning',
   });
 
-await Promise.all([bundle('launch.js', REFERENCE_LAUNCH), ...REFERENCE_EXECUTABLES.map(({ type, entry }) => bundle(entry, referenceBundle(type)))]);
+await Promise.all([bundle('launch.js', REFERENCE_LAUNCH), bundle('worker-boot.js', REFERENCE_WORKER_BOOT), bundle('worker.js', REFERENCE_WORKER), ...REFERENCE_EXECUTABLES.map(({ type, entry }) => bundle(entry, referenceBundle(type)))]);
 
 // A code cache must never be used with another bundle's source (V8 checks only its length): the
 // cache's file name carries this digest (src/cli/code-cache.ts).
-for (const { type } of REFERENCE_EXECUTABLES) {
-  const file = referenceBundle(type);
+for (const file of [...REFERENCE_EXECUTABLES.map(({ type }) => referenceBundle(type)), REFERENCE_WORKER]) {
   writeFileSync(`${file}.sha256`, `${createHash('sha256').update(readFileSync(file)).digest('hex')}\n`);
 }

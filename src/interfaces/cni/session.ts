@@ -17,6 +17,7 @@ import { REFERENCE_UNSUPPORTED_FIELD, resolveTarget, type ResolvedTarget } from 
 import { compareVersions, isSpecVersion } from './versions.js';
 import { listAllocations } from './leaks.js';
 import { ReferencePlacement } from './reference-placement.js';
+import { ResidentReference } from './resident.js';
 
 async function pickNetns(embedded: boolean, simulated: boolean, context: OpenContext): Promise<{ provider?: NetnsProvider; why?: string }> {
   if (simulated) {
@@ -30,6 +31,17 @@ async function pickNetns(embedded: boolean, simulated: boolean, context: OpenCon
 
 export async function openCniSession(options: CniOptions, context: OpenContext): Promise<Session<CniEnv>> {
   const target = resolveTarget(options, context.workDir);
+  // The embedded reference's resident workers: stopped when the session closes or fails to open.
+  const resident = target.residentDir ? await ResidentReference.start(target.residentDir) : undefined;
+  try {
+    return await openTarget(options, context, target, resident);
+  } catch (error) {
+    await resident?.stop();
+    throw error;
+  }
+}
+
+async function openTarget(options: CniOptions, context: OpenContext, target: ResolvedTarget, resident: ResidentReference | undefined): Promise<Session<CniEnv>> {
   const cacheDir = join(context.workDir, 'cni-cache');
   mkdirSync(cacheDir, { recursive: true });
   for (const plugin of target.network.plugins) {
@@ -42,7 +54,7 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
   // Whether namespaces can be made does not depend on the plugins: found out meanwhile.
   const netnsChoice = pickNetns(target.embedded, options.simulatedNetns, context);
   try {
-    return await openWith(options, context, target, cacheDir, netnsChoice);
+    return await openWith(options, context, target, cacheDir, netnsChoice, resident);
   } catch (error) {
     // A session that never opened leaves none of the namespaces made for its tests behind.
     const made = await netnsChoice.catch(() => undefined);
@@ -51,7 +63,14 @@ export async function openCniSession(options: CniOptions, context: OpenContext):
   }
 }
 
-async function openWith(options: CniOptions, context: OpenContext, target: ResolvedTarget, cacheDir: string, netnsChoice: ReturnType<typeof pickNetns>): Promise<Session<CniEnv>> {
+async function openWith(
+  options: CniOptions,
+  context: OpenContext,
+  target: ResolvedTarget,
+  cacheDir: string,
+  netnsChoice: ReturnType<typeof pickNetns>,
+  resident: ResidentReference | undefined,
+): Promise<Session<CniEnv>> {
   const probeRuntime = new CniRuntime(target.network, { cniPath: target.cniPath, capabilityArgs: target.capabilityArgs, pluginTimeoutMs: options.pluginTimeoutMs, cacheDir });
   const warnings: string[] = [];
   const perPlugin: string[][] = [];
@@ -109,7 +128,12 @@ async function openWith(options: CniOptions, context: OpenContext, target: Resol
     },
     async close() {
       // After an interrupted run no leak check ran: what is still pending goes now.
-      const left = (await netns.provider?.flush(AbortSignal.timeout(10_000))) ?? [];
+      let left: string[];
+      try {
+        left = (await netns.provider?.flush(AbortSignal.timeout(10_000))) ?? [];
+      } finally {
+        await resident?.stop();
+      }
       if (left.length > 0) throw new Error(`network namespaces left behind: ${left.join(', ')}`);
     },
   };

@@ -8,6 +8,7 @@ import { packagePath } from '../../core/paths.js';
 import { FAULT_FILE } from '../../reference/cni/skel.js';
 import { parseNetworkConfig, type JsonObject, type NetworkList } from './runtime/config.js';
 import type { CniOptions } from './options.js';
+import { RESIDENT_LAUNCHER, residentWanted } from './resident.js';
 
 export interface ResolvedTarget {
   readonly network: NetworkList;
@@ -16,6 +17,8 @@ export interface ResolvedTarget {
   readonly embedded: boolean;
   /** Where the config came from, for the report. */
   readonly source: string;
+  /** The embedded reference's directory, when its plugins are served by resident workers (resident.ts). */
+  readonly residentDir?: string;
 }
 
 export const REFERENCE_TYPE = 'conformal-ref';
@@ -44,18 +47,22 @@ export const REFERENCE_RANGES = [
   { subnet: 'fd00:c0f:1::/64', gateway: 'fd00:c0f:1::1' },
 ] as const;
 
+/** The embedded reference's CNI_PATH directory in a run's work directory. */
+export const referenceBinDir = (workDir: string): string => join(workDir, 'cni-bin');
+
 /**
  * The embedded reference: links in a fresh CNI_PATH directory and its conflist; `chain` appends
- * the chained plugin (conformal-ref-meta) so chaining is exercised too.
+ * the chained plugin (conformal-ref-meta) so chaining is exercised too. The links lead to the
+ * Node launchers, or with `resident` to the launcher of the resident reference (resident.ts).
  */
-export function embeddedReferenceConfig(workDir: string, fault: string | undefined, chain = false): { config: JsonObject; cniPath: string } {
-  const binDir = join(workDir, 'cni-bin');
+export function embeddedReferenceConfig(workDir: string, fault: string | undefined, chain = false, resident = false): { config: JsonObject; cniPath: string } {
+  const binDir = referenceBinDir(workDir);
   mkdirSync(binDir, { recursive: true });
   for (const { type, script } of REFERENCE_EXECUTABLES) {
     const built = referenceBundle(type);
     if (!existsSync(built)) throw new HarnessError(`the reference CNI plugin is not built (${built} missing); run \`npm run build\``);
     const link = join(binDir, type);
-    if (!existsSync(link)) symlinkSync(packagePath(script), link);
+    if (!existsSync(link)) symlinkSync(resident ? RESIDENT_LAUNCHER : packagePath(script), link);
   }
   const faultFile = join(binDir, FAULT_FILE);
   if (fault) writeFileSync(faultFile, fault);
@@ -136,7 +143,15 @@ export function validateCniOptions(options: CniOptions): void {
 
 export function resolveTarget(options: CniOptions, workDir: string): ResolvedTarget {
   if (!isEmbeddedTarget(options)) return userTarget(options);
-  const reference = embeddedReferenceConfig(workDir, options.referenceFault, options.referenceChain);
+  const resident = residentWanted(referenceBinDir(workDir));
+  const reference = embeddedReferenceConfig(workDir, options.referenceFault, options.referenceChain, resident);
   const cniPath = [reference.cniPath, ...options.cniPath.map((dir) => resolve(dir))];
-  return { network: parseNetworkConfig(JSON.stringify(reference.config), 'embedded reference config'), cniPath, capabilityArgs: readCapabilityArgs(options), embedded: true, source: 'embedded reference' };
+  return {
+    network: parseNetworkConfig(JSON.stringify(reference.config), 'embedded reference config'),
+    cniPath,
+    capabilityArgs: readCapabilityArgs(options),
+    embedded: true,
+    source: 'embedded reference',
+    ...(resident ? { residentDir: reference.cniPath } : {}),
+  };
 }

@@ -2,16 +2,21 @@
 // stderr passed through, its stdout read as a result or an error object. With the config option
 // `ipamInProcess: true`, a delegate that is the reference's own IPAM executable runs inside this
 // process instead (same code, same store and lock, same output read the same way), which saves a
-// process start per call; any other IPAM plugin is still executed.
+// process start per call; any other IPAM plugin is still executed. The plugin's own path and
+// environment are those of the call (io.ts).
 import { accessSync, constants, realpathSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { givenEnvironment } from './given-env.js';
+import { io } from './io.js';
 import { CniError, Code, errorOutput, write, type Command, type Request } from './skel.js';
 
 const DELEGATE_TIMEOUT_MS = 20_000;
 
 /** The launcher of the reference IPAM plugin, beside this plugin's own launcher (bin/). */
 export const OWN_IPAM_LAUNCHER = 'conformal-cni-ref-ipam.cjs';
+/** The resident launcher (bin/), which the embedded run links each plugin's name to. */
+export const RESIDENT_LAUNCHER = 'conformal-cni-launcher.pl';
+const OWN_IPAM_TYPE = 'conformal-ref-ipam';
 
 /** Faults whose plugin finds its delegate only through CNI_PATH, for one command. */
 const NEEDS_CNI_PATH: Partial<Record<string, Command>> = { 'check-needs-cni-path': 'CHECK', 'status-needs-cni-path': 'STATUS' };
@@ -27,7 +32,7 @@ interface DelegateOutput {
 
 function locate(type: string, request: Request): string {
   // Without CNI_PATH (optional per the spec text) the plugin's own directory is searched.
-  const ownDirectory = request.fault && NEEDS_CNI_PATH[request.fault] === request.command ? [] : [dirname(process.argv[1] ?? '.')];
+  const ownDirectory = request.fault && NEEDS_CNI_PATH[request.fault] === request.command ? [] : [dirname(io().self || '.')];
   const path = request.path.length > 0 ? request.path : ownDirectory;
   for (const dir of path) {
     const candidate = join(dir, type);
@@ -41,10 +46,16 @@ function locate(type: string, request: Request): string {
   throw new CniError(Code.InvalidConfig, `IPAM plugin "${type}" not found in CNI_PATH ${path.join(':')}`);
 }
 
-/** Whether `binary` is the reference IPAM launcher shipped beside `self`, this plugin's launcher (links followed). */
-export function isOwnIpam(binary: string, self: string = process.argv[1] ?? ''): boolean {
+/**
+ * Whether `binary` is the reference IPAM launcher shipped beside `self`, this plugin's launcher
+ * (links followed), or, where the plugins are links to the resident launcher (an embedded run),
+ * the link named conformal-ref-ipam to that same launcher.
+ */
+export function isOwnIpam(binary: string, self: string = io().self): boolean {
   try {
-    return realpathSync(binary) === join(dirname(realpathSync(self)), OWN_IPAM_LAUNCHER);
+    const real = realpathSync(binary);
+    const shipped = dirname(realpathSync(self));
+    return real === join(shipped, OWN_IPAM_LAUNCHER) || (basename(binary) === OWN_IPAM_TYPE && real === join(shipped, RESIDENT_LAUNCHER));
   } catch {
     return false;
   }
@@ -53,14 +64,16 @@ export function isOwnIpam(binary: string, self: string = process.argv[1] ?? ''):
 function execute(binary: string, command: Command, request: Request): DelegateOutput {
   // Loaded here: a call that executes nothing (VERSION, a rejected request, in-process IPAM) skips it.
   const { spawnSync } = process.getBuiltinModule('node:child_process');
+  // Its stderr is read and passed on: a call a resident worker serves has no stderr of its own to inherit.
   const child = spawnSync(binary, [], {
     input: request.stdinText,
-    env: { ...givenEnvironment(), CNI_COMMAND: command },
+    env: { ...givenEnvironment(io().env), CNI_COMMAND: command },
     encoding: 'utf8',
     timeout: DELEGATE_TIMEOUT_MS,
     maxBuffer: 1024 * 1024,
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
+  if (child.stderr) write('stderr', child.stderr);
   return { status: child.status, signal: child.signal, stdout: child.stdout ?? '', ...(child.error ? { failure: child.error.message } : {}) };
 }
 

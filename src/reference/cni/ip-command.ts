@@ -2,6 +2,7 @@
 // language, checked to be single words), one process per call where it can, errors as CniErrors.
 import { existsSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { io } from './io.js';
 import { CniError, Code } from './skel.js';
 
 export class IpError extends CniError {
@@ -19,7 +20,7 @@ function run(file: string, args: readonly string[], input?: string): string {
   // Loaded here: a plugin call in a simulated namespace never needs it.
   const { execFileSync } = process.getBuiltinModule('node:child_process');
   try {
-    return execFileSync(file, [...args], { encoding: 'utf8', timeout: 10_000, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    return execFileSync(file, [...args], { env: io().env, encoding: 'utf8', timeout: 10_000, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   } catch (error) {
     throw new IpError([file, ...args], String((error as { stderr?: unknown }).stderr ?? '').trim(), (error as Error).message);
   }

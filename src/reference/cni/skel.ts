@@ -1,10 +1,12 @@
 // The reference plugins' skeleton: reads the CNI environment and stdin, validates them the way the
 // spec text says (strict), and prints results or error objects on stdout. Kept to node: imports
-// so each plugin execution starts fast.
-import { readFileSync, writeSync } from 'node:fs';
+// so each plugin execution starts fast. All of a call's IO goes through io() (io.ts): the
+// process's own, or the call a resident worker serves.
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isSpecVersion, LATEST_VERSION, SPEC_VERSIONS, atLeast } from '../../interfaces/cni/versions.js';
 import { isFaultName, type FaultName } from './faults.js';
+import { io } from './io.js';
 
 export type Command = 'ADD' | 'DEL' | 'CHECK' | 'VERSION' | 'STATUS' | 'GC';
 const COMMANDS: readonly Command[] = ['ADD', 'DEL', 'CHECK', 'VERSION', 'STATUS', 'GC'];
@@ -73,7 +75,7 @@ function ifnameProblem(ifname: string): string | undefined {
 
 function readStdin(): string {
   try {
-    return readFileSync(0, 'utf8');
+    return io().stdin().toString('utf8');
   } catch (error) {
     throw new CniError(Code.IoFailure, `cannot read stdin: ${(error as Error).message}`);
   }
@@ -118,10 +120,10 @@ export function parseRequest(env: NodeJS.ProcessEnv, stdinText: string, fault: F
 /** Name of the file, next to the plugin's link in CNI_PATH, that selects a fault-injected variant. */
 export const FAULT_FILE = 'conformal-ref-fault';
 
-/** The variant this installation runs: read from FAULT_FILE beside the executable's path (argv[1], the link). */
+/** The variant this installation runs: read from FAULT_FILE beside the path the plugin was executed by (the link). */
 export function installedFault(): FaultName | undefined {
   try {
-    const name = readFileSync(join(dirname(process.argv[1] ?? ''), FAULT_FILE), 'utf8').trim();
+    const name = readFileSync(join(dirname(io().self), FAULT_FILE), 'utf8').trim();
     return isFaultName(name) ? name : undefined;
   } catch {
     return undefined;
@@ -135,27 +137,16 @@ export function errorOutput(error: unknown, cniVersion: string | undefined, faul
   return { stream: fault === 'error-on-stderr' ? 'stderr' : 'stdout', text: `${JSON.stringify(object)}\n` };
 }
 
-/**
- * Writes all of `text` to stdout or stderr at once. process.stdout would first build a stream (for
- * the pipe a runtime gives, a net.Socket and the modules behind it), which costs a plugin start
- * more than the write; a non-blocking pipe that is full is simply written again.
- */
+/** Writes all of `text` to the call's stdout or stderr at once. */
 export function write(stream: 'stdout' | 'stderr', text: string): void {
-  const bytes = Buffer.from(text);
-  for (let offset = 0; offset < bytes.length; ) {
-    try {
-      offset += writeSync(stream === 'stdout' ? 1 : 2, bytes, offset);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    }
-  }
+  io().write(stream, Buffer.from(text));
 }
 
 /** Prints the error object and sets exit code 1. */
 export function reportError(error: unknown, cniVersion: string | undefined, fault: FaultName | undefined): void {
   const { stream, text } = errorOutput(error, cniVersion, fault);
   write(stream, text);
-  process.exitCode = 1;
+  io().setExitCode(1);
 }
 
 export function printJson(value: unknown): void {
@@ -177,11 +168,11 @@ export async function runPlugin(handler: (request: Request) => Promise<unknown>)
     fault = installedFault();
     const stdinText = readStdin();
     version = peekVersion(stdinText);
-    const request = parseRequest(process.env, stdinText, fault);
+    const request = parseRequest(io().env, stdinText, fault);
     version = request.cniVersion;
     const output = await handler(request);
     // Only the interface plugin (not its IPAM plugin): the runtime sees a bad result, not a failed delegate.
-    if (fault === 'add-prints-non-json' && request.command === 'ADD' && basename(process.argv[1] ?? '') === 'conformal-ref') write('stdout', `added ${request.ifname}\n`);
+    if (fault === 'add-prints-non-json' && request.command === 'ADD' && basename(io().self) === 'conformal-ref') write('stdout', `added ${request.ifname}\n`);
     else if (output !== undefined) printJson(output);
   } catch (error) {
     reportError(error, version, fault);
