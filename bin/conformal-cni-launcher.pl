@@ -40,7 +40,6 @@ for (my $sent = 0; $sent < length $request; ) {
     die "$self: the resident reference went away: $!\n" unless defined $n;
     $sent += $n;
 }
-shutdown($socket, 1);
 
 my $answer = '';
 while (1) {

@@ -201,7 +201,7 @@ export class ResidentReference {
   static async start(binDir: string, pool = new WorkerPool()): Promise<ResidentReference> {
     const socketPath = join(binDir, RESIDENT_SOCKET);
     rmSync(socketPath, { force: true });
-    // Half open: the launcher closes its side once the call is sent and reads the answer after.
+    // Half open: a launcher that went away is noticed by its end, and the answer is not sent to it.
     const server = createServer({ allowHalfOpen: true });
     const resident = new ResidentReference(socketPath, server, pool);
     server.on('connection', (socket) => resident.#accept(socket));
@@ -221,9 +221,14 @@ export class ResidentReference {
     let received = Buffer.alloc(0);
     let decoded = false;
     let answered = false;
+    // The launcher's end of the connection closes before the answer only when it was killed.
+    const abandoned = () => {
+      if (!answered) gone.abort();
+    };
+    socket.on('end', abandoned);
     socket.on('close', () => {
       this.#sockets.delete(socket);
-      if (!answered) gone.abort();
+      abandoned();
     });
     socket.on('error', () => undefined);
     socket.on('data', (chunk) => {
