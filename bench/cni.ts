@@ -9,8 +9,11 @@
 // itself and nothing waiting, is set against the goal. Each profile's median wall time is also
 // set against the goal and against the figure published before (BEFORE_SECONDS); with
 // CONFORMAL_BENCH_CNI_BASELINE naming another built checkout of conformal, its runs alternate with
-// this one's, so both see the same load, and the ratio of the two is printed too. One more run,
-// untimed, counts the plugin processes a run starts, by executable and CNI command.
+// this one's, so both see the same load, and the ratio of the two is printed too. Every run is made
+// twice, alternating: with the resident reference (the default: a Perl launcher per call, the
+// plugins' code in resident Node workers) and with CONFORMAL_CNI_RESIDENT=0 (a Node process per
+// call), and their ratio is printed. Two more runs, untimed, count the Node processes a run starts,
+// by executable and CNI command (per process) or as resident workers.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -64,6 +67,12 @@ async function runCni(args: readonly string[], env?: NodeJS.ProcessEnv, root?: s
   return { wall, cpu };
 }
 
+/** The reference served by resident workers (the default), or by a Node process per call. */
+const MODES: Array<[string, NodeJS.ProcessEnv | undefined]> = [
+  ['', undefined],
+  [' (per-process)', { ...process.env, CONFORMAL_CNI_RESIDENT: '0' }],
+];
+
 async function wholeProcess(): Promise<void> {
   const baseline = process.env.CONFORMAL_BENCH_CNI_BASELINE;
   const builds: Array<[string, string | undefined]> = [['', undefined], ...(baseline ? [[' (baseline)', baseline] as [string, string]] : [])];
@@ -73,12 +82,14 @@ async function wholeProcess(): Promise<void> {
   for (let i = 0; i < RUNS_PER_PROFILE; i++) {
     for (const [name, args] of Object.entries(runs)) {
       for (const [tag, root] of builds) {
-        const load = await loadAverage();
-        const { wall, cpu } = await runCni(args, undefined, root);
-        process.stdout.write(`    run ${i + 1} ${name}${tag}: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, load average ${load} at its start\n`);
-        const into = (samples[name + tag] ??= { wall: [], cpu: [] });
-        into.wall.push(wall);
-        into.cpu.push(cpu);
+        for (const [mode, env] of MODES) {
+          const load = await loadAverage();
+          const { wall, cpu } = await runCni(args, env, root);
+          process.stdout.write(`    run ${i + 1} ${name}${tag}${mode}: ${wall.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, load average ${load} at its start\n`);
+          const into = (samples[name + tag + mode] ??= { wall: [], cpu: [] });
+          into.wall.push(wall);
+          into.cpu.push(cpu);
+        }
       }
     }
   }
@@ -89,6 +100,8 @@ async function wholeProcess(): Promise<void> {
     const before = BEFORE_SECONDS[name];
     const notes = [`${(w.p50 / GOAL_SECONDS).toFixed(2)}× the ${GOAL_SECONDS} s goal`];
     if (before) notes.push(`${(w.p50 / before).toFixed(2)}× the ${before} s published before`);
+    const perProcess = name.endsWith(MODES[1]![0]) ? undefined : samples[`${name}${MODES[1]![0]}`];
+    if (perProcess) notes.push(`${(w.p50 / distribution(perProcess.wall).p50).toFixed(2)}× the per-process median wall, ${(c.p50 / distribution(perProcess.cpu).p50).toFixed(2)}× its CPU`);
     const against = samples[`${name} (baseline)`];
     if (against) notes.push(`${(w.p50 / distribution(against.wall).p50).toFixed(2)}× the baseline's median wall, ${(c.p50 / distribution(against.cpu).p50).toFixed(2)}× its CPU`);
     figure(`run cni ${name}`, w.p50, 's', `median wall of ${w.count}: ${notes.join('; ')}`);
@@ -99,25 +112,29 @@ async function wholeProcess(): Promise<void> {
 }
 
 /**
- * The plugin processes of one run of the default profile, counted by a script that NODE_OPTIONS
- * has every Node process load (the harness hands its environment on): each plugin process appends
- * its executable and CNI command to a file at exit.
+ * The Node processes of one run of the default profile (resident or per process), counted by a
+ * script that NODE_OPTIONS has every Node process load (the harness hands its environment on): each
+ * plugin process appends its executable and CNI command to a file at exit, a resident worker its kind.
  */
-async function pluginStarts(): Promise<void> {
+async function pluginStarts(mode: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'conformal-bench-cni-'));
   try {
     const log = join(dir, 'starts.txt');
     const counter = join(dir, 'count.cjs');
     await writeFile(
       counter,
-      `if (process.env.CNI_COMMAND) process.once('exit', () => require('node:fs').appendFileSync(${JSON.stringify(log)}, require('node:path').basename(process.argv[1] ?? '?') + ' ' + process.env.CNI_COMMAND + '\\n'));\n`,
+      [
+        `const what = process.env.CNI_COMMAND ? require('node:path').basename(process.argv[1] ?? '?') + ' ' + process.env.CNI_COMMAND : /worker-boot\\.cjs$/.test(process.argv[1] ?? '') ? 'resident worker' : undefined;`,
+        `if (what) require('node:fs').appendFileSync(${JSON.stringify(log)}, what + '\\n');`,
+        '',
+      ].join('\n'),
     );
     await writeFile(log, '');
-    await runCni(['--profile', 'compatible'], { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${counter}`.trim() });
+    await runCni(['--profile', 'compatible'], { ...env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${counter}`.trim() });
     const counts = new Map<string, number>();
     const lines = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
     for (const line of lines) counts.set(line, (counts.get(line) ?? 0) + 1);
-    figure('plugin starts in a run (--profile compatible)', lines.length, 'processes');
+    figure(`Node starts of the reference in a run (--profile compatible${mode})`, lines.length, 'processes');
     for (const [what, count] of [...counts].sort((a, b) => b[1] - a[1])) figure(`  ${what}`, count, '');
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -154,7 +171,7 @@ export async function benchCni(): Promise<void> {
   heading('cni: the embedded reference');
   process.stdout.write(`  load average ${await loadAverage()} at start\n`);
   await pluginStart();
-  await pluginStarts();
+  for (const [mode, env] of MODES) await pluginStarts(mode, env);
   await wholeProcess();
   process.stdout.write(`  load average ${await loadAverage()} at end\n`);
 }

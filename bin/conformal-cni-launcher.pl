@@ -10,7 +10,10 @@
 # Framing: request = path, environment (NAME=value entries joined by NUL bytes), stdin; answer =
 # exit code (32-bit big-endian) then stdout, stderr; each field a 32-bit big-endian length, then bytes.
 use strict;
-use Socket qw(AF_UNIX SOCK_STREAM pack_sockaddr_un);
+# Linux's values of AF_UNIX and SOCK_STREAM and its struct sockaddr_un (family, then the path):
+# the Socket module (or even `use constant`) would cost more CPU than all the rest of this script.
+my ($AF_UNIX, $SOCK_STREAM) = (1, 1);
+sub sockaddr_un { pack('S Z*', $AF_UNIX, $_[0]) }
 
 my $self = $0;
 my $dir = $self =~ m{^(.*)/[^/]*$} ? ($1 eq '' ? '/' : $1) : '.';
@@ -27,8 +30,8 @@ sub fallback {
     die "$self: cannot run $bin/$name.cjs: $!\n";
 }
 
-socket(my $socket, AF_UNIX, SOCK_STREAM, 0) or fallback();
-connect($socket, pack_sockaddr_un("$dir/.conformal-ref.sock")) or fallback();
+socket(my $socket, $AF_UNIX, $SOCK_STREAM, 0) or fallback();
+connect($socket, sockaddr_un("$dir/.conformal-ref.sock")) or fallback();
 
 binmode STDIN;
 my $stdin = do { local $/; <STDIN> } // '';
@@ -56,7 +59,7 @@ sub put {
     binmode $fh;
     for (my $done = 0; $done < length $bytes; ) {
         my $n = syswrite($fh, $bytes, length($bytes) - $done, $done);
-        if (!defined $n) { next if $!{EAGAIN}; exit 1 }
+        if (!defined $n) { next if $! == 11; exit 1 }    # EAGAIN: a full non-blocking pipe
         $done += $n;
     }
 }

@@ -43,12 +43,12 @@ interface Outcome {
 }
 
 /** Executes `file` as a runtime would (argv, env, stdin, exit code), without blocking this process's event loop. */
-function execute(file: string, env: NodeJS.ProcessEnv, stdin: Buffer | string, onStart?: (pid: number) => void): Promise<Outcome> {
+function execute(file: string, env: NodeJS.ProcessEnv, stdin: Buffer | string, onStart?: (pid: number) => void, args: readonly string[] = [], timeoutMs = 60_000): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, [], { env: { PATH: process.env.PATH!, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(file, [...args], { env: { PATH: process.env.PATH!, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const deadline = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
@@ -253,32 +253,16 @@ function tagged(tag: string): number[] {
 
 describe.runIf(built)('an embedded run', () => {
   const cli = packagePath('bin', 'conformal.js');
-  function runWith(args: readonly string[], tag: string, temp: string, onStart?: (pid: number) => void): Promise<Outcome> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [cli, 'run', 'cni', '-q', '--no-html-report', '--simulated-netns', ...args], {
-        env: { ...process.env, TMPDIR: temp, CONFORMAL_RESIDENT_TEST_TAG: tag },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const out: Buffer[] = [];
-      const deadline = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => out.push(chunk));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(deadline);
-        resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.alloc(0) });
-      });
-      if (child.pid) onStart?.(child.pid);
-    });
-  }
+  const runWith = (args: readonly string[], tag: string, temp: string, onStart?: (pid: number) => void): Promise<Outcome> =>
+    execute(process.execPath, { ...process.env, TMPDIR: temp, CONFORMAL_RESIDENT_TEST_TAG: tag }, '', onStart, [cli, 'run', 'cni', '-q', '--no-html-report', '--simulated-netns', ...args], 120_000);
 
   it('that fails leaves no socket, no work directory and no worker', async () => {
     const tag = `tag-${randomBytes(6).toString('hex')}`;
     const temp = join(root, tag);
     mkdirSync(temp);
     const outcome = await runWith(['--reference-fault', 'del-not-idempotent'], tag, temp);
-    expect(outcome.code, outcome.stdout.toString()).not.toBe(0);
-    expect(outcome.stdout.toString()).toMatch(/cni\.del\.repeated/);
+    expect(outcome.code, outcome.stdout.toString() + outcome.stderr.toString()).not.toBe(0);
+    expect(outcome.stdout.toString() + outcome.stderr.toString()).toMatch(/cni\.del\.repeated/);
     expect(readdirSync(temp)).toEqual([]);
     await until('no worker of the run', () => tagged(tag).length === 0);
   }, 180_000);
