@@ -23,6 +23,7 @@ import {
 } from '../../../src/interfaces/cni/resident.js';
 import { REFERENCE_IPAM_TYPE, REFERENCE_META_TYPE, REFERENCE_TYPE } from '../../../src/interfaces/cni/target.js';
 import { FAULT_FILE } from '../../../src/reference/cni/skel.js';
+import { runCni } from '../../suites/cni/run-cni.js';
 
 const root = mkdtempSync(join(tmpdir(), 'conformal-resident-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -265,6 +266,26 @@ describe.runIf(built)('an embedded run', () => {
     expect(outcome.stdout.toString() + outcome.stderr.toString()).toMatch(/cni\.del\.repeated/);
     expect(readdirSync(temp)).toEqual([]);
     await until('no worker of the run', () => tagged(tag).length === 0);
+  }, 180_000);
+
+  it('that fails, in a harness that goes on, has stopped its workers and removed its socket when it returns', async () => {
+    const tag = `tag-${randomBytes(6).toString('hex')}`;
+    const temp = join(root, tag);
+    mkdirSync(temp);
+    const saved = { TMPDIR: process.env.TMPDIR, CONFORMAL_RESIDENT_TEST_TAG: process.env.CONFORMAL_RESIDENT_TEST_TAG };
+    // The workers inherit this process's environment, and the run's work directory goes under TMPDIR.
+    Object.assign(process.env, { TMPDIR: temp, CONFORMAL_RESIDENT_TEST_TAG: tag });
+    try {
+      const run = await runCni({ referenceFault: 'del-not-idempotent', simulatedNetns: true });
+      expect(run.results.find((r) => r.id === 'cni.del.repeated')?.status).toBe('failed');
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    expect(readdirSync(temp)).toEqual([]);
+    expect(tagged(tag).filter((pid) => pid !== process.pid)).toEqual([]);
   }, 180_000);
 
   it('whose harness is killed leaves no worker behind', async () => {
