@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packagePath } from '../../../src/core/paths.js';
 import { REFERENCE_EXECUTABLES, REFERENCE_IPAM_TYPE, REFERENCE_TYPE, referenceBundle } from '../../../src/interfaces/cni/target.js';
-import { isOwnIpam } from '../../../src/reference/cni/delegate.js';
+import { isOwnIpam, RESIDENT_LAUNCHER } from '../../../src/reference/cni/delegate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'conformal-delegate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -19,6 +19,14 @@ chmodSync(foreign, 0o755);
 describe('isOwnIpam', () => {
   it('recognises the reference IPAM launcher through a link beside the plugin', () => {
     expect(isOwnIpam(join(dir, REFERENCE_IPAM_TYPE), join(dir, REFERENCE_TYPE))).toBe(true);
+  });
+
+  it('recognises a link named conformal-ref-ipam to the resident launcher beside a plugin linked to it, and only that name', () => {
+    const resident = join(dir, 'resident');
+    mkdirSync(resident);
+    for (const name of [REFERENCE_TYPE, REFERENCE_IPAM_TYPE, 'other-ipam']) symlinkSync(packagePath('bin', RESIDENT_LAUNCHER), join(resident, name));
+    expect(isOwnIpam(join(resident, REFERENCE_IPAM_TYPE), join(resident, REFERENCE_TYPE))).toBe(true);
+    expect(isOwnIpam(join(resident, 'other-ipam'), join(resident, REFERENCE_TYPE))).toBe(false);
   });
 
   it('does not take another executable, or a missing one, for it', () => {
