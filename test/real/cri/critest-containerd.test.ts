@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { rpcNames } from '../../../src/interfaces/cri/proto.js';
 import { startTestImageRegistry, type TestImageRegistry } from '../../../src/registry/test-image-set.js';
 import { CLI } from '../../support/cli.js';
-import { requireTool } from '../../support/real-tools.js';
+import { repeatedCiRun, requireTool } from '../../support/real-tools.js';
 import { documentedTable } from '../../critest/documented.js';
 import { startGrpcRecorder } from '../../critest/grpc-recorder.js';
 import { CRITEST_REGISTRIES, startCritestImages, type CritestImages } from '../../critest/images.js';
@@ -50,7 +50,9 @@ interface ToolRun {
 }
 
 for (const generation of generations) {
-  describe.skipIf(!critest || !busybox || !isRoot || !generation.binary || (generation.runc && !generation.runc.binary))(`critest and conformal against ${generation.label}`, () => {
+  // CI's second run (Node 24) leaves the comparison out: under that Node conformal's CRI suite runs
+  // against both containerds in containerd.test.ts; what this adds is critest, a Go program.
+  describe.skipIf(!critest || !busybox || !isRoot || !generation.binary || (generation.runc && !generation.runc.binary) || repeatedCiRun)(`critest and conformal against ${generation.label}`, () => {
     let criImages: CritestImages;
     let suiteImages: TestImageRegistry;
     let containerd: RunningContainerd;
