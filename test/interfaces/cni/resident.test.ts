@@ -151,8 +151,8 @@ describe.runIf(built)('the resident launcher', () => {
       const [worker] = pool.pids;
       process.kill(launcher, 'SIGKILL');
       expect((await call).code).toBeNull();
-      await until('the worker to end', () => !alive(worker!));
-      expect(pool.size).toBe(0);
+      // The process may be gone a moment before the pool has seen its exit (seen on Node 24).
+      await until('the worker to end and leave the pool', () => !alive(worker!) && pool.size === 0);
     } finally {
       await resident.stop();
     }
@@ -264,7 +264,8 @@ describe.runIf(built)('an embedded run', () => {
     const outcome = await runWith(['--reference-fault', 'del-not-idempotent'], tag, temp);
     expect(outcome.code, outcome.stdout.toString() + outcome.stderr.toString()).not.toBe(0);
     expect(outcome.stdout.toString() + outcome.stderr.toString()).toMatch(/cni\.del\.repeated/);
-    expect(readdirSync(temp)).toEqual([]);
+    // Node >= 22.1 keeps its module compile cache (bin/conformal.js turns it on) under TMPDIR: Node's, not the run's.
+    expect(readdirSync(temp).filter((entry) => entry !== 'node-compile-cache')).toEqual([]);
     await until('no worker of the run', () => tagged(tag).length === 0);
   }, 180_000);
 
