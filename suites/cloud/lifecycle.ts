@@ -27,9 +27,10 @@ export const lifecycleTests = [
       const events = await watchEvents(ctx.env.kc, { kind: 'Node', name: instance.nodeName }, ctx.ledger);
       const node = await registerNode(ctx, { instance, podCidr: false });
       await initialised(ctx, node);
+      // NotReady first: a node already NotReady may be deleted the moment its instance goes, and a status write after that would find no node.
+      await node.setReady('Unknown');
       await ctx.env.cloud!.deleteInstance(instance.id, ctx.signal);
       const started = Date.now();
-      await node.setReady('Unknown');
       await node.observer.gone(node.name, `node ${node.name} deleted after its instance was`, ctx.signal);
       ctx.measure('node_deletion_seconds', (Date.now() - started) / 1000);
       await events.waitFor({ reason: 'DeletingNode', type: 'Normal' }, ctx.signal, `node ${node.name}`);
@@ -85,8 +86,8 @@ export const lifecycleTests = [
       await ctx.env.cloud!.stopInstance(stopped.instance.id, ctx.signal);
       await stopped.setReady('Unknown');
       // Deleting the witness's instance: once its node is gone, the controller has looked at the stopped one too.
-      await ctx.env.cloud!.deleteInstance(witness.instance.id, ctx.signal);
       await witness.setReady('Unknown');
+      await ctx.env.cloud!.deleteInstance(witness.instance.id, ctx.signal);
       await witness.observer.gone(witness.name, `witness node ${witness.name} deleted`, ctx.signal);
       await stopped.observer.until((latest) => (hasTaint(latest.get(`/${stopped.name}`), SHUTDOWN_TAINT) || !latest.has(`/${stopped.name}`) ? true : undefined), `the shutdown taint on node ${stopped.name}`, ctx.signal);
       if (!stopped.current()) throw new ConformanceError(`node ${stopped.name} was deleted although its instance ${stopped.instance.id} is only stopped`);
