@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { delegatingConfig } from '../../support/cni-reference-config.js';
 import { packagePath } from '../../../src/core/paths.js';
 import {
   decodeAnswer,
@@ -163,14 +164,7 @@ describe.runIf(built)('resident reference workers', () => {
   const work = join(root, 'work');
   const netns = join(work, 'netns');
   mkdirSync(netns, { recursive: true });
-  const config = (inProcess: boolean) => ({
-    cniVersion: '1.1.0',
-    name: 'resident',
-    type: REFERENCE_TYPE,
-    dataDir: join(work, 'state'),
-    ...(inProcess ? { ipamInProcess: true } : {}),
-    ipam: { type: REFERENCE_IPAM_TYPE, dataDir: join(work, 'ipam'), ranges: [{ subnet: '198.18.0.0/24', gateway: '198.18.0.1' }] },
-  });
+  const config = (inProcess: boolean) => delegatingConfig({ name: 'resident', dir: work, inProcess });
   const call = (dir: string, command: string, containerID: string, inProcess = false) => {
     mkdirSync(join(netns, containerID), { recursive: true });
     return execute(

@@ -5,6 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { delegatingConfig } from '../../support/cni-reference-config.js';
 import { packagePath } from '../../../src/core/paths.js';
 import { REFERENCE_EXECUTABLES, REFERENCE_IPAM_TYPE, REFERENCE_TYPE, referenceBundle } from '../../../src/interfaces/cni/target.js';
 import { isOwnIpam, RESIDENT_LAUNCHER } from '../../../src/reference/cni/delegate.js';
@@ -39,14 +40,7 @@ describe('isOwnIpam', () => {
 describe.runIf(existsSync(referenceBundle(REFERENCE_TYPE)))('conformal-ref delegating with ipamInProcess', () => {
   const netns = join(dir, 'netns');
   mkdirSync(netns);
-  const config = (inProcess: boolean, ipamType = REFERENCE_IPAM_TYPE) => ({
-    cniVersion: '1.1.0',
-    name: 'delegation',
-    type: REFERENCE_TYPE,
-    dataDir: join(dir, 'state'),
-    ...(inProcess ? { ipamInProcess: true } : {}),
-    ipam: { type: ipamType, dataDir: join(dir, 'ipam'), ranges: [{ subnet: '198.18.0.0/24', gateway: '198.18.0.1' }] },
-  });
+  const config = (inProcess: boolean, ipamType = REFERENCE_IPAM_TYPE) => delegatingConfig({ name: 'delegation', dir, inProcess, ipamType });
   const call = (command: string, containerID: string, inProcess: boolean, prevResult?: unknown, type = REFERENCE_TYPE) => {
     const outcome = spawnSync(join(dir, type), [], {
       env: { PATH: process.env.PATH!, CNI_COMMAND: command, CNI_CONTAINERID: containerID, CNI_IFNAME: 'eth0', CNI_NETNS: join(netns, containerID), CNI_PATH: dir },
