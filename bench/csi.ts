@@ -1,7 +1,8 @@
 // CSI figures from issue 2: whole-process time of `conformal run csi` against the embedded
 // reference (goal < 1 s on 2 cores; csi-sanity needs 0.37–0.65 s for 67 specs against host-path),
-// and the reference driver's CreateVolume throughput with 16 concurrent clients over a unix
-// socket (goal >= 10k ops/s).
+// the vendor path beside csi-sanity against one external driver, with the least CPU a Node client
+// can spend on the suite (bench/csi-warm-floor.ts), and the reference driver's CreateVolume
+// throughput with 16 concurrent clients over a unix socket (goal >= 10k ops/s).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
@@ -222,13 +223,19 @@ async function againstCsiSanity(): Promise<void> {
     if (!ran) throw new Error(`csi-sanity printed no summary:\n${s.output.slice(-2000)}`);
     return { wall: s.wall, cpu: s.cpu, tests: Number(ran[1]) };
   };
+  const fixed = { oneTest: [] as number[], bareNode: [] as number[] };
+  let floor: WarmFloor | undefined;
   try {
     await conformalRun('warm-up'); // writes the code cache
     await sanityRun();
     for (let round = 0; round < rounds; round++) {
       results.conformal.push(await conformalRun(`report-${round}`));
       results.sanity.push(await sanityRun());
+      // What no test avoids: starting Node, and conformal's start, connect and reports around one test.
+      fixed.bareNode.push((await timedRun([process.execPath, '-e', '0'], dir)).cpu);
+      fixed.oneTest.push((await timedRun([process.execPath, packagePath('bin', 'conformal.js'), 'run', 'csi', '--endpoint', `unix://${socket}`, '-q', '--focus', 'csi.identity.get-plugin-info.name-format', '--report-dir', join(dir, `one-${round}`), '--no-html-report'], dir, env)).cpu);
     }
+    floor = await warmFloor(socket);
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));
@@ -243,6 +250,30 @@ async function againstCsiSanity(): Promise<void> {
   figure('  client CPU per test, conformal', perTest(c), 'ms', `(csi-sanity ${perTest(s).toFixed(2)} ms; ratio ${(perTest(c) / perTest(s)).toFixed(2)}, goal <= 1)`);
   figure('  wall, conformal / csi-sanity', c.wall / s.wall, '×', `(goal < 1 with ${(c.tests / s.tests).toFixed(1)}× the tests, goal > 2)`);
   process.stdout.write('  (each writes JUnit: conformal --report-dir --no-html-report, csi-sanity --csi.junitfile; code cache warmed by an untimed run)\n');
+  // How far down a Node client can go: the goal allows conformal csi-sanity's CPU per test times its own tests.
+  const budget = (perTest(s) / 1000) * c.tests;
+  const bare = distribution(fixed.bareNode).p50;
+  figure('  budget: csi-sanity per test × conformal tests', budget, 's', `of client CPU for ${c.tests} tests`);
+  figure('  bare `node -e 0`', bare, 's', 'CPU, median');
+  figure('  conformal, one test (start, connect, reports)', distribution(fixed.oneTest).p50, 's', 'CPU, median');
+  if (floor) {
+    const warm = floor.rounds.slice(-5);
+    const warmCpu = distribution(warm.map((r) => r.cpuMs)).p50 / 1000;
+    figure('  the suite in one warm process, first round', floor.rounds[0]!.cpuMs / 1000, 's', `CPU (${floor.rounds[0]!.tests} tests)`);
+    figure('  the suite in one warm process, last 5 rounds', warmCpu, 's', `CPU, median of rounds ${floor.rounds.length - 4}-${floor.rounds.length}: ${((warmCpu / warm[0]!.tests) * 1000).toFixed(2)} ms per test`);
+    figure('  floor: bare node + warm suite', bare + warmCpu, 's', `${((bare + warmCpu) / budget).toFixed(2)}× the budget, before loading any code or warming the JIT`);
+  }
+}
+
+interface WarmFloor {
+  readonly startupCpuMs: number;
+  readonly rounds: readonly { cpuMs: number; wallMs: number; tests: number }[];
+}
+
+/** bench/csi-warm-floor.ts in a process of its own: the suite's CPU once every function is optimised. */
+async function warmFloor(socket: string): Promise<WarmFloor> {
+  const { stdout } = await run(process.execPath, [packagePath('dist', 'bench', 'csi-warm-floor.js'), `unix://${socket}`, '12'], { timeout: 300_000 });
+  return JSON.parse(stdout) as WarmFloor;
 }
 
 export async function benchCsi(): Promise<void> {
