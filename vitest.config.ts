@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // One temp dir per test run, removed at its end (test/support/global-tmpdir.ts).
+    globalSetup: ['test/support/global-tmpdir.ts'],
     reporters: json ? ['default', ['json', { outputFile: json }]] : ['default'],
   },
 });
