@@ -2,6 +2,7 @@
 // selected tests, check for leaks, close, and assemble the RunResult. Errors opening the target
 // still produce a complete result, so reports are written in every case.
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,8 @@ export async function executeRun(request: RunRequest): Promise<RunOutcome> {
   const startedAt = new Date();
   const { entries, select, selected } = request.plan ?? (await planRun(plugin, settings));
   request.onStart?.({ total: entries.length, selected });
+  // Every running test's deadline, and the session's waits, listen on the interrupt: more than Node's default 10.
+  setMaxListeners(1000, request.interrupt);
 
   const runId = randomBytes(3).toString('hex');
   const workDir = await mkdtemp(join(tmpdir(), `conformal-${plugin.name}-`));

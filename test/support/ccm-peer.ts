@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadlineSignal } from '../../src/core/deadline.js';
 import { HarnessError } from '../../src/core/errors.js';
+import { killOnExit } from './kill-on-exit.js';
 
 export interface UpstreamCcmOptions {
   /** The built peer binary. */
@@ -84,11 +85,10 @@ export async function startUpstreamCcm(options: UpstreamCcmOptions): Promise<Ups
   child.stderr.on('data', collect);
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   // A test worker that dies must not leave the CCM running against the next test's server.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const forget = killOnExit(() => child.kill('SIGKILL'));
 
   const close = async () => {
-    process.removeListener('exit', killOnExit);
+    forget();
     // No pid: the spawn itself failed and there is no process to wait for.
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');

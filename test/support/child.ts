@@ -1,6 +1,7 @@
 // An upstream program run for a test: its output kept (the tail), stopped with SIGTERM then
 // SIGKILL, and killed if the test worker exits first.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { killOnExit } from './kill-on-exit.js';
 
 const LOG_LIMIT = 2 * 1024 * 1024;
 
@@ -43,8 +44,7 @@ export function startChild(binary: string, args: string[], env: NodeJS.ProcessEn
     }
   };
   // A test worker that dies must not leave the process running against the next test's server.
-  const killOnExit = () => signal('SIGKILL');
-  process.once('exit', killOnExit);
+  const forget = killOnExit(() => signal('SIGKILL'));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null;
   return {
     process: child,
@@ -52,7 +52,7 @@ export function startChild(binary: string, args: string[], env: NodeJS.ProcessEn
     exited: hasExited,
     closed,
     async stop() {
-      process.removeListener('exit', killOnExit);
+      forget();
       if (child.pid === undefined) return;
       // The group may outlive its leader: signal it even when the leader is gone.
       if (hasExited() && !options.processGroup) return;

@@ -13,6 +13,7 @@ import { runIp } from '../../../src/interfaces/cni/netns.js';
 import { HarnessError } from '../../../src/core/errors.js';
 import { raceSignal } from '../../../src/core/deadline.js';
 import { execArgv } from './exec.js';
+import { killOnExit } from '../kill-on-exit.js';
 
 /** The node's address: the only one kube-apiserver and kubelet listen on besides loopback. */
 export const NODE_IP = '198.18.0.1';
@@ -68,9 +69,7 @@ async function createNetwork(netns: string, signal: AbortSignal): Promise<'dummy
 /** A process that only holds a new, private mount namespace for the others to enter. */
 async function startHolder(signal: AbortSignal): Promise<{ process: ChildProcess; mntPath: string; mnt: string }> {
   const holder = spawn('unshare', ['--mount', '--propagation', 'private', '--', 'sleep', 'infinity'], { stdio: 'ignore', detached: true });
-  const killOnExit = () => holder.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  holder.once('exit', () => process.removeListener('exit', killOnExit));
+  holder.once('exit', killOnExit(() => holder.kill('SIGKILL')));
   const hostMnt = readlinkSync('/proc/self/ns/mnt');
   const mntPath = `/proc/${holder.pid}/ns/mnt`;
   // unshare execs sleep once the namespace exists: wait until its link differs from ours.
