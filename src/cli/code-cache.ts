@@ -2,6 +2,7 @@
 // vm.Script with a V8 code cache kept on disk. A cold start otherwise spends a good part of its
 // time parsing and compiling the same code every run; Node 20 has no module compile cache of its own.
 // The launcher writes the cache at exit, so it also holds the functions compiled while the command ran.
+import { isAscii } from 'node:buffer';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
@@ -95,7 +96,9 @@ export interface LoadedBundle {
 
 /** Evaluates `bundle` as a CommonJS module, with the code cache of `command` when there is a usable one. */
 export function loadWithCodeCache(bundle: string, command: string, dir: string | undefined): LoadedBundle {
-  const source = readFileSync(bundle, 'utf8');
+  const bytes = readFileSync(bundle);
+  // The build makes bundles ASCII (scripts/bundle-cli.mjs): latin1 is then the same text, read without decoding.
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const name = dir ? cacheFileName(bundle, command) : undefined;
   let cachedData: Buffer | undefined;
   if (dir && name) {

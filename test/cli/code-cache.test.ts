@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,17 @@ describe('code cache of the bundled CLI', () => {
     const loaded = loadWithCodeCache(bundle, 'run', undefined);
     expect(loaded.exports).toEqual({ ok: true });
     expect(loaded.saveCache).toBeUndefined();
+  });
+
+  it('reads a bundle with non-ASCII text as UTF-8, and an ASCII one the same either way', () => {
+    const { bundle } = bundleFile('exports.text = "caf\u00e9 \u2192 \u{1F600}"; // \u2014 a comment\n');
+    expect(loadWithCodeCache(bundle, 'run', undefined).exports).toEqual({ text: 'caf\u00e9 \u2192 \u{1F600}' });
+    const ascii = bundleFile('exports.text = "caf\\u00e9"; // plain\n');
+    expect(loadWithCodeCache(ascii.bundle, 'run', undefined).exports).toEqual({ text: 'caf\u00e9' });
+  });
+
+  it('the bundles the build writes are ASCII, so they are read without decoding', () => {
+    for (const bundle of ['cli.cjs', 'worker.cjs', 'kube-client.cjs']) expect(isAscii(readFileSync(packagePath('dist', bundle))), bundle).toBe(true);
   });
 
   it('the launcher runs the bundle and writes its cache on the first run of a command', async () => {
