@@ -7,7 +7,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { addCommonProtos, loadProtosWithOptionsSync } from '@grpc/proto-loader/build/src/util.js';
-import * as Protobuf from 'protobufjs';
+import Protobuf from 'protobufjs';
 import { TargetUnreachableError, UsageError } from '../core/errors.js';
 import { packagePath, packageRoot } from '../core/paths.js';
 import { hostPort, probeEndpoint } from './connect-probe.js';

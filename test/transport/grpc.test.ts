@@ -1,8 +1,10 @@
 // conformal builds grpc-js's service definitions itself (servicesDefinition), without the
 // descriptors proto-loader also makes: every method must behave exactly as proto-loader's.
+import { execFile } from 'node:child_process';
 import { dirname } from 'node:path';
+import { promisify } from 'node:util';
 import * as protoLoader from '@grpc/proto-loader';
-import * as Protobuf from 'protobufjs';
+import Protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/core/paths.js';
 import { grpc, parseProto, PROTO_LOADER_OPTIONS, servicesDefinition } from '../../src/transport/grpc.js';
@@ -106,3 +108,16 @@ function collectServices(namespace: Protobuf.NamespaceBase): Protobuf.Service[] 
 function at(object: grpc.GrpcObject, dotted: string): grpc.ServiceClientConstructor {
   return dotted.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], object) as grpc.ServiceClientConstructor;
 }
+
+describe('the compiled module', () => {
+  it('loads both protos when Node imports it as ES modules, without the bundle (bench, scripts, a tsc-only build)', async () => {
+    // vitest and esbuild both smooth over how a CommonJS package is imported; plain Node does not.
+    const module = packagePath('dist', 'src', 'transport', 'grpc.js');
+    const script = `const { loadProto, lookup } = await import(${JSON.stringify(module)});
+      for (const [proto, service] of ${JSON.stringify(PROTOS.map((p, i) => [packagePath(p), i === 0 ? 'csi.v1.Controller' : 'runtime.v1.RuntimeService']))})
+        console.log(Object.keys(lookup(loadProto(proto), service).service).length);`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+    expect(stdout.trim().split('\n').map(Number)).toEqual([15, expect.any(Number)]);
+    expect(Number(stdout.trim().split('\n')[1])).toBeGreaterThan(20);
+  });
+});
