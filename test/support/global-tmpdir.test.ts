@@ -5,7 +5,7 @@ import { mountsUnder } from './global-tmpdir.js';
 
 describe('the test run temp dir', () => {
   it('is where this worker and its children put temporary files', () => {
-    expect(basename(tmpdir())).toMatch(/^conformal-tests-/);
+    expect(basename(tmpdir())).toMatch(/^ctest-/);
     expect(process.env.TMPDIR).toBe(tmpdir());
   });
 

@@ -1,7 +1,7 @@
 // vitest globalSetup: every test file, and every process it starts, gets its temporary files in one
 // directory of this test run (TMPDIR), removed when the run ends. A test that forgets its temp dir,
 // or a child killed before its own cleanup, then leaves nothing in /tmp: runs on one CI machine had
-// left hundreds of directories there.
+// left hundreds of directories there. Its name is short: sockets made under it must stay within 108 bytes.
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ export function mountsUnder(dir: string, mountinfo = readFileSync('/proc/self/mo
 }
 
 export default function setup(): () => void {
-  const dir = mkdtempSync(join(tmpdir(), 'conformal-tests-'));
+  const dir = mkdtempSync(join(tmpdir(), 'ctest-'));
   // As /tmp: tests that run something as another user still find their way in.
   chmodSync(dir, 0o1777);
   process.env.TMPDIR = dir;
