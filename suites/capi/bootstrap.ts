@@ -31,6 +31,14 @@ async function configScene(ctx: CapiContext): Promise<ConfigScene> {
  * Cluster has no control plane yet, so the Machine is its first control plane Machine (label and
  * Kubernetes version, as a control plane provider makes them): the one Machine whose bootstrap data
  * any provider can write before a control plane exists (a worker's join data needs one, e.g. kubeadm's).
+ *
+ * The bootstrap profile tests no infrastructure provider, so the Machine's infrastructureRef names an
+ * object that never exists, of the bootstrap provider's own kind: core must resolve the kind of every
+ * reference (its CRD's contract label gives the version) to convert the Machine between its API
+ * versions and to delete it, and the config's kind is the one kind core resolves here whenever it
+ * resolves the configRef. A kind without a CRD breaks both: core's conversion webhook fails for the
+ * Machine (so do Machine watches and lists at another version) and its deletion waits forever for
+ * the infrastructure to go.
  */
 async function newConfig(ctx: CapiContext, scene: ConfigScene, owned = true): Promise<string> {
   const kind = ctx.env.bootstrap!.config;
@@ -42,8 +50,7 @@ async function newConfig(ctx: CapiContext, scene: ConfigScene, owned = true): Pr
       clusterName,
       version: MACHINE_KUBERNETES_VERSION,
       bootstrap: owned ? { configRef: { apiGroup: kind.group, kind: kind.kind, name } } : {},
-      // The bootstrap profile tests no infrastructure provider: the reference points nowhere.
-      infrastructureRef: { apiGroup: 'infrastructure.conformal.io', kind: 'NoInfrastructure', name },
+      infrastructureRef: { apiGroup: kind.group, kind: kind.kind, name: `${name}-no-infrastructure` },
     },
   });
   await create(ctx, kind, scene.ns, {
