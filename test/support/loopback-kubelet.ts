@@ -152,8 +152,9 @@ export async function startLoopbackKubelet(kube: RawKubeClient, watched: (namesp
       const path = `/api/v1/namespaces/${namespace}/endpoints`;
       let res = await kube.request('PUT', `${path}/${svc.metadata.name}`, body);
       if (res.code === 404) res = await kube.request('POST', path, body);
-      // 404 on POST: the namespace is being deleted.
-      if (res.code >= 300 && res.code !== 404 && res.code !== 409) problems.push(`Endpoints ${namespace}/${svc.metadata.name}: ${res.code} ${JSON.stringify(res.body).slice(0, 300)}`);
+      // The namespace is being deleted: 404, or 403 with cause NamespaceTerminating (kube-apiserver's namespace admission).
+      const terminating = res.code === 404 || (res.code === 403 && JSON.stringify(res.body).includes('"NamespaceTerminating"'));
+      if (res.code >= 300 && !terminating && res.code !== 409) problems.push(`Endpoints ${namespace}/${svc.metadata.name}: ${res.code} ${JSON.stringify(res.body).slice(0, 300)}`);
     }
   };
 
