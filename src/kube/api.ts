@@ -454,9 +454,11 @@ export class KubeApi {
     // kube-apiserver skips writes that change nothing: same resourceVersion, no watch event.
     if (sameExceptTimes(existing, next)) return { object: this.present(target.served, existing), code: 200, warnings };
     if (this.dryRun(target)) return { object: next, code: 200, warnings };
+    // Emptying the finalizers of an object being deleted deletes it instead of writing it, as
+    // registry.Store does (errEmptiedFinalizers): watchers get one DELETED event carrying the last
+    // stored state, never a finalizer-less version, and the client gets the object it sent.
     if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
-      this.write(type, next);
-      this.destroy(type, next);
+      this.destroy(type, existing);
       return { object: this.present(target.served, next), code: 200, warnings };
     }
     this.write(type, next);
