@@ -9,6 +9,7 @@ import { Ledger } from './ledger.js';
 import type { CatalogEntry, Decision } from './catalog.js';
 import type { CapabilityInfo, ProfileDefinition, TestPlacement } from './plugin.js';
 import { skipReason } from './profiles.js';
+import { canRunTogether } from './shared-state.js';
 import { NOT_FINISHED_REASON, type AttemptResult, type ErrorInfo, type TestResult } from './results.js';
 import type { TestContext, TestDefinition } from './test.js';
 
@@ -192,9 +193,29 @@ export async function runCatalog<Env>(options: RunnerOptions<Env>): Promise<Test
     finish(entry, await runEntry(entry, env, options));
   };
 
-  let next = 0;
+  // A worker takes the first waiting test that may run beside every running one, else waits for one to end.
+  const waiting = [...parallel];
+  const running = new Set<TestDefinition<Env>>();
+  let wake = () => {};
+  let ended = new Promise<void>((resolve) => (wake = resolve));
   const worker = async () => {
-    while (next < parallel.length) await execute(parallel[next++]!);
+    while (waiting.length) {
+      const index = waiting.findIndex(({ entry }) => [...running].every((other) => canRunTogether(entry.test.sharedState, other.sharedState)));
+      if (index < 0) {
+        await ended;
+        continue;
+      }
+      const [placed] = waiting.splice(index, 1);
+      running.add(placed!.entry.test);
+      try {
+        await execute(placed!);
+      } finally {
+        running.delete(placed!.entry.test);
+        const wakeWaiting = wake;
+        ended = new Promise<void>((resolve) => (wake = resolve));
+        wakeWaiting();
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, parallel.length)) }, worker));
   for (const placed of serial) await execute(placed);

@@ -1,6 +1,7 @@
 // The declarative test model: a test is data (id, title, spec reference, requirements, tags)
 // plus a body that receives a context. Suites are folders of files exporting these.
 import type { Ledger } from './ledger.js';
+import type { SharedState } from './shared-state.js';
 
 export type Profile = 'core' | 'extended';
 
@@ -32,6 +33,11 @@ export interface TestDefinition<Env = unknown> {
   readonly profile: Profile;
   /** The test must not run alongside others (it observes global state such as ListVolumes). */
   readonly serial?: boolean;
+  /**
+   * State every test shares (say the cluster's Nodes) that this test changes, or needs nobody to
+   * change while it runs. Finer than `serial`: see src/core/shared-state.ts.
+   */
+  readonly sharedState?: SharedState;
   /** Overrides the run's per-test timeout. */
   readonly timeoutMs?: number;
   /** RPCs / operations the test exercises; feeds coverage tables. */

@@ -312,6 +312,14 @@ describe('conformal list csi', { timeout: 60_000 }, () => {
     for (const test of catalog.tests) expect(test.name.startsWith(`[${sig}] [${iface}] `), test.name).toBe(true);
   });
 
+  it('shows the shared state a test changes or needs steady, in JSON and in text', async () => {
+    const json = JSON.parse((await conformal(['list', 'cloud', '--output', 'json', '--focus', 'cloud\\.lb\\.cloud\\.backends-follow-nodes'])).stdout) as { tests: Array<{ sharedState: unknown }> };
+    expect(json.tests.map((t) => t.sharedState)).toEqual([{ changes: ['nodes'], needsSteady: ['nodes'] }]);
+    const text = await conformal(['list', 'cloud', '--focus', 'cloud\\.(routes\\.route-per-pod-cidr|lb\\.provisioned)']);
+    expect(text.stdout).toMatch(/cloud\.lb\.provisioned\n(.*\n){2}.*; needs steady: nodes\n/);
+    expect(text.stdout).toMatch(/cloud\.routes\.route-per-pod-cidr\n(.*\n){2}.*; changes: nodes\n/);
+  });
+
   it('prints text by default and rejects an unknown --output', async () => {
     const run = await conformal(['list', 'csi', '--label-filter', 'Conformance']);
     expect(run.code).toBe(0);

@@ -177,6 +177,39 @@ describe('runCatalog', () => {
     expect(results.map((r) => r.id)).toEqual(tests.map((t) => t.id)); // catalog order kept
   });
 
+  it('never runs a test that changes a shared state beside one that needs it steady; tests on one side run together', async () => {
+    const live = new Set<string>();
+    const together = new Map<string, Set<string>>();
+    const body = async (ctx: { test: { id: string } }) => {
+      const id = ctx.test.id;
+      together.set(id, new Set(live));
+      for (const other of live) together.get(other)!.add(id);
+      live.add(id);
+      await sleep(30);
+      live.delete(id);
+    };
+    const changes = { changes: ['nodes'] };
+    const steady = { needsSteady: ['nodes'] };
+    const tests = [
+      fakeTest({ id: 't.steady0', sharedState: steady, run: body }),
+      fakeTest({ id: 't.change0', sharedState: changes, run: body }),
+      fakeTest({ id: 't.steady1', sharedState: steady, run: body }),
+      fakeTest({ id: 't.both', sharedState: { ...changes, ...steady }, run: body }),
+      fakeTest({ id: 't.change1', sharedState: changes, run: body }),
+      fakeTest({ id: 't.free', run: body }),
+      fakeTest({ id: 't.steady2', sharedState: steady, run: body }),
+      fakeTest({ id: 't.change2', sharedState: { changes: ['nodes', 'routes'] }, run: body }),
+    ];
+    const results = await runCatalog(options(tests, { parallel: 4 }));
+    expect(results.map((r) => r.status)).toEqual(tests.map(() => 'passed'));
+    const side = (id: string) => (id.startsWith('t.change') ? 'change' : id.startsWith('t.steady') ? 'steady' : id.slice(2));
+    const pairs = [...together].flatMap(([id, others]) => [...others].map((other) => [side(id), side(other)].sort().join('+')));
+    // Clashing pairs never overlapped, and each side still ran with itself.
+    expect(pairs.filter((pair) => ['change+steady', 'both+change', 'both+steady'].includes(pair))).toEqual([]);
+    expect(pairs).toContain('change+change');
+    expect(pairs).toContain('steady+steady');
+  });
+
   it('runs a test where the session places it: in its own environment, and in parallel when placed so although serial', async () => {
     let running = 0;
     let serialSawOthers = false;

@@ -32,6 +32,7 @@ export function register(program: Command, cli: CliContext): void {
         requires: test.requires ?? [],
         requiresAny: test.requiresAny ?? [],
         serial: test.serial ?? false,
+        sharedState: { changes: test.sharedState?.changes ?? [], needsSteady: test.sharedState?.needsSteady ?? [] },
         operations: test.operations ?? [],
       }));
       if (options.output === 'json') {
@@ -41,8 +42,12 @@ export function register(program: Command, cli: CliContext): void {
       for (const row of rows) {
         const requires = [...row.requires, ...(row.requiresAny.length ? [row.requiresAny.join('|')] : [])];
         cli.stdout.write(`${row.id}\n  ${row.title}\n  profile: ${row.conformanceProfile} (${row.profile}); spec: ${row.spec.section} — ${row.spec.rule}\n`);
-        cli.stdout.write(`  tags: ${row.tags.join(', ') || '-'}; requires: ${requires.join(', ') || '-'}${row.serial ? '; serial' : ''}\n`);
+        cli.stdout.write(`  tags: ${row.tags.join(', ') || '-'}; requires: ${requires.join(', ') || '-'}${row.serial ? '; serial' : ''}${sharedStateText(row.sharedState)}\n`);
       }
       cli.stdout.write(`${rows.length} tests (${plugin.name}, spec ${plugin.specVersion})\n`);
     });
+}
+
+function sharedStateText(state: { changes: readonly string[]; needsSteady: readonly string[] }): string {
+  return `${state.changes.length ? `; changes: ${state.changes.join(', ')}` : ''}${state.needsSteady.length ? `; needs steady: ${state.needsSteady.join(', ')}` : ''}`;
 }
