@@ -20,5 +20,12 @@ export function spec(section: string, rule: string, path = ''): SpecReference {
 
 /** Tests that create Nodes and instances: they change the cluster, so they are Disruptive. */
 export const NODE_TAGS = ['Feature:CloudControl', 'Disruptive'] as const;
+/**
+ * Every change to the Node set makes the service controller record UpdatedLoadBalancer on every
+ * LoadBalancer Service, and client-go's recorder drops a Service's events past 25 (refilled one per
+ * 5 min). So tests that change Nodes never run beside tests that wait for a Service's events.
+ */
+export const CHANGES_NODES = { changes: ['nodes'] } as const;
+export const NEEDS_NODES_STEADY = { needsSteady: ['nodes'] } as const;
 /** cloud-control first: without the endpoint, the skip reason names its flag. */
 export const REGISTER = [CloudCapability.cloudControl, CloudCapability.instances] as const;

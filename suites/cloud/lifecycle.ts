@@ -6,7 +6,7 @@ import { ConformanceError } from '../../src/core/errors.js';
 import { watchEvents } from '../../src/kube-kit/events.js';
 import { CloudCapability } from '../../src/interfaces/cloud/capabilities.js';
 import { SHUTDOWN_TAINT } from '../../src/interfaces/cloud/well-known.js';
-import { cloudTest, NODE_TAGS, spec } from './define.js';
+import { CHANGES_NODES, cloudTest, NODE_TAGS, spec } from './define.js';
 import { createInstance, hasTaint, initialised, registerNode } from './kubelet.js';
 
 const LIFECYCLE = 'controllers/nodelifecycle/node_lifecycle_controller.go';
@@ -21,6 +21,7 @@ export const lifecycleTests = [
     profile: 'extended',
     requires: [CloudCapability.cloudControl, CloudCapability.instances],
     tags: TAGS,
+    sharedState: CHANGES_NODES,
     operations: ['InstanceExists'],
     async run(ctx) {
       const instance = await createInstance(ctx, ctx.unique('node'));
@@ -43,6 +44,7 @@ export const lifecycleTests = [
     profile: 'extended',
     requires: [CloudCapability.cloudControl, CloudCapability.shutdown],
     tags: SHUTDOWN_TAGS,
+    sharedState: CHANGES_NODES,
     operations: ['InstanceShutdown'],
     async run(ctx) {
       const node = await registerNode(ctx, { podCidr: false });
@@ -61,6 +63,7 @@ export const lifecycleTests = [
     profile: 'extended',
     requires: [CloudCapability.cloudControl, CloudCapability.shutdown],
     tags: SHUTDOWN_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const node = await registerNode(ctx, { podCidr: false });
       await initialised(ctx, node);
@@ -79,6 +82,7 @@ export const lifecycleTests = [
     profile: 'extended',
     requires: [CloudCapability.cloudControl, CloudCapability.shutdown],
     tags: SHUTDOWN_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const stopped = await registerNode(ctx, { podCidr: false });
       const witness = await registerNode(ctx, { podCidr: false });

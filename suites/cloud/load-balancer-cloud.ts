@@ -7,7 +7,7 @@ import { CloudCapability } from '../../src/interfaces/cloud/capabilities.js';
 import type { CloudLoadBalancer } from '../../src/interfaces/cloud/cloud-control.js';
 import { EXCLUDE_LB_LABEL } from '../../src/interfaces/cloud/well-known.js';
 import { raceSignal } from '../../src/core/deadline.js';
-import { cloudTest, NODE_TAGS, spec, type CloudContext } from './define.js';
+import { CHANGES_NODES, cloudTest, NEEDS_NODES_STEADY, NODE_TAGS, spec, type CloudContext } from './define.js';
 import { initialised, registerNode } from './kubelet.js';
 import { createService, ingressOf, provisioned, serviceNamespace, SERVICE_CONTROLLER } from './services.js';
 
@@ -40,6 +40,7 @@ export const loadBalancerCloudTests = [
     spec: spec('service controller', 'EnsureLoadBalancer creates a load balancer for the Service ports; its address is the Service ingress', SERVICE_CONTROLLER),
     profile: 'extended',
     requires: LB_CLOUD,
+    sharedState: NEEDS_NODES_STEADY,
     tags: ['Feature:CloudControl'],
     async run(ctx) {
       const svc = await createService(ctx, await serviceNamespace(ctx));
@@ -61,6 +62,7 @@ export const loadBalancerCloudTests = [
     spec: spec('service controller', 'EnsureLoadBalancerDeleted runs before the finalizer is removed; GetLoadBalancer then reports none', SERVICE_CONTROLLER),
     profile: 'extended',
     requires: LB_CLOUD,
+    sharedState: NEEDS_NODES_STEADY,
     tags: ['Feature:CloudControl'],
     async run(ctx) {
       const svc = await createService(ctx, await serviceNamespace(ctx));
@@ -78,6 +80,8 @@ export const loadBalancerCloudTests = [
     spec: spec('service controller', `node additions and ${EXCLUDE_LB_LABEL} changes call UpdateLoadBalancer with the new node set; Normal UpdatedLoadBalancer`, SERVICE_CONTROLLER),
     profile: 'extended',
     requires: [...LB_CLOUD, CloudCapability.instances],
+    // Its own Node changes too: it runs beside neither side.
+    sharedState: { ...CHANGES_NODES, ...NEEDS_NODES_STEADY },
     tags: [...NODE_TAGS, 'Feature:NodeExclusion'],
     operations: ['UpdateLoadBalancer'],
     async run(ctx) {
@@ -97,6 +101,7 @@ export const loadBalancerCloudTests = [
     spec: spec('service controller', 'an EnsureLoadBalancer error records Warning SyncLoadBalancerFailed and the sync is retried with backoff', SERVICE_CONTROLLER),
     profile: 'extended',
     requires: [CloudCapability.loadBalancer, CloudCapability.cloudControl, CloudCapability.ensureFault],
+    sharedState: NEEDS_NODES_STEADY,
     tags: ['Feature:CloudControl'],
     async run(ctx) {
       const where = await serviceNamespace(ctx);

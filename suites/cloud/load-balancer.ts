@@ -3,7 +3,7 @@
 import { ConformanceError } from '../../src/core/errors.js';
 import { CloudCapability } from '../../src/interfaces/cloud/capabilities.js';
 import { LB_CLEANUP_FINALIZER } from '../../src/interfaces/cloud/well-known.js';
-import { cloudTest, spec } from './define.js';
+import { cloudTest, NEEDS_NODES_STEADY, spec } from './define.js';
 import {
   assertNoProblems, createService, describeService, ENSURED, hasFinalizer, ingressOf, ingressProblems, patchService, provisioned, resyncBarrier, serviceNamespace, SERVICE_CONTROLLER,
 } from './services.js';
@@ -22,6 +22,7 @@ export const loadBalancerTests = [
     spec: spec('service controller', 'the cleanup finalizer is added before the load balancer is made; status.loadBalancer.ingress has an ip or hostname, ipMode VIP or Proxy with an ip', SERVICE_CONTROLLER),
     profile: 'core',
     requires: LB,
+    sharedState: NEEDS_NODES_STEADY,
     operations: ['EnsureLoadBalancer'],
     async run(ctx) {
       const where = await serviceNamespace(ctx);
@@ -40,6 +41,7 @@ export const loadBalancerTests = [
     spec: spec('service controller', 'Normal EnsuringLoadBalancer before the cloud call, Normal EnsuredLoadBalancer after it', SERVICE_CONTROLLER),
     profile: 'core',
     requires: LB,
+    sharedState: NEEDS_NODES_STEADY,
     async run(ctx) {
       const svc = await createService(ctx, await serviceNamespace(ctx));
       await svc.events.waitFor(ENSURED, ctx.signal, `service ${svc.namespace}/${svc.name}`);
@@ -80,6 +82,7 @@ export const loadBalancerTests = [
     spec: spec('service controller', 'a change of ports, loadBalancerSourceRanges or externalTrafficPolicy syncs the load balancer again; its ingress stays', SERVICE_CONTROLLER),
     profile: 'core',
     requires: LB,
+    sharedState: NEEDS_NODES_STEADY,
     operations: ['EnsureLoadBalancer'],
     async run(ctx) {
       const svc = await createService(ctx, await serviceNamespace(ctx));
@@ -108,6 +111,7 @@ export const loadBalancerTests = [
     spec: spec('service controller', 'a Service no longer of type LoadBalancer has its load balancer deleted, status cleared, finalizer removed and DeletedLoadBalancer recorded', SERVICE_CONTROLLER),
     profile: 'core',
     requires: LB,
+    sharedState: NEEDS_NODES_STEADY,
     operations: ['EnsureLoadBalancerDeleted'],
     async run(ctx) {
       const svc = await createService(ctx, await serviceNamespace(ctx));
@@ -125,6 +129,7 @@ export const loadBalancerTests = [
     spec: spec('service controller', 'a deleted Service stays (deletionTimestamp set) until the controller deleted its load balancer and removed the finalizer', SERVICE_CONTROLLER),
     profile: 'core',
     requires: LB,
+    sharedState: NEEDS_NODES_STEADY,
     operations: ['EnsureLoadBalancerDeleted'],
     async run(ctx) {
       const svc = await createService(ctx, await serviceNamespace(ctx));
@@ -142,6 +147,7 @@ export const loadBalancerTests = [
     spec: spec('service controller', 'a Service with spec.loadBalancerClass set gets no finalizer, no status and no events from the CCM', SERVICE_CONTROLLER),
     profile: 'core',
     requires: LB,
+    sharedState: NEEDS_NODES_STEADY,
     async run(ctx) {
       const where = await serviceNamespace(ctx);
       const classed = await createService(ctx, where, { loadBalancerClass: 'conformal.io/not-this-ccm' }, 'classed');

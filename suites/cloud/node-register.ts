@@ -4,7 +4,7 @@ import { ConformanceError } from '../../src/core/errors.js';
 import { watchEvents } from '../../src/kube-kit/events.js';
 import { INSTANCE_TYPE_LABEL, LABEL_TWINS, REGION_LABEL, UNINITIALIZED_TAINT, ZONE_LABEL } from '../../src/interfaces/cloud/well-known.js';
 import { addressProblems, foreignKubernetesLabels, isInitialised } from './checks.js';
-import { cloudTest, NODE_TAGS, REGISTER, spec } from './define.js';
+import { CHANGES_NODES, cloudTest, NODE_TAGS, REGISTER, spec } from './define.js';
 import { createInstance, hasTaint, initialised, registerNode } from './kubelet.js';
 
 const NODE_CONTROLLER = 'controllers/node/node_controller.go';
@@ -18,6 +18,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     operations: ['InstanceMetadata'],
     async run(ctx) {
       const started = Date.now();
@@ -36,6 +37,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const node = await registerNode(ctx);
       await initialised(ctx, node);
@@ -54,6 +56,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const node = await registerNode(ctx);
       const done = await initialised(ctx, node);
@@ -77,6 +80,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const node = await registerNode(ctx);
       const done = await initialised(ctx, node);
@@ -91,6 +95,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const node = await registerNode(ctx, { labels: { [USER_LABEL]: 'kept', 'example.com/pool': 'conformal' } });
       const done = await initialised(ctx, node);
@@ -107,6 +112,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const node = await registerNode(ctx);
       await initialised(ctx, node);
@@ -124,6 +130,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const instance = await createInstance(ctx, ctx.unique('node'));
       const provided = instance.addresses.find((a) => a.type === 'InternalIP');
@@ -144,6 +151,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       // 192.0.2.0/24 is reserved for documentation: no cloud hands it out.
       const bogus = await registerNode(ctx, { providedNodeIP: '192.0.2.251', podCidr: false });
@@ -162,6 +170,7 @@ export const registeredNodeTests = [
     profile: 'extended',
     requires: REGISTER,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const instance = await createInstance(ctx, ctx.unique('node'));
       const events = await watchEvents(ctx.env.kc, { kind: 'Node', name: instance.nodeName }, ctx.ledger);

@@ -7,7 +7,7 @@ import { watchEvents } from '../../src/kube-kit/events.js';
 import { CloudCapability } from '../../src/interfaces/cloud/capabilities.js';
 import type { CloudRoute } from '../../src/interfaces/cloud/cloud-control.js';
 import { cidrInside } from '../../src/interfaces/cloud/pod-cidrs.js';
-import { cloudTest, NODE_TAGS, spec, type CloudContext } from './define.js';
+import { CHANGES_NODES, cloudTest, NEEDS_NODES_STEADY, NODE_TAGS, spec, type CloudContext } from './define.js';
 import { createInstance, registerNode } from './kubelet.js';
 
 const ROUTE_CONTROLLER = 'controllers/route/route_controller.go';
@@ -53,6 +53,8 @@ export const routeTests = [
     spec: spec('route controller', 'once all pod CIDRs of a node are routed, NetworkUnavailable is False, reason RouteCreated', ROUTE_CONTROLLER),
     profile: 'core',
     requires: ROUTES,
+    // It reads every node: one another test registered a moment ago is not routed yet.
+    sharedState: NEEDS_NODES_STEADY,
     async run(ctx) {
       const nodes = (await raceSignal(ctx.env.core.listNode(), ctx.signal, 'listing nodes')).items.filter((n) => n.spec?.podCIDR || n.spec?.podCIDRs?.length);
       const inCluster = nodes.filter((n) => [n.spec?.podCIDR, ...(n.spec?.podCIDRs ?? [])].some((c) => c && c.includes('.') && cidrInside(c, ctx.env.clusterCidr)));
@@ -68,6 +70,7 @@ export const routeTests = [
     profile: 'extended',
     requires: ROUTES_CLOUD,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     operations: ['CreateRoute', 'ListRoutes'],
     async run(ctx) {
       const started = Date.now();
@@ -84,6 +87,7 @@ export const routeTests = [
     profile: 'extended',
     requires: ROUTES_CLOUD,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     operations: ['DeleteRoute'],
     async run(ctx) {
       const node = await registerNode(ctx);
@@ -100,6 +104,7 @@ export const routeTests = [
     profile: 'extended',
     requires: ROUTES_CLOUD,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       // 198.18.0.0/15 is for benchmarking networks; outside any sensible cluster CIDR.
       const foreign = `198.18.${Number.parseInt(ctx.env.runId.slice(0, 2), 16)}.0/24`;
@@ -120,6 +125,7 @@ export const routeTests = [
     profile: 'extended',
     requires: ROUTES_CLOUD,
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const cidr = ctx.env.nextPodCidr();
       await addRoute(ctx, { destinationCIDR: cidr, blackhole: true });
@@ -135,6 +141,7 @@ export const routeTests = [
     profile: 'extended',
     requires: [...ROUTES_CLOUD, CloudCapability.routeFault],
     tags: NODE_TAGS,
+    sharedState: CHANGES_NODES,
     async run(ctx) {
       const cloud = ctx.env.cloud!;
       const instance = await createInstance(ctx, ctx.unique('node'));
