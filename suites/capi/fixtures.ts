@@ -54,6 +54,25 @@ export async function remove(ctx: CapiContext, kind: KindRef, ns: string, name: 
 }
 
 const clone = <T>(v: T): T => structuredClone(v);
+/**
+ * Whether resourceVersion `rv` is `since` or later. kube-apiserver's (etcd's revision) and the
+ * in-memory server's are increasing integers; other forms cannot be ordered, so any state counts.
+ */
+export function notBefore(rv: string | undefined, since: string | undefined): boolean {
+  if (!rv || !since || !/^\d+$/.test(rv) || !/^\d+$/.test(since)) return true;
+  return BigInt(rv) >= BigInt(since);
+}
+
+/**
+ * Waits until every finalizer in `wanted` is back on the object, in a state written at or after the
+ * strip (`strippedAt`, the strip's resourceVersion): the observer may not have seen the strip yet,
+ * and the state before it has them all.
+ */
+export function finalizersBack(ctx: CapiContext, observer: Observer, kind: string, name: string, wanted: readonly string[], strippedAt: string | undefined): Promise<Obj> {
+  const back = (now: Obj) => notBefore(now.metadata.resourceVersion, strippedAt) && wanted.every((f) => now.metadata.finalizers?.includes(f));
+  return observer.object(name, back, `${kind} ${name} finalizers ${wanted.join(', ')} back`, ctx.signal, describe);
+}
+
 export const ownerRefTo = (kind: KindRef, o: Obj, controller: boolean) => ({ apiVersion: apiVersionOf(kind), kind: kind.kind, name: o.metadata.name, uid: o.metadata.uid!, ...(controller ? { controller: true, blockOwnerDeletion: true } : {}) });
 const refTo = (kind: KindRef, name: string) => ({ apiGroup: kind.group, kind: kind.kind, name });
 

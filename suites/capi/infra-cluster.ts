@@ -7,7 +7,7 @@ import { CONTRACTS } from '../../src/interfaces/capi/contract.js';
 import { CoreKinds } from '../../src/interfaces/capi/well-known.js';
 import { conditionProblems, endpointProblems, failureDomainProblems, terminalFailureProblems, v1beta1ConditionProblems } from './checks.js';
 import { capiTest, CONTRACT_SUITES, e2eSpec, type CapiContext, type CapiTest, type ContractSuite } from './define.js';
-import { describe, isProvisioned, type ClusterScene, namespace, newCluster, orphanInfraCluster, patch, provisionedCluster, remove, watch, witness, type Obj } from './fixtures.js';
+import { describe, finalizersBack, isProvisioned, type ClusterScene, namespace, newCluster, orphanInfraCluster, patch, provisionedCluster, remove, watch, witness, type Obj } from './fixtures.js';
 
 const problemsOf = (problems: string[]) => {
   if (problems.length) throw new ConformanceError(problems.join('; '));
@@ -204,8 +204,8 @@ export const infraClusterTestsFor = (s: ContractSuite): CapiTest[] => [
       const infra = await provisionedCluster(ctx, scene);
       const finalizers = infra.metadata.finalizers ?? [];
       if (finalizers.length === 0) throw new ConformanceError(`provisioned InfraCluster ${scene.infraName} has no finalizer`);
-      await patch(ctx, ctx.env.infra!.cluster, ns, scene.infraName, { metadata: { finalizers: null } });
-      await scene.infraClusters.object(scene.infraName, (o) => finalizers.every((f) => o.metadata.finalizers?.includes(f)), `finalizers ${finalizers.join(', ')} back`, ctx.signal, describe);
+      const stripped = await patch(ctx, ctx.env.infra!.cluster, ns, scene.infraName, { metadata: { finalizers: null } });
+      await finalizersBack(ctx, scene.infraClusters, 'InfraCluster', scene.infraName, finalizers, stripped.metadata.resourceVersion);
     },
   }),
 ];
