@@ -69,8 +69,12 @@ export function notBefore(rv: string | undefined, since: string | undefined): bo
  * and the state before it has them all.
  */
 export function finalizersBack(ctx: CapiContext, observer: Observer, kind: string, name: string, wanted: readonly string[], strippedAt: string | undefined): Promise<Obj> {
-  const back = (now: Obj) => notBefore(now.metadata.resourceVersion, strippedAt) && wanted.every((f) => now.metadata.finalizers?.includes(f));
-  return observer.object(name, back, `${kind} ${name} finalizers ${wanted.join(', ')} back`, ctx.signal, describe);
+  return writtenSince(ctx, observer, name, strippedAt, (now) => wanted.every((f) => now.metadata.finalizers?.includes(f)), `${kind} ${name} finalizers ${wanted.join(', ')} back`);
+}
+
+/** Waits for a state of `name` written at or after resourceVersion `since` that `accept`s: one before it may still be the observer's latest. */
+export function writtenSince(ctx: CapiContext, observer: Observer, name: string, since: string | undefined, accept: (o: Obj) => boolean, description: string): Promise<Obj> {
+  return observer.object(name, (o) => notBefore(o.metadata.resourceVersion, since) && accept(o), description, ctx.signal, describe);
 }
 
 export const ownerRefTo = (kind: KindRef, o: Obj, controller: boolean) => ({ apiVersion: apiVersionOf(kind), kind: kind.kind, name: o.metadata.name, uid: o.metadata.uid!, ...(controller ? { controller: true, blockOwnerDeletion: true } : {}) });

@@ -9,7 +9,7 @@ import { ConformanceError } from '../../src/core/errors.js';
 import { apiFailure, isNotFound } from '../../src/kube-kit/objects.js';
 import { CLUSTER_NAME_LABEL, CoreKinds, DEPLOYMENT_NAME_LABEL, kubeconfigSecretName, MACHINE_KUBERNETES_VERSION, MACHINE_PHASES, type KindRef } from '../../src/interfaces/capi/well-known.js';
 import { capiTest, CONTRACT_SUITES, e2eSpec, type CapiContext, type CapiTest, type ContractSuite } from './define.js';
-import { create, describe, finalizersBack, namespace, newCluster, patch, provisionedCluster, remove, templateMeta, watch, type ClusterScene, type Obj, type Observer } from './fixtures.js';
+import { create, describe, finalizersBack, namespace, newCluster, patch, provisionedCluster, remove, templateMeta, watch, writtenSince, type ClusterScene, type Obj, type Observer } from './fixtures.js';
 import { isInitialized, newControlPlane, type ControlPlaneScene } from './control-plane-scene.js';
 
 const SCALE_TO = 3;
@@ -202,10 +202,11 @@ export const withCoreTestsFor = (s: ContractSuite): CapiTest[] => [
         ...(w.scene.controlPlanes ? [[ctx.env.controlPlane!.controlPlane, w.scene.cpName!, w.scene.controlPlanes, 'Cluster'] as [KindRef, string, Observer, string]] : []),
       ];
       await patch(ctx, CoreKinds.cluster, ns, clusterName, { spec: { paused: true } });
-      for (const [kind, name] of targets) await patch(ctx, kind, ns, name, { metadata: { ownerReferences: null } });
+      const strippedAt: Array<string | undefined> = [];
+      for (const [kind, name] of targets) strippedAt.push((await patch(ctx, kind, ns, name, { metadata: { ownerReferences: null } })).metadata.resourceVersion);
       await patch(ctx, CoreKinds.cluster, ns, clusterName, { spec: { paused: false } });
-      for (const [kind, name, observer, ownerKind] of targets) {
-        await observer.object(name, (o) => o.metadata.ownerReferences?.some((r) => r.kind === ownerKind) ?? false, `${kind.kind} ${name} owned by a ${ownerKind} again`, ctx.signal, describe);
+      for (const [i, [kind, name, observer, ownerKind]] of targets.entries()) {
+        await writtenSince(ctx, observer, name, strippedAt[i], (o) => o.metadata.ownerReferences?.some((r) => r.kind === ownerKind) ?? false, `${kind.kind} ${name} owned by a ${ownerKind} again`);
       }
     },
   }),
