@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
-import { createServer, type Server } from 'node:net';
+import { freePorts } from './free-ports.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,28 +30,6 @@ export interface RealApiServerOptions {
 
 /** The controllers src/kube/controllers.ts models; the others would change objects the scenarios compare. */
 const MODELLED_CONTROLLERS = ['garbagecollector', 'namespace'];
-
-function listenOnFreePort(): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
-
-/**
- * `count` distinct free loopback ports. All are held until every one is known: a port released
- * and asked for again can come back (CI once gave etcd and kube-apiserver the same one).
- */
-async function freePorts(count: number): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    for (let i = 0; i < count; i++) servers.push(await listenOnFreePort());
-    return servers.map((server) => (server.address() as { port: number }).port);
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  }
-}
 
 function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

@@ -17,7 +17,7 @@ import { CLUSTERCTL_LABEL } from '../../src/interfaces/capi/well-known.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { servingCertificate } from '../../src/kube/tls.js';
 import { startChild } from './child.js';
-import { freePorts } from './loopback-workloads.js';
+import { freePorts } from '../../bench/free-ports.js';
 import { requireTool } from './real-tools.js';
 
 export interface CapiPeerOptions {

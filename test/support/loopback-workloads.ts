@@ -7,7 +7,6 @@
 // (192.0.2.0/24) that only names it; its targetRef says which pod it is.
 import { randomInt } from 'node:crypto';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { RawKubeClient } from '../../bench/kube-client.js';
 import { HarnessError } from '../../src/core/errors.js';
 
@@ -139,36 +138,6 @@ export async function publishService(
   });
   if (eps.code !== 201) throw new HarnessError(`creating Endpoints ${namespace}/${name} answered ${eps.code}: ${JSON.stringify(eps.body)}`);
   return { clusterIP: svc.body?.spec?.clusterIP as string };
-}
-
-/** A free TCP port on `host`. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * `count` distinct free ports: every probe listener stays open until all are bound, because a port
- * closed at once may be handed out again by the next probe (two Traefik entrypoints once got the same one).
- */
-export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  try {
-    return await Promise.all(
-      servers.map((server) => new Promise<number>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, host, () => resolve((server.address() as AddressInfo).port));
-      })),
-    );
-  } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
-  }
 }
 
 export interface HttpAnswer {

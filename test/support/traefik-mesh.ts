@@ -17,7 +17,7 @@ import { HarnessError } from '../../src/core/errors.js';
 import { startKubeServer } from '../../src/kube/index.js';
 import { kubeconfigYaml } from '../../src/kube/kubeconfig.js';
 import { startChild, type Child } from './child.js';
-import { freePorts } from './loopback-workloads.js';
+import { freePorts } from '../../bench/free-ports.js';
 import { repeatedCiRun, requireTool } from './real-tools.js';
 
 /** The SMI versions Traefik Mesh 1.4 lists and watches (smi-sdk-go v0.4.1). */

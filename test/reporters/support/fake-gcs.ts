@@ -1,22 +1,11 @@
 // Starts fake-gcs-server (built from the Go module proxy by .ci/setup/60-reports.sh) on loopback with
 // an in-memory backend, for upload tests that go through the real @google-cloud/storage client.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePorts } from '../../../bench/free-ports.js';
 
 export interface FakeGcs {
   readonly endpoint: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -35,7 +24,7 @@ async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs
 }
 
 export async function startFakeGcs(binary: string): Promise<FakeGcs> {
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(binary, ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-public-host', `127.0.0.1:${port}`, '-external-url', endpoint, '-log-level', 'error'], { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
